@@ -1,0 +1,34 @@
+"""Shared API plumbing: errors come back as 4xx with Chinese messages naming the field, never as a 500."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, serializers
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _django_errors(exc: DjangoValidationError) -> Any:
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for m in errs] for field, errs in exc.message_dict.items()}
+    return {"detail": exc.messages}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, plus: model/service ValidationErrors → 400; ledger posting errors → 400."""
+    from fund.ledger.services import PostingError
+
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(_django_errors(exc))
+    elif isinstance(exc, PostingError):
+        exc = exceptions.ValidationError({"detail": [str(exc)]})
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound("未找到，或您无权访问")
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied("您无权办理此业务")
+    return drf_exception_handler(exc, context)
+
+
+def validation_error_from_django(exc: DjangoValidationError) -> serializers.ValidationError:
+    return serializers.ValidationError(_django_errors(exc))

@@ -1,0 +1,27 @@
+"""The chart of accounts of a housing provident fund centre (after the 住房公积金会计核算办法 numbering)."""
+
+from .models import AccountKind
+
+BANK = "101"  # 住房公积金存款: the fund's money at the entrusted banks
+VALUE_ADDED_BANK = "102"  # 增值收益存款
+LOANS = "111"  # 委托贷款: housing loans receivable
+INTEREST_RECEIVABLE = "112"  # 应收利息
+MEMBER_DEPOSITS = "201"  # 住房公积金: what the fund owes its members (control of the personal accounts)
+INTEREST_PAYABLE = "211"  # 应付利息: interest owed to members, not yet credited
+SUSPENSE = "231"  # 暂收款: money received and not yet matched
+VALUE_ADDED_INCOME = "301"  # 增值收益
+INTEREST_INCOME = "401"  # 利息收入
+INTEREST_EXPENSE = "501"  # 利息支出: interest credited to members
+
+CHART: list[tuple[str, str, str, bool]] = [
+    (BANK, "住房公积金存款", AccountKind.ASSET, False),
+    (VALUE_ADDED_BANK, "增值收益存款", AccountKind.ASSET, False),
+    (LOANS, "委托贷款", AccountKind.ASSET, False),
+    (INTEREST_RECEIVABLE, "应收利息", AccountKind.ASSET, False),
+    (MEMBER_DEPOSITS, "住房公积金", AccountKind.LIABILITY, True),
+    (INTEREST_PAYABLE, "应付利息", AccountKind.LIABILITY, False),
+    (SUSPENSE, "暂收款", AccountKind.LIABILITY, False),
+    (VALUE_ADDED_INCOME, "增值收益", AccountKind.EQUITY, False),
+    (INTEREST_INCOME, "利息收入", AccountKind.INCOME, False),
+    (INTEREST_EXPENSE, "利息支出", AccountKind.EXPENSE, False),
+]

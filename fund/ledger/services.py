@@ -1,0 +1,260 @@
+"""Posting: the only code that writes journal lines, sub-ledger rows and sub-account balances.
+
+Call `entry_post` inside the caller's transaction, so the business change and its money move together.
+It locks the affected sub-accounts in primary-key order (one documented order, so two postings never
+deadlock), refuses an idempotency key it has already seen by returning the earlier entry unchanged, and
+raises `InsufficientBalance` rather than let a sub-account go below zero.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+
+from fund.money import FEN, ZERO
+
+from .models import Account, BusinessType, JournalEntry, JournalLine, SubAccount, SubLedgerRow
+
+
+class PostingError(ValueError):
+    """A posting that would break a ledger rule; the message is for the clerk, in Chinese."""
+
+
+class InsufficientBalance(PostingError):
+    pass
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One general-ledger line: an account code and a debit or a credit."""
+
+    account: str
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class Movement:
+    """A change to one sub-account: positive adds to the balance, negative takes from it.
+
+    Additions go to this year's deposits (当年归集). Deductions take the carried-over balance (上年结转)
+    first, then this year's, unless `current_year`/`prior_year` give the split explicitly.
+    """
+
+    sub_account_id: int
+    amount: Decimal
+    summary: str = ""
+    current_year: Decimal | None = None
+    prior_year: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Posted:
+    entry: JournalEntry
+    created: bool
+
+
+def debit(account: str, amount: Decimal) -> Leg:
+    return Leg(account=account, debit=amount)
+
+
+def credit(account: str, amount: Decimal) -> Leg:
+    return Leg(account=account, credit=amount)
+
+
+def _check_amount(value: Decimal, what: str) -> Decimal:
+    if not isinstance(value, Decimal) or not value.is_finite() or value != value.quantize(FEN):
+        raise PostingError(f"{what}必须是精确到分的金额")
+    return value
+
+
+def _next_entry_number(value_date: date) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('ledger_entry_number_seq')")
+        (seq,) = cursor.fetchone()
+    return f"{value_date:%Y%m%d}{seq:012d}"
+
+
+def _validate(legs: Sequence[Leg], movements: Sequence[Movement]) -> dict[str, Account]:
+    if len(legs) < 2:
+        raise PostingError("记账凭证至少需要两条分录")
+    total_debit = sum((_check_amount(leg.debit, "借方") for leg in legs), ZERO)
+    total_credit = sum((_check_amount(leg.credit, "贷方") for leg in legs), ZERO)
+    for leg in legs:
+        if (leg.debit > 0) == (leg.credit > 0) or leg.debit < 0 or leg.credit < 0:
+            raise PostingError("每条分录须且只能有一个方向的正金额")
+    if total_debit != total_credit:
+        raise PostingError(f"借贷不平衡：借方 {total_debit}，贷方 {total_credit}")
+    accounts = {a.code: a for a in Account.objects.filter(code__in={leg.account for leg in legs})}
+    unknown = {leg.account for leg in legs} - accounts.keys()
+    if unknown:
+        raise PostingError(f"未知科目：{'、'.join(sorted(unknown))}")
+    ids = [m.sub_account_id for m in movements]
+    if len(ids) != len(set(ids)):
+        raise PostingError("同一分户在一张凭证中只能出现一次")
+    for m in movements:
+        _check_amount(m.amount, "发生额")
+        if m.amount == 0:
+            raise PostingError("发生额不能为零")
+    return accounts
+
+
+def _control_effect(legs: Iterable[Leg], accounts: dict[str, Account]) -> dict[int, Decimal]:
+    """What the legs do to each control account, in the direction that raises sub-account balances."""
+    effect: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for leg in legs:
+        account = accounts[leg.account]
+        if account.is_control:
+            signed = leg.debit - leg.credit if account.debit_normal else leg.credit - leg.debit
+            effect[account.pk] += signed
+    return effect
+
+
+def _apply(sub: SubAccount, move: Movement, value_date: date) -> tuple[Decimal, Decimal]:
+    """Roll the accumulation forward and change the balance; return the (当年, 上年) split of the move."""
+    if move.current_year is not None or move.prior_year is not None:
+        cur, pri = move.current_year or ZERO, move.prior_year or ZERO
+        if cur + pri != move.amount:
+            raise PostingError("当年归集与上年结转发生额之和须等于发生额")
+    elif move.amount > 0:
+        cur, pri = move.amount, ZERO
+    else:
+        pri = -min(sub.prior_year, -move.amount)
+        cur = move.amount - pri
+    if value_date >= sub.accumulated_to:
+        sub.accumulation += sub.balance * (value_date - sub.accumulated_to).days
+        sub.accumulated_to = value_date
+    else:
+        # A back-dated posting also counts for the days between its value date and the accumulation date.
+        sub.accumulation += move.amount * (sub.accumulated_to - value_date).days
+    sub.current_year += cur
+    sub.prior_year += pri
+    sub.balance += move.amount
+    if not sub.allow_negative and (sub.balance < 0 or sub.current_year < 0 or sub.prior_year < 0):
+        raise InsufficientBalance(f"账户 {sub.number} 余额不足")
+    return cur, pri
+
+
+def _write_balances(subs: Sequence[SubAccount]) -> None:
+    if not subs:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE ledger_subaccount AS s
+               SET balance = v.balance, current_year = v.cur, prior_year = v.pri,
+                   accumulation = v.acc, accumulated_to = v.acc_to
+              FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[], %s::date[])
+                   AS v(id, balance, cur, pri, acc, acc_to)
+             WHERE s.id = v.id
+            """,
+            [
+                [s.pk for s in subs],
+                [s.balance for s in subs],
+                [s.current_year for s in subs],
+                [s.prior_year for s in subs],
+                [s.accumulation for s in subs],
+                [s.accumulated_to for s in subs],
+            ],
+        )
+
+
+def entry_post(
+    *,
+    business_type: BusinessType | str,
+    reference: str,
+    idempotency_key: str,
+    value_date: date,
+    legs: Sequence[Leg],
+    movements: Sequence[Movement] = (),
+    actor: Any = None,
+    memo: str = "",
+    reverses: JournalEntry | None = None,
+) -> Posted:
+    """Post one balanced entry with its sub-ledger movements, exactly once per idempotency key."""
+    existing = JournalEntry.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return Posted(existing, created=False)
+    accounts = _validate(legs, movements)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                entry = JournalEntry.objects.create(
+                    number=_next_entry_number(value_date),
+                    business_type=business_type,
+                    reference=reference[:120],
+                    idempotency_key=idempotency_key,
+                    value_date=value_date,
+                    memo=memo[:200],
+                    actor=actor if getattr(actor, "pk", None) else None,
+                    reverses=reverses,
+                )
+        except IntegrityError:
+            # Another transaction posted the same key first and has committed: that posting stands.
+            existing = JournalEntry.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is None:
+                raise
+            return Posted(existing, created=False)
+        JournalLine.objects.bulk_create(
+            JournalLine(entry=entry, account=accounts[leg.account], debit=leg.debit, credit=leg.credit) for leg in legs
+        )
+        by_id = {m.sub_account_id: m for m in movements}
+        subs = list(SubAccount.objects.select_for_update().filter(pk__in=by_id).order_by("pk"))
+        if len(subs) != len(by_id):
+            raise PostingError("分户账不存在")
+        effect = _control_effect(legs, accounts)
+        moved: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        rows = []
+        for sub in subs:
+            move = by_id[sub.pk]
+            cur, pri = _apply(sub, move, value_date)
+            moved[sub.control_id] += move.amount
+            rows.append(
+                SubLedgerRow(
+                    entry=entry, sub_account=sub, value_date=value_date, amount=move.amount,
+                    current_year_amount=cur, prior_year_amount=pri, balance_after=sub.balance,
+                    summary=move.summary[:120],
+                )
+            )
+        for control_id in set(effect) | set(moved):
+            if effect.get(control_id, ZERO) != moved.get(control_id, ZERO):
+                raise PostingError("明细账发生额与控制科目发生额不一致")
+        _write_balances(subs)
+        SubLedgerRow.objects.bulk_create(rows, batch_size=5000)
+    return Posted(entry, created=True)
+
+
+def entry_reverse(*, entry: JournalEntry, value_date: date, actor: Any, reason: str) -> Posted:
+    """冲账: post the mirror image of `entry`. An entry is reversed at most once; history stays as it was."""
+    if entry.reverses_id is not None:
+        raise PostingError("冲正凭证不能再次冲正")
+    legs = [Leg(account=line.account.code, debit=line.credit, credit=line.debit) for line in entry.lines.select_related("account")]
+    movements = [
+        Movement(
+            sub_account_id=row.sub_account_id, amount=-row.amount, summary=f"冲正 {entry.number}",
+            current_year=-row.current_year_amount, prior_year=-row.prior_year_amount,
+        )
+        for row in entry.sub_rows.all()
+    ]
+    return entry_post(
+        business_type=BusinessType.REVERSAL,
+        reference=f"reversal:{entry.number}",
+        idempotency_key=f"reversal:{entry.pk}",
+        value_date=value_date,
+        legs=legs,
+        movements=movements,
+        actor=actor,
+        memo=f"冲正 {entry.number}：{reason}",
+        reverses=entry,
+    )
+
+
+def sub_account_open(*, control_code: str, number: str, name: str, opened_on: date) -> SubAccount:
+    control = Account.objects.get(code=control_code, is_control=True)
+    return SubAccount.objects.create(
+        control=control, number=number, name=name, opened_on=opened_on, accumulated_to=opened_on
+    )

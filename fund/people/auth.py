@@ -1,0 +1,44 @@
+"""Sign-in: user name or resident ID number, with throttling per account and per address."""
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .models import LoginAttempt
+
+
+class LoginThrottled(Exception):
+    pass
+
+
+def login_is_throttled(*, username: str, ip: str | None) -> bool:
+    since = timezone.now() - settings.FUND_LOGIN_WINDOW
+    failures = LoginAttempt.objects.filter(at__gte=since, succeeded=False)
+    limit = settings.FUND_LOGIN_MAX_FAILURES
+    if failures.filter(username=username.upper()).count() >= limit:
+        return True
+    # An address may try several accounts, but not endlessly.
+    return bool(ip) and failures.filter(ip=ip).count() >= limit * 4
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR")
+
+
+class ThrottledBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):  # type: ignore[override]
+        if not username or not password:
+            return None
+        ip = client_ip(request)
+        key = username.strip().upper()
+        if login_is_throttled(username=key, ip=ip):
+            if request is not None:
+                request.login_throttled = True
+            LoginAttempt.objects.create(username=key, ip=ip, succeeded=False)
+            return None
+        user = super().authenticate(request, username=username.strip(), password=password, **kwargs)
+        LoginAttempt.objects.create(username=key, ip=ip, succeeded=user is not None)
+        return user

@@ -1,0 +1,20 @@
+from django.core.exceptions import ValidationError
+
+
+class CharacterClassValidator:
+    """A password mixes at least three of: lower case, upper case, digits, symbols."""
+
+    def validate(self, password: str, user: object = None) -> None:
+        classes = sum(
+            [
+                any(c.islower() for c in password),
+                any(c.isupper() for c in password),
+                any(c.isdigit() for c in password),
+                any(not c.isalnum() for c in password),
+            ]
+        )
+        if classes < 3:
+            raise ValidationError("密码须包含大写字母、小写字母、数字、符号中的至少三类", code="password_classes")
+
+    def get_help_text(self) -> str:
+        return "密码须包含大写字母、小写字母、数字、符号中的至少三类。"

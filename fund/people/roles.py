@@ -1,0 +1,85 @@
+"""What a user may be: staff, a unit's operator, a member, a developer's operator, an auditor.
+
+Roles are read, never stored as a flag: a StaffProfile makes staff, a linked Person with an account makes a
+member, a guardian object permission on an Employer or Developer makes an operator.
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from guardian.shortcuts import get_objects_for_user
+
+from .models import Developer, Employer, Post, StaffProfile
+
+
+@dataclass
+class Roles:
+    user: Any
+    staff: StaffProfile | None = None
+    employers: list[Employer] = field(default_factory=list)
+    developers: list[Developer] = field(default_factory=list)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.staff is not None
+
+    @property
+    def is_member(self) -> bool:
+        return self.user.person_id is not None
+
+    @property
+    def is_unit_operator(self) -> bool:
+        return bool(self.employers)
+
+    @property
+    def is_developer(self) -> bool:
+        return bool(self.developers)
+
+    @property
+    def is_auditor(self) -> bool:
+        return bool(self.user.is_staff and (self.user.is_superuser or self.has_post(Post.AUDIT)))
+
+    @property
+    def employer(self) -> Employer | None:
+        return self.employers[0] if self.employers else None
+
+    @property
+    def developer(self) -> Developer | None:
+        return self.developers[0] if self.developers else None
+
+    def has_post(self, post: str) -> bool:
+        return self.staff is not None and post in self.staff.posts
+
+    @cached_property
+    def portals(self) -> list[tuple[str, str]]:
+        """(url name, label) of each portal this user may enter, in the order they are offered."""
+        out = []
+        if self.is_staff:
+            out.append(("staff:home", "综合窗口"))
+        if self.is_unit_operator:
+            out.append(("unit:home", "单位网厅"))
+        if self.is_member:
+            out.append(("member:home", "个人网厅"))
+        if self.is_developer:
+            out.append(("developer:home", "开发企业"))
+        if self.is_auditor:
+            out.append(("admin:index", "稽核查询"))
+        return out
+
+
+def roles_of(user: Any) -> Roles:
+    cached = getattr(user, "_fund_roles", None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated:
+        return Roles(user=user)
+    staff = StaffProfile.objects.select_related("branch").filter(user=user).first()
+    roles = Roles(
+        user=user,
+        staff=staff,
+        employers=list(get_objects_for_user(user, "people.act_for_employer", accept_global_perms=False)),
+        developers=list(get_objects_for_user(user, "people.act_for_developer", accept_global_perms=False)),
+    )
+    user._fund_roles = roles
+    return roles

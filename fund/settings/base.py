@@ -1,0 +1,183 @@
+"""Settings shared by every environment. Everything that differs between machines comes from the environment."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+SECRET_KEY = env("DJANGO_SECRET_KEY", "insecure-local-only-key")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = [h for h in env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in env("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_filters",
+    "guardian",
+    "django_celery_beat",
+    # the core
+    "fund.people",
+    "fund.audit",
+    "fund.ledger",
+    "fund.policy",
+    "fund.integrations",
+    "fund.catalogue",
+    "fund.workflow",
+    "fund.printing",
+    "fund.portals",
+    # business lines
+    "deposits",
+    "withdrawals",
+    "loans",
+    "risk",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fund.audit.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "fund.urls"
+WSGI_APPLICATION = "fund.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "fund.portals.context.portal",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.postgresql",
+        "HOST": env("DATABASE_HOST", "127.0.0.1"),
+        "PORT": env("DATABASE_PORT", "55432"),
+        "NAME": env("DATABASE_NAME", "fund"),
+        "USER": env("DATABASE_USER", "postgres"),
+        "PASSWORD": env("DATABASE_PASSWORD", ""),
+        "CONN_MAX_AGE": 60,
+        "OPTIONS": {"options": "-c lock_timeout=10000 -c statement_timeout=600000"},
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "people.User"
+AUTHENTICATION_BACKENDS = [
+    "fund.people.auth.ThrottledBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "portals:home"
+LOGOUT_REDIRECT_URL = "public:home"
+
+# A government system: at least 10 characters, not all digits, not common, not like the user's data.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "fund.people.passwords.CharacterClassValidator"},
+]
+# Idle sessions end after 30 minutes; every request renews the window.
+SESSION_COOKIE_AGE = int(env("FUND_SESSION_SECONDS", "1800"))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+# Login throttling: this many failures per account or per address within the window lock it for the window.
+FUND_LOGIN_MAX_FAILURES = int(env("FUND_LOGIN_MAX_FAILURES", "5"))
+FUND_LOGIN_WINDOW = timedelta(minutes=int(env("FUND_LOGIN_WINDOW_MINUTES", "15")))
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env("FUND_STATIC_ROOT", str(BASE_DIR / ".local" / "static")))
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("FUND_MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "fund.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"login": "10/min"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "住房公积金管理中心 API",
+    "DESCRIPTION": "综合窗口、单位网厅、个人网厅与开发企业所用的同一组服务。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:56379/0")
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = REDIS_URL
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+
+# Which implementation talks to the outside systems: "sandbox" (tables in our own database) or "http".
+FUND_INTEGRATIONS = env("FUND_INTEGRATIONS", "sandbox")
+FUND_INTEGRATIONS_HTTP_BASE = env("FUND_INTEGRATIONS_HTTP_BASE", "")
+# The name the centre prints on documents and pages.
+FUND_CENTRE_NAME = env("FUND_CENTRE_NAME", "示范市住房公积金管理中心")
+FUND_PUBLIC_BASE_URL = env("FUND_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+}

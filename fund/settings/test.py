@@ -1,0 +1,11 @@
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+# Fast hashing: tests create many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Unit tests run tasks in-process; the worker tests override this and use the real broker.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+MEDIA_ROOT = BASE_DIR / ".local" / "test-media" / env("DATABASE_NAME", "fund")  # noqa: F405
+FUND_LOGIN_MAX_FAILURES = 5

@@ -1,1 +1,22 @@
-"""Models of this app."""
+"""Loans. For now only what the developer portal needs: a developer's projects (楼盘)."""
+
+from django.db import models
+
+from fund.people.models import Developer
+
+
+class Project(models.Model):
+    """楼盘: a housing project; off-plan homes are lent on only in admitted projects (楼盘准入)."""
+
+    developer = models.ForeignKey(Developer, verbose_name="开发企业", on_delete=models.PROTECT, related_name="projects")
+    name = models.CharField("楼盘名称", max_length=120)
+    address = models.CharField("地址", max_length=200)
+    presale_permit = models.CharField("预售许可证号", max_length=60, blank=True)
+    admitted = models.BooleanField("已准入", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "楼盘项目"
+
+    def __str__(self) -> str:
+        return self.name

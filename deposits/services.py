@@ -1,0 +1,261 @@
+"""Opening unit and member accounts and posting a month's deposit.
+
+This is the first money flow of the system; the full deposits line (bills, bank receipts, base adjustment,
+interest) builds on these services.
+"""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from fund.audit.services import audit_log
+from fund.ledger import chart
+from fund.ledger.models import BusinessType
+from fund.ledger.services import Movement, credit, debit, entry_post, sub_account_open
+from fund.money import round_money
+from fund.people.models import Branch, Employer, Person
+from fund.policy.selectors import policy_value
+from fund.validation import clean_bank_card, clean_credit_code, clean_resident_id
+
+from .models import ACTIVE_MEMBER_STATES, MemberAccount, MemberState, MonthlyDeposit, UnitAccount, UnitState
+
+
+def _next_number(sequence: str, prefix: str, width: int) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(%s)", [sequence])
+        (value,) = cursor.fetchone()
+    return f"{prefix}{value:0{width}d}"
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _check_ratio(errors: dict[str, list[str]], field: str, label: str, value: Decimal, on: date) -> None:
+    low, high = policy_value("deposit_ratio_min", on), policy_value("deposit_ratio_max", on)
+    if not low <= value <= high:
+        errors.setdefault(field, []).append(f"{label}须在 {low:.0%} 至 {high:.0%} 之间")
+
+
+def monthly_amounts(*, base: Decimal, unit_ratio: Decimal, member_ratio: Decimal, on: date) -> tuple[Decimal, Decimal]:
+    """单位月缴存额 and 个人月缴存额: base × ratio, each part rounded as policy says (default: to the yuan)."""
+    unit = Decimal(policy_value("deposit_rounding_unit", on))
+    mode = str(policy_value("deposit_rounding_mode", on))
+    return round_money(base * unit_ratio, unit=unit, mode=mode), round_money(base * member_ratio, unit=unit, mode=mode)
+
+
+def base_bounds(on: date) -> tuple[Decimal, Decimal]:
+    """The lowest and highest 缴存基数 allowed: the minimum wage, and a multiple of last year's average wage."""
+    floor = Decimal(policy_value("minimum_monthly_wage", on))
+    cap = Decimal(policy_value("average_monthly_wage", on)) * Decimal(policy_value("deposit_base_cap_multiple", on))
+    return floor, cap.quantize(Decimal("0.01"))
+
+
+@transaction.atomic(durable=True)
+def unit_account_open(
+    *,
+    actor: Any,
+    branch: Branch,
+    name: str,
+    credit_code: str,
+    address: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    bank_name: str,
+    bank_account: str,
+    unit_ratio: Decimal,
+    member_ratio: Decimal,
+    pay_day: int,
+    opened_on: date | None = None,
+) -> UnitAccount:
+    """Open an employer's unit account at the window; the unit account starts 正常."""
+    opened_on = opened_on or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    try:
+        credit_code = clean_credit_code(credit_code)
+    except ValidationError as exc:
+        errors["credit_code"] = exc.messages
+    else:
+        if Employer.objects.filter(credit_code=credit_code).exists():
+            errors["credit_code"] = ["该统一社会信用代码已开户"]
+    if not (name or "").strip():
+        errors["name"] = ["请填写单位名称"]
+    if not (bank_name or "").strip():
+        errors["bank_name"] = ["请填写缴存银行"]
+    if not (bank_account or "").strip().isdigit():
+        errors["bank_account"] = ["单位银行账号应为数字"]
+    _check_ratio(errors, "unit_ratio", "单位缴存比例", unit_ratio, opened_on)
+    _check_ratio(errors, "member_ratio", "个人缴存比例", member_ratio, opened_on)
+    if not 1 <= pay_day <= 28:
+        errors["pay_day"] = ["每月缴存日须在1至28日之间"]
+    if errors:
+        raise ValidationError(errors)
+    employer = Employer(
+        name=name.strip(), credit_code=credit_code, branch=branch, address=address,
+        contact_name=contact_name, contact_phone=contact_phone,
+    )
+    employer.full_clean()
+    employer.save()
+    unit = UnitAccount(
+        number=_next_number("deposits_unit_number_seq", branch.code, 8),
+        employer=employer, state=UnitState.NORMAL, unit_ratio=unit_ratio, member_ratio=member_ratio,
+        pay_day=pay_day, bank_name=bank_name.strip(), bank_account=bank_account.strip(), opened_on=opened_on,
+        opened_by=actor,
+    )
+    unit.full_clean()
+    unit.save()
+    audit_log(
+        actor=actor, action="deposits.unit.opened", target=unit,
+        new={"number": unit.number, "name": employer.name, "credit_code": credit_code,
+             "unit_ratio": unit_ratio, "member_ratio": member_ratio},
+    )
+    return unit
+
+
+@transaction.atomic(durable=True)
+def member_account_open(
+    *,
+    actor: Any,
+    unit: UnitAccount,
+    id_number: str,
+    name: str,
+    base: Decimal,
+    phone: str = "",
+    bank_card: str = "",
+    opened_on: date | None = None,
+) -> MemberAccount:
+    """Open a member account under `unit`. One person has one active account (一人一户).
+
+    The member starts depositing in the month after opening (policy `new_member_start_offset_months`).
+    """
+    opened_on = opened_on or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    resident = None
+    try:
+        resident = clean_resident_id(id_number)
+    except ValidationError as exc:
+        errors["id_number"] = exc.messages
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = ["请填写姓名"]
+    if bank_card:
+        try:
+            bank_card = clean_bank_card(bank_card)
+        except ValidationError as exc:
+            errors["bank_card"] = exc.messages
+    floor, cap = base_bounds(opened_on)
+    if not floor <= base <= cap:
+        errors["base"] = [f"缴存基数须在 {floor} 元至 {cap} 元之间"]
+    if unit.state != UnitState.NORMAL:
+        errors["unit"] = [f"单位账户状态为“{unit.get_state_display()}”，不能开立个人账户"]
+    person = None
+    if resident is not None:
+        person = Person.objects.select_for_update().filter(id_number=resident.number).first()
+        if person is not None and person.name != name:
+            errors["name"] = ["姓名与已登记的身份信息不一致"]
+        if person is not None:
+            existing = MemberAccount.objects.filter(person=person, state__in=ACTIVE_MEMBER_STATES).first()
+            if existing is not None:
+                errors["id_number"] = [f"该职工已有个人账户（{existing.number}），一人只能有一个账户，请办理转移或合并"]
+    if errors:
+        raise ValidationError(errors)
+    assert resident is not None
+    if person is None:
+        person = Person(
+            id_number=resident.number, name=name, sex=resident.sex, birth_date=resident.birth_date,
+            phone=phone, branch=unit.employer.branch,
+        )
+        person.full_clean()
+        person.save()
+    elif person.branch_id != unit.employer.branch_id:
+        person.branch = unit.employer.branch
+        person.save(update_fields=["branch"])
+    unit_monthly, member_monthly = monthly_amounts(
+        base=base, unit_ratio=unit.unit_ratio, member_ratio=unit.member_ratio, on=opened_on
+    )
+    number = _next_number("deposits_member_number_seq", "", 12)
+    sub = sub_account_open(control_code=chart.MEMBER_DEPOSITS, number=number, name=name, opened_on=opened_on)
+    offset = int(policy_value("new_member_start_offset_months", opened_on))
+    account = MemberAccount(
+        number=number, person=person, unit=unit, sub_account=sub, state=MemberState.NORMAL, base=base,
+        unit_monthly=unit_monthly, member_monthly=member_monthly, bank_card=bank_card, opened_on=opened_on,
+        first_month=add_months(first_of_month(opened_on), offset), opened_by=actor,
+    )
+    account.full_clean(exclude=["sub_account"])
+    try:
+        with transaction.atomic():
+            account.save()
+    except IntegrityError as exc:  # a concurrent opening for the same person won the race
+        raise ValidationError({"id_number": ["该职工已有个人账户，一人只能有一个账户"]}) from exc
+    audit_log(
+        actor=actor, action="deposits.member.opened", target=account,
+        new={"number": number, "unit": unit.number, "base": base, "unit_monthly": unit_monthly,
+             "member_monthly": member_monthly, "first_month": account.first_month},
+    )
+    return account
+
+
+@transaction.atomic(durable=True)
+def monthly_deposit_post(*, actor: Any, account: MemberAccount, month: date, value_date: date | None = None) -> MonthlyDeposit:
+    """Post one member's deposit for one month: bank deposits ← member deposits, and the member's sub-ledger.
+
+    Posting the same month twice returns the first posting and changes nothing (the ledger's idempotency
+    key is the account and month). The paid-up month (缴至年月) moves forward when this closes the gap.
+    """
+    month = first_of_month(month)
+    value_date = value_date or timezone.localdate()
+    account = MemberAccount.objects.select_for_update().select_related("unit").get(pk=account.pk)
+    existing = MonthlyDeposit.objects.filter(account=account, month=month).first()
+    if existing is not None:
+        return existing
+    errors: dict[str, list[str]] = {}
+    if account.state != MemberState.NORMAL:
+        errors["account"] = [f"个人账户状态为“{account.get_state_display()}”，不能缴存"]
+    if month < account.first_month:
+        errors["month"] = [f"该职工自 {account.first_month:%Y年%m月} 起缴"]
+    if month > first_of_month(value_date):
+        errors["month"] = ["不能预缴未来月份"]
+    if errors:
+        raise ValidationError(errors)
+    amount = account.unit_monthly + account.member_monthly
+    kind = BusinessType.GJ_REMIT if month == first_of_month(value_date) else BusinessType.GJ_BACKPAY
+    posted = entry_post(
+        business_type=kind,
+        reference=f"deposits.member:{account.number}:{month:%Y%m}",
+        idempotency_key=f"deposits.monthly:{account.pk}:{month:%Y%m}",
+        value_date=value_date,
+        legs=[debit(chart.BANK, amount), credit(chart.MEMBER_DEPOSITS, amount)],
+        movements=[Movement(account.sub_account_id, amount, summary=f"{month:%Y年%m月}{kind.label}")],
+        actor=actor,
+        memo=f"{account.person.name} {month:%Y年%m月}{kind.label}",
+    )
+    deposit = MonthlyDeposit.objects.create(
+        account=account, month=month, unit_amount=account.unit_monthly, member_amount=account.member_monthly,
+        entry=posted.entry,
+    )
+    expected_next = add_months(account.paid_up_to, 1) if account.paid_up_to else account.first_month
+    if month == expected_next:
+        paid = set(MonthlyDeposit.objects.filter(account=account, month__gt=month).values_list("month", flat=True))
+        new_paid_up = month
+        while add_months(new_paid_up, 1) in paid:
+            new_paid_up = add_months(new_paid_up, 1)
+        old = account.paid_up_to
+        account.paid_up_to = new_paid_up
+        account.save(update_fields=["paid_up_to"])
+    else:
+        old = new_paid_up = account.paid_up_to
+    audit_log(
+        actor=actor, action="deposits.member.deposited", target=account,
+        old={"paid_up_to": old},
+        new={"month": f"{month:%Y-%m}", "amount": amount, "entry": posted.entry.number, "paid_up_to": new_paid_up},
+    )
+    return deposit

@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class DepositsConfig(AppConfig):
     name = "deposits"
+    verbose_name = "归集"
+
+    def ready(self) -> None:
+        # Registering panels and document kinds with the core's hooks.
+        from . import panels, pdf  # noqa: F401

@@ -41,7 +41,9 @@ def add_months(month: date, count: int) -> date:
 
 
 def _check_ratio(errors: dict[str, list[str]], field: str, label: str, value: Decimal, on: date) -> None:
-    low, high = policy_value("deposit_ratio_min", on), policy_value("deposit_ratio_max", on)
+    """unit_ratio / member_ratio within the policy bounds in force (DWJCBLXX–DWJCBLSX, GRJCBLXX–GRJCBLSX)."""
+    part = "unit" if field == "unit_ratio" else "member"
+    low, high = policy_value(f"deposit_{part}_ratio_min", on), policy_value(f"deposit_{part}_ratio_max", on)
     if not low <= value <= high:
         errors.setdefault(field, []).append(f"{label}须在 {low:.0%} 至 {high:.0%} 之间")
 

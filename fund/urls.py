@@ -1,8 +1,20 @@
+"""The composition root: the only module that knows every app, and mounts each page in its portal."""
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+import deposits.urls
+import loans.urls
+from fund.portals import urls as portal_urls
+from fund.portals import views as portal_views
+
+staff = ([path("", portal_views.staff_home, name="home"), *deposits.urls.staff_patterns], "staff")
+unit = ([path("", portal_views.unit_home, name="home"), *deposits.urls.unit_patterns], "unit")
+member = ([path("", portal_views.member_home, name="home"), *deposits.urls.member_patterns], "member")
+developer = ([path("", portal_views.developer_home, name="home"), *loans.urls.developer_patterns], "developer")
 
 api_patterns = [
     path("", include("fund.people.apis")),
@@ -13,11 +25,15 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("", include("fund.portals.urls")),
+    path("", include((portal_urls.public_patterns, "public"))),
+    path("", include((portal_urls.urlpatterns, "portals"))),
+    path("staff/", include(staff)),
+    path("unit/", include(unit)),
+    path("member/", include(member)),
+    path("developer/", include(developer)),
     path("accounts/", include("fund.people.urls")),
     path("policy/", include("fund.policy.urls")),
     path("verify/", include("fund.printing.urls")),
-    path("deposits/", include("deposits.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),

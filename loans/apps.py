@@ -3,3 +3,7 @@ from django.apps import AppConfig
 
 class LoansConfig(AppConfig):
     name = "loans"
+    verbose_name = "贷款"
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401

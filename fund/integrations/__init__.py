@@ -1,0 +1,131 @@
+"""The outside systems: one interface per system, a sandbox and an HTTP implementation, and a call log.
+
+Business code asks for a client here and never names an implementation::
+
+    from fund.integrations import property_registry
+    homes = property_registry().homes(id_number=person.id_number)
+    decision.evidence_call_ids.append(homes.call_id)
+
+`settings.FUND_INTEGRATIONS` ("sandbox" or "http") picks the implementation for every system;
+`settings.FUND_INTEGRATIONS_OVERRIDES` (e.g. {"sms": "http"}) overrides it per system.
+
+The accessors are named after the interfaces (`identity_registry()`, not `identity()`) because the
+submodules `identity`, `bank` … become attributes of this package when imported and would shadow them.
+Nothing is imported eagerly: this package is loaded while Django sets up its apps, before models exist.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from .bank import Bank
+    from .base import Integration
+    from .credit import CreditBureau
+    from .identity import IdentityRegistry
+    from .marriage import MarriageRegistry
+    from .property import PropertyRegistry
+    from .sms import SmsGateway
+    from .social_insurance import SocialInsuranceBureau
+    from .tax import TaxBureau
+    from .transfer import TransferPlatform
+
+BACKENDS = ("sandbox", "http")
+
+# system → the two implementations, as dotted paths so that nothing loads before it is asked for.
+IMPLEMENTATIONS: dict[str, dict[str, str]] = {
+    "identity": {
+        "sandbox": "fund.integrations.identity.SandboxIdentityRegistry",
+        "http": "fund.integrations.identity.HttpIdentityRegistry",
+    },
+    "marriage": {
+        "sandbox": "fund.integrations.marriage.SandboxMarriageRegistry",
+        "http": "fund.integrations.marriage.HttpMarriageRegistry",
+    },
+    "property": {
+        "sandbox": "fund.integrations.property.SandboxPropertyRegistry",
+        "http": "fund.integrations.property.HttpPropertyRegistry",
+    },
+    "tax": {
+        "sandbox": "fund.integrations.tax.SandboxTaxBureau",
+        "http": "fund.integrations.tax.HttpTaxBureau",
+    },
+    "social_insurance": {
+        "sandbox": "fund.integrations.social_insurance.SandboxSocialInsuranceBureau",
+        "http": "fund.integrations.social_insurance.HttpSocialInsuranceBureau",
+    },
+    "credit": {
+        "sandbox": "fund.integrations.credit.SandboxCreditBureau",
+        "http": "fund.integrations.credit.HttpCreditBureau",
+    },
+    "bank": {
+        "sandbox": "fund.integrations.bank.SandboxBank",
+        "http": "fund.integrations.bank.HttpBank",
+    },
+    "sms": {
+        "sandbox": "fund.integrations.sms.SandboxSmsGateway",
+        "http": "fund.integrations.sms.HttpSmsGateway",
+    },
+    "transfer": {
+        "sandbox": "fund.integrations.transfer.SandboxTransferPlatform",
+        "http": "fund.integrations.transfer.HttpTransferPlatform",
+    },
+}
+
+
+def backend_for(system: str) -> str:
+    """"sandbox" or "http" for this system, from the settings."""
+    if system not in IMPLEMENTATIONS:
+        raise ImproperlyConfigured(f"未知的外部系统：{system}")
+    overrides: dict[str, str] = getattr(settings, "FUND_INTEGRATIONS_OVERRIDES", {}) or {}
+    backend = overrides.get(system) or getattr(settings, "FUND_INTEGRATIONS", "sandbox") or "sandbox"
+    if backend not in BACKENDS:
+        raise ImproperlyConfigured(f"外部系统 {system} 的实现应为 sandbox 或 http，而不是 {backend!r}")
+    return backend
+
+
+def get_client(system: str) -> Integration:
+    """A client for the named system, in the implementation the settings choose."""
+    backend = backend_for(system)
+    cls: Any = import_string(IMPLEMENTATIONS[system][backend])
+    return cls()
+
+
+def identity_registry() -> IdentityRegistry:
+    return get_client("identity")  # type: ignore[return-value]
+
+
+def marriage_registry() -> MarriageRegistry:
+    return get_client("marriage")  # type: ignore[return-value]
+
+
+def property_registry() -> PropertyRegistry:
+    return get_client("property")  # type: ignore[return-value]
+
+
+def tax_bureau() -> TaxBureau:
+    return get_client("tax")  # type: ignore[return-value]
+
+
+def social_insurance_bureau() -> SocialInsuranceBureau:
+    return get_client("social_insurance")  # type: ignore[return-value]
+
+
+def credit_bureau() -> CreditBureau:
+    return get_client("credit")  # type: ignore[return-value]
+
+
+def entrusted_bank() -> Bank:
+    return get_client("bank")  # type: ignore[return-value]
+
+
+def sms_gateway() -> SmsGateway:
+    return get_client("sms")  # type: ignore[return-value]
+
+
+def transfer_platform() -> TransferPlatform:
+    return get_client("transfer")  # type: ignore[return-value]

@@ -129,6 +129,7 @@ FUND_LOGIN_WINDOW = timedelta(minutes=int(env("FUND_LOGIN_WINDOW_MINUTES", "15")
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["fund.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

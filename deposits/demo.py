@@ -1,0 +1,59 @@
+"""Demo deposits: three units with about fifty members and a year of monthly deposits."""
+
+from datetime import date
+from decimal import Decimal
+
+from fund.demo import DEMO_PASSWORD, DemoContext, make_credit_code, make_id_number
+from fund.people.services import member_login_create, operator_create
+
+from .services import add_months, first_of_month, member_account_open, monthly_deposit_post, unit_account_open
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平",
+         "刚", "桂英", "建华", "晓东", "文", "海燕", "志强", "玉兰", "国庆", "雪"]
+UNITS = [
+    ("示范市第一人民医院", 0, Decimal("0.12"), 20),
+    ("示范市高新科技有限公司", 1, Decimal("0.10"), 18),
+    ("北湖物流股份有限公司", 2, Decimal("0.08"), 12),
+]
+
+
+def seed(ctx: DemoContext) -> None:
+    clerk = ctx.staff["clerk01"]
+    opened = add_months(first_of_month(ctx.today), -13)
+    seq = 0
+    for index, (name, branch, ratio, size) in enumerate(UNITS, start=1):
+        unit = unit_account_open(
+            actor=clerk, branch=ctx.branches[branch], name=name, credit_code=make_credit_code(index),
+            address=f"示范市{ctx.branches[branch].name[:-3]}路{index * 17}号", contact_name="人事经办人",
+            contact_phone=f"0537-31{index:05d}", bank_name="中国建设银行示范市分行", bank_account=f"3705016{index:011d}",
+            unit_ratio=ratio, member_ratio=ratio, pay_day=15, opened_on=opened,
+        )
+        ctx.employers.append(unit.employer)
+        operator_create(
+            actor=clerk, username=f"unit{index:02d}", name=f"{name[:4]}经办人", password=DEMO_PASSWORD,
+            phone=f"1390537{index:04d}", employer=unit.employer,
+        )
+        ctx.logins.append(("单位网厅", f"unit{index:02d}", name))
+        for _ in range(size):
+            seq += 1
+            male = ctx.rng.random() < 0.55
+            birth = date(ctx.rng.randint(1968, 2001), ctx.rng.randint(1, 12), ctx.rng.randint(1, 28))
+            person_name = ctx.rng.choice(SURNAMES) + ctx.rng.choice(GIVEN)
+            base = Decimal(ctx.rng.randrange(3000, 15000, 50))
+            account = member_account_open(
+                actor=clerk, unit=unit, id_number=make_id_number(birth=birth, seq=seq, male=male), name=person_name,
+                base=base, phone=f"138{seq:08d}", opened_on=opened,
+            )
+            ctx.people.append(account.person)
+            month = account.first_month
+            while month <= first_of_month(ctx.today):
+                pay_day = date(month.year, month.month, unit.pay_day)
+                if pay_day > ctx.today:
+                    break
+                monthly_deposit_post(actor=clerk, account=account, month=month, value_date=pay_day)
+                month = add_months(month, 1)
+    # The first three members can sign in to the personal online hall.
+    for person in ctx.people[:3]:
+        member_login_create(person=person, password=DEMO_PASSWORD)
+        ctx.logins.append(("个人网厅", person.id_number, f"职工 {person.name}"))

@@ -1,0 +1,166 @@
+"""Pages: the staff window's deposit work, the unit hall's roster, the member hall's account."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from fund.audit.services import person_viewed
+from fund.people.selectors import scoped
+from fund.people.views import apply_errors
+from fund.portals.decorators import portal_required
+from fund.printing.models import Document
+
+from . import services
+from .forms import MemberOpenForm, MonthlyDepositForm, UnitOpenForm
+from .pdf import account_sheet_request
+from .selectors import (
+    member_account_get_for_user,
+    member_accounts_for_user,
+    member_statement,
+    unit_account_get_for_user,
+    unit_accounts_for_user,
+)
+
+# 综合窗口 ---------------------------------------------------------------------------------------------
+
+@portal_required("staff")
+def staff_unit_open(request: HttpRequest) -> HttpResponse:
+    roles = request.roles  # type: ignore[attr-defined]
+    form = UnitOpenForm(request.POST or None, initial={"branch": roles.staff.branch})
+    if not roles.staff.centre_wide:
+        form.fields["branch"].queryset = form.fields["branch"].queryset.filter(pk=roles.staff.branch_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_account_open(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"单位开户成功，单位账号 {unit.number}")
+            return redirect("staff:unit_detail", pk=unit.pk)
+    return render(request, "deposits/staff/unit_open.html", {"form": form})
+
+
+@portal_required("staff")
+def staff_units(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    units = unit_accounts_for_user(request.user).order_by("number")
+    if query:
+        units = units.filter(Q(number__icontains=query) | Q(employer__name__icontains=query) | Q(employer__credit_code=query))
+    page = Paginator(units, 20).get_page(request.GET.get("page"))
+    return render(request, "deposits/staff/units.html", {"page_obj": page, "q": query})
+
+
+@portal_required("staff")
+def staff_unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = unit_account_get_for_user(user=request.user, pk=pk)
+    members = unit.members.select_related("person", "sub_account").order_by("number")
+    totals = members.aggregate(balance=Sum("sub_account__balance"), monthly=Sum("unit_monthly") + Sum("member_monthly"))
+    return render(request, "deposits/staff/unit_detail.html", {"unit": unit, "members": members, "totals": totals})
+
+
+@portal_required("staff")
+def staff_member_open(request: HttpRequest) -> HttpResponse:
+    units = unit_accounts_for_user(request.user).order_by("number")
+    form = MemberOpenForm(request.POST or None, units=units, initial={"unit": request.GET.get("unit")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.member_account_open(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"个人开户成功，个人账号 {account.number}，自 {account.first_month:%Y年%m月} 起缴")
+            return redirect("staff:member_detail", pk=account.pk)
+    return render(request, "deposits/staff/member_open.html", {"form": form})
+
+
+@portal_required("staff")
+def staff_members(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    accounts = member_accounts_for_user(request.user).order_by("number")
+    if query:
+        accounts = accounts.filter(
+            Q(number=query) | Q(person__id_number=query.upper()) | Q(person__name__icontains=query)
+        )
+    page = Paginator(accounts, 20).get_page(request.GET.get("page"))
+    return render(request, "deposits/staff/members.html", {"page_obj": page, "q": query})
+
+
+@portal_required("staff")
+def staff_member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    account = member_account_get_for_user(user=request.user, pk=pk)
+    person_viewed(actor=request.user, person=account.person, context=f"综合窗口查看个人账户 {account.number}")
+    statement = Paginator(member_statement(account), 12).get_page(request.GET.get("page"))
+    documents = Document.objects.filter(subject=account.person).order_by("-id")[:5]
+    return render(
+        request, "deposits/staff/member_detail.html",
+        {"account": account, "statement": statement, "deposit_form": MonthlyDepositForm(), "documents": documents},
+    )
+
+
+@require_POST
+@portal_required("staff")
+def staff_member_deposit(request: HttpRequest, pk: int) -> HttpResponse:
+    account = member_account_get_for_user(user=request.user, pk=pk)
+    form = MonthlyDepositForm(request.POST)
+    if form.is_valid():
+        try:
+            deposit = services.monthly_deposit_post(actor=request.user, account=account, month=form.cleaned_data["month"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"{deposit.month:%Y年%m月} 缴存 {deposit.unit_amount + deposit.member_amount} 元已入账")
+    else:
+        messages.error(request, "缴存年月：请按“年-月”选择月份")
+    return redirect("staff:member_detail", pk=account.pk)
+
+
+@require_POST
+@portal_required("staff")
+def staff_member_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    account = member_account_get_for_user(user=request.user, pk=pk)
+    account_sheet_request(account=account, requested_by=request.user)
+    messages.info(request, "个人账户信息表正在生成，稍后刷新本页即可下载。")
+    return redirect("staff:member_detail", pk=account.pk)
+
+
+# 单位网厅 ---------------------------------------------------------------------------------------------
+
+@portal_required("unit")
+def unit_members(request: HttpRequest) -> HttpResponse:
+    unit = request.roles.employer.account  # type: ignore[attr-defined]
+    members = member_accounts_for_user(request.user).filter(unit=unit).order_by("number")
+    page = Paginator(members, 20).get_page(request.GET.get("page"))
+    return render(request, "deposits/unit/members.html", {"unit": unit, "page_obj": page})
+
+
+# 个人网厅 ---------------------------------------------------------------------------------------------
+
+def _own_account(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return (
+        scoped(member_accounts_for_user(request.user), request.user, person="person")
+        .order_by("-opened_on", "-id")
+        .first()
+    )
+
+
+@portal_required("member")
+def member_statement_page(request: HttpRequest) -> HttpResponse:
+    account = _own_account(request)
+    rows = Paginator(member_statement(account), 20).get_page(request.GET.get("page")) if account else None
+    return render(request, "deposits/member/statement.html", {"account": account, "statement": rows})
+
+
+@portal_required("member")
+def member_certificates(request: HttpRequest) -> HttpResponse:
+    account = _own_account(request)
+    if request.method == "POST" and account is not None:
+        account_sheet_request(account=account, requested_by=request.user)
+        messages.info(request, "个人账户信息表正在生成，稍后刷新本页即可下载。")
+        return redirect("member:certificates")
+    documents = Document.objects.filter(subject=request.user.person).order_by("-id")[:20]
+    return render(request, "deposits/member/certificates.html", {"account": account, "documents": documents})

@@ -1,0 +1,243 @@
+"""委托银行: collections (委托收款) from units' and members' accounts, payouts to cards, and incoming transfers.
+
+Payouts and collections are idempotent by the centre's `reference`: asking again with the same reference
+returns the first payment's current state and never moves money a second time; the same reference with a
+different account or amount is refused, since that is a bug in the caller, not a retry.
+"""
+
+from __future__ import annotations
+
+import uuid
+from abc import abstractmethod
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .base import Integration, NotFound, Rejected, Result, operation
+from .http import HttpClient
+from .models import (
+    PaymentKind,
+    PaymentStatus,
+    SandboxBankAccount,
+    SandboxBankPayment,
+    SandboxIncomingTransfer,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Payment(Result):
+    reference: str
+    kind: PaymentKind
+    account_number: str
+    name: str
+    amount: Decimal
+    status: PaymentStatus
+    reason: str  # why it failed; "" otherwise
+    bank_serial: str
+    accepted_at: datetime
+    finished_at: datetime | None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == PaymentStatus.SUCCEEDED
+
+    @property
+    def failed(self) -> bool:
+        return self.status == PaymentStatus.FAILED
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncomingTransfer:
+    bank_serial: str
+    reference: str  # what the payer wrote as the memo; often the remittance's number
+    amount: Decimal
+    payer_account: str
+    payer_name: str
+    received_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncomingTransfers(Result):
+    start: date
+    end: date
+    transfers: tuple[IncomingTransfer, ...]
+
+
+class Bank(Integration):
+    system = "bank"
+
+    @operation(reference="reference")
+    @abstractmethod
+    def collect(self, *, account_number: str, name: str, amount: Decimal, reference: str, purpose: str = "") -> Payment:
+        """Debit the account under an entrustment agreement (委托收款)."""
+
+    @operation(reference="reference")
+    @abstractmethod
+    def payout(self, *, card_number: str, name: str, amount: Decimal, reference: str, purpose: str = "") -> Payment:
+        """Pay to a card. A reference already used returns the first payment; it is never paid twice."""
+
+    @operation(reference="reference")
+    @abstractmethod
+    def payment(self, *, reference: str) -> Payment:
+        """The payout or collection made under this reference; `NotFound` if none."""
+
+    @operation()
+    @abstractmethod
+    def incoming_transfers(self, *, start: date, end: date) -> IncomingTransfers:
+        """Money received into the centre's accounts between the two dates, inclusive, oldest first."""
+
+
+def _payment(row: SandboxBankPayment) -> Payment:
+    return Payment(
+        reference=row.reference,
+        kind=PaymentKind(row.kind),
+        account_number=row.account_number,
+        name=row.name,
+        amount=row.amount,
+        status=PaymentStatus(row.status),
+        reason=row.reason,
+        bank_serial=row.bank_serial,
+        accepted_at=row.created_at,
+        finished_at=row.finished_at,
+    )
+
+
+class SandboxBank(Bank):
+    backend = "sandbox"
+
+    def collect(self, *, account_number: str, name: str, amount: Decimal, reference: str, purpose: str = "") -> Payment:
+        return self._move(
+            kind=PaymentKind.COLLECT, account_number=account_number, name=name, amount=amount,
+            reference=reference, purpose=purpose,
+        )
+
+    def payout(self, *, card_number: str, name: str, amount: Decimal, reference: str, purpose: str = "") -> Payment:
+        return self._move(
+            kind=PaymentKind.PAYOUT, account_number=card_number, name=name, amount=amount,
+            reference=reference, purpose=purpose,
+        )
+
+    def payment(self, *, reference: str) -> Payment:
+        row = SandboxBankPayment.objects.filter(reference=reference).first()
+        if row is None:
+            raise NotFound("银行查无此业务编号的收付款")
+        return _payment(row)
+
+    def incoming_transfers(self, *, start: date, end: date) -> IncomingTransfers:
+        rows = SandboxIncomingTransfer.objects.filter(
+            received_at__date__gte=start, received_at__date__lte=end
+        ).order_by("received_at", "id")
+        return IncomingTransfers(
+            start=start,
+            end=end,
+            transfers=tuple(
+                IncomingTransfer(
+                    bank_serial=r.bank_serial,
+                    reference=r.reference,
+                    amount=r.amount,
+                    payer_account=r.payer_account,
+                    payer_name=r.payer_name,
+                    received_at=r.received_at,
+                )
+                for r in rows
+            ),
+        )
+
+    def _move(
+        self, *, kind: PaymentKind, account_number: str, name: str, amount: Decimal, reference: str, purpose: str
+    ) -> Payment:
+        if amount <= 0:
+            raise Rejected("金额必须大于零")
+        existing = SandboxBankPayment.objects.filter(reference=reference).first()
+        if existing is not None:
+            return self._replay(existing, kind=kind, account_number=account_number, amount=amount)
+        account = SandboxBankAccount.objects.select_for_update().filter(account_number=account_number).first()
+        status, reason = self._decide(kind=kind, account=account, name=name, amount=amount)
+        try:
+            with transaction.atomic():
+                row = SandboxBankPayment.objects.create(
+                    reference=reference,
+                    kind=kind,
+                    account_number=account_number,
+                    name=name,
+                    amount=amount,
+                    purpose=purpose,
+                    status=status,
+                    reason=reason,
+                    bank_serial=uuid.uuid4().hex[:20].upper(),
+                    finished_at=None if status == PaymentStatus.PENDING else timezone.now(),
+                )
+        except IntegrityError:
+            # A concurrent request with the same reference got there first: answer with its payment.
+            existing = SandboxBankPayment.objects.get(reference=reference)
+            return self._replay(existing, kind=kind, account_number=account_number, amount=amount)
+        if account is not None and status == PaymentStatus.SUCCEEDED:
+            account.balance += amount if kind == PaymentKind.PAYOUT else -amount
+            account.save(update_fields=["balance"])
+        row.refresh_from_db(fields=["created_at"])
+        return _payment(row)
+
+    @staticmethod
+    def _decide(
+        *, kind: PaymentKind, account: SandboxBankAccount | None, name: str, amount: Decimal
+    ) -> tuple[PaymentStatus, str]:
+        if account is None:
+            return PaymentStatus.FAILED, "账号不存在"
+        if account.name != name:
+            return PaymentStatus.FAILED, "户名与账号不符"
+        if kind == PaymentKind.PAYOUT:
+            if account.fail_payouts:
+                return PaymentStatus.FAILED, "收款账户状态异常，款项已退回"
+            if account.hold_payouts:
+                return PaymentStatus.PENDING, ""
+            return PaymentStatus.SUCCEEDED, ""
+        if account.frozen:
+            return PaymentStatus.FAILED, "付款账户已冻结"
+        if account.balance < amount:
+            return PaymentStatus.FAILED, "付款账户余额不足"
+        return PaymentStatus.SUCCEEDED, ""
+
+    @staticmethod
+    def _replay(row: SandboxBankPayment, *, kind: PaymentKind, account_number: str, amount: Decimal) -> Payment:
+        if (row.kind, row.account_number, row.amount) != (kind, account_number, amount):
+            raise Rejected("该业务编号已用于另一笔收付款，账号或金额不一致")
+        return _payment(row)
+
+
+class HttpBank(HttpClient, Bank):
+    def collect(self, *, account_number: str, name: str, amount: Decimal, reference: str, purpose: str = "") -> Payment:
+        return self._post(
+            "collect", Payment, account_number=account_number, name=name, amount=amount,
+            reference=reference, purpose=purpose,
+        )
+
+    def payout(self, *, card_number: str, name: str, amount: Decimal, reference: str, purpose: str = "") -> Payment:
+        return self._post(
+            "payout", Payment, card_number=card_number, name=name, amount=amount,
+            reference=reference, purpose=purpose,
+        )
+
+    def payment(self, *, reference: str) -> Payment:
+        return self._post("payment", Payment, reference=reference)
+
+    def incoming_transfers(self, *, start: date, end: date) -> IncomingTransfers:
+        return self._post("incoming_transfers", IncomingTransfers, start=start, end=end)
+
+
+def sandbox_receive_transfer(
+    *, payer_account: str, payer_name: str, amount: Decimal, reference: str = "", received_at: datetime | None = None
+) -> SandboxIncomingTransfer:
+    """Play a payer transferring money to the centre, so it shows in `incoming_transfers` (tests, demo)."""
+    if amount <= 0:
+        raise Rejected("金额必须大于零")
+    return SandboxIncomingTransfer.objects.create(
+        bank_serial=uuid.uuid4().hex[:20].upper(),
+        reference=reference,
+        amount=amount,
+        payer_account=payer_account,
+        payer_name=payer_name,
+        received_at=received_at or timezone.now(),
+    )

@@ -1,0 +1,157 @@
+"""Creating logins and binding them to what they act for. Every change is audited."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+
+from fund.audit.services import audit_log
+
+from .models import Branch, Developer, Employer, OneTimeCode, Person, StaffProfile, User
+
+CODE_TTL = timedelta(minutes=10)
+CODE_MAX_ATTEMPTS = 5
+
+
+def staff_create(
+    *, actor: Any, username: str, name: str, branch: Branch, posts: list[str], employee_number: str,
+    password: str, centre_wide: bool = False,
+) -> User:
+    with transaction.atomic():
+        user = User(username=username, first_name=name)
+        validate_password(password, user)
+        user.set_password(password)
+        # Auditors read the admin site; other staff work in the staff workspace only.
+        user.is_staff = "audit" in posts
+        user.full_clean()
+        user.save()
+        StaffProfile.objects.create(
+            user=user, branch=branch, posts=posts, centre_wide=centre_wide, employee_number=employee_number
+        )
+        audit_log(actor=actor, action="people.staff.created", target=user,
+                  new={"branch": branch.code, "posts": posts, "centre_wide": centre_wide})
+    return user
+
+
+def operator_bind(*, actor: Any, user: User, employer: Employer | None = None, developer: Developer | None = None) -> None:
+    """Make `user` the operator of one employer (or developer); any earlier binding of that kind ends."""
+    if (employer is None) == (developer is None):
+        raise ValueError("bind to exactly one employer or developer")
+    perm, target = ("people.act_for_employer", employer) if employer else ("people.act_for_developer", developer)
+    with transaction.atomic():
+        for previous in get_objects_for_user(user, perm, accept_global_perms=False):
+            if previous != target:
+                remove_perm(perm, user, previous)
+        assign_perm(perm, user, target)
+        audit_log(actor=actor, action="people.operator.bound", target=user, new={"perm": perm, "object": target.pk})
+    user.__dict__.pop("_fund_roles", None)
+
+
+def operator_create(
+    *, actor: Any, username: str, name: str, password: str, phone: str = "",
+    employer: Employer | None = None, developer: Developer | None = None,
+) -> User:
+    with transaction.atomic():
+        user = User(username=username, first_name=name, phone=phone)
+        validate_password(password, user)
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        operator_bind(actor=actor, user=user, employer=employer, developer=developer)
+    return user
+
+
+def member_login_create(*, person: Person, password: str | None = None) -> User:
+    """A member's login: the user name is the resident ID number. Without a password the login is unusable
+    until the member sets one by SMS code."""
+    user = User.objects.filter(person=person).first()
+    if user is not None:
+        return user
+    user = User(username=person.id_number, first_name=person.name, person=person, phone=person.phone)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        validate_password(password, user)
+        user.set_password(password)
+    user.save()
+    audit_log(actor=None, action="people.member_login.created", target=user, new={"person": person.pk})
+    return user
+
+
+def _hash_code(code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
+
+
+def _user_for_reset(username: str, phone: str) -> User | None:
+    key = username.strip().upper()
+    user = User.objects.filter(username__iexact=key).first() or User.objects.filter(person__id_number=key).first()
+    if user is None:
+        person = Person.objects.filter(id_number=key).first()
+        if person is not None and person.fund_accounts.exists():
+            # A member who has never signed in: the reset sets their first password.
+            user = member_login_create(person=person)
+    if user is None:
+        return None
+    known_phone = user.phone or (user.person.phone if user.person_id else "")
+    return user if known_phone and known_phone == phone.strip() else None
+
+
+def password_reset_request(*, username: str, phone: str) -> bool:
+    """Send a 6-digit code to the phone on file. Answers True whether or not the pair matched, so the form
+    cannot be used to find out who is registered; the return value is for logging only."""
+    from fund.integrations import sms_send
+
+    user = _user_for_reset(username, phone)
+    if user is None:
+        return False
+    code = f"{secrets.randbelow(10**6):06d}"
+    OneTimeCode.objects.filter(user=user, purpose="password_reset", used_at__isnull=True).update(used_at=timezone.now())
+    OneTimeCode.objects.create(
+        user=user, purpose="password_reset", code_hash=_hash_code(code), expires_at=timezone.now() + CODE_TTL
+    )
+    transaction.on_commit(
+        lambda: sms_send(phone=phone.strip(), text=f"【{settings.FUND_CENTRE_NAME}】您的密码重置验证码为 {code}，10分钟内有效。如非本人操作请忽略。")
+    )
+    return True
+
+
+def password_reset_confirm(*, username: str, code: str, new_password: str) -> User:
+    """Check the SMS code (single use, 10 minutes, 5 tries) and set the new password."""
+    key = username.strip().upper()
+    user = User.objects.filter(username__iexact=key).first() or User.objects.filter(person__id_number=key).first()
+    otp = None
+    if user is not None:
+        otp = (
+            OneTimeCode.objects.filter(
+                user=user, purpose="password_reset", used_at__isnull=True, expires_at__gt=timezone.now()
+            )
+            .order_by("-id")
+            .first()
+        )
+    if otp is None or otp.attempts >= CODE_MAX_ATTEMPTS:
+        raise ValidationError({"code": ["验证码已失效，请重新获取"]})
+    if not hmac.compare_digest(otp.code_hash, _hash_code(code.strip())):
+        # Counted outside any transaction the caller may roll back, so guessing stays limited.
+        OneTimeCode.objects.filter(pk=otp.pk).update(attempts=F("attempts") + 1)
+        raise ValidationError({"code": ["验证码不正确"]})
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password1": exc.messages}) from exc
+    with transaction.atomic():
+        # Compare-and-set: a code is used once even if two requests race.
+        if not OneTimeCode.objects.filter(pk=otp.pk, used_at__isnull=True).update(used_at=timezone.now()):
+            raise ValidationError({"code": ["验证码已失效，请重新获取"]})
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit_log(actor=user, action="people.password.reset", target=user, new={"via": "sms"})
+    return user

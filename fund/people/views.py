@@ -1,0 +1,50 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from .forms import LoginForm, PasswordResetConfirmForm, PasswordResetRequestForm
+from .services import password_reset_confirm, password_reset_request
+
+
+def apply_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
+    """Put a service's ValidationError onto the form, by field where the form has that field."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_sms(request: HttpRequest) -> HttpResponse:
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_reset_request(username=form.cleaned_data["username"], phone=form.cleaned_data["phone"])
+        messages.info(request, "如账号与手机号码匹配，验证码已发送，10分钟内有效。")
+        return redirect(f"{request.path}confirm/?username={form.cleaned_data['username']}")
+    return render(request, "registration/password_reset_sms.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_sms_confirm(request: HttpRequest) -> HttpResponse:
+    form = PasswordResetConfirmForm(request.POST or None, initial={"username": request.GET.get("username", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_reset_confirm(
+                username=form.cleaned_data["username"], code=form.cleaned_data["code"],
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "密码已重置，请使用新密码登录。")
+            return redirect("login")
+    return render(request, "registration/password_reset_confirm_sms.html", {"form": form})

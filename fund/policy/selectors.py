@@ -1,0 +1,128 @@
+"""Reading policy: the value in force on a date, the table of all values, one policy's history.
+
+`policy_value(name, on)` is the only way business code reads a number a city may set. The value in force
+on a day is the live (not withdrawn) row with the latest effective_from on or before that day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from fund.people.models import Post
+from fund.people.roles import roles_of
+
+from .definitions import DEFINITIONS, PolicyDefinition, PolicyScalar, definition_find
+from .models import PolicyValue
+
+
+class PolicyMissing(LookupError):
+    """No value can be given: the name is unknown, or nothing is in force on the date."""
+
+
+class PolicyUnknown(PolicyMissing):
+    """The name (or standard code) is not a policy this system knows."""
+
+
+def policy_definition_get(name: str) -> PolicyDefinition:
+    definition = definition_find(name)
+    if definition is None:
+        raise PolicyUnknown(f"未定义的政策参数：{name}")
+    return definition
+
+
+def _live() -> Any:
+    return PolicyValue.objects.filter(withdrawn_at__isnull=True)
+
+
+def policy_row_in_force(name: str, on: date | None = None) -> PolicyValue | None:
+    """The live row in force on `on` (today when None), or None."""
+    definition = policy_definition_get(name)
+    on = on or timezone.localdate()
+    return _live().filter(name=definition.name, effective_from__lte=on).order_by("-effective_from").first()
+
+
+def policy_value(name: str, on: date | None = None) -> PolicyScalar:
+    """The value of policy `name` in force on `on` (today when None).
+
+    Typed by the policy's kind: Decimal (percentages as fractions, money to the fen), int, or str.
+    Raises PolicyUnknown for a name that is not defined, PolicyMissing when no value is in force that day.
+    """
+    definition = policy_definition_get(name)
+    row = policy_row_in_force(definition.name, on)
+    if row is None:
+        day = on or timezone.localdate()
+        raise PolicyMissing(f"政策参数“{definition.label}”（{definition.name}）在 {day:%Y-%m-%d} 没有生效的值")
+    return definition.from_stored(row.number, row.text)
+
+
+@dataclass(frozen=True)
+class PolicyTableRow:
+    definition: PolicyDefinition
+    current: PolicyValue | None
+    next_change: PolicyValue | None
+
+    @property
+    def value(self) -> PolicyScalar | None:
+        return self.current.typed_value if self.current else None
+
+
+def policy_table(on: date | None = None) -> list[PolicyTableRow]:
+    """Every defined policy with the row in force on `on` and the next scheduled change after it."""
+    on = on or timezone.localdate()
+    current: dict[str, PolicyValue] = {}
+    upcoming: dict[str, PolicyValue] = {}
+    # Two ordered scans of a small table; the first row seen per name wins.
+    for row in _live().filter(effective_from__lte=on).order_by("name", "-effective_from"):
+        current.setdefault(row.name, row)
+    for row in _live().filter(effective_from__gt=on).order_by("name", "effective_from"):
+        upcoming.setdefault(row.name, row)
+    return [PolicyTableRow(d, current.get(d.name), upcoming.get(d.name)) for d in DEFINITIONS]
+
+
+class HistoryStatus:
+    IN_FORCE = "生效中"
+    SUPERSEDED = "已失效"
+    SCHEDULED = "待生效"
+    WITHDRAWN = "已撤回"
+
+
+@dataclass(frozen=True)
+class PolicyHistoryEntry:
+    row: PolicyValue
+    status: str
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.status == HistoryStatus.SCHEDULED
+
+
+def policy_history(name: str, *, on: date | None = None) -> list[PolicyHistoryEntry]:
+    """All rows of one policy, newest effective date first, each with its status as of `on` (today)."""
+    definition = policy_definition_get(name)
+    on = on or timezone.localdate()
+    in_force = policy_row_in_force(definition.name, on)
+    rows = PolicyValue.objects.filter(name=definition.name).select_related("created_by", "withdrawn_by")
+    out = []
+    for row in rows.order_by("-effective_from", "-created_at"):
+        if row.withdrawn_at is not None:
+            status = HistoryStatus.WITHDRAWN
+        elif in_force is not None and row.pk == in_force.pk:
+            status = HistoryStatus.IN_FORCE
+        elif row.effective_from > on:
+            status = HistoryStatus.SCHEDULED
+        else:
+            status = HistoryStatus.SUPERSEDED
+        out.append(PolicyHistoryEntry(row, status))
+    return out
+
+
+def policy_can_manage(user: Any) -> bool:
+    """Only a centre-wide director (分管副主任/主任) may schedule or withdraw policy values."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    roles = roles_of(user)
+    return roles.staff is not None and roles.staff.centre_wide and roles.has_post(Post.DIRECTOR)

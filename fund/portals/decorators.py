@@ -1,0 +1,33 @@
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+
+from fund.people.roles import Roles, roles_of
+
+ROLE_CHECKS: dict[str, Callable[[Roles], bool]] = {
+    "staff": lambda r: r.is_staff,
+    "unit": lambda r: r.is_unit_operator,
+    "member": lambda r: r.is_member,
+    "developer": lambda r: r.is_developer,
+}
+
+
+def portal_required(portal: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Sign-in required; a user without the portal's role is told the page does not exist (404)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            roles = roles_of(request.user)
+            if not ROLE_CHECKS[portal](roles):
+                raise Http404("未找到，或您无权访问")
+            request.roles = roles  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

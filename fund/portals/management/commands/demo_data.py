@@ -1,0 +1,71 @@
+"""Load the demo centre: 3 branches, staff for every post, units with members, a developer, sandbox data.
+
+Runs once: if the demo branches exist it loads nothing and only prints the logins.
+"""
+
+import importlib
+import random
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from fund.demo import DEMO_PASSWORD, DemoContext, seed_core
+from fund.people.models import Branch
+
+BUSINESS_APPS = ("deposits", "withdrawals", "loans", "risk")
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（已存在则跳过），并可打印访问地址与演示账号。"
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--logins", action="store_true", help="只打印演示账号")
+        parser.add_argument("--url", default="http://127.0.0.1:8000/")
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        if options["logins"]:
+            self._print_logins(options["url"])
+            return
+        if Branch.objects.filter(code="01").exists():
+            self.stdout.write("演示数据已存在，跳过。")
+            return
+        ctx = DemoContext(rng=random.Random(20261122), today=timezone.localdate())
+        with transaction.atomic():
+            seed_core(ctx)
+        for config in apps.get_app_configs():
+            if config.name in BUSINESS_APPS:
+                try:
+                    module = importlib.import_module(f"{config.name}.demo")
+                except ModuleNotFoundError:
+                    continue
+                module.seed(ctx)
+        from fund.integrations.sandbox_seed import seed_sandbox
+
+        with transaction.atomic():
+            seed_sandbox(people=ctx.people, employers=ctx.employers)
+        self.stdout.write(self.style.SUCCESS(f"演示数据已载入：{len(ctx.people)} 名职工，{len(ctx.employers)} 个单位。"))
+
+    def _print_logins(self, url: str) -> None:
+        from fund.people.models import User
+
+        rows = [
+            ("综合窗口", "clerk01", "受理岗，市直管理部"),
+            ("综合窗口", "review01", "初审岗，市直管理部"),
+            ("综合窗口", "approve01", "审批岗，市直管理部"),
+            ("综合窗口", "director", "分管副主任，全中心（可调整政策参数）"),
+            ("综合窗口", "clerk02", "受理/初审，高新区管理部"),
+            ("稽核", "auditor", "只读后台 /admin/"),
+        ]
+        for portal, username in (("单位网厅", "unit01"), ("开发企业", "dev01")):
+            if User.objects.filter(username=username).exists():
+                rows.append((portal, username, "单位经办人" if portal == "单位网厅" else "开发企业经办人"))
+        member = User.objects.filter(person__isnull=False, password__startswith="pbkdf2").order_by("id").first()
+        if member is not None:
+            rows.append(("个人网厅", member.username, f"职工 {member.first_name}（身份证号码登录）"))
+        line = "─" * 72
+        self.stdout.write(f"\n{line}\n  住房公积金管理中心 已启动：{url}\n  API 文档：{url}api/docs/\n{line}")
+        for portal, username, note in rows:
+            self.stdout.write(f"  {portal:<6}  {username:<20}  {note}")
+        self.stdout.write(f"  所有演示账号的密码：{DEMO_PASSWORD}\n{line}\n")

@@ -1,0 +1,42 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from fund.people.roles import roles_of
+
+from .decorators import portal_required
+from .panels import panels_for
+
+
+def public_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/home.html")
+
+
+def guide(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/guide.html")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """After sign-in: straight to the user's first portal."""
+    portals = roles_of(request.user).portals
+    if not portals:
+        return render(request, "portals/no_role.html", status=403)
+    return redirect(portals[0][0])
+
+
+def _portal_home(portal: str, title: str):  # type: ignore[no-untyped-def]
+    @portal_required(portal)
+    def view(request: HttpRequest) -> HttpResponse:
+        return render(
+            request, f"portals/{portal}_home.html", {"panels": panels_for(portal, request), "page_title": title}
+        )
+
+    view.__name__ = f"{portal}_home"
+    return view
+
+
+staff_home = _portal_home("staff", "工作台")
+unit_home = _portal_home("unit", "单位网厅")
+member_home = _portal_home("member", "个人网厅")
+developer_home = _portal_home("developer", "开发企业服务")

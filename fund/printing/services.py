@@ -1,0 +1,184 @@
+"""Issuing documents: request one (a row plus a queued render), render it, retry a failed one.
+
+The PDF is made in a Celery task from the data stored with the document, queued only once the request has
+committed. Rendering is idempotent: a document that is ready is never rendered again, and when two workers
+race, the compare-and-set on the status lets exactly one of them store its file.
+"""
+
+import hashlib
+import logging
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
+
+from fund.audit.masking import mask_id_number
+from fund.audit.services import audit_log
+from fund.people.models import Person
+
+from .models import ALLOWED_MOVES, Document, DocumentStatus
+from .pdf import RESERVED_CONTEXT_KEYS, render_pdf
+from .registry import document_kind, register_document_kind
+
+__all__ = [
+    "document_mark_failed",
+    "document_render",
+    "document_request",
+    "document_requeue",
+    "register_document_kind",
+]
+
+logger = logging.getLogger(__name__)
+
+# Errors worth another attempt later: the database or the file store being briefly unavailable.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError, OSError)
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*, 欧阳娜娜 → 欧***: the family name's first character, enough to recognise."""
+    name = (name or "").strip()
+    return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else name
+
+
+def subject_label_for(person: Person) -> str:
+    return f"{mask_name(person.name)}（{mask_id_number(person.id_number)}）"
+
+
+def _move(document: Document, *, to: str, **fields: Any) -> bool:
+    """Compare-and-set the status from what `document` holds to `to`; False when another process moved first."""
+    if to not in ALLOWED_MOVES[document.status]:
+        raise ValidationError(
+            f"文件状态不能从“{DocumentStatus(document.status).label}”变为“{DocumentStatus(to).label}”",
+            code="invalid_move",
+        )
+    return Document.objects.filter(pk=document.pk, status=document.status).update(status=to, **fields) == 1
+
+
+def _queue_render(document_id: int) -> None:
+    from .tasks import render_document
+
+    transaction.on_commit(partial(render_document.delay, document_id))
+
+
+def document_request(
+    *,
+    kind: str,
+    context: dict[str, Any],
+    requested_by: Any,
+    subject: Person | None = None,
+    subject_label: str = "",
+    title: str = "",
+) -> Document:
+    """Create a document of a registered `kind` from `context` (the data its template prints) and queue its
+    rendering for after commit. Joins the caller's transaction, so a business service can issue a document
+    in the same commit as the change it certifies. `subject_label` (already masked) is what the public verify
+    page shows; it defaults to the subject's masked name and ID number."""
+    spec = document_kind(kind)
+    if not isinstance(context, dict):
+        raise ValidationError({"context": "文件数据应为键值对"})
+    clash = sorted(RESERVED_CONTEXT_KEYS & context.keys())
+    if clash:
+        raise ValidationError({"context": f"文件数据不能使用保留字段：{'、'.join(clash)}"})
+    if not subject_label and subject is not None:
+        subject_label = subject_label_for(subject)
+    document = Document(
+        kind=kind,
+        title=title or spec.title,
+        subject=subject,
+        subject_label=subject_label,
+        requested_by=requested_by,
+        context=context,
+    )
+    document.full_clean()
+    with transaction.atomic(savepoint=False):
+        document.save()
+        audit_log(
+            actor=requested_by,
+            action="printing.document.requested",
+            target=document,
+            new={"kind": kind, "title": document.title, "subject": subject, "status": document.status},
+        )
+        _queue_render(document.pk)
+    return document
+
+
+def document_requeue(*, document: Document, actor: Any, reason: str = "") -> Document:
+    """Send a failed document back to the queue (after the cause, e.g. a template error, was fixed)."""
+    with transaction.atomic(savepoint=False):
+        if not _move(document, to=DocumentStatus.PENDING, error=""):
+            raise ValidationError("文件状态已被他人更改，请刷新后重试", code="stale")
+        audit_log(
+            actor=actor,
+            action="printing.document.requeued",
+            target=document,
+            old={"status": document.status, "error": document.error},
+            new={"status": DocumentStatus.PENDING},
+            reason=reason,
+        )
+        _queue_render(document.pk)
+    document.refresh_from_db()
+    return document
+
+
+def document_mark_failed(*, document_id: int, error: str) -> Document:
+    """Record that rendering gave up; a pending document moves to failed, anything else is left alone."""
+    document = Document.objects.get(pk=document_id)
+    if document.status != DocumentStatus.PENDING:
+        return document
+    with transaction.atomic(savepoint=False):
+        if _move(document, to=DocumentStatus.FAILED, error=error[:4000]):
+            audit_log(
+                actor=None,
+                action="printing.document.failed",
+                target=document,
+                old={"status": document.status},
+                new={"status": DocumentStatus.FAILED},
+                reason=error,
+            )
+    document.refresh_from_db()
+    return document
+
+
+def document_render(*, document_id: int) -> Document:
+    """Render a pending document to PDF, store the file and its SHA-256, and mark it ready.
+
+    A document that is not pending is returned untouched (a ready one is never rendered twice). Transient
+    errors (database, file store) propagate so the task can retry; any other error marks the document failed.
+    Call outside a transaction: rendering takes a second or more.
+    """
+    document = Document.objects.get(pk=document_id)
+    if document.status != DocumentStatus.PENDING:
+        return document
+    try:
+        pdf = render_pdf(document)
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:
+        logger.exception("rendering document %s failed", document_id)
+        return document_mark_failed(document_id=document_id, error=f"{type(exc).__name__}: {exc}")
+
+    digest = hashlib.sha256(pdf).hexdigest()
+    name = default_storage.save(
+        document.file.field.generate_filename(document, f"document-{document.pk}.pdf"), ContentFile(pdf)
+    )
+    with transaction.atomic(savepoint=False):
+        stored = _move(
+            document, to=DocumentStatus.READY, file=name, sha256=digest, rendered_at=timezone.now(), error=""
+        )
+        if stored:
+            audit_log(
+                actor=None,
+                action="printing.document.rendered",
+                target=document,
+                old={"status": document.status},
+                new={"status": DocumentStatus.READY, "sha256": digest, "file": name},
+            )
+    if not stored:
+        # Another worker finished first; its file is the one on record.
+        default_storage.delete(name)
+    document.refresh_from_db()
+    return document

@@ -1,0 +1,26 @@
+"""Celery tasks of the printing app. They take primary keys and call one service."""
+
+import logging
+
+from celery import shared_task
+
+from .models import Document
+from .services import TRANSIENT_ERRORS, document_mark_failed, document_render
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, name="printing.render_document", max_retries=5, ignore_result=True, acks_late=True)
+def render_document(self, document_id: int) -> str:  # type: ignore[no-untyped-def]
+    """Render one document; retried with backoff when the database or file store is briefly unavailable."""
+    try:
+        return document_render(document_id=document_id).status
+    except Document.DoesNotExist:
+        # Queued only after commit, so this means another database (e.g. a stray worker); nothing to do.
+        logger.warning("document %s not found; render skipped", document_id)
+        return "missing"
+    except TRANSIENT_ERRORS as exc:
+        if self.request.retries >= self.max_retries:
+            document_mark_failed(document_id=document_id, error=f"{type(exc).__name__}: {exc}")
+            raise
+        raise self.retry(exc=exc, countdown=min(5 * 2**self.request.retries, 300)) from exc

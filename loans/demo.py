@@ -1,0 +1,23 @@
+"""Demo loans data: a developer with an admitted project and its operator."""
+
+from fund.demo import DEMO_PASSWORD, DemoContext, make_credit_code
+from fund.people.models import Developer
+from fund.people.services import operator_create
+
+from .models import Project
+
+
+def seed(ctx: DemoContext) -> None:
+    developer = Developer.objects.create(
+        name="示范市安居置业有限公司", credit_code=make_credit_code(900), contact_name="孙经理", contact_phone="0537-3999888"
+    )
+    Project.objects.create(
+        developer=developer, name="安居·湖畔花园", address="示范市北湖新区湖畔路88号",
+        presale_permit="示房预售字（2026）第018号", admitted=True,
+    )
+    Project.objects.create(developer=developer, name="安居·学府里（二期）", address="示范市高新区学府路16号")
+    operator_create(
+        actor=ctx.staff["loanadmin"], username="dev01", name="安居置业经办人", password=DEMO_PASSWORD,
+        phone="13905379999", developer=developer,
+    )
+    ctx.logins.append(("开发企业", "dev01", developer.name))

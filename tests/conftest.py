@@ -1,0 +1,119 @@
+"""Named users of every kind, built through the real services, for access and flow tests.
+
+    world.clerk       受理, 市直管理部            world.clerk_b    受理, 高新区管理部
+    world.director    分管副主任, centre-wide     world.auditor    稽核, centre-wide
+    world.unit_a_op   operator of unit A (市直)    world.unit_b_op  operator of unit B (高新区)
+    world.member_a    member in unit A            world.member_b   member in unit B
+    world.dev_a       developer A's operator      world.dev_b      developer B's operator
+    world.outsider    a login with no role at all
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import factory
+import pytest
+
+from fund.demo import DEMO_PASSWORD, make_credit_code, make_id_number
+from fund.people.models import Branch, Developer, Post, User
+
+PASSWORD = DEMO_PASSWORD
+
+
+class BranchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Branch
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{n + 1:02d}")
+    name = factory.LazyAttribute(lambda o: f"第{o.code}管理部")
+
+
+class DeveloperFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Developer
+
+    name = factory.Sequence(lambda n: f"示范置业{n}有限公司")
+    credit_code = factory.Sequence(lambda n: make_credit_code(800 + n))
+
+
+@dataclass
+class World:
+    branch_a: Branch
+    branch_b: Branch
+    clerk: User
+    clerk_b: User
+    director: User
+    auditor: User
+    unit_a: Any
+    unit_b: Any
+    unit_a_op: User
+    unit_b_op: User
+    account_a: Any
+    account_b: Any
+    member_a: User
+    member_b: User
+    developer_a: Developer
+    developer_b: Developer
+    dev_a: User
+    dev_b: User
+    outsider: User
+
+
+def open_unit(actor: User, branch: Branch, seq: int, **overrides: Any) -> Any:
+    from deposits.services import unit_account_open
+
+    values = dict(
+        actor=actor, branch=branch, name=f"测试单位{seq}", credit_code=make_credit_code(seq),
+        bank_name="建设银行", bank_account=f"37050{seq:08d}", unit_ratio=Decimal("0.12"),
+        member_ratio=Decimal("0.12"), pay_day=15, opened_on=date(2025, 1, 10),
+    )
+    values.update(overrides)
+    return unit_account_open(**values)
+
+
+def open_member(actor: User, unit: Any, seq: int, **overrides: Any) -> Any:
+    from deposits.services import member_account_open
+
+    values = dict(
+        actor=actor, unit=unit, id_number=make_id_number(birth=date(1990, 3, 7), seq=seq), name=f"职工{seq}",
+        base=Decimal("8000.00"), phone=f"1380000{seq:04d}", opened_on=date(2025, 1, 10),
+    )
+    values.update(overrides)
+    return member_account_open(**values)
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    from fund.people.services import member_login_create, operator_create, staff_create
+
+    a, b = BranchFactory(code="01", name="市直管理部"), BranchFactory(code="02", name="高新区管理部")
+
+    def staff(username: str, branch: Branch, posts: list[str], centre_wide: bool = False) -> User:
+        return staff_create(
+            actor=None, username=username, name=username, branch=branch, posts=posts,
+            employee_number=username, password=PASSWORD, centre_wide=centre_wide,
+        )
+
+    clerk = staff("clerk", a, [Post.ACCEPT])
+    clerk_b = staff("clerk_b", b, [Post.ACCEPT])
+    director = staff("director", a, [Post.DIRECTOR, Post.APPROVE], centre_wide=True)
+    auditor = staff("auditor", a, [Post.AUDIT], centre_wide=True)
+    unit_a, unit_b = open_unit(clerk, a, 1), open_unit(clerk_b, b, 2)
+    unit_a_op = operator_create(actor=clerk, username="unit_a", name="甲单位经办", password=PASSWORD, employer=unit_a.employer)
+    unit_b_op = operator_create(actor=clerk_b, username="unit_b", name="乙单位经办", password=PASSWORD, employer=unit_b.employer)
+    account_a, account_b = open_member(clerk, unit_a, 1), open_member(clerk_b, unit_b, 2)
+    member_a = member_login_create(person=account_a.person, password=PASSWORD)
+    member_b = member_login_create(person=account_b.person, password=PASSWORD)
+    developer_a, developer_b = DeveloperFactory(), DeveloperFactory()
+    dev_a = operator_create(actor=clerk, username="dev_a", name="甲开发", password=PASSWORD, developer=developer_a)
+    dev_b = operator_create(actor=clerk, username="dev_b", name="乙开发", password=PASSWORD, developer=developer_b)
+    outsider = User.objects.create_user(username="outsider", password=PASSWORD)
+    return World(
+        branch_a=a, branch_b=b, clerk=clerk, clerk_b=clerk_b, director=director, auditor=auditor,
+        unit_a=unit_a, unit_b=unit_b, unit_a_op=unit_a_op, unit_b_op=unit_b_op, account_a=account_a,
+        account_b=account_b, member_a=member_a, member_b=member_b, developer_a=developer_a,
+        developer_b=developer_b, dev_a=dev_a, dev_b=dev_b, outsider=outsider,
+    )

@@ -53,7 +53,7 @@ def post_json(*, system: str, operation: str, payload: dict[str, Any]) -> dict[s
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 — configured base URL
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             body = json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as exc:
         raise Unavailable(f"外部系统返回错误（HTTP {exc.code}）") from exc

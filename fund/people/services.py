@@ -108,7 +108,7 @@ def _user_for_reset(username: str, phone: str) -> User | None:
 def password_reset_request(*, username: str, phone: str) -> bool:
     """Send a 6-digit code to the phone on file. Answers True whether or not the pair matched, so the form
     cannot be used to find out who is registered; the return value is for logging only."""
-    from fund.integrations import sms_send
+    from fund.integrations import sms_gateway
 
     user = _user_for_reset(username, phone)
     if user is None:
@@ -119,7 +119,7 @@ def password_reset_request(*, username: str, phone: str) -> bool:
         user=user, purpose="password_reset", code_hash=_hash_code(code), expires_at=timezone.now() + CODE_TTL
     )
     transaction.on_commit(
-        lambda: sms_send(phone=phone.strip(), text=f"【{settings.FUND_CENTRE_NAME}】您的密码重置验证码为 {code}，10分钟内有效。如非本人操作请忽略。")
+        lambda: sms_gateway().send(phone=phone.strip(), text=f"【{settings.FUND_CENTRE_NAME}】您的密码重置验证码为 {code}，10分钟内有效。如非本人操作请忽略。")
     )
     return True
 

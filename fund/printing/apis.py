@@ -4,7 +4,7 @@ import json
 from typing import Any
 
 from django.urls import path, reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -34,6 +34,7 @@ class PdfRenderer(BaseRenderer):
 
 
 class DocumentDetailApi(APIView):
+    @extend_schema_serializer(component_name="PrintedDocument")
     class OutputSerializer(serializers.ModelSerializer):
         status_display = serializers.CharField(source="get_status_display")
         verification_code = serializers.CharField(source="code_display")
@@ -73,6 +74,7 @@ class VerifyApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
+    @extend_schema_serializer(component_name="DocumentVerification")
     class OutputSerializer(serializers.Serializer):
         genuine = serializers.BooleanField()
         verification_code = serializers.CharField()

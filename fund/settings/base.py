@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # gunicorn serves no static files; WhiteNoise does, here and in the compose deployment.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -172,6 +174,9 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Which implementation talks to the outside systems: "sandbox" (tables in our own database) or "http".
 FUND_INTEGRATIONS = env("FUND_INTEGRATIONS", "sandbox")
 FUND_INTEGRATIONS_HTTP_BASE = env("FUND_INTEGRATIONS_HTTP_BASE", "")
+FUND_INTEGRATIONS_HTTP_TIMEOUT = float(env("FUND_INTEGRATIONS_HTTP_TIMEOUT", "10"))
+# The city's administrative code: decides which hukou and homes count as local.
+FUND_CITY_CODE = env("FUND_CITY_CODE", "370800")
 # The name the centre prints on documents and pages.
 FUND_CENTRE_NAME = env("FUND_CENTRE_NAME", "示范市住房公积金管理中心")
 FUND_PUBLIC_BASE_URL = env("FUND_PUBLIC_BASE_URL", "http://127.0.0.1:8000")

@@ -26,7 +26,10 @@ def _snapshot() -> dict:
     return {
         "identities": list(SandboxIdentity.objects.order_by("id_number").values_list("id_number", "hukou_city_code")),
         "marriages": sorted(SandboxMarriage.objects.values_list("party_a", "party_b", "married_on")),
-        "homes": sorted(SandboxHome.objects.values_list("certificate_number", "owner_id_numbers", "price")),
+        "homes": sorted(
+            (number, tuple(owners), price)
+            for number, owners, price in SandboxHome.objects.values_list("certificate_number", "owner_id_numbers", "price")
+        ),
         "accounts": sorted(SandboxBankAccount.objects.values_list("account_number", "holder_id", "balance")),
         "insurance": sorted(SandboxSocialInsurance.objects.values_list("id_number", "months_local")),
     }

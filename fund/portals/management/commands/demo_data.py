@@ -7,6 +7,7 @@ import importlib
 import random
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -41,10 +42,10 @@ class Command(BaseCommand):
                 except ModuleNotFoundError:
                     continue
                 module.seed(ctx)
-        from fund.integrations.sandbox_seed import seed_sandbox
+        from fund.integrations.seed import seed_sandbox
 
         with transaction.atomic():
-            seed_sandbox(people=ctx.people, employers=ctx.employers)
+            seed_sandbox(people=ctx.people, employers=ctx.employers, city_code=settings.FUND_CITY_CODE)
         self.stdout.write(self.style.SUCCESS(f"演示数据已载入：{len(ctx.people)} 名职工，{len(ctx.employers)} 个单位。"))
 
     def _print_logins(self, url: str) -> None:

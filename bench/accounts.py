@@ -128,8 +128,8 @@ def main(n: int) -> None:
                 idempotency_key=f"bench.opening:{s0}", value_date=date.today(), memo="基准测试期初余额",
             )
             JournalLine.objects.bulk_create([
-                JournalLine(entry=entry, account=Account.objects.get(code=l.account), debit=l.debit, credit=l.credit)
-                for l in (debit(chart.BANK, total), credit(chart.MEMBER_DEPOSITS, total))
+                JournalLine(entry=entry, account=Account.objects.get(code=leg.account), debit=leg.debit, credit=leg.credit)
+                for leg in (debit(chart.BANK, total), credit(chart.MEMBER_DEPOSITS, total))
             ])
             rows = io.StringIO("".join(f"{entry.pk}{line[1:]}" for line in buffers["ledger_subledgerrow"].getvalue().splitlines(True)))
             copy(c, "ledger_subledgerrow", rows)

@@ -33,7 +33,7 @@ def staff_overview(request: HttpRequest) -> dict[str, Any]:
     months = [add_months(start, i) for i in range(6)]
     peak = max([by_month.get(m, 0) or 0 for m in months] + [1])
     chart = [
-        {"label": f"{m:%Y-%m}", "value": by_month.get(m, 0) or 0, "percent": int(100 * (by_month.get(m, 0) or 0) / peak)}
+        {"label": f"{m:%Y-%m}", "value": f"{by_month.get(m, 0) or 0:,.2f}", "percent": int(100 * (by_month.get(m, 0) or 0) / peak)}
         for m in months
     ]
     return {

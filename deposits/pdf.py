@@ -18,7 +18,7 @@ register_document_kind(ACCOUNT_SHEET, title="个人账户信息表", template="d
 
 def account_sheet_context(account: MemberAccount) -> dict[str, Any]:
     person = account.person
-    rows = account.sub_account.rows.select_related("entry").order_by("-id")[:12]
+    rows = account.sub_account.rows.select_related("entry").order_by("-id")[:6]  # one A4 page with the seal
     return {
         "account_number": account.number,
         "name": person.name,
@@ -61,5 +61,4 @@ def account_sheet_request(*, account: MemberAccount, requested_by: Any) -> Docum
         context=account_sheet_context(account),
         requested_by=requested_by,
         subject=account.person,
-        subject_label=account.person.name,
     )

@@ -17,6 +17,7 @@ staff_patterns = [
 
 unit_patterns = [
     path("members/", views.unit_members, name="members"),
+    path("profile/", views.unit_profile, name="profile"),
 ]
 
 member_patterns = [

@@ -138,6 +138,12 @@ def unit_members(request: HttpRequest) -> HttpResponse:
     return render(request, "deposits/unit/members.html", {"unit": unit, "page_obj": page})
 
 
+@portal_required("unit")
+def unit_profile(request: HttpRequest) -> HttpResponse:
+    unit = unit_account_get_for_user(user=request.user, pk=request.roles.employer.account.pk)  # type: ignore[attr-defined]
+    return render(request, "deposits/unit/profile.html", {"unit": unit})
+
+
 # 个人网厅 ---------------------------------------------------------------------------------------------
 
 def _own_account(request: HttpRequest):  # type: ignore[no-untyped-def]

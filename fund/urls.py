@@ -10,8 +10,13 @@ import deposits.urls
 import loans.urls
 from fund.portals import urls as portal_urls
 from fund.portals import views as portal_views
+from fund.printing.views import document_download
 
-staff = ([path("", portal_views.staff_home, name="home"), *deposits.urls.staff_patterns], "staff")
+staff = (
+    [path("", portal_views.staff_home, name="home"), path("audit/", portal_views.staff_audit, name="audit"),
+     *deposits.urls.staff_patterns],
+    "staff",
+)
 unit = ([path("", portal_views.unit_home, name="home"), *deposits.urls.unit_patterns], "unit")
 member = ([path("", portal_views.member_home, name="home"), *deposits.urls.member_patterns], "member")
 developer = ([path("", portal_views.developer_home, name="home"), *loans.urls.developer_patterns], "developer")
@@ -34,6 +39,7 @@ urlpatterns = [
     path("accounts/", include("fund.people.urls")),
     path("policy/", include("fund.policy.urls")),
     path("verify/", include("fund.printing.urls")),
+    path("documents/<int:pk>/file", document_download, name="document_download"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),

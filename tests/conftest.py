@@ -86,7 +86,18 @@ def open_member(actor: User, unit: Any, seq: int, **overrides: Any) -> Any:
 
 
 @pytest.fixture
-def world(db: Any) -> World:
+def reference_data(db: Any) -> None:
+    """The chart of accounts and policy defaults that migrations seed. Transactional tests (a real worker,
+    a live server) truncate every table afterwards, so the ones that follow put them back."""
+    from fund.ledger.chart import chart_seed
+    from fund.policy.services import policy_defaults_seed
+
+    chart_seed()
+    policy_defaults_seed()
+
+
+@pytest.fixture
+def world(reference_data: None) -> World:
     from fund.people.services import member_login_create, operator_create, staff_create
 
     a, b = BranchFactory(code="01", name="市直管理部"), BranchFactory(code="02", name="高新区管理部")

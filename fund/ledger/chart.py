@@ -25,3 +25,14 @@ CHART: list[tuple[str, str, str, bool]] = [
     (INTEREST_INCOME, "利息收入", AccountKind.INCOME, False),
     (INTEREST_EXPENSE, "利息支出", AccountKind.EXPENSE, False),
 ]
+
+
+def chart_seed() -> int:
+    """Create the chart's accounts that are missing; returns how many were created (0 when complete)."""
+    from .models import Account
+
+    created = 0
+    for code, name, kind, is_control in CHART:
+        _, was_created = Account.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "is_control": is_control})
+        created += was_created
+    return created

@@ -42,3 +42,21 @@ class ThrottledBackend(ModelBackend):
         user = super().authenticate(request, username=username.strip(), password=password, **kwargs)
         LoginAttempt.objects.create(username=key, ip=ip, succeeded=user is not None)
         return user
+
+
+class AuditorReadOnlyBackend:
+    """Auditors (稽核) may view every model in the admin and change none: one rule, for every app."""
+
+    def authenticate(self, request, **credentials):  # type: ignore[no-untyped-def]
+        return None
+
+    def _is_auditor(self, user) -> bool:  # type: ignore[no-untyped-def]
+        from .roles import roles_of
+
+        return bool(user.is_active and user.is_authenticated and roles_of(user).is_auditor)
+
+    def has_perm(self, user, perm: str, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return obj is None and perm.partition(".")[2].startswith("view_") and self._is_auditor(user)
+
+    def has_module_perms(self, user, app_label: str) -> bool:  # type: ignore[no-untyped-def]
+        return self._is_auditor(user)

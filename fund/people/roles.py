@@ -64,7 +64,9 @@ class Roles:
         if self.is_developer:
             out.append(("developer:home", "开发企业"))
         if self.is_auditor:
-            out.append(("admin:index", "稽核查询"))
+            # An auditor and nothing else starts in the read-only admin, where their work is.
+            only_audit = self.staff is not None and set(self.staff.posts) == {Post.AUDIT}
+            out.insert(0 if only_audit else len(out), ("admin:index", "稽核查询"))
         return out
 
 

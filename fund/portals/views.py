@@ -1,8 +1,11 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from fund.audit.models import AuditEvent
 from fund.people.roles import roles_of
+from fund.people.selectors import staff_scope
 
 from .decorators import portal_required
 from .panels import panels_for
@@ -40,3 +43,17 @@ staff_home = _portal_home("staff", "工作台")
 unit_home = _portal_home("unit", "单位网厅")
 member_home = _portal_home("member", "个人网厅")
 developer_home = _portal_home("developer", "开发企业服务")
+
+
+@portal_required("staff")
+def staff_audit(request: HttpRequest) -> HttpResponse:
+    """审计日志: what was done in the user's branch (everything, for centre-wide posts)."""
+    is_staff, branch_id = staff_scope(request.user)
+    events = AuditEvent.objects.select_related("actor").order_by("-at", "-id")
+    if branch_id is not None:
+        events = events.filter(actor__staff_profile__branch_id=branch_id)
+    action = request.GET.get("action", "").strip()
+    if action:
+        events = events.filter(action__startswith=action)
+    page = Paginator(events, 30).get_page(request.GET.get("page"))
+    return render(request, "portals/staff_audit.html", {"page_obj": page, "action": action})

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from .models import Document
+from .models import Document, DocumentStatus
 from .services import TRANSIENT_ERRORS, document_mark_failed, document_render
 
 logger = logging.getLogger(__name__)
@@ -24,3 +24,21 @@ def render_document(self, document_id: int) -> str:  # type: ignore[no-untyped-d
             document_mark_failed(document_id=document_id, error=f"{type(exc).__name__}: {exc}")
             raise
         raise self.retry(exc=exc, countdown=min(5 * 2**self.request.retries, 300)) from exc
+
+
+@shared_task(name="printing.requeue_stale", ignore_result=True)
+def requeue_stale(minutes: int = 3) -> int:
+    """Queue again every document still pending after `minutes`.
+
+    A worker stopped mid-task leaves its message unacknowledged, and Redis gives it back only after the
+    visibility timeout (an hour); rendering is compare-and-set on the status, so a second send is harmless.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    stale = Document.objects.filter(status=DocumentStatus.PENDING, created_at__lt=timezone.now() - timedelta(minutes=minutes))
+    ids = list(stale.values_list("pk", flat=True)[:500])
+    for document_id in ids:
+        render_document.delay(document_id)
+    return len(ids)

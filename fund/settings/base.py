@@ -105,6 +105,7 @@ AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
     "fund.people.auth.ThrottledBackend",
     "guardian.backends.ObjectPermissionBackend",
+    "fund.people.auth.AuditorReadOnlyBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portals:home"
@@ -170,6 +171,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Periodic work; django-celery-beat copies this into its tables, where staff may adjust it in the admin.
+CELERY_BEAT_SCHEDULE = {
+    "printing-requeue-stale": {"task": "printing.requeue_stale", "schedule": 120.0},
+}
 
 # Which implementation talks to the outside systems: "sandbox" (tables in our own database) or "http".
 FUND_INTEGRATIONS = env("FUND_INTEGRATIONS", "sandbox")

@@ -48,7 +48,7 @@ def sending_to(url: str) -> Iterator[None]:
 
 
 @pytest.fixture
-def worker(transactional_db: Any, tmp_path: Path) -> Iterator[subprocess.Popen]:
+def worker(transactional_db: Any, reference_data: None, tmp_path: Path) -> Iterator[subprocess.Popen]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "fund.settings.test",

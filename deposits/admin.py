@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from fund.audit.admin_base import ReadOnlyAdmin
+
+from .models import MemberAccount, MonthlyDeposit, UnitAccount
+
+
+@admin.register(UnitAccount)
+class UnitAccountAdmin(ReadOnlyAdmin):
+    list_display = ["number", "employer", "state", "unit_ratio", "member_ratio", "pay_day", "opened_on"]
+    list_filter = ["state"]
+    search_fields = ["number", "employer__name", "employer__credit_code"]
+
+
+@admin.register(MemberAccount)
+class MemberAccountAdmin(ReadOnlyAdmin):
+    list_display = ["number", "person", "unit", "state", "base", "paid_up_to"]
+    list_filter = ["state"]
+    search_fields = ["number", "person__name"]
+    list_select_related = ["person", "unit__employer"]
+    exclude = ["bank_card"]
+
+
+@admin.register(MonthlyDeposit)
+class MonthlyDepositAdmin(ReadOnlyAdmin):
+    list_display = ["account", "month", "unit_amount", "member_amount", "entry"]
+    search_fields = ["account__number"]
+    list_select_related = ["account__person", "entry"]

@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from .models import Project
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "developer", "presale_permit", "admitted"]
+    list_filter = ["admitted"]
+    search_fields = ["name", "developer__name"]

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -33,3 +34,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 def validation_error_from_django(exc: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(_django_errors(exc))
+
+
+class FundAutoSchema(AutoSchema):
+    """Names a nested serializer after its API (`MemberListApi.InputSerializer` → `MemberListInput`), so the
+    HackSoft-style `InputSerializer`/`OutputSerializer` of every API get distinct schema components."""
+
+    def get_serializer_name(self, serializer: serializers.BaseSerializer, direction: str) -> str:
+        outer, _, inner = type(serializer).__qualname__.rpartition(".")
+        if not outer:
+            return super().get_serializer_name(serializer, direction)
+        return outer.removesuffix("Api") + inner.removesuffix("Serializer")

@@ -10,7 +10,8 @@ os.environ.setdefault("DATABASE_NAME", "fund_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fund.settings.local")
 
 
-def setup() -> None:
+def setup(*, fresh: bool = True) -> None:
+    """Connect Django to the benchmark database; with `fresh`, drop and recreate it first (it is ours)."""
     import psycopg
 
     name = os.environ["DATABASE_NAME"]
@@ -19,6 +20,8 @@ def setup() -> None:
         user=os.environ.get("DATABASE_USER", "postgres"), dbname="postgres", autocommit=True,
     )
     with psycopg.connect(**dsn) as conn:
+        if fresh:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
     import django

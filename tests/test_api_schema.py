@@ -13,3 +13,10 @@ def test_swagger_ui_is_served(client):
     page = client.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page and "cdn" not in page.lower()
     assert client.get("/api/schema/").status_code == 200
+
+
+def test_pages_are_chinese_whatever_the_browser_asks_until_the_user_switches(client):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans"' in page.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en"' in client.get("/").content.decode()

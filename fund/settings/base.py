@@ -59,6 +59,7 @@ MIDDLEWARE = [
     # gunicorn serves no static files; WhiteNoise does, here and in the compose deployment.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "fund.portals.middleware.ChineseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

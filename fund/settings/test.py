@@ -9,3 +9,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 MEDIA_ROOT = BASE_DIR / ".local" / "test-media" / env("DATABASE_NAME", "fund")  # noqa: F405
 FUND_LOGIN_MAX_FAILURES = 5
+# Tests serve static files straight from the app and project folders; nothing is collected.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

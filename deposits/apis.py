@@ -26,8 +26,9 @@ from .selectors import (
 RATIO = {"max_digits": 5, "decimal_places": 4, "min_value": 0, "max_value": 1}
 
 
-def _require_staff(user) -> None:  # type: ignore[no-untyped-def]
-    if not roles_of(user).is_staff:
+def _require_accept_post(user) -> None:  # type: ignore[no-untyped-def]
+    """Window business that writes needs the 受理 post (or a director); 稽核, 财务 and the rest read only."""
+    if not roles_of(user).can_accept:
         raise PermissionDenied
 
 
@@ -68,7 +69,7 @@ class UnitListApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: UnitOutput}, summary="单位开户（综合窗口）")
     def post(self, request):  # type: ignore[no-untyped-def]
-        _require_staff(request.user)
+        _require_accept_post(request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         staff = roles_of(request.user).staff
@@ -133,7 +134,7 @@ class MemberListApi(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         roles = roles_of(request.user)
-        if not (roles.is_staff or roles.is_unit_operator):
+        if not (roles.can_accept or roles.is_unit_operator):
             raise PermissionDenied
         try:
             unit = unit_account_get_for_user(user=request.user, pk=values.pop("unit"))
@@ -178,18 +179,27 @@ class MemberDepositApi(APIView):
 
     class OutputSerializer(serializers.Serializer):
         month = serializers.DateField(format="%Y-%m")
+        created = serializers.BooleanField(help_text="本次是否入账；同月重复提交为 false 且不重复入账")
         unit_amount = serializers.DecimalField(max_digits=18, decimal_places=2)
         member_amount = serializers.DecimalField(max_digits=18, decimal_places=2)
         entry_number = serializers.CharField(source="entry.number")
 
-    @extend_schema(request=InputSerializer, responses={201: OutputSerializer}, summary="按月缴存入账（幂等：同月重复提交不重复入账）")
+    @extend_schema(
+        request=InputSerializer, responses={201: OutputSerializer, 200: OutputSerializer},
+        summary="按月缴存入账（幂等：同月重复提交返回 200 与原入账，不重复入账）",
+    )
     def post(self, request, pk: int):  # type: ignore[no-untyped-def]
-        _require_staff(request.user)
+        _require_accept_post(request.user)
         account = member_account_get_for_user(user=request.user, pk=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        deposit = services.monthly_deposit_post(actor=request.user, account=account, month=data.validated_data["month"])
-        return Response(self.OutputSerializer(deposit).data, status=status.HTTP_201_CREATED)
+        deposit, created = services.monthly_deposit_post(
+            actor=request.user, account=account, month=data.validated_data["month"]
+        )
+        deposit.created = created
+        return Response(
+            self.OutputSerializer(deposit).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
 
 class MemberAccountSheetApi(APIView):

@@ -18,6 +18,7 @@ from fund.ledger.models import BusinessType
 from fund.ledger.services import Movement, credit, debit, entry_post, sub_account_open
 from fund.money import round_money
 from fund.people.models import Branch, Employer, Person
+from fund.people.selectors import scoped
 from fund.policy.selectors import policy_value
 from fund.validation import clean_bank_card, clean_credit_code, clean_resident_id
 
@@ -106,7 +107,11 @@ def unit_account_open(
         contact_name=contact_name, contact_phone=contact_phone,
     )
     employer.full_clean()
-    employer.save()
+    try:
+        with transaction.atomic():
+            employer.save()
+    except IntegrityError as exc:  # a concurrent opening for the same credit code committed first
+        raise ValidationError({"credit_code": ["该统一社会信用代码已开户"]}) from exc
     unit = UnitAccount(
         number=_next_number("deposits_unit_number_seq", branch.code, 8),
         employer=employer, state=UnitState.NORMAL, unit_ratio=unit_ratio, member_ratio=member_ratio,
@@ -162,12 +167,16 @@ def member_account_open(
     person = None
     if resident is not None:
         person = Person.objects.select_for_update().filter(id_number=resident.number).first()
+        # Staff who may see this person get the detail; a unit operator or another branch's clerk gets a
+        # message that neither confirms the name on file nor gives away another unit's account number.
+        in_scope = person is not None and scoped(Person.objects.filter(pk=person.pk), actor, branch="branch").exists()
         if person is not None and person.name != name:
-            errors["name"] = ["姓名与已登记的身份信息不一致"]
-        if person is not None:
+            errors["name"] = ["姓名与已登记的身份信息不一致" if in_scope else "身份信息核验未通过，请核对姓名与身份证号码"]
+        if person is not None and "name" not in errors:
             existing = MemberAccount.objects.filter(person=person, state__in=ACTIVE_MEMBER_STATES).first()
             if existing is not None:
-                errors["id_number"] = [f"该职工已有个人账户（{existing.number}），一人只能有一个账户，请办理转移或合并"]
+                where = f"（{existing.number}）" if in_scope else ""
+                errors["id_number"] = [f"该职工已有个人账户{where}，一人只能有一个账户，请办理转移或合并"]
     if errors:
         raise ValidationError(errors)
     assert resident is not None
@@ -177,10 +186,18 @@ def member_account_open(
             phone=phone, branch=unit.employer.branch,
         )
         person.full_clean()
-        person.save()
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError as exc:  # a concurrent opening for the same person committed first
+            raise ValidationError({"id_number": ["该职工已有个人账户，一人只能有一个账户，请办理转移或合并"]}) from exc
     elif person.branch_id != unit.employer.branch_id:
+        # Which branch's staff may see this person follows their account; record the move.
+        old_branch = person.branch_id
         person.branch = unit.employer.branch
         person.save(update_fields=["branch"])
+        audit_log(actor=actor, action="people.person.branch_changed", target=person,
+                  old={"branch": old_branch}, new={"branch": person.branch_id})
     unit_monthly, member_monthly = monthly_amounts(
         base=base, unit_ratio=unit.unit_ratio, member_ratio=unit.member_ratio, on=opened_on
     )
@@ -207,7 +224,9 @@ def member_account_open(
 
 
 @transaction.atomic(durable=True)
-def monthly_deposit_post(*, actor: Any, account: MemberAccount, month: date, value_date: date | None = None) -> MonthlyDeposit:
+def monthly_deposit_post(
+    *, actor: Any, account: MemberAccount, month: date, value_date: date | None = None
+) -> tuple[MonthlyDeposit, bool]:
     """Post one member's deposit for one month: bank deposits ← member deposits, and the member's sub-ledger.
 
     Posting the same month twice returns the first posting and changes nothing (the ledger's idempotency
@@ -218,10 +237,12 @@ def monthly_deposit_post(*, actor: Any, account: MemberAccount, month: date, val
     account = MemberAccount.objects.select_for_update().select_related("unit").get(pk=account.pk)
     existing = MonthlyDeposit.objects.filter(account=account, month=month).first()
     if existing is not None:
-        return existing
+        return existing, False
     errors: dict[str, list[str]] = {}
     if account.state != MemberState.NORMAL:
         errors["account"] = [f"个人账户状态为“{account.get_state_display()}”，不能缴存"]
+    elif account.unit.state != UnitState.NORMAL:
+        errors["account"] = [f"单位账户状态为“{account.unit.get_state_display()}”，不能缴存"]
     if month < account.first_month:
         errors["month"] = [f"该职工自 {account.first_month:%Y年%m月} 起缴"]
     if month > first_of_month(value_date):
@@ -260,4 +281,4 @@ def monthly_deposit_post(*, actor: Any, account: MemberAccount, month: date, val
         old={"paid_up_to": old},
         new={"month": f"{month:%Y-%m}", "amount": amount, "entry": posted.entry.number, "paid_up_to": new_paid_up},
     )
-    return deposit
+    return deposit, True

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from fund.audit.services import person_viewed
 from fund.people.selectors import scoped
 from fund.people.views import apply_errors
-from fund.portals.decorators import portal_required
+from fund.portals.decorators import accept_post_required, portal_required
 from fund.printing.models import Document
 
 from . import services
@@ -28,6 +28,7 @@ from .selectors import (
 # 综合窗口 ---------------------------------------------------------------------------------------------
 
 @portal_required("staff")
+@accept_post_required
 def staff_unit_open(request: HttpRequest) -> HttpResponse:
     roles = request.roles  # type: ignore[attr-defined]
     form = UnitOpenForm(request.POST or None, initial={"branch": roles.staff.branch})
@@ -63,6 +64,7 @@ def staff_unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @portal_required("staff")
+@accept_post_required
 def staff_member_open(request: HttpRequest) -> HttpResponse:
     units = unit_accounts_for_user(request.user).order_by("number")
     form = MemberOpenForm(request.POST or None, units=units, initial={"unit": request.GET.get("unit")})
@@ -103,17 +105,24 @@ def staff_member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @portal_required("staff")
+@accept_post_required
 def staff_member_deposit(request: HttpRequest, pk: int) -> HttpResponse:
     account = member_account_get_for_user(user=request.user, pk=pk)
     form = MonthlyDepositForm(request.POST)
     if form.is_valid():
         try:
-            deposit = services.monthly_deposit_post(actor=request.user, account=account, month=form.cleaned_data["month"])
+            deposit, created = services.monthly_deposit_post(
+                actor=request.user, account=account, month=form.cleaned_data["month"]
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, f"{deposit.month:%Y年%m月} 缴存 {deposit.unit_amount + deposit.member_amount} 元已入账")
+            amount = deposit.unit_amount + deposit.member_amount
+            if created:
+                messages.success(request, f"{deposit.month:%Y年%m月} 缴存 {amount} 元已入账")
+            else:
+                messages.warning(request, f"{deposit.month:%Y年%m月} 已于此前入账 {amount} 元，本次未重复入账")
     else:
         messages.error(request, "缴存年月：请按“年-月”选择月份")
     return redirect("staff:member_detail", pk=account.pk)
@@ -130,9 +139,15 @@ def staff_member_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 
 # 单位网厅 ---------------------------------------------------------------------------------------------
 
+def _operator_unit(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """The unit account of the employer this operator acts for; 404 while it has none."""
+    employer = request.roles.employer  # type: ignore[attr-defined]
+    return unit_account_get_for_user(user=request.user, pk=getattr(getattr(employer, "account", None), "pk", None))
+
+
 @portal_required("unit")
 def unit_members(request: HttpRequest) -> HttpResponse:
-    unit = request.roles.employer.account  # type: ignore[attr-defined]
+    unit = _operator_unit(request)
     members = member_accounts_for_user(request.user).filter(unit=unit).order_by("number")
     page = Paginator(members, 20).get_page(request.GET.get("page"))
     return render(request, "deposits/unit/members.html", {"unit": unit, "page_obj": page})
@@ -140,7 +155,7 @@ def unit_members(request: HttpRequest) -> HttpResponse:
 
 @portal_required("unit")
 def unit_profile(request: HttpRequest) -> HttpResponse:
-    unit = unit_account_get_for_user(user=request.user, pk=request.roles.employer.account.pk)  # type: ignore[attr-defined]
+    unit = _operator_unit(request)
     return render(request, "deposits/unit/profile.html", {"unit": unit})
 
 

@@ -11,7 +11,8 @@ export DATABASE_HOST="${DATABASE_HOST:-127.0.0.1}" DATABASE_PORT="$PG_PORT"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}"
 PY="$VENV/bin/python"
 
-say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+# Progress goes to stderr, so that functions whose output is captured, like pg_bin, stay clean.
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -44,9 +45,14 @@ ensure_venv() {
   if [ ! -f "$stamp" ]; then
     say "installing Python packages"
     # pip's notes about this machine's optional local indexes are noise; real errors still show.
-    "$VENV/bin/pip" install -q -e "$ROOT[test]" 2>&1 | grep -v -e "^WARNING: Location" -e "BuildBackendWarning" \
-      -e "^ *!!" -e "^ *\*\*\*" -e "Please be careful" -e "name as your package" -e "with strategy" -e "^ *$" || true
-    "$PY" -c "import django, celery, weasyprint, guardian" || { echo "Python packages failed to install"; exit 1; }
+    mkdir -p "$LOCAL"
+    local status=0
+    "$VENV/bin/pip" install -q -e "$ROOT[test]" >"$LOCAL/pip.log" 2>&1 || status=$?
+    grep -v -e "^WARNING: Location" -e "BuildBackendWarning" -e "^ *!!" -e "^ *\*\*\*" -e "Please be careful" \
+      -e "name as your package" -e "with strategy" -e "^ *$" "$LOCAL/pip.log" >&2 || true
+    if [ "$status" != 0 ] || ! "$PY" -c "import django, celery, weasyprint, guardian, pytest, playwright, hypothesis"; then
+      echo "Python packages failed to install (see .local/pip.log)" >&2; exit 1
+    fi
     rm -f "$VENV"/.installed-*; touch "$stamp"
   fi
 }

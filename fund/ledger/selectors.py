@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Sum
 
 from fund.money import ZERO
@@ -36,6 +36,17 @@ def ledger_reconcile() -> list[Discrepancy]:
     - the general ledger as a whole balances (Σ debits = Σ credits).
     """
     problems: list[Discrepancy] = []
+    # One snapshot for every check: a posting committed half-way through must not look like a difference.
+    # (Inside a caller's transaction, e.g. a test, that transaction's own snapshot rules apply.)
+    already_in_transaction = connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        if not already_in_transaction:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        _reconcile_into(problems)
+    return problems
+
+
+def _reconcile_into(problems: list[Discrepancy]) -> None:
     for account in Account.objects.filter(is_control=True):
         gl = account_balance(account)
         subs = SubAccount.objects.filter(control=account).aggregate(s=Sum("balance"))["s"] or ZERO
@@ -58,4 +69,3 @@ def ledger_reconcile() -> list[Discrepancy]:
     totals = JournalLine.objects.aggregate(d=Sum("debit"), c=Sum("credit"))
     if (totals["d"] or ZERO) != (totals["c"] or ZERO):
         problems.append(Discrepancy("总账借贷合计", totals["d"] or ZERO, totals["c"] or ZERO))
-    return problems

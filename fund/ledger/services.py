@@ -163,6 +163,15 @@ def _write_balances(subs: Sequence[SubAccount]) -> None:
         )
 
 
+def _same_posting(entry: JournalEntry, business_type: str, legs: Sequence[Leg]) -> JournalEntry:
+    """A repeated key must repeat the same business; the same key with other money is a caller's bug."""
+    posted = sorted(entry.lines.values_list("account__code", "debit", "credit"))
+    asked = sorted((leg.account, leg.debit, leg.credit) for leg in legs)
+    if entry.business_type != business_type or posted != asked:
+        raise PostingError(f"幂等键 {entry.idempotency_key} 已用于另一笔不同的业务（凭证 {entry.number}）")
+    return entry
+
+
 def entry_post(
     *,
     business_type: BusinessType | str,
@@ -178,7 +187,7 @@ def entry_post(
     """Post one balanced entry with its sub-ledger movements, exactly once per idempotency key."""
     existing = JournalEntry.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
-        return Posted(existing, created=False)
+        return Posted(_same_posting(existing, business_type, legs), created=False)
     accounts = _validate(legs, movements)
     with transaction.atomic():
         try:
@@ -198,7 +207,7 @@ def entry_post(
             existing = JournalEntry.objects.filter(idempotency_key=idempotency_key).first()
             if existing is None:
                 raise
-            return Posted(existing, created=False)
+            return Posted(_same_posting(existing, business_type, legs), created=False)
         JournalLine.objects.bulk_create(
             JournalLine(entry=entry, account=accounts[leg.account], debit=leg.debit, credit=leg.credit) for leg in legs
         )

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
+from rest_framework.authtoken.models import TokenProxy
 
 from fund.audit.admin_base import ReadOnlyAdmin
 from fund.audit.masking import mask_id_number
@@ -67,3 +68,7 @@ class LoginAttemptAdmin(ReadOnlyAdmin):
     list_display = ["at", "username", "ip", "succeeded"]
     list_filter = ["succeeded"]
     search_fields = ["username", "ip"]
+
+
+# API tokens are credentials: nobody browses them in the admin (a user revokes theirs through the API).
+admin.site.unregister(TokenProxy)

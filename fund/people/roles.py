@@ -51,6 +51,11 @@ class Roles:
     def has_post(self, post: str) -> bool:
         return self.staff is not None and post in self.staff.posts
 
+    @property
+    def can_accept(self) -> bool:
+        """受理: open accounts and take business at the window. Other posts (初审, 审批, 财务, 稽核 …) read only."""
+        return self.has_post(Post.ACCEPT) or self.has_post(Post.DIRECTOR)
+
     @cached_property
     def portals(self) -> list[tuple[str, str]]:
         """(url name, label) of each portal this user may enter, in the order they are offered."""
@@ -80,8 +85,8 @@ def roles_of(user: Any) -> Roles:
     roles = Roles(
         user=user,
         staff=staff,
-        employers=list(get_objects_for_user(user, "people.act_for_employer", accept_global_perms=False)),
-        developers=list(get_objects_for_user(user, "people.act_for_developer", accept_global_perms=False)),
+        employers=list(get_objects_for_user(user, "people.act_for_employer", accept_global_perms=False, with_superuser=False)),
+        developers=list(get_objects_for_user(user, "people.act_for_developer", accept_global_perms=False, with_superuser=False)),
     )
     user._fund_roles = roles
     return roles

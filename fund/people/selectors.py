@@ -33,7 +33,8 @@ def scoped(
     person: str | None = None,
 ) -> QuerySet[M]:
     """Restrict `queryset` to what `user` may see. Each keyword names the lookup path from the model to
-    that party ("" for the model itself); a role whose path is not given sees nothing through it."""
+    that party ("" when the model is that party: a Branch, Employer, Developer or Person); a role whose
+    path is not given sees nothing through it."""
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
     roles = roles_of(user)
@@ -42,7 +43,7 @@ def scoped(
     if is_staff and branch is not None:
         if branch_id is None:
             return queryset
-        allowed |= Q(**{f"{branch}_id" if branch else "branch_id": branch_id})
+        allowed |= Q(**{f"{branch}_id" if branch else "pk": branch_id})
     if employer is not None and roles.employers:
         allowed |= Q(**{f"{employer}__in" if employer else "pk__in": [e.pk for e in roles.employers]})
     if developer is not None and roles.developers:
@@ -65,6 +66,12 @@ def person_get_for_user(*, user: Any, pk: Any) -> Person:
 
 def employer_get_for_user(*, user: Any, pk: Any) -> Employer:
     return get_or_404(scoped(Employer.objects.all(), user, branch="branch", employer=""), pk=pk)
+
+
+def branch_get_for_user(*, user: Any, pk: Any) -> Any:
+    from .models import Branch
+
+    return get_or_404(scoped(Branch.objects.all(), user, branch=""), pk=pk)
 
 
 def developer_get_for_user(*, user: Any, pk: Any) -> Developer:

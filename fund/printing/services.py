@@ -61,7 +61,8 @@ def _move(document: Document, *, to: str, **fields: Any) -> bool:
 def _queue_render(document_id: int) -> None:
     from .tasks import render_document
 
-    transaction.on_commit(partial(render_document.delay, document_id))
+    # robust: if the broker is down the request still succeeds; printing.requeue_stale sends it later.
+    transaction.on_commit(partial(render_document.delay, document_id), robust=True)
 
 
 def document_request(

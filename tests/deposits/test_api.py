@@ -48,7 +48,9 @@ def test_open_unit_member_and_deposit_through_the_api(world):
     # An account opened earlier (the fixture's, January 2025) takes its deposit, once however often sent.
     posted = clerk.post(f"/api/deposits/members/{world.account_a.pk}/deposits/", {"month": "2025-02"}, format="json")
     again = clerk.post(f"/api/deposits/members/{world.account_a.pk}/deposits/", {"month": "2025-02"}, format="json")
-    assert posted.status_code == 201 and again.json()["entry_number"] == posted.json()["entry_number"]
+    assert posted.status_code == 201 and posted.json()["created"] is True
+    assert again.status_code == 200 and again.json()["created"] is False
+    assert again.json()["entry_number"] == posted.json()["entry_number"]
     assert Decimal(clerk.get(f"/api/deposits/members/{world.account_a.pk}/").json()["balance"]) == Decimal("1920.00")
     assert ledger_reconcile() == []
 
@@ -83,10 +85,12 @@ def test_bad_unit_input_names_the_field(world, change, field, message):
 def test_bad_member_input_names_the_field(world):
     payload = {"unit": world.unit_a.pk, "id_number": "110101199003071235", "name": "某人", "base": "8000.00",
                "bank_card": "4111111111111112"}
+    before = MemberAccount.objects.count()
     response = as_user(world.clerk).post("/api/deposits/members/", payload, format="json")
     assert response.status_code == 400
     assert response.json()["id_number"] == ["身份证号码校验位不正确"]
     assert response.json()["bank_card"] == ["银行卡号校验位不正确"]
+    assert MemberAccount.objects.count() == before
 
 
 def test_an_operator_cannot_open_members_in_another_unit(world):

@@ -57,11 +57,24 @@ def test_a_bad_resident_id_names_the_field_and_writes_nothing(world):
 
 
 def test_a_bad_bank_card_names_the_field_and_writes_nothing(world):
-    before = MemberAccount.objects.count()
+    before = (Person.objects.count(), SubAccount.objects.count(), MemberAccount.objects.count())
     with pytest.raises(ValidationError) as exc:
         open_member(world.clerk, world.unit_a, 61, bank_card="6222020200112233445")
     assert _fields(exc)["bank_card"] == ["银行卡号校验位不正确"]
-    assert MemberAccount.objects.count() == before
+    assert (Person.objects.count(), SubAccount.objects.count(), MemberAccount.objects.count()) == before
+
+
+def test_an_operator_learns_nothing_about_a_person_outside_their_reach(world):
+    """A unit operator (or another branch's clerk) trying a known ID gets no name check and no account number."""
+    with pytest.raises(ValidationError) as exc:
+        open_member(world.unit_b_op, world.unit_b, 1, name="猜一个名字")
+    assert _fields(exc)["name"] == ["身份信息核验未通过，请核对姓名与身份证号码"]
+    with pytest.raises(ValidationError) as exc:
+        open_member(world.unit_b_op, world.unit_b, 1, name=world.account_a.person.name)
+    assert world.account_a.number not in _fields(exc)["id_number"][0]
+    with pytest.raises(ValidationError) as exc:
+        open_member(world.clerk, world.unit_a, 1, name=world.account_a.person.name)
+    assert world.account_a.number in _fields(exc)["id_number"][0]  # the clerk of A's branch is told where
 
 
 def test_birth_date_and_sex_come_from_the_id_number(world):
@@ -107,8 +120,9 @@ def test_a_new_member_starts_in_the_month_after_opening(world):
 
 def test_a_deposit_moves_money_through_the_ledger_once(world):
     account = world.account_a
-    first = monthly_deposit_post(actor=world.clerk, account=account, month=date(2025, 2, 1), value_date=date(2025, 2, 15))
-    again = monthly_deposit_post(actor=world.clerk, account=account, month=date(2025, 2, 1), value_date=date(2025, 2, 16))
+    first, created = monthly_deposit_post(actor=world.clerk, account=account, month=date(2025, 2, 1), value_date=date(2025, 2, 15))
+    again, created_again = monthly_deposit_post(actor=world.clerk, account=account, month=date(2025, 2, 1), value_date=date(2025, 2, 16))
+    assert (created, created_again) == (True, False)
     account.refresh_from_db()
     account.sub_account.refresh_from_db()
     assert again.pk == first.pk
@@ -127,11 +141,20 @@ def test_back_pay_fills_the_gap_and_advances_the_paid_up_month(world):
         monthly_deposit_post(actor=world.clerk, account=account, month=month, value_date=date(2025, 4, 15))
     account.refresh_from_db()
     assert account.paid_up_to == date(2025, 2, 1)
-    deposit = monthly_deposit_post(actor=world.clerk, account=account, month=date(2025, 3, 1), value_date=date(2025, 4, 16))
+    deposit, _ = monthly_deposit_post(actor=world.clerk, account=account, month=date(2025, 3, 1), value_date=date(2025, 4, 16))
     account.refresh_from_db()
     assert account.paid_up_to == date(2025, 4, 1)
     assert deposit.entry.business_type == "GJ02"  # 补缴
     assert MonthlyDeposit.objects.filter(account=account).count() == 3
+
+
+def test_a_sealed_unit_takes_no_deposits(world):
+    from deposits.models import UnitState
+
+    UnitAccount.objects.filter(pk=world.unit_a.pk).update(state=UnitState.SEALED)
+    with pytest.raises(ValidationError) as exc:
+        monthly_deposit_post(actor=world.clerk, account=world.account_a, month=date(2025, 2, 1), value_date=date(2025, 2, 15))
+    assert "单位账户状态为“封存”" in _fields(exc)["account"][0]
 
 
 def test_future_months_and_sealed_accounts_are_refused(world):

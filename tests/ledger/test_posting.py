@@ -216,12 +216,45 @@ def test_reconcile_fails_when_a_balance_is_tampered_with(capsys):
     assert "住房公积金" in report and "R3" in report
 
 
-def test_internal_errors_do_not_leak_partial_entries():
+def test_a_key_reused_for_different_money_is_refused():
     sub = _sub()
-    with pytest.raises(PostingError):
+    _deposit(sub, "300.00", date(2026, 1, 5), "same-key")
+    with pytest.raises(PostingError, match="已用于另一笔不同的业务"):
+        _deposit(sub, "301.00", date(2026, 1, 5), "same-key")
+    sub.refresh_from_db()
+    assert sub.balance == D("300.00")
+
+
+def test_a_failure_after_the_first_writes_leaves_nothing_behind():
+    """The overdraw is found after the entry and its lines are written: all of it must roll back."""
+    sub = _sub()
+    _deposit(sub, "100.00", date(2026, 1, 5), "f1")
+    with pytest.raises(InsufficientBalance):
         entry_post(
-            business_type=BusinessType.GJ_REMIT, reference="r", idempotency_key="k11", value_date=date(2026, 1, 5),
-            legs=[debit(chart.BANK, D("10.00")), credit("999", D("10.00"))],
-            movements=[Movement(sub.pk, D("10.00"))],
+            business_type=BusinessType.GJ_PARTIAL_WITHDRAWAL, reference="r", idempotency_key="f2",
+            value_date=date(2026, 1, 6),
+            legs=[debit(chart.MEMBER_DEPOSITS, D("150.00")), credit(chart.BANK, D("150.00"))],
+            movements=[Movement(sub.pk, D("-150.00"))],
         )
-    assert not JournalEntry.objects.filter(idempotency_key="k11").exists()
+    sub.refresh_from_db()
+    assert sub.balance == D("100.00")
+    assert not JournalEntry.objects.filter(idempotency_key="f2").exists()
+    assert JournalLine.objects.count() == 2 and SubLedgerRow.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_postings_pass_the_deferred_checks(reference_data):
+    """In a real commit the deferred triggers run: a service posting commits; a hand-made unbalanced one cannot."""
+    sub = _sub("C1")
+    with transaction.atomic():
+        _deposit(sub, "42.00", date(2026, 1, 5), "commit-1")
+    assert JournalEntry.objects.filter(idempotency_key="commit-1").exists()
+    bank = Account.objects.get(code=chart.BANK)
+    with pytest.raises(IntegrityError, match="does not balance"), transaction.atomic():
+        entry = JournalEntry.objects.create(
+            number="C2", business_type="GJ01", reference="r", idempotency_key="commit-2", value_date=date(2026, 1, 5)
+        )
+        JournalLine.objects.create(entry=entry, account=bank, debit=D("1.00"))
+        JournalLine.objects.create(entry=entry, account=bank, credit=D("2.00"))
+    assert not JournalEntry.objects.filter(idempotency_key="commit-2").exists()
+    assert ledger_reconcile() == []

@@ -39,3 +39,9 @@ def test_opening_a_persons_full_record_in_the_admin_is_logged(world):
 
     as_user(world.auditor).get(f"/admin/people/person/{world.account_a.person.pk}/change/")
     assert PersonView.objects.filter(actor=world.auditor, person=world.account_a.person).exists()
+
+
+@pytest.mark.parametrize("url", ["/admin/authtoken/tokenproxy/", "/admin/sessions/session/", "/admin/people/onetimecode/",
+                                 "/admin/auth/group/"])
+def test_an_auditor_never_sees_credentials(world, url):
+    assert as_user(world.auditor).get(url).status_code in (403, 404)

@@ -8,11 +8,12 @@ import random
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from fund.demo import DEMO_PASSWORD, DemoContext, seed_core
+from fund.integrations.models import SandboxIdentity
 from fund.people.models import Branch
 
 BUSINESS_APPS = ("deposits", "withdrawals", "loans", "risk")
@@ -30,6 +31,9 @@ class Command(BaseCommand):
             self._print_logins(options["url"])
             return
         if Branch.objects.filter(code="01").exists():
+            # The sandbox is seeded last, so without it the previous load stopped part-way.
+            if not SandboxIdentity.objects.exists():
+                raise CommandError("演示数据上次未载入完整。请运行 scripts/stop --clean 后重新运行 scripts/run。")
             self.stdout.write("演示数据已存在，跳过。")
             return
         ctx = DemoContext(rng=random.Random(20261122), today=timezone.localdate())

@@ -1,15 +1,17 @@
 """Sign-in for API clients (a mobile app) and who-am-I."""
 
 from django.contrib.auth import authenticate
+from django.db import transaction
 from django.urls import path
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from .models import User
 from .roles import roles_of
 
 
@@ -37,8 +39,20 @@ class TokenObtainApi(APIView):
         if user is None:
             message = "登录失败次数过多，请稍后再试" if getattr(request, "login_throttled", False) else "账号或密码不正确"
             raise serializers.ValidationError({"password": [message]})
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        with transaction.atomic():
+            # A fresh token at every sign-in, so its age (and expiry) counts from now. The row lock makes
+            # two sign-ins of one user take turns instead of colliding on the one-token-per-user rule.
+            User.objects.select_for_update().filter(pk=user.pk).first()
+            Token.objects.filter(user=user).delete()
+            token = Token.objects.create(user=user)
+        return Response(self.OutputSerializer({"token": token.key}).data)
+
+
+class TokenLogoutApi(APIView):
+    @extend_schema(request=None, responses={204: None}, summary="退出登录（作废 API 令牌）")
+    def post(self, request):  # type: ignore[no-untyped-def]
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeApi(APIView):
@@ -71,5 +85,6 @@ class MeApi(APIView):
 
 urlpatterns = [
     path("auth/token/", TokenObtainApi.as_view(), name="api-token"),
+    path("auth/logout/", TokenLogoutApi.as_view(), name="api-logout"),
     path("me/", MeApi.as_view(), name="api-me"),
 ]

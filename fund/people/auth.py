@@ -1,9 +1,13 @@
 """Sign-in: user name or resident ID number, with throttling per account and per address."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 from django.utils import timezone
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication
 
 from .models import LoginAttempt
 
@@ -44,8 +48,30 @@ class ThrottledBackend(ModelBackend):
         return user
 
 
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """API tokens live FUND_API_TOKEN_HOURS from sign-in; an older one is refused and deleted."""
+
+    def authenticate_credentials(self, key):  # type: ignore[no-untyped-def]
+        user, token = super().authenticate_credentials(key)
+        if token.created < timezone.now() - timedelta(hours=settings.FUND_API_TOKEN_HOURS):
+            token.delete()
+            raise exceptions.AuthenticationFailed("登录已过期，请重新登录")
+        return user, token
+
+
+# What auditors may read in the admin: the business records, never credentials or sessions.
+AUDITOR_APPS = frozenset({
+    "people", "audit", "ledger", "policy", "integrations", "printing", "catalogue", "workflow",
+    "deposits", "withdrawals", "loans", "risk", "django_celery_beat",
+})
+AUDITOR_EXCLUDED_MODELS = frozenset({"people.onetimecode"})
+
+
 class AuditorReadOnlyBackend:
-    """Auditors (稽核) may view every model in the admin and change none: one rule, for every app."""
+    """Auditors (稽核) may view the business records in the admin and change none: one rule, every app.
+
+    An allow-list of apps, so tokens (authtoken), sessions and one-time codes stay out of reach.
+    """
 
     def authenticate(self, request, **credentials):  # type: ignore[no-untyped-def]
         return None
@@ -56,7 +82,12 @@ class AuditorReadOnlyBackend:
         return bool(user.is_active and user.is_authenticated and roles_of(user).is_auditor)
 
     def has_perm(self, user, perm: str, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return obj is None and perm.partition(".")[2].startswith("view_") and self._is_auditor(user)
+        app_label, _, codename = perm.partition(".")
+        if obj is not None or not codename.startswith("view_") or app_label not in AUDITOR_APPS:
+            return False
+        if f"{app_label}.{codename.removeprefix('view_')}" in AUDITOR_EXCLUDED_MODELS:
+            return False
+        return self._is_auditor(user)
 
     def has_module_perms(self, user, app_label: str) -> bool:  # type: ignore[no-untyped-def]
-        return self._is_auditor(user)
+        return app_label in AUDITOR_APPS and self._is_auditor(user)

@@ -27,7 +27,9 @@ class PasswordResetRequestForm(forms.Form):
 
 
 class PasswordResetConfirmForm(forms.Form):
-    username = forms.CharField(label="身份证号码或用户名", max_length=150)
+    # Filled from the session (the request step keeps it there, never in the URL); a posted value is the
+    # fallback for a client without the session.
+    username = forms.CharField(label="身份证号码或用户名", max_length=150, required=False, widget=forms.HiddenInput)
     code = forms.CharField(label="短信验证码", max_length=6, min_length=6)
     new_password1 = forms.CharField(label="新密码", strip=False, widget=forms.PasswordInput)
     new_password2 = forms.CharField(label="确认新密码", strip=False, widget=forms.PasswordInput)

@@ -97,8 +97,12 @@ class Developer(models.Model):
 
 class FundUserManager(UserManager):
     def get_by_natural_key(self, username: str) -> "User":
-        # Members sign in with their resident ID number, others with their user name.
-        return self.get(models.Q(username=username) | models.Q(person__id_number=username.upper()))
+        # Members sign in with their resident ID number, others with their user name. A user name may equal
+        # another user's ID number: the exact user name wins, so the lookup never finds two.
+        try:
+            return self.get(username=username)
+        except self.model.DoesNotExist:
+            return self.get(person__id_number=username.upper())
 
 
 class User(AbstractUser):
@@ -155,6 +159,19 @@ class LoginAttempt(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "登录记录"
+        indexes = [models.Index(fields=["ip", "at"])]
+
+
+class PasswordResetRequest(models.Model):
+    """Every request for a reset code, matched or not: for the limit per address and the audit trail."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    sent = models.BooleanField("已发送验证码", default=False)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "重置密码申请记录"
         indexes = [models.Index(fields=["ip", "at"])]
 
 

@@ -9,17 +9,20 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from fund.audit.services import audit_log
 
-from .models import Branch, Developer, Employer, OneTimeCode, Person, StaffProfile, User
+from .models import Branch, Developer, Employer, OneTimeCode, PasswordResetRequest, Person, StaffProfile, User
 
 CODE_TTL = timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5
+RESET_WINDOW = timedelta(hours=1)
+RESET_MAX_PER_USER = 5
+RESET_MAX_PER_IP = 20
 
 
 def staff_create(
@@ -91,36 +94,64 @@ def _hash_code(code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
 
 
-def _user_for_reset(username: str, phone: str) -> User | None:
-    key = username.strip().upper()
-    user = User.objects.filter(username__iexact=key).first() or User.objects.filter(person__id_number=key).first()
-    if user is None:
-        person = Person.objects.filter(id_number=key).first()
-        if person is not None and person.fund_accounts.exists():
-            # A member who has never signed in: the reset sets their first password.
-            user = member_login_create(person=person)
-    if user is None:
+def _user_for_reset(key: str, phone: str) -> User | None:
+    """The login whose phone on file is `phone`, or None. The phone is checked before anything is written:
+    a member without a login gets one only when the pair matches."""
+    phone = phone.strip()
+    if not phone:
         return None
-    known_phone = user.phone or (user.person.phone if user.person_id else "")
-    return user if known_phone and known_phone == phone.strip() else None
+    user = User.objects.filter(username__iexact=key).first() or User.objects.filter(person__id_number=key).first()
+    if user is not None:
+        known_phone = user.phone or (user.person.phone if user.person_id else "")
+        return user if known_phone and known_phone == phone else None
+    person = Person.objects.filter(id_number=key).first()
+    if person is None or not person.phone or person.phone != phone or not person.fund_accounts.exists():
+        return None
+    # A member who has never signed in: the reset sets their first password.
+    try:
+        with transaction.atomic():
+            return member_login_create(person=person)
+    except IntegrityError:
+        # A concurrent request created it (or the ID number is taken as someone's user name).
+        return User.objects.filter(person=person).first()
 
 
-def password_reset_request(*, username: str, phone: str) -> bool:
-    """Send a 6-digit code to the phone on file. Answers True whether or not the pair matched, so the form
-    cannot be used to find out who is registered; the return value is for logging only."""
-    from fund.integrations import sms_gateway
+def _reset_is_limited(*, user: User, since: Any) -> bool:
+    # Locks the login's row, so two requests for one account count one after the other.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    sent = OneTimeCode.objects.filter(user=user, purpose="password_reset", created_at__gte=since).count()
+    return sent >= RESET_MAX_PER_USER
 
-    user = _user_for_reset(username, phone)
-    if user is None:
-        return False
-    code = f"{secrets.randbelow(10**6):06d}"
-    OneTimeCode.objects.filter(user=user, purpose="password_reset", used_at__isnull=True).update(used_at=timezone.now())
-    OneTimeCode.objects.create(
-        user=user, purpose="password_reset", code_hash=_hash_code(code), expires_at=timezone.now() + CODE_TTL
-    )
-    transaction.on_commit(
-        lambda: sms_gateway().send(phone=phone.strip(), text=f"【{settings.FUND_CENTRE_NAME}】您的密码重置验证码为 {code}，10分钟内有效。如非本人操作请忽略。")
-    )
+
+def password_reset_request(*, username: str, phone: str, ip: str | None = None) -> bool:
+    """Send a 6-digit code to the phone on file, from a task once the request's writes are committed.
+
+    At most RESET_MAX_PER_USER codes per login and RESET_MAX_PER_IP requests per address in RESET_WINDOW.
+    Answers True only when a code was queued; the caller shows the same page whatever the answer, so the
+    form cannot be used to find out who is registered. The return value is for logging only.
+    """
+    from .tasks import send_sms
+
+    key = username.strip().upper()
+    now = timezone.now()
+    since = now - RESET_WINDOW
+    with transaction.atomic():
+        by_ip = ip is not None and PasswordResetRequest.objects.filter(ip=ip, at__gte=since).count() >= RESET_MAX_PER_IP
+        log = PasswordResetRequest.objects.create(username=key[:150], ip=ip)
+        if by_ip:
+            return False
+        user = _user_for_reset(key, phone)
+        if user is None or _reset_is_limited(user=user, since=since):
+            return False
+        code = f"{secrets.randbelow(10**6):06d}"
+        OneTimeCode.objects.filter(user=user, purpose="password_reset", used_at__isnull=True).update(used_at=now)
+        OneTimeCode.objects.create(
+            user=user, purpose="password_reset", code_hash=_hash_code(code), expires_at=now + CODE_TTL
+        )
+        PasswordResetRequest.objects.filter(pk=log.pk).update(sent=True)
+        to = phone.strip()
+        text = f"【{settings.FUND_CENTRE_NAME}】您的密码重置验证码为 {code}，10分钟内有效。如非本人操作请忽略。"
+        transaction.on_commit(lambda: send_sms.delay(to, text), robust=True)
     return True
 
 

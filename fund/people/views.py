@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from .auth import client_ip
 from .forms import LoginForm, PasswordResetConfirmForm, PasswordResetRequestForm
 from .services import password_reset_confirm, password_reset_request
 
@@ -23,28 +24,42 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+RESET_SESSION_KEY = "reset_username"
+RESET_SENT_MESSAGE = "如账号与手机号码匹配，验证码已发送，10分钟内有效。"
+
+
 @require_http_methods(["GET", "POST"])
 def password_reset_sms(request: HttpRequest) -> HttpResponse:
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        password_reset_request(username=form.cleaned_data["username"], phone=form.cleaned_data["phone"])
-        messages.info(request, "如账号与手机号码匹配，验证码已发送，10分钟内有效。")
-        return redirect(f"{request.path}confirm/?username={form.cleaned_data['username']}")
+        username = form.cleaned_data["username"].strip()
+        password_reset_request(username=username, phone=form.cleaned_data["phone"], ip=client_ip(request))
+        # The same answer whether or not the pair matched or a limit was reached. The user name (an ID
+        # number) stays in the session, out of the URL and so out of access logs.
+        request.session[RESET_SESSION_KEY] = username
+        messages.info(request, RESET_SENT_MESSAGE)
+        return redirect("password_reset_sms_confirm")
     return render(request, "registration/password_reset_sms.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
 def password_reset_sms_confirm(request: HttpRequest) -> HttpResponse:
-    form = PasswordResetConfirmForm(request.POST or None, initial={"username": request.GET.get("username", "")})
+    in_session = request.session.get(RESET_SESSION_KEY, "")
+    form = PasswordResetConfirmForm(request.POST or None, initial={"username": in_session})
     if request.method == "POST" and form.is_valid():
-        try:
-            password_reset_confirm(
-                username=form.cleaned_data["username"], code=form.cleaned_data["code"],
-                new_password=form.cleaned_data["new_password1"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
+        username = in_session or form.cleaned_data["username"]
+        if not username:
+            form.add_error(None, "请先获取短信验证码")
         else:
-            messages.success(request, "密码已重置，请使用新密码登录。")
-            return redirect("login")
+            try:
+                password_reset_confirm(
+                    username=username, code=form.cleaned_data["code"],
+                    new_password=form.cleaned_data["new_password1"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                request.session.pop(RESET_SESSION_KEY, None)
+                messages.success(request, "密码已重置，请使用新密码登录。")
+                return redirect("login")
     return render(request, "registration/password_reset_confirm_sms.html", {"form": form})

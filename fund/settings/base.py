@@ -130,6 +130,8 @@ CSRF_COOKIE_HTTPONLY = False
 # Login throttling: this many failures per account or per address within the window lock it for the window.
 FUND_LOGIN_MAX_FAILURES = int(env("FUND_LOGIN_MAX_FAILURES", "5"))
 FUND_LOGIN_WINDOW = timedelta(minutes=int(env("FUND_LOGIN_WINDOW_MINUTES", "15")))
+# API tokens (the mobile app) expire this many hours after sign-in.
+FUND_API_TOKEN_HOURS = int(env("FUND_API_TOKEN_HOURS", "12"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -148,7 +150,7 @@ MEDIA_ROOT = Path(env("FUND_MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "fund.people.auth.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "fund.api.FundAutoSchema",

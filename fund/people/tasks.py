@@ -1,0 +1,35 @@
+"""Celery tasks of the people app. They take plain values and call one outside system."""
+
+import logging
+
+from celery import shared_task
+
+from fund.integrations.base import IntegrationError, Unavailable
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, name="people.send_sms", max_retries=5, ignore_result=True, acks_late=True)
+def send_sms(self, phone: str, text: str) -> str:  # type: ignore[no-untyped-def]
+    """Send one text message. Retried with backoff while the gateway is unavailable; any other refusal (or the
+    last retry) is logged and swallowed: the person asked for a code and may simply ask again.
+
+    The text is never logged: it may carry a one-time code.
+    """
+    from fund.integrations import sms_gateway
+
+    try:
+        return sms_gateway().send(phone=phone, text=text).message_id
+    except Unavailable as exc:
+        if self.request.retries >= self.max_retries:
+            logger.error("sms to %s not sent after %s retries: %s (call %s)", _masked(phone), self.request.retries,
+                         exc.message, exc.call_id)
+            return ""
+        raise self.retry(exc=exc, countdown=min(5 * 2**self.request.retries, 300)) from exc
+    except IntegrationError as exc:
+        logger.warning("sms to %s refused: %s (call %s)", _masked(phone), exc.message, exc.call_id)
+        return ""
+
+
+def _masked(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else "****"

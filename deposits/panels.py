@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from fund.audit.models import AuditEvent
+from fund.money import format_percent
 from fund.people.selectors import scoped
 from fund.portals.panels import register_panel
 
@@ -57,6 +58,7 @@ def unit_overview(request: HttpRequest) -> dict[str, Any] | None:
     active = members.filter(state=MemberState.NORMAL)
     return {
         "unit": unit,
+        "ratio_label": f"{format_percent(unit.unit_ratio)} / {format_percent(unit.member_ratio)}",
         "member_count": active.count(),
         "monthly_total": (active.aggregate(u=Sum("unit_monthly"), m=Sum("member_monthly")) or {}),
         "recent_members": members.select_related("person").order_by("-opened_on", "-id")[:5],

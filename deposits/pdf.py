@@ -6,6 +6,7 @@ from typing import Any
 from django.utils import timezone
 
 from fund.audit.masking import mask_bank_card
+from fund.money import format_percent
 from fund.printing.models import Document
 from fund.printing.services import document_request, register_document_kind
 
@@ -31,8 +32,8 @@ def account_sheet_context(account: MemberAccount) -> dict[str, Any]:
         "state": account.get_state_display(),
         "opened_on": f"{account.opened_on:%Y-%m-%d}",
         "base": str(account.base),
-        "unit_ratio": f"{account.unit.unit_ratio:.0%}",
-        "member_ratio": f"{account.unit.member_ratio:.0%}",
+        "unit_ratio": format_percent(account.unit.unit_ratio),
+        "member_ratio": format_percent(account.unit.member_ratio),
         "unit_monthly": str(account.unit_monthly),
         "member_monthly": str(account.member_monthly),
         "monthly_total": str(account.monthly_total),

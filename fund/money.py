@@ -33,3 +33,8 @@ def parse_amount(raw: object) -> Decimal:
     if value != value.quantize(FEN):
         raise ValueError("金额最多保留两位小数")
     return value.quantize(FEN)
+
+
+def format_percent(value: Decimal) -> str:
+    """A stored fraction as a percentage for people: 0.1200 → 12%, 0.02525 → 2.525%."""
+    return f"{(Decimal(value) * 100).normalize():f}%"

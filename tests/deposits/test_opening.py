@@ -172,3 +172,9 @@ def test_opening_is_audited(world):
     event = AuditEvent.objects.get(action="deposits.member.opened", target_id=str(world.account_a.pk))
     assert event.actor == world.clerk
     assert event.new["unit_monthly"] == "960.00"
+
+
+def test_ratios_are_shown_as_percentages(world, client):
+    client.force_login(world.unit_a_op)
+    assert "12% / 12%" in client.get("/unit/").content.decode()
+    assert "0.1200" not in client.get("/unit/profile/").content.decode()

@@ -1,28 +1,30 @@
-"""Deposit pages, grouped by the portal they belong to; fund/urls.py mounts each group in its portal."""
+"""Deposit pages and APIs, assembled from the topic modules under views/ and apis/.
 
-from django.urls import path
+Each topic module may define `staff_patterns`, `unit_patterns`, `member_patterns` (pages, mounted by
+fund/urls.py in the portal of that name) and, under apis/, `api_patterns` (mounted at /api/deposits/).
+A topic is listed here once; its routes live beside its views.
+"""
 
-from . import views
+from importlib import import_module
 
-staff_patterns = [
-    path("units/", views.staff_units, name="units"),
-    path("units/open/", views.staff_unit_open, name="open_unit"),
-    path("units/<int:pk>/", views.staff_unit_detail, name="unit_detail"),
-    path("members/", views.staff_members, name="members"),
-    path("members/open/", views.staff_member_open, name="open_member"),
-    path("members/<int:pk>/", views.staff_member_detail, name="member_detail"),
-    path("members/<int:pk>/deposit/", views.staff_member_deposit, name="member_deposit"),
-    path("members/<int:pk>/sheet/", views.staff_member_sheet, name="member_sheet"),
-]
+TOPICS = ["accounts", "remittance", "interest", "base_adjustment", "statements"]
 
-unit_patterns = [
-    path("members/", views.unit_members, name="members"),
-    path("profile/", views.unit_profile, name="profile"),
-]
 
-member_patterns = [
-    path("statement/", views.member_statement_page, name="statement"),
-    path("certificates/", views.member_certificates, name="certificates"),
-]
+def _collect(package: str, attribute: str) -> list:
+    patterns: list = []
+    for topic in TOPICS:
+        try:
+            module = import_module(f"deposits.{package}.{topic}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"deposits.{package}.{topic}":
+                raise  # a real import error inside an existing module
+            continue
+        patterns += getattr(module, attribute, [])
+    return patterns
 
+
+staff_patterns = _collect("views", "staff_patterns")
+unit_patterns = _collect("views", "unit_patterns")
+member_patterns = _collect("views", "member_patterns")
+api_patterns = _collect("apis", "api_patterns")
 urlpatterns: list = []

@@ -26,7 +26,7 @@ api_patterns = [
     path("", include("fund.policy.apis")),
     path("", include("fund.printing.apis")),
     path("", include("fund.integrations.apis")),
-    path("deposits/", include("deposits.apis")),
+    path("deposits/", include(deposits.urls.api_patterns)),
 ]
 
 urlpatterns = [

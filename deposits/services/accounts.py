@@ -22,7 +22,7 @@ from fund.people.selectors import scoped
 from fund.policy.selectors import policy_value
 from fund.validation import clean_bank_card, clean_credit_code, clean_resident_id
 
-from .models import ACTIVE_MEMBER_STATES, MemberAccount, MemberState, MonthlyDeposit, UnitAccount, UnitState
+from ..models import ACTIVE_MEMBER_STATES, MemberAccount, MemberState, MonthlyDeposit, UnitAccount, UnitState
 
 
 def _next_number(sequence: str, prefix: str, width: int) -> str:
@@ -235,7 +235,7 @@ def monthly_deposit_post(
     month = first_of_month(month)
     value_date = value_date or timezone.localdate()
     account = MemberAccount.objects.select_for_update().select_related("unit").get(pk=account.pk)
-    existing = MonthlyDeposit.objects.filter(account=account, month=month).first()
+    existing = MonthlyDeposit.objects.filter(account=account, month=month, reversal__isnull=True).first()
     if existing is not None:
         return existing, False
     errors: dict[str, list[str]] = {}
@@ -262,7 +262,7 @@ def monthly_deposit_post(
         memo=f"{account.person.name} {month:%Y年%m月}{kind.label}",
     )
     deposit = MonthlyDeposit.objects.create(
-        account=account, month=month, unit_amount=account.unit_monthly, member_amount=account.member_monthly,
+        account=account, month=month, unit_amount=account.unit_monthly, member_amount=account.member_monthly, base=account.base,
         entry=posted.entry,
     )
     expected_next = add_months(account.paid_up_to, 1) if account.paid_up_to else account.first_month

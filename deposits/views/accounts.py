@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import path
 from django.views.decorators.http import require_POST
 
 from fund.audit.services import person_viewed
@@ -14,10 +15,10 @@ from fund.people.views import apply_errors
 from fund.portals.decorators import accept_post_required, portal_required
 from fund.printing.models import Document
 
-from . import services
-from .forms import MemberOpenForm, MonthlyDepositForm, UnitOpenForm
-from .pdf import account_sheet_request
-from .selectors import (
+from .. import services
+from ..forms import MemberOpenForm, MonthlyDepositForm, UnitOpenForm
+from ..pdf import account_sheet_request
+from ..selectors import (
     member_account_get_for_user,
     member_accounts_for_user,
     member_statement,
@@ -185,3 +186,23 @@ def member_certificates(request: HttpRequest) -> HttpResponse:
         return redirect("member:certificates")
     documents = Document.objects.filter(subject=request.user.person).order_by("-id")[:20]
     return render(request, "deposits/member/certificates.html", {"account": account, "documents": documents})
+
+
+staff_patterns = [
+    path("units/", staff_units, name="units"),
+    path("units/open/", staff_unit_open, name="open_unit"),
+    path("units/<int:pk>/", staff_unit_detail, name="unit_detail"),
+    path("members/", staff_members, name="members"),
+    path("members/open/", staff_member_open, name="open_member"),
+    path("members/<int:pk>/", staff_member_detail, name="member_detail"),
+    path("members/<int:pk>/deposit/", staff_member_deposit, name="member_deposit"),
+    path("members/<int:pk>/sheet/", staff_member_sheet, name="member_sheet"),
+]
+unit_patterns = [
+    path("members/", unit_members, name="members"),
+    path("profile/", unit_profile, name="profile"),
+]
+member_patterns = [
+    path("statement/", member_statement_page, name="statement"),
+    path("certificates/", member_certificates, name="certificates"),
+]

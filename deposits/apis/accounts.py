@@ -13,9 +13,9 @@ from fund.audit.services import person_viewed
 from fund.people.models import Branch
 from fund.people.roles import roles_of
 
-from . import services
-from .pdf import account_sheet_request
-from .selectors import (
+from .. import services
+from ..pdf import account_sheet_request
+from ..selectors import (
     member_account_get_for_user,
     member_accounts_for_user,
     member_statement,
@@ -215,7 +215,7 @@ class MemberAccountSheetApi(APIView):
         return Response(self.OutputSerializer(document).data, status=status.HTTP_202_ACCEPTED)
 
 
-urlpatterns = [
+api_patterns = [
     path("units/", UnitListApi.as_view(), name="api-units"),
     path("units/<int:pk>/", UnitDetailApi.as_view(), name="api-unit"),
     path("members/", MemberListApi.as_view(), name="api-members"),

@@ -102,15 +102,30 @@ class MemberAccount(models.Model):
 
 
 class MonthlyDeposit(models.Model):
-    """One member's deposit for one month (汇缴 or 补缴); a month is paid at most once per account."""
+    """One member's deposit for one month (汇缴 or 补缴). A month is paid at most once per account until that
+    payment is reversed (错缴更正), after which it may be paid again."""
 
     account = models.ForeignKey(MemberAccount, on_delete=models.PROTECT, related_name="monthly_deposits")
     month = models.DateField("缴存年月", help_text="HBJNY；存为该月1日")
     unit_amount = models.DecimalField("单位缴存额", **MONEY)
     member_amount = models.DecimalField("个人缴存额", **MONEY)
-    entry = models.OneToOneField("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
+    base = models.DecimalField("缴存基数", **MONEY, null=True, blank=True)
+    entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
+    bill_line = models.OneToOneField(
+        "deposits.RemittanceBillLine", on_delete=models.PROTECT, null=True, blank=True, related_name="deposit"
+    )
+    reversal = models.ForeignKey(
+        "ledger.JournalEntry", verbose_name="冲正凭证", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "月度缴存"
-        constraints = [models.UniqueConstraint(fields=["account", "month"], name="one_deposit_per_account_month")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "month"], condition=Q(reversal__isnull=True), name="one_deposit_per_account_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.month:%Y-%m}"

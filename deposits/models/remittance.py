@@ -1,0 +1,87 @@
+"""Monthly remittance (汇缴) and back-pay (补缴): a unit's bill, confirmed by the unit, paid through the bank,
+then split onto every member account and the ledger in one transaction."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .accounts import MONEY, MemberAccount, UnitAccount
+
+
+class BillKind(models.TextChoices):
+    REMIT = "01", "汇缴"
+    BACKPAY = "02", "补缴"
+
+
+class BillState(models.TextChoices):
+    DRAFT = "draft", "待确认"
+    CONFIRMED = "confirmed", "已确认待缴款"
+    PAID = "paid", "已入账"
+    CANCELLED = "cancelled", "已作废"
+
+
+BILL_MOVES = {
+    BillState.DRAFT: {BillState.CONFIRMED, BillState.CANCELLED},
+    BillState.CONFIRMED: {BillState.PAID, BillState.CANCELLED},
+    BillState.PAID: set(),
+    BillState.CANCELLED: set(),
+}
+
+
+class PaymentChannel(models.TextChoices):
+    COLLECTION = "collection", "委托收款"
+    TRANSFER = "transfer", "转账汇入"
+    COUNTER = "counter", "柜台缴款"
+
+
+class RemittanceBill(models.Model):
+    """汇缴书/补缴书: what a unit owes for one month, line by line, frozen when generated."""
+
+    number = models.CharField("缴款单号", max_length=24, unique=True, help_text="银行转账时作为附言/参考号")
+    unit = models.ForeignKey(UnitAccount, verbose_name="单位账户", on_delete=models.PROTECT, related_name="bills")
+    month = models.DateField("缴存年月", help_text="存为该月1日")
+    kind = models.CharField("类型", max_length=2, choices=BillKind.choices, default=BillKind.REMIT)
+    state = models.CharField("状态", max_length=10, choices=BillState.choices, default=BillState.DRAFT)
+    reason = models.CharField("补缴原因", max_length=200, blank=True)
+    member_count = models.PositiveIntegerField("人数", default=0)
+    unit_amount = models.DecimalField("单位缴存额合计", **MONEY, default=0)
+    member_amount = models.DecimalField("个人缴存额合计", **MONEY, default=0)
+    total = models.DecimalField("应缴金额", **MONEY, default=0)
+    channel = models.CharField("缴款方式", max_length=12, choices=PaymentChannel.choices, blank=True)
+    bank_reference = models.CharField("银行流水号", max_length=64, null=True, blank=True, unique=True)
+    entry = models.OneToOneField(
+        "ledger.JournalEntry", verbose_name="入账凭证", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    paid_at = models.DateTimeField("入账时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "汇补缴单"
+        constraints = [
+            # One live remittance bill per unit and month (back-pay bills may be several, one per reason).
+            models.UniqueConstraint(
+                fields=["unit", "month"], condition=Q(kind="01") & ~Q(state="cancelled"), name="one_live_remit_bill"
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.get_kind_display()} {self.month:%Y-%m}"
+
+
+class RemittanceBillLine(models.Model):
+    bill = models.ForeignKey(RemittanceBill, on_delete=models.PROTECT, related_name="lines")
+    account = models.ForeignKey(MemberAccount, on_delete=models.PROTECT, related_name="bill_lines")
+    month = models.DateField("缴存年月")
+    base = models.DecimalField("缴存基数", **MONEY)
+    unit_amount = models.DecimalField("单位缴存额", **MONEY)
+    member_amount = models.DecimalField("个人缴存额", **MONEY)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "汇补缴明细"
+        constraints = [models.UniqueConstraint(fields=["bill", "account", "month"], name="one_line_per_member_month")]

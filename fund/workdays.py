@@ -39,3 +39,12 @@ def working_days_between(start: date, end: date) -> int:
         current += timedelta(days=1)
         count += is_working_day(current)
     return count
+
+
+def calendar_covers(year: int) -> bool:
+    """Whether chinesecalendar knows the State Council's holiday schedule for `year`."""
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True

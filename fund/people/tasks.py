@@ -33,3 +33,18 @@ def send_sms(self, phone: str, text: str) -> str:  # type: ignore[no-untyped-def
 
 def _masked(phone: str) -> str:
     return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else "****"
+
+
+@shared_task(name="people.prune_sign_in_records", ignore_result=True)
+def prune_sign_in_records(days: int = 180) -> int:
+    """Sign-in attempts and reset requests are kept half a year (for audit), then removed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .models import LoginAttempt, PasswordResetRequest
+
+    cutoff = timezone.now() - timedelta(days=days)
+    removed, _ = LoginAttempt.objects.filter(at__lt=cutoff).delete()
+    removed_requests, _ = PasswordResetRequest.objects.filter(at__lt=cutoff).delete()
+    return removed + removed_requests

@@ -182,6 +182,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Periodic work; django-celery-beat copies this into its tables, where staff may adjust it in the admin.
 CELERY_BEAT_SCHEDULE = {
     "printing-requeue-stale": {"task": "printing.requeue_stale", "schedule": 120.0},
+    "people-prune-sign-in-records": {"task": "people.prune_sign_in_records", "schedule": 86400.0},
 }
 
 # Which implementation talks to the outside systems: "sandbox" (tables in our own database) or "http".

@@ -3,6 +3,7 @@ printing worker — so a reprint shows what was true when it was requested."""
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from fund.audit.masking import mask_bank_card
@@ -11,6 +12,7 @@ from fund.printing.models import Document
 from fund.printing.services import document_request, register_document_kind
 
 from .models import MemberAccount
+from .services.statements import deposit_history
 
 ACCOUNT_SHEET = "deposits.account_sheet"
 
@@ -60,6 +62,64 @@ def account_sheet_request(*, account: MemberAccount, requested_by: Any) -> Docum
     return document_request(
         kind=ACCOUNT_SHEET,
         context=account_sheet_context(account),
+        requested_by=requested_by,
+        subject=account.person,
+    )
+
+
+# 个人住房公积金缴存证明 ------------------------------------------------------------------------------------
+
+DEPOSIT_CERTIFICATE = "deposits.deposit_certificate"
+DEFAULT_PURPOSE = "证明该职工住房公积金缴存情况"
+PURPOSE_MAX_LENGTH = 40
+
+register_document_kind(
+    DEPOSIT_CERTIFICATE, title="住房公积金个人缴存证明", template="deposits/pdf/deposit_certificate.html"
+)
+
+
+def deposit_certificate_context(account: MemberAccount, *, purpose: str, on: Any) -> dict[str, Any]:
+    """What the certificate states, as of `on`. The full ID number is printed: the certificate is handed to
+    a bank or another centre, which must match it to the person; the public verify page shows it masked."""
+    person = account.person
+    history = deposit_history(account=account, on=on)
+    return {
+        "account_number": account.number,
+        "name": person.name,
+        "id_number": person.id_number,
+        "unit_name": account.unit.employer.name,
+        "unit_number": account.unit.number,
+        "state": account.get_state_display(),
+        "opened_on": f"{account.opened_on:%Y年%m月%d日}",
+        "first_month": f"{account.first_month:%Y年%m月}",
+        "base": f"{account.base:,.2f}",
+        "unit_ratio": format_percent(account.unit.unit_ratio),
+        "member_ratio": format_percent(account.unit.member_ratio),
+        "unit_monthly": f"{account.unit_monthly:,.2f}",
+        "member_monthly": f"{account.member_monthly:,.2f}",
+        "monthly_total": f"{account.monthly_total:,.2f}",
+        "paid_up_to": f"{account.paid_up_to:%Y年%m月}" if account.paid_up_to else "尚未缴存",
+        "balance": f"{account.sub_account.balance:,.2f}",
+        "as_of": f"{on:%Y年%m月%d日}",
+        "window": f"{history.window_from:%Y年%m月}至{history.window_to:%Y年%m月}",
+        "months_paid_12": history.months_paid,
+        "continuous_12": history.continuous,
+        "continuity": "是" if history.continuous else "否",
+        "history_text": history.describe(),
+        "purpose": purpose,
+    }
+
+
+def deposit_certificate_request(*, account: MemberAccount, requested_by: Any, purpose: str = "") -> Document:
+    """Issue a deposit certificate; the PDF is rendered after commit. `purpose` (用途) is optional, at most
+    40 characters, printed on the certificate."""
+    purpose = " ".join((purpose or "").split())
+    if len(purpose) > PURPOSE_MAX_LENGTH:
+        raise ValidationError({"purpose": [f"用途不能超过{PURPOSE_MAX_LENGTH}个字"]})
+    on = timezone.localdate()
+    return document_request(
+        kind=DEPOSIT_CERTIFICATE,
+        context=deposit_certificate_context(account, purpose=purpose or DEFAULT_PURPOSE, on=on),
         requested_by=requested_by,
         subject=account.person,
     )

@@ -8,12 +8,23 @@ from .accounts import (
     UnitAccount,
     UnitState,
 )
+from .arrears import ArrearsReminder, ReminderState
 from .base_adjustment import BaseAdjustment, BaseAdjustmentBatch, BatchState
 from .interest import InterestRun, InterestRunState
+from .lifecycle import (  # noqa: F401
+    AccountBusiness,
+    AccountEvent,
+    ApplicationKind,
+    ApplicationState,
+    BackPayState,
+    UnitApplication,
+)
 from .remittance import BILL_MOVES, BillKind, BillState, PaymentChannel, RemittanceBill, RemittanceBillLine
+from .transfer import FINISHED_STATUSES, CrossRegionTransfer, TransferDirection
 
 __all__ = [
-    "ACTIVE_MEMBER_STATES", "BILL_MOVES", "MONEY", "RATIO", "BaseAdjustment", "BaseAdjustmentBatch", "BatchState",
+    "FINISHED_STATUSES", "CrossRegionTransfer", "TransferDirection",
+    "ACTIVE_MEMBER_STATES", "ArrearsReminder", "BILL_MOVES", "MONEY", "RATIO", "BaseAdjustment", "BaseAdjustmentBatch", "BatchState",
     "BillKind", "BillState", "InterestRun", "InterestRunState", "MemberAccount", "MemberState", "MonthlyDeposit",
-    "PaymentChannel", "RemittanceBill", "RemittanceBillLine", "UnitAccount", "UnitState",
+    "PaymentChannel", "RemittanceBill", "RemittanceBillLine", "ReminderState", "UnitAccount", "UnitState",
 ]

@@ -171,13 +171,6 @@ def _own_account(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 @portal_required("member")
-def member_statement_page(request: HttpRequest) -> HttpResponse:
-    account = _own_account(request)
-    rows = Paginator(member_statement(account), 20).get_page(request.GET.get("page")) if account else None
-    return render(request, "deposits/member/statement.html", {"account": account, "statement": rows})
-
-
-@portal_required("member")
 def member_certificates(request: HttpRequest) -> HttpResponse:
     account = _own_account(request)
     if request.method == "POST" and account is not None:
@@ -203,6 +196,5 @@ unit_patterns = [
     path("profile/", unit_profile, name="profile"),
 ]
 member_patterns = [
-    path("statement/", member_statement_page, name="statement"),
     path("certificates/", member_certificates, name="certificates"),
 ]

@@ -10,6 +10,7 @@ constraint trigger), posted lines, entries and sub-ledger rows can be neither up
 sub-account's balance never goes below zero unless it is allowed to, and an idempotency key is used once.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -73,13 +74,46 @@ class BusinessType(models.TextChoices):
     REVERSAL = "CZ", "冲账"
 
 
+def interest_period_start(day: date) -> date:
+    """The 1 July that opens the interest period (1 July – 30 June) containing `day`."""
+    return date(day.year if day.month >= 7 else day.year - 1, 7, 1)
+
+
+def interest_period_end(day: date) -> date:
+    """The 30 June that closes the interest period containing `day` (the settlement date, 结息日)."""
+    return date(interest_period_start(day).year + 1, 6, 30)
+
+
 class SubAccount(models.Model):
     """A sub-ledger account under a control account: a member's fund money, or a loan's receivable.
 
     The balance is split into this year's deposits (当年归集) and the carried-over balance (上年结转).
-    `accumulation` (积数) is Σ of end-of-day balances for the days of the interest period before
-    `accumulated_to`; each posting first adds balance × days elapsed, so settling interest never rescans
-    the year.
+
+    Accumulation (积数) for interest, kept by every posting (`fund.ledger.services._apply` and the same
+    rules in SQL in `entry_post_set`), so settling interest never rescans the year:
+
+    - Interest periods run 1 July – 30 June (`interest_period_start`/`interest_period_end`).
+    - `accumulation` is Σ of end-of-day balances for the days of the running period before
+      `accumulated_to` (which always lies in the running period); `accumulation_prior` is the same Σ for
+      the 上年结转 part alone. A posting on day D first adds balance × (D − accumulated_to) days, so the
+      new balance counts from D itself (a deposit earns for the day it is posted). A back-dated posting
+      adds its amount × the days it missed, within the running period.
+    - The period boundary: a posting dated in a later period than `accumulated_to` closes the running
+      period first: its full 积数 (to 30 June inclusive) goes to `closed_accumulation` /
+      `closed_accumulation_prior`, its end date to `closed_period_end`, and the 当年归集 balance it ended
+      with to `closed_current_year` (still to be rolled into 上年结转 at settlement); the running figures
+      restart at 1 July. Until the settlement, the 上年结转 part's 积数 counts `closed_current_year` as
+      carried over (it is, from 1 July), and withdrawals that reach into 当年归集 consume it first.
+      A back-dated posting dated in the closed period adds its days there too.
+    - Settlement of a period (`interest_settle_set`) uses the closed figures when `closed_period_end` is
+      the period's end, otherwise `accumulation + balance × days to 30 June inclusive`; then it credits
+      the interest to 上年结转, rolls the period's 当年归集 into 上年结转, clears the closed figures and
+      (for accounts that had not crossed) restarts the running figures at 1 July.
+    - Crossing never moves money between the parts (callers may post an explicit split read from the
+      account); only the settlement rolls. Only one closed period is kept: a year must be settled before
+      the next 30 June passes. A posting that finds an older closed period still unsettled drops its
+      figures (the year was skipped; its 当年归集 stays marked to roll); a posting after whole periods
+      without activity closes the last of them with the constant balance, all of it carried over.
     """
 
     control = models.ForeignKey(Account, verbose_name="控制科目", on_delete=models.PROTECT, related_name="sub_accounts")
@@ -90,6 +124,21 @@ class SubAccount(models.Model):
     prior_year = models.DecimalField("上年结转余额", **MONEY, default=Decimal("0.00"))
     accumulation = models.DecimalField("积数", max_digits=24, decimal_places=2, default=Decimal("0.00"))
     accumulated_to = models.DateField("积数计至")
+    # db_default too: bulk loaders (COPY) that predate these fields leave them out.
+    accumulation_prior = models.DecimalField(
+        "上年结转积数", max_digits=24, decimal_places=2, default=Decimal("0.00"), db_default=Decimal("0.00")
+    )
+    closed_period_end = models.DateField("待结息期末", null=True, blank=True, help_text="已跨期但尚未结息的计息期止日")
+    closed_accumulation = models.DecimalField(
+        "待结息积数", max_digits=24, decimal_places=2, default=Decimal("0.00"), db_default=Decimal("0.00")
+    )
+    closed_accumulation_prior = models.DecimalField(
+        "待结息上年结转积数", max_digits=24, decimal_places=2, default=Decimal("0.00"), db_default=Decimal("0.00")
+    )
+    closed_current_year = models.DecimalField(
+        "待结转当年归集", **MONEY, default=Decimal("0.00"), db_default=Decimal("0.00"),
+        help_text="已结束计息期的当年归集余额，结息时转入上年结转",
+    )
     allow_negative = models.BooleanField("允许负余额", default=False)
     opened_on = models.DateField("开户日期")
 

@@ -4,6 +4,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -183,6 +184,11 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE = {
     "printing-requeue-stale": {"task": "printing.requeue_stale", "schedule": 120.0},
     "people-prune-sign-in-records": {"task": "people.prune_sign_in_records", "schedule": 86400.0},
+    "deposits-match-incoming-transfers": {"task": "deposits.match_incoming_transfers", "schedule": 300.0},
+    "deposits-poll-transfers": {"task": "deposits.poll_transfers", "schedule": 600.0},
+    "deposits-unit-applications-due": {"task": "deposits.unit_applications_due", "schedule": crontab(minute=10, hour=0)},
+    # A unit is texted at most once a month whatever runs, so a daily run only catches late payers sooner.
+    "deposits-arrears-reminders": {"task": "deposits.send_arrears_reminders", "schedule": crontab(minute=30, hour=9, day_of_month="5")},
 }
 
 # Which implementation talks to the outside systems: "sandbox" (tables in our own database) or "http".

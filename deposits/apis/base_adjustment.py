@@ -1,0 +1,223 @@
+"""Base adjustment API (调基): the yearly template and upload, and one member's adjustment.
+
+An upload answers 201 when every row applied, or 400 with the per-row report
+`{"rows": [{"row": 3, "field": "new_base", "message": "第3行 新缴存基数：应为数字"}], "batch": {...}}`;
+whatever bytes arrive, the answer is never a 500.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.urls import path
+from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from fund.audit.services import audit_log
+from fund.people.roles import roles_of
+from fund.people.selectors import get_or_404, scoped
+
+from ..models import BaseAdjustmentBatch, BatchState, MemberAccount, UnitAccount
+from ..selectors import unit_account_get_for_user
+from ..services.base_adjustment import (
+    base_adjust,
+    base_batch_report,
+    base_template,
+    base_upload,
+    batch_rows,
+    default_year,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+def _require_writer(user: Any, unit: UnitAccount) -> None:
+    """受理 staff (or a director) in scope, or the unit's own operator; 稽核 and the other posts read only."""
+    roles = roles_of(user)
+    if not (roles.can_accept or any(e.pk == unit.employer_id for e in roles.employers)):
+        raise PermissionDenied
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+class BaseRowErrorOutput(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True, label="Excel 行号（文件整体问题为 null）")
+    field = serializers.CharField(label="字段")
+    message = serializers.CharField(label="错误说明")
+
+
+class BaseBatchOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    unit_number = serializers.CharField(source="unit.number", label="单位账号")
+    year = serializers.IntegerField(label="调整年度")
+    file_name = serializers.CharField(label="文件名")
+    state = serializers.CharField(label="状态代码：applied 已生效 / rejected 校验未通过")
+    state_label = serializers.CharField(source="get_state_display", label="状态")
+    row_count = serializers.IntegerField(label="数据行数")
+    uploaded_at = serializers.DateTimeField()
+    rows = serializers.SerializerMethodField(label="逐行错误报告")
+
+    @extend_schema_field(BaseRowErrorOutput(many=True))
+    def get_rows(self, obj: BaseAdjustmentBatch) -> list[dict[str, Any]]:
+        return batch_rows(obj)
+
+
+class BaseYearInput(serializers.Serializer):
+    year = serializers.IntegerField(
+        label="调整年度", min_value=2000, max_value=2100, required=False,
+        error_messages={"invalid": "调整年度应为四位年份"},
+    )
+
+
+class BaseTemplateApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, description="调整年度，默认下一个7月所在年度")],
+        responses={(200, XLSX): OpenApiTypes.BINARY}, summary="下载年度调基名单模板（Excel）",
+    )
+    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+        unit = unit_account_get_for_user(user=request.user, pk=pk)
+        data = BaseYearInput(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        year = data.validated_data.get("year") or default_year()
+        content = base_template(unit=unit, year=year)
+        audit_log(actor=request.user, action="deposits.base_template.downloaded", target=unit, new={"year": year})
+        return _xlsx(content, f"{unit.number}-{year}年度缴存基数调整表.xlsx")
+
+
+class BaseBatchListApi(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        year = serializers.IntegerField(
+            label="调整年度", min_value=2000, max_value=2100,
+            error_messages={"required": "请填写调整年度", "invalid": "调整年度应为四位年份"},
+        )
+        effective_month = serializers.DateField(
+            label="生效年月", input_formats=["%Y-%m"], required=False, allow_null=True,
+            help_text="格式：2027-07；不填则为调整年度的7月", error_messages={"invalid": "生效年月格式应为 2027-07"},
+        )
+        file = serializers.FileField(
+            label="调基名单（.xlsx）", allow_empty_file=True, use_url=False,
+            error_messages={"required": "请上传调基名单文件", "invalid": "请以 multipart/form-data 上传文件",
+                            "no_name": "无法识别上传的文件名", "empty": "文件为空"},
+        )
+
+    @extend_schema(responses=BaseBatchOutput(many=True), summary="调基名单上传记录")
+    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+        unit = unit_account_get_for_user(user=request.user, pk=pk)
+        paginator = PageNumberPagination()
+        paginator.page_size = 50
+        page = paginator.paginate_queryset(
+            BaseAdjustmentBatch.objects.filter(unit=unit).select_related("unit").order_by("-id"), request, view=self
+        )
+        return paginator.get_paginated_response(BaseBatchOutput(page, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": InputSerializer},
+        responses={
+            201: BaseBatchOutput,
+            400: inline_serializer("BaseBatchRejected", {
+                "rows": BaseRowErrorOutput(many=True), "batch": BaseBatchOutput(),
+            }),
+        },
+        summary="上传年度调基名单：全部行通过则生效（201），任何一行有误则整份不生效并返回逐行报告（400）",
+    )
+    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+        unit = unit_account_get_for_user(user=request.user, pk=pk)
+        _require_writer(request.user, unit)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        batch = base_upload(actor=request.user, unit=unit, **data.validated_data)
+        if batch.state == BatchState.REJECTED:
+            return Response({"rows": batch_rows(batch), "batch": BaseBatchOutput(batch).data},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return Response(BaseBatchOutput(batch).data, status=status.HTTP_201_CREATED)
+
+
+def _batch(user: Any, pk: int, batch: int) -> BaseAdjustmentBatch:
+    unit = unit_account_get_for_user(user=user, pk=pk)
+    return get_or_404(BaseAdjustmentBatch.objects.filter(unit=unit).select_related("unit"), pk=batch)
+
+
+class BaseBatchDetailApi(APIView):
+    @extend_schema(responses=BaseBatchOutput, summary="一次调基名单上传的结果与逐行报告")
+    def get(self, request, pk: int, batch: int):  # type: ignore[no-untyped-def]
+        return Response(BaseBatchOutput(_batch(request.user, pk, batch)).data)
+
+
+class BaseBatchReportApi(APIView):
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY}, summary="下载带“错误说明”列的调基名单（Excel）")
+    def get(self, request, pk: int, batch: int):  # type: ignore[no-untyped-def]
+        found = _batch(request.user, pk, batch)
+        return _xlsx(base_batch_report(found), f"{found.unit.number}-{found.year}年度调基-错误说明-{found.pk}.xlsx")
+
+
+class BaseAdjustmentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    account_number = serializers.CharField(source="account.number", label="个人账号")
+    batch = serializers.IntegerField(source="batch_id", allow_null=True, label="调基名单批次（逐人调整为 null）")
+    effective_month = serializers.DateField(format="%Y-%m", label="生效年月")
+    old_base = serializers.DecimalField(**MONEY, label="原缴存基数")
+    new_base = serializers.DecimalField(**MONEY, label="新缴存基数")
+    unit_ratio = serializers.DecimalField(max_digits=5, decimal_places=4, label="单位缴存比例（小数）")
+    member_ratio = serializers.DecimalField(max_digits=5, decimal_places=4, label="个人缴存比例（小数）")
+    unit_monthly = serializers.DecimalField(**MONEY, label="单位月缴存额")
+    member_monthly = serializers.DecimalField(**MONEY, label="个人月缴存额")
+    created_at = serializers.DateTimeField()
+
+
+def _adjustable_account(user: Any, pk: int) -> MemberAccount:
+    """Staff by branch, operators by employer; a member's own login is not let in (404)."""
+    queryset = MemberAccount.objects.select_related("person", "unit__employer")
+    return get_or_404(scoped(queryset, user, branch="unit__employer__branch", employer="unit__employer"), pk=pk)
+
+
+class MemberBaseApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        new_base = serializers.DecimalField(
+            label="新缴存基数", max_digits=12, decimal_places=2, min_value=0,
+            error_messages={"invalid": "新缴存基数应为数字", "max_decimal_places": "新缴存基数最多保留两位小数"},
+        )
+        effective_month = serializers.DateField(
+            label="生效年月", input_formats=["%Y-%m"], help_text="格式：2027-07",
+            error_messages={"invalid": "生效年月格式应为 2027-07", "required": "请填写生效年月"},
+        )
+        unit_ratio = serializers.DecimalField(label="单位缴存比例（小数，如0.12）", max_digits=5, decimal_places=4,
+                                              min_value=0, max_value=1, required=False)
+        member_ratio = serializers.DecimalField(label="个人缴存比例（小数，如0.12）", max_digits=5, decimal_places=4,
+                                                min_value=0, max_value=1, required=False)
+
+    @extend_schema(responses=BaseAdjustmentOutput(many=True), summary="个人缴存基数调整记录")
+    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+        account = _adjustable_account(request.user, pk)
+        rows = account.base_adjustments.select_related("account").order_by("-id")[:100]
+        return Response(BaseAdjustmentOutput(rows, many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: BaseAdjustmentOutput}, summary="逐人调整缴存基数")
+    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+        account = _adjustable_account(request.user, pk)
+        _require_writer(request.user, account.unit)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        adjustment = base_adjust(actor=request.user, account=account, **data.validated_data)
+        return Response(BaseAdjustmentOutput(adjustment).data, status=status.HTTP_201_CREATED)
+
+
+api_patterns = [
+    path("units/<int:pk>/base-template/", BaseTemplateApi.as_view(), name="api-unit-base-template"),
+    path("units/<int:pk>/base-batches/", BaseBatchListApi.as_view(), name="api-unit-base-batches"),
+    path("units/<int:pk>/base-batches/<int:batch>/", BaseBatchDetailApi.as_view(), name="api-unit-base-batch"),
+    path("units/<int:pk>/base-batches/<int:batch>/report/", BaseBatchReportApi.as_view(), name="api-unit-base-report"),
+    path("members/<int:pk>/base/", MemberBaseApi.as_view(), name="api-member-base"),
+]

@@ -1,0 +1,62 @@
+"""Cross-region transfer (异地转移接续) through the national transfer platform.
+
+Transfer in: a member who moved here asks us to fetch their fund; we send the platform a contact letter
+(联系函) to the old centre, which reviews it and sends the money; we credit the account and confirm.
+Transfer out: the new centre's letter reaches us through the platform; once the account meets the
+preconditions (sealed, not frozen, no unpaid loan) we pay the whole balance out and close the account.
+The platform's status codes are kept as they are.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from fund.integrations.models import TransferStatus
+
+from .accounts import MONEY, MemberAccount
+
+
+class TransferDirection(models.TextChoices):
+    IN = "in", "转入"
+    OUT = "out", "转出"
+
+
+FINISHED_STATUSES = [
+    TransferStatus.DONE, TransferStatus.CANCELLED, TransferStatus.OUT_REJECTED,
+    TransferStatus.DONE_AFTER_NEGOTIATION, TransferStatus.OUT_FAILED,
+]
+
+
+class CrossRegionTransfer(models.Model):
+    direction = models.CharField("方向", max_length=3, choices=TransferDirection.choices)
+    account = models.ForeignKey(MemberAccount, verbose_name="个人账户", on_delete=models.PROTECT, related_name="transfers")
+    reference = models.CharField("业务编号", max_length=32, unique=True)
+    letter_number = models.CharField("联系函编号", max_length=40, null=True, blank=True, unique=True)
+    other_centre = models.CharField("对方中心", max_length=120)
+    other_account_number = models.CharField("对方个人账号", max_length=40, blank=True)
+    status = models.CharField("平台状态", max_length=2, choices=TransferStatus.choices, blank=True)
+    status_message = models.CharField("平台说明", max_length=200, blank=True)
+    principal = models.DecimalField("本金", **MONEY, null=True, blank=True)
+    interest = models.DecimalField("利息", **MONEY, null=True, blank=True)
+    entry = models.OneToOneField(
+        "ledger.JournalEntry", verbose_name="入账凭证", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    finished_at = models.DateTimeField("办结时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "异地转移接续"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"], condition=Q(finished_at__isnull=True), name="one_open_transfer_per_account"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.reference}"
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None

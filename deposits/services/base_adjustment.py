@@ -1,0 +1,808 @@
+"""Base adjustment (调基): one member at a time, or a unit's yearly list uploaded as Excel.
+
+Both write a `BaseAdjustment` row per member (old and new base, the ratios and the monthly amounts they
+imply) and move the member account's base, 单位月缴存额 and 个人月缴存额 to the new figures.
+
+An upload is all-or-nothing: every row is checked (ID checksum, the person has an adjustable account in
+this unit, the name and account number match, the new base is a number between the minimum wage and the
+cap, ratios within policy, no person twice, the effective month not already paid). If any row is bad the
+batch is kept as 校验未通过 with a per-row report in Chinese and no account changes; otherwise every row
+applies in one transaction.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from fund.audit.services import audit_log
+from fund.money import round_money
+from fund.policy.selectors import PolicyMissing, policy_value
+from fund.validation import clean_resident_id
+
+from ..models import (
+    ACTIVE_MEMBER_STATES,
+    BaseAdjustment,
+    BaseAdjustmentBatch,
+    BatchState,
+    MemberAccount,
+    MemberState,
+    UnitAccount,
+    UnitState,
+)
+from .accounts import add_months, base_bounds, first_of_month, monthly_amounts
+
+# A member account whose base may change: working members (a frozen balance still takes deposits' base).
+ADJUSTABLE_MEMBER_STATES = (MemberState.NORMAL, MemberState.FROZEN)
+# A unit that still deposits (or is deferring and will back-pay) may adjust; a sealed or closed one may not.
+ADJUSTABLE_UNIT_STATES = (UnitState.NORMAL, UnitState.DEFERRED)
+
+ADJUSTMENT_MONTH = 7  # 每年7月调整缴存基数
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # an .xlsx is a zip: refuse one that inflates past this
+MAX_ROWS = 10_000
+HEADER_SEARCH_ROWS = 10
+MAX_COLUMNS = 40  # read no further right: a sheet claiming 16,384 columns must not pad every row to that
+SHEET_TITLE = "调基名单"
+REPORT_COLUMN = "错误说明"
+
+FIELD_LABELS = {
+    "file": "文件",
+    "header": "表头",
+    "year": "调整年度",
+    "effective_month": "生效年月",
+    "number": "个人账号",
+    "name": "姓名",
+    "id_number": "身份证号码",
+    "account": "个人账户",
+    "old_base": "现缴存基数",
+    "new_base": "新缴存基数",
+    "unit_ratio": "单位缴存比例",
+    "member_ratio": "个人缴存比例",
+}
+
+# Template columns, in order: (key, header text). Keys double as the `field` of a row error.
+TEMPLATE_COLUMNS = [
+    ("seq", "序号"),
+    ("number", "个人账号"),
+    ("name", "姓名"),
+    ("id_number", "身份证号码"),
+    ("old_base", "现缴存基数（元）"),
+    ("new_base", "新缴存基数（元）"),
+    ("unit_ratio", "单位缴存比例（%）"),
+    ("member_ratio", "个人缴存比例（%）"),
+]
+REQUIRED_COLUMNS = ("name", "id_number", "new_base")
+# Header text as people type it, normalised by _header_key(), to the column it means.
+HEADER_ALIASES = {
+    "序号": "seq",
+    "个人账号": "number", "个人公积金账号": "number", "公积金账号": "number",
+    "姓名": "name", "职工姓名": "name",
+    "身份证号码": "id_number", "身份证号": "id_number", "证件号码": "id_number", "公民身份号码": "id_number",
+    "现缴存基数": "old_base", "原缴存基数": "old_base",
+    "新缴存基数": "new_base", "调整后缴存基数": "new_base",
+    "单位缴存比例": "unit_ratio", "单位比例": "unit_ratio",
+    "个人缴存比例": "member_ratio", "个人比例": "member_ratio",
+    REPORT_COLUMN: "report",  # a corrected error report may be uploaded again; this column is ignored
+}
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97–2003 .xls
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in an upload. `row` is the Excel row number (None for the file as a whole)."""
+
+    row: int | None
+    field: str
+    detail: str
+
+    @property
+    def label(self) -> str:
+        return FIELD_LABELS.get(self.field, self.field)
+
+    @property
+    def message(self) -> str:
+        where = f"第{self.row}行 " if self.row else ""
+        return f"{where}{self.label}：{self.detail}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "field": self.field, "label": self.label, "message": self.message,
+                "detail": self.detail}
+
+
+@dataclass
+class ParsedSheet:
+    header_row: int
+    columns: dict[str, int]  # key → 0-based column index
+    rows: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)  # (Excel row number, cell values)
+
+    def value(self, cells: tuple[Any, ...], key: str) -> Any:
+        index = self.columns.get(key)
+        return cells[index] if index is not None and index < len(cells) else None
+
+
+class FileRejected(Exception):
+    def __init__(self, error: RowError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+@dataclass(frozen=True)
+class Change:
+    """The figures one adjustment writes."""
+
+    account: MemberAccount
+    new_base: Decimal
+    unit_ratio: Decimal
+    member_ratio: Decimal
+    unit_monthly: Decimal
+    member_monthly: Decimal
+
+
+# ---- policy read once per request ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything policy says about a base on one effective month, read once (a batch checks thousands)."""
+
+    on: date
+    floor: Decimal
+    cap: Decimal
+    cap_multiple: Decimal
+    unit_ratio: tuple[Decimal, Decimal]
+    member_ratio: tuple[Decimal, Decimal]
+    rounding_unit: Decimal
+    rounding_mode: str
+
+    @classmethod
+    def on_month(cls, on: date) -> Rules:
+        try:
+            return cls._read(on)
+        except PolicyMissing as exc:
+            raise ValidationError({"effective_month": [f"{on:%Y年%m月}没有生效的缴存政策参数"]}) from exc
+
+    @classmethod
+    def _read(cls, on: date) -> Rules:
+        floor, cap = base_bounds(on)
+        return cls(
+            on=on, floor=floor, cap=cap,
+            cap_multiple=Decimal(policy_value("deposit_base_cap_multiple", on)),
+            unit_ratio=(policy_value("deposit_unit_ratio_min", on), policy_value("deposit_unit_ratio_max", on)),
+            member_ratio=(policy_value("deposit_member_ratio_min", on), policy_value("deposit_member_ratio_max", on)),
+            rounding_unit=Decimal(policy_value("deposit_rounding_unit", on)),
+            rounding_mode=str(policy_value("deposit_rounding_mode", on)),
+        )
+
+    def base_problem(self, base: Decimal) -> str | None:
+        if base < self.floor:
+            return f"不得低于最低月工资标准 {self.floor} 元"
+        if base > self.cap:
+            return f"不得高于 {self.cap} 元（上年度职工月平均工资的 {self.cap_multiple.normalize():f} 倍）"
+        return None
+
+    def ratio_problem(self, part: str, ratio: Decimal) -> str | None:
+        low, high = self.unit_ratio if part == "unit" else self.member_ratio
+        if not low <= ratio <= high:
+            return f"须在 {_pct(low)} 至 {_pct(high)} 之间"
+        return None
+
+    def amounts(self, base: Decimal, unit_ratio: Decimal, member_ratio: Decimal) -> tuple[Decimal, Decimal]:
+        """The same rule as accounts.monthly_amounts (base × ratio, rounded as policy says), without reading
+        policy again for every row."""
+        return (round_money(base * unit_ratio, unit=self.rounding_unit, mode=self.rounding_mode),
+                round_money(base * member_ratio, unit=self.rounding_unit, mode=self.rounding_mode))
+
+
+def _pct(value: Decimal) -> str:
+    return f"{(Decimal(value) * 100).normalize():f}%"
+
+
+# ---- checks shared by the form and the file -----------------------------------------------------------
+
+def _month_problem(account: MemberAccount, effective_month: date, last_effective: date | None) -> str | None:
+    """An adjustment cannot reach back into months already paid at the old base, nor before the latest one."""
+    if account.paid_up_to is not None and effective_month <= account.paid_up_to:
+        return (f"该职工已缴至 {account.paid_up_to:%Y年%m月}，生效年月须晚于缴至年月"
+                f"（{effective_month:%Y年%m月}已缴存）")
+    if last_effective is not None and effective_month < last_effective:
+        return f"生效年月不能早于该职工最近一次基数调整的生效年月 {last_effective:%Y年%m月}"
+    return None
+
+
+def _state_problem(account: MemberAccount) -> str | None:
+    if account.state not in ADJUSTABLE_MEMBER_STATES:
+        return f"个人账户状态为“{account.get_state_display()}”，不能调整缴存基数"
+    return None
+
+
+def _unit_problem(unit: UnitAccount) -> str | None:
+    if unit.state not in ADJUSTABLE_UNIT_STATES:
+        return f"单位账户状态为“{unit.get_state_display()}”，不能调整缴存基数"
+    return None
+
+
+def _last_effective(accounts: Iterable[int]) -> dict[int, date]:
+    rows = (BaseAdjustment.objects.filter(account_id__in=list(accounts))
+            .values("account_id").annotate(last=Max("effective_month")))
+    return {row["account_id"]: row["last"] for row in rows}
+
+
+def _apply(*, actor: Any, changes: list[Change], effective_month: date, batch: BaseAdjustmentBatch | None) -> None:
+    """Write the adjustment rows and move the accounts (callers hold the accounts' row locks)."""
+    BaseAdjustment.objects.bulk_create([
+        BaseAdjustment(
+            account=c.account, batch=batch, effective_month=effective_month, old_base=c.account.base,
+            new_base=c.new_base, unit_ratio=c.unit_ratio, member_ratio=c.member_ratio,
+            unit_monthly=c.unit_monthly, member_monthly=c.member_monthly, actor=actor,
+        )
+        for c in changes
+    ], batch_size=1000)
+    # One set-based statement: Django's bulk_update builds a CASE per row and takes seconds for thousands.
+    table = connection.ops.quote_name(MemberAccount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS m SET base = v.base, unit_monthly = v.unit_monthly, member_monthly = v.member_monthly "
+            "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[], %s::numeric[]) "
+            "AS v(id, base, unit_monthly, member_monthly) WHERE m.id = v.id",
+            [[c.account.pk for c in changes], [c.new_base for c in changes],
+             [c.unit_monthly for c in changes], [c.member_monthly for c in changes]],
+        )
+    for c in changes:
+        c.account.base, c.account.unit_monthly, c.account.member_monthly = c.new_base, c.unit_monthly, c.member_monthly
+
+
+# ---- one member --------------------------------------------------------------------------------------
+
+@transaction.atomic(durable=True)
+def base_adjust(
+    *,
+    actor: Any,
+    account: MemberAccount,
+    new_base: Decimal,
+    effective_month: date,
+    unit_ratio: Decimal | None = None,
+    member_ratio: Decimal | None = None,
+) -> BaseAdjustment:
+    """Adjust one member's base from `effective_month` on (at the window, or by the member's unit).
+
+    Checked against policy in force on the effective month; ratios default to the unit's. The caller has
+    already fetched `account` through the user's scope and checked the user may write.
+    """
+    effective_month = first_of_month(effective_month)
+    account = (MemberAccount.objects.select_for_update(of=("self",)).select_related("unit", "person")
+               .get(pk=account.pk))
+    unit = account.unit
+    rules = Rules.on_month(effective_month)
+    unit_ratio = unit.unit_ratio if unit_ratio is None else unit_ratio
+    member_ratio = unit.member_ratio if member_ratio is None else member_ratio
+    errors: dict[str, list[str]] = {}
+    problem = _state_problem(account) or _unit_problem(unit)
+    if problem:
+        errors["account"] = [problem]
+    if not isinstance(new_base, Decimal) or not new_base.is_finite():
+        errors["new_base"] = ["新缴存基数应为数字"]
+    elif (problem := rules.base_problem(new_base)) is not None:
+        errors["new_base"] = [f"新缴存基数{problem}"]
+    elif new_base != new_base.quantize(Decimal("0.01")):
+        errors["new_base"] = ["新缴存基数最多保留两位小数"]
+    for part, value, label in (("unit", unit_ratio, "单位缴存比例"), ("member", member_ratio, "个人缴存比例")):
+        if (problem := rules.ratio_problem(part, value)) is not None:
+            errors[f"{part}_ratio"] = [f"{label}{problem}"]
+    last = _last_effective([account.pk]).get(account.pk)
+    latest = add_months(first_of_month(timezone.localdate()), 12)
+    if effective_month > latest:
+        errors["effective_month"] = [f"生效年月不能晚于 {latest:%Y年%m月}"]
+    elif (problem := _month_problem(account, effective_month, last)) is not None:
+        errors["effective_month"] = [problem]
+    if errors:
+        raise ValidationError(errors)
+    new_base = new_base.quantize(Decimal("0.01"))
+    unit_monthly, member_monthly = monthly_amounts(
+        base=new_base, unit_ratio=unit_ratio, member_ratio=member_ratio, on=effective_month
+    )
+    old = {"base": account.base, "unit_monthly": account.unit_monthly, "member_monthly": account.member_monthly}
+    change = Change(account, new_base, unit_ratio, member_ratio, unit_monthly, member_monthly)
+    _apply(actor=actor, changes=[change], effective_month=effective_month, batch=None)
+    audit_log(
+        actor=actor, action="deposits.member.base_adjusted", target=account, old=old,
+        new={"base": new_base, "unit_monthly": unit_monthly, "member_monthly": member_monthly,
+             "unit_ratio": unit_ratio, "member_ratio": member_ratio, "effective_month": f"{effective_month:%Y-%m}"},
+    )
+    return BaseAdjustment.objects.filter(account=account).latest("id")
+
+
+# ---- the template -----------------------------------------------------------------------------------
+
+def default_year(today: date | None = None) -> int:
+    """The year of the next July adjustment (this year's until July is over)."""
+    today = today or timezone.localdate()
+    return today.year if today.month <= ADJUSTMENT_MONTH else today.year + 1
+
+
+def _check_year(year: Any) -> int:
+    today = timezone.localdate()
+    try:
+        value = int(year)
+    except (TypeError, ValueError):
+        value = 0
+    if not 2000 <= value <= today.year + 1:
+        raise ValidationError({"year": [f"调整年度须在 2000 年至 {today.year + 1} 年之间"]})
+    return value
+
+
+def adjustable_members(unit: UnitAccount):  # type: ignore[no-untyped-def]
+    return (MemberAccount.objects.filter(unit=unit, state__in=ADJUSTABLE_MEMBER_STATES)
+            .select_related("person").order_by("number"))
+
+
+def base_template(*, unit: UnitAccount, year: int) -> bytes:
+    """The yearly adjustment list a unit downloads: its working members with their current base, the new
+    base left empty, and a sheet of instructions. Reading it back is `base_upload`."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    year = _check_year(year)
+    effective = date(year, ADJUSTMENT_MONTH, 1)
+    rules = Rules.on_month(effective)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_TITLE
+    sheet.append([title for _, title in TEMPLATE_COLUMNS])
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE7F5")
+    must = PatternFill("solid", fgColor="FFF2CC")
+    for cell in sheet[1]:
+        cell.font, cell.fill = bold, fill
+        cell.alignment = Alignment(horizontal="center")
+    sheet["F1"].fill = must
+    count = 0
+    for count, account in enumerate(adjustable_members(unit), start=1):
+        sheet.append([
+            count, account.number, account.person.name, account.person.id_number, account.base, None,
+            (unit.unit_ratio * 100).quantize(Decimal("0.01")), (unit.member_ratio * 100).quantize(Decimal("0.01")),
+        ])
+    for row in sheet.iter_rows(min_row=2, max_row=count + 1):
+        row[1].number_format = row[3].number_format = "@"  # 18-digit IDs must stay text, not 1.2E+17
+        row[4].number_format = "#,##0.00"
+        row[5].number_format = row[6].number_format = row[7].number_format = "0.00"
+    for letter, width in zip("ABCDEFGH", (6, 16, 10, 22, 16, 16, 18, 18), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    numbers = DataValidation(type="decimal", operator="between", formula1=str(rules.floor),
+                             formula2=str(rules.cap), allow_blank=True, showErrorMessage=True,
+                             errorTitle="新缴存基数", error=f"请填写 {rules.floor} 至 {rules.cap} 之间的数字")
+    sheet.add_data_validation(numbers)
+    numbers.add(f"F2:F{max(count + 1, 2) + 2000}")
+
+    notes = workbook.create_sheet("填写说明")
+    lines = [
+        f"{unit.employer.name}（单位账号 {unit.number}）{year} 年度住房公积金缴存基数调整表",
+        "",
+        f"1. 在“{SHEET_TITLE}”表的“新缴存基数（元）”列填写每位职工上一年度月平均工资，保留至分。",
+        f"2. 新缴存基数不得低于本市最低月工资标准 {rules.floor} 元，不得高于上年度职工月平均工资的 "
+        f"{rules.cap_multiple.normalize():f} 倍，即 {rules.cap} 元。",
+        f"3. 单位、个人缴存比例按百分数填写（如 12 表示 12%），须在 {_pct(rules.unit_ratio[0])} 至 "
+        f"{_pct(rules.unit_ratio[1])} 之间；不填则按单位现行比例计算。",
+        "4. 请勿修改表头、个人账号、姓名和身份证号码；身份证号码须为文本格式的18位号码。",
+        "5. 每位职工只能出现一行；不需调整的职工也请按原基数填写，或删除该行。",
+        f"6. 生效年月默认为 {year} 年 {ADJUSTMENT_MONTH} 月；已缴存月份不能调整。",
+        "7. 上传后系统逐行校验：任何一行有误，整份文件不生效，并给出逐行错误说明；"
+        "可下载带“错误说明”列的文件，改正后直接重新上传。",
+        f"8. 每份文件最多 {MAX_ROWS} 行，文件不超过 {MAX_FILE_BYTES // 1024 // 1024} MB，须为 .xlsx 格式。",
+    ]
+    for line in lines:
+        notes.append([line])
+    notes["A1"].font = Font(bold=True, size=13)
+    notes.column_dimensions["A"].width = 110
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+# ---- reading a file ---------------------------------------------------------------------------------
+
+def _header_key(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = re.sub(r"\s+|\*", "", str(value)).replace("（", "(").replace("）", ")")
+    text = re.sub(r"\((元|%|％|百分比)\)$", "", text)
+    return HEADER_ALIASES.get(text)
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _not_excel(detail: str = "不是有效的 Excel 文件（.xlsx），请使用本系统下载的模板填写后上传") -> FileRejected:
+    return FileRejected(RowError(None, "file", detail))
+
+
+def _open_workbook(data: bytes) -> Any:
+    from openpyxl import load_workbook
+
+    if not data:
+        raise _not_excel("文件为空")
+    if len(data) > MAX_FILE_BYTES:
+        raise _not_excel(f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB，请分批上传")
+    if data.startswith(OLE_MAGIC):
+        raise _not_excel("不支持 Excel 97-2003（.xls）格式，请另存为 .xlsx 后上传")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            names = {m.filename for m in members}
+            unpacked = sum(m.file_size for m in members)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
+        raise _not_excel() from exc
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        raise _not_excel()
+    if unpacked > MAX_UNPACKED_BYTES or len(members) > 1000:
+        raise _not_excel("文件内容过大，请分批上传")
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 — whatever a damaged file makes openpyxl raise, it is "not Excel"
+        raise _not_excel() from exc
+
+
+def _parse(data: bytes) -> ParsedSheet:
+    """Find the header and the non-empty data rows of the list sheet; FileRejected for a file-wide problem."""
+    workbook = _open_workbook(data)
+    try:
+        sheets = workbook.worksheets
+        if not sheets:
+            raise _not_excel("文件中没有工作表")
+        sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else sheets[0]
+        parsed: ParsedSheet | None = None
+        for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+            cells = tuple(cells)
+            if parsed is None:
+                columns: dict[str, int] = {}
+                for index, value in enumerate(cells):
+                    key = _header_key(value)
+                    if key is not None and key not in columns:
+                        columns[key] = index
+                if len(columns) >= 2:
+                    missing = [k for k in REQUIRED_COLUMNS if k not in columns]
+                    if missing:
+                        names = "、".join(f"“{FIELD_LABELS[k]}”" for k in missing)
+                        raise FileRejected(RowError(number, "header", f"缺少{names}列，请使用本系统下载的模板"))
+                    parsed = ParsedSheet(header_row=number, columns=columns)
+                elif number >= HEADER_SEARCH_ROWS:
+                    break
+                continue
+            if all(_is_blank(v) for v in cells):
+                continue
+            if len(parsed.rows) >= MAX_ROWS:
+                raise _not_excel(f"数据超过 {MAX_ROWS} 行，请分批上传")
+            parsed.rows.append((number, cells))
+    except FileRejected:
+        raise
+    except Exception as exc:  # noqa: BLE001 — read-only mode parses lazily: damage can surface here
+        raise _not_excel() from exc
+    finally:
+        workbook.close()
+    if parsed is None:
+        raise FileRejected(RowError(
+            1, "header", "未找到表头（应包含“姓名”“身份证号码”“新缴存基数”列），请使用本系统下载的模板"
+        ))
+    if not parsed.rows:
+        raise _not_excel("没有数据行，请在表头下方填写职工的新缴存基数")
+    return parsed
+
+
+def _number(value: Any) -> Decimal | None:
+    """A cell as a Decimal, or None when it is not a number (text, a date, TRUE …)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, Decimal)):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = value.strip().replace(",", "").replace("，", "").removesuffix("元").strip()
+        try:
+            number = Decimal(text)
+        except (InvalidOperation, ValueError):
+            return None
+    else:
+        return None
+    return number if number.is_finite() else None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _ratio(value: Any) -> Decimal | None:
+    """A ratio typed as a percentage (12 or "12%") or, from a percent-formatted cell, a fraction (0.12)."""
+    if isinstance(value, str) and value.strip().endswith(("%", "％")):
+        number = _number(value.strip()[:-1])
+        return None if number is None else number / 100
+    number = _number(value)
+    if number is None:
+        return None
+    return number if number < 1 else number / 100
+
+
+def _check_rows(
+    parsed: ParsedSheet, unit: UnitAccount, rules: Rules, effective_month: date
+) -> tuple[list[RowError], list[Change]]:
+    accounts = {
+        a.person.id_number: a
+        for a in MemberAccount.objects.select_for_update(of=("self",)).select_related("person")
+        .filter(unit=unit, state__in=ACTIVE_MEMBER_STATES).order_by("pk")
+    }
+    last = _last_effective(a.pk for a in accounts.values())
+    errors: list[RowError] = []
+    changes: list[Change] = []
+    seen: dict[str, int] = {}
+    for row, cells in parsed.rows:
+        problems: list[RowError] = []
+        raw_id = parsed.value(cells, "id_number")
+        account = None
+        if isinstance(raw_id, float):
+            problems.append(RowError(row, "id_number", "请以文本格式填写18位号码（数字格式会丢失末尾几位）"))
+        else:
+            try:
+                id_number = clean_resident_id(_text(raw_id)).number
+            except ValidationError as exc:
+                problems.append(RowError(row, "id_number", exc.messages[0]))
+            else:
+                if id_number in seen:
+                    problems.append(RowError(row, "id_number", f"与第{seen[id_number]}行重复，每位职工只能填写一行"))
+                else:
+                    seen[id_number] = row
+                    account = accounts.get(id_number)
+                    if account is None:
+                        # The same words whether the person is unknown or another unit's: nothing leaks.
+                        problems.append(RowError(row, "id_number", "本单位无此职工的个人账户，请核对身份证号码"))
+        name = _text(parsed.value(cells, "name"))
+        if not name:
+            problems.append(RowError(row, "name", "请填写姓名"))
+        elif account is not None and account.person.name != name:
+            problems.append(RowError(row, "name", "姓名与身份证号码不一致"))
+        number = _text(parsed.value(cells, "number"))
+        if account is not None and number and number != account.number:
+            problems.append(RowError(row, "number", "个人账号与身份证号码不一致"))
+        if account is not None and (problem := _state_problem(account)):
+            problems.append(RowError(row, "account", problem))
+        raw_base = parsed.value(cells, "new_base")
+        new_base = _number(raw_base)
+        if _is_blank(raw_base):
+            problems.append(RowError(row, "new_base", "请填写"))
+        elif new_base is None:
+            problems.append(RowError(row, "new_base", "应为数字"))
+        elif (problem := rules.base_problem(new_base)) is not None:
+            problems.append(RowError(row, "new_base", problem))
+        elif new_base != new_base.quantize(Decimal("0.01")):
+            problems.append(RowError(row, "new_base", "最多保留两位小数"))
+        ratios: dict[str, Decimal] = {}
+        for part, default in (("unit", unit.unit_ratio), ("member", unit.member_ratio)):
+            raw = parsed.value(cells, f"{part}_ratio")
+            ratio = None if _is_blank(raw) else _ratio(raw)
+            if _is_blank(raw):
+                ratios[part] = default
+            elif ratio is None:
+                problems.append(RowError(row, f"{part}_ratio", "应为数字（百分数，如 12 表示 12%）"))
+            elif (problem := rules.ratio_problem(part, ratio)) is not None:
+                problems.append(RowError(row, f"{part}_ratio", problem))
+            elif ratio != ratio.quantize(Decimal("0.0001")):
+                problems.append(RowError(row, f"{part}_ratio", "百分数最多保留两位小数"))
+            else:
+                ratios[part] = ratio.quantize(Decimal("0.0001"))
+        if account is not None and (problem := _month_problem(account, effective_month, last.get(account.pk))):
+            problems.append(RowError(row, "effective_month", problem))
+        if problems:
+            errors.extend(problems)
+            continue
+        assert account is not None and new_base is not None
+        new_base = new_base.quantize(Decimal("0.01"))
+        unit_monthly, member_monthly = rules.amounts(new_base, ratios["unit"], ratios["member"])
+        changes.append(Change(account, new_base, ratios["unit"], ratios["member"], unit_monthly, member_monthly))
+    return errors, changes
+
+
+def _storage_name(unit: UnitAccount, year: int, original: str) -> str:
+    suffix = PurePath(original).suffix.lower()
+    suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ".bin"
+    return f"{unit.number}-{year}{suffix}"
+
+
+def _read(file: Any) -> bytes:
+    """At most one byte past the limit, so an oversized upload is refused without reading it all."""
+    if hasattr(file, "seek"):
+        file.seek(0)
+    data = file.read(MAX_FILE_BYTES + 1)
+    return data if isinstance(data, bytes) else str(data).encode()
+
+
+@transaction.atomic(durable=True)
+def base_upload(
+    *, actor: Any, unit: UnitAccount, year: int, file: Any, effective_month: date | None = None
+) -> BaseAdjustmentBatch:
+    """Check every row of an uploaded list; apply all of it, or none of it with a per-row report.
+
+    Returns the batch: APPLIED with one BaseAdjustment per row, or REJECTED with `errors` and nothing else
+    changed. Only a bad year or effective month (form input, not the file) raises ValidationError.
+    """
+    year = _check_year(year)
+    effective_month = first_of_month(effective_month) if effective_month else date(year, ADJUSTMENT_MONTH, 1)
+    if not date(year, 1, 1) <= effective_month <= date(year + 1, 6, 1):
+        raise ValidationError({"effective_month": [f"生效年月须在 {year}年01月 至 {year + 1}年06月 之间"]})
+    file_name = str(getattr(file, "name", "") or "upload")[-200:]
+    data = _read(file)
+    rules = Rules.on_month(effective_month)
+    errors: list[RowError] = []
+    changes: list[Change] = []
+    row_count = 0
+    if (problem := _unit_problem(unit)) is not None:
+        errors.append(RowError(None, "file", problem))
+    else:
+        try:
+            parsed = _parse(data)
+        except FileRejected as exc:
+            errors.append(exc.error)
+        else:
+            row_count = len(parsed.rows)
+            errors, changes = _check_rows(parsed, unit, rules, effective_month)
+    batch = BaseAdjustmentBatch(
+        unit=unit, year=year, file_name=file_name, state=BatchState.REJECTED if errors else BatchState.APPLIED,
+        row_count=row_count, errors=[e.as_dict() for e in errors], uploaded_by=actor,
+    )
+    if len(data) <= MAX_FILE_BYTES:
+        batch.file.save(_storage_name(unit, year, file_name), ContentFile(data), save=False)
+    batch.save()
+    if errors:
+        audit_log(actor=actor, action="deposits.base_batch.rejected", target=batch,
+                  new={"year": year, "file_name": file_name, "rows": row_count, "errors": len(errors)})
+        return batch
+    _apply(actor=actor, changes=changes, effective_month=effective_month, batch=batch)
+    audit_log(
+        actor=actor, action="deposits.base_batch.applied", target=batch,
+        new={"year": year, "file_name": file_name, "rows": len(changes), "effective_month": f"{effective_month:%Y-%m}",
+             "total_monthly": sum((c.unit_monthly + c.member_monthly for c in changes), Decimal(0))},
+    )
+    return batch
+
+
+# ---- the report -------------------------------------------------------------------------------------
+
+def base_batch_report(batch: BaseAdjustmentBatch) -> bytes:
+    """The uploaded list again, row for row, with a 错误说明 column; plus a sheet listing every error.
+
+    A corrected copy of this file can be uploaded as it is (the 错误说明 column is ignored)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    errors = [RowError(e.get("row"), e.get("field", ""), e.get("detail") or e.get("message", ""))
+              for e in batch.errors]
+    by_row: dict[int, list[RowError]] = {}
+    for error in errors:
+        if error.row:
+            by_row.setdefault(error.row, []).append(error)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_TITLE
+    red = PatternFill("solid", fgColor="FDE2E1")
+    copied = False
+    if batch.file:
+        try:
+            with batch.file.open("rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
+            copied = _copy_with_report(data, sheet, by_row, red)
+        except (OSError, ValueError):
+            copied = False
+    if not copied:
+        sheet.append(["行号", "列", REPORT_COLUMN])
+    listing = workbook.create_sheet("错误报告") if copied else sheet
+    if copied:
+        listing.append(["行号", "列", REPORT_COLUMN])
+    for cell in listing[1]:
+        cell.font = Font(bold=True)
+    for error in errors:
+        listing.append([error.row or "—", error.label, error.detail])
+    listing.column_dimensions["C"].width = 70
+    for row in listing.iter_rows(min_row=2):
+        row[2].alignment = Alignment(wrap_text=True)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _copy_with_report(data: bytes, target: Any, by_row: dict[int, list[RowError]], fill: Any) -> bool:
+    """Copy the uploaded sheet's values into `target` at the same row numbers and add the 错误说明 column.
+    False when the upload cannot be read as a workbook at all."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    header_row, report_at = 1, None
+    try:
+        parsed = _parse(data)
+        header_row, report_at = parsed.header_row, parsed.columns.get("report")
+    except FileRejected as exc:  # a header problem, no rows, too many rows: still worth copying back
+        header_row = exc.error.row or 1
+    try:
+        workbook = _open_workbook(data)
+    except FileRejected:
+        return False
+    width = 0
+    try:
+        source = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
+        for number, cells in enumerate(source.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+            if number > header_row + MAX_ROWS + HEADER_SEARCH_ROWS:
+                break
+            values = list(cells)
+            if report_at is not None and report_at < len(values):
+                values[report_at] = None  # the last round's explanations give way to this round's
+            width = max(width, len(values))
+            for index, value in enumerate(values, start=1):
+                if isinstance(value, str):
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters a sheet cannot hold
+                if value is not None:
+                    cell = target.cell(row=number, column=index, value=value)
+                    if isinstance(value, str):
+                        cell.number_format = "@"
+                    if number in by_row and number != header_row:
+                        cell.fill = fill
+    except Exception:  # noqa: BLE001 — a sheet that parsed once should read again; if not, list errors only
+        return False
+    finally:
+        workbook.close()
+    column = report_at + 1 if report_at is not None else width + 1
+    target.cell(row=header_row, column=column, value=REPORT_COLUMN).font = Font(bold=True)
+    for number, row_errors in by_row.items():
+        if number == header_row:
+            text = "；".join(e.detail for e in row_errors)
+        else:
+            text = "；".join(f"{e.label}：{e.detail}" for e in row_errors)
+        target.cell(row=number, column=column, value=text).fill = fill
+    target.column_dimensions[get_column_letter(column)].width = 60
+    target.freeze_panes = f"A{header_row + 1}"
+    return True
+
+
+def batch_rows(batch: BaseAdjustmentBatch) -> list[dict[str, Any]]:
+    """The per-row report as the API gives it: [{row, field, message}], row None for the file as a whole."""
+    return [{"row": e.get("row"), "field": e.get("field"), "message": e.get("message")} for e in batch.errors]
+
+
+def current_ratios(account: MemberAccount) -> tuple[Decimal, Decimal]:
+    """The ratios the account's monthly amounts were last set with (the unit's unless adjusted since)."""
+    last = account.base_adjustments.order_by("-id").first()
+    if last is not None:
+        return last.unit_ratio, last.member_ratio
+    return account.unit.unit_ratio, account.unit.member_ratio
+
+
+def next_adjustable_month(account: MemberAccount, today: date | None = None) -> date:
+    """The first month an adjustment may take effect for this account from today's point of view: after the
+    paid-up month, and not before its latest adjustment."""
+    month = first_of_month(today or timezone.localdate())
+    if account.paid_up_to is not None and account.paid_up_to >= month:
+        month = add_months(account.paid_up_to, 1)
+    last = _last_effective([account.pk]).get(account.pk)
+    return max(month, last) if last else month
+
+
+__all__ = [
+    "ADJUSTABLE_MEMBER_STATES", "FIELD_LABELS", "MAX_ROWS", "RowError", "base_adjust", "base_batch_report",
+    "base_template", "base_upload", "batch_rows", "current_ratios", "default_year", "next_adjustable_month",
+]

@@ -1,0 +1,168 @@
+"""Annual interest settlement (年终结息), SPEC §2.1.
+
+1.5 % a year (policy `deposit_interest_rate` in force on 30 June), for 1 July – 30 June, by the accumulation
+method: Σ of each day's end-of-day balance × rate ÷ 360, half up to the fen, 当年归集 and 上年结转 each on
+its own 积数. The ledger keeps the 积数 on every account as it changes (fund.ledger SubAccount), so the
+settlement is a few set-based statements per chunk of 50 000 accounts (`interest_settle_set`), each chunk
+one transaction with its own idempotency key that also moves the run's cursor: a crashed run resumes where
+it stopped and a rerun posts nothing new.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from fund.audit.services import audit_log
+from fund.ledger import chart
+from fund.ledger.models import Account, BusinessType, SubAccount, SubLedgerRow
+from fund.ledger.services import accumulation_through, interest_settle_set
+from fund.money import ZERO, to_fen
+from fund.people.models import Post
+from fund.people.roles import roles_of
+from fund.policy.selectors import policy_value
+
+from ..models import InterestRun, InterestRunState
+
+CHUNK_SIZE = 50_000
+
+
+def interest_period(year: int) -> tuple[date, date]:
+    """The interest year settled on 30 June of `year`: 1 July of the year before to that 30 June."""
+    return date(year - 1, 7, 1), date(year, 6, 30)
+
+
+def interest_rate(on: date) -> Decimal:
+    return Decimal(policy_value("deposit_interest_rate", on))
+
+
+def interest_can_start(user: Any) -> bool:
+    """Settlement is the centre's books: centre-wide staff of 财务 or a director start it."""
+    roles = roles_of(user)
+    return bool(
+        roles.is_staff and roles.staff.centre_wide and (roles.has_post(Post.FINANCE) or roles.has_post(Post.DIRECTOR))
+    )
+
+
+def _reference(year: int) -> str:
+    return f"interest:{year}"
+
+
+def interest_run_start(*, year: int, actor: Any, today: date | None = None) -> InterestRun:
+    """Start (or resume) the settlement of `year`. One run per year: starting a year that has a run queues
+    it again only if it has not finished (to resume after a failure), and never posts anything twice."""
+    today = today or timezone.localdate()
+    period_start, period_end = interest_period(year)
+    if year < 2000 or period_end >= today:
+        raise ValidationError({"year": [f"{year}年度计息期（至{period_end:%Y年%m月%d日}）尚未结束，不能结息"]})
+    later = InterestRun.objects.filter(year__gt=year).order_by("year").first()
+    if later is not None and not InterestRun.objects.filter(year=year).exists():
+        raise ValidationError({"year": [f"已开始{later.year}年度结息，不能再结以前年度"]})
+    with transaction.atomic(durable=True):
+        control = Account.objects.get(code=chart.MEMBER_DEPOSITS)
+        run, created = InterestRun.objects.get_or_create(
+            year=year,
+            defaults=dict(
+                period_start=period_start, period_end=period_end, started_by=actor if getattr(actor, "pk", None) else None,
+                started_at=timezone.now(), total_accounts=SubAccount.objects.filter(control=control).count(),
+            ),
+        )
+        if created:
+            audit_log(actor=actor, action="deposits.interest.started", target=run,
+                      new={"year": year, "period_start": period_start, "period_end": period_end,
+                           "accounts": run.total_accounts})
+        elif run.state != InterestRunState.DONE:
+            audit_log(actor=actor, action="deposits.interest.resumed", target=run,
+                      new={"state": run.state, "processed": run.processed_accounts})
+        if run.state != InterestRunState.DONE:
+            from ..tasks.interest import settle_interest
+
+            transaction.on_commit(lambda: settle_interest.delay(run.pk), robust=True)
+    return run
+
+
+def interest_run_chunk(*, run_id: int, chunk_size: int | None = None) -> bool:
+    """Settle the next chunk of accounts of a run in one transaction; False when none is left (run done)."""
+    with transaction.atomic():
+        run = InterestRun.objects.select_for_update().get(pk=run_id)
+        if run.state == InterestRunState.DONE:
+            return False
+        done = interest_settle_set(
+            control_code=chart.MEMBER_DEPOSITS, period_start=run.period_start, period_end=run.period_end,
+            rate=interest_rate(run.period_end), expense_code=chart.INTEREST_EXPENSE,
+            key_prefix=f"deposits.interest:{run.year}", reference=_reference(run.year),
+            after_id=run.last_sub_account_id, limit=chunk_size or CHUNK_SIZE, actor=run.started_by,
+            memo=f"{run.year}年度结息", summary=f"{run.year}年度结息",
+        )
+        if done.last_id is None:
+            processed = run.processed_accounts
+            moved = InterestRun.objects.filter(pk=run.pk).exclude(state=InterestRunState.DONE).update(
+                state=InterestRunState.DONE, finished_at=timezone.now(), error="",
+                total_accounts=max(run.total_accounts, processed),
+            )
+            if moved:
+                audit_log(actor=run.started_by, action="deposits.interest.done", target=run,
+                          old={"state": run.state},
+                          new={"state": InterestRunState.DONE, "accounts": processed,
+                               "interest": run.total_interest})
+            return False
+        InterestRun.objects.filter(pk=run.pk).update(
+            state=InterestRunState.RUNNING, last_sub_account_id=done.last_id,
+            processed_accounts=F("processed_accounts") + done.accounts,
+            total_interest=F("total_interest") + done.interest,
+        )
+        return True
+
+
+def interest_run_process(*, run_id: int, chunk_size: int | None = None, max_chunks: int | None = None) -> InterestRun:
+    """Work through a run chunk by chunk (the Celery task's body). A failure marks the run 失败 and
+    leaves the committed chunks in place; starting the year again resumes from the cursor."""
+    InterestRun.objects.filter(pk=run_id).exclude(state=InterestRunState.DONE).update(
+        state=InterestRunState.RUNNING, error=""
+    )
+    chunks = 0
+    try:
+        while max_chunks is None or chunks < max_chunks:
+            if not interest_run_chunk(run_id=run_id, chunk_size=chunk_size):
+                break
+            chunks += 1
+    except Exception as exc:
+        InterestRun.objects.filter(pk=run_id).update(state=InterestRunState.FAILED, error=str(exc)[:2000])
+        raise
+    return InterestRun.objects.get(pk=run_id)
+
+
+@dataclass(frozen=True)
+class InterestTotals:
+    current: Decimal
+    prior: Decimal
+    rows: int
+
+    @property
+    def total(self) -> Decimal:
+        return self.current + self.prior
+
+
+def interest_run_totals(run: InterestRun) -> InterestTotals:
+    """The interest a run credited, by part, from its sub-ledger rows."""
+    sums = SubLedgerRow.objects.filter(
+        entry__business_type=BusinessType.GJ_INTEREST, entry__reference=_reference(run.year)
+    ).aggregate(cur=Sum("current_year_amount"), pri=Sum("prior_year_amount"), n=Sum(1))
+    return InterestTotals(sums["cur"] or ZERO, sums["pri"] or ZERO, sums["n"] or 0)
+
+
+def interest_to_date(sub_account: SubAccount, day: date) -> tuple[Decimal, Decimal]:
+    """(当年, 上年) interest earned and not yet settled, through `day` inclusive — what a closing withdrawal
+    pays with the balance. A closed period not yet settled counts at its own rate; each part of each period
+    is rounded half up to the fen. Pure: nothing is posted."""
+    current = prior = ZERO
+    for period in accumulation_through(sub_account, day):
+        rate = interest_rate(min(period.period_end, day))
+        current += to_fen(max(period.current, ZERO) * rate / 360)
+        prior += to_fen(max(period.prior, ZERO) * rate / 360)
+    return current, prior

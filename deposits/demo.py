@@ -11,10 +11,12 @@ from .services import add_months, first_of_month, member_account_open, monthly_d
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平",
          "刚", "桂英", "建华", "晓东", "文", "海燕", "志强", "玉兰", "国庆", "雪"]
+# name, branch, ratio, members, months left unpaid (this month's bill is always still to do;
+# 北湖物流 is three months behind, so the arrears list has someone on it).
 UNITS = [
-    ("示范市第一人民医院", 0, Decimal("0.12"), 20),
-    ("示范市高新科技有限公司", 1, Decimal("0.10"), 18),
-    ("北湖物流股份有限公司", 2, Decimal("0.08"), 12),
+    ("示范市第一人民医院", 0, Decimal("0.12"), 20, 1),
+    ("示范市高新科技有限公司", 1, Decimal("0.10"), 18, 1),
+    ("北湖物流股份有限公司", 2, Decimal("0.08"), 12, 3),
 ]
 
 
@@ -22,7 +24,7 @@ def seed(ctx: DemoContext) -> None:
     clerk = ctx.staff["clerk01"]
     opened = add_months(first_of_month(ctx.today), -13)
     seq = 0
-    for index, (name, branch, ratio, size) in enumerate(UNITS, start=1):
+    for index, (name, branch, ratio, size, unpaid) in enumerate(UNITS, start=1):
         unit = unit_account_open(
             actor=clerk, branch=ctx.branches[branch], name=name, credit_code=make_credit_code(index),
             address=f"示范市{ctx.branches[branch].name[:-3]}路{index * 17}号", contact_name="人事经办人",
@@ -47,13 +49,32 @@ def seed(ctx: DemoContext) -> None:
             )
             ctx.people.append(account.person)
             month = account.first_month
-            while month <= first_of_month(ctx.today):
+            while month <= add_months(first_of_month(ctx.today), -unpaid):
                 pay_day = date(month.year, month.month, unit.pay_day)
                 if pay_day > ctx.today:
                     break
                 monthly_deposit_post(actor=clerk, account=account, month=month, value_date=pay_day)
                 month = add_months(month, 1)
+    _adopt_sandbox_bank_accounts(ctx)
     # The first three members can sign in to the personal online hall.
     for person in ctx.people[:3]:
         member_login_create(person=person, password=DEMO_PASSWORD)
         ctx.logins.append(("个人网厅", person.id_number, f"职工 {person.name}"))
+
+
+def _adopt_sandbox_bank_accounts(ctx: DemoContext) -> None:
+    """Give the demo units and members the bank accounts the bank sandbox knows, so that collection (委托收款)
+    and payouts work in the demo. (Seeding is idempotent: the command's own sandbox seed later keeps these.)"""
+    from django.conf import settings
+
+    from fund.integrations.models import SandboxBankAccount
+    from fund.integrations.seed import seed_sandbox
+
+    from .models import MemberAccount, UnitAccount
+
+    summary = seed_sandbox(people=ctx.people, employers=ctx.employers, city_code=settings.FUND_CITY_CODE)
+    for unit in UnitAccount.objects.filter(employer__in=ctx.employers).select_related("employer"):
+        number = SandboxBankAccount.objects.get(holder_id=unit.employer.credit_code).account_number
+        UnitAccount.objects.filter(pk=unit.pk).update(bank_account=number)
+    for account in MemberAccount.objects.filter(person__in=ctx.people).select_related("person"):
+        MemberAccount.objects.filter(pk=account.pk).update(bank_card=summary.cards[account.person.id_number])

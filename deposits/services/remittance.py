@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import DecimalField, Exists, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import DecimalField, Exists, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ from fund.integrations import entrusted_bank
 from fund.integrations.base import IntegrationError
 from fund.ledger import chart
 from fund.ledger.models import BusinessType
-from fund.ledger.services import Movement, credit, debit, entry_post
+from fund.ledger.services import Movement, credit, debit, entry_post, entry_post_set
 from fund.money import ZERO
 from fund.people.roles import roles_of
 from fund.people.selectors import get_or_404, scoped
@@ -334,29 +334,26 @@ def _bill_post(*, bill: RemittanceBill, bank_reference: str, channel: str, actor
             return bill, False  # posted before (a retry, a second receipt): nothing changes
         raise ValidationError(f"缴款单状态为“{bill.get_state_display()}”，须先确认才能入账")
 
-    with connection.cursor() as cursor:
-        # One movement per member: the sum of that member's lines, summed by the database.
-        cursor.execute(
-            """
-            SELECT a.sub_account_id, SUM(l.unit_amount + l.member_amount)
-              FROM deposits_remittancebillline l JOIN deposits_memberaccount a ON a.id = l.account_id
-             WHERE l.bill_id = %s GROUP BY a.sub_account_id ORDER BY a.sub_account_id
-            """,
-            [bill.pk],
-        )
-        per_member = dict(cursor.fetchall())
-    total = sum(per_member.values(), ZERO)
+    movements_sql = """
+        SELECT a.sub_account_id, SUM(l.unit_amount + l.member_amount), NULL::numeric, NULL::numeric
+          FROM deposits_remittancebillline l JOIN deposits_memberaccount a ON a.id = l.account_id
+         WHERE l.bill_id = %s GROUP BY a.sub_account_id
+    """
+    total = bill.lines.aggregate(t=Sum(F("unit_amount") + F("member_amount")))["t"] or ZERO
     if total != bill.total or total <= 0:
         raise ValidationError(f"缴款单 {bill.number} 明细合计 {total} 与应缴金额 {bill.total} 不符")
     kind = BusinessType.GJ_REMIT if bill.kind == BillKind.REMIT else BusinessType.GJ_BACKPAY
     summary = f"{bill.month:%Y年%m月}{bill.get_kind_display()}"
-    posted = entry_post(
+    # One movement per member (the sum of their lines), posted set-based: a bill may hold 100,000 members.
+    posted = entry_post_set(
         business_type=kind,
         reference=f"deposits.bill:{bill.number}",
         idempotency_key=f"deposits.bill:{bill.pk}",
         value_date=timezone.localdate(),
         legs=[debit(chart.BANK, total), credit(chart.MEMBER_DEPOSITS, total)],
-        movements=[Movement(sub, amount, summary=summary) for sub, amount in per_member.items()],
+        movements_sql=movements_sql,
+        params=[bill.pk],
+        summary=summary,
         actor=actor,
         memo=f"{bill.unit.employer.name} {summary} {bill.number}（{PaymentChannel(channel).label}）",
     )
@@ -385,7 +382,7 @@ def _bill_post(*, bill: RemittanceBill, bank_reference: str, channel: str, actor
     audit_log(
         actor=actor, action="deposits.bill.paid", target=bill, old={"state": BillState.CONFIRMED},
         new={"state": BillState.PAID, "channel": channel, "bank_reference": bank_reference,
-             "entry": posted.entry.number, "total": total, "members": len(per_member)},
+             "entry": posted.entry.number, "total": total, "members": bill.member_count},
     )
     return bill, True
 

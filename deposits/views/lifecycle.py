@@ -122,30 +122,34 @@ def staff_member_manage(request: HttpRequest, pk: int) -> HttpResponse:
     return _member_hub(request, member_account_get_for_user(user=request.user, pk=pk))
 
 
-def _member_action(action: str, service: Any, done: str):  # type: ignore[no-untyped-def]
+def _reason_action(subject: str, action: str, service: Any, done: str):  # type: ignore[no-untyped-def]
+    """A staff action on a member or unit account that takes only a reason: the form, the service, the hub page."""
+    fetch, hub = (member_account_get_for_user, _member_hub) if subject == "member" else (unit_account_get_for_user, _unit_hub)
+
     @require_POST
     @portal_required("staff")
     @accept_post_required
     def view(request: HttpRequest, pk: int) -> HttpResponse:
-        account = member_account_get_for_user(user=request.user, pk=pk)
+        target = fetch(user=request.user, pk=pk)
         form = ReasonForm(request.POST, prefix=action)
         if form.is_valid():
             try:
-                service(actor=request.user, account=account, reason=form.cleaned_data["reason"])
+                service(actor=request.user, reason=form.cleaned_data["reason"],
+                        **{"account" if subject == "member" else "unit": target})
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
                 messages.success(request, done)
-                return redirect("staff:member_manage", pk=account.pk)
-        return _member_hub(request, account, **{f"{action}_form": form})
+                return redirect(f"staff:{subject}_manage", pk=target.pk)
+        return hub(request, target, **{f"{action}_form": form})
 
-    view.__name__ = f"staff_member_{action}"
+    view.__name__ = f"staff_{subject}_{action}"
     return view
 
 
-staff_member_seal = _member_action("seal", svc.member_account_seal, "个人账户已封存")
-staff_member_freeze = _member_action("freeze", svc.member_account_freeze, "个人账户已冻结")
-staff_member_unfreeze = _member_action("unfreeze", svc.member_account_unfreeze, "个人账户已解冻")
+staff_member_seal = _reason_action("member", "seal", svc.member_account_seal, "个人账户已封存")
+staff_member_freeze = _reason_action("member", "freeze", svc.member_account_freeze, "个人账户已冻结")
+staff_member_unfreeze = _reason_action("member", "unfreeze", svc.member_account_unfreeze, "个人账户已解冻")
 
 
 @require_POST
@@ -244,30 +248,9 @@ def staff_unit_change(request: HttpRequest, pk: int) -> HttpResponse:
     return _unit_hub(request, unit, change_form=form)
 
 
-def _unit_action(action: str, service: Any, done: str):  # type: ignore[no-untyped-def]
-    @require_POST
-    @portal_required("staff")
-    @accept_post_required
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
-        unit = unit_account_get_for_user(user=request.user, pk=pk)
-        form = ReasonForm(request.POST, prefix=action)
-        if form.is_valid():
-            try:
-                service(actor=request.user, unit=unit, reason=form.cleaned_data["reason"])
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, done)
-                return redirect("staff:unit_manage", pk=unit.pk)
-        return _unit_hub(request, unit, **{f"{action}_form": form})
-
-    view.__name__ = f"staff_unit_{action}"
-    return view
-
-
-staff_unit_seal = _unit_action("seal", svc.unit_account_seal, "单位账户已封存")
-staff_unit_unseal = _unit_action("unseal", svc.unit_account_unseal, "单位账户已启封")
-staff_unit_close = _unit_action("close", svc.unit_account_close, "单位账户已销户")
+staff_unit_seal = _reason_action("unit", "seal", svc.unit_account_seal, "单位账户已封存")
+staff_unit_unseal = _reason_action("unit", "unseal", svc.unit_account_unseal, "单位账户已启封")
+staff_unit_close = _reason_action("unit", "close", svc.unit_account_close, "单位账户已销户")
 
 
 # 综合窗口：缓缴/降比例审批 ------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ Celery's autodiscovery imports `deposits.tasks`; importing each topic module her
 
 from importlib import import_module
 
-for _topic in ("remittance", "interest", "base_adjustment", "statements", "lifecycle", "transfer"):
+for _topic in ("remittance", "interest", "base_adjustment", "statements", "lifecycle", "transfer", "voluntary"):
     try:
         import_module(f"{__name__}.{_topic}")
     except ModuleNotFoundError as exc:

@@ -36,6 +36,7 @@ urlpatterns = [
     path("unit/", include(unit)),
     path("member/", include(member)),
     path("developer/", include(developer)),
+    path("apply/unit/", include((deposits.views.opening.public_patterns, "apply"))),
     path("accounts/", include("fund.people.urls")),
     path("policy/", include("fund.policy.urls")),
     path("verify/", include("fund.printing.urls")),

@@ -19,6 +19,7 @@ from .lifecycle import (  # noqa: F401
     BackPayState,
     UnitApplication,
 )
+from .opening import OpeningRequestState, UnitOpeningRequest  # noqa: F401
 from .remittance import BILL_MOVES, BillKind, BillState, PaymentChannel, RemittanceBill, RemittanceBillLine
 from .transfer import FINISHED_STATUSES, CrossRegionTransfer, TransferDirection
 

@@ -25,7 +25,7 @@ from fund.validation import clean_bank_card, clean_credit_code, clean_resident_i
 from ..models import ACTIVE_MEMBER_STATES, MemberAccount, MemberState, MonthlyDeposit, UnitAccount, UnitState
 
 
-def _next_number(sequence: str, prefix: str, width: int) -> str:
+def next_number(sequence: str, prefix: str, width: int) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(%s)", [sequence])
         (value,) = cursor.fetchone()
@@ -41,7 +41,7 @@ def add_months(month: date, count: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _check_ratio(errors: dict[str, list[str]], field: str, label: str, value: Decimal, on: date) -> None:
+def check_ratio(errors: dict[str, list[str]], field: str, label: str, value: Decimal, on: date) -> None:
     """unit_ratio / member_ratio within the policy bounds in force (DWJCBLXX–DWJCBLSX, GRJCBLXX–GRJCBLSX)."""
     part = "unit" if field == "unit_ratio" else "member"
     low, high = policy_value(f"deposit_{part}_ratio_min", on), policy_value(f"deposit_{part}_ratio_max", on)
@@ -63,8 +63,8 @@ def base_bounds(on: date) -> tuple[Decimal, Decimal]:
     return floor, cap.quantize(Decimal("0.01"))
 
 
-@transaction.atomic(durable=True)
-def unit_account_open(
+@transaction.atomic
+def unit_account_open_core(
     *,
     actor: Any,
     branch: Branch,
@@ -96,8 +96,8 @@ def unit_account_open(
         errors["bank_name"] = ["请填写缴存银行"]
     if not (bank_account or "").strip().isdigit():
         errors["bank_account"] = ["单位银行账号应为数字"]
-    _check_ratio(errors, "unit_ratio", "单位缴存比例", unit_ratio, opened_on)
-    _check_ratio(errors, "member_ratio", "个人缴存比例", member_ratio, opened_on)
+    check_ratio(errors, "unit_ratio", "单位缴存比例", unit_ratio, opened_on)
+    check_ratio(errors, "member_ratio", "个人缴存比例", member_ratio, opened_on)
     if not 1 <= pay_day <= 28:
         errors["pay_day"] = ["每月缴存日须在1至28日之间"]
     if errors:
@@ -113,7 +113,7 @@ def unit_account_open(
     except IntegrityError as exc:  # a concurrent opening for the same credit code committed first
         raise ValidationError({"credit_code": ["该统一社会信用代码已开户"]}) from exc
     unit = UnitAccount(
-        number=_next_number("deposits_unit_number_seq", branch.code, 8),
+        number=next_number("deposits_unit_number_seq", branch.code, 8),
         employer=employer, state=UnitState.NORMAL, unit_ratio=unit_ratio, member_ratio=member_ratio,
         pay_day=pay_day, bank_name=bank_name.strip(), bank_account=bank_account.strip(), opened_on=opened_on,
         opened_by=actor,
@@ -128,8 +128,8 @@ def unit_account_open(
     return unit
 
 
-@transaction.atomic(durable=True)
-def member_account_open(
+@transaction.atomic
+def member_account_open_core(
     *,
     actor: Any,
     unit: UnitAccount,
@@ -201,7 +201,7 @@ def member_account_open(
     unit_monthly, member_monthly = monthly_amounts(
         base=base, unit_ratio=unit.unit_ratio, member_ratio=unit.member_ratio, on=opened_on
     )
-    number = _next_number("deposits_member_number_seq", "", 12)
+    number = next_number("deposits_member_number_seq", "", 12)
     sub = sub_account_open(control_code=chart.MEMBER_DEPOSITS, number=number, name=name, opened_on=opened_on)
     offset = int(policy_value("new_member_start_offset_months", opened_on))
     account = MemberAccount(
@@ -223,8 +223,8 @@ def member_account_open(
     return account
 
 
-@transaction.atomic(durable=True)
-def monthly_deposit_post(
+@transaction.atomic
+def monthly_deposit_post_core(
     *, actor: Any, account: MemberAccount, month: date, value_date: date | None = None
 ) -> tuple[MonthlyDeposit, bool]:
     """Post one member's deposit for one month: bank deposits ← member deposits, and the member's sub-ledger.
@@ -282,3 +282,28 @@ def monthly_deposit_post(
         new={"month": f"{month:%Y-%m}", "amount": amount, "entry": posted.entry.number, "paid_up_to": new_paid_up},
     )
     return deposit, True
+
+
+# Entry points for views, APIs and tasks: each its own durable transaction, so a caller cannot wrap them in
+# a larger one by mistake. Batch and workflow code that must act inside its own transaction calls the
+# `_core` functions above instead.
+
+
+def unit_account_open(**kwargs: Any) -> UnitAccount:
+    with transaction.atomic(durable=True):
+        return unit_account_open_core(**kwargs)
+
+
+def member_account_open(**kwargs: Any) -> MemberAccount:
+    with transaction.atomic(durable=True):
+        return member_account_open_core(**kwargs)
+
+
+def monthly_deposit_post(**kwargs: Any) -> tuple[MonthlyDeposit, bool]:
+    with transaction.atomic(durable=True):
+        return monthly_deposit_post_core(**kwargs)
+
+
+unit_account_open.__doc__ = unit_account_open_core.__doc__
+member_account_open.__doc__ = member_account_open_core.__doc__
+monthly_deposit_post.__doc__ = monthly_deposit_post_core.__doc__

@@ -47,7 +47,7 @@ from ..models import (
     UnitState,
 )
 from ..selectors import member_accounts_for_user, unit_accounts_for_user
-from .accounts import _check_ratio, _next_number, add_months, base_bounds, first_of_month, monthly_amounts
+from .accounts import add_months, base_bounds, check_ratio, first_of_month, monthly_amounts, next_number
 
 # The longest period one deferral or ratio reduction may cover. No policy item exists for it yet
 # (fund/policy/definitions.py belongs to the foundation); it should become one.
@@ -543,8 +543,8 @@ def unit_application_submit(
         if member_ratio is None:
             errors["member_ratio"] = ["请填写申请的个人缴存比例"]
         if unit_ratio is not None and member_ratio is not None and "start_month" not in errors:
-            _check_ratio(errors, "unit_ratio", "单位缴存比例", unit_ratio, start_month)
-            _check_ratio(errors, "member_ratio", "个人缴存比例", member_ratio, start_month)
+            check_ratio(errors, "unit_ratio", "单位缴存比例", unit_ratio, start_month)
+            check_ratio(errors, "member_ratio", "个人缴存比例", member_ratio, start_month)
             if unit_ratio > unit.unit_ratio:
                 errors.setdefault("unit_ratio", []).append(f"降比例申请不能高于现行单位缴存比例 {unit.unit_ratio:.0%}")
             if member_ratio > unit.member_ratio:
@@ -556,7 +556,7 @@ def unit_application_submit(
     if errors:
         raise ValidationError(errors)
     application = UnitApplication(
-        number=_next_number("deposits_application_number_seq", f"HJ{today:%Y}", 6), unit=unit, kind=kind,
+        number=next_number("deposits_application_number_seq", f"HJ{today:%Y}", 6), unit=unit, kind=kind,
         start_month=start_month, end_month=end_month, reason=reason, unit_ratio=unit_ratio, member_ratio=member_ratio,
         applicant=actor,
     )
@@ -867,7 +867,7 @@ def special_unit_for_branch(*, actor: Any, branch: Branch, on: date) -> UnitAcco
     high_unit = policy_value("deposit_unit_ratio_max", on)
     high_member = policy_value("deposit_member_ratio_max", on)
     unit = UnitAccount.objects.create(
-        number=_next_number("deposits_unit_number_seq", branch.code, 8), employer=employer, state=UnitState.NORMAL,
+        number=next_number("deposits_unit_number_seq", branch.code, 8), employer=employer, state=UnitState.NORMAL,
         unit_ratio=Decimal(high_unit), member_ratio=Decimal(high_member), pay_day=15, bank_name="委托代扣",
         bank_account="0", opened_on=on, opened_by=actor,
     )
@@ -884,7 +884,7 @@ def voluntary_account_open(
     Eligibility: age and sex from the ID number against policy, social insurance months from the bureau (asked
     before the transaction opens). Both parts of the monthly deposit are the person's, collected by bank debit
     (代扣), so a bank card is required."""
-    from .accounts import member_account_open
+    from .accounts import member_account_open_core
 
     opened_on = opened_on or timezone.localdate()
     roles = roles_of(actor)
@@ -903,7 +903,7 @@ def voluntary_account_open(
     with transaction.atomic(durable=True):
         unit = special_unit_for_branch(actor=actor, branch=branch, on=opened_on)
         # member_account_open is a durable entry point; its body runs here, inside this one transaction.
-        account = member_account_open.__wrapped__(  # type: ignore[attr-defined]
+        account = member_account_open_core(
             actor=actor, unit=unit, id_number=id_number, name=name, base=base, phone=phone, bank_card=bank_card,
             opened_on=opened_on,
         )

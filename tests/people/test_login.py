@@ -48,6 +48,9 @@ def test_weak_passwords_are_refused():
         with pytest.raises(ValidationError):
             validate_password(weak)
     validate_password("Gongjijin#2026")
+    with pytest.raises(ValidationError) as exc:
+        validate_password("Ab1!xyz")
+    assert exc.value.messages == ["密码太短，至少需要 10 个字符"]
 
 
 def test_sessions_expire_when_idle(settings):

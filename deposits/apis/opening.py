@@ -1,0 +1,144 @@
+"""The online unit opening API: anyone may apply (throttled); 受理 staff in scope approve or reject."""
+
+from django.core.exceptions import PermissionDenied
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from fund.people.models import Branch
+from fund.people.roles import roles_of
+
+from ..models import OpeningRequestState
+from ..services.opening import (
+    unit_opening_request_approve,
+    unit_opening_request_get_for_user,
+    unit_opening_request_reject,
+    unit_opening_request_submit,
+    unit_opening_requests_for_user,
+)
+
+RATIO = {"max_digits": 5, "decimal_places": 4, "min_value": 0, "max_value": 1}
+
+
+class UnitOpeningThrottle(AnonRateThrottle):
+    """Ten applications an hour from one address; the rate lives here, so no settings entry is needed."""
+
+    scope = "unit_opening"
+    rate = "10/hour"
+
+
+class UnitRequestOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    state = serializers.CharField(label="状态代码")
+    state_label = serializers.CharField(source="get_state_display", label="状态")
+    name = serializers.CharField(label="单位名称")
+    credit_code = serializers.CharField(label="统一社会信用代码")
+    branch = serializers.CharField(source="branch.name", label="所属管理部")
+    unit_ratio = serializers.DecimalField(max_digits=5, decimal_places=4)
+    member_ratio = serializers.DecimalField(max_digits=5, decimal_places=4)
+    pay_day = serializers.IntegerField()
+    username = serializers.CharField(label="登录用户名")
+    operator_name = serializers.CharField(label="经办人姓名")
+    submitted_at = serializers.DateTimeField()
+    reviewed_by = serializers.CharField(source="reviewed_by.first_name", default="", label="审核人")
+    opinion = serializers.CharField(label="审核意见")
+    unit_number = serializers.CharField(source="unit.number", default="", label="单位账号")
+
+
+class SubmittedOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+
+
+def _require_staff(user) -> None:  # type: ignore[no-untyped-def]
+    if not roles_of(user).is_staff:
+        raise PermissionDenied
+
+
+def _require_accept_post(user) -> None:  # type: ignore[no-untyped-def]
+    if not roles_of(user).can_accept:
+        raise PermissionDenied
+
+
+class UnitRequestListApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        branch = serializers.PrimaryKeyRelatedField(label="所属管理部", queryset=Branch.objects.all())
+        name = serializers.CharField(label="单位名称", max_length=120)
+        credit_code = serializers.CharField(label="统一社会信用代码", max_length=18)
+        address = serializers.CharField(label="单位地址", max_length=200, required=False, allow_blank=True)
+        contact_name = serializers.CharField(label="经办人", max_length=60, required=False, allow_blank=True)
+        contact_phone = serializers.CharField(label="联系电话", max_length=30, required=False, allow_blank=True)
+        bank_name = serializers.CharField(label="缴存银行", max_length=60)
+        bank_account = serializers.CharField(label="单位银行账号", max_length=32)
+        unit_ratio = serializers.DecimalField(label="单位缴存比例（小数，如0.12）", **RATIO)
+        member_ratio = serializers.DecimalField(label="个人缴存比例（小数，如0.12）", **RATIO)
+        pay_day = serializers.IntegerField(label="每月缴存日", min_value=1, max_value=28)
+        username = serializers.CharField(label="登录用户名", max_length=150)
+        operator_name = serializers.CharField(label="经办人姓名", max_length=60)
+        operator_phone = serializers.CharField(label="经办人手机号码", max_length=20)
+        password = serializers.CharField(label="登录密码", trim_whitespace=False, write_only=True)
+        password_again = serializers.CharField(label="确认登录密码", trim_whitespace=False, write_only=True)
+
+    def get_permissions(self):  # type: ignore[no-untyped-def]
+        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
+
+    def get_throttles(self):  # type: ignore[no-untyped-def]
+        return [UnitOpeningThrottle()] if self.request.method == "POST" else super().get_throttles()
+
+    @extend_schema(responses=UnitRequestOutput(many=True), summary="单位网上开户申请列表（综合窗口，按权限范围）")
+    def get(self, request):  # type: ignore[no-untyped-def]
+        _require_staff(request.user)
+        requests = unit_opening_requests_for_user(request.user).order_by("-id")
+        state = request.query_params.get("state")
+        if state in OpeningRequestState.values:
+            requests = requests.filter(state=state)
+        paginator = PageNumberPagination()
+        paginator.page_size = 50
+        page = paginator.paginate_queryset(requests, request, view=self)
+        return paginator.get_paginated_response(UnitRequestOutput(page, many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: SubmittedOutput}, summary="单位网上开户申请（无需登录）")
+    def post(self, request):  # type: ignore[no-untyped-def]
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        applied = unit_opening_request_submit(**data.validated_data)
+        return Response(SubmittedOutput(applied).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewInput(serializers.Serializer):
+    opinion = serializers.CharField(label="审核意见", max_length=200, required=False, allow_blank=True, default="")
+
+
+class UnitRequestApproveApi(APIView):
+    @extend_schema(request=ReviewInput, responses=UnitRequestOutput, summary="审核通过单位开户申请（受理岗）")
+    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+        _require_accept_post(request.user)
+        applied = unit_opening_request_get_for_user(user=request.user, pk=pk)
+        data = ReviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        applied = unit_opening_request_approve(actor=request.user, request=applied, opinion=data.validated_data["opinion"])
+        return Response(UnitRequestOutput(applied).data)
+
+
+class UnitRequestRejectApi(APIView):
+    @extend_schema(request=ReviewInput, responses=UnitRequestOutput, summary="退回单位开户申请（受理岗）")
+    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+        _require_accept_post(request.user)
+        applied = unit_opening_request_get_for_user(user=request.user, pk=pk)
+        data = ReviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        applied = unit_opening_request_reject(actor=request.user, request=applied, opinion=data.validated_data["opinion"])
+        return Response(UnitRequestOutput(applied).data)
+
+
+api_patterns = [
+    path("unit-requests/", UnitRequestListApi.as_view(), name="deposits-unit-requests"),
+    path("unit-requests/<int:pk>/approve/", UnitRequestApproveApi.as_view(), name="deposits-unit-request-approve"),
+    path("unit-requests/<int:pk>/reject/", UnitRequestRejectApi.as_view(), name="deposits-unit-request-reject"),
+]

@@ -1,0 +1,204 @@
+"""Online unit opening (单位网上开户): an employer applies without a login, the window approves or rejects.
+
+Approval opens the unit account (the same rules as at the window), creates the operator's login from the
+password hash stored with the request and binds it to the new employer, all in one transaction; the SMS to
+the applicant goes out after commit.
+"""
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from fund.audit.services import audit_log
+from fund.people import tasks as people_tasks
+from fund.people.models import Branch, Employer, User
+from fund.people.selectors import get_or_404, scoped
+from fund.people.services import operator_bind
+from fund.validation import clean_credit_code
+
+from ..models import OpeningRequestState, UnitOpeningRequest
+from .accounts import check_ratio, unit_account_open_core
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+PENDING = OpeningRequestState.PENDING
+
+
+# Selectors ------------------------------------------------------------------------------------------
+
+def unit_opening_requests_for_user(user: Any) -> QuerySet[UnitOpeningRequest]:
+    """Staff see the requests of their branch (centre-wide staff: all); nobody else sees any."""
+    return scoped(UnitOpeningRequest.objects.select_related("branch", "reviewed_by", "unit"), user, branch="branch")
+
+
+def unit_opening_request_get_for_user(*, user: Any, pk: Any) -> UnitOpeningRequest:
+    return get_or_404(unit_opening_requests_for_user(user), pk=pk)
+
+
+# Submitting -----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def unit_opening_request_submit(
+    *,
+    branch: Branch,
+    name: str,
+    credit_code: str,
+    bank_name: str,
+    bank_account: str,
+    unit_ratio: Decimal,
+    member_ratio: Decimal,
+    pay_day: int,
+    username: str,
+    operator_name: str,
+    operator_phone: str,
+    password: str,
+    password_again: str,
+    address: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    on: date | None = None,
+) -> UnitOpeningRequest:
+    """Record an online application. Every field is checked now, so a clerk reviews only well-formed ones."""
+    on = on or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    try:
+        credit_code = clean_credit_code(credit_code)
+    except ValidationError as exc:
+        errors["credit_code"] = exc.messages
+    else:
+        if Employer.objects.filter(credit_code=credit_code).exists():
+            errors["credit_code"] = ["该统一社会信用代码已开户"]
+        elif UnitOpeningRequest.objects.filter(credit_code=credit_code, state=PENDING).exists():
+            errors["credit_code"] = ["该统一社会信用代码已有待审核的开户申请"]
+    name, username, operator_name = (name or "").strip(), (username or "").strip(), (operator_name or "").strip()
+    if not name:
+        errors["name"] = ["请填写单位名称"]
+    if not (bank_name or "").strip():
+        errors["bank_name"] = ["请填写缴存银行"]
+    if not (bank_account or "").strip().isdigit():
+        errors["bank_account"] = ["单位银行账号应为数字"]
+    check_ratio(errors, "unit_ratio", "单位缴存比例", unit_ratio, on)
+    check_ratio(errors, "member_ratio", "个人缴存比例", member_ratio, on)
+    if not 1 <= pay_day <= 28:
+        errors["pay_day"] = ["每月缴存日须在1至28日之间"]
+    if not operator_name:
+        errors["operator_name"] = ["请填写经办人姓名"]
+    if not MOBILE.match((operator_phone or "").strip()):
+        errors["operator_phone"] = ["经办人手机号码应为11位手机号"]
+    candidate = User(username=username, first_name=operator_name, phone=operator_phone)
+    try:
+        User._meta.get_field("username").run_validators(username)
+        if not username:
+            raise ValidationError("请填写登录用户名")
+    except ValidationError as exc:
+        errors["username"] = ["登录用户名只能包含字母、数字和 @/./+/-/_"] if username else exc.messages
+    else:
+        if User.objects.filter(username__iexact=username).exists() or UnitOpeningRequest.objects.filter(
+            username__iexact=username, state=PENDING
+        ).exists():
+            errors["username"] = ["该登录用户名已被使用"]
+    if password != password_again:
+        errors["password_again"] = ["两次输入的密码不一致"]
+    try:
+        validate_password(password, candidate)
+    except ValidationError as exc:
+        errors["password"] = [f"登录密码：{m}" for m in exc.messages]
+    if errors:
+        raise ValidationError(errors)
+    request = UnitOpeningRequest(
+        branch=branch, name=name, credit_code=credit_code, address=(address or "").strip(),
+        contact_name=(contact_name or "").strip(), contact_phone=(contact_phone or "").strip(),
+        bank_name=bank_name.strip(), bank_account=bank_account.strip(), unit_ratio=unit_ratio,
+        member_ratio=member_ratio, pay_day=pay_day, username=username, operator_name=operator_name,
+        operator_phone=operator_phone.strip(), password=make_password(password),
+    )
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError as exc:  # a concurrent request for the same code or user name committed first
+        raise ValidationError({"credit_code": ["该统一社会信用代码或登录用户名已有待审核的开户申请"]}) from exc
+    audit_log(
+        actor=None, action="deposits.unit_request.submitted", target=request,
+        new={"name": name, "credit_code": credit_code, "branch": branch.code, "username": username},
+    )
+    return request
+
+
+# Reviewing ------------------------------------------------------------------------------------------
+
+def _claim(*, actor: Any, request: UnitOpeningRequest, new_state: str, opinion: str, **extra: Any) -> None:
+    """Compare-and-set pending → new_state; exactly one reviewer wins."""
+    moved = UnitOpeningRequest.objects.filter(pk=request.pk, state=PENDING).update(
+        state=new_state, reviewed_by=actor, reviewed_at=timezone.now(), opinion=opinion, **extra
+    )
+    if moved != 1:
+        raise ValidationError({"state": ["该申请已审核，不能重复办理"]})
+
+
+def _notify(phone: str, text: str) -> None:
+    if phone:
+        transaction.on_commit(lambda: people_tasks.send_sms.delay(phone=phone, text=text), robust=True)
+
+
+@transaction.atomic(durable=True)
+def unit_opening_request_approve(*, actor: Any, request: UnitOpeningRequest, opinion: str = "") -> UnitOpeningRequest:
+    """Open the unit account and the operator's login, bound to the new employer, in one transaction."""
+    request = UnitOpeningRequest.objects.select_for_update().get(pk=request.pk)
+    if request.state != PENDING:
+        raise ValidationError({"state": [f"该申请{request.get_state_display()}，不能重复办理"]})
+    # The window's opening service, run inside this transaction (its own durable wrapper would refuse).
+    unit = unit_account_open_core(
+        actor=actor, branch=request.branch, name=request.name, credit_code=request.credit_code,
+        address=request.address, contact_name=request.contact_name, contact_phone=request.contact_phone,
+        bank_name=request.bank_name, bank_account=request.bank_account, unit_ratio=request.unit_ratio,
+        member_ratio=request.member_ratio, pay_day=request.pay_day,
+    )
+    user = User(username=request.username, first_name=request.operator_name, phone=request.operator_phone,
+                password=request.password)
+    if User.objects.filter(username__iexact=request.username).exists():
+        raise ValidationError({"username": ["该登录用户名已被使用，请退回申请由单位重新提交"]})
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        raise ValidationError({"username": ["该登录用户名已被使用，请退回申请由单位重新提交"]}) from exc
+    audit_log(actor=actor, action="people.operator.created", target=user, new={"employer": unit.employer_id})
+    operator_bind(actor=actor, user=user, employer=unit.employer)
+    opinion = (opinion or "").strip() or "同意开户"
+    _claim(actor=actor, request=request, new_state=OpeningRequestState.APPROVED, opinion=opinion, unit=unit, operator=user)
+    audit_log(
+        actor=actor, action="deposits.unit_request.approved", target=request,
+        old={"state": PENDING}, new={"state": OpeningRequestState.APPROVED, "unit": unit.number, "operator": user.username,
+                                     "opinion": opinion},
+    )
+    _notify(
+        request.contact_phone or request.operator_phone,
+        f"【住房公积金】{request.name}单位开户申请已通过，单位账号{unit.number}，请以用户名{user.username}登录单位网厅。",
+    )
+    request.refresh_from_db()
+    return request
+
+
+@transaction.atomic(durable=True)
+def unit_opening_request_reject(*, actor: Any, request: UnitOpeningRequest, opinion: str) -> UnitOpeningRequest:
+    opinion = (opinion or "").strip()
+    if not opinion:
+        raise ValidationError({"opinion": ["退回申请须填写审核意见"]})
+    _claim(actor=actor, request=request, new_state=OpeningRequestState.REJECTED, opinion=opinion)
+    audit_log(
+        actor=actor, action="deposits.unit_request.rejected", target=request,
+        old={"state": PENDING}, new={"state": OpeningRequestState.REJECTED, "opinion": opinion},
+    )
+    _notify(
+        request.contact_phone or request.operator_phone,
+        f"【住房公积金】{request.name}单位开户申请未通过：{opinion}。可修改后重新提交。",
+    )
+    request.refresh_from_db()
+    return request

@@ -78,19 +78,6 @@ def unit_bill_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @portal_required("unit")
-def unit_bill_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    bill = services.bill_get_for_user(user=request.user, pk=pk)
-    try:
-        services.bill_confirm(actor=request.user, bill=bill)
-    except ValidationError as exc:
-        _flash(request, exc)
-    else:
-        messages.success(request, "缴款单已确认，可以缴款。")
-    return redirect("unit:bill_detail", pk=bill.pk)
-
-
-@require_POST
-@portal_required("unit")
 def unit_bill_pay(request: HttpRequest, pk: int) -> HttpResponse:
     bill = services.bill_get_for_user(user=request.user, pk=pk)
     try:
@@ -104,19 +91,6 @@ def unit_bill_pay(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"委托收款成功，{bill.total} 元已入账到 {bill.member_count} 名职工的个人账户。")
         else:
             messages.info(request, "该缴款单此前已入账，本次未重复扣款。")
-    return redirect("unit:bill_detail", pk=bill.pk)
-
-
-@require_POST
-@portal_required("unit")
-def unit_bill_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    bill = services.bill_get_for_user(user=request.user, pk=pk)
-    try:
-        services.bill_cancel(actor=request.user, bill=bill)
-    except ValidationError as exc:
-        _flash(request, exc)
-    else:
-        messages.success(request, "缴款单已作废。")
     return redirect("unit:bill_detail", pk=bill.pk)
 
 
@@ -154,20 +128,6 @@ def staff_bill_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "bill": bill, "lines": _lines(bill), "steps": services.bill_steps(bill),
         "receipt_form": ReceiptForm(), "reverse_form": ReverseForm(),
     })
-
-
-@require_POST
-@portal_required("staff")
-@accept_post_required
-def staff_bill_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    bill = services.bill_get_for_user(user=request.user, pk=pk)
-    try:
-        services.bill_confirm(actor=request.user, bill=bill)
-    except ValidationError as exc:
-        _flash(request, exc)
-    else:
-        messages.success(request, "缴款单已确认。")
-    return redirect("staff:bill_detail", pk=bill.pk)
 
 
 @require_POST
@@ -217,18 +177,28 @@ def staff_bill_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("staff:bill_detail", pk=bill.pk)
 
 
-@require_POST
-@portal_required("staff")
-@accept_post_required
-def staff_bill_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    bill = services.bill_get_for_user(user=request.user, pk=pk)
-    try:
-        services.bill_cancel(actor=request.user, bill=bill)
-    except ValidationError as exc:
-        _flash(request, exc)
-    else:
-        messages.success(request, "缴款单已作废。")
-    return redirect("staff:bill_detail", pk=bill.pk)
+def _bill_move(portal: str, service, done: str):  # type: ignore[no-untyped-def]
+    """A POST that moves a bill one state on (confirm, cancel) from the unit hall or the staff window."""
+
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        bill = services.bill_get_for_user(user=request.user, pk=pk)
+        try:
+            service(actor=request.user, bill=bill)
+        except ValidationError as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, done)
+        return redirect(f"{portal}:bill_detail", pk=bill.pk)
+
+    view.__name__ = f"{portal}_{service.__name__}"
+    guarded = accept_post_required(view) if portal == "staff" else view
+    return require_POST(portal_required(portal)(guarded))
+
+
+unit_bill_confirm = _bill_move("unit", services.bill_confirm, "缴款单已确认，可以缴款。")
+unit_bill_cancel = _bill_move("unit", services.bill_cancel, "缴款单已作废。")
+staff_bill_confirm = _bill_move("staff", services.bill_confirm, "缴款单已确认。")
+staff_bill_cancel = _bill_move("staff", services.bill_cancel, "缴款单已作废。")
 
 
 unit_patterns = [

@@ -16,8 +16,8 @@ from fund.integrations import transfer_platform
 from fund.integrations.base import IntegrationError
 from fund.integrations.models import TransferStatus
 from fund.ledger import chart
-from fund.ledger.models import BusinessType
-from fund.ledger.services import Movement, credit, debit, entry_post
+from fund.ledger.models import BusinessType, SubAccount
+from fund.ledger.services import Movement, credit, debit, entry_post, sub_account_interest_close
 from fund.money import ZERO
 
 from ..models import CrossRegionTransfer, MemberAccount, MemberState, TransferDirection
@@ -154,6 +154,9 @@ def transfer_out_execute(
 ) -> CrossRegionTransfer:
     """外部转出 (GJ07): on the new centre's contact letter, pay the whole balance out and close the account.
 
+    Interest is settled to the day first (and the account's 积数 cleared), so the transfer carries it and
+    no later annual settlement pays this account again.
+
     The money leaves the member's account into 暂收款 (231) pending the bank transfer to the new centre,
     which finance settles; the account closes as 外部转出销户 (04).
     """
@@ -175,7 +178,21 @@ def transfer_out_execute(
             )
     except IntegrityError as exc:
         raise ValidationError({"letter_number": ["该联系函已办理"]}) from exc
-    sub = account.sub_account
+    # Interest to the day before: today's closing balance is nil, since the money leaves today.
+    from datetime import timedelta
+
+    from .interest import interest_to_date
+
+    sub = SubAccount.objects.select_for_update().get(pk=account.sub_account_id)
+    today = timezone.localdate()
+    principal = sub.balance
+    interest_current, interest_prior = interest_to_date(sub, today - timedelta(days=1))
+    sub_account_interest_close(
+        sub_account_id=sub.pk, value_date=today, current=interest_current, prior=interest_prior,
+        expense_code=chart.INTEREST_EXPENSE, reference=f"deposits.transfer:{transfer.reference}",
+        idempotency_key=f"deposits.transfer_out_interest:{transfer.pk}", actor=actor, summary="转出结息",
+    )
+    sub.refresh_from_db()
     total = sub.balance
     posted = entry_post(
         business_type=BusinessType.GJ_TRANSFER_OUT,
@@ -188,7 +205,7 @@ def transfer_out_execute(
         actor=actor,
         memo=f"异地转出 {transfer.reference} 待划款",
     )
-    transfer.principal, transfer.interest, transfer.entry = total, ZERO, posted.entry
+    transfer.principal, transfer.interest, transfer.entry = principal, total - principal, posted.entry
     transfer.status = TransferStatus.ACCOUNT_REVIEWED
     transfer.save(update_fields=["principal", "interest", "entry", "status"])
     updated = MemberAccount.objects.filter(pk=account.pk, state=MemberState.SEALED).update(

@@ -711,3 +711,45 @@ def accumulation_through(sub: SubAccount, day: date) -> list[PeriodAccumulation]
         return periods
     periods.append(PeriodAccumulation(interest_period_end(day), probe.accumulation, probe.accumulation_prior))
     return periods
+
+
+def sub_account_interest_close(
+    *,
+    sub_account_id: int,
+    value_date: date,
+    current: Decimal,
+    prior: Decimal,
+    expense_code: str,
+    reference: str,
+    idempotency_key: str,
+    actor: Any = None,
+    summary: str = "结息",
+) -> JournalEntry | None:
+    """Pay an account about to close its unsettled interest and clear its 积数, so that no later settlement
+    pays those days again.
+
+    The caller computes `current`/`prior` (the interest on each part through the day before `value_date`,
+    e.g. with `accumulation_through`) under this account's row lock, in the same transaction. The interest is
+    credited on `value_date` (business type 年终结息, Dr `expense_code` / Cr the control account); then the
+    running and closed 积数 are zeroed and restart on `value_date`. Idempotent by key like `entry_post`.
+    """
+    sub = SubAccount.objects.select_for_update().select_related("control").get(pk=sub_account_id)
+    entry = None
+    total = _check_amount(current, "利息") + _check_amount(prior, "利息")
+    if total > 0:
+        entry = entry_post(
+            business_type=BusinessType.GJ_INTEREST,
+            reference=reference,
+            idempotency_key=idempotency_key,
+            value_date=value_date,
+            legs=[debit(expense_code, total), credit(sub.control.code, total)],
+            movements=[Movement(sub.pk, total, summary=summary, current_year=current, prior_year=prior)],
+            actor=actor,
+            memo=f"{summary} {sub.number}",
+        ).entry
+    SubAccount.objects.filter(pk=sub.pk).update(
+        accumulation=ZERO, accumulation_prior=ZERO, closed_period_end=None, closed_accumulation=ZERO,
+        closed_accumulation_prior=ZERO, closed_current_year=ZERO,
+        accumulated_to=max(value_date, sub.accumulated_to),
+    )
+    return entry

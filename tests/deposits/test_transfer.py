@@ -94,6 +94,8 @@ def test_transfer_out_pays_the_whole_balance_and_closes_the_account(world):
     account = MemberAccount.objects.get(pk=world.account_a.pk)
     assert account.state == MemberState.TRANSFERRED_OUT and account.sub_account.balance == Decimal("0.00")
     assert transfer.principal == Decimal("1920.00") and transfer.entry.business_type == "GJ07"
+    assert transfer.interest > 0  # interest to the day went with the money
+    assert transfer.entry.lines.get(account__code="231").credit == transfer.principal + transfer.interest
     assert ledger_reconcile() == []
     with pytest.raises(ValidationError):
         transfer_out_execute(actor=world.clerk, account=account, letter_number="ZY20261122001", to_centre="武汉中心")
@@ -129,3 +131,29 @@ def test_transfer_pages(world, client):
     assert "异地转入" in client.get("/member/transfer/").content.decode()
     client.force_login(world.clerk_b)
     assert client.get(f"/staff/members/{world.account_a.pk}/transfer/").status_code == 404
+
+
+def test_interest_is_settled_to_the_day_and_never_paid_again_after_transfer_out(world):
+    """The interest to the day before goes out with the money; the account's 积数 is cleared, so the next
+    annual settlement pays a transferred-out account nothing."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from deposits.services.interest import interest_run_start, interest_to_date
+    from fund.ledger.models import SubAccount, SubLedgerRow
+
+    _fund(world)
+    MemberAccount.objects.filter(pk=world.account_a.pk).update(state=MemberState.SEALED)
+    sub = SubAccount.objects.get(pk=world.account_a.sub_account_id)
+    expected = sum(interest_to_date(sub, timezone.localdate() - timedelta(days=1)))
+    transfer = transfer_out_execute(actor=world.clerk, account=world.account_a, letter_number="ZY9", to_centre="武汉中心")
+    assert transfer.interest == expected > 0
+    sub.refresh_from_db()
+    assert (sub.balance, sub.accumulation, sub.accumulation_prior, sub.closed_period_end) == (0, 0, 0, None)
+    rows_before = SubLedgerRow.objects.filter(sub_account=sub).count()
+    today = timezone.localdate()
+    year = today.year if today >= date(today.year, 7, 1) else today.year - 1
+    interest_run_start(year=year, actor=world.director)  # the last ended period: settled eagerly in tests
+    assert SubLedgerRow.objects.filter(sub_account=sub).count() == rows_before
+    assert ledger_reconcile() == []

@@ -8,17 +8,24 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 import deposits.urls
 import loans.urls
+import risk.urls
+import withdrawals.urls
+from fund.catalogue import urls as catalogue_urls
 from fund.portals import urls as portal_urls
 from fund.portals import views as portal_views
 from fund.printing.views import document_download
 
 staff = (
     [path("", portal_views.staff_home, name="home"), path("audit/", portal_views.staff_audit, name="audit"),
-     *deposits.urls.staff_patterns],
+     *deposits.urls.staff_patterns, *withdrawals.urls.staff_patterns, *risk.urls.staff_patterns,
+     *catalogue_urls.staff_patterns],
     "staff",
 )
 unit = ([path("", portal_views.unit_home, name="home"), *deposits.urls.unit_patterns], "unit")
-member = ([path("", portal_views.member_home, name="home"), *deposits.urls.member_patterns], "member")
+member = (
+    [path("", portal_views.member_home, name="home"), *deposits.urls.member_patterns, *withdrawals.urls.member_patterns],
+    "member",
+)
 developer = ([path("", portal_views.developer_home, name="home"), *loans.urls.developer_patterns], "developer")
 
 api_patterns = [
@@ -27,11 +34,16 @@ api_patterns = [
     path("", include("fund.printing.apis")),
     path("", include("fund.integrations.apis")),
     path("deposits/", include(deposits.urls.api_patterns)),
+    path("withdrawals/", include(withdrawals.urls.api_patterns)),
+    path("risk/", include(risk.urls.api_patterns)),
+    path("catalogue/", include(catalogue_urls.api_patterns)),
 ]
 
 urlpatterns = [
     path("", include((portal_urls.public_patterns, "public"))),
     path("", include((portal_urls.urlpatterns, "portals"))),
+    path("guide/", include((catalogue_urls.public_patterns, "guide"))),
+    path("risk/", include((risk.urls.public_patterns, "risk"))),
     path("staff/", include(staff)),
     path("unit/", include(unit)),
     path("member/", include(member)),

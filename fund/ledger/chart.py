@@ -8,6 +8,7 @@ LOANS = "111"  # 委托贷款: housing loans receivable
 INTEREST_RECEIVABLE = "112"  # 应收利息
 MEMBER_DEPOSITS = "201"  # 住房公积金: what the fund owes its members (control of the personal accounts)
 INTEREST_PAYABLE = "211"  # 应付利息: interest owed to members, not yet credited
+WITHDRAWAL_PAYABLE = "221"  # 其他应付款—提取待付: withdrawals approved and instructed, not yet paid by the bank
 SUSPENSE = "231"  # 暂收款: money received and not yet matched
 VALUE_ADDED_INCOME = "301"  # 增值收益
 INTEREST_INCOME = "401"  # 利息收入
@@ -20,6 +21,7 @@ CHART: list[tuple[str, str, str, bool]] = [
     (INTEREST_RECEIVABLE, "应收利息", AccountKind.ASSET, False),
     (MEMBER_DEPOSITS, "住房公积金", AccountKind.LIABILITY, True),
     (INTEREST_PAYABLE, "应付利息", AccountKind.LIABILITY, False),
+    (WITHDRAWAL_PAYABLE, "提取待付款", AccountKind.LIABILITY, False),
     (SUSPENSE, "暂收款", AccountKind.LIABILITY, False),
     (VALUE_ADDED_INCOME, "增值收益", AccountKind.EQUITY, False),
     (INTEREST_INCOME, "利息收入", AccountKind.INCOME, False),

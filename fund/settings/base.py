@@ -191,6 +191,10 @@ CELERY_BEAT_SCHEDULE = {
     "deposits-unit-applications-due": {"task": "deposits.unit_applications_due", "schedule": crontab(minute=10, hour=0)},
     # A unit is texted at most once a month whatever runs, so a daily run only catches late payers sooner.
     "deposits-arrears-reminders": {"task": "deposits.send_arrears_reminders", "schedule": crontab(minute=30, hour=9, day_of_month="5")},
+    # Payouts the bank has not settled a minute on are asked again (the reference makes a resend harmless).
+    "withdrawals-payouts-poll": {"task": "withdrawals.payouts_poll", "schedule": 60.0},
+    "withdrawals-payouts-retry": {"task": "withdrawals.payouts_retry_due", "schedule": 300.0},
+    "withdrawals-standing-run": {"task": "withdrawals.standing_run", "schedule": crontab(minute=0, hour=7)},
 }
 
 # Which implementation talks to the outside systems: "sandbox" (tables in our own database) or "http".

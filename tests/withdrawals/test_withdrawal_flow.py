@@ -1,0 +1,55 @@
+"""The main flows end to end, with eager tasks: 秒批 and payout, manual review, failed payout and retry."""
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from fund.ledger.selectors import ledger_reconcile
+from withdrawals.models import PayoutStatus, Withdrawal, WithdrawalState
+from withdrawals.services import withdrawal_review, withdrawal_submit
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(wd: Any, capture: Any, **kw: Any) -> Withdrawal:
+    values = {"actor": wd.world.member_a, "account": wd.account, "reason": "07", "channel": "online"}
+    values.update(kw)
+    with capture(execute=True):
+        w = withdrawal_submit(**values)
+    w.refresh_from_db()
+    return w
+
+
+def test_rent_is_auto_approved_and_paid_once(wd: Any, django_capture_on_commit_callbacks: Any) -> None:
+    before = wd.balance
+    w = submit(wd, django_capture_on_commit_callbacks, amount="1500.00")
+    assert w.state == WithdrawalState.PAID, w.decision_note
+    assert w.decider == "auto"
+    assert w.amount == Decimal("1500.00")
+    assert wd.balance == before - Decimal("1500.00")
+    assert [c.passed for c in w.checks.all()] == [True] * w.checks.count()
+    assert w.payouts.get().status == PayoutStatus.SUCCEEDED
+    wd.bank_account.refresh_from_db()
+    assert wd.bank_account.balance == Decimal("1500.00")
+    assert ledger_reconcile() == []
+
+
+def test_rent_with_a_home_goes_to_two_person_review(wd: Any, django_capture_on_commit_callbacks: Any) -> None:
+    wd.home(wd.person.id_number, "鲁(2025)示范市不动产权第0000101号")
+    w = submit(wd, django_capture_on_commit_callbacks)
+    assert w.state == WithdrawalState.REVIEW
+    assert "本市有房" in w.decision_note
+    failed = w.checks.get(rule="no_home")
+    assert not failed.passed and failed.evidence["property_call_ids"]
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawal_review(actor=wd.reviewer2, withdrawal=w, approve=True, opinion="租房合同已核")
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        withdrawal_review(actor=wd.reviewer2, withdrawal=w, approve=True, opinion="同意")
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawal_review(actor=wd.approver, withdrawal=w, approve=True, opinion="同意")
+    w.refresh_from_db()
+    assert w.state == WithdrawalState.PAID and w.decider == "manual"
+    assert ledger_reconcile() == []

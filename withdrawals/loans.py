@@ -1,0 +1,66 @@
+"""Where housing loans come from, for the repayment reason (06) and standing instructions (逐月提取).
+
+A loan source answers "which unsettled housing loans does this person owe?". The commercial source reads
+the PBoC credit report; this centre's own loans (a later line) register a source of their own with
+`register_loan_source("centre", fn)`, and reason 06 and standing instructions take them without a change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from fund.integrations import credit_bureau
+from fund.integrations.models import LoanKind
+
+
+@dataclass(frozen=True)
+class HousingLoan:
+    source: str  # the registered source's name
+    reference: str  # stable within the source
+    lender: str
+    monthly_instalment: Decimal
+    balance: Decimal
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}:{self.reference}"
+
+
+LoanSource = Callable[[str], list[HousingLoan]]
+LOAN_SOURCES: dict[str, LoanSource] = {}
+
+
+def register_loan_source(name: str, fn: LoanSource) -> None:
+    LOAN_SOURCES[name] = fn
+
+
+def commercial_loans(id_number: str) -> list[HousingLoan]:
+    """Commercial housing loans on the credit report (this centre's own loans are the centre source's)."""
+    report = credit_bureau().report(id_number=id_number)
+    loans = []
+    for index, loan in enumerate(report.loans, start=1):
+        if loan.for_housing and loan.kind == LoanKind.COMMERCIAL and loan.balance > 0:
+            loans.append(HousingLoan(
+                source="commercial", reference=f"{report.report_number or id_number}-{index}", lender=loan.lender,
+                monthly_instalment=loan.monthly_instalment, balance=loan.balance,
+                evidence={"credit_call_id": report.call_id, "report_number": report.report_number},
+            ))
+    return loans
+
+
+register_loan_source("commercial", commercial_loans)
+
+
+def housing_loans(id_number: str) -> list[HousingLoan]:
+    out: list[HousingLoan] = []
+    for fn in LOAN_SOURCES.values():
+        out.extend(fn(id_number))
+    return out
+
+
+def housing_loan(id_number: str, key: str) -> HousingLoan | None:
+    return next((loan for loan in housing_loans(id_number) if loan.key == key), None)

@@ -1,0 +1,183 @@
+"""The shape of a withdrawal reason, and the context its rules read.
+
+Each reason (one module in this package) defines, in one place: who may apply, the inputs it needs, the
+rules that decide it (each returning a `Verdict` with the evidence it used), its maximum amount, whether it
+closes the account, its frequency limits, and its service-catalogue item (materials, marking which ones
+shared data replaces). The services never branch on a reason code: they run what the reason says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from fund.catalogue.registry import Channel, ServiceItem
+from fund.integrations import (
+    credit_bureau,
+    identity_registry,
+    marriage_registry,
+    property_registry,
+    social_insurance_bureau,
+    tax_bureau,
+)
+from fund.integrations.base import IntegrationError, NotFound
+from fund.money import ZERO
+
+from ..models import Relation
+
+if TYPE_CHECKING:
+    from deposits.models import MemberAccount
+
+    from ..models import Withdrawal
+
+
+@dataclass
+class Verdict:
+    passed: bool
+    detail: str  # for staff: what was checked and found
+    plain: str = ""  # for the member, in plain words; defaults to `detail`
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+def ok(detail: str, plain: str = "", **evidence: Any) -> Verdict:
+    return Verdict(True, detail, plain or detail, evidence)
+
+
+def fail(detail: str, plain: str = "", **evidence: Any) -> Verdict:
+    return Verdict(False, detail, plain or detail, evidence)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    label: str
+    check: Callable[[Context], Verdict]
+
+
+@dataclass(frozen=True)
+class Input:
+    """A reason-specific input, kept in `Withdrawal.details`."""
+
+    name: str
+    label: str
+    kind: str = "text"  # text | date | money | choice
+    required: bool = True
+    help: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Limit:
+    amount: Decimal | None  # the most this reason allows now; None: the whole balance
+    note: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reason:
+    key: str  # "07", "99-lift"
+    code: str  # TQYY, the national code ("99" for local additions)
+    label: str
+    summary: str  # one line for the member
+    closes_account: bool
+    auto: bool  # decided by 秒批 when every rule passes; otherwise always manual review
+    item: ServiceItem
+    rules: tuple[Rule, ...]
+    limit: Callable[[Context], Limit]
+    inputs: tuple[Input, ...] = ()
+    relations: tuple[str, ...] = (Relation.SELF,)  # whose home / whose death the application may concern
+    frequency: str = ""
+    home_key: Callable[[dict[str, Any]], str] | None = None  # the home this withdrawal uses, for the 12-month rule
+    heirs: bool = False  # applied for by heirs of a deceased member, paid to the heir
+
+    @property
+    def online(self) -> bool:
+        """The personal hall and the API take it: no paper is needed and the item is offered online."""
+        return Channel.ONLINE in self.item.channels and not self.item.paper_materials
+
+    def required_inputs(self) -> list[Input]:
+        return [i for i in self.inputs if i.required]
+
+
+class Context:
+    """What the rules of one decision read. Every outside call is made at most once per decision, logged by
+    the integration layer, and its call id kept as evidence by the rule that used it."""
+
+    def __init__(self, withdrawal: Withdrawal, today: date) -> None:
+        self.withdrawal = withdrawal
+        self.account: MemberAccount = withdrawal.account
+        self.person = withdrawal.account.person
+        self.details: dict[str, Any] = withdrawal.details or {}
+        self.today = today
+        self._cache: dict[tuple[str, str], Any] = {}
+
+    # ---- outside systems (cached; NotFound comes back as None) --------------------------------------------
+
+    def _ask(self, key: tuple[str, str], call: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            try:
+                self._cache[key] = call()
+            except NotFound:
+                self._cache[key] = None
+        return self._cache[key]
+
+    def identity(self, id_number: str | None = None) -> Any:
+        number = id_number or self.person.id_number
+        return self._ask(("identity", number), lambda: identity_registry().lookup(id_number=number))
+
+    def family(self, id_number: str | None = None) -> Any:
+        number = id_number or self.person.id_number
+        return self._ask(("family", number), lambda: identity_registry().family(id_number=number))
+
+    def marriage(self, id_number: str | None = None) -> Any:
+        number = id_number or self.person.id_number
+        return self._ask(("marriage", number), lambda: marriage_registry().status(id_number=number))
+
+    def homes(self, id_number: str | None = None) -> Any:
+        number = id_number or self.person.id_number
+        return self._ask(("homes", number), lambda: property_registry().homes(id_number=number))
+
+    def social_insurance(self, id_number: str | None = None) -> Any:
+        number = id_number or self.person.id_number
+        return self._ask(("si", number), lambda: social_insurance_bureau().record(id_number=number))
+
+    def credit(self, id_number: str | None = None) -> Any:
+        number = id_number or self.person.id_number
+        return self._ask(("credit", number), lambda: credit_bureau().report(id_number=number))
+
+    def invoice(self, number: str) -> Any:
+        return self._ask(("invoice", number), lambda: tax_bureau().invoice(invoice_number=number))
+
+    # ---- the member's own records ------------------------------------------------------------------------
+
+    @property
+    def balance(self) -> Decimal:
+        return self.account.sub_account.balance
+
+    def detail(self, name: str, default: Any = "") -> Any:
+        value = self.details.get(name, default)
+        return value.strip() if isinstance(value, str) else value
+
+    def money(self, name: str) -> Decimal:
+        try:
+            return Decimal(str(self.details.get(name) or "0"))
+        except ArithmeticError:
+            return ZERO
+
+    def day(self, name: str) -> date | None:
+        value = self.details.get(name)
+        try:
+            return date.fromisoformat(value) if value else None
+        except (TypeError, ValueError):
+            return None
+
+
+def run_rule(rule: Rule, ctx: Context) -> Verdict:
+    """A rule whose outside system failed does not pass: the application goes to people, with the error."""
+    try:
+        return rule.check(ctx)
+    except IntegrationError as exc:
+        return fail(f"{rule.label}：外部系统无法核验（{exc}）", "暂时无法通过共享数据核验，已转人工审核",
+                    call_id=exc.call_id)

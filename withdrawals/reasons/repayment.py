@@ -1,0 +1,105 @@
+"""Repaying a housing loan (06), once or monthly by standing instruction, and rent (07)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from fund.catalogue.registry import Channel, Material, ServiceItem, Visits
+from fund.integrations.models import System
+from fund.money import ZERO
+from fund.policy.selectors import policy_value
+
+from ..loans import housing_loan, housing_loans
+from .base import Context, Input, Limit, Reason, Rule, Verdict, fail, ok
+from .rules import (
+    ALIVE,
+    BANK_CARD,
+    ID_CARD,
+    IDENTITY,
+    NO_HOME,
+    NOT_RECENT_TRANSFER_IN,
+    deposit_months_rule,
+    once_a_year_rule,
+    taken,
+)
+
+BASIS = ("《住房公积金管理条例》第二十四条", "本市住房公积金提取管理办法")
+
+
+def _loan(ctx: Context) -> Verdict:
+    key = ctx.detail("loan")
+    if key:
+        loan = housing_loan(ctx.person.id_number, key)
+    else:
+        loans = housing_loans(ctx.person.id_number)
+        loan = loans[0] if loans else None
+        if loan is not None:
+            ctx.details["loan"] = loan.key
+    if loan is None:
+        return fail("征信报告中未查到未结清的住房贷款", "未查到您名下未结清的住房贷款")
+    return ok(f"{loan.lender} 住房贷款，余额 {loan.balance} 元，月还款 {loan.monthly_instalment} 元",
+              f"已核实您在{loan.lender}的住房贷款", loan=loan.key, **loan.evidence)
+
+
+def _loan_limit(ctx: Context) -> Limit:
+    loan = housing_loan(ctx.person.id_number, ctx.detail("loan"))
+    if loan is None:
+        return Limit(ZERO, "未查到住房贷款")
+    if ctx.withdrawal.standing_id:
+        return Limit(min(loan.monthly_instalment, loan.balance), f"当月应还 {loan.monthly_instalment} 元")
+    return Limit(loan.balance, f"贷款余额 {loan.balance} 元")
+
+
+LOAN = Reason(
+    key="06", code="06", label="偿还购房贷款本息", summary="偿还本人或配偶的住房贷款（本中心或商业银行）",
+    closes_account=False, auto=True, frequency="一次性提取每 12 个月一次；也可签订逐月提取协议按月提取",
+    inputs=(Input("loan", "贷款", required=False, help="不选则按征信报告中的住房贷款办理"),),
+    rules=(IDENTITY, ALIVE, Rule("loan", "住房贷款核实", _loan), once_a_year_rule("06", "偿还贷款提取")),
+    limit=_loan_limit,
+    item=ServiceItem(
+        code="TQ-06", name="偿还购房贷款本息提取住房公积金", category="提取", order=6,
+        summary="偿还住房贷款的职工，可一次性提取，也可签订逐月提取协议每月自动提取用于还贷。",
+        conditions=("本人或配偶有未结清的住房贷款；", "一次性提取不超过贷款余额，每 12 个月可办理一次；",
+                    "逐月提取每月不超过当月还款额。"),
+        materials=(ID_CARD, BANK_CARD,
+                   Material(code="loan_contract", name="借款合同及还款明细", shared_by=System.CREDIT,
+                            note="由人行征信报告核验")),
+        legal_basis=BASIS, time_limit="即时办结",
+        channels=frozenset({Channel.WINDOW, Channel.ONLINE, Channel.INSTANT}), visits=Visits.NONE,
+    ),
+)
+
+
+def _rent_limit(ctx: Context) -> Limit:
+    cap = Decimal(policy_value("withdrawal_rent_cap_per_year", on=ctx.today))
+    start = ctx.today.replace(month=1, day=1)
+    used = taken(ctx, account=ctx.account, reason="07", decided_at__date__gte=start)
+    return Limit(max(cap - used, ZERO), f"年度限额 {cap} 元，本年已提取 {used} 元")
+
+
+def _rent_cap_left(ctx: Context) -> Verdict:
+    limit = _rent_limit(ctx)
+    if limit.amount and limit.amount > 0:
+        return ok(limit.note, f"本年度还可提取 {limit.amount} 元")
+    return fail(f"{limit.note}，已达年度限额", "您本年度的租房提取额度已用完")
+
+
+RENT = Reason(
+    key="07", code="07", label="租赁住房", summary="在本市无自有住房且租房居住",
+    closes_account=False, auto=True, frequency="每年累计不超过年度限额",
+    rules=(IDENTITY, ALIVE, NO_HOME, deposit_months_rule("withdrawal_rent_min_deposit_months"),
+           Rule("rent_cap", "年度限额", _rent_cap_left), NOT_RECENT_TRANSFER_IN),
+    limit=_rent_limit,
+    item=ServiceItem(
+        code="TQ-07", name="租赁住房提取住房公积金", category="提取", order=7,
+        summary="本人及配偶在本市无自有住房且租房居住的，可按年度限额提取。",
+        conditions=("本人及配偶在本市无自有住房；", "连续足额缴存满规定月数；", "每年提取总额不超过年度限额。"),
+        materials=(ID_CARD, BANK_CARD,
+                   Material(code="no_home", name="无房证明", shared_by=System.PROPERTY, note="由不动产登记数据共享核验"),
+                   Material(code="marriage", name="婚姻状况证明", shared_by=System.MARRIAGE)),
+        legal_basis=BASIS, time_limit="即时办结",
+        channels=frozenset({Channel.WINDOW, Channel.ONLINE, Channel.INSTANT}), visits=Visits.NONE,
+    ),
+)
+
+REASONS = (LOAN, RENT)

@@ -1,0 +1,210 @@
+"""Rules several reasons share, and the materials most items list. A rule reads the context and returns a
+verdict with its evidence; it never writes."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Sum
+
+from deposits.models import AccountEvent, MemberState, MonthlyDeposit, TransferDirection
+from deposits.services.accounts import add_months
+from fund.audit.masking import mask_id_number
+from fund.catalogue.registry import Material
+from fund.integrations.models import System
+from fund.policy.selectors import policy_value
+
+from ..models import TAKEN, Relation, Withdrawal
+from .base import Context, Rule, Verdict, fail, ok
+
+# ---- materials most items list ------------------------------------------------------------------------------
+
+ID_CARD = Material(code="id_card", name="申请人居民身份证", shared_by=System.IDENTITY,
+                   note="由公安身份数据共享核验，无需提供")
+BANK_CARD = Material(code="bank_card", name="本人银行卡（委托银行借记卡）", shared_by=System.BANK,
+                     note="银行实名核验")
+MARRIAGE = Material(code="marriage", name="结婚证", shared_by=System.MARRIAGE, condition="涉及配偶时")
+HOUSEHOLD = Material(code="household", name="户口簿或出生医学证明", shared_by=System.IDENTITY,
+                     condition="涉及父母或子女时")
+HOME_CERT = Material(code="home_cert", name="不动产权证书", shared_by=System.PROPERTY)
+
+
+def months_ago(day: date, months: int) -> date:
+    target = add_months(day.replace(day=1), -months)
+    last = (add_months(target, 1) - timedelta(days=1)).day
+    return target.replace(day=min(day.day, last))
+
+
+# ---- checks --------------------------------------------------------------------------------------------------
+
+def _identity(ctx: Context) -> Verdict:
+    record = ctx.identity()
+    if record is None:
+        return fail("公安身份数据中查无此人", "您的身份信息未能通过公安数据核验")
+    if record.name != ctx.person.name:
+        return fail(f"姓名不一致：公安登记为“{record.name}”", "您的姓名与公安登记不一致", call_id=record.call_id)
+    return ok("身份信息与公安登记一致", "身份信息核验通过", call_id=record.call_id)
+
+
+IDENTITY = Rule("identity", "身份核验", _identity)
+
+
+def _alive(ctx: Context) -> Verdict:
+    record = ctx.identity()
+    if record is None or not record.alive:
+        return fail("公安数据显示缴存人已死亡或无记录", "身份状态异常，需人工核验",
+                    call_id=getattr(record, "call_id", None))
+    return ok("缴存人身份状态正常", "身份状态正常", call_id=record.call_id)
+
+
+ALIVE = Rule("alive", "身份状态", _alive)
+
+
+def relation_holds(ctx: Context, relation: str, other: str) -> Verdict:
+    """Whether `other` is the holder's spouse, parent or child, through the marriage and hukou registries."""
+    other = (other or "").upper()
+    if relation == Relation.SELF:
+        return ok("本人", "本人办理")
+    if relation == Relation.SPOUSE:
+        marriage = ctx.marriage()
+        if marriage is not None and marriage.status == "married" and marriage.spouse_id_number == other:
+            return ok(f"婚姻登记显示 {mask_id_number(other)} 为配偶", "配偶关系核验通过", call_id=marriage.call_id)
+        return fail("婚姻登记中未查到与该人的婚姻关系", "未能核验您与房屋所有人的配偶关系",
+                    call_id=getattr(marriage, "call_id", None))
+    family = ctx.family()
+    relatives = () if family is None else (family.parents if relation == Relation.PARENT else family.children)
+    if any(r.id_number == other for r in relatives):
+        label = "父母" if relation == Relation.PARENT else "子女"
+        return ok(f"户籍数据显示 {mask_id_number(other)} 为{label}", f"{label}关系核验通过", call_id=family.call_id)
+    return fail("户籍数据中未查到该亲属关系", "未能核验您与房屋所有人的亲属关系",
+                call_id=getattr(family, "call_id", None))
+
+
+def _relation(ctx: Context) -> Verdict:
+    return relation_holds(ctx, ctx.withdrawal.relation, ctx.withdrawal.other_id_number)
+
+
+RELATION = Rule("relation", "亲属关系", _relation)
+
+
+def _sealed(ctx: Context) -> Verdict:
+    if ctx.account.state == MemberState.SEALED:
+        return ok("个人账户已封存", "账户已封存")
+    return fail(f"个人账户状态为“{ctx.account.get_state_display()}”，须已封存",
+                "您的账户尚未封存（仍在职缴存），不符合条件")
+
+
+SEALED = Rule("sealed", "账户封存", _sealed)
+
+
+def sealed_since(ctx: Context) -> date | None:
+    event = AccountEvent.objects.filter(account=ctx.account, business_type="05").order_by("-id").first()
+    return event.created_at.date() if event else None
+
+
+def _no_local_employer(ctx: Context) -> Verdict:
+    record = ctx.social_insurance()
+    if record is None or not record.employer_credit_code:
+        return ok("社保数据显示目前无本市参保单位", "目前无本市就业参保记录", call_id=getattr(record, "call_id", None))
+    return fail(f"社保数据显示目前在“{record.employer_name}”参保", "社保数据显示您仍在本市就业",
+                call_id=record.call_id)
+
+
+NO_LOCAL_EMPLOYER = Rule("no_employer", "本市就业", _no_local_employer)
+
+
+def _no_home(ctx: Context) -> Verdict:
+    """The member, and the spouse if married, own no home in this city."""
+    ids = [ctx.person.id_number]
+    marriage = ctx.marriage()
+    evidence: dict[str, Any] = {"marriage_call_id": getattr(marriage, "call_id", None)}
+    if marriage is not None and marriage.status == "married" and marriage.spouse_id_number:
+        ids.append(marriage.spouse_id_number)
+    calls = []
+    for number in ids:
+        homes = ctx.homes(number)
+        calls.append(getattr(homes, "call_id", None))
+        if homes is not None and homes.in_city:
+            who = "本人" if number == ctx.person.id_number else "配偶"
+            return fail(f"不动产登记显示{who}在本市有房（{homes.in_city[0].address}）",
+                        f"不动产登记显示{who}在本市有住房，不符合租房提取条件", **evidence, property_call_ids=calls)
+    who = "本人及配偶" if len(ids) > 1 else "本人"
+    return ok(f"不动产登记显示{who}在本市无房", f"{who}在本市名下无住房", **evidence, property_call_ids=calls)
+
+
+NO_HOME = Rule("no_home", "本市无房", _no_home)
+
+
+def deposited_months(ctx: Context) -> int:
+    return MonthlyDeposit.objects.filter(account=ctx.account, reversal__isnull=True).values("month").distinct().count()
+
+
+def deposit_months_rule(policy: str) -> Rule:
+    def check(ctx: Context) -> Verdict:
+        need = int(policy_value(policy, on=ctx.today))
+        have = deposited_months(ctx)
+        if have >= need:
+            return ok(f"已缴存 {have} 个月（要求不少于 {need} 个月）", f"已缴存 {have} 个月，符合要求", months=have)
+        return fail(f"仅缴存 {have} 个月，要求不少于 {need} 个月", f"缴存满 {need} 个月后才可办理，您目前缴存 {have} 个月",
+                    months=have)
+
+    return Rule("deposit_months", "缴存月数", check)
+
+
+def _not_recent_transfer_in(ctx: Context) -> Verdict:
+    months = int(policy_value("risk_transfer_in_withdrawal_months", on=ctx.today))
+    since = months_ago(ctx.today, months)
+    recent = ctx.account.transfers.filter(direction=TransferDirection.IN, finished_at__date__gte=since).first()
+    if recent is None:
+        return ok(f"近 {months} 个月无异地转入", "无异常")
+    return fail(f"{recent.finished_at:%Y-%m-%d} 有异地转入，转入后 {months} 个月内提取须人工核查",
+                "您近期办理过异地转入，需人工审核")
+
+
+NOT_RECENT_TRANSFER_IN = Rule("transfer_in", "转入后提取预警", _not_recent_transfer_in)
+
+
+def taken(ctx: Context, **filters: Any) -> Decimal:
+    """What withdrawals already approved or paid took, other than this one."""
+    qs = Withdrawal.objects.filter(state__in=TAKEN, **filters).exclude(pk=ctx.withdrawal.pk)
+    return qs.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+def same_home_rule() -> Rule:
+    """The same home never used twice within the policy period, whoever's account it was (family included)."""
+
+    def check(ctx: Context) -> Verdict:
+        key = ctx.withdrawal.home_key
+        months = int(policy_value("withdrawal_same_home_months", on=ctx.today))
+        since = months_ago(ctx.today, months)
+        earlier = (Withdrawal.objects.filter(home_key=key, state__in=TAKEN, decided_at__date__gte=since)
+                   .exclude(pk=ctx.withdrawal.pk).select_related("account__person").first())
+        if not key:
+            return fail("未提供房屋标识", "缺少房屋信息")
+        if earlier is None:
+            return ok(f"该住房近 {months} 个月内未被用于提取", "该住房近期未办理过提取")
+        return fail(f"该住房已于 {earlier.decided_at:%Y-%m-%d} 用于提取（{earlier.number}，"
+                    f"{earlier.account.person.name}），{months} 个月内不得重复使用",
+                    f"同一住房 {months} 个月内不能重复用于提取", earlier=earlier.number)
+
+    return Rule("same_home", "同一住房12个月内未重复提取", check)
+
+
+def once_a_year_rule(reason_key: str, label: str) -> Rule:
+    def check(ctx: Context) -> Verdict:
+        since = months_ago(ctx.today, 12)
+        earlier = Withdrawal.objects.filter(account=ctx.account, reason=reason_key, state__in=TAKEN,
+                                            decided_at__date__gte=since, standing__isnull=True).exclude(pk=ctx.withdrawal.pk)
+        if earlier.exists():
+            return fail(f"12 个月内已办理过{label}", f"{label}每 12 个月只能办理一次")
+        return ok(f"12 个月内未办理过{label}", "符合办理频次")
+
+    return Rule("frequency", "办理频次", check)
+
+
+def whole_balance(ctx: Context) -> Any:
+    from .base import Limit
+
+    return Limit(None, "账户全部余额（含结至当日的利息）")

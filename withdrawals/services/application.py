@@ -1,0 +1,256 @@
+"""Submitting a withdrawal, and what may stop it at the door.
+
+Three things are refused at once, with the reason, and never reach a decision: a frozen or closed account,
+a blacklisted person, and a second withdrawal while one is in flight (a partial unique index, so two
+simultaneous submissions cannot both pass). Everything else is for the rules (`decision.py`) to decide.
+
+A resubmitted form or a retried API call carries the same client token and gets the first withdrawal back.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from deposits.models import MemberAccount, MemberState
+from deposits.selectors import member_accounts_for_user
+from deposits.services.accounts import next_number
+from fund.audit.masking import mask_bank_card
+from fund.audit.services import audit_log
+from fund.people.roles import roles_of
+from fund.validation import clean_bank_card, clean_resident_id
+
+from ..models import IN_FLIGHT, Channel, Relation, Withdrawal, WithdrawalState
+from ..reasons import REASONS, Reason
+
+CLOSED_STATES = (MemberState.MERGED, MemberState.TRANSFERRED_OUT, MemberState.WITHDRAWN, MemberState.OTHER)
+ONLINE_CHANNELS = (Channel.ONLINE, Channel.API)
+
+
+def _money(raw: Any, field: str, label: str, errors: dict[str, list[str]]) -> Decimal | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        errors[field] = [f"{label}必须是数字"]
+        return None
+    if not value.is_finite():
+        errors[field] = [f"{label}必须是数字"]
+        return None
+    if value <= 0:
+        errors[field] = [f"{label}必须大于 0"]
+        return None
+    if value != value.quantize(Decimal("0.01")):
+        errors[field] = [f"{label}最多保留两位小数"]
+        return None
+    if value >= Decimal("1e15"):
+        errors[field] = [f"{label}过大"]
+        return None
+    return value
+
+
+def blacklist_refusal(id_number: str) -> str:
+    """The member-facing reason a blacklisted person may not withdraw, or ""."""
+    from risk.selectors import blacklist_check
+
+    entry = blacklist_check(id_number=id_number, business="withdrawal", on=timezone.localdate())
+    return entry.refusal_message if entry is not None else ""
+
+
+def in_flight_for(account: MemberAccount) -> Withdrawal | None:
+    return Withdrawal.objects.filter(account=account, state__in=IN_FLIGHT).first()
+
+
+def _clean_details(reason: Reason, details: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    details = details or {}
+    for spec in reason.inputs:
+        raw = details.get(spec.name)
+        if isinstance(raw, str):
+            raw = raw.strip()
+        if raw in (None, ""):
+            if spec.required:
+                errors[spec.name] = [f"请填写{spec.label}"]
+            continue
+        if spec.kind == "money":
+            value = _money(raw, spec.name, spec.label, errors)
+            if value is not None:
+                clean[spec.name] = str(value)
+        elif spec.kind == "choice":
+            if str(raw) not in {key for key, _ in spec.choices}:
+                errors[spec.name] = [f"{spec.label}只能是：" + "、".join(label for _, label in spec.choices)]
+            else:
+                clean[spec.name] = str(raw)
+        else:
+            if not isinstance(raw, str | int):
+                errors[spec.name] = [f"{spec.label}格式不正确"]
+                continue
+            text = str(raw)
+            if len(text) > 60:
+                errors[spec.name] = [f"{spec.label}不能超过 60 个字符"]
+            else:
+                clean[spec.name] = text
+    if reason.key in ("01",) and not (clean.get("certificate_number") or clean.get("invoice_number")):
+        errors.setdefault("certificate_number", ["请填写不动产权证号或购房发票号码"])
+    return clean
+
+
+@transaction.atomic
+def withdrawal_submit(
+    *,
+    actor: Any,
+    account: MemberAccount,
+    reason: str,
+    channel: str,
+    amount: Any = None,
+    relation: str = Relation.SELF,
+    other_id_number: str = "",
+    other_name: str = "",
+    details: dict[str, Any] | None = None,
+    payee_name: str = "",
+    payee_card: str = "",
+    materials: list[str] | tuple[str, ...] = (),
+    client_token: str = "",
+) -> Withdrawal:
+    """Accept an application and queue its decision; raise ValidationError (field → Chinese messages)."""
+    roles = roles_of(actor)
+    client_token = (client_token or "").strip()[:64]
+    if client_token:
+        earlier = Withdrawal.objects.filter(submitted_by=actor, client_token=client_token).first()
+        if earlier is not None:
+            return earlier
+
+    # Who may submit through which channel.
+    if channel in ONLINE_CHANNELS:
+        if account.person_id != getattr(actor, "person_id", None):
+            raise PermissionDenied("只能为本人账户申请提取")
+    elif channel == Channel.WINDOW:
+        if not roles.can_accept or not member_accounts_for_user(actor).filter(pk=account.pk).exists():
+            raise PermissionDenied("只有受理岗可以在窗口受理提取")
+    else:
+        raise ValidationError({"channel": ["办理渠道不正确"]})
+
+    errors: dict[str, list[str]] = {}
+    spec = REASONS.get(str(reason or ""))
+    if spec is None:
+        raise ValidationError({"reason": [f"提取原因“{reason}”不存在，可选：" + "、".join(REASONS)]})
+    if channel in ONLINE_CHANNELS and not spec.online:
+        errors["reason"] = [f"“{spec.label}”需要核验纸质材料，请到综合窗口办理"]
+
+    account = MemberAccount.objects.select_for_update().select_related("person", "unit__employer", "sub_account").get(pk=account.pk)
+    person = account.person
+    if account.state == MemberState.FROZEN:
+        raise ValidationError({"account": ["个人账户已冻结，不能办理提取"]})
+    if account.state in CLOSED_STATES:
+        raise ValidationError({"account": [f"个人账户已{account.get_state_display()}，不能办理提取"]})
+    refusal = blacklist_refusal(person.id_number)
+    if refusal:
+        raise ValidationError({"account": [refusal]})
+    current = in_flight_for(account)
+    if current is not None:
+        raise ValidationError({"account": [f"您已有一笔提取（{current.number}）正在办理，办结后才能再次申请"]})
+    if account.sub_account.balance <= 0:
+        errors["account"] = ["个人账户余额为零，无可提取金额"]
+
+    requested = _money(amount, "amount", "提取金额", errors)
+    if requested is not None and requested > account.sub_account.balance:
+        errors["amount"] = [f"提取金额不能超过账户余额 {account.sub_account.balance} 元"]
+    if requested is not None and spec.closes_account:
+        errors["amount"] = ["销户提取按账户全部余额（含利息）办理，无需填写金额"]
+
+    relation = str(relation or Relation.SELF)
+    if spec.heirs:
+        relation = Relation.HEIR
+    if relation not in spec.relations:
+        allowed = "、".join(Relation(r).label for r in spec.relations)
+        errors["relation"] = [f"“{spec.label}”只能由以下关系办理：{allowed}"]
+    other = ""
+    if relation != Relation.SELF:
+        try:
+            other = clean_resident_id(other_id_number or "")
+        except ValidationError as exc:
+            errors["other_id_number"] = [f"关系人身份证号码：{m}" for m in exc.messages]
+        if other and other == person.id_number:
+            errors["other_id_number"] = ["关系人不能是缴存人本人"]
+        if not (other_name or "").strip():
+            errors["other_name"] = ["请填写关系人姓名"]
+    clean = _clean_details(spec, details or {}, errors)
+
+    if spec.heirs:
+        payee_name = (other_name or "").strip()
+        if not (payee_card or "").strip():
+            errors["payee_card"] = ["请填写继承人的银行卡号"]
+    payee_name = (payee_name or person.name).strip()[:60]
+    card = (payee_card or account.bank_card or "").strip()
+    if not card:
+        errors["payee_card"] = ["请填写收款银行卡号"]
+    else:
+        try:
+            card = clean_bank_card(card)
+        except ValidationError as exc:
+            errors["payee_card"] = list(exc.messages)
+
+    ticked = [str(m) for m in (materials or [])]
+    if channel == Channel.WINDOW:
+        known = {m.code for m in spec.item.materials}
+        unknown = [m for m in ticked if m not in known]
+        if unknown:
+            errors["materials"] = [f"材料编码不正确：{'、'.join(unknown)}"]
+        missing = [m.name for m in spec.item.paper_materials if not m.condition and m.code not in ticked]
+        if missing:
+            errors["materials"] = [f"尚缺材料：{'、'.join(missing)}（可打印一次性告知单交申请人）"]
+    if errors:
+        raise ValidationError(errors)
+
+    withdrawal = Withdrawal(
+        number=next_number("withdrawals_number_seq", f"TQ{timezone.localdate():%Y%m%d}", 6),
+        account=account, branch_id=account.unit.employer.branch_id, reason=spec.key, reason_code=spec.code,
+        channel=channel, relation=relation, other_id_number=other, other_name=(other_name or "").strip()[:60],
+        amount_requested=requested, closes_account=spec.closes_account, payee_name=payee_name, payee_card=card,
+        details=clean, home_key=spec.home_key(clean) if spec.home_key else "", materials=ticked,
+        submitted_by=actor, client_token=client_token,
+    )
+    try:
+        with transaction.atomic():
+            withdrawal.save()
+    except IntegrityError as exc:
+        text = str(exc)
+        if "withdrawal_client_token" in text:
+            return Withdrawal.objects.get(submitted_by=actor, client_token=client_token)
+        if "withdrawal_one_in_flight" in text:
+            raise ValidationError({"account": ["您已有一笔提取正在办理，办结后才能再次申请"]}) from exc
+        raise
+    audit_log(actor=actor, action="withdrawals.submitted", target=withdrawal,
+              new={"reason": spec.key, "channel": channel, "amount": requested, "card": mask_bank_card(card)})
+    from ..tasks import withdrawal_decide_task
+
+    transaction.on_commit(lambda: withdrawal_decide_task.delay(withdrawal.pk), robust=True)
+    return withdrawal
+
+
+@transaction.atomic
+def withdrawal_cancel(*, actor: Any, withdrawal: Withdrawal, reason: str = "") -> Withdrawal:
+    """撤回 before any money moves: the member (own application) or a window clerk."""
+    from fund.workflow.services import work_cancel
+
+    withdrawal = Withdrawal.objects.select_for_update().select_related("account").get(pk=withdrawal.pk)
+    roles = roles_of(actor)
+    own = withdrawal.account.person_id == getattr(actor, "person_id", None)
+    if not own and not roles.can_accept:
+        raise PermissionDenied("只能撤回本人的提取申请")
+    old = withdrawal.state
+    if old not in (WithdrawalState.SUBMITTED, WithdrawalState.REVIEW):
+        raise ValidationError({"state": [f"提取状态为“{withdrawal.get_state_display()}”，不能撤回"]})
+    now = timezone.now()
+    if Withdrawal.objects.filter(pk=withdrawal.pk, state=old).update(state=WithdrawalState.CANCELLED, ended_at=now) != 1:
+        raise ValidationError({"state": ["状态已变化，请刷新后重试"]})
+    withdrawal.state, withdrawal.ended_at = WithdrawalState.CANCELLED, now
+    work_cancel(subject=withdrawal, actor=actor, reason="申请人撤回")
+    audit_log(actor=actor, action="withdrawals.cancelled", target=withdrawal, old={"state": old},
+              new={"state": WithdrawalState.CANCELLED, "reason": (reason or "")[:200]})
+    return withdrawal

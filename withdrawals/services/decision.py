@@ -1,0 +1,238 @@
+"""Deciding a withdrawal: 秒批 by rules, or people through the review flow; then taking the money.
+
+`withdrawal_decide` runs the reason's rules against the sandboxes outside any transaction (they are calls
+to other systems), then, under the withdrawal's row lock, stores every verdict with its evidence and either
+approves (all passed and the reason allows 秒批) or sends the application to 初审 → 审批 with a deadline in
+working days. Run twice, the second run finds the state moved and does nothing.
+
+Approval (`approve_and_instruct`) is one transaction: for a closing withdrawal, interest to the day and the
+積数 cleared; the amount from 住房公积金 (201) into 提取待付款 (221) with the member's sub-ledger row; a
+`Payout` attempt whose reference is the bank's idempotency key; the account closed as 提取销户 (05) when the
+reason closes it. The bank is called after commit (`payout.py`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from deposits.models import MemberAccount, MemberState
+from deposits.services.interest import interest_to_date
+from fund.audit.services import audit_log
+from fund.ledger import chart
+from fund.ledger.models import BusinessType, SubAccount
+from fund.ledger.services import Movement, credit, debit, entry_post, sub_account_interest_close
+from fund.money import ZERO
+from fund.people.models import Post
+from fund.workflow.flows import FlowSpec, StepSpec, register_flow
+from fund.workflow.models import WorkItem
+from fund.workflow.services import work_act, work_open, work_open_item
+
+from ..models import Decider, Payout, RuleCheck, Withdrawal, WithdrawalState
+from ..reasons import REASONS, Context, Reason, Verdict, run_rule
+from .application import blacklist_refusal
+
+REVIEW_FLOW = register_flow(FlowSpec(
+    name="withdrawals.review", label="提取人工审核", deadline_policy="withdrawal_review_days",
+    steps=(StepSpec("review", "初审", (Post.REVIEW,)), StepSpec("approve", "审批", (Post.APPROVE, Post.DIRECTOR))),
+))
+
+
+def _verdicts(withdrawal: Withdrawal, spec: Reason, today: date) -> tuple[Context, list[tuple[str, str, Verdict]]]:
+    ctx = Context(withdrawal, today)
+    out: list[tuple[str, str, Verdict]] = []
+    refusal = blacklist_refusal(withdrawal.account.person.id_number)
+    out.append(("blacklist", "诚信黑名单",
+                Verdict(False, refusal, refusal) if refusal else Verdict(True, "未列入诚信黑名单", "信用记录正常")))
+    for rule in spec.rules:
+        out.append((rule.code, rule.label, run_rule(rule, ctx)))
+    return ctx, out
+
+
+def proposed_amount(withdrawal: Withdrawal, limit: Decimal | None, balance: Decimal) -> Decimal | None:
+    """The amount to pay: what was asked, within the reason's limit and the balance. None: the whole balance
+    with interest, fixed when the money is taken."""
+    if withdrawal.closes_account:
+        return None
+    ceiling = balance if limit is None else min(limit, balance)
+    asked = withdrawal.amount_requested
+    return max(min(asked, ceiling) if asked is not None else ceiling, ZERO)
+
+
+def withdrawal_decide(*, withdrawal_id: int, today: date | None = None) -> Withdrawal:
+    """The 秒批 decision (a Celery task calls this). Idempotent: only a submitted withdrawal is decided."""
+    today = today or timezone.localdate()
+    withdrawal = Withdrawal.objects.select_related("account__person", "account__sub_account").get(pk=withdrawal_id)
+    if withdrawal.state != WithdrawalState.SUBMITTED:
+        return withdrawal
+    spec = REASONS[withdrawal.reason]
+    ctx, verdicts = _verdicts(withdrawal, spec, today)
+    limit = spec.limit(ctx)
+    with transaction.atomic():
+        withdrawal = Withdrawal.objects.select_for_update().select_related("account").get(pk=withdrawal_id)
+        if withdrawal.state != WithdrawalState.SUBMITTED:
+            return withdrawal
+        last = withdrawal.checks.aggregate(n=Max("round"))["n"] or 0
+        RuleCheck.objects.bulk_create([
+            RuleCheck(withdrawal=withdrawal, round=last + 1, order=i, rule=code, label=label, passed=v.passed,
+                      detail=v.detail[:500], plain=(v.plain or v.detail)[:500], evidence=v.evidence)
+            for i, (code, label, v) in enumerate(verdicts, start=1)
+        ])
+        balance = SubAccount.objects.get(pk=withdrawal.account.sub_account_id).balance
+        amount = proposed_amount(withdrawal, limit.amount, balance)
+        failed = [(label, v) for _, label, v in verdicts if not v.passed]
+        withdrawal.details = ctx.details
+        withdrawal.amount = amount if amount else None
+        withdrawal.save(update_fields=["details", "amount"])
+        if verdicts[0][2].passed is False:  # blacklisted since submission: refused, with the reason
+            return _end(withdrawal, WithdrawalState.REJECTED, verdicts[0][2].plain, actor=None)
+        if amount is not None and amount <= 0:
+            failed.append(("提取金额", Verdict(False, f"可提取金额为 0（{limit.note}）", f"可提取金额为 0：{limit.note}")))
+        if not failed and spec.auto:
+            note = f"秒批通过：{len(verdicts)} 项规则全部通过；{limit.note}"
+            return approve_and_instruct(withdrawal=withdrawal, decider=Decider.AUTO, note=note, actor=None, today=today)
+        reasons = "；".join(f"{label}：{v.detail}" for label, v in failed) or "该提取原因须人工审核"
+        return _to_review(withdrawal, note=f"转人工审核：{reasons}"[:500], today=today)
+
+
+def _move(withdrawal: Withdrawal, to: str, **fields: Any) -> str:
+    old = withdrawal.state
+    if Withdrawal.objects.filter(pk=withdrawal.pk, state=old).update(state=to, **fields) != 1:
+        raise ValidationError({"state": ["提取状态已被他人更改，请刷新后重试"]})
+    withdrawal.state = to
+    for name, value in fields.items():
+        setattr(withdrawal, name, value)
+    return old
+
+
+def _end(withdrawal: Withdrawal, state: str, note: str, *, actor: Any) -> Withdrawal:
+    now = timezone.now()
+    old = _move(withdrawal, state, decision_note=note[:500], decided_at=now, ended_at=now,
+                decider=Decider.MANUAL if actor else Decider.AUTO)
+    audit_log(actor=actor, action=f"withdrawals.{state}", target=withdrawal, old={"state": old},
+              new={"state": state, "note": note[:200]})
+    _notify(withdrawal, f"您的住房公积金提取申请（{withdrawal.number}）未通过：{note[:60]}")
+    return withdrawal
+
+
+def _to_review(withdrawal: Withdrawal, *, note: str, today: date) -> Withdrawal:
+    item = work_open(spec=REVIEW_FLOW, subject=withdrawal, branch=withdrawal.branch,
+                     applicant=withdrawal.submitted_by, today=today)
+    old = _move(withdrawal, WithdrawalState.REVIEW, decision_note=note, due_on=item.due_on)
+    audit_log(actor=None, action="withdrawals.to_review", target=withdrawal, old={"state": old},
+              new={"state": WithdrawalState.REVIEW, "due_on": item.due_on, "note": note[:200]})
+    return withdrawal
+
+
+def _notify(withdrawal: Withdrawal, text: str) -> None:
+    phone = withdrawal.account.person.phone
+    if not phone:
+        return
+    from fund.people.tasks import send_sms
+
+    transaction.on_commit(lambda: send_sms.delay(phone, text), robust=True)
+
+
+def approve_and_instruct(
+    *, withdrawal: Withdrawal, decider: str, note: str, actor: Any, today: date | None = None
+) -> Withdrawal:
+    """Take the money and instruct the bank (after commit). The caller holds the withdrawal's row lock."""
+    today = today or timezone.localdate()
+    attempt = (withdrawal.payouts.aggregate(n=Max("attempt"))["n"] or 0) + 1
+    account = MemberAccount.objects.select_for_update().select_related("person").get(pk=withdrawal.account_id)
+    if account.state == MemberState.FROZEN:
+        raise ValidationError({"account": ["个人账户已冻结，不能付款"]})
+    sub = SubAccount.objects.select_for_update().get(pk=account.sub_account_id)
+    interest = ZERO
+    if withdrawal.closes_account:
+        current, prior = interest_to_date(sub, today - timedelta(days=1))
+        sub_account_interest_close(
+            sub_account_id=sub.pk, value_date=today, current=current, prior=prior, expense_code=chart.INTEREST_EXPENSE,
+            reference=f"withdrawals:{withdrawal.number}", idempotency_key=f"withdrawals.interest:{withdrawal.pk}:{attempt}",
+            actor=actor, summary="销户提取结息",
+        )
+        interest = current + prior
+        sub.refresh_from_db()
+        amount = sub.balance
+    else:
+        amount = min(withdrawal.amount or ZERO, sub.balance)
+    if amount <= 0:
+        raise ValidationError({"amount": ["账户可提取金额为 0"]})
+    closing = withdrawal.closes_account
+    posted = entry_post(
+        business_type=BusinessType.GJ_CLOSING_WITHDRAWAL if closing else BusinessType.GJ_PARTIAL_WITHDRAWAL,
+        reference=f"withdrawals:{withdrawal.number}",
+        idempotency_key=f"withdrawals.debit:{withdrawal.pk}:{attempt}",
+        value_date=today,
+        legs=[debit(chart.MEMBER_DEPOSITS, amount), credit(chart.WITHDRAWAL_PAYABLE, amount)],
+        movements=[Movement(sub.pk, -amount, summary=f"{'销户' if closing else '部分'}提取（{REASONS[withdrawal.reason].label}）")],
+        actor=actor, memo=f"提取 {withdrawal.number} 第 {attempt} 次付款",
+    )
+    card, name = withdrawal.payee_card, withdrawal.payee_name
+    if withdrawal.relation != "heir" and account.bank_card and attempt > 1:
+        card = account.bank_card  # the member may have changed the card after a failed payout
+    payout = Payout.objects.create(
+        withdrawal=withdrawal, attempt=attempt, reference=f"{withdrawal.number}-{attempt}", amount=amount,
+        card=card, name=name, debit_entry=posted.entry,
+    )
+    fields: dict[str, Any] = {"amount": amount, "payee_card": card}
+    if attempt == 1:
+        fields.update(decider=decider, decided_at=timezone.now(), decision_note=note[:500], interest=interest)
+    else:
+        fields.update(interest=withdrawal.interest + interest)
+    if closing:
+        fields["prior_account_state"] = account.state
+        if MemberAccount.objects.filter(pk=account.pk, state=account.state).update(state=MemberState.WITHDRAWN) != 1:
+            raise ValidationError({"account": ["账户状态已变化，请刷新后重试"]})
+    old = _move(withdrawal, WithdrawalState.APPROVED, **fields)
+    audit_log(actor=actor, action="withdrawals.approved", target=withdrawal, old={"state": old},
+              new={"state": WithdrawalState.APPROVED, "amount": amount, "attempt": attempt, "entry": posted.entry.number})
+    from ..tasks import payout_send_task
+
+    transaction.on_commit(lambda: payout_send_task.delay(payout.pk), robust=True)
+    return withdrawal
+
+
+def withdrawal_review(
+    *, actor: Any, withdrawal: Withdrawal, approve: bool, opinion: str = "", amount: Any = None
+) -> Withdrawal:
+    """Decide the open review step. The last step's approval takes the money (optionally less than proposed)."""
+    with transaction.atomic():
+        withdrawal = Withdrawal.objects.select_for_update().get(pk=withdrawal.pk)
+        if withdrawal.state != WithdrawalState.REVIEW:
+            raise ValidationError({"state": [f"提取状态为“{withdrawal.get_state_display()}”，不在审核中"]})
+        item: WorkItem | None = work_open_item(withdrawal)
+        if item is None:
+            raise ValidationError({"state": ["没有待审核的环节"]})
+        lowered = None
+        if amount not in (None, ""):
+            from .application import _money
+
+            errors: dict[str, list[str]] = {}
+            lowered = _money(amount, "amount", "核准金额", errors)
+            if errors:
+                raise ValidationError(errors)
+            if withdrawal.closes_account:
+                raise ValidationError({"amount": ["销户提取按全部余额办理，不能修改金额"]})
+            if withdrawal.amount is not None and lowered is not None and lowered > withdrawal.amount:
+                raise ValidationError({"amount": [f"核准金额不能超过可提取金额 {withdrawal.amount} 元"]})
+        outcome = work_act(actor=actor, item=item, approve=approve, opinion=opinion)
+        if not outcome.finished:
+            audit_log(actor=actor, action="withdrawals.reviewed", target=withdrawal, new={"step": item.step_label})
+            return withdrawal
+        if not outcome.approved:
+            return _end(withdrawal, WithdrawalState.REJECTED, opinion or "审核未通过", actor=actor)
+        if item.step != REVIEW_FLOW.steps[-1].code:
+            raise PermissionDenied("审批环节未完成")
+        if lowered is not None:
+            withdrawal.amount = lowered
+        if not withdrawal.closes_account and not withdrawal.amount:
+            raise ValidationError({"amount": ["请填写核准金额"]})
+        return approve_and_instruct(withdrawal=withdrawal, decider=Decider.MANUAL,
+                                    note=f"人工审核通过：{opinion}".rstrip("："), actor=actor)

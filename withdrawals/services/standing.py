@@ -1,0 +1,137 @@
+"""逐月提取: a standing instruction to repay a housing loan from the fund account every month.
+
+Signing checks the loan through its source (the credit report for a commercial loan, the loans line's own
+source for this centre's loans) and caps each month at the instalment. A daily beat job makes that month's
+withdrawal (reason 06, channel 逐月提取) on or after the instruction's day; the month is part of a unique key,
+so a job run twice, or on two workers, makes one withdrawal a month. The withdrawal then goes through the
+same 秒批 rules and payout as any other.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from deposits.models import MemberAccount, MemberState
+from deposits.services.accounts import next_number
+from fund.audit.services import audit_log
+from fund.people.roles import roles_of
+from fund.validation import clean_bank_card
+
+from ..loans import housing_loan
+from ..models import Channel, StandingInstruction, StandingState, Withdrawal
+from .application import blacklist_refusal, in_flight_for
+
+
+def _may_act(actor: Any, account: MemberAccount) -> bool:
+    from deposits.selectors import member_accounts_for_user
+
+    own = account.person_id == getattr(actor, "person_id", None)
+    return own or (roles_of(actor).can_accept and member_accounts_for_user(actor).filter(pk=account.pk).exists())
+
+
+@transaction.atomic
+def standing_sign(
+    *, actor: Any, account: MemberAccount, loan: str, payee_card: str, day: int = 5, today: date | None = None
+) -> StandingInstruction:
+    today = today or timezone.localdate()
+    if not _may_act(actor, account):
+        raise PermissionDenied("只能为本人账户签订逐月提取协议")
+    account = MemberAccount.objects.select_for_update().select_related("person").get(pk=account.pk)
+    errors: dict[str, list[str]] = {}
+    if account.state not in (MemberState.NORMAL, MemberState.SEALED):
+        errors["account"] = [f"个人账户状态为“{account.get_state_display()}”，不能签订逐月提取"]
+    refusal = blacklist_refusal(account.person.id_number)
+    if refusal:
+        errors["account"] = [refusal]
+    found = housing_loan(account.person.id_number, (loan or "").strip())
+    if found is None:
+        errors["loan"] = ["未查到该笔未结清的住房贷款"]
+    if not isinstance(day, int) or not 1 <= day <= 28:
+        errors["day"] = ["每月提取日须在 1 至 28 日之间"]
+    try:
+        card = clean_bank_card(payee_card or "")
+    except ValidationError as exc:
+        errors["payee_card"] = list(exc.messages)
+        card = ""
+    if errors:
+        raise ValidationError(errors)
+    assert found is not None
+    try:
+        with transaction.atomic():
+            instruction = StandingInstruction.objects.create(
+                number=next_number("withdrawals_standing_seq", f"ZY{today:%Y%m}", 6), account=account,
+                source=found.source, loan_reference=found.key, lender=found.lender,
+                monthly_amount=found.monthly_instalment, payee_card=card, payee_name=account.person.name, day=day,
+                starts_on=today, created_by=actor,
+            )
+    except IntegrityError as exc:
+        raise ValidationError({"account": ["该账户已有生效的逐月提取协议"]}) from exc
+    audit_log(actor=actor, action="withdrawals.standing.signed", target=instruction,
+              new={"loan": found.key, "monthly": found.monthly_instalment, "day": day})
+    return instruction
+
+
+@transaction.atomic
+def standing_end(*, actor: Any, instruction: StandingInstruction, reason: str) -> StandingInstruction:
+    instruction = StandingInstruction.objects.select_for_update().select_related("account").get(pk=instruction.pk)
+    if not _may_act(actor, instruction.account):
+        raise PermissionDenied("只能终止本人的逐月提取协议")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ["请填写终止原因"]})
+    if StandingInstruction.objects.filter(pk=instruction.pk, state=StandingState.ACTIVE).update(
+        state=StandingState.ENDED, ended_on=timezone.localdate(), end_reason=reason.strip()[:200]
+    ) != 1:
+        raise ValidationError({"state": ["协议已终止"]})
+    instruction.refresh_from_db()
+    audit_log(actor=actor, action="withdrawals.standing.ended", target=instruction, new={"reason": reason[:200]})
+    return instruction
+
+
+def standing_run(*, today: date | None = None) -> dict[str, int]:
+    """Beat (daily): this month's withdrawal for every active instruction whose day has come."""
+    from ..tasks import withdrawal_decide_task
+
+    today = today or timezone.localdate()
+    month = today.replace(day=1)
+    made = skipped = 0
+    due = StandingInstruction.objects.filter(state=StandingState.ACTIVE, day__lte=today.day, starts_on__lte=today)
+    for instruction in due.exclude(last_month=month).select_related("account__person", "account__unit__employer"):
+        with transaction.atomic():
+            account = MemberAccount.objects.select_for_update().get(pk=instruction.account_id)
+            note = ""
+            if account.state not in (MemberState.NORMAL, MemberState.SEALED):
+                note = f"账户状态为“{account.get_state_display()}”，本月未提取"
+            elif in_flight_for(account) is not None:
+                note = "有在办的提取业务，次日再试"
+            elif account.sub_account.balance <= 0:
+                note = "账户余额为零，本月未提取"
+            if note:
+                StandingInstruction.objects.filter(pk=instruction.pk).update(last_note=note)
+                skipped += 1
+                continue
+            amount = min(instruction.monthly_amount, account.sub_account.balance)
+            try:
+                with transaction.atomic():
+                    withdrawal = Withdrawal.objects.create(
+                        number=next_number("withdrawals_number_seq", f"TQ{today:%Y%m%d}", 6), account=account,
+                        branch_id=instruction.account.unit.employer.branch_id, reason="06", reason_code="06",
+                        channel=Channel.STANDING, amount_requested=amount, payee_name=instruction.payee_name,
+                        payee_card=instruction.payee_card, details={"loan": instruction.loan_reference},
+                        submitted_by=instruction.created_by, standing=instruction, standing_month=month,
+                    )
+            except IntegrityError:
+                skipped += 1  # this month's withdrawal exists (another run made it)
+                continue
+            StandingInstruction.objects.filter(pk=instruction.pk).update(
+                last_month=month, last_note=f"{today:%Y-%m-%d} 生成提取 {withdrawal.number}，{amount} 元"
+            )
+            audit_log(actor=None, action="withdrawals.standing.run", target=withdrawal,
+                      new={"instruction": instruction.number, "month": month, "amount": amount})
+            transaction.on_commit(lambda pk=withdrawal.pk: withdrawal_decide_task.delay(pk), robust=True)
+            made += 1
+    return {"made": made, "skipped": skipped}

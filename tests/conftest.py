@@ -128,3 +128,11 @@ def world(reference_data: None) -> World:
         account_b=account_b, member_a=member_a, member_b=member_b, developer_a=developer_a,
         developer_b=developer_b, dev_a=dev_a, dev_b=dev_b, outsider=outsider,
     )
+
+
+@pytest.fixture
+def worker(transactional_db: Any, reference_data: None, tmp_path: Any) -> Any:
+    """A real Celery worker on the test database and a Redis database of its own (tests/worker_support.py)."""
+    from worker_support import worker_process
+
+    yield from worker_process(transactional_db, reference_data, tmp_path)

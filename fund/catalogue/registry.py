@@ -84,6 +84,16 @@ class ServiceItem:
         return tuple(m for m in self.materials if not m.shared_by)
 
     @property
+    def shared_materials(self) -> tuple[Material, ...]:
+        """Materials the centre checks through shared data instead of asking for paper."""
+        return tuple(m for m in self.materials if m.shared_by)
+
+    @property
+    def channel_list(self) -> list[Channel]:
+        """The channels in a stable order (window, online, 秒批, 跨省通办), for display."""
+        return [c for c in Channel if c in self.channels]
+
+    @property
     def online(self) -> bool:
         return Channel.ONLINE in self.channels
 
@@ -106,9 +116,19 @@ def register_item(item: ServiceItem) -> ServiceItem:
     return item
 
 
+def unregister_item(code: str) -> None:
+    """Forget an item (tests register one and remove it afterwards); an unknown code is ignored."""
+    _ITEMS.pop(code, None)
+
+
+def _sort_key(item: ServiceItem) -> tuple[int, str, int, str]:
+    return (CATEGORY_ORDER.get(item.category, 99), item.category, item.order, item.code)
+
+
 def catalogue_items(category: str | None = None) -> list[ServiceItem]:
+    """Items in guide order: by category (归集, 提取, 贷款, 综合, then any other), then `order`, then code."""
     items = [i for i in _ITEMS.values() if category is None or i.category == category]
-    return sorted(items, key=lambda i: (i.category, i.order, i.code))
+    return sorted(items, key=_sort_key)
 
 
 def catalogue_item(code: str) -> ServiceItem:
@@ -121,3 +141,20 @@ def catalogue_categories() -> list[str]:
 
 
 CATEGORY_ORDER = {"归集": 1, "提取": 2, "贷款": 3, "综合": 4}
+
+
+def catalogue_search(query: str = "", category: str | None = None) -> list[ServiceItem]:
+    """Items whose name, code or summary contains every word of `query` (case-insensitive), in guide order."""
+    words = query.lower().split()
+    return [
+        i for i in catalogue_items(category)
+        if all(w in i.name.lower() or w in i.code.lower() or w in i.summary.lower() for w in words)
+    ]
+
+
+def catalogue_grouped(items: list[ServiceItem] | None = None) -> list[tuple[str, list[ServiceItem]]]:
+    """`items` (default: all) as (category, items) pairs in guide order; categories without items are left out."""
+    groups: dict[str, list[ServiceItem]] = {}
+    for item in catalogue_items() if items is None else sorted(items, key=_sort_key):
+        groups.setdefault(item.category, []).append(item)
+    return list(groups.items())

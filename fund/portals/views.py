@@ -15,10 +15,6 @@ def public_home(request: HttpRequest) -> HttpResponse:
     return render(request, "public/home.html")
 
 
-def guide(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/guide.html")
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """After sign-in: straight to the user's first portal."""

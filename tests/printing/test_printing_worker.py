@@ -1,81 +1,19 @@
-"""A document requested in Django is rendered by a real Celery worker over Redis.
-
-The worker is a subprocess on the test database (pytest-django's `test_…` name, passed as DATABASE_NAME) and
-on a Redis database of its own, so other test runs sharing the server cannot take its messages. Test settings
-make tasks eager; only the sender decides that, so the test switches the sender off eager for its duration.
-"""
+"""A document requested in Django is rendered by a real Celery worker over Redis (tests/worker_support.py)."""
 
 import hashlib
-import os
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django.conf import settings
 from django.db import connection
+from worker_support import REDIS_DB, broker_url, sending_to
 
 from fund.celery import app as celery_app
 from fund.printing.models import Document, DocumentStatus
 
-REDIS_DB = int(os.environ.get("PRINTING_WORKER_REDIS_DB", "13"))
 WAIT_SECONDS = 45
-
-
-def broker_url() -> str:
-    parts = urlsplit(settings.REDIS_URL)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{REDIS_DB}", "", ""))
-
-
-@contextmanager
-def sending_to(url: str) -> Iterator[None]:
-    """Make this process send tasks to `url` instead of running them in-process, and restore it after."""
-    conf = celery_app.conf
-    saved = conf.task_always_eager, conf.broker_url
-    conf.task_always_eager, conf.broker_url = False, url
-    # Celery caches its connection and producer pools; this is its own reset (used after a fork).
-    celery_app._after_fork()
-    try:
-        yield
-    finally:
-        conf.task_always_eager, conf.broker_url = saved
-        celery_app._after_fork()
-
-
-@pytest.fixture
-def worker(transactional_db: Any, reference_data: None, tmp_path: Path) -> Iterator[subprocess.Popen]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "fund.settings.test",
-        "DATABASE_NAME": connection.settings_dict["NAME"],
-        "REDIS_URL": broker_url(),
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-    }
-    env.pop("CELERY_BROKER_URL", None)
-    log = (tmp_path / "worker.log").open("w")
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("celery")), "-A", "fund", "worker", "--pool", "solo", "-c", "1",
-            "-Q", "celery", "-n", f"printing-test-{os.getpid()}@%h", "--loglevel", "INFO",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
-        ],
-        cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        log.close()
 
 
 def wait_until_done(document: Document, worker: subprocess.Popen, log: Path) -> Document:

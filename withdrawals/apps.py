@@ -12,3 +12,13 @@ class WithdrawalsConfig(AppConfig):
         from .services import decision  # noqa: F401  (registers the review flow)
 
         register_catalogue()
+
+        # An account with a withdrawal in flight may not leave the city or be merged away until it ends.
+        from deposits.services.merge import MERGE_BLOCKERS
+        from deposits.services.transfer import TRANSFER_OUT_BLOCKERS
+
+        from .services.application import in_flight_blocker
+
+        for hooks in (MERGE_BLOCKERS, TRANSFER_OUT_BLOCKERS):
+            if in_flight_blocker not in hooks:
+                hooks.append(in_flight_blocker)

@@ -53,3 +53,13 @@ def test_rent_with_a_home_goes_to_two_person_review(wd: Any, django_capture_on_c
     w.refresh_from_db()
     assert w.state == WithdrawalState.PAID and w.decider == "manual"
     assert ledger_reconcile() == []
+
+
+def test_a_withdrawal_in_flight_blocks_transfer_out(wd: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from deposits.services.transfer import transfer_out_blockers
+
+    wd.home(wd.person.id_number, "鲁(2025)示范市不动产权第0000102号")
+    wd.seal()
+    w = submit(wd, django_capture_on_commit_callbacks)
+    assert w.state == WithdrawalState.REVIEW
+    assert any(w.number in reason for reason in transfer_out_blockers(wd.account))

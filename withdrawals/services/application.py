@@ -66,6 +66,12 @@ def in_flight_for(account: MemberAccount) -> Withdrawal | None:
     return Withdrawal.objects.filter(account=account, state__in=IN_FLIGHT).first()
 
 
+def in_flight_blocker(account: MemberAccount) -> str | None:
+    """For deposits' transfer-out and merge hooks: the reason an account with a withdrawal in flight must wait."""
+    current = in_flight_for(account)
+    return f"有办理中的提取业务（{current.number}）" if current is not None else None
+
+
 def _clean_details(reason: Reason, details: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     details = details or {}

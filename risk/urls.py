@@ -1,5 +1,24 @@
-"""Routes of this app; fund/urls.py mounts each list in its portal."""
+"""Routes of this app; fund/urls.py mounts each list in its portal.
 
-staff_patterns: list = []
-public_patterns: list = []
-api_patterns: list = []
+staff_patterns under /staff/ (namespace "staff"), public_patterns under /risk/ (namespace "risk"),
+api_patterns under /api/risk/.
+"""
+
+from django.urls import path
+
+from . import apis, views
+
+staff_patterns: list = [
+    path("risk/blacklist/", views.staff_blacklist, name="risk-blacklist"),
+    path("risk/blacklist/new/", views.staff_blacklist_add, name="risk-blacklist-add"),
+    path("risk/blacklist/<int:pk>/", views.staff_blacklist_detail, name="risk-blacklist-detail"),
+    path("risk/blacklist/<int:pk>/lift/", views.staff_blacklist_lift, name="risk-blacklist-lift"),
+]
+public_patterns: list = [
+    path("units/", views.public_blacklisted_units, name="units"),
+]
+api_patterns: list = [
+    path("blacklist/", apis.BlacklistListApi.as_view(), name="api-risk-blacklist"),
+    path("blacklist/<int:pk>/", apis.BlacklistDetailApi.as_view(), name="api-risk-blacklist-detail"),
+    path("blacklist/<int:pk>/lift/", apis.BlacklistLiftApi.as_view(), name="api-risk-blacklist-lift"),
+]

@@ -1,0 +1,191 @@
+"""Listing on and lifting from the integrity blacklist.
+
+Only 风控/清收 officers and directors act on the list. Lifting is four-eyes: the person who listed an entry
+may not lift it. Every change is audited; lifting is compare-and-set on the row, so two officers lifting
+at once leave one lift. Errors come back as a ValidationError dict of field → Chinese messages, with
+nothing written.
+"""
+
+import calendar
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from fund.audit.masking import mask_id_number
+from fund.audit.services import audit_log
+from fund.policy.selectors import PolicyMissing, policy_value
+from fund.validation import clean_credit_code, clean_resident_id
+
+from .models import BlacklistEntry, Category, SubjectKind
+from .selectors import blacklist_can_manage
+
+REASON_MAX = 1000
+NAME_MAX = 120
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day `years` later; 29 February becomes 1 March, so a ban never falls a day short."""
+    year = day.year + years
+    if day.month == 2 and day.day == 29 and not calendar.isleap(year):
+        return date(year, 3, 1)
+    return day.replace(year=year)
+
+
+def blacklist_default_until(listed_on: date) -> date:
+    """listed_on + the policy `risk_blacklist_years` in force on listed_on."""
+    return add_years(listed_on, int(policy_value("risk_blacklist_years", on=listed_on)))
+
+
+def _require_manager(actor: Any, message: str) -> None:
+    if not getattr(actor, "is_authenticated", False) or not blacklist_can_manage(actor):
+        raise PermissionDenied(message)
+
+
+def _duplicate_message(entry: BlacklistEntry) -> str:
+    return (
+        f"该对象已有同类（{entry.get_category_display()}）黑名单记录，"
+        f"{entry.listed_on:%Y-%m-%d} 至 {entry.until:%Y-%m-%d}，不能重复列入"
+    )
+
+
+def blacklist_add(
+    *,
+    actor: Any,
+    subject_kind: str,
+    id_number: str = "",
+    credit_code: str = "",
+    name: str,
+    category: str,
+    reason: str,
+    bans_withdrawal: bool = True,
+    bans_loan: bool = True,
+    listed_on: date | None = None,
+    until: date | None = None,
+) -> BlacklistEntry:
+    """List a person (by resident ID) or a unit (by credit code) for `category`.
+
+    `until` defaults to listed_on + the policy `risk_blacklist_years` in force on listed_on. Units are
+    disclosed on the public page; persons never are. Refused: a subject already listed for the same
+    category over an overlapping period that has not been lifted.
+    """
+    _require_manager(actor, "只有风控岗或分管领导可以列入黑名单")
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+
+    def error(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    id_number = (id_number or "").strip().upper()
+    credit_code = (credit_code or "").strip().upper()
+    if subject_kind == SubjectKind.PERSON:
+        try:
+            id_number = clean_resident_id(id_number).number
+        except ValidationError as exc:
+            error("id_number", exc.messages[0])
+        if credit_code:
+            error("credit_code", "个人黑名单不填写统一社会信用代码")
+    elif subject_kind == SubjectKind.UNIT:
+        try:
+            credit_code = clean_credit_code(credit_code)
+        except ValidationError as exc:
+            error("credit_code", exc.messages[0])
+        if id_number:
+            error("id_number", "单位黑名单不填写身份证号码")
+    else:
+        error("subject_kind", "请选择对象类型（个人或单位）")
+
+    name = (name or "").strip()
+    if not name:
+        error("name", "请填写姓名或单位名称")
+    elif len(name) > NAME_MAX:
+        error("name", f"姓名/单位名称不能超过 {NAME_MAX} 个字")
+    if category not in Category.values:
+        error("category", "请选择失信类别")
+    reason = (reason or "").strip()
+    if not reason:
+        error("reason", "请填写列入事由")
+    elif len(reason) > REASON_MAX:
+        error("reason", f"列入事由不能超过 {REASON_MAX} 个字")
+    if subject_kind == SubjectKind.PERSON and not (bans_withdrawal or bans_loan):
+        error("bans_withdrawal", "个人黑名单须至少限制提取或贷款中的一项")
+
+    listed_on = listed_on or today
+    if listed_on > today:
+        error("listed_on", f"列入日期不能晚于今天（{today:%Y-%m-%d}）")
+    if until is None and "listed_on" not in errors:
+        try:
+            until = blacklist_default_until(listed_on)
+        except PolicyMissing:
+            error("listed_on", f"{listed_on:%Y-%m-%d} 没有生效的黑名单期限政策，请填写限制截止日期")
+    if until is not None and until <= listed_on:
+        error("until", "限制截止日期须晚于列入日期")
+    if errors:
+        raise ValidationError(errors)
+    assert until is not None
+
+    values = dict(
+        subject_kind=subject_kind, id_number=id_number, credit_code=credit_code, name=name, category=category,
+        reason=reason, bans_withdrawal=bans_withdrawal, bans_loan=bans_loan, listed_on=listed_on, until=until,
+        public=subject_kind == SubjectKind.UNIT,
+    )
+    with transaction.atomic():
+        clash = (
+            BlacklistEntry.objects.filter(
+                subject_kind=subject_kind, id_number=id_number, credit_code=credit_code, category=category,
+                lifted_at__isnull=True, listed_on__lt=until, until__gt=listed_on,
+            )
+            .order_by("-until")
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError({"category": [_duplicate_message(clash)]})
+        try:
+            with transaction.atomic():
+                entry = BlacklistEntry.objects.create(listed_by=actor, **values)
+        except IntegrityError as exc:
+            # Another officer listed the same subject a moment ago: the exclusion constraint refused ours.
+            raise ValidationError({"category": ["该对象刚被他人列入同类黑名单，不能重复列入"]}) from exc
+        audit_log(
+            actor=actor, action="risk.blacklist.added", target=entry,
+            new={**values, "id_number": mask_id_number(id_number)}, reason=reason,
+        )
+    return entry
+
+
+def blacklist_lift(*, actor: Any, entry: BlacklistEntry, reason: str) -> BlacklistEntry:
+    """解除: end an entry early, with a reason, by an officer other than the one who listed it.
+
+    Compare-and-set: only an entry not yet lifted is lifted; a second lift (or a lift racing another) is
+    refused. Expired entries are refused too: they already bar nothing.
+    """
+    _require_manager(actor, "只有风控岗或分管领导可以解除黑名单")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["请填写解除原因"]})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": [f"解除原因不能超过 {REASON_MAX} 个字"]})
+    if entry.listed_by_id == actor.pk:
+        raise PermissionDenied("列入人不能解除自己列入的黑名单记录，须由另一名风控岗人员或分管领导解除")
+    today = timezone.localdate()
+    with transaction.atomic():
+        current = BlacklistEntry.objects.select_for_update().get(pk=entry.pk)
+        if current.lifted_at is not None:
+            raise ValidationError({"reason": ["该记录已解除，不能重复解除"]})
+        if current.until <= today:
+            raise ValidationError({"reason": [f"该记录已于 {current.until:%Y-%m-%d} 到期，无需解除"]})
+        now = timezone.now()
+        updated = BlacklistEntry.objects.filter(pk=entry.pk, lifted_at__isnull=True).update(
+            lifted_at=now, lifted_by=actor, lift_reason=reason
+        )
+        if updated != 1:
+            raise ValidationError({"reason": ["该记录已解除，不能重复解除"]})
+        audit_log(
+            actor=actor, action="risk.blacklist.lifted", target=current,
+            old={"state": "in_force", "until": current.until},
+            new={"state": "lifted", "lifted_at": now, "lifted_by": actor.pk}, reason=reason,
+        )
+    entry.refresh_from_db()
+    return entry

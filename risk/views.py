@@ -1,0 +1,103 @@
+"""Pages: the staff blacklist (list, add, detail with lift) and the public disclosure of listed units."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fund.audit.services import person_viewed
+from fund.people.models import Person
+from fund.people.views import apply_errors
+from fund.portals.decorators import portal_required
+
+from . import services
+from .forms import BlacklistAddForm, BlacklistFilterForm, BlacklistLiftForm
+from .models import SubjectKind
+from .selectors import (
+    blacklist_can_manage,
+    blacklist_entries_for_user,
+    blacklist_entry_get_for_user,
+    blacklist_search,
+    blacklist_sees_full_ids,
+    public_units,
+)
+
+
+@portal_required("staff")
+def staff_blacklist(request: HttpRequest) -> HttpResponse:
+    form = BlacklistFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = blacklist_search(
+        blacklist_entries_for_user(request.user),
+        kind=filters.get("kind", ""), category=filters.get("category", ""), state=filters.get("state", ""),
+        q=filters.get("q", ""),
+    )
+    page = Paginator(entries, 20).get_page(request.GET.get("page"))
+    return render(
+        request, "risk/staff/blacklist.html",
+        {"page_obj": page, "filter_form": form, "can_manage": blacklist_can_manage(request.user),
+         "full_ids": blacklist_sees_full_ids(request.user), "today": timezone.localdate()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@portal_required("staff")
+def staff_blacklist_add(request: HttpRequest) -> HttpResponse:
+    if not blacklist_can_manage(request.user):
+        raise PermissionDenied("只有风控岗或分管领导可以列入黑名单")
+    form = BlacklistAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.blacklist_add(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已将 {entry.name} 列入诚信黑名单，至 {entry.until:%Y-%m-%d} 止")
+            return redirect("staff:risk-blacklist-detail", pk=entry.pk)
+    return render(request, "risk/staff/blacklist_add.html", {"form": form})
+
+
+@portal_required("staff")
+def staff_blacklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = blacklist_entry_get_for_user(request.user, pk)
+    full_ids = blacklist_sees_full_ids(request.user)
+    if full_ids and entry.subject_kind == SubjectKind.PERSON:
+        person = Person.objects.filter(id_number=entry.id_number).first()
+        if person is not None:
+            person_viewed(actor=request.user, person=person, context=f"查看诚信黑名单记录 {entry.pk}")
+    can_lift = (
+        blacklist_can_manage(request.user) and entry.state == "in_force" and entry.listed_by_id != request.user.pk
+    )
+    return render(
+        request, "risk/staff/blacklist_detail.html",
+        {"entry": entry, "full_ids": full_ids, "can_lift": can_lift, "lift_form": BlacklistLiftForm()},
+    )
+
+
+@require_POST
+@portal_required("staff")
+def staff_blacklist_lift(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = blacklist_entry_get_for_user(request.user, pk)
+    form = BlacklistLiftForm(request.POST)
+    if form.is_valid():
+        try:
+            services.blacklist_lift(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已解除 {entry.name} 的黑名单记录")
+            return redirect("staff:risk-blacklist-detail", pk=entry.pk)
+    return render(
+        request, "risk/staff/blacklist_detail.html",
+        {"entry": entry, "full_ids": blacklist_sees_full_ids(request.user), "can_lift": True, "lift_form": form},
+        status=400,
+    )
+
+
+def public_blacklisted_units(request: HttpRequest) -> HttpResponse:
+    """诚信黑名单单位公示 (Jining): units in force and marked public. Persons never appear here."""
+    page = Paginator(public_units(), 30).get_page(request.GET.get("page"))
+    return render(request, "risk/public/units.html", {"page_obj": page, "today": timezone.localdate()})

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from fund.audit.admin_base import ReadOnlyAdmin
 
-from .models import MemberAccount, MonthlyDeposit, UnitAccount
+from .models import AccountMerge, MemberAccount, MonthlyDeposit, OpeningNotice, UnitAccount
 
 
 @admin.register(UnitAccount)
@@ -26,3 +26,14 @@ class MonthlyDepositAdmin(ReadOnlyAdmin):
     list_display = ["account", "month", "unit_amount", "member_amount", "entry"]
     search_fields = ["account__number"]
     list_select_related = ["account__person", "entry"]
+
+
+@admin.register(AccountMerge)
+class AccountMergeAdmin(ReadOnlyAdmin):
+    list_display = ["source", "target", "principal", "interest", "amount"]
+    list_select_related = ["source__person", "target__person"]
+
+
+@admin.register(OpeningNotice)
+class OpeningNoticeAdmin(ReadOnlyAdmin):
+    list_display = ["credit_code", "employer_name", "insured_count", "channel", "sent_by", "sent_at"]

@@ -7,7 +7,10 @@ A topic is listed here once; its routes live beside its views.
 
 from importlib import import_module
 
-TOPICS = ["accounts", "remittance", "interest", "base_adjustment", "statements", "lifecycle", "transfer", "opening"]
+TOPICS = [
+    "accounts", "remittance", "interest", "base_adjustment", "statements", "lifecycle", "transfer", "opening",
+    "merge", "arrears",
+]
 
 
 def _collect(package: str, attribute: str) -> list:

@@ -8,7 +8,7 @@ from .accounts import (
     UnitAccount,
     UnitState,
 )
-from .arrears import ArrearsReminder, ReminderState
+from .arrears import ArrearsReminder, OpeningNotice, OpeningNoticeChannel, ReminderState  # noqa: F401
 from .base_adjustment import BaseAdjustment, BaseAdjustmentBatch, BatchState
 from .interest import InterestRun, InterestRunState
 from .lifecycle import (  # noqa: F401
@@ -19,6 +19,7 @@ from .lifecycle import (  # noqa: F401
     BackPayState,
     UnitApplication,
 )
+from .merge import AccountMerge  # noqa: F401
 from .opening import OpeningRequestState, UnitOpeningRequest  # noqa: F401
 from .remittance import BILL_MOVES, BillKind, BillState, PaymentChannel, RemittanceBill, RemittanceBillLine
 from .transfer import FINISHED_STATUSES, CrossRegionTransfer, TransferDirection

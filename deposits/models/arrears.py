@@ -1,5 +1,6 @@
 """Arrears reminders (催缴): one SMS per unit per month, whatever the beat or a retry does."""
 
+from django.conf import settings
 from django.db import models
 
 from .accounts import MONEY, UnitAccount
@@ -41,3 +42,33 @@ class ArrearsReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.month:%Y-%m} {self.get_state_display()}"
+
+
+class OpeningNoticeChannel(models.TextChoices):
+    PHONE = "phone", "电话通知"
+    LETTER = "letter", "书面催建函"
+    VISIT = "visit", "上门督导"
+    OTHER = "other", "其他"
+
+
+class OpeningNotice(models.Model):
+    """催建: staff told an employer that pays social insurance here, but has no unit account, to open one.
+
+    The employer is named by its credit code as the social insurance bureau knows it (it has no row in this
+    system yet); the insured head count is the one shown when the notice was recorded."""
+
+    credit_code = models.CharField("统一社会信用代码", max_length=18, db_index=True)
+    employer_name = models.CharField("单位名称", max_length=120)
+    insured_count = models.PositiveIntegerField("参保人数")
+    channel = models.CharField("通知方式", max_length=10, choices=OpeningNoticeChannel.choices)
+    contact = models.CharField("联系人/电话", max_length=60, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField("通知时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "催建通知"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.employer_name} {self.get_channel_display()}"

@@ -4,6 +4,9 @@ A member is behind by the months between their paid-up month (缴至年月; befo
 before 起缴年月) and last month; the current month is not yet due. A unit is behind by its oldest member.
 Only 正常 members of 正常 units count: a sealed member owes nothing, and a deferred (缓缴) unit has
 approval not to pay for now.
+
+催建: employers the social insurance bureau has paying for people in the city but with no open unit account
+here (应建未建单位), and the notices staff record having sent them (`OpeningNotice`).
 """
 
 import logging
@@ -11,20 +14,36 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from io import BytesIO
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import get_users_with_perms
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from fund.audit.services import audit_log
 from fund.integrations import sms_gateway
 from fund.integrations.base import IntegrationError, Unavailable
+from fund.integrations.models import SandboxSocialInsurance
+from fund.people.roles import roles_of
 
-from ..models import ArrearsReminder, MemberState, ReminderState, UnitAccount, UnitState
+from ..models import (
+    ArrearsReminder,
+    MemberState,
+    OpeningNotice,
+    OpeningNoticeChannel,
+    OpeningRequestState,
+    ReminderState,
+    UnitAccount,
+    UnitOpeningRequest,
+    UnitState,
+)
 from .accounts import add_months, first_of_month
 
 logger = logging.getLogger(__name__)
@@ -214,3 +233,138 @@ def last_reminders(unit_ids: list[int]) -> dict[int, ArrearsReminder]:
     for reminder in ArrearsReminder.objects.filter(unit_id__in=unit_ids).order_by("unit_id", "-month"):
         latest.setdefault(reminder.unit_id, reminder)
     return latest
+
+
+# ---- 催建: employers that should have opened a unit account and have not ----------------------------------
+
+@dataclass
+class UnopenedUnitRow:
+    credit_code: str
+    name: str
+    insured: int  # people the social insurance bureau has this employer paying for now
+    status: str  # 未开户 / 已销户 / 网上开户申请待审核
+    notices: int = 0
+    last_notice: OpeningNotice | None = None
+
+
+def _insured_employers(on: date) -> dict[str, tuple[str, int]]:
+    """credit code → (name, insured head count) of every employer paying social insurance on `on`.
+
+    Read from the social insurance sandbox's table: the bureau's interface (`SocialInsuranceBureau`) answers
+    per person only. When the foundation adds a bulk operation for employers, this is the one place to call it.
+    """
+    rows = (
+        SandboxSocialInsurance.objects.exclude(employer_credit_code="")
+        .filter(Q(retired_on__isnull=True) | Q(retired_on__gt=on))
+        .values("employer_credit_code").annotate(n=Count("pk"), name=Max("employer_name"))
+    )
+    return {r["employer_credit_code"].upper(): (r["name"], r["n"]) for r in rows}
+
+
+def unopened_units_list(*, on: date, query: str = "") -> list[UnopenedUnitRow]:
+    """应建未建单位: employers insured here with no open unit account (none, or only a closed one), most
+    insured first. An employer whose online opening request awaits review is still listed, marked so."""
+    insured = _insured_employers(on)
+    opened = set(
+        UnitAccount.objects.exclude(state=UnitState.CLOSED).filter(employer__credit_code__in=list(insured))
+        .values_list("employer__credit_code", flat=True)
+    )
+    closed = set(
+        UnitAccount.objects.filter(state=UnitState.CLOSED, employer__credit_code__in=list(insured))
+        .values_list("employer__credit_code", flat=True)
+    )
+    pending = set(
+        UnitOpeningRequest.objects.filter(state=OpeningRequestState.PENDING, credit_code__in=list(insured))
+        .values_list("credit_code", flat=True)
+    )
+    query = (query or "").strip()
+    rows = []
+    for code, (name, count) in insured.items():
+        if code in opened:
+            continue
+        if query and query.upper() != code and query not in name:
+            continue
+        status = "网上开户申请待审核" if code in pending else "已销户" if code in closed else "未开户"
+        rows.append(UnopenedUnitRow(credit_code=code, name=name, insured=count, status=status))
+    notices = OpeningNotice.objects.filter(credit_code__in=[r.credit_code for r in rows]).order_by("credit_code", "-id")
+    by_code: dict[str, list[OpeningNotice]] = {}
+    for notice in notices.select_related("sent_by"):
+        by_code.setdefault(notice.credit_code, []).append(notice)
+    for row in rows:
+        found = by_code.get(row.credit_code, [])
+        row.notices, row.last_notice = len(found), (found[0] if found else None)
+    rows.sort(key=lambda r: (-r.insured, r.credit_code))
+    return rows
+
+
+def unopened_unit_get(*, credit_code: str, on: date) -> UnopenedUnitRow | None:
+    code = (credit_code or "").strip().upper()
+    return next((r for r in unopened_units_list(on=on) if r.credit_code == code), None)
+
+
+@transaction.atomic(durable=True)
+def opening_notice_record(
+    *, actor: Any, credit_code: str, channel: str, contact: str = "", note: str = "", on: date | None = None
+) -> OpeningNotice:
+    """Record that `actor` told an employer on the 应建未建 list to open its unit account (催建)."""
+    if not roles_of(actor).can_accept:
+        raise PermissionDenied("您的岗位不能办理此业务")
+    on = on or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    row = unopened_unit_get(credit_code=credit_code, on=on)
+    if row is None:
+        errors["credit_code"] = ["该统一社会信用代码不在应建未建单位名单中（可能已开户，或社保无参保记录）"]
+    if channel not in OpeningNoticeChannel.values:
+        errors["channel"] = ["请选择通知方式"]
+    contact, note = (contact or "").strip(), (note or "").strip()
+    if len(contact) > 60:
+        errors["contact"] = ["联系人/电话不能超过60字"]
+    if len(note) > 200:
+        errors["note"] = ["说明不能超过200字"]
+    if errors:
+        raise ValidationError(errors)
+    assert row is not None
+    notice = OpeningNotice.objects.create(
+        credit_code=row.credit_code, employer_name=row.name, insured_count=row.insured, channel=channel,
+        contact=contact, note=note, sent_by=actor,
+    )
+    audit_log(
+        actor=actor, action="deposits.unopened.notified", target=notice,
+        new={"credit_code": row.credit_code, "name": row.name, "insured": row.insured, "channel": channel,
+             "contact": contact, "note": note},
+    )
+    return notice
+
+
+UNOPENED_COLUMNS = ["统一社会信用代码", "单位名称", "参保人数", "状态", "催建次数", "最近催建时间", "最近催建方式"]
+
+
+def unopened_units_workbook(*, rows: list[UnopenedUnitRow], on: date) -> bytes:
+    """应建未建单位 as .xlsx: a title, when it was drawn, then one row per employer."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title="应建未建单位")
+    for letter, width in zip("ABCDEFG", [24, 36, 10, 20, 10, 18, 14], strict=True):
+        sheet.column_dimensions[letter].width = width
+    title = WriteOnlyCell(sheet, value="应建未建住房公积金单位名单")
+    title.font = Font(bold=True, size=14)
+    sheet.append([title])
+    sheet.append(["统计日期", f"{on:%Y-%m-%d}"])
+    sheet.append(["出具单位", settings.FUND_CENTRE_NAME])
+    sheet.append(["说明", "社保在本市参保缴费、尚未在本中心开立单位住房公积金账户的单位"])
+    sheet.append([])
+    heads = []
+    for label in UNOPENED_COLUMNS:
+        cell = WriteOnlyCell(sheet, value=label)
+        cell.font = Font(bold=True)
+        heads.append(cell)
+    sheet.append(heads)
+    for r in rows:
+        last = r.last_notice
+        sheet.append([
+            r.credit_code, r.name, r.insured, r.status, r.notices,
+            f"{timezone.localtime(last.sent_at):%Y-%m-%d %H:%M}" if last else "",
+            last.get_channel_display() if last else "",
+        ])
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -16,10 +16,9 @@ from typing import Any
 import pytest
 from stdnum import luhn
 
+from fund.demo import DEMO_PASSWORD as PASSWORD
 from fund.demo import make_id_number
 from fund.people.models import Post
-
-from fund.demo import DEMO_PASSWORD as PASSWORD
 
 
 def make_card(seq: int) -> str:
@@ -144,3 +143,49 @@ def wd(world: Any) -> Wd:
     w.person_record(person.id_number, person.name)
     w.social()
     return w
+
+
+# ---- helpers added for the rule tests (test_withdrawal_reasons/limits/payout/concurrency/standing/input) ------
+
+def submit_decided(capture: Any, *, actor: Any, account: Any, reason: str, channel: str = "online", **kw: Any) -> Any:
+    """Submit with the queued tasks (decision, payout) run eagerly on commit; return the refreshed withdrawal."""
+    from withdrawals.services import withdrawal_submit
+
+    with capture(execute=True):
+        w = withdrawal_submit(actor=actor, account=account, reason=reason, channel=channel, **kw)
+    w.refresh_from_db()
+    return w
+
+
+def paper_codes(reason: str) -> list[str]:
+    """The codes of every paper material the reason's catalogue item lists (what a window clerk ticks)."""
+    from withdrawals.reasons import REASONS
+
+    return [m.code for m in REASONS[reason].item.paper_materials]
+
+
+def set_policy_today(name: str, value: str) -> None:
+    """A policy value in force from today (tests only: the service schedules from tomorrow at the earliest)."""
+    from django.utils import timezone
+
+    from fund.policy.models import PolicyValue
+
+    PolicyValue.objects.create(name=name, number=Decimal(value), effective_from=timezone.localdate(), note="测试")
+
+
+def second_member(wd: "Wd", months: int) -> tuple[Any, Any]:
+    """world.account_b (unit_b, branch B) with `months` deposits, an identity record and a known card:
+    (account, its member user)."""
+    from deposits.models import MemberAccount
+    from fund.integrations.models import SandboxBankAccount
+
+    account = wd.world.account_b
+    card = make_card(2)
+    MemberAccount.objects.filter(pk=account.pk).update(bank_card=card)
+    account.refresh_from_db()
+    SandboxBankAccount.objects.create(account_number=card, name=account.person.name,
+                                      holder_id=account.person.id_number, bank_name="建设银行")
+    if months:
+        deposit_months(wd.world.clerk_b, account, months)
+    wd.person_record(account.person.id_number, account.person.name)
+    return account, wd.world.member_b

@@ -8,12 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Sum
+from django.utils import timezone
 
-from deposits.models import AccountEvent, MemberState, MonthlyDeposit, TransferDirection
+from deposits.models import AccountBusiness, AccountEvent, MemberState, MonthlyDeposit, TransferDirection
 from deposits.services.accounts import add_months
 from fund.audit.masking import mask_id_number
 from fund.catalogue.registry import Material
-from fund.integrations.models import System
+from fund.integrations.models import System, TransferStatus
 from fund.policy.selectors import policy_value
 
 from ..models import TAKEN, Relation, Withdrawal
@@ -100,8 +101,8 @@ SEALED = Rule("sealed", "账户封存", _sealed)
 
 
 def sealed_since(ctx: Context) -> date | None:
-    event = AccountEvent.objects.filter(account=ctx.account, business_type="05").order_by("-id").first()
-    return event.created_at.date() if event else None
+    event = AccountEvent.objects.filter(account=ctx.account, business_type=AccountBusiness.SEAL).order_by("-id").first()
+    return timezone.localdate(event.at) if event else None
 
 
 def _no_local_employer(ctx: Context) -> Verdict:
@@ -156,7 +157,10 @@ def deposit_months_rule(policy: str) -> Rule:
 def _not_recent_transfer_in(ctx: Context) -> Verdict:
     months = int(policy_value("risk_transfer_in_withdrawal_months", on=ctx.today))
     since = months_ago(ctx.today, months)
-    recent = ctx.account.transfers.filter(direction=TransferDirection.IN, finished_at__date__gte=since).first()
+    recent = ctx.account.transfers.filter(  # a transfer that brought money in, not a cancelled or failed one
+        direction=TransferDirection.IN, status__in=(TransferStatus.DONE, TransferStatus.DONE_AFTER_NEGOTIATION),
+        finished_at__date__gte=since,
+    ).first()
     if recent is None:
         return ok(f"近 {months} 个月无异地转入", "无异常")
     return fail(f"{recent.finished_at:%Y-%m-%d} 有异地转入，转入后 {months} 个月内提取须人工核查",
@@ -194,6 +198,8 @@ def same_home_rule() -> Rule:
 
 def once_a_year_rule(reason_key: str, label: str) -> Rule:
     def check(ctx: Context) -> Verdict:
+        if ctx.withdrawal.standing_id:
+            return ok("逐月提取协议按月办理，不受一次性提取频次限制", "按逐月提取协议办理")
         since = months_ago(ctx.today, 12)
         earlier = Withdrawal.objects.filter(account=ctx.account, reason=reason_key, state__in=TAKEN,
                                             decided_at__date__gte=since, standing__isnull=True).exclude(pk=ctx.withdrawal.pk)

@@ -178,7 +178,7 @@ def withdrawal_submit(
     other = ""
     if relation != Relation.SELF:
         try:
-            other = clean_resident_id(other_id_number or "")
+            other = clean_resident_id(other_id_number or "").number
         except ValidationError as exc:
             errors["other_id_number"] = [f"关系人身份证号码：{m}" for m in exc.messages]
         if other and other == person.id_number:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -78,6 +78,15 @@ def withdrawal_decide(*, withdrawal_id: int, today: date | None = None) -> Withd
         withdrawal = Withdrawal.objects.select_for_update().select_related("account").get(pk=withdrawal_id)
         if withdrawal.state != WithdrawalState.SUBMITTED:
             return withdrawal
+        if withdrawal.home_key:
+            # Two withdrawals for one home decided at once: the second waits for the first to commit, then
+            # checks the same-home rule again against what is now taken.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"withdrawals.home:{withdrawal.home_key}"])
+            ctx.withdrawal = withdrawal
+            verdicts = [(code, label, run_rule(rule, ctx) if code == "same_home" else v)
+                        for (code, label, v), rule in zip(verdicts, (None, *spec.rules), strict=True)]
+            limit = spec.limit(ctx)
         last = withdrawal.checks.aggregate(n=Max("round"))["n"] or 0
         RuleCheck.objects.bulk_create([
             RuleCheck(withdrawal=withdrawal, round=last + 1, order=i, rule=code, label=label, passed=v.passed,
@@ -230,9 +239,9 @@ def withdrawal_review(
             return _end(withdrawal, WithdrawalState.REJECTED, opinion or "审核未通过", actor=actor)
         if item.step != REVIEW_FLOW.steps[-1].code:
             raise PermissionDenied("审批环节未完成")
-        if lowered is not None:
+        if lowered is not None and withdrawal.amount is not None:
             withdrawal.amount = lowered
         if not withdrawal.closes_account and not withdrawal.amount:
-            raise ValidationError({"amount": ["请填写核准金额"]})
+            raise ValidationError({"amount": ["可提取金额为 0（已达限额或无可提取余额），不能批准，请驳回"]})
         return approve_and_instruct(withdrawal=withdrawal, decider=Decider.MANUAL,
                                     note=f"人工审核通过：{opinion}".rstrip("："), actor=actor)

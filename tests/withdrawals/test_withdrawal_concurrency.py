@@ -1,0 +1,77 @@
+"""Races against the real database (threads, each with its own connection, committing for real; tasks run
+eagerly in the thread that committed): one withdrawal in flight per account, and one payment per payout."""
+
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from fund.integrations.models import SandboxBankPayment
+from fund.ledger.models import JournalEntry
+from fund.ledger.selectors import ledger_reconcile
+from tests.deposits.test_concurrency import race
+from withdrawals.models import Payout, PayoutStatus, Withdrawal, WithdrawalState
+from withdrawals.services import payout_send, withdrawal_review, withdrawal_submit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+N = 20
+CERT = "鲁(2026)示范市不动产权第0000601号"
+
+
+def test_twenty_submissions_at_once_make_one_withdrawal(wd):
+    wd.home(wd.person.id_number, CERT)  # rent goes to review, so the first stays in flight while the others try
+    before = wd.balance
+    results = race(N, lambda i: withdrawal_submit(
+        actor=wd.world.member_a, account=wd.account, reason="07", channel="online", amount=str(before),
+        client_token=f"race-{i}"))
+    made = [r for r in results if isinstance(r, Withdrawal)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(made) == 1 and len(refused) == N - 1, [type(r).__name__ for r in results]
+    assert all("account" in r.message_dict for r in refused)
+    assert Withdrawal.objects.count() == 1
+    assert Withdrawal.objects.get().state == WithdrawalState.REVIEW
+    assert wd.balance == before >= 0
+    assert ledger_reconcile() == []
+
+
+def test_twenty_approvals_at_once_pay_once(wd):
+    wd.home(wd.person.id_number, CERT)
+    w = withdrawal_submit(actor=wd.world.member_a, account=wd.account, reason="07", channel="online", amount="2000.00")
+    w.refresh_from_db()
+    assert w.state == WithdrawalState.REVIEW
+    withdrawal_review(actor=wd.reviewer, withdrawal=w, approve=True, opinion="同意")
+    before, entries = wd.balance, JournalEntry.objects.count()
+    results = race(N, lambda i: withdrawal_review(actor=wd.approver, withdrawal=w, approve=True, opinion="同意"))
+    done = [r for r in results if isinstance(r, Withdrawal)]
+    refused = [r for r in results if isinstance(r, ValidationError | PermissionDenied)]
+    assert len(done) == 1 and len(refused) == N - 1, [type(r).__name__ for r in results]
+    w.refresh_from_db()
+    assert w.state == WithdrawalState.PAID
+    assert Payout.objects.filter(withdrawal=w).count() == 1
+    assert SandboxBankPayment.objects.filter(account_number=wd.card).count() == 1
+    assert JournalEntry.objects.count() == entries + 2
+    assert wd.balance == before - Decimal("2000.00") >= 0
+    assert ledger_reconcile() == []
+
+
+def test_twenty_sends_of_the_same_payout_pay_once(wd):
+    with mock.patch("withdrawals.tasks.payout_send_task.delay"):  # approve, but leave the bank call to the race
+        w = withdrawal_submit(actor=wd.world.member_a, account=wd.account, reason="07", channel="online",
+                              amount="1500.00")
+    w.refresh_from_db()
+    assert w.state == WithdrawalState.APPROVED
+    payout = Payout.objects.get(withdrawal=w)
+    assert payout.sent_at is None
+    entries = JournalEntry.objects.count()
+    results = race(N, lambda i: payout_send(payout_id=payout.pk))
+    assert all(isinstance(r, Payout) for r in results), [r for r in results if not isinstance(r, Payout)]
+    w.refresh_from_db()
+    assert w.state == WithdrawalState.PAID
+    assert Payout.objects.get(pk=payout.pk).status == PayoutStatus.SUCCEEDED
+    assert SandboxBankPayment.objects.filter(reference=payout.reference).count() == 1
+    wd.bank_account.refresh_from_db()
+    assert wd.bank_account.balance == Decimal("1500.00")
+    assert JournalEntry.objects.count() == entries + 1
+    assert ledger_reconcile() == []

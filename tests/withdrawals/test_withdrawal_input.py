@@ -1,0 +1,104 @@
+"""Bad input at the service: each case raises ValidationError naming the field, in Chinese, and writes nothing.
+(The API's 400s are another engineer's tests.) One `wd` for the whole table keeps it fast."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from fund.audit.models import AuditEvent
+from fund.demo import make_id_number
+from tests.withdrawals.conftest import paper_codes
+from withdrawals.models import Withdrawal
+from withdrawals.services import withdrawal_submit
+
+pytestmark = pytest.mark.django_db
+
+OTHER = make_id_number(birth=date(1991, 5, 6), seq=701, male=False)
+CERT = {"certificate_number": "鲁(2026)示范市不动产权第0000501号"}
+
+# (what is wrong, the field the error must name, the submission's arguments)
+CASES: list[tuple[str, str, dict[str, Any]]] = [
+    ("负数金额", "amount", {"reason": "07", "amount": "-100"}),
+    ("金额为 0", "amount", {"reason": "07", "amount": "0"}),
+    ("三位小数", "amount", {"reason": "07", "amount": "1.234"}),
+    ("不是数字", "amount", {"reason": "07", "amount": "abc"}),
+    ("NaN", "amount", {"reason": "07", "amount": "NaN"}),
+    ("Decimal NaN", "amount", {"reason": "07", "amount": Decimal("NaN")}),
+    ("无穷大", "amount", {"reason": "07", "amount": "Infinity"}),
+    ("过大", "amount", {"reason": "07", "amount": "1e20"}),
+    ("超过余额", "amount", {"reason": "07", "amount": "23040.01"}),
+    ("未知原因", "reason", {"reason": "42"}),
+    ("空原因", "reason", {"reason": ""}),
+    ("原因不许的关系", "relation", {"reason": "07", "amount": "10", "relation": "spouse", "other_id_number": OTHER,
+                             "other_name": "某女"}),
+    ("未知关系", "relation", {"reason": "01", "relation": "cousin", "other_id_number": OTHER, "other_name": "某",
+                          "details": CERT}),
+    ("关系人身份证格式", "other_id_number", {"reason": "01", "relation": "spouse", "other_id_number": "37080219910506",
+                                   "other_name": "某女", "details": CERT}),
+    ("关系人身份证校验位", "other_id_number", {"reason": "01", "relation": "spouse",
+                                    "other_id_number": OTHER[:-1] + ("0" if OTHER[-1] != "0" else "1"),
+                                    "other_name": "某女", "details": CERT}),
+    ("缺关系人姓名", "other_name", {"reason": "01", "relation": "spouse", "other_id_number": OTHER, "details": CERT}),
+    ("银行卡格式", "payee_card", {"reason": "07", "amount": "10", "payee_card": "abc"}),
+    ("银行卡校验位", "payee_card", {"reason": "07", "amount": "10", "payee_card": "6217000000000000013"}),
+    ("购房缺证号和发票", "certificate_number", {"reason": "01"}),
+    ("证号过长", "certificate_number", {"reason": "01", "details": {"certificate_number": "证" * 61}}),
+    ("销户提取填了金额", "amount", {"reason": "03", "amount": "100"}),
+    ("渠道不正确", "channel", {"reason": "07", "amount": "10", "channel": "fax"}),
+    ("网厅办理须窗口的原因", "reason", {"reason": "09", "details": {"expenses": "100"}}),
+]
+
+WINDOW_CASES: list[tuple[str, str, dict[str, Any]]] = [
+    ("缺必填：医疗费用", "expenses", {"reason": "09", "materials": paper_codes("09")}),
+    ("医疗费用不是数字", "expenses", {"reason": "09", "details": {"expenses": "很多"}, "materials": paper_codes("09")}),
+    ("缺必填：证号和工程费用", "cost", {"reason": "02", "materials": paper_codes("02")}),
+    ("继承关系不在选项中", "heir_relation", {"reason": "08", "other_id_number": OTHER, "other_name": "某女",
+                                   "payee_card": "6217000000000000012", "details": {"heir_relation": "朋友"},
+                                   "materials": paper_codes("08")}),
+    ("继承人缺银行卡", "payee_card", {"reason": "08", "other_id_number": OTHER, "other_name": "某女",
+                               "details": {"heir_relation": "spouse"}, "materials": paper_codes("08")}),
+    ("缺纸质材料", "materials", {"reason": "09", "details": {"expenses": "100"}, "materials": []}),
+    ("未知材料编码", "materials", {"reason": "09", "details": {"expenses": "100"},
+                             "materials": [*paper_codes("09"), "nonsense"]}),
+]
+
+
+def _refused(wd: Any, label: str, field: str, kw: dict[str, Any], actor: Any, channel: str) -> None:
+    counts = Withdrawal.objects.count(), AuditEvent.objects.filter(action__startswith="withdrawals.").count()
+    kw = {"channel": channel, **kw}
+    with pytest.raises(ValidationError) as err:
+        withdrawal_submit(actor=actor, account=wd.account, **kw)
+    errors = err.value.message_dict
+    assert field in errors, (label, errors)
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for m in errors[field]), (label, errors)  # Chinese
+    after = Withdrawal.objects.count(), AuditEvent.objects.filter(action__startswith="withdrawals.").count()
+    assert after == counts, label
+
+
+def test_bad_input_online_names_the_field_and_writes_nothing(wd):
+    for label, field, kw in CASES:
+        _refused(wd, label, field, kw, wd.world.member_a, "online")
+
+
+def test_bad_input_at_the_window_names_the_field_and_writes_nothing(wd):
+    for label, field, kw in WINDOW_CASES:
+        _refused(wd, label, field, kw, wd.world.clerk, "window")
+
+
+def test_naming_oneself_as_the_relation_is_refused(wd):
+    _refused(wd, "关系人是本人", "other_id_number",
+             {"reason": "01", "relation": "spouse", "other_id_number": wd.person.id_number, "other_name": "本人",
+              "details": CERT}, wd.world.member_a, "online")
+
+
+def test_a_good_submission_after_bad_ones_is_accepted(wd, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        w = withdrawal_submit(actor=wd.world.member_a, account=wd.account, reason="07", channel="online",
+                              amount=" 100.50 ", client_token="t-1")
+        again = withdrawal_submit(actor=wd.world.member_a, account=wd.account, reason="07", channel="online",
+                                  amount="100.50", client_token="t-1")
+    assert again.pk == w.pk and w.amount_requested == Decimal("100.50")
+    assert Withdrawal.objects.count() == 1

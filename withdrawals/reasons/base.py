@@ -94,8 +94,10 @@ class Reason:
 
     @property
     def online(self) -> bool:
-        """The personal hall and the API take it: no paper is needed and the item is offered online."""
-        return Channel.ONLINE in self.item.channels and not self.item.paper_materials
+        """The personal hall and the API take it: the item is offered online and every material it always needs
+        is replaced by shared data. (A conditional paper, e.g. a contract not yet filed, belongs to cases the
+        rules cannot verify, which go to people anyway.)"""
+        return Channel.ONLINE in self.item.channels and not any(not m.condition for m in self.item.paper_materials)
 
     def required_inputs(self) -> list[Input]:
         return [i for i in self.inputs if i.required]

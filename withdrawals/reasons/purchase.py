@@ -138,6 +138,8 @@ PURCHASE = Reason(
         materials=(
             ID_CARD, BANK_CARD, HOME_CERT,
             Material(code="invoice", name="购房发票", shared_by=System.TAX, condition="新建商品房尚未办理不动产登记时"),
+            Material(code="contract", name="购房合同", original=False, keeper="中心留存",
+                     condition="二手房交易未办理网签备案时"),
             MARRIAGE, HOUSEHOLD,
         ),
         legal_basis=BASIS, time_limit="符合秒批条件的即时办结；转人工审核的 3 个工作日",

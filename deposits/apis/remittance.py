@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -230,7 +231,41 @@ class BillReverseApi(APIView):
         return Response(self.OutputSerializer({"reversed": len(done), "bill": bill}).data)
 
 
+class CorrectionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    bill = serializers.CharField(source="bill.number", label="缴款单号")
+    unit_number = serializers.CharField(source="unit.number")
+    unit_name = serializers.CharField(source="unit.employer.name")
+    amount = serializers.DecimalField(label="应退金额", **MONEY)
+    reason = serializers.CharField(label="更正原因")
+    corrected_at = serializers.DateTimeField()
+    refund_state = serializers.CharField(label="退款状态代码")
+    refund_state_label = serializers.CharField(source="get_refund_state_display")
+    refund_failure = serializers.CharField(label="退款失败原因")
+    refund_bank_serial = serializers.CharField(label="退款银行流水号")
+    refunded_at = serializers.DateTimeField(allow_null=True)
+
+
+class CorrectionListApi(APIView):
+    @extend_schema(responses=CorrectionOutput(many=True), summary="错缴更正待退款（应退单位款，按权限范围）")
+    def get(self, request):  # type: ignore[no-untyped-def]
+        return Response(CorrectionOutput(services.corrections_awaiting_refund_for_user(request.user)[:200], many=True).data)
+
+
+class CorrectionRefundApi(APIView):
+    @extend_schema(request=None, responses=CorrectionOutput,
+                   summary="退款至单位银行账户（财务岗或分管主任，非更正经办人；重试只付一次）")
+    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+        correction = services.corrections_for_user(request.user).filter(pk=pk).first()
+        if correction is None or not roles_of(request.user).is_staff:
+            raise NotFound
+        correction = services.correction_refund(actor=request.user, correction=correction)
+        return Response(CorrectionOutput(correction).data)
+
+
 api_patterns = [
+    path("corrections/", CorrectionListApi.as_view(), name="api-corrections"),
+    path("corrections/<int:pk>/refund/", CorrectionRefundApi.as_view(), name="api-correction-refund"),
     path("bills/", BillListApi.as_view(), name="api-bills"),
     path("bills/<int:pk>/", BillDetailApi.as_view(), name="api-bill"),
     path("bills/<int:pk>/confirm/", BillConfirmApi.as_view(), name="api-bill-confirm"),

@@ -5,11 +5,23 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fund.integrations.base import IntegrationError
 from fund.people.roles import roles_of
+from fund.people.selectors import get_or_404
 
 from ..selectors import member_account_get_for_user
-from ..services.transfer import transfer_in_apply, transfer_out_blockers, transfer_out_execute
-from ..views.transfer import transfers_for_user
+from ..services.transfer import (
+    letter_blockers,
+    pending_letters_for_user,
+    transfer_in_apply,
+    transfer_out_blockers,
+    transfer_out_execute,
+    transfer_out_letter_execute,
+    transfer_out_letter_refuse,
+    transfer_out_letters_fetch,
+    transfer_out_payout_retry,
+)
+from ..views.transfer import letter_stage, transfers_for_user
 
 
 class TransferOutput(serializers.Serializer):
@@ -63,7 +75,7 @@ class TransferOutApi(APIView):
         account = member_account_get_for_user(user=request.user, pk=pk)
         return Response({"blockers": transfer_out_blockers(account)})
 
-    @extend_schema(request=InputSerializer, responses={201: TransferOutput}, summary="办理异地转出（受理岗）")
+    @extend_schema(request=InputSerializer, responses={201: TransferOutput}, summary="办理异地转出（受理岗；未经平台来函的补录，平台来函请用 transfer-letters）")
     def post(self, request, pk: int):  # type: ignore[no-untyped-def]
         if not roles_of(request.user).can_accept:
             raise PermissionDenied
@@ -74,7 +86,73 @@ class TransferOutApi(APIView):
         return Response(TransferOutput(transfer).data, status=status.HTTP_201_CREATED)
 
 
+class LetterOutput(TransferOutput):
+    member_name = serializers.CharField(source="account.person.name")
+    letter_name = serializers.CharField(label="来函姓名")
+    other_bank_account = serializers.CharField(label="转入中心收款账号")
+    other_account_number = serializers.CharField(label="转入地个人账号")
+    stage = serializers.SerializerMethodField(label="办理进度")
+    blockers = serializers.SerializerMethodField(label="不能转出的原因")
+    refuse_reason = serializers.CharField()
+    payout_failure = serializers.CharField(label="划款失败原因")
+    funds_bank_serial = serializers.CharField(label="划款银行流水号")
+    replied_at = serializers.DateTimeField(allow_null=True)
+    funds_reported_at = serializers.DateTimeField(allow_null=True)
+
+    def get_stage(self, obj) -> str:  # type: ignore[no-untyped-def]
+        return letter_stage(obj)[1]
+
+    def get_blockers(self, obj) -> list[str]:  # type: ignore[no-untyped-def]
+        return letter_blockers(obj)
+
+
+class LetterListApi(APIView):
+    @extend_schema(responses=LetterOutput(many=True), summary="待办转出联系函（平台来函，按权限范围）")
+    def get(self, request):  # type: ignore[no-untyped-def]
+        return Response(LetterOutput(pending_letters_for_user(request.user)[:200], many=True).data)
+
+    class FetchOutput(serializers.Serializer):
+        created = serializers.ListField(child=serializers.CharField())
+        updated = serializers.ListField(child=serializers.CharField())
+        refused = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema(request=None, responses=FetchOutput, summary="立即从转移接续平台获取来函（受理岗）")
+    def post(self, request):  # type: ignore[no-untyped-def]
+        if not roles_of(request.user).can_accept:
+            raise PermissionDenied
+        try:
+            report = transfer_out_letters_fetch()
+        except IntegrationError as exc:
+            return Response({"detail": f"转移接续平台暂不可用：{exc}"}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        return Response({"created": report.created, "updated": report.updated, "refused": report.refused})
+
+
+class LetterActionApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        action = serializers.ChoiceField(label="操作", choices=[("execute", "办理转出"), ("refuse", "不予转出"),
+                                                               ("retry", "重新划款")])
+        reason = serializers.CharField(label="不予转出原因", max_length=200, required=False, allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses=LetterOutput, summary="办理、拒绝转出联系函或重新划款")
+    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+        transfer = get_or_404(pending_letters_for_user(request.user), pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        action = data.validated_data["action"]
+        if action == "execute":
+            transfer = transfer_out_letter_execute(actor=request.user, transfer=transfer)
+        elif action == "refuse":
+            transfer = transfer_out_letter_refuse(
+                actor=request.user, transfer=transfer, reason=data.validated_data.get("reason", "")
+            )
+        else:
+            transfer = transfer_out_payout_retry(actor=request.user, transfer=transfer)
+        return Response(LetterOutput(transfer).data)
+
+
 api_patterns = [
+    path("transfer-letters/", LetterListApi.as_view(), name="api-transfer-letters"),
+    path("transfer-letters/<int:pk>/", LetterActionApi.as_view(), name="api-transfer-letter"),
     path("transfers/", TransferListApi.as_view(), name="api-transfers"),
     path("members/<int:pk>/transfer-in/", TransferInApi.as_view(), name="api-transfer-in"),
     path("members/<int:pk>/transfer-out/", TransferOutApi.as_view(), name="api-transfer-out"),

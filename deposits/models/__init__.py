@@ -21,7 +21,16 @@ from .lifecycle import (  # noqa: F401
 )
 from .merge import AccountMerge  # noqa: F401
 from .opening import OpeningRequestState, UnitOpeningRequest  # noqa: F401
-from .remittance import BILL_MOVES, BillKind, BillState, PaymentChannel, RemittanceBill, RemittanceBillLine
+from .remittance import (  # noqa: F401
+    BILL_MOVES,
+    BillKind,
+    BillState,
+    PaymentChannel,
+    RefundState,
+    RemittanceBill,
+    RemittanceBillLine,
+    RemittanceCorrection,
+)
 from .transfer import FINISHED_STATUSES, CrossRegionTransfer, TransferDirection
 
 __all__ = [

@@ -85,3 +85,52 @@ class RemittanceBillLine(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "汇补缴明细"
         constraints = [models.UniqueConstraint(fields=["bill", "account", "month"], name="one_line_per_member_month")]
+
+
+class RefundState(models.TextChoices):
+    AWAITING = "awaiting", "待退款"
+    REFUNDED = "refunded", "已退款"
+
+
+class RemittanceCorrection(models.Model):
+    """错缴更正: one correction of a paid bill. The reversed deposits' money waits in 暂收款 (231, 应退单位款)
+    until finance refunds it to the unit's bank account — once per correction, whatever is retried."""
+
+    bill = models.ForeignKey(RemittanceBill, verbose_name="缴款单", on_delete=models.PROTECT, related_name="corrections")
+    unit = models.ForeignKey(UnitAccount, verbose_name="单位账户", on_delete=models.PROTECT, related_name="corrections")
+    deposits = models.ManyToManyField("deposits.MonthlyDeposit", verbose_name="冲正的缴存", related_name="+")
+    amount = models.DecimalField("应退金额", **MONEY)
+    reason = models.CharField("更正原因", max_length=500)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="更正人", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    corrected_at = models.DateTimeField("更正时间", auto_now_add=True)
+    refund_state = models.CharField("退款状态", max_length=10, choices=RefundState.choices, default=RefundState.AWAITING)
+    refund_attempt = models.PositiveSmallIntegerField("退款次数", default=0)
+    refund_failure = models.CharField("退款失败原因", max_length=200, blank=True)
+    refund_bank_serial = models.CharField("退款银行流水号", max_length=32, blank=True)
+    refund_entry = models.OneToOneField(
+        "ledger.JournalEntry", verbose_name="退款凭证", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    refunded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="退款经办人", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    refunded_at = models.DateTimeField("退款时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "错缴更正退款"
+        ordering = ["-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="correction_amount_positive")]
+        indexes = [models.Index(fields=["refund_state", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.bill.number} 更正 {self.amount}"
+
+    @property
+    def refund_reference(self) -> str:
+        """The bank reference of the current refund attempt: one per correction, a new one after a failure."""
+        base = f"TK{self.pk:010d}"
+        return base if self.refund_attempt == 0 else f"{base}R{self.refund_attempt:02d}"

@@ -41,7 +41,28 @@ class CrossRegionTransfer(models.Model):
     entry = models.OneToOneField(
         "ledger.JournalEntry", verbose_name="入账凭证", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for a letter fetched from the platform by the scheduled job (no person asked for it).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # ---- transfer out on a letter received through the platform -------------------------------------
+    from_platform = models.BooleanField("平台来函", default=False)
+    other_bank_account = models.CharField("转入中心收款账号", max_length=32, blank=True)
+    letter_name = models.CharField("来函姓名", max_length=60, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="办理人", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    refuse_reason = models.CharField("不予转出原因", max_length=200, blank=True)
+    replied_at = models.DateTimeField("答复平台时间", null=True, blank=True)
+    payout_attempt = models.PositiveSmallIntegerField("划款次数", default=0)
+    payout_failure = models.CharField("划款失败原因", max_length=200, blank=True)
+    funds_entry = models.OneToOneField(
+        "ledger.JournalEntry", verbose_name="划款凭证", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    funds_bank_serial = models.CharField("划款银行流水号", max_length=32, blank=True)
+    funds_reported_at = models.DateTimeField("划款报平台时间", null=True, blank=True)
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
     finished_at = models.DateTimeField("办结时间", null=True, blank=True)
 

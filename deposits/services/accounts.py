@@ -249,7 +249,11 @@ def monthly_deposit_post_core(
         errors["month"] = ["不能预缴未来月份"]
     if errors:
         raise ValidationError(errors)
-    amount = account.unit_monthly + account.member_monthly
+    # The base and amounts in force for THAT month: an adjustment effective later must not change it.
+    from .base_adjustment import month_terms
+
+    terms = month_terms(account, month)
+    amount = terms.total
     kind = BusinessType.GJ_REMIT if month == first_of_month(value_date) else BusinessType.GJ_BACKPAY
     posted = entry_post(
         business_type=kind,
@@ -262,7 +266,7 @@ def monthly_deposit_post_core(
         memo=f"{account.person.name} {month:%Y年%m月}{kind.label}",
     )
     deposit = MonthlyDeposit.objects.create(
-        account=account, month=month, unit_amount=account.unit_monthly, member_amount=account.member_monthly, base=account.base,
+        account=account, month=month, unit_amount=terms.unit_monthly, member_amount=terms.member_monthly, base=terms.base,
         entry=posted.entry,
     )
     expected_next = add_months(account.paid_up_to, 1) if account.paid_up_to else account.first_month

@@ -265,6 +265,40 @@ def _apply(*, actor: Any, changes: list[Change], effective_month: date, batch: B
         c.account.base, c.account.unit_monthly, c.account.member_monthly = c.new_base, c.unit_monthly, c.member_monthly
 
 
+# ---- the terms in force for a month ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MonthTerms:
+    base: Decimal
+    unit_monthly: Decimal
+    member_monthly: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.unit_monthly + self.member_monthly
+
+
+def month_terms(account: MemberAccount, month: date) -> MonthTerms:
+    """The base and monthly amounts in force for one member and month, as a unit's bill reckons them.
+
+    An adjustment writes its new figures onto the account at once, even when it takes effect in a later
+    month; so a month before it must not use the account's figures. The latest adjustment effective on or
+    before `month` gives the base and ratios; failing that, the earliest one after `month` gives the base it
+    replaced (with the unit's ratios); with no adjustment at all the account's own figures stand."""
+    month = first_of_month(month)
+    adjustments = BaseAdjustment.objects.filter(account=account)
+    before = adjustments.filter(effective_month__lte=month).order_by("-effective_month", "-id").first()
+    if before is not None:
+        base, unit_ratio, member_ratio = before.new_base, before.unit_ratio, before.member_ratio
+    else:
+        after = adjustments.filter(effective_month__gt=month).order_by("effective_month", "id").first()
+        if after is None:
+            return MonthTerms(account.base, account.unit_monthly, account.member_monthly)
+        base, unit_ratio, member_ratio = after.old_base, account.unit.unit_ratio, account.unit.member_ratio
+    unit_monthly, member_monthly = monthly_amounts(base=base, unit_ratio=unit_ratio, member_ratio=member_ratio, on=month)
+    return MonthTerms(base, unit_monthly, member_monthly)
+
+
 # ---- one member --------------------------------------------------------------------------------------
 
 @transaction.atomic(durable=True)

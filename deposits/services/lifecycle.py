@@ -49,9 +49,8 @@ from ..models import (
 from ..selectors import member_accounts_for_user, unit_accounts_for_user
 from .accounts import add_months, base_bounds, check_ratio, first_of_month, monthly_amounts, next_number
 
-# The longest period one deferral or ratio reduction may cover. No policy item exists for it yet
-# (fund/policy/definitions.py belongs to the foundation); it should become one.
-MAX_APPLICATION_MONTHS = 12
+# The longest period one deferral or ratio reduction may cover is the policy `deposit_deferral_max_months`
+# (缓缴/降比例最长期限), read for the day the unit applies.
 
 # ---- state tables -------------------------------------------------------------------------------------
 # action → {state it may start from: state it leads to}. `None` as a target means "the state before the
@@ -531,8 +530,8 @@ def unit_application_submit(
         errors["start_month"] = ["起始年月不能早于本月"]
     if end_month < start_month:
         errors["end_month"] = ["截止年月不能早于起始年月"]
-    elif months_between(start_month, end_month) > MAX_APPLICATION_MONTHS:
-        errors["end_month"] = [f"一次申请最长 {MAX_APPLICATION_MONTHS} 个月"]
+    elif months_between(start_month, end_month) > (longest := int(policy_value("deposit_deferral_max_months", today))):
+        errors["end_month"] = [f"一次申请最长 {longest} 个月"]
     if unit.state != UnitState.NORMAL:
         errors["unit"] = [f"单位账户状态为“{unit.get_state_display()}”，不能申请"]
     elif unit.applications.filter(state__in=["submitted", "reviewed", "approved", "in_effect"]).exists():

@@ -4,23 +4,27 @@ Platform calls happen outside transactions (they are I/O); each money movement i
 the transfer, so polling the platform again or retrying a task never posts twice.
 """
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from fund.audit.services import audit_log
-from fund.integrations import transfer_platform
+from fund.integrations import entrusted_bank, transfer_platform
 from fund.integrations.base import IntegrationError
 from fund.integrations.models import TransferStatus
 from fund.ledger import chart
 from fund.ledger.models import BusinessType, SubAccount
 from fund.ledger.services import Movement, credit, debit, entry_post, sub_account_interest_close
 from fund.money import ZERO
+from fund.people.models import Post
+from fund.people.roles import roles_of
 
-from ..models import CrossRegionTransfer, MemberAccount, MemberState, TransferDirection
+from ..models import ACTIVE_MEMBER_STATES, CrossRegionTransfer, MemberAccount, MemberState, TransferDirection
 
 # Other lines (loans) register a check here: fn(account) -> str | None, the reason the account may not leave.
 TRANSFER_OUT_BLOCKERS: list[Any] = []
@@ -130,16 +134,24 @@ def _post_transfer_in(*, transfer_id: int, principal: Decimal, interest: Decimal
               new={"principal": principal, "interest": interest, "entry": posted.entry.number})
 
 
-def transfer_out_blockers(account: MemberAccount) -> list[str]:
-    """Why this account may not leave the city yet; empty when it may (SPEC: sealed, no unpaid loan, not frozen)."""
+def transfer_out_blockers(account: MemberAccount, *, letter: CrossRegionTransfer | None = None) -> list[str]:
+    """Why this account may not leave the city yet; empty when it may (SPEC: sealed, no unpaid loan, not frozen).
+
+    With `letter` (a contact letter fetched from the platform for this account), that letter itself is not
+    counted as a transfer in progress, and the name on the letter must match the member's."""
     reasons = []
+    if letter is not None and letter.letter_name and letter.letter_name != account.person.name:
+        reasons.append(f"联系函姓名“{letter.letter_name}”与本中心登记姓名不一致")
     if account.state == MemberState.FROZEN:
         reasons.append("账户已冻结")
     elif account.state != MemberState.SEALED:
         reasons.append(f"账户须先封存（当前为“{account.get_state_display()}”）")
     if account.sub_account.balance <= 0:
         reasons.append("账户无余额可转出")
-    if CrossRegionTransfer.objects.filter(account=account, finished_at__isnull=True).exists():
+    others = CrossRegionTransfer.objects.filter(account=account, finished_at__isnull=True)
+    if letter is not None:
+        others = others.exclude(pk=letter.pk)
+    if others.exists():
         reasons.append("已有办理中的转移接续业务")
     for check in TRANSFER_OUT_BLOCKERS:
         reason = check(account)
@@ -178,6 +190,15 @@ def transfer_out_execute(
             )
     except IntegrityError as exc:
         raise ValidationError({"letter_number": ["该联系函已办理"]}) from exc
+    _transfer_out_post(transfer=transfer, account=account, actor=actor)
+    transfer.status = TransferStatus.ACCOUNT_REVIEWED
+    transfer.save(update_fields=["status"])
+    return transfer
+
+
+def _transfer_out_post(*, transfer: CrossRegionTransfer, account: MemberAccount, actor: Any) -> None:
+    """The money side of a transfer out (inside the caller's transaction, the account locked): interest to
+    the day, the whole balance from the member's account into 暂收款 (231), the account closed 外部转出销户."""
     # Interest to the day before: today's closing balance is nil, since the money leaves today.
     from datetime import timedelta
 
@@ -206,8 +227,7 @@ def transfer_out_execute(
         memo=f"异地转出 {transfer.reference} 待划款",
     )
     transfer.principal, transfer.interest, transfer.entry = principal, total - principal, posted.entry
-    transfer.status = TransferStatus.ACCOUNT_REVIEWED
-    transfer.save(update_fields=["principal", "interest", "entry", "status"])
+    transfer.save(update_fields=["principal", "interest", "entry"])
     updated = MemberAccount.objects.filter(pk=account.pk, state=MemberState.SEALED).update(
         state=MemberState.TRANSFERRED_OUT
     )
@@ -215,5 +235,291 @@ def transfer_out_execute(
         raise ValidationError({"account": ["账户状态已变化，请刷新后重试"]})
     audit_log(actor=actor, action="deposits.transfer_out.executed", target=transfer,
               old={"state": MemberState.SEALED, "balance": total},
-              new={"state": MemberState.TRANSFERRED_OUT, "entry": posted.entry.number, "to": transfer.other_centre})
+              new={"state": MemberState.TRANSFERRED_OUT, "entry": posted.entry.number, "to": transfer.other_centre,
+                   "letter": transfer.letter_number})
+
+
+# ---- transfer out on the letters other centres send us through the platform --------------------------------
+#
+# fetch (beat) → a CrossRegionTransfer per letter, status 01, matched to the member by ID number
+# execute (受理岗): the money to 231 and the account closed, then the platform told "accept" (02)
+#   or refuse (受理岗, with a reason): the platform told "refuse" (13), nothing moves
+# 划款: the bank pays the new centre's account from 231 (Dr 231 / Cr 101, once), the platform told (08)
+# the new centre confirms receipt on the platform (00), seen by the next fetch.
+#
+# Every platform or bank call is made after the decision is committed and may be repeated: the letter's
+# answer, the bank's reference and the ledger's key make a repeat harmless. `transfer_out_advance` does
+# whatever is left; the scheduled `transfer_out_sync` calls it for every open letter.
+
+NO_ACCOUNT = "本中心查无该职工可转出的住房公积金账户"
+BUSY = "该职工在本中心已有办理中的转移接续业务"
+
+
+@dataclass
+class FetchReport:
+    created: list[str] = field(default_factory=list)  # letter numbers recorded now
+    updated: list[str] = field(default_factory=list)  # known letters whose platform status moved
+    refused: list[str] = field(default_factory=list)  # refused at once: no account, or one already busy
+
+
+def _lock_letter(transfer: CrossRegionTransfer | int) -> CrossRegionTransfer:
+    pk = transfer if isinstance(transfer, int) else transfer.pk
+    return CrossRegionTransfer.objects.select_for_update().select_related("account__person").get(pk=pk)
+
+
+def _check_letter(transfer: CrossRegionTransfer) -> None:
+    if transfer.direction != TransferDirection.OUT or not transfer.from_platform:
+        raise ValidationError("只有转移接续平台来函的转出业务可以在此办理")
+    if transfer.finished:
+        raise ValidationError(f"该联系函已办结（{transfer.get_status_display()}）")
+    if transfer.entry_id is not None:
+        raise ValidationError("该联系函已办理转出")
+    if transfer.refuse_reason:
+        raise ValidationError("该联系函已答复不予转出")
+    if transfer.status != TransferStatus.LETTER_REVIEWED:
+        raise ValidationError(f"联系函平台状态为“{transfer.get_status_display()}”，不能办理")
+
+
+def _require_window(actor: Any) -> None:
+    if not roles_of(actor).can_accept:
+        raise PermissionDenied("转出业务须由综合窗口受理岗办理")
+
+
+def transfer_out_letters_fetch() -> FetchReport:
+    """Read the platform's letters addressed to us: record new ones (matched to the member's account by ID
+    number), follow the status of known ones. A letter for a person with no account here, or whose account
+    already has a transfer in progress, is refused at once with that reason. Safe to run at any time."""
+    platform = transfer_platform()
+    letters = platform.incoming_letters().letters
+    known = {
+        t.letter_number: t
+        for t in CrossRegionTransfer.objects.filter(letter_number__in=[x.letter_number for x in letters])
+    }
+    report = FetchReport()
+    for letter in letters:
+        transfer = known.get(letter.letter_number)
+        if transfer is not None:
+            if transfer.status != letter.status:
+                _record_status(transfer, letter.letter_number, letter.status, letter.status_message)
+                report.updated.append(letter.letter_number)
+            continue
+        if letter.status != TransferStatus.LETTER_REVIEWED:
+            continue  # answered already (by us, before this row existed, or cancelled): nothing to take on
+        account = (
+            MemberAccount.objects.filter(person__id_number=letter.id_number.upper(), state__in=ACTIVE_MEMBER_STATES)
+            .select_related("person").first()
+        )
+        why = NO_ACCOUNT if account is None else ""
+        if account is not None:
+            try:
+                with transaction.atomic():
+                    transfer = CrossRegionTransfer.objects.create(
+                        direction=TransferDirection.OUT, from_platform=True, account=account,
+                        reference=_reference("ZC"), letter_number=letter.letter_number,
+                        other_centre=letter.to_centre, other_account_number=letter.to_account_number,
+                        other_bank_account=letter.to_centre_account, letter_name=letter.name,
+                        status=letter.status, status_message=letter.status_message[:200],
+                    )
+                    audit_log(actor=None, action="deposits.transfer_out.letter_received", target=transfer,
+                              new={"letter": letter.letter_number, "account": account.number, "to": letter.to_centre})
+            except IntegrityError:
+                if CrossRegionTransfer.objects.filter(letter_number=letter.letter_number).exists():
+                    continue  # a concurrent fetch recorded it
+                why = BUSY
+            else:
+                report.created.append(letter.letter_number)
+                continue
+        try:
+            platform.reply(letter_number=letter.letter_number, accept=False, reason=why)
+        except IntegrationError:
+            continue  # asked again on the next fetch
+        report.refused.append(letter.letter_number)
+    return report
+
+
+def transfer_out_letter_execute(*, actor: Any, transfer: CrossRegionTransfer) -> CrossRegionTransfer:
+    """办理转出 on a platform letter: the preconditions checked, the balance (with interest to the day) moved to
+    231 and the account closed in one transaction; then the platform is told "accept" and the bank pays the
+    new centre (after commit, in a task; the scheduled sync finishes whatever a failure left)."""
+    _require_window(actor)
+    with transaction.atomic(durable=True):
+        transfer = _lock_letter(transfer)
+        _check_letter(transfer)
+        account = MemberAccount.objects.select_for_update().select_related("sub_account", "person").get(
+            pk=transfer.account_id
+        )
+        reasons = transfer_out_blockers(account, letter=transfer)
+        if reasons:
+            raise ValidationError({"account": reasons})
+        _transfer_out_post(transfer=transfer, account=account, actor=actor)
+        CrossRegionTransfer.objects.filter(pk=transfer.pk).update(handled_by=actor)
+        _advance_after_commit(transfer.pk)
+    transfer.refresh_from_db()
     return transfer
+
+
+def transfer_out_letter_refuse(*, actor: Any, transfer: CrossRegionTransfer, reason: str) -> CrossRegionTransfer:
+    """不予转出: record the refusal and its reason, then reply to the platform (13) after commit."""
+    _require_window(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["请填写不予转出的原因"]})
+    if len(reason) > 200:
+        raise ValidationError({"reason": ["原因不能超过200字"]})
+    with transaction.atomic(durable=True):
+        transfer = _lock_letter(transfer)
+        _check_letter(transfer)
+        CrossRegionTransfer.objects.filter(pk=transfer.pk).update(refuse_reason=reason, handled_by=actor)
+        audit_log(actor=actor, action="deposits.transfer_out.refused", target=transfer, reason=reason,
+                  new={"letter": transfer.letter_number, "reason": reason})
+        _advance_after_commit(transfer.pk)
+    transfer.refresh_from_db()
+    return transfer
+
+
+def transfer_out_payout_retry(*, actor: Any, transfer: CrossRegionTransfer) -> CrossRegionTransfer:
+    """重新划款 after a failed payout (e.g. the new centre's account was wrong and has been put right): the next
+    attempt goes to the bank under a new reference; the money still leaves 231 once."""
+    roles = roles_of(actor)
+    if not (roles.can_accept or roles.has_post(Post.FINANCE)):
+        raise PermissionDenied("划款须由财务岗或受理岗办理")
+    with transaction.atomic(durable=True):
+        transfer = _lock_letter(transfer)
+        if not transfer.payout_failure:
+            raise ValidationError("该笔转出没有失败待重试的划款")
+        CrossRegionTransfer.objects.filter(pk=transfer.pk).update(payout_failure="")
+        audit_log(actor=actor, action="deposits.transfer_out.payout_retried", target=transfer,
+                  old={"failure": transfer.payout_failure}, new={"attempt": transfer.payout_attempt})
+        _advance_after_commit(transfer.pk)
+    transfer.refresh_from_db()
+    return transfer
+
+
+def _advance_after_commit(transfer_id: int) -> None:
+    from ..tasks.transfer import transfer_out_advance as task
+
+    transaction.on_commit(lambda: task.delay(transfer_id), robust=True)
+
+
+def payout_reference(transfer: CrossRegionTransfer) -> str:
+    """The bank reference of the current payout attempt: the transfer's own, then R01, R02 … after failures."""
+    return transfer.reference if transfer.payout_attempt == 0 else f"{transfer.reference}R{transfer.payout_attempt:02d}"
+
+
+def transfer_out_advance(*, transfer_id: int) -> CrossRegionTransfer:
+    """Do what is left of a platform letter's transfer out: the reply, the payout, the report of the funds.
+
+    Runs outside any transaction (each step is I/O and then one short transaction); any number of times."""
+    transfer = CrossRegionTransfer.objects.get(pk=transfer_id)
+    if not transfer.from_platform or transfer.direction != TransferDirection.OUT:
+        return transfer
+    try:
+        _reply(transfer)
+        transfer.refresh_from_db()
+        _pay(transfer)
+        transfer.refresh_from_db()
+        _report_funds(transfer)
+    except IntegrationError as exc:
+        CrossRegionTransfer.objects.filter(pk=transfer.pk).update(status_message=str(exc)[:200])
+    transfer.refresh_from_db()
+    return transfer
+
+
+def _reply(transfer: CrossRegionTransfer) -> None:
+    if transfer.replied_at is not None or transfer.finished:
+        return
+    accept = transfer.entry_id is not None
+    if not accept and not transfer.refuse_reason:
+        return  # not decided yet
+    letter = transfer_platform().reply(
+        letter_number=transfer.letter_number, accept=accept, reason="" if accept else transfer.refuse_reason
+    )
+    CrossRegionTransfer.objects.filter(pk=transfer.pk).update(replied_at=timezone.now())
+    _record_status(transfer, letter.letter_number, letter.status, letter.status_message)
+
+
+def _pay(transfer: CrossRegionTransfer) -> None:
+    if (transfer.entry_id is None or transfer.funds_entry_id is not None or transfer.payout_failure
+            or transfer.status != TransferStatus.LETTER_ACCEPTED):
+        return
+    amount = (transfer.principal or ZERO) + (transfer.interest or ZERO)
+    payment = entrusted_bank().payout(
+        card_number=transfer.other_bank_account, name=transfer.other_centre, amount=amount,
+        reference=payout_reference(transfer), purpose=f"异地转移接续资金 {transfer.letter_number}",
+    )
+    if payment.failed:
+        with transaction.atomic():
+            moved = CrossRegionTransfer.objects.filter(
+                pk=transfer.pk, payout_attempt=transfer.payout_attempt, funds_entry__isnull=True
+            ).update(payout_failure=(payment.reason or "银行划款失败")[:200], payout_attempt=transfer.payout_attempt + 1)
+            if moved:
+                audit_log(actor=None, action="deposits.transfer_out.payout_failed", target=transfer,
+                          new={"reference": payment.reference, "reason": payment.reason})
+        return
+    if not payment.succeeded:
+        CrossRegionTransfer.objects.filter(pk=transfer.pk).update(status_message="银行划款处理中")
+        return
+    with transaction.atomic():
+        transfer = _lock_letter(transfer.pk)
+        if transfer.funds_entry_id is not None:
+            return
+        posted = entry_post(
+            business_type=BusinessType.GJ_TRANSFER_OUT,
+            reference=f"deposits.transfer:{transfer.reference}",
+            idempotency_key=f"deposits.transfer_out_funds:{transfer.pk}",
+            value_date=timezone.localdate(),
+            legs=[debit(chart.SUSPENSE, amount), credit(chart.BANK, amount)],
+            memo=f"异地转出划款 {transfer.reference} → {transfer.other_centre}",
+        )
+        CrossRegionTransfer.objects.filter(pk=transfer.pk).update(
+            funds_entry=posted.entry, funds_bank_serial=payment.bank_serial, payout_failure=""
+        )
+        audit_log(actor=None, action="deposits.transfer_out.paid", target=transfer,
+                  new={"amount": amount, "bank_serial": payment.bank_serial, "entry": posted.entry.number,
+                       "account": transfer.other_bank_account})
+
+
+def _report_funds(transfer: CrossRegionTransfer) -> None:
+    if transfer.funds_entry_id is None or transfer.funds_reported_at is not None:
+        return
+    letter = transfer_platform().funds_sent(
+        letter_number=transfer.letter_number, principal=transfer.principal or ZERO,
+        interest=transfer.interest or ZERO, bank_serial=transfer.funds_bank_serial,
+    )
+    CrossRegionTransfer.objects.filter(pk=transfer.pk).update(funds_reported_at=timezone.now())
+    _record_status(transfer, letter.letter_number, letter.status, letter.status_message)
+
+
+def transfer_out_sync() -> dict[str, int]:
+    """The scheduled job: fetch the platform's letters, then finish every open letter's remaining steps."""
+    report = transfer_out_letters_fetch()
+    open_ids = list(
+        CrossRegionTransfer.objects.filter(
+            direction=TransferDirection.OUT, from_platform=True, finished_at__isnull=True
+        ).filter(
+            Q(replied_at__isnull=True, entry__isnull=False) | Q(replied_at__isnull=True) & ~Q(refuse_reason="")
+            | Q(entry__isnull=False, funds_reported_at__isnull=True, payout_failure="")
+        ).values_list("pk", flat=True)[:1000]
+    )
+    for transfer_id in open_ids:
+        transfer_out_advance(transfer_id=transfer_id)
+    return {"created": len(report.created), "updated": len(report.updated), "refused": len(report.refused),
+            "advanced": len(open_ids)}
+
+
+def pending_letters_for_user(user: Any):  # type: ignore[no-untyped-def]
+    """待办转出联系函: platform letters this user's branch has to answer, oldest first, with their blockers."""
+    from fund.people.selectors import scoped
+
+    if not roles_of(user).is_staff:  # the window's work list: members follow their transfer elsewhere
+        return CrossRegionTransfer.objects.none()
+    queryset = CrossRegionTransfer.objects.filter(
+        direction=TransferDirection.OUT, from_platform=True, finished_at__isnull=True,
+    ).select_related("account__person", "account__sub_account", "account__unit__employer")
+    return scoped(queryset, user, branch="account__unit__employer__branch", person="account__person").order_by("id")
+
+
+def letter_blockers(transfer: CrossRegionTransfer) -> list[str]:
+    if transfer.entry_id is not None or transfer.refuse_reason:
+        return []
+    return transfer_out_blockers(transfer.account, letter=transfer)

@@ -35,7 +35,8 @@ from fund.integrations import entrusted_bank
 from fund.integrations.base import IntegrationError, NotFound
 
 from ..models import MemberAccount, MemberState, MonthlyDeposit, UnitState
-from .accounts import first_of_month, monthly_deposit_post
+from .accounts import add_months, first_of_month, monthly_deposit_post
+from .base_adjustment import month_terms
 
 logger = logging.getLogger(__name__)
 
@@ -97,21 +98,29 @@ def voluntary_accounts_due(*, month: date, on: date | None = None):
     return accounts.select_related("person", "unit").order_by("number")
 
 
-def voluntary_debit_month(*, month: date, actor: Any = None, on: date | None = None) -> DebitReport:
+def voluntary_debit_month(
+    *, month: date, actor: Any = None, on: date | None = None, today: date | None = None, collect: bool = True
+) -> DebitReport:
     """Debit every unpaid voluntary account for `month` from its bank card and post the paid months.
 
     `on` (the task passes today) limits the run to units whose pay day has come. Safe to run any number of
     times: a paid month is never debited again, and a failed one is tried again with a new reference.
+
+    `today` is the posting date (default: today); the scheduled run passes the same day as `on`, so a run
+    that starts just before midnight on the last day of a month posts that month on that day. With
+    `collect=False` no new debit is made: earlier attempts are only read back, and one that succeeded is
+    posted (the next month's first runs do this for the month before, whose retry window has closed, so a
+    collection still in progress at month end is posted when the bank settles it, and never made twice).
     """
     month = first_of_month(month)
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     if month > first_of_month(today):
         raise ValidationError({"month": ["不能代扣未来月份"]})
     report = DebitReport(month=month)
     for account in voluntary_accounts_due(month=month, on=on):
         report.due += 1
         try:
-            _debit_one(account=account, month=month, actor=actor, today=today, report=report)
+            _debit_one(account=account, month=month, actor=actor, today=today, report=report, collect=collect)
         except IntegrationError as exc:
             # The bank did not answer (or refused the request): nothing posted; the next run asks again.
             logger.warning("voluntary debit %s %s: %s", account.number, month, exc)
@@ -127,7 +136,9 @@ def _failure(account: MemberAccount, reason: str, reference: str = "") -> DebitF
     )
 
 
-def _debit_one(*, account: MemberAccount, month: date, actor: Any, today: date, report: DebitReport) -> None:
+def _debit_one(
+    *, account: MemberAccount, month: date, actor: Any, today: date, report: DebitReport, collect: bool = True
+) -> None:
     deposits = MonthlyDeposit.objects.filter(account=account, month=month)
     if deposits.filter(reversal__isnull=True).exists():
         report.already_paid += 1
@@ -140,7 +151,8 @@ def _debit_one(*, account: MemberAccount, month: date, actor: Any, today: date, 
         report.failures.append(_failure(account, NO_CARD))
         return
     bank = entrusted_bank()
-    amount = account.monthly_total
+    # The amount in force for THAT month (a base adjustment effective later must not change it).
+    amount = month_terms(account, month).total
     # Read back the earlier attempts, oldest first.
     attempt, last = 0, None
     while attempt < MAX_ATTEMPTS:
@@ -154,6 +166,11 @@ def _debit_one(*, account: MemberAccount, month: date, actor: Any, today: date, 
             break
         last, attempt = payment, attempt + 1
     if last is None or last.failed:
+        if not collect:
+            # The month's retry window has closed: nothing taken, nothing to post; the month is in arrears.
+            if last is not None:
+                report.failures.append(_failure(account, last.reason or "银行扣款失败", last.reference))
+            return
         if attempt >= MAX_ATTEMPTS:
             report.failures.append(_failure(account, f"代扣已失败{MAX_ATTEMPTS}次，请联系缴存人"))
             return
@@ -183,3 +200,15 @@ def _debit_one(*, account: MemberAccount, month: date, actor: Any, today: date, 
         report.posted += 1
     else:
         report.already_paid += 1
+
+
+def voluntary_debit_daily(*, on: date, actor: Any = None) -> dict[str, Any]:
+    """The scheduled run for day `on`: this month's debits for special units whose pay day has come (a failed
+    debit tried again each day up to the month's last day), and, without debiting again, the posting of last
+    month's collections that the bank settled after that month ended."""
+    month = first_of_month(on)
+    current = voluntary_debit_month(month=month, actor=actor, on=on, today=on)
+    previous = voluntary_debit_month(month=add_months(month, -1), actor=actor, today=on, collect=False)
+    result = current.as_dict()
+    result["previous_month"] = previous.as_dict()
+    return result

@@ -20,3 +20,19 @@ def poll_transfers() -> int:
     for transfer_id in open_ids:
         transfer_in_advance.delay(transfer_id)
     return len(open_ids)
+
+
+@shared_task(name="deposits.transfer_out_advance", ignore_result=True, acks_late=True)
+def transfer_out_advance(transfer_id: int) -> str:
+    """What is left of a transfer out on a platform letter: reply, 划款, report the funds."""
+    from ..services.transfer import transfer_out_advance as advance
+
+    return advance(transfer_id=transfer_id).status
+
+
+@shared_task(name="deposits.transfer_out_sync", ignore_result=True)
+def transfer_out_sync() -> dict[str, int]:
+    """Beat, every few minutes: fetch the letters other centres sent us, and finish open transfers out."""
+    from ..services.transfer import transfer_out_sync as sync
+
+    return sync()

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fund.integrations.base import IntegrationError
+from fund.people.selectors import get_or_404
 from fund.people.views import apply_errors
 from fund.portals.decorators import accept_post_required, portal_required
 
 from ..forms_remittance import BillGenerateForm, ReceiptForm, ReverseForm
-from ..models import BillState, UnitAccount
+from ..models import BillState, RefundState, UnitAccount
 from ..selectors import member_accounts_for_user, unit_account_get_for_user
 from ..services import remittance as services
 from ..services.accounts import first_of_month
@@ -106,10 +107,32 @@ def staff_remittance(request: HttpRequest) -> HttpResponse:
         unmatched, bank_error = [], exc.message
     visible = set(services.bills_for_user(request.user).values_list("pk", flat=True)) if unmatched else set()
     unmatched = [t for t in unmatched if t.bill is None or t.bill.pk in visible]
+    refunds = [
+        {"c": c, "problem": services.may_refund(request.user, c)}
+        for c in services.corrections_awaiting_refund_for_user(request.user)[:100]
+    ]
     return render(request, "deposits/remittance/staff_bills.html", {
         "page_obj": page, "state": state, "states": BillState.choices, "unmatched": unmatched,
-        "bank_error": bank_error,
+        "bank_error": bank_error, "refunds": refunds,
     })
+
+
+@require_POST
+@portal_required("staff")
+def staff_correction_refund(request: HttpRequest, pk: int) -> HttpResponse:
+    """退款 of one correction's money in 231 to the unit (财务岗 or director, not the corrector)."""
+    correction = get_or_404(services.corrections_awaiting_refund_for_user(request.user), pk=pk)
+    try:
+        correction = services.correction_refund(actor=request.user, correction=correction)
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        if correction.refund_state == RefundState.REFUNDED:
+            messages.success(request, f"已退款 {correction.amount} 元至{correction.unit.employer.name}（银行流水 "
+                                      f"{correction.refund_bank_serial}）。")
+        else:
+            messages.error(request, f"退款未成功：{correction.refund_failure}。款项仍在暂收款，可稍后重试。")
+    return redirect("staff:remittance")
 
 
 @require_POST
@@ -211,6 +234,7 @@ unit_patterns = [
 staff_patterns = [
     path("remittance/", staff_remittance, name="remittance"),
     path("remittance/match/", staff_match_transfers, name="remittance_match"),
+    path("remittance/refunds/<int:pk>/", staff_correction_refund, name="correction_refund"),
     path("remittance/<int:pk>/", staff_bill_detail, name="bill_detail"),
     path("remittance/<int:pk>/confirm/", staff_bill_confirm, name="bill_confirm"),
     path("remittance/<int:pk>/receipt/", staff_bill_receipt, name="bill_receipt"),

@@ -2,18 +2,29 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 
-from fund.people.selectors import scoped
+from fund.integrations.base import IntegrationError
+from fund.people.selectors import get_or_404, scoped
 from fund.people.views import apply_errors
 from fund.portals.decorators import accept_post_required, portal_required
 
 from ..models import CrossRegionTransfer
 from ..selectors import member_account_get_for_user, member_accounts_for_user
-from ..services.transfer import transfer_in_apply, transfer_out_blockers, transfer_out_execute
+from ..services.transfer import (
+    letter_blockers,
+    pending_letters_for_user,
+    transfer_in_apply,
+    transfer_out_blockers,
+    transfer_out_execute,
+    transfer_out_letter_execute,
+    transfer_out_letter_refuse,
+    transfer_out_letters_fetch,
+    transfer_out_payout_retry,
+)
 
 
 class TransferInForm(forms.Form):
@@ -58,9 +69,11 @@ def staff_transfer(request: HttpRequest, pk: int) -> HttpResponse:
                 apply_errors(form, exc)
             else:
                 return redirect("staff:transfers")
+    letters = list(pending_letters_for_user(request.user).filter(account=account))
     context = {
         "account": account, "in_form": in_form, "out_form": out_form,
-        "blockers": transfer_out_blockers(account), "transfers": account.transfers.all()[:10],
+        "blockers": transfer_out_blockers(account, letter=letters[0] if letters else None),
+        "transfers": account.transfers.all()[:10], "letters": letters,
     }
     return render(request, "deposits/transfer/staff_account.html", context)
 
@@ -83,7 +96,79 @@ def member_transfer(request: HttpRequest) -> HttpResponse:
     return render(request, "deposits/transfer/member.html", {"account": account, "form": form, "transfers": transfers})
 
 
+class RefuseForm(forms.Form):
+    reason = forms.CharField(label="不予转出原因", max_length=200)
+
+
+def letter_stage(transfer: CrossRegionTransfer) -> tuple[str, str]:
+    """(status for the badge, what happens next) of a platform letter, for the clerk."""
+    if transfer.refuse_reason:
+        return ("rejected", "已答复不予转出" if transfer.replied_at else "不予转出，待答复平台")
+    if transfer.entry_id is None:
+        return ("pending", "待办理")
+    if transfer.replied_at is None:
+        return ("processing", "已转出至暂收款，待答复平台")
+    if transfer.payout_failure:
+        return ("failed", "划款失败")
+    if transfer.funds_entry_id is None:
+        return ("processing", "待划款")
+    if transfer.funds_reported_at is None:
+        return ("processing", "已划款，待报平台")
+    return ("processing", "已划款，待转入地确认")
+
+
+@portal_required("staff")
+def staff_transfer_letters(request: HttpRequest) -> HttpResponse:
+    """待办转出联系函: letters other centres sent through the platform, with the preconditions of each."""
+    if request.method == "POST":
+        if not request.roles.can_accept:  # type: ignore[attr-defined]
+            raise PermissionDenied("您的岗位不能办理此业务")
+        try:
+            report = transfer_out_letters_fetch()
+        except IntegrationError as exc:
+            messages.error(request, f"转移接续平台暂不可用：{exc}")
+        else:
+            messages.success(request, f"已从平台获取：新来函 {len(report.created)} 件，状态更新 {len(report.updated)} 件，"
+                                      f"自动答复不予转出 {len(report.refused)} 件。")
+        return redirect("staff:transfer_letters")
+    letters = []
+    for t in pending_letters_for_user(request.user)[:200]:
+        status, stage = letter_stage(t)
+        letters.append({"t": t, "blockers": letter_blockers(t), "stage": stage, "stage_status": status})
+    return render(request, "deposits/transfer/staff_letters.html", {
+        "letters": letters, "refuse_form": RefuseForm(), "can_accept": request.roles.can_accept,  # type: ignore[attr-defined]
+    })
+
+
+@portal_required("staff")
+def staff_transfer_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """Execute, refuse, or retry the payout of one letter (POST only)."""
+    transfer = get_or_404(pending_letters_for_user(request.user), pk=pk)
+    if request.method != "POST":
+        return redirect("staff:transfer_letters")
+    action = request.POST.get("action")
+    try:
+        if action == "execute":
+            transfer_out_letter_execute(actor=request.user, transfer=transfer)
+            messages.success(request, f"联系函 {transfer.letter_number} 已办理转出：余额转入暂收款，账户已销户，正在答复平台并划款。")
+        elif action == "refuse":
+            form = RefuseForm(request.POST)
+            reason = form.data.get("reason", "")
+            transfer_out_letter_refuse(actor=request.user, transfer=transfer, reason=reason)
+            messages.success(request, f"联系函 {transfer.letter_number} 已答复不予转出。")
+        elif action == "retry":
+            transfer_out_payout_retry(actor=request.user, transfer=transfer)
+            messages.success(request, "已重新发起划款。")
+        else:
+            messages.error(request, "未知的操作")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("staff:transfer_letters")
+
+
 staff_patterns = [
+    path("transfer-letters/", staff_transfer_letters, name="transfer_letters"),
+    path("transfer-letters/<int:pk>/", staff_transfer_letter, name="transfer_letter"),
     path("transfers/", staff_transfers, name="transfers"),
     path("members/<int:pk>/transfer/", staff_transfer, name="member_transfer"),
 ]

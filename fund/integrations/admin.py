@@ -139,3 +139,10 @@ class SandboxTransferLetterAdmin(admin.ModelAdmin):
     list_display = ["letter_number", "name", "id_number", "from_centre", "status", "sent_at", "funds_principal"]
     list_filter = ["status"]
     search_fields = ["letter_number", "reference", "id_number", "name"]
+
+
+@admin.register(models.SandboxIncomingLetter)
+class SandboxIncomingLetterAdmin(admin.ModelAdmin):
+    list_display = ["letter_number", "name", "id_number", "to_centre", "status", "sent_at", "funds_principal"]
+    list_filter = ["status"]
+    search_fields = ["letter_number", "id_number", "name", "to_centre"]

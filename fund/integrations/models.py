@@ -402,3 +402,33 @@ class SandboxTransferLetter(models.Model):
 
     def __str__(self) -> str:
         return self.letter_number
+
+
+class SandboxIncomingLetter(models.Model):
+    """A contact letter (联系函) another city's centre sent to this centre: one of our members' fund is to move
+    there (转出). We reply (accept or refuse with a reason), pay the new centre's account and say so; the new
+    centre confirms receipt, closing the case (00)."""
+
+    letter_number = models.CharField("联系函编号", max_length=32, unique=True)
+    id_number = models.CharField("身份证号码", max_length=18, db_index=True)
+    name = models.CharField("姓名", max_length=60)
+    to_centre = models.CharField("转入中心", max_length=120)
+    to_centre_account = models.CharField("转入中心收款账号", max_length=32)
+    to_account_number = models.CharField("转入地个人账号", max_length=32, blank=True)
+    status = models.CharField("状态", max_length=2, choices=TransferStatus.choices, default=TransferStatus.LETTER_REVIEWED)
+    status_message = models.CharField("状态说明", max_length=200, blank=True)
+    sent_at = models.DateTimeField("来函时间", db_default=Now())
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+    reply_reason = models.CharField("不予转出原因", max_length=200, blank=True)
+    funds_principal = models.DecimalField("转移本金（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    funds_interest = models.DecimalField("转移利息（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    funds_bank_serial = models.CharField("资金划转流水号", max_length=32, blank=True)
+    funds_sent_at = models.DateTimeField("资金划转时间", null=True, blank=True)
+    confirmed_at = models.DateTimeField("转入确认时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "模拟转移接续-来函（转出）"
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.letter_number

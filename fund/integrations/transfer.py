@@ -1,8 +1,13 @@
-"""全国转移接续平台: moving a member's fund here from another city's centre.
+"""全国转移接续平台: moving a member's fund between cities' centres.
 
-This centre (the transfer-in side, 转入地) sends a contact letter (联系函) through the platform; the
-transfer-out centre reviews it and sends the money; this centre confirms receipt and the platform closes the
-case. The platform's own status codes are kept as they are (`TransferStatus`).
+Transfer in (转入): this centre sends a contact letter (联系函) through the platform; the transfer-out centre
+reviews it and sends the money; this centre confirms receipt and the platform closes the case.
+
+Transfer out (转出): another centre's letter about one of our members reaches us (`incoming_letters`, status
+01); we reply — accept (02 联系函确认接收) or refuse with a reason (13 转出审核不通过) — then pay the new centre's
+account and tell the platform (`funds_sent`, 08 账户信息复核通过); the new centre confirms receipt (00).
+
+The platform's own status codes are kept as they are (`TransferStatus`).
 """
 
 from __future__ import annotations
@@ -10,15 +15,16 @@ from __future__ import annotations
 import uuid
 from abc import abstractmethod
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .base import Integration, NotFound, Rejected, Result, operation
 from .http import HttpClient
-from .models import SandboxTransferLetter, TransferStatus
+from .models import SandboxBankAccount, SandboxIncomingLetter, SandboxTransferLetter, TransferStatus
 
 # Codes after which the platform does nothing more with a letter.
 FINISHED = frozenset(
@@ -64,6 +70,30 @@ class FundsTransfer(Result):
         return self.principal + self.interest
 
 
+@dataclass(frozen=True, kw_only=True)
+class IncomingLetter(Result):
+    """A letter another centre sent us: `to_centre` wants the member's fund paid to `to_centre_account`."""
+
+    letter_number: str
+    id_number: str
+    name: str
+    to_centre: str
+    to_centre_account: str
+    to_account_number: str
+    status: TransferStatus
+    status_message: str
+    sent_at: datetime
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncomingLetters(Result):
+    letters: tuple[IncomingLetter, ...]
+
+
 class TransferPlatform(Integration):
     system = "transfer"
 
@@ -95,6 +125,39 @@ class TransferPlatform(Integration):
     @abstractmethod
     def funds(self, *, letter_number: str) -> FundsTransfer:
         """The money the transfer-out centre sent for this letter; `NotFound` until it has sent it."""
+
+    @operation()
+    @abstractmethod
+    def incoming_letters(self) -> IncomingLetters:
+        """Letters other centres sent us about our members: every open one, and those finished in the last
+        30 days (so a cancellation or the new centre's confirmation is seen), oldest first."""
+
+    @operation(reference="letter_number")
+    @abstractmethod
+    def reply(self, *, letter_number: str, accept: bool, reason: str = "") -> IncomingLetter:
+        """Accept (02) or refuse with a reason (13) a letter sent to us; the same answer again is harmless,
+        the opposite answer is `Rejected`."""
+
+    @operation(reference="letter_number")
+    @abstractmethod
+    def funds_sent(
+        self, *, letter_number: str, principal: Decimal, interest: Decimal, bank_serial: str
+    ) -> IncomingLetter:
+        """Tell the platform the money was paid to the new centre (08); the same report again is harmless."""
+
+
+def _incoming(row: SandboxIncomingLetter) -> IncomingLetter:
+    return IncomingLetter(
+        letter_number=row.letter_number,
+        id_number=row.id_number,
+        name=row.name,
+        to_centre=row.to_centre,
+        to_centre_account=row.to_centre_account,
+        to_account_number=row.to_account_number,
+        status=TransferStatus(row.status),
+        status_message=row.status_message,
+        sent_at=row.sent_at,
+    )
 
 
 def _letter(row: SandboxTransferLetter) -> ContactLetter:
@@ -177,6 +240,59 @@ class SandboxTransferPlatform(TransferPlatform):
             bank_serial=row.funds_bank_serial,
         )
 
+    def incoming_letters(self) -> IncomingLetters:
+        recent = timezone.now() - timedelta(days=30)
+        rows = SandboxIncomingLetter.objects.filter(
+            ~Q(status__in=FINISHED) | Q(sent_at__gte=recent) | Q(replied_at__gte=recent) | Q(confirmed_at__gte=recent)
+        ).order_by("sent_at", "id")
+        return IncomingLetters(letters=tuple(_incoming(r) for r in rows))
+
+    def reply(self, *, letter_number: str, accept: bool, reason: str = "") -> IncomingLetter:
+        with transaction.atomic():
+            row = self._incoming(letter_number)
+            wanted = TransferStatus.LETTER_ACCEPTED if accept else TransferStatus.OUT_REJECTED
+            if row.replied_at is not None:
+                if (row.status == TransferStatus.OUT_REJECTED) != (not accept):
+                    raise Rejected(f"联系函已答复（{row.get_status_display()}），不能改为相反的答复")
+                return _incoming(row)
+            if row.status != TransferStatus.LETTER_REVIEWED:
+                raise Rejected(f"联系函当前状态为“{row.get_status_display()}”，不能答复")
+            if not accept and not (reason or "").strip():
+                raise Rejected("不予转出须说明原因")
+            row.status = wanted
+            row.reply_reason = "" if accept else reason.strip()[:200]
+            row.status_message = "转出地已确认接收联系函" if accept else f"转出地审核不通过：{row.reply_reason}"[:200]
+            row.replied_at = timezone.now()
+            row.save(update_fields=["status", "reply_reason", "status_message", "replied_at"])
+            return _incoming(row)
+
+    def funds_sent(
+        self, *, letter_number: str, principal: Decimal, interest: Decimal, bank_serial: str
+    ) -> IncomingLetter:
+        with transaction.atomic():
+            row = self._incoming(letter_number)
+            if row.funds_sent_at is not None:
+                if (row.funds_principal, row.funds_interest, row.funds_bank_serial) != (principal, interest, bank_serial):
+                    raise Rejected("该联系函已报送另一笔划款")
+                return _incoming(row)
+            if row.status != TransferStatus.LETTER_ACCEPTED:
+                raise Rejected(f"联系函当前状态为“{row.get_status_display()}”，不能报送划款")
+            row.funds_principal, row.funds_interest, row.funds_bank_serial = principal, interest, bank_serial
+            row.funds_sent_at = timezone.now()
+            row.status = TransferStatus.ACCOUNT_REVIEWED
+            row.status_message = "转出地已划转资金，待转入地确认"
+            row.save(update_fields=[
+                "funds_principal", "funds_interest", "funds_bank_serial", "funds_sent_at", "status", "status_message",
+            ])
+            return _incoming(row)
+
+    @staticmethod
+    def _incoming(letter_number: str) -> SandboxIncomingLetter:
+        row = SandboxIncomingLetter.objects.select_for_update().filter(letter_number=letter_number).first()
+        if row is None:
+            raise NotFound("转移接续平台查无此联系函")
+        return row
+
     @staticmethod
     def _get(letter_number: str, *, lock: bool = False) -> SandboxTransferLetter:
         rows = SandboxTransferLetter.objects.select_for_update() if lock else SandboxTransferLetter.objects
@@ -217,6 +333,20 @@ class HttpTransferPlatform(HttpClient, TransferPlatform):
     def funds(self, *, letter_number: str) -> FundsTransfer:
         return self._post("funds", FundsTransfer, letter_number=letter_number)
 
+    def incoming_letters(self) -> IncomingLetters:
+        return self._post("incoming_letters", IncomingLetters)
+
+    def reply(self, *, letter_number: str, accept: bool, reason: str = "") -> IncomingLetter:
+        return self._post("reply", IncomingLetter, letter_number=letter_number, accept=accept, reason=reason)
+
+    def funds_sent(
+        self, *, letter_number: str, principal: Decimal, interest: Decimal, bank_serial: str
+    ) -> IncomingLetter:
+        return self._post(
+            "funds_sent", IncomingLetter, letter_number=letter_number, principal=principal, interest=interest,
+            bank_serial=bank_serial,
+        )
+
 
 # ---- playing the other centre in the sandbox (tests, demo, admin) -------------------------------------
 
@@ -248,3 +378,50 @@ def sandbox_transfer_out(*, letter_number: str, principal: Decimal, interest: De
             "status_message",
         ]
     )
+
+
+def sandbox_incoming_letter(
+    *,
+    id_number: str,
+    name: str,
+    to_centre: str = "上海市住房公积金管理中心",
+    to_centre_account: str = "31001500100056000000",
+    to_account_number: str = "",
+    letter_number: str | None = None,
+) -> SandboxIncomingLetter:
+    """Play another centre sending us a contact letter (status 01). The new centre's receiving account is
+    opened at the sandbox bank under the centre's name if it is not there, so a payout to it succeeds."""
+    SandboxBankAccount.objects.get_or_create(
+        account_number=to_centre_account, defaults={"name": to_centre, "bank_name": "建设银行"}
+    )
+    row = SandboxIncomingLetter.objects.create(
+        letter_number=letter_number or f"待编号-{uuid.uuid4().hex[:24]}", id_number=id_number.upper(), name=name,
+        to_centre=to_centre, to_centre_account=to_centre_account, to_account_number=to_account_number,
+        status_message="转入地联系函已复核，待转出地接收",
+    )
+    if letter_number is None:
+        row.letter_number = f"ZL{timezone.localdate():%Y%m%d}{row.pk:08d}"
+        row.save(update_fields=["letter_number"])
+    row.refresh_from_db()
+    return row
+
+
+def sandbox_incoming_confirm(*, letter_number: str) -> SandboxIncomingLetter:
+    """Play the new centre confirming it received the money: 08 → 00 正常办结."""
+    with transaction.atomic():
+        row = SandboxIncomingLetter.objects.select_for_update().filter(letter_number=letter_number).first()
+        if row is None:
+            raise NotFound("转移接续平台查无此联系函")
+        if row.status == TransferStatus.DONE:
+            return row
+        if row.status != TransferStatus.ACCOUNT_REVIEWED:
+            raise Rejected(f"联系函当前状态为“{row.get_status_display()}”，转出资金未划转，不能确认")
+        row.status, row.status_message, row.confirmed_at = TransferStatus.DONE, "转入地已确认收款", timezone.now()
+        row.save(update_fields=["status", "status_message", "confirmed_at"])
+        return row
+
+
+def sandbox_incoming_set_status(*, letter_number: str, status: TransferStatus, message: str = "") -> None:
+    """Move a letter sent to us to any status, as the new centre or the platform would (e.g. 05 撤销)."""
+    if SandboxIncomingLetter.objects.filter(letter_number=letter_number).update(status=status, status_message=message) != 1:
+        raise NotFound("转移接续平台查无此联系函")

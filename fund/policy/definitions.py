@@ -315,6 +315,12 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
         description="自愿缴存人员须在本市缴纳社会保险的最少月数。",
         minimum=_d("0"), maximum=_d("60"), seeds=(Seed("12"),),
     ),
+    PolicyDefinition(
+        name="deposit_deferral_max_months", label="缓缴/降比例最长期限", unit="个月", kind=Kind.INTEGER,
+        group=Group.DEPOSITS,
+        description="单位一次申请缓缴或降低缴存比例最长可覆盖的月数。",
+        minimum=_d("1"), maximum=_d("36"), seeds=(Seed("12"),),
+    ),
     # ------------------------------------------------------------------ 提取 withdrawals
     PolicyDefinition(
         name="withdrawal_rent_cap_per_year", label="租房提取年度限额", group=Group.WITHDRAWALS,

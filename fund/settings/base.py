@@ -186,6 +186,8 @@ CELERY_BEAT_SCHEDULE = {
     "people-prune-sign-in-records": {"task": "people.prune_sign_in_records", "schedule": 86400.0},
     "deposits-match-incoming-transfers": {"task": "deposits.match_incoming_transfers", "schedule": 300.0},
     "deposits-poll-transfers": {"task": "deposits.poll_transfers", "schedule": 600.0},
+    # Contact letters other centres sent for our members, and the transfers-out under way.
+    "deposits-transfer-out-sync": {"task": "deposits.transfer_out_sync", "schedule": 600.0},
     # From the 专户's pay day to month end; a failed debit is retried once a day, a paid month never again.
     "deposits-voluntary-debit": {"task": "deposits.voluntary_debit", "schedule": crontab(minute=0, hour=8)},
     "deposits-unit-applications-due": {"task": "deposits.unit_applications_due", "schedule": crontab(minute=10, hour=0)},

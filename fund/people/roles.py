@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from guardian.shortcuts import get_objects_for_user
+from guardian.models import UserObjectPermission
 
 from .models import Developer, Employer, Post, StaffProfile
 
@@ -82,11 +82,20 @@ def roles_of(user: Any) -> Roles:
     if not user.is_authenticated:
         return Roles(user=user)
     staff = StaffProfile.objects.select_related("branch").filter(user=user).first()
+    # The operator grants, in one query (guardian's generic object permissions, as `assign_perm` writes
+    # them); most users are members with none, so this is the whole cost of the check for them.
+    grants: dict[str, list[str]] = {"act_for_employer": [], "act_for_developer": []}
+    for codename, object_pk in UserObjectPermission.objects.filter(
+        user=user, permission__content_type__app_label="people", permission__codename__in=list(grants)
+    ).values_list("permission__codename", "object_pk"):
+        grants[codename].append(object_pk)
     roles = Roles(
         user=user,
         staff=staff,
-        employers=list(get_objects_for_user(user, "people.act_for_employer", accept_global_perms=False, with_superuser=False)),
-        developers=list(get_objects_for_user(user, "people.act_for_developer", accept_global_perms=False, with_superuser=False)),
+        employers=list(Employer.objects.filter(pk__in=grants["act_for_employer"]).order_by("pk"))
+        if grants["act_for_employer"] else [],
+        developers=list(Developer.objects.filter(pk__in=grants["act_for_developer"]).order_by("pk"))
+        if grants["act_for_developer"] else [],
     )
     user._fund_roles = roles
     return roles

@@ -65,8 +65,11 @@ def proposed_amount(withdrawal: Withdrawal, limit: Decimal | None, balance: Deci
     return max(min(asked, ceiling) if asked is not None else ceiling, ZERO)
 
 
-def withdrawal_decide(*, withdrawal_id: int, today: date | None = None) -> Withdrawal:
-    """The 秒批 decision (a Celery task calls this). Idempotent: only a submitted withdrawal is decided."""
+def withdrawal_decide(*, withdrawal_id: int, today: date | None = None, queue_payout: bool = True) -> Withdrawal:
+    """The 秒批 decision (a Celery task calls this). Idempotent: only a submitted withdrawal is decided.
+
+    `queue_payout=False` leaves the bank instruction to the caller (the decide task sends it at once, in the
+    same worker, rather than queueing a second task behind other decisions)."""
     today = today or timezone.localdate()
     withdrawal = Withdrawal.objects.select_related("account__person", "account__sub_account").get(pk=withdrawal_id)
     if withdrawal.state != WithdrawalState.SUBMITTED:
@@ -105,7 +108,8 @@ def withdrawal_decide(*, withdrawal_id: int, today: date | None = None) -> Withd
             failed.append(("提取金额", Verdict(False, f"可提取金额为 0（{limit.note}）", f"可提取金额为 0：{limit.note}")))
         if not failed and spec.auto:
             note = f"秒批通过：{len(verdicts)} 项规则全部通过；{limit.note}"
-            return approve_and_instruct(withdrawal=withdrawal, decider=Decider.AUTO, note=note, actor=None, today=today)
+            return approve_and_instruct(withdrawal=withdrawal, decider=Decider.AUTO, note=note, actor=None, today=today,
+                                        queue_payout=queue_payout)
         reasons = "；".join(f"{label}：{v.detail}" for label, v in failed) or "该提取原因须人工审核"
         return _to_review(withdrawal, note=f"转人工审核：{reasons}"[:500], today=today)
 
@@ -149,7 +153,7 @@ def _notify(withdrawal: Withdrawal, text: str) -> None:
 
 
 def approve_and_instruct(
-    *, withdrawal: Withdrawal, decider: str, note: str, actor: Any, today: date | None = None
+    *, withdrawal: Withdrawal, decider: str, note: str, actor: Any, today: date | None = None, queue_payout: bool = True
 ) -> Withdrawal:
     """Take the money and instruct the bank (after commit). The caller holds the withdrawal's row lock."""
     today = today or timezone.localdate()
@@ -204,7 +208,8 @@ def approve_and_instruct(
               new={"state": WithdrawalState.APPROVED, "amount": amount, "attempt": attempt, "entry": posted.entry.number})
     from ..tasks import payout_send_task
 
-    transaction.on_commit(lambda: payout_send_task.delay(payout.pk), robust=True)
+    if queue_payout:
+        transaction.on_commit(lambda: payout_send_task.delay(payout.pk), robust=True)
     return withdrawal
 
 

@@ -210,7 +210,7 @@ def http_run(pairs: list[tuple[int, int]], clients: int) -> tuple[dict[int, floa
             deadline = time.time() + 60
             while time.time() < deadline and not Payout.objects.filter(withdrawal_id=withdrawal_id,
                                                                        sent_at__isnull=False).exists():
-                time.sleep(0.05)
+                time.sleep(0.2)
         connection.close()
 
     threads = [threading.Thread(target=client) for _ in range(clients)]

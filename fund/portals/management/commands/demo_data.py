@@ -39,17 +39,23 @@ class Command(BaseCommand):
         ctx = DemoContext(rng=random.Random(20261122), today=timezone.localdate())
         with transaction.atomic():
             seed_core(ctx)
+        modules = []
         for config in apps.get_app_configs():
             if config.name in BUSINESS_APPS:
                 try:
-                    module = importlib.import_module(f"{config.name}.demo")
+                    modules.append(importlib.import_module(f"{config.name}.demo"))
                 except ModuleNotFoundError:
                     continue
-                module.seed(ctx)
+        for module in modules:
+            module.seed(ctx)
         from fund.integrations.seed import seed_sandbox
 
         with transaction.atomic():
             seed_sandbox(people=ctx.people, employers=ctx.employers, city_code=settings.FUND_CITY_CODE)
+            # Business that reads the outside systems (a withdrawal's rules) comes after their records.
+            for module in modules:
+                if hasattr(module, "seed_after_sandbox"):
+                    module.seed_after_sandbox(ctx)
         self.stdout.write(self.style.SUCCESS(f"演示数据已载入：{len(ctx.people)} 名职工，{len(ctx.employers)} 个单位。"))
 
     def _print_logins(self, url: str) -> None:

@@ -116,7 +116,7 @@ class LetterListApi(APIView):
         updated = serializers.ListField(child=serializers.CharField())
         refused = serializers.ListField(child=serializers.CharField())
 
-    @extend_schema(request=None, responses=FetchOutput, summary="立即从转移接续平台获取来函（受理岗）")
+    @extend_schema(operation_id="deposits_transfer_letters_fetch", request=None, responses=FetchOutput, summary="立即从转移接续平台获取来函（受理岗）")
     def post(self, request):  # type: ignore[no-untyped-def]
         if not roles_of(request.user).can_accept:
             raise PermissionDenied
@@ -133,7 +133,7 @@ class LetterActionApi(APIView):
                                                                ("retry", "重新划款")])
         reason = serializers.CharField(label="不予转出原因", max_length=200, required=False, allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses=LetterOutput, summary="办理、拒绝转出联系函或重新划款")
+    @extend_schema(operation_id="deposits_transfer_letters_act", request=InputSerializer, responses=LetterOutput, summary="办理、拒绝转出联系函或重新划款")
     def post(self, request, pk: int):  # type: ignore[no-untyped-def]
         transfer = get_or_404(pending_letters_for_user(request.user), pk=pk)
         data = self.InputSerializer(data=request.data)

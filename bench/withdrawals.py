@@ -17,7 +17,13 @@ The floor, measured in the same run, is what the database needs at least for the
 withdrawal, from the same number of concurrent connections: one transaction that inserts a withdrawal-,
 7 rule-check-, an entry-, 2 line-, a sub-ledger- and a payout-shaped row into bare tables and updates one
 balance. Each figure is printed with its ratio to the floor's median; the last line is
-`withdrawal_p95_http_<N>: <seconds> s (<ratio> x)`.
+`withdrawal_p95_http_<N>: <seconds> s (<ratio> x)`. Before it, the CPU the web server and the worker (all their
+processes) spent per withdrawal during the HTTP run: a figure that other load on the machine moves far less than
+the latencies.
+
+Django runs without DEBUG unless DJANGO_DEBUG says otherwise. BENCH_WEB_WORKERS / BENCH_WEB_THREADS (gunicorn,
+default 3 × 8 gthread) and BENCH_WORKER_CONCURRENCY (Celery prefork, default 2) set the services' sizes; on this
+2-core machine 2 × 4 threads, 4 × 1 and a worker concurrency of 4 measured no better than the defaults.
 """
 
 from __future__ import annotations
@@ -38,7 +44,13 @@ from pathlib import Path
 
 os.environ.setdefault("DATABASE_NAME", "fund_wd_bench")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:56379/7")  # a Redis database of its own: no stray tasks
+# Measured as deployed: without DEBUG (which records and formats every SQL query in every process).
+os.environ.setdefault("DJANGO_DEBUG", "0")
 PORT = int(os.environ.get("BENCH_WEB_PORT", "8790"))
+# Process and thread counts of the services (see the module docstring).
+WEB_WORKERS = os.environ.get("BENCH_WEB_WORKERS", "3")
+WEB_THREADS = os.environ.get("BENCH_WEB_THREADS", "8")
+WORKER_CONCURRENCY = os.environ.get("BENCH_WORKER_CONCURRENCY", "2")
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv" / "bin"
 
@@ -146,9 +158,9 @@ def floor(n: int, clients: int) -> list[float]:
 def start_services() -> list[subprocess.Popen]:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="fund.settings.local", CELERY_TASK_ALWAYS_EAGER="false")
     log = open(ROOT / ".local" / "bench_withdrawals_services.log", "w")  # noqa: SIM115
-    web = subprocess.Popen([str(VENV / "gunicorn"), "fund.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", "3", "--threads", "8",
-                            "-k", "gthread"], cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
-    worker = subprocess.Popen([str(VENV / "celery"), "-A", "fund", "worker", "-c", "2", "-l", "warning", "--without-gossip",
+    web = subprocess.Popen([str(VENV / "gunicorn"), "fund.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", WEB_WORKERS, "--threads",
+                            WEB_THREADS, "-k", "gthread"], cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
+    worker = subprocess.Popen([str(VENV / "celery"), "-A", "fund", "worker", "-c", WORKER_CONCURRENCY, "-l", "warning", "--without-gossip",
                                "--without-mingle", "-P", "prefork"], cwd=ROOT, env=env, stdout=log, stderr=log,
                               start_new_session=True)
     deadline = time.time() + 30
@@ -160,6 +172,18 @@ def start_services() -> list[subprocess.Popen]:
             time.sleep(0.3)
     time.sleep(3)  # the worker connects to Redis
     return [web, worker]
+
+
+def cpu_seconds(proc: subprocess.Popen) -> float:
+    """User + system CPU of a service and every process of its group (gunicorn's and Celery's children)."""
+    total = 0
+    for pid in subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def stop_services(procs: list[subprocess.Popen]) -> None:
@@ -296,8 +320,10 @@ def main(n: int, clients: int) -> None:
 
     procs = start_services()
     try:
+        cpu_before = [cpu_seconds(p) for p in procs]
         started, errors = http_run(pairs[:n], clients)
         sent = wait_sent(list(started))
+        cpu_used = [cpu_seconds(p) - before for p, before in zip(procs, cpu_before, strict=True)]
     finally:
         stop_services(procs)
     latencies = [sent[i].timestamp() - t0 for i, t0 in started.items() if i in sent]
@@ -305,6 +331,9 @@ def main(n: int, clients: int) -> None:
     paid = sum(1 for s in states.values() if s == "paid")
     print(f"submitted {len(started)}/{n} over HTTP, payout sent for {len(latencies)}, paid {paid}"
           + (f"; {len(errors)} refused, e.g. {errors[0]}" if errors else ""))
+    done = max(len(latencies), 1)
+    print(f"CPU per withdrawal over HTTP: web {cpu_used[0] / done * 1000:.1f} ms, worker {cpu_used[1] / done * 1000:.1f} ms "
+          f"(gunicorn -w {WEB_WORKERS} --threads {WEB_THREADS}, celery -c {WORKER_CONCURRENCY})")
     h50, h95 = statistics.median(latencies), pct(latencies, 0.95)
     print(f"withdrawal_median_http_{n}: {h50:.3f} s ({h50 / f50:.1f} x)")
     print(f"withdrawal_p95_http_{n}: {h95:.3f} s ({h95 / f50:.1f} x)")

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -161,13 +161,24 @@ class WithdrawalDetailOutput(WithdrawalOutput):
     details = serializers.JSONField()
     materials = serializers.ListField(child=serializers.CharField())
     checks = serializers.SerializerMethodField()
-    payouts = PayoutOutput(many=True)
+    payouts = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
+
+    # A withdrawal still 秒批审核中 has neither: the verdicts and the first payout are written in the same
+    # transaction that moves it out of that state, so the two reads are skipped (the answer to a new POST).
 
     def get_checks(self, obj: Any) -> list[dict[str, Any]]:
         """Staff see what was checked and the evidence; the member sees the plain words only."""
+        if obj.state == WithdrawalState.SUBMITTED:
+            return []
         out = StaffCheckOutput if self.context.get("staff") else CheckOutput
         return out(obj.checks.all(), many=True).data
+
+    @extend_schema_field(PayoutOutput(many=True))
+    def get_payouts(self, obj: Any) -> list[dict[str, Any]]:
+        if obj.state == WithdrawalState.SUBMITTED:
+            return []
+        return PayoutOutput(obj.payouts.all(), many=True).data
 
     def get_timeline(self, obj: Any) -> list[dict[str, Any]]:
         return StepOutput(withdrawal_timeline(obj), many=True).data
@@ -234,7 +245,6 @@ class WithdrawalListApi(APIView):
             raise serializers.ValidationError({"Idempotency-Key": ["Idempotency-Key 不能超过 64 个字符"]})
         account = _account_for(request.user, values.pop("account"))
         own = account.person_id == request.user.person_id
-        earlier = withdrawals_for_user(request.user).filter(submitted_by=request.user, client_token=key).first() if key else None
         withdrawal = withdrawal_submit(
             actor=request.user, account=account, channel=Channel.API if own else Channel.WINDOW,
             reason=values["reason"], amount=values.get("amount") or None, relation=values.get("relation") or "self",
@@ -242,7 +252,8 @@ class WithdrawalListApi(APIView):
             details=values.get("details") or {}, payee_card=values.get("payee_card", ""),
             materials=values.get("materials") or [], client_token=key,
         )
-        return _detail(request, withdrawal, status.HTTP_200_OK if earlier else status.HTTP_201_CREATED)
+        replayed = getattr(withdrawal, "replayed", False)  # the same Idempotency-Key again: the first withdrawal
+        return _detail(request, withdrawal, status.HTTP_200_OK if replayed else status.HTTP_201_CREATED)
 
 
 class WithdrawalDetailApi(APIView):

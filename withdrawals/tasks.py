@@ -17,9 +17,9 @@ def withdrawal_decide_task(withdrawal_id: int) -> str:
 
     withdrawal = withdrawal_decide(withdrawal_id=withdrawal_id, queue_payout=False)
     if withdrawal.state == WithdrawalState.APPROVED:
-        for payout in withdrawal.payouts.filter(status=PayoutStatus.PENDING, sent_at__isnull=True):
+        for payout in withdrawal.payouts.filter(status=PayoutStatus.PENDING, sent_at__isnull=True).select_related("withdrawal"):
             try:
-                payout_send(payout_id=payout.pk)
+                payout_send(payout_id=payout.pk, payout=payout)
             except IntegrationError:
                 payout_send_task.apply_async(args=[payout.pk], countdown=30)
     return withdrawal.state

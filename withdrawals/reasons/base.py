@@ -25,6 +25,7 @@ from fund.integrations import (
 )
 from fund.integrations.base import IntegrationError, NotFound
 from fund.money import ZERO
+from fund.policy.selectors import policy_value
 
 from ..models import Relation
 
@@ -114,6 +115,24 @@ class Context:
         self.details: dict[str, Any] = withdrawal.details or {}
         self.today = today
         self._cache: dict[tuple[str, str], Any] = {}
+        self._memo: dict[tuple[str, ...], Any] = {}  # this decision's own reads (policy, limits), see `memo`
+
+    # ---- this decision's reads, each made once ----------------------------------------------------------------
+
+    def memo(self, key: tuple[str, ...], compute: Callable[[], Any]) -> Any:
+        """`compute()` once per decision (a rule and the reason's limit read the same figures)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def forget(self) -> None:
+        """Drop what `memo` kept, so that what is read again under a lock is read afresh. (The outside systems'
+        answers stay: each is asked once per decision.)"""
+        self._memo.clear()
+
+    def policy(self, name: str) -> Any:
+        """The policy value in force on the decision's day."""
+        return self.memo(("policy", name), lambda: policy_value(name, on=self.today))
 
     # ---- outside systems (cached; NotFound comes back as None) --------------------------------------------
 

@@ -4,7 +4,6 @@ People decide these; the rules gather what shared data can say before they look.
 from __future__ import annotations
 
 from fund.catalogue.registry import Channel, Material, ServiceItem
-from fund.policy.selectors import policy_value
 
 from .base import Context, Input, Limit, Reason, Rule, Verdict, fail, ok
 from .rules import (
@@ -58,7 +57,7 @@ DIBAO = Reason(
 
 
 def _sealed_long_enough(ctx: Context) -> Verdict:
-    months = int(policy_value("withdrawal_unemployed_months", on=ctx.today))
+    months = int(ctx.policy("withdrawal_unemployed_months"))
     since = sealed_since(ctx)
     if since is not None and since <= months_ago(ctx.today, months):
         return ok(f"{since:%Y-%m-%d} 封存，已满 {months} 个月", f"离职已满 {months} 个月")

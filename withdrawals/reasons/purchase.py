@@ -15,7 +15,6 @@ from typing import Any
 from fund.catalogue.registry import Channel, Material, ServiceItem, Visits
 from fund.integrations.models import System
 from fund.money import ZERO
-from fund.policy.selectors import policy_value
 
 from ..models import Relation
 from .base import Context, Input, Limit, Reason, Rule, Verdict, fail, ok
@@ -101,7 +100,7 @@ def _window(ctx: Context) -> Verdict:
     found = _find_home(ctx)
     if isinstance(found, Verdict):
         return found
-    months = int(policy_value("withdrawal_purchase_window_months", on=ctx.today))
+    months = int(ctx.policy("withdrawal_purchase_window_months"))
     if found.day >= months_ago(ctx.today, months):
         return ok(f"登记/开票日期 {found.day:%Y-%m-%d}，在 {months} 个月时限内", f"在购房后 {months} 个月内申请", **found.evidence)
     return fail(f"登记/开票日期 {found.day:%Y-%m-%d}，已超过 {months} 个月时限",

@@ -7,7 +7,6 @@ from decimal import Decimal
 from fund.catalogue.registry import Channel, Material, ServiceItem, Visits
 from fund.integrations.models import System
 from fund.money import ZERO
-from fund.policy.selectors import policy_value
 
 from ..loans import housing_loan, housing_loans
 from .base import Context, Input, Limit, Reason, Rule, Verdict, fail, ok
@@ -71,10 +70,15 @@ LOAN = Reason(
 
 
 def _rent_limit(ctx: Context) -> Limit:
-    cap = Decimal(policy_value("withdrawal_rent_cap_per_year", on=ctx.today))
-    start = ctx.today.replace(month=1, day=1)
-    used = taken(ctx, account=ctx.account, reason="07", decided_at__date__gte=start)
-    return Limit(max(cap - used, ZERO), f"年度限额 {cap} 元，本年已提取 {used} 元")
+    """The year's cap less what this year's rent withdrawals took; the cap rule and the amount read it once."""
+
+    def compute() -> Limit:
+        cap = Decimal(ctx.policy("withdrawal_rent_cap_per_year"))
+        start = ctx.today.replace(month=1, day=1)
+        used = taken(ctx, account=ctx.account, reason="07", decided_at__date__gte=start)
+        return Limit(max(cap - used, ZERO), f"年度限额 {cap} 元，本年已提取 {used} 元")
+
+    return ctx.memo(("limit", "07"), compute)
 
 
 def _rent_cap_left(ctx: Context) -> Verdict:

@@ -15,7 +15,6 @@ from deposits.services.accounts import add_months
 from fund.audit.masking import mask_id_number
 from fund.catalogue.registry import Material
 from fund.integrations.models import System, TransferStatus
-from fund.policy.selectors import policy_value
 
 from ..models import TAKEN, Relation, Withdrawal
 from .base import Context, Rule, Verdict, fail, ok
@@ -144,7 +143,7 @@ def deposited_months(ctx: Context) -> int:
 
 def deposit_months_rule(policy: str) -> Rule:
     def check(ctx: Context) -> Verdict:
-        need = int(policy_value(policy, on=ctx.today))
+        need = int(ctx.policy(policy))
         have = deposited_months(ctx)
         if have >= need:
             return ok(f"已缴存 {have} 个月（要求不少于 {need} 个月）", f"已缴存 {have} 个月，符合要求", months=have)
@@ -155,7 +154,7 @@ def deposit_months_rule(policy: str) -> Rule:
 
 
 def _not_recent_transfer_in(ctx: Context) -> Verdict:
-    months = int(policy_value("risk_transfer_in_withdrawal_months", on=ctx.today))
+    months = int(ctx.policy("risk_transfer_in_withdrawal_months"))
     since = months_ago(ctx.today, months)
     recent = ctx.account.transfers.filter(  # a transfer that brought money in, not a cancelled or failed one
         direction=TransferDirection.IN, status__in=(TransferStatus.DONE, TransferStatus.DONE_AFTER_NEGOTIATION),
@@ -181,7 +180,7 @@ def same_home_rule() -> Rule:
 
     def check(ctx: Context) -> Verdict:
         key = ctx.withdrawal.home_key
-        months = int(policy_value("withdrawal_same_home_months", on=ctx.today))
+        months = int(ctx.policy("withdrawal_same_home_months"))
         since = months_ago(ctx.today, months)
         earlier = (Withdrawal.objects.filter(home_key=key, state__in=TAKEN, decided_at__date__gte=since)
                    .exclude(pk=ctx.withdrawal.pk).select_related("account__person").first())

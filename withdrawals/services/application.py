@@ -123,12 +123,15 @@ def withdrawal_submit(
     materials: list[str] | tuple[str, ...] = (),
     client_token: str = "",
 ) -> Withdrawal:
-    """Accept an application and queue its decision; raise ValidationError (field → Chinese messages)."""
+    """Accept an application and queue its decision; raise ValidationError (field → Chinese messages).
+
+    A repeated `client_token` returns the first withdrawal, marked `replayed = True` (the API answers 200)."""
     roles = roles_of(actor)
     client_token = (client_token or "").strip()[:64]
     if client_token:
         earlier = Withdrawal.objects.filter(submitted_by=actor, client_token=client_token).first()
         if earlier is not None:
+            earlier.replayed = True
             return earlier
 
     # Who may submit through which channel.
@@ -227,7 +230,9 @@ def withdrawal_submit(
     except IntegrityError as exc:
         text = str(exc)
         if "withdrawal_client_token" in text:
-            return Withdrawal.objects.get(submitted_by=actor, client_token=client_token)
+            earlier = Withdrawal.objects.get(submitted_by=actor, client_token=client_token)
+            earlier.replayed = True
+            return earlier
         if "withdrawal_one_in_flight" in text:
             raise ValidationError({"account": ["您已有一笔提取正在办理，办结后才能再次申请"]}) from exc
         raise

@@ -19,14 +19,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from deposits.models import MemberAccount, MemberState
 from deposits.services.interest import interest_to_date
 from fund.audit.services import audit_log
 from fund.ledger import chart
-from fund.ledger.models import BusinessType, SubAccount
+from fund.ledger.models import BusinessType
 from fund.ledger.services import Movement, credit, debit, entry_post, sub_account_interest_close
 from fund.money import ZERO
 from fund.people.models import Post
@@ -78,40 +78,59 @@ def withdrawal_decide(*, withdrawal_id: int, today: date | None = None, queue_pa
     ctx, verdicts = _verdicts(withdrawal, spec, today)
     limit = spec.limit(ctx)
     with transaction.atomic():
-        withdrawal = Withdrawal.objects.select_for_update().select_related("account").get(pk=withdrawal_id)
+        # The row lock, with the last rule round and payout attempt read in the same statement.
+        withdrawal = (Withdrawal.objects.select_for_update(of=("self",)).select_related("account")
+                      .annotate(last_round=_last(RuleCheck, "round"), last_attempt=_last(Payout, "attempt"))
+                      .get(pk=withdrawal_id))
         if withdrawal.state != WithdrawalState.SUBMITTED:
             return withdrawal
         if withdrawal.home_key:
             # Two withdrawals for one home decided at once: the second waits for the first to commit, then
-            # checks the same-home rule again against what is now taken.
+            # checks the same-home rule again against what is now taken (nothing remembered before the lock).
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"withdrawals.home:{withdrawal.home_key}"])
             ctx.withdrawal = withdrawal
+            ctx.forget()
             verdicts = [(code, label, run_rule(rule, ctx) if code == "same_home" else v)
                         for (code, label, v), rule in zip(verdicts, (None, *spec.rules), strict=True)]
             limit = spec.limit(ctx)
-        last = withdrawal.checks.aggregate(n=Max("round"))["n"] or 0
         RuleCheck.objects.bulk_create([
-            RuleCheck(withdrawal=withdrawal, round=last + 1, order=i, rule=code, label=label, passed=v.passed,
-                      detail=v.detail[:500], plain=(v.plain or v.detail)[:500], evidence=v.evidence)
+            RuleCheck(withdrawal=withdrawal, round=(withdrawal.last_round or 0) + 1, order=i, rule=code, label=label,
+                      passed=v.passed, detail=v.detail[:500], plain=(v.plain or v.detail)[:500], evidence=v.evidence)
             for i, (code, label, v) in enumerate(verdicts, start=1)
         ])
-        balance = SubAccount.objects.get(pk=withdrawal.account.sub_account_id).balance
-        amount = proposed_amount(withdrawal, limit.amount, balance)
+        # The account and its balance, locked now: an approval takes the money from them in this transaction.
+        account = _account_locked(withdrawal.account_id)
+        amount = proposed_amount(withdrawal, limit.amount, account.sub_account.balance)
         failed = [(label, v) for _, label, v in verdicts if not v.passed]
         withdrawal.details = ctx.details
         withdrawal.amount = amount if amount else None
-        withdrawal.save(update_fields=["details", "amount"])
-        if verdicts[0][2].passed is False:  # blacklisted since submission: refused, with the reason
-            return _end(withdrawal, WithdrawalState.REJECTED, verdicts[0][2].plain, actor=None)
+        blacklisted = verdicts[0][2].passed is False  # blacklisted since submission: refused, with the reason
         if amount is not None and amount <= 0:
             failed.append(("提取金额", Verdict(False, f"可提取金额为 0（{limit.note}）", f"可提取金额为 0：{limit.note}")))
-        if not failed and spec.auto:
+        if not blacklisted and not failed and spec.auto:
+            # The verdict's details and amount go in the same compare-and-set as the approval.
             note = f"秒批通过：{len(verdicts)} 项规则全部通过；{limit.note}"
-            return approve_and_instruct(withdrawal=withdrawal, decider=Decider.AUTO, note=note, actor=None, today=today,
-                                        queue_payout=queue_payout)
+            return _approve(withdrawal=withdrawal, decider=Decider.AUTO, note=note, actor=None, today=today,
+                            queue_payout=queue_payout, account=account, attempt=(withdrawal.last_attempt or 0) + 1,
+                            fields={"details": withdrawal.details})
+        withdrawal.save(update_fields=["details", "amount"])
+        if blacklisted:
+            return _end(withdrawal, WithdrawalState.REJECTED, verdicts[0][2].plain, actor=None)
         reasons = "；".join(f"{label}：{v.detail}" for label, v in failed) or "该提取原因须人工审核"
         return _to_review(withdrawal, note=f"转人工审核：{reasons}"[:500], today=today)
+
+
+def _last(model: Any, field: str) -> Subquery:
+    """The highest `field` of the withdrawal's `model` rows (rule rounds, payout attempts), as a subquery."""
+    rows = model.objects.filter(withdrawal=OuterRef("pk")).order_by(f"-{field}").values(field)[:1]
+    return Subquery(rows)
+
+
+def _account_locked(account_id: int) -> MemberAccount:
+    """The member account and its sub-account, both locked, in one statement (the person comes along unlocked)."""
+    return (MemberAccount.objects.select_for_update(of=("self", "sub_account"))
+            .select_related("person", "sub_account").get(pk=account_id))
 
 
 def _move(withdrawal: Withdrawal, to: str, **fields: Any) -> str:
@@ -156,12 +175,21 @@ def approve_and_instruct(
     *, withdrawal: Withdrawal, decider: str, note: str, actor: Any, today: date | None = None, queue_payout: bool = True
 ) -> Withdrawal:
     """Take the money and instruct the bank (after commit). The caller holds the withdrawal's row lock."""
-    today = today or timezone.localdate()
     attempt = (withdrawal.payouts.aggregate(n=Max("attempt"))["n"] or 0) + 1
-    account = MemberAccount.objects.select_for_update().select_related("person").get(pk=withdrawal.account_id)
+    return _approve(withdrawal=withdrawal, decider=decider, note=note, actor=actor, today=today,
+                    queue_payout=queue_payout, account=_account_locked(withdrawal.account_id), attempt=attempt)
+
+
+def _approve(
+    *, withdrawal: Withdrawal, decider: str, note: str, actor: Any, today: date | None, queue_payout: bool,
+    account: MemberAccount, attempt: int, fields: dict[str, Any] | None = None,
+) -> Withdrawal:
+    """`approve_and_instruct` with the account and its sub-account already locked (`_account_locked`) and the
+    attempt number known; `fields` are saved with the state move."""
+    today = today or timezone.localdate()
     if account.state == MemberState.FROZEN:
         raise ValidationError({"account": ["个人账户已冻结，不能付款"]})
-    sub = SubAccount.objects.select_for_update().get(pk=account.sub_account_id)
+    sub = account.sub_account
     interest = ZERO
     if withdrawal.closes_account:
         current, prior = interest_to_date(sub, today - timedelta(days=1))
@@ -194,7 +222,7 @@ def approve_and_instruct(
         withdrawal=withdrawal, attempt=attempt, reference=f"{withdrawal.number}-{attempt}", amount=amount,
         card=card, name=name, debit_entry=posted.entry,
     )
-    fields: dict[str, Any] = {"amount": amount, "payee_card": card}
+    fields = {**(fields or {}), "amount": amount, "payee_card": card}
     if attempt == 1:
         fields.update(decider=decider, decided_at=timezone.now(), decision_note=note[:500], interest=interest)
     else:

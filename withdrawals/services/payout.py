@@ -38,9 +38,12 @@ BACKOFF = (timedelta(minutes=10), timedelta(hours=1), timedelta(hours=4))
 POLL_AFTER = timedelta(minutes=1)
 
 
-def payout_send(*, payout_id: int) -> Payout:
-    """Send one attempt to the bank and apply what it answers. Safe to call any number of times."""
-    payout = Payout.objects.select_related("withdrawal").get(pk=payout_id)
+def payout_send(*, payout_id: int, payout: Payout | None = None) -> Payout:
+    """Send one attempt to the bank and apply what it answers. Safe to call any number of times.
+
+    `payout`: the attempt as the caller has just read it with its withdrawal (the decide task), to save a read."""
+    if payout is None or payout.pk != payout_id:
+        payout = Payout.objects.select_related("withdrawal").get(pk=payout_id)
     if payout.status != PayoutStatus.PENDING:
         return payout
     Payout.objects.filter(pk=payout.pk, sent_at__isnull=True).update(sent_at=timezone.now())
@@ -56,11 +59,12 @@ def payout_apply(*, payout_id: int, payment: Any) -> Payout:
     if not (payment.succeeded or payment.failed):
         return Payout.objects.get(pk=payout_id)
     with transaction.atomic():
-        payout = Payout.objects.select_for_update().select_related("withdrawal__account__person").get(pk=payout_id)
+        # The attempt and its withdrawal locked in one statement (each row read as it is once locked).
+        payout = (Payout.objects.select_for_update(of=("self", "withdrawal"))
+                  .select_related("withdrawal__account__person").get(pk=payout_id))
         if payout.status != PayoutStatus.PENDING:
             return payout
-        withdrawal = Withdrawal.objects.select_for_update().get(pk=payout.withdrawal_id)
-        withdrawal.account = payout.withdrawal.account
+        withdrawal = payout.withdrawal
         now, today = timezone.now(), timezone.localdate()
         if payment.succeeded:
             posted = entry_post(
@@ -70,9 +74,9 @@ def payout_apply(*, payout_id: int, payment: Any) -> Payout:
                 value_date=today, legs=[debit(chart.WITHDRAWAL_PAYABLE, payout.amount), credit(chart.BANK, payout.amount)],
                 memo=f"提取 {withdrawal.number} 银行付款 {payment.bank_serial}",
             )
-            Payout.objects.filter(pk=payout.pk).update(
-                status=PayoutStatus.SUCCEEDED, bank_serial=payment.bank_serial, finished_at=now, settle_entry=posted.entry
-            )
+            settled = {"status": PayoutStatus.SUCCEEDED, "bank_serial": payment.bank_serial, "finished_at": now,
+                       "settle_entry": posted.entry}
+            Payout.objects.filter(pk=payout.pk).update(**settled)
             old = _move(withdrawal, WithdrawalState.PAID, paid_at=now, ended_at=now)
             audit_log(actor=None, action="withdrawals.paid", target=withdrawal, old={"state": old},
                       new={"state": WithdrawalState.PAID, "payout": payout.reference, "serial": payment.bank_serial})
@@ -82,10 +86,9 @@ def payout_apply(*, payout_id: int, payment: Any) -> Payout:
             reversal = entry_reverse(entry=payout.debit_entry, value_date=today, actor=None,
                                      reason=f"付款失败退回：{payment.reason}"[:200])
             retry_after = now + BACKOFF[min(payout.attempt, len(BACKOFF)) - 1] if payout.attempt < MAX_ATTEMPTS else None
-            Payout.objects.filter(pk=payout.pk).update(
-                status=PayoutStatus.FAILED, reason=payment.reason[:200], finished_at=now, settle_entry=reversal.entry,
-                retry_after=retry_after,
-            )
+            settled = {"status": PayoutStatus.FAILED, "reason": payment.reason[:200], "finished_at": now,
+                       "settle_entry": reversal.entry, "retry_after": retry_after}
+            Payout.objects.filter(pk=payout.pk).update(**settled)
             if withdrawal.closes_account and withdrawal.prior_account_state:
                 MemberAccount.objects.filter(pk=withdrawal.account_id, state=MemberState.WITHDRAWN).update(
                     state=withdrawal.prior_account_state
@@ -97,7 +100,8 @@ def payout_apply(*, payout_id: int, payment: Any) -> Payout:
             tail = "系统将自动重试" if retry_after else "请核对银行卡信息后联系中心重新付款"
             _notify(withdrawal, f"您的住房公积金提取（{withdrawal.number}）付款失败（{payment.reason}），"
                                 f"款项已退回公积金账户，{tail}。")
-        payout.refresh_from_db()
+        for name, value in settled.items():  # what the update wrote, without reading the row back
+            setattr(payout, name, value)
         return payout
 
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from fund.audit.admin_base import ReadOnlyAdmin
 
-from .models import AccountMerge, MemberAccount, MonthlyDeposit, OpeningNotice, UnitAccount
+from .models import AccountMerge, MemberAccount, MonthlyDeposit, OpeningNotice, UnitAccount, UnitRatioChange
 
 
 @admin.register(UnitAccount)
@@ -37,3 +37,10 @@ class AccountMergeAdmin(ReadOnlyAdmin):
 @admin.register(OpeningNotice)
 class OpeningNoticeAdmin(ReadOnlyAdmin):
     list_display = ["credit_code", "employer_name", "insured_count", "channel", "sent_by", "sent_at"]
+
+
+@admin.register(UnitRatioChange)
+class UnitRatioChangeAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "effective_month", "unit_ratio", "member_ratio", "source", "created_at"]
+    list_filter = ["source"]
+    list_select_related = ["unit__employer"]

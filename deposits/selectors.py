@@ -1,5 +1,7 @@
 """Reading unit and member accounts, always through the user's scope (404 for forbidden and missing)."""
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -7,7 +9,7 @@ from django.db.models import QuerySet
 from fund.ledger.models import SubLedgerRow
 from fund.people.selectors import get_or_404, scoped
 
-from .models import MemberAccount, UnitAccount
+from .models import MemberAccount, UnitAccount, UnitRatioChange
 
 
 def unit_accounts_for_user(user: Any) -> QuerySet[UnitAccount]:
@@ -31,3 +33,21 @@ def member_account_get_for_user(*, user: Any, pk: Any) -> MemberAccount:
 def member_statement(account: MemberAccount) -> QuerySet[SubLedgerRow]:
     """个人明细账: the account's sub-ledger rows, newest first."""
     return account.sub_account.rows.select_related("entry").order_by("-id")
+
+
+def unit_ratio_change_on(unit: UnitAccount, month: date) -> UnitRatioChange | None:
+    """The row of the unit's ratio history in force in `month`: the latest effective on or before it (of two
+    in the same month, the one recorded later); before the first row, the first row; None with no history."""
+    changes = UnitRatioChange.objects.filter(unit=unit)
+    change = changes.filter(effective_month__lte=month.replace(day=1)).order_by(
+        "-effective_month", "-created_at", "-id").first()
+    return change or changes.order_by("effective_month", "created_at", "id").first()
+
+
+def unit_ratios_on(unit: UnitAccount, month: date) -> tuple[Decimal, Decimal]:
+    """(unit_ratio, member_ratio) in force for the unit in `month`; a unit without history has only its
+    current ratios to go by."""
+    change = unit_ratio_change_on(unit, month)
+    if change is None:
+        return unit.unit_ratio, unit.member_ratio
+    return change.unit_ratio, change.member_ratio

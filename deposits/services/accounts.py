@@ -22,7 +22,16 @@ from fund.people.selectors import scoped
 from fund.policy.selectors import policy_value
 from fund.validation import clean_bank_card, clean_credit_code, clean_resident_id
 
-from ..models import ACTIVE_MEMBER_STATES, MemberAccount, MemberState, MonthlyDeposit, UnitAccount, UnitState
+from ..models import (
+    ACTIVE_MEMBER_STATES,
+    MemberAccount,
+    MemberState,
+    MonthlyDeposit,
+    RatioSource,
+    UnitAccount,
+    UnitRatioChange,
+    UnitState,
+)
 
 
 def next_number(sequence: str, prefix: str, width: int) -> str:
@@ -61,6 +70,17 @@ def base_bounds(on: date) -> tuple[Decimal, Decimal]:
     floor = Decimal(policy_value("minimum_monthly_wage", on))
     cap = Decimal(policy_value("average_monthly_wage", on)) * Decimal(policy_value("deposit_base_cap_multiple", on))
     return floor, cap.quantize(Decimal("0.01"))
+
+
+def unit_ratio_change_record(
+    *, unit: UnitAccount, effective_month: date, source: str, actor: Any, application: Any = None
+) -> UnitRatioChange:
+    """Record the unit's ratios (as they now stand on `unit`) in force from `effective_month` on. Non-atomic:
+    the caller writes the ratios and this row in one transaction."""
+    return UnitRatioChange.objects.create(
+        unit=unit, effective_month=first_of_month(effective_month), unit_ratio=unit.unit_ratio,
+        member_ratio=unit.member_ratio, source=source, application=application, actor=actor,
+    )
 
 
 @transaction.atomic
@@ -120,6 +140,7 @@ def unit_account_open_core(
     )
     unit.full_clean()
     unit.save()
+    unit_ratio_change_record(unit=unit, effective_month=opened_on, source=RatioSource.OPENING, actor=actor)
     audit_log(
         actor=actor, action="deposits.unit.opened", target=unit,
         new={"number": unit.number, "name": employer.name, "credit_code": credit_code,

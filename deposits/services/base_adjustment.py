@@ -25,7 +25,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from fund.audit.services import audit_log
@@ -41,8 +41,10 @@ from ..models import (
     MemberAccount,
     MemberState,
     UnitAccount,
+    UnitRatioChange,
     UnitState,
 )
+from ..selectors import unit_ratio_change_on
 from .accounts import add_months, base_bounds, first_of_month, monthly_amounts
 
 # A member account whose base may change: working members (a frozen balance still takes deposits' base).
@@ -278,23 +280,55 @@ class MonthTerms:
         return self.unit_monthly + self.member_monthly
 
 
+def adjustments_governing_ratios(adjustments: QuerySet[BaseAdjustment], change: UnitRatioChange | None,
+                                 month: date) -> QuerySet[BaseAdjustment]:
+    """Of a member's adjustments effective by `month`, those whose own ratios still govern the month: the ones
+    made effective after the unit's ratio change in force (or in the same month but recorded after it). A
+    unit-wide change (a ratio reduction, its end) overrides ratios set by an earlier adjustment, as it does the
+    account's monthly amounts when it happens. The first of them in the usual order (-effective_month, -id) is
+    the member's latest adjustment by the month, or there are none."""
+    if change is None or change.effective_month > month:
+        return adjustments
+    return adjustments.filter(
+        Q(effective_month__gt=change.effective_month)
+        | Q(effective_month=change.effective_month, created_at__gt=change.created_at)
+    )
+
+
 def month_terms(account: MemberAccount, month: date) -> MonthTerms:
     """The base and monthly amounts in force for one member and month, as a unit's bill reckons them.
 
-    An adjustment writes its new figures onto the account at once, even when it takes effect in a later
-    month; so a month before it must not use the account's figures. The latest adjustment effective on or
-    before `month` gives the base and ratios; failing that, the earliest one after `month` gives the base it
-    replaced (with the unit's ratios); with no adjustment at all the account's own figures stand."""
+    The base: an adjustment writes its new figures onto the account at once, even when it takes effect in a
+    later month; so a month before it must not use the account's figures. The latest adjustment effective on
+    or before `month` gives the base; failing that, the earliest one after `month` gives the base it replaced;
+    with no adjustment at all, the account's base.
+
+    The ratios are those in force in THAT month, never simply today's: the latest adjustment's own ratios if
+    it came after the unit's last ratio change by the month, otherwise the unit's ratios from its history
+    (`unit_ratios_on`), so a 补缴 for a month before a ratio reduction uses the full ratios and one for a month
+    inside it the reduced ones, whenever it is paid. The account's stored monthly amounts follow the unit's
+    current ratios, so they stand unchanged only when those are the month's ratios and no adjustment applies."""
     month = first_of_month(month)
-    adjustments = BaseAdjustment.objects.filter(account=account)
-    before = adjustments.filter(effective_month__lte=month).order_by("-effective_month", "-id").first()
+    unit = account.unit
+    adjustments = BaseAdjustment.objects.filter(account=account, effective_month__lte=month).order_by(
+        "-effective_month", "-id")
+    before = adjustments.first()
+    change = unit_ratio_change_on(unit, month)
+    unit_ratio, member_ratio = (change.unit_ratio, change.member_ratio) if change else (unit.unit_ratio, unit.member_ratio)
     if before is not None:
-        base, unit_ratio, member_ratio = before.new_base, before.unit_ratio, before.member_ratio
+        base = before.new_base
+        governing = adjustments_governing_ratios(adjustments, change, month).first()
+        if governing is not None:
+            unit_ratio, member_ratio = governing.unit_ratio, governing.member_ratio
     else:
-        after = adjustments.filter(effective_month__gt=month).order_by("effective_month", "id").first()
+        after = BaseAdjustment.objects.filter(account=account, effective_month__gt=month).order_by(
+            "effective_month", "id").first()
         if after is None:
-            return MonthTerms(account.base, account.unit_monthly, account.member_monthly)
-        base, unit_ratio, member_ratio = after.old_base, account.unit.unit_ratio, account.unit.member_ratio
+            if (unit_ratio, member_ratio) == (unit.unit_ratio, unit.member_ratio):
+                return MonthTerms(account.base, account.unit_monthly, account.member_monthly)
+            base = account.base
+        else:
+            base = after.old_base
     unit_monthly, member_monthly = monthly_amounts(base=base, unit_ratio=unit_ratio, member_ratio=member_ratio, on=month)
     return MonthTerms(base, unit_monthly, member_monthly)
 

@@ -41,13 +41,22 @@ from ..models import (
     BillState,
     MemberAccount,
     MemberState,
+    RatioSource,
     RemittanceBill,
     UnitAccount,
     UnitApplication,
     UnitState,
 )
 from ..selectors import member_accounts_for_user, unit_accounts_for_user
-from .accounts import add_months, base_bounds, check_ratio, first_of_month, monthly_amounts, next_number
+from .accounts import (
+    add_months,
+    base_bounds,
+    check_ratio,
+    first_of_month,
+    monthly_amounts,
+    next_number,
+    unit_ratio_change_record,
+)
 
 # The longest period one deferral or ratio reduction may cover is the policy `deposit_deferral_max_months`
 # (缓缴/降比例最长期限), read for the day the unit applies.
@@ -674,9 +683,15 @@ def _recompute_members(unit: UnitAccount, on: date) -> int:
     return len(members)
 
 
-def _set_ratios(unit: UnitAccount, unit_ratio: Decimal, member_ratio: Decimal, on: date) -> int:
+def _set_ratios(
+    unit: UnitAccount, unit_ratio: Decimal, member_ratio: Decimal, on: date, *, source: str, actor: Any,
+    application: UnitApplication | None = None,
+) -> int:
+    """The unit's ratios from month `on`: the current figures, the ratio history (so a later 补缴 for an
+    earlier month still finds that month's ratios) and every member's monthly amounts, in one transaction."""
     unit.unit_ratio, unit.member_ratio = unit_ratio, member_ratio
     unit.save(update_fields=["unit_ratio", "member_ratio"])
+    unit_ratio_change_record(unit=unit, effective_month=on, source=source, actor=actor, application=application)
     return _recompute_members(unit, on)
 
 
@@ -699,7 +714,8 @@ def application_start(*, application: UnitApplication, actor: Any = None) -> Uni
         assert application.unit_ratio is not None and application.member_ratio is not None
         before = {"unit_ratio": unit.unit_ratio, "member_ratio": unit.member_ratio}
         fields = {"previous_unit_ratio": unit.unit_ratio, "previous_member_ratio": unit.member_ratio}
-        count = _set_ratios(unit, application.unit_ratio, application.member_ratio, application.start_month)
+        count = _set_ratios(unit, application.unit_ratio, application.member_ratio, application.start_month,
+                            source=RatioSource.REDUCTION, actor=actor, application=application)
         after = {"unit_ratio": unit.unit_ratio, "member_ratio": unit.member_ratio, "members_recomputed": count}
         _event(unit=unit, business_type=AccountBusiness.OTHER, summary="降低缴存比例", actor=actor,
                reason=application.reason, detail={"application": application.number, "old": _plain(before), "new": _plain(after)})
@@ -724,7 +740,8 @@ def application_end(*, application: UnitApplication, actor: Any = None) -> UnitA
         assert application.previous_member_ratio is not None
         before = {"unit_ratio": unit.unit_ratio, "member_ratio": unit.member_ratio}
         count = _set_ratios(unit, application.previous_unit_ratio, application.previous_member_ratio,
-                            add_months(application.end_month, 1))
+                            add_months(application.end_month, 1), source=RatioSource.REDUCTION_END, actor=actor,
+                            application=application)
         after = {"unit_ratio": unit.unit_ratio, "member_ratio": unit.member_ratio, "members_recomputed": count}
         _event(unit=unit, business_type=AccountBusiness.OTHER, summary="降比例期满恢复原比例", actor=actor,
                detail={"application": application.number, "old": _plain(before), "new": _plain(after)})
@@ -870,6 +887,7 @@ def special_unit_for_branch(*, actor: Any, branch: Branch, on: date) -> UnitAcco
         unit_ratio=Decimal(high_unit), member_ratio=Decimal(high_member), pay_day=15, bank_name="委托代扣",
         bank_account="0", opened_on=on, opened_by=actor,
     )
+    unit_ratio_change_record(unit=unit, effective_month=on, source=RatioSource.OPENING, actor=actor)
     audit_log(actor=actor, action="deposits.unit.opened", target=unit,
               new={"number": unit.number, "name": employer.name, "special": True})
     return unit

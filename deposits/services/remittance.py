@@ -50,7 +50,9 @@ from ..models import (
     UnitAccount,
     UnitState,
 )
+from ..selectors import unit_ratio_change_on
 from .accounts import add_months, first_of_month, monthly_amounts
+from .base_adjustment import adjustments_governing_ratios
 
 LIVE_UNPAID = (BillState.DRAFT, BillState.CONFIRMED)
 BILL_NUMBER = re.compile(r"(?:HJ|BJ)[0-9A-Z]{8,22}")
@@ -101,17 +103,23 @@ def _require_actor(actor: Any, unit: UnitAccount) -> None:
 
 
 def _with_month_terms(members: QuerySet[MemberAccount], unit: UnitAccount, month: date) -> QuerySet[MemberAccount]:
-    """Annotate the base and ratios in force for `month` (month_base, month_unit_ratio, month_member_ratio).
+    """Annotate the base and ratios in force for `month` (month_base, month_unit_ratio, month_member_ratio),
+    by the same rule as `base_adjustment.month_terms`.
 
-    From base adjustments (调基): the latest one effective on or before the month gives its new base and
-    ratios; failing that, the earliest one after the month gives the base it replaced; failing both, the
-    account's base and the unit's ratios."""
+    The base from base adjustments (调基): the latest one effective on or before the month gives its new base;
+    failing that, the earliest one after the month gives the base it replaced; failing both, the account's
+    base. The ratios: the latest adjustment's own, if it came after the unit's last ratio change by the month;
+    otherwise the unit's ratios in force in THAT month from its history (not today's: a 补缴 for a month
+    before or inside a ratio reduction is billed at that month's ratios)."""
     before = BaseAdjustment.objects.filter(account=OuterRef("pk"), effective_month__lte=month).order_by(
         "-effective_month", "-id"
     )
     after = BaseAdjustment.objects.filter(account=OuterRef("pk"), effective_month__gt=month).order_by(
         "effective_month", "id"
     )
+    change = unit_ratio_change_on(unit, month)
+    unit_ratio, member_ratio = (change.unit_ratio, change.member_ratio) if change else (unit.unit_ratio, unit.member_ratio)
+    governing = adjustments_governing_ratios(before, change, month)
     money = DecimalField(max_digits=18, decimal_places=2)
     ratio = DecimalField(max_digits=5, decimal_places=4)
     return members.annotate(
@@ -119,9 +127,9 @@ def _with_month_terms(members: QuerySet[MemberAccount], unit: UnitAccount, month
             Subquery(before.values("new_base")[:1]), Subquery(after.values("old_base")[:1]), F("base"),
             output_field=money,
         ),
-        month_unit_ratio=Coalesce(Subquery(before.values("unit_ratio")[:1]), Value(unit.unit_ratio), output_field=ratio),
+        month_unit_ratio=Coalesce(Subquery(governing.values("unit_ratio")[:1]), Value(unit_ratio), output_field=ratio),
         month_member_ratio=Coalesce(
-            Subquery(before.values("member_ratio")[:1]), Value(unit.member_ratio), output_field=ratio
+            Subquery(governing.values("member_ratio")[:1]), Value(member_ratio), output_field=ratio
         ),
     )
 

@@ -335,6 +335,13 @@ def main(n: int, clients: int) -> None:
     print(f"CPU per withdrawal over HTTP: web {cpu_used[0] / done * 1000:.1f} ms, worker {cpu_used[1] / done * 1000:.1f} ms "
           f"(gunicorn -w {WEB_WORKERS} --threads {WEB_THREADS}, celery -c {WORKER_CONCURRENCY})")
     h50, h95 = statistics.median(latencies), pct(latencies, 0.95)
+    # The first round of clients meets cold processes (new connections, first imports); shown apart, and
+    # still counted in the figures below.
+    ordered = [sent[i].timestamp() - t0 for i, t0 in sorted(started.items(), key=lambda kv: kv[1]) if i in sent]
+    warm = ordered[clients:]
+    if len(warm) > 1:
+        print(f"  first {clients}: median {statistics.median(ordered[:clients]):.3f} s; after them: median "
+              f"{statistics.median(warm):.3f} s, p95 {pct(warm, 0.95):.3f} s")
     print(f"withdrawal_median_http_{n}: {h50:.3f} s ({h50 / f50:.1f} x)")
     print(f"withdrawal_p95_http_{n}: {h95:.3f} s ({h95 / f50:.1f} x)")
 

@@ -184,8 +184,11 @@ class WithdrawalDetailOutput(WithdrawalOutput):
         return StepOutput(withdrawal_timeline(obj), many=True).data
 
 
-def _detail(request: Any, withdrawal: Any, code: int = status.HTTP_200_OK) -> Response:
-    withdrawal = withdrawal_get_for_user(user=request.user, pk=withdrawal.pk)
+def _detail(request: Any, withdrawal: Any, code: int = status.HTTP_200_OK, *, fetched: bool = False) -> Response:
+    """The detail of a withdrawal, fetched through the user's scope unless the caller has just been given it
+    by a service that checked the user's access (a submission)."""
+    if not fetched:
+        withdrawal = withdrawal_get_for_user(user=request.user, pk=withdrawal.pk)
     staff = roles_of(request.user).is_staff and withdrawal.account.person_id != request.user.person_id
     return Response(WithdrawalDetailOutput(withdrawal, context={"staff": staff}).data, status=code)
 
@@ -253,7 +256,10 @@ class WithdrawalListApi(APIView):
             materials=values.get("materials") or [], client_token=key,
         )
         replayed = getattr(withdrawal, "replayed", False)  # the same Idempotency-Key again: the first withdrawal
-        return _detail(request, withdrawal, status.HTTP_200_OK if replayed else status.HTTP_201_CREATED)
+        if replayed:  # the first withdrawal, as the user may see it now
+            return _detail(request, withdrawal, status.HTTP_200_OK)
+        withdrawal.account = account  # fetched above through the user's scope, with its person and unit
+        return _detail(request, withdrawal, status.HTTP_201_CREATED, fetched=True)
 
 
 class WithdrawalDetailApi(APIView):

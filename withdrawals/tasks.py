@@ -54,3 +54,13 @@ def standing_run_task() -> dict:
     from .services.standing import standing_run
 
     return standing_run()
+
+
+@shared_task(name="withdrawals.decide_stale", ignore_result=True)
+def decide_stale_task() -> int:
+    from .services.decision import decisions_stale
+
+    stale = decisions_stale()
+    for withdrawal_id in stale:
+        withdrawal_decide_task.delay(withdrawal_id)
+    return len(stale)

@@ -195,6 +195,8 @@ CELERY_BEAT_SCHEDULE = {
     "deposits-arrears-reminders": {"task": "deposits.send_arrears_reminders", "schedule": crontab(minute=30, hour=9, day_of_month="5")},
     # Payouts the bank has not settled a minute on are asked again (the reference makes a resend harmless).
     "withdrawals-payouts-poll": {"task": "withdrawals.payouts_poll", "schedule": 60.0},
+    # A submitted withdrawal whose decide task was lost (broker down, worker killed) is queued again.
+    "withdrawals-decide-stale": {"task": "withdrawals.decide_stale", "schedule": 60.0},
     "withdrawals-payouts-retry": {"task": "withdrawals.payouts_retry_due", "schedule": 300.0},
     "withdrawals-standing-run": {"task": "withdrawals.standing_run", "schedule": crontab(minute=0, hour=7)},
 }

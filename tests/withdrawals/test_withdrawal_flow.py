@@ -63,3 +63,33 @@ def test_a_withdrawal_in_flight_blocks_transfer_out(wd: Any, django_capture_on_c
     w = submit(wd, django_capture_on_commit_callbacks)
     assert w.state == WithdrawalState.REVIEW
     assert any(w.number in reason for reason in transfer_out_blockers(wd.account))
+
+
+def test_an_account_frozen_before_the_decision_goes_to_people_and_pays_nothing(wd: Any) -> None:
+    from deposits.services.lifecycle import member_account_freeze
+    from withdrawals.services.decision import withdrawal_decide
+
+    before = wd.balance
+    w = withdrawal_submit(actor=wd.world.member_a, account=wd.account, reason="07", channel="online", amount="1000.00")
+    member_account_freeze(actor=wd.world.clerk, account=wd.account, reason="法院协助冻结")
+    w = withdrawal_decide(withdrawal_id=w.pk)
+    assert w.state == WithdrawalState.REVIEW and "账户已冻结" in w.decision_note
+    assert wd.balance == before and not w.payouts.exists()
+
+
+def test_a_lost_decision_is_queued_again_and_decided_once(wd: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from withdrawals.tasks import decide_stale_task
+
+    w = withdrawal_submit(actor=wd.world.member_a, account=wd.account, reason="07", channel="online", amount="1000.00")
+    # Its task never ran (no on-commit here: as if the broker was down). Not yet stale: nothing is queued.
+    assert decide_stale_task() == 0
+    Withdrawal.objects.filter(pk=w.pk).update(submitted_at=timezone.now() - timedelta(minutes=5))
+    assert decide_stale_task() == 1  # eager in tests: decided and paid now
+    w.refresh_from_db()
+    assert w.state == WithdrawalState.PAID and w.payouts.count() == 1
+    assert decide_stale_task() == 0
+    assert ledger_reconcile() == []

@@ -106,6 +106,8 @@ def withdrawal_decide(*, withdrawal_id: int, today: date | None = None, queue_pa
         withdrawal.details = ctx.details
         withdrawal.amount = amount if amount else None
         blacklisted = verdicts[0][2].passed is False  # blacklisted since submission: refused, with the reason
+        if account.state == MemberState.FROZEN:  # frozen since submission: people decide, nothing is paid
+            failed.append(("账户状态", Verdict(False, "个人账户已冻结", "您的账户已被冻结，需人工审核")))
         if amount is not None and amount <= 0:
             failed.append(("提取金额", Verdict(False, f"可提取金额为 0（{limit.note}）", f"可提取金额为 0：{limit.note}")))
         if not blacklisted and not failed and spec.auto:
@@ -278,3 +280,11 @@ def withdrawal_review(
             raise ValidationError({"amount": ["可提取金额为 0（已达限额或无可提取余额），不能批准，请驳回"]})
         return approve_and_instruct(withdrawal=withdrawal, decider=Decider.MANUAL,
                                     note=f"人工审核通过：{opinion}".rstrip("："), actor=actor)
+
+
+def decisions_stale(*, older_than: timedelta = timedelta(minutes=1)) -> list[int]:
+    """Submitted withdrawals still undecided after a while: their decide task was lost (the broker was down
+    when it was queued, or a worker died). Deciding twice is harmless, so the beat job queues them again."""
+    cutoff = timezone.now() - older_than
+    return list(Withdrawal.objects.filter(state=WithdrawalState.SUBMITTED, submitted_at__lte=cutoff)
+                .order_by("id").values_list("pk", flat=True)[:500])

@@ -34,6 +34,7 @@ from ..selectors import (
     withdrawals_for_user,
 )
 from ..services import standing_end, standing_sign, withdrawal_cancel, withdrawal_submit
+from . import attempt
 
 # While the system is deciding or the bank is paying, the detail page asks again every few seconds.
 POLLING = (WithdrawalState.SUBMITTED, WithdrawalState.APPROVED)
@@ -150,13 +151,8 @@ def member_withdrawal_status(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_required("member")
 def member_withdrawal_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     withdrawal = own_withdrawal(request, pk)
-    try:
-        withdrawal_cancel(actor=request.user, withdrawal=withdrawal, reason="申请人在个人网厅撤回")
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, f"提取申请 {withdrawal.number} 已撤回。")
+    attempt(request, lambda: withdrawal_cancel(actor=request.user, withdrawal=withdrawal, reason="申请人在个人网厅撤回"),
+            f"提取申请 {withdrawal.number} 已撤回。")
     return redirect("member:withdrawal", pk=withdrawal.pk)
 
 
@@ -164,13 +160,8 @@ def member_withdrawal_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_required("member")
 def member_withdrawal_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     withdrawal = own_withdrawal(request, pk)
-    try:
-        receipt_request(withdrawal=withdrawal, requested_by=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.info(request, "提取凭证正在生成，稍后刷新本页即可下载。")
+    attempt(request, lambda: receipt_request(withdrawal=withdrawal, requested_by=request.user),
+            "提取凭证正在生成，稍后刷新本页即可下载。", level=messages.INFO)
     return redirect("member:withdrawal", pk=withdrawal.pk)
 
 
@@ -214,13 +205,8 @@ def member_standing_end(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请填写终止原因")
         return redirect("member:withdrawal_standing")
-    try:
-        standing_end(actor=request.user, instruction=instruction, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, f"逐月提取协议 {instruction.number} 已终止。")
+    attempt(request, lambda: standing_end(actor=request.user, instruction=instruction, reason=form.cleaned_data["reason"]),
+            f"逐月提取协议 {instruction.number} 已终止。")
     return redirect("member:withdrawal_standing")
 
 

@@ -35,6 +35,7 @@ from ..selectors import withdrawal_get_for_user, withdrawal_timeline, withdrawal
 from ..services import payout_retry, withdrawal_cancel, withdrawal_review, withdrawal_submit
 from ..services.application import in_flight_for
 from ..services.decision import REVIEW_FLOW
+from . import attempt
 from .member import guide_url, receipts_of
 
 CALL_ADMIN = "admin:integrations_integrationcall_change"
@@ -252,13 +253,9 @@ def staff_retry(request: HttpRequest, pk: int) -> HttpResponse:
 @accept_post_required
 def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     withdrawal = withdrawal_get_for_user(user=request.user, pk=pk)
-    try:
-        withdrawal_cancel(actor=request.user, withdrawal=withdrawal, reason=request.POST.get("reason", "窗口撤回"))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, f"提取申请 {withdrawal.number} 已撤回。")
+    reason = request.POST.get("reason", "窗口撤回")
+    attempt(request, lambda: withdrawal_cancel(actor=request.user, withdrawal=withdrawal, reason=reason),
+            f"提取申请 {withdrawal.number} 已撤回。")
     return redirect("staff:withdrawal", pk=withdrawal.pk)
 
 
@@ -266,13 +263,8 @@ def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_required("staff")
 def staff_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     withdrawal = withdrawal_get_for_user(user=request.user, pk=pk)
-    try:
-        receipt_request(withdrawal=withdrawal, requested_by=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.info(request, "提取凭证正在生成，稍后刷新本页即可下载。")
+    attempt(request, lambda: receipt_request(withdrawal=withdrawal, requested_by=request.user),
+            "提取凭证正在生成，稍后刷新本页即可下载。", level=messages.INFO)
     return redirect("staff:withdrawal", pk=withdrawal.pk)
 
 

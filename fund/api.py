@@ -29,6 +29,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound("未找到，或您无权访问")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied("您无权办理此业务")
+    elif isinstance(exc, exceptions.ParseError):  # DRF's text quotes the parser's English error
+        exc = exceptions.ParseError("请求内容不是有效的 JSON，请检查括号、引号和数字（不能为 NaN 或 Infinity）")
     return drf_exception_handler(exc, context)
 
 

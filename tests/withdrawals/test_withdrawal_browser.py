@@ -57,3 +57,30 @@ def test_a_clerk_accepts_a_purchase_with_the_materials_ticked(wd, live_server, p
     assert withdrawal.channel == "window" and withdrawal.materials == ["contract"]
     assert withdrawal.home_key == cert.upper() and withdrawal.amount == Decimal("20000.00")
     assert withdrawal.state == "paid"
+
+
+def test_a_person_a_risk_officer_blacklists_is_refused_online_with_the_reason(wd, live_server, page, browser):  # noqa: F811
+    from fund.people.models import Post
+    from fund.people.services import staff_create
+    from tests.conftest import PASSWORD
+    from withdrawals.models import Withdrawal
+
+    staff_create(actor=None, username="risk01", name="风控甲", branch=wd.world.branch_a, posts=[Post.RISK],
+                 employee_number="risk01", password=PASSWORD, centre_wide=True)
+    officer = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    sign_in(officer, live_server, "risk01")
+    officer.goto(f"{live_server.url}/staff/risk/blacklist/new/")
+    officer.fill("input[name=name]", wd.person.name)
+    officer.fill("input[name=id_number]", wd.person.id_number)
+    officer.select_option("select[name=category]", "fraud_withdrawal")
+    officer.fill("[name=reason]", "伪造租房合同骗提住房公积金")
+    officer.click("button:has-text('确认列入')")
+    assert "列入诚信黑名单" in officer.content()
+
+    sign_in(page, live_server, wd.world.member_a.username)
+    page.goto(f"{live_server.url}/member/withdrawals/apply/07/")
+    page.fill("input[name=amount]", "1000.00")
+    page.click("button:has-text('提交申请')")
+    page.wait_for_load_state()
+    assert "诚信黑名单" in page.content() and "不能办理提取业务" in page.content()
+    assert not Withdrawal.objects.filter(account=wd.account).exists()

@@ -11,18 +11,6 @@ def seed(ctx: Any) -> None:  # everything happens after the sandboxes are seeded
     return None
 
 
-def _decide_and_pay(withdrawal: Any) -> Any:
-    from .models import PayoutStatus, WithdrawalState
-    from .services.decision import withdrawal_decide
-    from .services.payout import payout_send
-
-    withdrawal = withdrawal_decide(withdrawal_id=withdrawal.pk, queue_payout=False)
-    if withdrawal.state == WithdrawalState.APPROVED:
-        for payout in withdrawal.payouts.filter(status=PayoutStatus.PENDING):
-            payout_send(payout_id=payout.pk)
-    return withdrawal
-
-
 def seed_after_sandbox(ctx: Any) -> None:
     from deposits.models import MemberAccount
     from fund.integrations.models import SandboxHome
@@ -30,6 +18,7 @@ def seed_after_sandbox(ctx: Any) -> None:
 
     from .models import Channel
     from .services.application import withdrawal_submit
+    from .services.payout import withdrawal_decide_and_send
 
     clerk = ctx.staff["clerk01"]
     accounts = MemberAccount.objects.filter(state="01", bank_card__gt="").select_related("person").order_by("id")
@@ -50,7 +39,7 @@ def seed_after_sandbox(ctx: Any) -> None:
                                                client_token=f"demo-purchase-{account.pk}")
             else:
                 continue
-        _decide_and_pay(withdrawal)
+        withdrawal_decide_and_send(withdrawal_id=withdrawal.pk)
         made += 1
         if made > 3:
             break

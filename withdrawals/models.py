@@ -121,10 +121,6 @@ class Withdrawal(models.Model):
     def get_staff_url(self) -> str:
         return reverse("staff:withdrawal", args=[self.pk])
 
-    @property
-    def in_flight(self) -> bool:
-        return self.state in IN_FLIGHT
-
 
 class RuleCheck(models.Model):
     """One rule a decision checked: its result, what it means for staff and, in plain words, for the member,

@@ -8,20 +8,12 @@ from fund.integrations.base import IntegrationError
 
 @shared_task(name="withdrawals.decide", ignore_result=True, acks_late=True)
 def withdrawal_decide_task(withdrawal_id: int) -> str:
-    """Decide, and when approved send the payout from here: the money should not wait in the queue behind
-    other decisions. If the bank does not answer, the payout task takes over (the reference makes it safe),
-    and the beat job re-sends anything still pending."""
-    from .models import PayoutStatus, WithdrawalState
-    from .services.decision import withdrawal_decide
-    from .services.payout import payout_send
+    """Decide and, when approved, send the payout; a payout the bank did not answer goes to the payout task."""
+    from .services.payout import withdrawal_decide_and_send
 
-    withdrawal = withdrawal_decide(withdrawal_id=withdrawal_id, queue_payout=False)
-    if withdrawal.state == WithdrawalState.APPROVED:
-        for payout in withdrawal.payouts.filter(status=PayoutStatus.PENDING, sent_at__isnull=True).select_related("withdrawal"):
-            try:
-                payout_send(payout_id=payout.pk, payout=payout)
-            except IntegrationError:
-                payout_send_task.apply_async(args=[payout.pk], countdown=30)
+    withdrawal, unsent = withdrawal_decide_and_send(withdrawal_id=withdrawal_id)
+    for payout_id in unsent:
+        payout_send_task.apply_async(args=[payout_id], countdown=30)
     return withdrawal.state
 
 

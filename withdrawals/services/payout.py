@@ -150,3 +150,21 @@ def payouts_poll() -> int:
         except IntegrationError:
             continue
     return n
+
+
+def withdrawal_decide_and_send(*, withdrawal_id: int) -> tuple[Withdrawal, list[int]]:
+    """Decide, and when approved send the payout at once rather than queue it behind other decisions.
+    Returns the withdrawal and the payouts the bank did not answer for, which the caller hands to the
+    payout task (the reference makes a resend safe; the beat job re-sends anything still pending)."""
+    from .decision import withdrawal_decide
+
+    withdrawal = withdrawal_decide(withdrawal_id=withdrawal_id, queue_payout=False)
+    unsent: list[int] = []
+    if withdrawal.state == WithdrawalState.APPROVED:
+        pending = withdrawal.payouts.filter(status=PayoutStatus.PENDING, sent_at__isnull=True).select_related("withdrawal")
+        for payout in pending:
+            try:
+                payout_send(payout_id=payout.pk, payout=payout)
+            except IntegrationError:
+                unsent.append(payout.pk)
+    return withdrawal, unsent

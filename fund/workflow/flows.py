@@ -52,3 +52,7 @@ def register_flow(spec: FlowSpec) -> FlowSpec:
 
 def flow(name: str) -> FlowSpec:
     return _FLOWS[name]
+
+
+def flows() -> list[FlowSpec]:
+    return list(_FLOWS.values())

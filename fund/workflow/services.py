@@ -25,7 +25,7 @@ from fund.people.selectors import staff_scope
 from fund.policy.selectors import policy_value
 from fund.workdays import add_working_days
 
-from .flows import FlowSpec, flow
+from .flows import FlowSpec, flow, flows
 from .models import Decision, ItemState, WorkItem
 
 
@@ -74,7 +74,8 @@ def work_act(*, actor: Any, item: WorkItem, approve: bool, opinion: str = "") ->
             raise PermissionDenied(f"您的岗位不能办理“{item.step_label}”环节")
         if item.applicant_id is not None and item.applicant_id == actor.pk:
             raise PermissionDenied("不能审核自己提交或受理的业务")
-        earlier = WorkItem.objects.filter(**_subject_filter_of(item), acted_by=actor).exclude(pk=item.pk)
+        earlier = WorkItem.objects.filter(subject_type_id=item.subject_type_id, subject_id=item.subject_id,
+                                          acted_by=actor).exclude(pk=item.pk)
         if earlier.exists():
             raise PermissionDenied("同一业务的前后环节须由不同的人办理")
         opinion = (opinion or "").strip()[:500]
@@ -100,10 +101,6 @@ def work_act(*, actor: Any, item: WorkItem, approve: bool, opinion: str = "") ->
         return Outcome(item=item, finished=False, approved=False, next_item=nxt)
 
 
-def _subject_filter_of(item: WorkItem) -> dict[str, Any]:
-    return {"subject_type_id": item.subject_type_id, "subject_id": item.subject_id}
-
-
 def work_cancel(*, subject: models.Model, actor: Any = None, reason: str = "") -> int:
     """Close any open step of `subject` (the applicant withdrew, or the business ended another way)."""
     n = WorkItem.objects.filter(**_subject_filter(subject), state=ItemState.OPEN).update(
@@ -114,13 +111,11 @@ def work_cancel(*, subject: models.Model, actor: Any = None, reason: str = "") -
 
 def work_items_for_user(user: Any) -> QuerySet[WorkItem]:
     """The open items this staff member could act on (post and branch); nothing for anyone else."""
-    from .flows import _FLOWS
-
     roles = roles_of(user)
     if not roles.is_staff:
         return WorkItem.objects.none()
     allowed = models.Q(pk__in=[])
-    for spec in _FLOWS.values():
+    for spec in flows():
         for step in spec.steps:
             if any(roles.has_post(p) for p in step.posts):
                 allowed |= models.Q(flow=spec.name, step=step.code)

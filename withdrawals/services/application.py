@@ -9,6 +9,7 @@ A resubmitted form or a retried API call carries the same client token and gets 
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -64,6 +65,11 @@ def blacklist_refusal(id_number: str) -> str:
 
 def in_flight_for(account: MemberAccount) -> Withdrawal | None:
     return Withdrawal.objects.filter(account=account, state__in=IN_FLIGHT).first()
+
+
+def next_withdrawal_number(on: date | None = None) -> str:
+    """TQ + the day + a sequence: the business number of a withdrawal, whoever makes it."""
+    return next_number("withdrawals_number_seq", f"TQ{on or timezone.localdate():%Y%m%d}", 6)
 
 
 def in_flight_blocker(account: MemberAccount) -> str | None:
@@ -217,7 +223,7 @@ def withdrawal_submit(
         raise ValidationError(errors)
 
     withdrawal = Withdrawal(
-        number=next_number("withdrawals_number_seq", f"TQ{timezone.localdate():%Y%m%d}", 6),
+        number=next_withdrawal_number(),
         account=account, branch_id=account.unit.employer.branch_id, reason=spec.key, reason_code=spec.code,
         channel=channel, relation=relation, other_id_number=other, other_name=(other_name or "").strip()[:60],
         amount_requested=requested, closes_account=spec.closes_account, payee_name=payee_name, payee_card=card,

@@ -24,7 +24,7 @@ from fund.validation import clean_bank_card
 
 from ..loans import housing_loan
 from ..models import Channel, StandingInstruction, StandingState, Withdrawal
-from .application import blacklist_refusal, in_flight_for
+from .application import blacklist_refusal, in_flight_for, next_withdrawal_number
 
 
 def _may_act(actor: Any, account: MemberAccount) -> bool:
@@ -118,7 +118,7 @@ def standing_run(*, today: date | None = None) -> dict[str, int]:
             try:
                 with transaction.atomic():
                     withdrawal = Withdrawal.objects.create(
-                        number=next_number("withdrawals_number_seq", f"TQ{today:%Y%m%d}", 6), account=account,
+                        number=next_withdrawal_number(today), account=account,
                         branch_id=instruction.account.unit.employer.branch_id, reason="06", reason_code="06",
                         channel=Channel.STANDING, amount_requested=amount, payee_name=instruction.payee_name,
                         payee_card=instruction.payee_card, details={"loan": instruction.loan_reference},

@@ -79,12 +79,12 @@ class Bank(Integration):
     def payout(self, *, card_number: str, name: str, amount: Decimal, reference: str, purpose: str = "") -> Payment:
         """Pay to a card. A reference already used returns the first payment; it is never paid twice."""
 
-    @operation(reference="reference")
+    @operation(reference="reference", query=True)
     @abstractmethod
     def payment(self, *, reference: str) -> Payment:
         """The payout or collection made under this reference; `NotFound` if none."""
 
-    @operation()
+    @operation(query=True)
     @abstractmethod
     def incoming_transfers(self, *, start: date, end: date) -> IncomingTransfers:
         """Money received into the centre's accounts between the two dates, inclusive, oldest first."""
@@ -168,6 +168,7 @@ class SandboxBank(Bank):
                     status=status,
                     reason=reason,
                     bank_serial=uuid.uuid4().hex[:20].upper(),
+                    created_at=timezone.now(),  # set here rather than read back from the database default
                     finished_at=None if status == PaymentStatus.PENDING else timezone.now(),
                 )
         except IntegrityError:
@@ -177,7 +178,6 @@ class SandboxBank(Bank):
         if account is not None and status == PaymentStatus.SUCCEEDED:
             account.balance += amount if kind == PaymentKind.PAYOUT else -amount
             account.save(update_fields=["balance"])
-        row.refresh_from_db(fields=["created_at"])
         return _payment(row)
 
     @staticmethod

@@ -80,13 +80,19 @@ class OperationSpec:
     name: str
     reference: str | None  # the keyword argument whose value is stored as the call's reference
     redact: tuple[str, ...]  # keyword arguments whose values never reach the log (a one-time code's text)
+    query: bool = False  # only reads the outside system: a sandbox answers it without a transaction of its own
 
 
-def operation(*, reference: str | None = None, redact: tuple[str, ...] = ()) -> Callable[[F], F]:
-    """Mark an interface method as an operation of the outside system; implementations get logged."""
+def operation(*, reference: str | None = None, redact: tuple[str, ...] = (), query: bool = False) -> Callable[[F], F]:
+    """Mark an interface method as an operation of the outside system; implementations get logged.
+
+    `query=True` says the operation changes nothing there. A sandbox runs a query outside any transaction when
+    its caller has none (one statement each, no BEGIN and COMMIT around them: the 秒批 rules make four such
+    calls per withdrawal); every other operation, and any call inside a caller's transaction, runs in an
+    atomic block of its own."""
 
     def mark(fn: F) -> F:
-        spec = OperationSpec(name=fn.__name__, reference=reference, redact=redact)
+        spec = OperationSpec(name=fn.__name__, reference=reference, redact=redact, query=query)
         fn.__integration_operation__ = spec  # type: ignore[attr-defined]
         return fn
 
@@ -151,8 +157,9 @@ def _logged(spec: OperationSpec, fn: Callable[..., Any]) -> Callable[..., Any]:
         token = _in_call.set(True)
         started = time.perf_counter()
         try:
-            if self.backend == "sandbox":
-                # A savepoint, so a database error inside the sandbox leaves the transaction usable for the log.
+            if self.backend == "sandbox" and not (spec.query and not transaction.get_connection().in_atomic_block):
+                # A transaction for the sandbox's own writes and locks; inside the caller's transaction, a
+                # savepoint, so a database error inside the sandbox leaves the transaction usable for the log.
                 with transaction.atomic():
                     result = fn(self, **kwargs)
             else:

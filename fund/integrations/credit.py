@@ -40,7 +40,7 @@ class CreditReport(Result):
 class CreditBureau(Integration):
     system = "credit"
 
-    @operation(reference="id_number")
+    @operation(reference="id_number", query=True)
     @abstractmethod
     def report(self, *, id_number: str) -> CreditReport:
         """The person's report; someone with no credit history gets an empty, acceptable report."""

@@ -42,12 +42,12 @@ class Family(Result):
 class IdentityRegistry(Integration):
     system = "identity"
 
-    @operation(reference="id_number")
+    @operation(reference="id_number", query=True)
     @abstractmethod
     def lookup(self, *, id_number: str) -> Identity:
         """The person with this resident ID number; `NotFound` if the register has none."""
 
-    @operation(reference="id_number")
+    @operation(reference="id_number", query=True)
     @abstractmethod
     def family(self, *, id_number: str) -> Family:
         """Parents and children of the person (empty tuples when none are recorded)."""

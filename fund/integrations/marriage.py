@@ -37,7 +37,7 @@ class SpouseCheck(Result):
 class MarriageRegistry(Integration):
     system = "marriage"
 
-    @operation(reference="id_number")
+    @operation(reference="id_number", query=True)
     @abstractmethod
     def status(self, *, id_number: str) -> Marriage:
         """The person's marital status now; a person with no registration is `SINGLE`."""

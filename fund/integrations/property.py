@@ -50,7 +50,7 @@ class MortgageRegistration(Result):
 class PropertyRegistry(Integration):
     system = "property"
 
-    @operation(reference="id_number")
+    @operation(reference="id_number", query=True)
     @abstractmethod
     def homes(self, *, id_number: str) -> Homes:
         """Homes registered with this person among the owners (empty when none)."""

@@ -26,7 +26,7 @@ class SocialInsurance(Result):
 class SocialInsuranceBureau(Integration):
     system = "social_insurance"
 
-    @operation(reference="id_number")
+    @operation(reference="id_number", query=True)
     @abstractmethod
     def record(self, *, id_number: str) -> SocialInsurance:
         """The person's insurance record; someone never insured here has zero months and no employer."""

@@ -42,12 +42,12 @@ class DeedTaxRecords(Result):
 class TaxBureau(Integration):
     system = "tax"
 
-    @operation(reference="invoice_number")
+    @operation(reference="invoice_number", query=True)
     @abstractmethod
     def invoice(self, *, invoice_number: str) -> Invoice:
         """The invoice with this number; `NotFound` if the tax system never issued it."""
 
-    @operation(reference="id_number")
+    @operation(reference="id_number", query=True)
     @abstractmethod
     def deed_tax(self, *, id_number: str) -> DeedTaxRecords:
         """Deed tax the person has paid, newest first (empty when none)."""

@@ -32,7 +32,9 @@ CHART: list[tuple[str, str, str, bool]] = [
 def chart_seed() -> int:
     """Create the chart's accounts that are missing; returns how many were created (0 when complete)."""
     from .models import Account
+    from .services import chart_forget
 
+    chart_forget()  # the accounts may have been created anew (a test database flushed and seeded again)
     created = 0
     for code, name, kind, is_control in CHART:
         _, was_created = Account.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "is_control": is_control})

@@ -42,7 +42,14 @@ def policy_row_in_force(name: str, on: date | None = None) -> PolicyValue | None
     """The live row in force on `on` (today when None), or None."""
     definition = policy_definition_get(name)
     on = on or timezone.localdate()
-    return _live().filter(name=definition.name, effective_from__lte=on).order_by("-effective_from").first()
+    return _live().filter(name=definition.name, effective_from__lte=on).order_by(
+        "-effective_from", "-created_at").first()
+
+
+def _typed(definition: PolicyDefinition, row: PolicyValue | None, on: date) -> PolicyScalar:
+    if row is None:
+        raise PolicyMissing(f"政策参数“{definition.label}”（{definition.name}）在 {on:%Y-%m-%d} 没有生效的值")
+    return definition.from_stored(row.number, row.text)
 
 
 def policy_value(name: str, on: date | None = None) -> PolicyScalar:
@@ -52,11 +59,32 @@ def policy_value(name: str, on: date | None = None) -> PolicyScalar:
     Raises PolicyUnknown for a name that is not defined, PolicyMissing when no value is in force that day.
     """
     definition = policy_definition_get(name)
-    row = policy_row_in_force(definition.name, on)
-    if row is None:
-        day = on or timezone.localdate()
-        raise PolicyMissing(f"政策参数“{definition.label}”（{definition.name}）在 {day:%Y-%m-%d} 没有生效的值")
-    return definition.from_stored(row.number, row.text)
+    on = on or timezone.localdate()
+    return _typed(definition, policy_row_in_force(definition.name, on), on)
+
+
+@dataclass(frozen=True)
+class PolicyDay:
+    """Every policy in force on one day, read in one query: for work that reads several (a 秒批 decision
+    reads three or more; one query instead of one each)."""
+
+    on: date
+    rows: dict[str, PolicyValue]
+
+    def value(self, name: str) -> PolicyScalar:
+        """As `policy_value(name, self.on)`, with the same errors."""
+        definition = policy_definition_get(name)
+        return _typed(definition, self.rows.get(definition.name), self.on)
+
+
+def policy_day(on: date | None = None) -> PolicyDay:
+    """The row in force on `on` (today when None) of every policy that has one."""
+    on = on or timezone.localdate()
+    rows: dict[str, PolicyValue] = {}
+    # One ordered scan of a small table; the first row seen per name wins.
+    for row in _live().filter(effective_from__lte=on).order_by("name", "-effective_from", "-created_at"):
+        rows.setdefault(row.name, row)
+    return PolicyDay(on, rows)
 
 
 @dataclass(frozen=True)
@@ -73,11 +101,8 @@ class PolicyTableRow:
 def policy_table(on: date | None = None) -> list[PolicyTableRow]:
     """Every defined policy with the row in force on `on` and the next scheduled change after it."""
     on = on or timezone.localdate()
-    current: dict[str, PolicyValue] = {}
+    current = policy_day(on).rows
     upcoming: dict[str, PolicyValue] = {}
-    # Two ordered scans of a small table; the first row seen per name wins.
-    for row in _live().filter(effective_from__lte=on).order_by("name", "-effective_from"):
-        current.setdefault(row.name, row)
     for row in _live().filter(effective_from__gt=on).order_by("name", "effective_from"):
         upcoming.setdefault(row.name, row)
     return [PolicyTableRow(d, current.get(d.name), upcoming.get(d.name)) for d in DEFINITIONS]

@@ -25,7 +25,7 @@ from fund.integrations import (
 )
 from fund.integrations.base import IntegrationError, NotFound
 from fund.money import ZERO
-from fund.policy.selectors import policy_value
+from fund.policy.selectors import policy_day
 
 from ..models import Relation
 
@@ -132,7 +132,7 @@ class Context:
 
     def policy(self, name: str) -> Any:
         """The policy value in force on the decision's day."""
-        return self.memo(("policy", name), lambda: policy_value(name, on=self.today))
+        return self.memo(("policy",), lambda: policy_day(self.today)).value(name)
 
     # ---- outside systems (cached; NotFound comes back as None) --------------------------------------------
 

@@ -178,6 +178,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes every connection after each task unless a reuse count is set; `fund.celery`
+# closes them as Django does after a request instead (CONN_MAX_AGE, or when broken), so the count is only a
+# backstop: every 2 × this many tasks.
+CELERY_DB_REUSE_MAX = 10_000
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Periodic work; django-celery-beat copies this into its tables, where staff may adjust it in the admin.

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import signal
 import statistics
 import subprocess
@@ -174,16 +175,38 @@ def start_services() -> list[subprocess.Popen]:
     return [web, worker]
 
 
-def cpu_seconds(proc: subprocess.Popen) -> float:
-    """User + system CPU of a service and every process of its group (gunicorn's and Celery's children)."""
+def _cpu_of(pids: list[str]) -> float:
     total = 0
-    for pid in subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split():
+    for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:
             continue
         total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(proc: subprocess.Popen) -> float:
+    """User + system CPU of a service and every process of its group (gunicorn's and Celery's children)."""
+    return _cpu_of(subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split())
+
+
+def cpu_postgres() -> float:
+    """User + system CPU of every PostgreSQL process now running (backends that ended are not counted, so the
+    services' connections are read before they stop)."""
+    return _cpu_of(subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout.split())
+
+
+def _cpu_self() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_machine() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, all cores."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / os.sysconf("SC_CLK_TCK"), sum(values) / os.sysconf("SC_CLK_TCK")
 
 
 def stop_services(procs: list[subprocess.Popen]) -> None:
@@ -193,10 +216,11 @@ def stop_services(procs: list[subprocess.Popen]) -> None:
         p.wait(timeout=20)
 
 
-def http_run(pairs: list[tuple[int, int]], clients: int) -> tuple[dict[int, float], list[str]]:
+def http_run(pairs: list[tuple[int, int]], clients: int) -> tuple[dict[int, float], dict[int, float], list[str]]:
     """Each of `clients` clients submits one member's rent withdrawal by POST, waits until its payout has been
     sent to the bank (as the member's app would wait, but watching the database so the watching costs the
-    server nothing), then submits the next. Returns withdrawal id → wall-clock time just before its POST."""
+    server nothing), then submits the next. Returns withdrawal id → wall-clock time just before its POST, withdrawal
+id → seconds until the POST was answered, and the refusals."""
     from django.db import connection
     from rest_framework.authtoken.models import Token
 
@@ -204,6 +228,7 @@ def http_run(pairs: list[tuple[int, int]], clients: int) -> tuple[dict[int, floa
 
     tokens = dict(Token.objects.filter(user_id__in=[u for _, u in pairs]).values_list("user_id", "key"))
     started: dict[int, float] = {}
+    answered: dict[int, float] = {}  # withdrawal id → seconds its POST took to be answered
     errors: list[str] = []
     lock = threading.Lock()
     queue = list(pairs)
@@ -229,20 +254,40 @@ def http_run(pairs: list[tuple[int, int]], clients: int) -> tuple[dict[int, floa
                 with lock:
                     errors.append(detail[:300])
                 continue
+            sent = threading.Event()
             with lock:
                 started[withdrawal_id] = t0
-            deadline = time.time() + 60
-            while time.time() < deadline and not Payout.objects.filter(withdrawal_id=withdrawal_id,
-                                                                       sent_at__isnull=False).exists():
-                time.sleep(0.2)
+                answered[withdrawal_id] = time.time() - t0
+                waiting[withdrawal_id] = sent
+            sent.wait(60)
+
+    def watcher() -> None:
+        """Looks every 200 ms, in one query for all clients, for payouts sent: each client learns of its own
+        within 0–200 ms, as an app polling every 200 ms would, without 20 clients' queries on the database."""
+        while not done.is_set():
+            with lock:
+                ids = list(waiting)
+            if ids:
+                found = set(Payout.objects.filter(withdrawal_id__in=ids, sent_at__isnull=False)
+                            .values_list("withdrawal_id", flat=True))
+                with lock:
+                    for withdrawal_id in found:
+                        waiting.pop(withdrawal_id).set()
+            time.sleep(0.2)
         connection.close()
 
+    waiting: dict[int, threading.Event] = {}
+    done = threading.Event()
+    watching = threading.Thread(target=watcher)
+    watching.start()
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return started, errors
+    done.set()
+    watching.join()
+    return started, answered, errors
 
 
 def wait_sent(ids: list[int], timeout: float = 120) -> dict[int, datetime]:
@@ -257,29 +302,21 @@ def wait_sent(ids: list[int], timeout: float = 120) -> dict[int, datetime]:
     return rows
 
 
-def in_process_run(pairs: list[tuple[int, int]], clients: int) -> list[float]:
-    """submit + decide in this process, with the payout task not sent (the payout instruction row is the end)."""
+def _decide_share(share: list[tuple[int, int]]) -> list[float]:
+    """One client of the in-process run, in a process of its own: submit and decide each member's rent
+    withdrawal in turn (a closed loop); the first is a warm-up (the process's first connection and queries)
+    and is not timed."""
     from django.db import connection, transaction
 
     from deposits.models import MemberAccount
     from fund.people.models import User
-    from withdrawals import tasks
     from withdrawals.services import withdrawal_submit
     from withdrawals.services.decision import withdrawal_decide
 
-    class Quiet:
-        @staticmethod
-        def delay(*args: object) -> None:
-            return None
-
-    tasks.withdrawal_decide_task.delay = Quiet.delay  # decided below, in the measured span
-    tasks.payout_send_task.delay = Quiet.delay  # the payout row is the instruction; the bank call is not ours
     times: list[float] = []
-    lock = threading.Lock()
-
-    def one(pair: tuple[int, int]) -> None:
-        account = MemberAccount.objects.get(pk=pair[0])
-        user = User.objects.get(pk=pair[1])
+    for k, (account_id, user_id) in enumerate(share):
+        account = MemberAccount.objects.get(pk=account_id)
+        user = User.objects.get(pk=user_id)
         started = time.perf_counter()
         with transaction.atomic():
             w = withdrawal_submit(actor=user, account=account, reason="07", channel="api", amount="1000.00",
@@ -287,13 +324,34 @@ def in_process_run(pairs: list[tuple[int, int]], clients: int) -> list[float]:
         w = withdrawal_decide(withdrawal_id=w.pk)
         elapsed = time.perf_counter() - started
         assert w.state == "approved", (w.state, w.decision_note)
-        with lock:
+        if k:
             times.append(elapsed)
-        connection.close()
-
-    with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(one, pairs))
+    connection.close()
     return times
+
+
+def in_process_run(pairs: list[tuple[int, int]], clients: int) -> list[float]:
+    """submit + decide without HTTP or the broker, the payout task not sent (the payout instruction row is the
+    end): `clients` processes forked from this one, as Celery forks its pool, each a closed loop over its share
+    of the members (processes, not threads: 20 threads of one process would queue on its interpreter lock,
+    which the system never does). `pairs` holds one warm-up member per client before the measured ones."""
+    import multiprocessing
+
+    from django.db import connections
+
+    from withdrawals import tasks
+
+    class Quiet:
+        @staticmethod
+        def delay(*args: object) -> None:
+            return None
+
+    tasks.withdrawal_decide_task.delay = Quiet.delay  # decided in the measured span, by the same process
+    tasks.payout_send_task.delay = Quiet.delay  # the payout row is the instruction; the bank call is not ours
+    connections.close_all()  # each process opens its own
+    shares = [pairs[i::clients] for i in range(clients)]
+    with multiprocessing.get_context("fork").Pool(clients) as pool:
+        return [t for share in pool.map(_decide_share, shares, chunksize=1) for t in share]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -302,28 +360,36 @@ def pct(values: list[float], q: float) -> float:
 
 
 def main(n: int, clients: int) -> None:
-    pairs = build(n)
+    pairs = build(n + clients)  # 2(n + clients) members: a warm-up round and n measured, for each of the two runs
     from django.db import connection
 
     from withdrawals.models import Withdrawal
 
+    http_pairs, process_pairs = pairs[: n + clients], pairs[n + clients:]
     connection.close()
     floor_times = floor(n, clients)
     f50 = statistics.median(floor_times)
     print(f"floor (bare rows of one withdrawal, {clients} connections): median {f50 * 1000:.1f} ms, "
           f"p95 {pct(floor_times, 0.95) * 1000:.1f} ms")
 
-    decision = in_process_run(pairs[n:], clients)
+    decision = in_process_run(process_pairs, clients)
     d50, d95 = statistics.median(decision), pct(decision, 0.95)
     print(f"decision_median_{n}: {d50:.3f} s ({d50 / f50:.1f} x)")
     print(f"decision_p95_{n}: {d95:.3f} s ({d95 / f50:.1f} x)")
 
     procs = start_services()
     try:
-        cpu_before = [cpu_seconds(p) for p in procs]
-        started, errors = http_run(pairs[:n], clients)
+        # A warm-up round, not counted: the services' first requests open their connections and fill their
+        # caches, as they do once after a restart (shown below, apart).
+        cold_started, cold_answered, _ = http_run(http_pairs[:clients], clients)
+        cold_sent = wait_sent(list(cold_started))
+        cpu_before = [cpu_seconds(p) for p in procs] + [cpu_postgres(), _cpu_self()]
+        machine_before = cpu_machine()
+        started, answered, errors = http_run(http_pairs[clients:], clients)
         sent = wait_sent(list(started))
-        cpu_used = [cpu_seconds(p) - before for p, before in zip(procs, cpu_before, strict=True)]
+        cpu_after = [cpu_seconds(p) for p in procs] + [cpu_postgres(), _cpu_self()]
+        machine_after = cpu_machine()
+        cpu_used = [after - before for after, before in zip(cpu_after, cpu_before, strict=True)]
     finally:
         stop_services(procs)
     latencies = [sent[i].timestamp() - t0 for i, t0 in started.items() if i in sent]
@@ -332,16 +398,18 @@ def main(n: int, clients: int) -> None:
     print(f"submitted {len(started)}/{n} over HTTP, payout sent for {len(latencies)}, paid {paid}"
           + (f"; {len(errors)} refused, e.g. {errors[0]}" if errors else ""))
     done = max(len(latencies), 1)
-    print(f"CPU per withdrawal over HTTP: web {cpu_used[0] / done * 1000:.1f} ms, worker {cpu_used[1] / done * 1000:.1f} ms "
+    busy, total = (after - before for after, before in zip(machine_after, machine_before, strict=True))
+    print(f"CPU per withdrawal over HTTP: web {cpu_used[0] / done * 1000:.1f} ms, worker {cpu_used[1] / done * 1000:.1f} ms, "
+          f"PostgreSQL {cpu_used[2] / done * 1000:.1f} ms, the clients {cpu_used[3] / done * 1000:.1f} ms; the machine "
+          f"{busy / done * 1000:.1f} ms, busy {busy / max(total, 1e-9):.0%} of {os.cpu_count()} cores "
           f"(gunicorn -w {WEB_WORKERS} --threads {WEB_THREADS}, celery -c {WORKER_CONCURRENCY})")
+    cold = [cold_sent[i].timestamp() - t0 for i, t0 in cold_started.items() if i in cold_sent]
+    if cold:
+        print(f"  warm-up round ({clients} at once on services just started; not counted): median "
+              f"{statistics.median(cold):.3f} s, POST answered in {statistics.median(cold_answered.values()):.3f} s")
+    print(f"  POST answered in: median {statistics.median(answered.values()):.3f} s, "
+          f"p95 {pct(list(answered.values()), 0.95):.3f} s")
     h50, h95 = statistics.median(latencies), pct(latencies, 0.95)
-    # The first round of clients meets cold processes (new connections, first imports); shown apart, and
-    # still counted in the figures below.
-    ordered = [sent[i].timestamp() - t0 for i, t0 in sorted(started.items(), key=lambda kv: kv[1]) if i in sent]
-    warm = ordered[clients:]
-    if len(warm) > 1:
-        print(f"  first {clients}: median {statistics.median(ordered[:clients]):.3f} s; after them: median "
-              f"{statistics.median(warm):.3f} s, p95 {pct(warm, 0.95):.3f} s")
     print(f"withdrawal_median_http_{n}: {h50:.3f} s ({h50 / f50:.1f} x)")
     print(f"withdrawal_p95_http_{n}: {h95:.3f} s ({h95 / f50:.1f} x)")
 

@@ -8,9 +8,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import CharField, OuterRef, Value
+from django.db.models.functions import Concat
 from guardian.models import UserObjectPermission
 
-from .models import Developer, Employer, Post, StaffProfile
+from .models import Developer, Employer, Post, StaffProfile, User
+
+GRANTS = ("act_for_employer", "act_for_developer")  # the object permissions that make a unit's or developer's operator
 
 
 @dataclass
@@ -81,21 +86,28 @@ def roles_of(user: Any) -> Roles:
         return cached
     if not user.is_authenticated:
         return Roles(user=user)
-    staff = StaffProfile.objects.select_related("branch").filter(user=user).first()
-    # The operator grants, in one query (guardian's generic object permissions, as `assign_perm` writes
-    # them); most users are members with none, so this is the whole cost of the check for them.
-    grants: dict[str, list[str]] = {"act_for_employer": [], "act_for_developer": []}
-    for codename, object_pk in UserObjectPermission.objects.filter(
-        user=user, permission__content_type__app_label="people", permission__codename__in=list(grants)
-    ).values_list("permission__codename", "object_pk"):
-        grants[codename].append(object_pk)
+    # The staff profile and the operator grants (guardian's generic object permissions, as `assign_perm`
+    # writes them) in one query: every request asks, and most users are members with neither.
+    grants = (UserObjectPermission.objects.filter(user=OuterRef("pk"), permission__content_type__app_label="people",
+                                                  permission__codename__in=GRANTS)
+              .values(pair=Concat("permission__codename", Value(":"), "object_pk", output_field=CharField())))
+    row = (User.objects.filter(pk=user.pk).select_related("staff_profile__branch")
+           .annotate(grants=ArraySubquery(grants)).get())
+    try:
+        staff = row.staff_profile
+    except StaffProfile.DoesNotExist:
+        staff = None
+    granted: dict[str, list[str]] = {codename: [] for codename in GRANTS}
+    for pair in row.grants:
+        codename, _, object_pk = pair.partition(":")
+        granted[codename].append(object_pk)
     roles = Roles(
         user=user,
         staff=staff,
-        employers=list(Employer.objects.filter(pk__in=grants["act_for_employer"]).order_by("pk"))
-        if grants["act_for_employer"] else [],
-        developers=list(Developer.objects.filter(pk__in=grants["act_for_developer"]).order_by("pk"))
-        if grants["act_for_developer"] else [],
+        employers=list(Employer.objects.filter(pk__in=granted["act_for_employer"]).order_by("pk"))
+        if granted["act_for_employer"] else [],
+        developers=list(Developer.objects.filter(pk__in=granted["act_for_developer"]).order_by("pk"))
+        if granted["act_for_developer"] else [],
     )
     user._fund_roles = roles
     return roles

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from deposits.models import MemberAccount, MemberState
@@ -132,20 +133,25 @@ def withdrawal_submit(
     """Accept an application and queue its decision; raise ValidationError (field → Chinese messages).
 
     A repeated `client_token` returns the first withdrawal, marked `replayed = True` (the API answers 200)."""
-    roles = roles_of(actor)
     client_token = (client_token or "").strip()[:64]
+    # The same form or call again, and the account's withdrawal in flight, in one read. The second is
+    # reported under the account's lock below; one committed after this read meets the partial unique index.
+    seen = Q(account_id=account.pk, state__in=IN_FLIGHT)
     if client_token:
-        earlier = Withdrawal.objects.filter(submitted_by=actor, client_token=client_token).first()
-        if earlier is not None:
+        seen |= Q(submitted_by=actor, client_token=client_token)
+    current = None
+    for earlier in Withdrawal.objects.filter(seen).order_by("-id")[:2]:
+        if client_token and earlier.client_token == client_token and earlier.submitted_by_id == actor.pk:
             earlier.replayed = True
             return earlier
+        current = earlier
 
     # Who may submit through which channel.
     if channel in ONLINE_CHANNELS:
         if account.person_id != getattr(actor, "person_id", None):
             raise PermissionDenied("只能为本人账户申请提取")
     elif channel == Channel.WINDOW:
-        if not roles.can_accept or not member_accounts_for_user(actor).filter(pk=account.pk).exists():
+        if not roles_of(actor).can_accept or not member_accounts_for_user(actor).filter(pk=account.pk).exists():
             raise PermissionDenied("只有受理岗可以在窗口受理提取")
     else:
         raise ValidationError({"channel": ["办理渠道不正确"]})
@@ -166,7 +172,6 @@ def withdrawal_submit(
     refusal = blacklist_refusal(person.id_number)
     if refusal:
         raise ValidationError({"account": [refusal]})
-    current = in_flight_for(account)
     if current is not None:
         raise ValidationError({"account": [f"您已有一笔提取（{current.number}）正在办理，办结后才能再次申请"]})
     if account.sub_account.balance <= 0:

@@ -240,6 +240,7 @@ def _approve(
 
     if queue_payout:
         transaction.on_commit(lambda: payout_send_task.delay(payout.pk), robust=True)
+    withdrawal.instructed = payout  # the attempt just made, for a caller that sends it itself
     return withdrawal
 
 

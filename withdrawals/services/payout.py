@@ -161,7 +161,10 @@ def withdrawal_decide_and_send(*, withdrawal_id: int) -> tuple[Withdrawal, list[
     withdrawal = withdrawal_decide(withdrawal_id=withdrawal_id, queue_payout=False)
     unsent: list[int] = []
     if withdrawal.state == WithdrawalState.APPROVED:
-        pending = withdrawal.payouts.filter(status=PayoutStatus.PENDING, sent_at__isnull=True).select_related("withdrawal")
+        # The attempt this decision made; a withdrawal approved before (the task run again) is read back.
+        instructed = getattr(withdrawal, "instructed", None)
+        pending = [instructed] if instructed is not None else withdrawal.payouts.filter(
+            status=PayoutStatus.PENDING, sent_at__isnull=True).select_related("withdrawal")
         for payout in pending:
             try:
                 payout_send(payout_id=payout.pk, payout=payout)

@@ -17,4 +17,4 @@ COPY templates templates
 COPY static static
 RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput
 EXPOSE 8000
-CMD ["gunicorn", "fund.wsgi", "-b", "0.0.0.0:8000", "-w", "3"]
+CMD ["gunicorn", "-c", "python:fund.gunicorn", "fund.wsgi", "-b", "0.0.0.0:8000"]

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/withdrawals.py [N=200] [CLIENTS=20]
 
-Builds 2N members with a year of deposits and the sandbox records a rent withdrawal (07) reads, then runs
+Builds 2(N + CLIENTS) members with a year of deposits and the sandbox records a rent withdrawal (07) reads, then runs
 two measurements, each N withdrawals from CLIENTS concurrent clients:
 
 1. Through HTTP: gunicorn, a real Celery worker and Redis are started on this benchmark's own database
@@ -10,20 +10,25 @@ two measurements, each N withdrawals from CLIENTS concurrent clients:
    until its payout is sent, and goes on with the next member (a closed loop: at most CLIENTS withdrawals
    in flight). The latency of one withdrawal is from just before its POST to the moment the payout is sent
    to the bank (`Payout.sent_at`).
-2. The decision alone, in this process: `withdrawal_submit` and `withdrawal_decide` (rules against the
-   sandboxes, the verdicts, the ledger posting and the payout instruction), without HTTP or the broker.
+2. The decision alone: `withdrawal_submit` and `withdrawal_decide` (rules against the sandboxes, the
+   verdicts, the ledger posting and the payout instruction), without HTTP or the broker, by CLIENTS
+   processes forked from this one, each a closed loop.
 
 The floor, measured in the same run, is what the database needs at least for the same rows of one
 withdrawal, from the same number of concurrent connections: one transaction that inserts a withdrawal-,
 7 rule-check-, an entry-, 2 line-, a sub-ledger- and a payout-shaped row into bare tables and updates one
 balance. Each figure is printed with its ratio to the floor's median; the last line is
-`withdrawal_p95_http_<N>: <seconds> s (<ratio> x)`. Before it, the CPU the web server and the worker (all their
-processes) spent per withdrawal during the HTTP run: a figure that other load on the machine moves far less than
-the latencies.
+`withdrawal_p95_http_<N>: <seconds> s (<ratio> x)`.
 
-Django runs without DEBUG unless DJANGO_DEBUG says otherwise. BENCH_WEB_WORKERS / BENCH_WEB_THREADS (gunicorn,
-default 3 × 8 gthread) and BENCH_WORKER_CONCURRENCY (Celery prefork, default 2) set the services' sizes; on this
-2-core machine 2 × 4 threads, 4 × 1 and a worker concurrency of 4 measured no better than the defaults.
+Each run starts with a warm-up round of CLIENTS withdrawals that is not counted (services just started open
+their connections and fill their caches; the figure is printed apart). Before the results, the CPU spent per
+withdrawal during the HTTP run by the web server, the worker (all their processes), PostgreSQL, this script's
+clients, and the whole machine. On a shared virtual machine these move between runs too (by a quarter seen
+here), so compare changes on several runs.
+
+Django runs without DEBUG unless DJANGO_DEBUG says otherwise. gunicorn runs with the deployment's settings
+(`fund/gunicorn.py`: 3 processes × 8 threads); BENCH_WEB_WORKERS / BENCH_WEB_THREADS and
+BENCH_WORKER_CONCURRENCY (Celery prefork, default 2, as deployed) change the services' sizes.
 """
 
 from __future__ import annotations
@@ -159,8 +164,9 @@ def floor(n: int, clients: int) -> list[float]:
 def start_services() -> list[subprocess.Popen]:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="fund.settings.local", CELERY_TASK_ALWAYS_EAGER="false")
     log = open(ROOT / ".local" / "bench_withdrawals_services.log", "w")  # noqa: SIM115
-    web = subprocess.Popen([str(VENV / "gunicorn"), "fund.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", WEB_WORKERS, "--threads",
-                            WEB_THREADS, "-k", "gthread"], cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
+    web = subprocess.Popen([str(VENV / "gunicorn"), "-c", "python:fund.gunicorn", "fund.wsgi", "-b", f"127.0.0.1:{PORT}",
+                            "-w", WEB_WORKERS, "--threads", WEB_THREADS], cwd=ROOT, env=env, stdout=log, stderr=log,
+                           start_new_session=True)
     worker = subprocess.Popen([str(VENV / "celery"), "-A", "fund", "worker", "-c", WORKER_CONCURRENCY, "-l", "warning", "--without-gossip",
                                "--without-mingle", "-P", "prefork"], cwd=ROOT, env=env, stdout=log, stderr=log,
                               start_new_session=True)

@@ -79,6 +79,10 @@ def test_member_submits_once_per_idempotency_key(wd: Any, django_capture_on_comm
     ({"account": "abc"}, "account", "整数"),
     ({"reason": ""}, "reason", "提取原因"),
     ({"materials": "diagnosis"}, "materials", "列表"),
+    ({"amount": "1e30"}, "amount", "过大"),
+    ({"amount": "9" * 29}, "amount", "过大"),
+    ({"reason": "01", "details": {"certificate_number": "A\u0000B"}}, "certificate_number", "控制字符"),
+    ({"reason": "01", "details": {"certificate_number": "ß" * 60}}, "certificate_number", "60"),
 ])
 def test_bad_input_is_a_400_naming_the_field(wd: Any, body: dict[str, Any], field: str, words: str) -> None:
     payload = {"account": wd.account.pk, "reason": "07", **body}
@@ -193,3 +197,19 @@ def test_standing_through_the_api(wd: Any) -> None:
     assert client.post(f"{URL}standing/{pk}/end/", {}, format="json").status_code == 400
     ended = client.post(f"{URL}standing/{pk}/end/", {"reason": "已结清"}, format="json")
     assert ended.status_code == 200 and ended.json()["state"] == "ended"
+
+
+def test_signing_while_the_credit_bureau_is_down_is_a_400_and_signs_nothing(wd: Any, settings: Any) -> None:
+    """The loans are read from the credit report; an outage is the member's 400 to retry later, not a 500."""
+    from withdrawals.models import StandingInstruction
+
+    wd.commercial_loan()
+    client = as_user(wd.world.member_a)
+    key = client.get(f"{URL}accounts/{wd.account.pk}/loans/").json()[0]["key"]
+    settings.FUND_INTEGRATIONS_OVERRIDES = {"credit": "http"}  # the HTTP client with no address: unavailable
+    settings.FUND_INTEGRATIONS_HTTP_BASE = ""
+    response = client.post(f"{URL}standing/", {"account": wd.account.pk, "loan": key, "payee_card": wd.card},
+                           format="json")
+    assert response.status_code == 400, response.content
+    assert "稍后再试" in response.json()["loan"][0]
+    assert not StandingInstruction.objects.exists()

@@ -47,11 +47,11 @@ def _money(raw: Any, field: str, label: str, errors: dict[str, list[str]]) -> De
     if value <= 0:
         errors[field] = [f"{label}必须大于 0"]
         return None
+    if value >= Decimal("1e15"):  # before rounding: a number this large does not round to fen in 28 digits
+        errors[field] = [f"{label}过大"]
+        return None
     if value != value.quantize(Decimal("0.01")):
         errors[field] = [f"{label}最多保留两位小数"]
-        return None
-    if value >= Decimal("1e15"):
-        errors[field] = [f"{label}过大"]
         return None
     return value
 
@@ -104,7 +104,9 @@ def _clean_details(reason: Reason, details: dict[str, Any], errors: dict[str, li
                 errors[spec.name] = [f"{spec.label}格式不正确"]
                 continue
             text = str(raw)
-            if len(text) > 60:
+            if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+                errors[spec.name] = [f"{spec.label}不能含有控制字符"]
+            elif len(text) > 60 or len(text.upper()) > 60:  # a home's number is compared in capitals
                 errors[spec.name] = [f"{spec.label}不能超过 60 个字符"]
             else:
                 clean[spec.name] = text

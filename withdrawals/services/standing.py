@@ -19,6 +19,7 @@ from django.utils import timezone
 from deposits.models import MemberAccount, MemberState
 from deposits.services.accounts import next_number
 from fund.audit.services import audit_log
+from fund.integrations.base import IntegrationError
 from fund.people.roles import roles_of
 from fund.validation import clean_bank_card
 
@@ -48,7 +49,10 @@ def standing_sign(
     refusal = blacklist_refusal(account.person.id_number)
     if refusal:
         errors["account"] = [refusal]
-    found = housing_loan(account.person.id_number, (loan or "").strip())
+    try:
+        found = housing_loan(account.person.id_number, (loan or "").strip())
+    except IntegrationError as exc:
+        raise ValidationError({"loan": [f"暂时无法查询住房贷款（{exc}），请稍后再试"]}) from exc
     if found is None:
         errors["loan"] = ["未查到该笔未结清的住房贷款"]
     if not isinstance(day, int) or not 1 <= day <= 28:

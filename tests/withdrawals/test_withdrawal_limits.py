@@ -72,6 +72,54 @@ def test_the_same_home_is_not_used_twice_within_the_policy_months_then_the_rest_
     assert ledger_reconcile() == []
 
 
+def test_a_home_used_by_a_family_member_while_in_review_cannot_be_approved(wd, django_capture_on_commit_callbacks):
+    """The co-owner's 秒批 for the same home while this one waited for people: 审批 is refused, nothing is paid,
+    and the application can still be rejected."""
+    home = wd.home(wd.person.id_number, CERT, price="30000.00")
+    other, other_user = second_member(wd, months=12)
+    SandboxHome.objects.filter(pk=home.pk).update(owner_id_numbers=[wd.person.id_number, other.person.id_number])
+    _transfer_in(wd, TransferStatus.DONE, "ZR009")  # sends the member's own application to people
+    waiting = submit_decided(django_capture_on_commit_callbacks, actor=wd.world.member_a, account=wd.account,
+                             reason="01", amount="1000.00", details={"certificate_number": CERT})
+    assert waiting.state == WithdrawalState.REVIEW and failed(waiting) == {"transfer_in"}
+    paid = submit_decided(django_capture_on_commit_callbacks, actor=other_user, account=other, reason="01",
+                          details={"certificate_number": CERT})
+    assert paid.state == WithdrawalState.PAID, paid.decision_note
+
+    withdrawal_review(actor=wd.reviewer, withdrawal=waiting, approve=True, opinion="材料齐全")
+    before, entries = wd.balance, JournalEntry.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        withdrawal_review(actor=wd.approver, withdrawal=waiting, approve=True, opinion="同意")
+    assert paid.number in str(refused.value) and "驳回" in str(refused.value)
+    waiting.refresh_from_db()
+    assert waiting.state == WithdrawalState.REVIEW and work_open_item(waiting).step == "approve"
+    assert wd.balance == before and JournalEntry.objects.count() == entries
+    withdrawal_review(actor=wd.approver, withdrawal=waiting, approve=False, opinion="同一住房已由共有人提取")
+    waiting.refresh_from_db()
+    assert waiting.state == WithdrawalState.REJECTED
+    assert ledger_reconcile() == []
+
+
+def test_an_approval_above_what_is_left_of_the_price_is_refused_until_lowered(wd, django_capture_on_commit_callbacks):
+    """The price less what was taken for the home, read again at 审批 (an earlier withdrawal for it may have been
+    paid meanwhile, or the price been corrected in the registry)."""
+    home = wd.home(wd.person.id_number, CERT, price="30000.00")
+    _transfer_in(wd, TransferStatus.DONE, "ZR010")
+    waiting = submit_decided(django_capture_on_commit_callbacks, actor=wd.world.member_a, account=wd.account,
+                             reason="01", amount="5000.00", details={"certificate_number": CERT})
+    assert waiting.state == WithdrawalState.REVIEW and waiting.amount == Decimal("5000.00")
+    SandboxHome.objects.filter(pk=home.pk).update(price=Decimal("3000.00"))
+    withdrawal_review(actor=wd.reviewer, withdrawal=waiting, approve=True, opinion="材料齐全")
+    with pytest.raises(ValidationError) as refused:
+        withdrawal_review(actor=wd.approver, withdrawal=waiting, approve=True, opinion="同意")
+    assert "3000.00" in str(refused.value)
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawal_review(actor=wd.approver, withdrawal=waiting, approve=True, opinion="同意", amount="3000.00")
+    waiting.refresh_from_db()
+    assert waiting.state == WithdrawalState.PAID and waiting.amount == Decimal("3000.00")
+    assert ledger_reconcile() == []
+
+
 # ---- the rent cap ----------------------------------------------------------------------------------------------
 
 def test_rent_is_capped_per_calendar_year_and_goes_to_review_when_nothing_is_left(wd, django_capture_on_commit_callbacks):
@@ -268,3 +316,27 @@ def test_approval_cannot_pay_beyond_an_exhausted_rent_cap(wd, django_capture_on_
     with pytest.raises(ValidationError):
         with django_capture_on_commit_callbacks(execute=True):
             withdrawal_review(actor=wd.approver, withdrawal=w, approve=True, opinion="同意", amount="5000.00")
+
+
+# ---- an outside system down -------------------------------------------------------------------------------------
+
+def test_a_loan_repayment_with_the_credit_bureau_down_goes_to_people_who_may_pay_it(
+    wd, django_capture_on_commit_callbacks, settings
+):
+    """The rule and the limit both read the credit report; with the bureau down the decision still ends (in
+    review, saying why), instead of the task failing and being queued again every minute."""
+    wd.commercial_loan(balance="3000.00", instalment="2500.00")
+    settings.FUND_INTEGRATIONS_OVERRIDES = {"credit": "http"}  # the HTTP client with no address: unavailable
+    settings.FUND_INTEGRATIONS_HTTP_BASE = ""
+    w = submit_decided(django_capture_on_commit_callbacks, actor=wd.world.member_a, account=wd.account,
+                       reason="06", amount="2000.00")
+    assert w.state == WithdrawalState.REVIEW, w.decision_note
+    assert failed(w) == {"loan"} and "外部系统" in w.checks.get(rule="loan").detail
+    assert "可提取金额" in w.decision_note and w.amount == Decimal("2000.00")
+    settings.FUND_INTEGRATIONS_OVERRIDES = {}
+    withdrawal_review(actor=wd.reviewer, withdrawal=w, approve=True, opinion="借款合同及还款明细已核")
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawal_review(actor=wd.approver, withdrawal=w, approve=True, opinion="同意")
+    w.refresh_from_db()
+    assert w.state == WithdrawalState.PAID and w.amount == Decimal("2000.00")
+    assert ledger_reconcile() == []

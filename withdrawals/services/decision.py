@@ -25,6 +25,7 @@ from django.utils import timezone
 from deposits.models import MemberAccount, MemberState
 from deposits.services.interest import interest_to_date
 from fund.audit.services import audit_log
+from fund.integrations.base import IntegrationError
 from fund.ledger import chart
 from fund.ledger.models import BusinessType
 from fund.ledger.services import Movement, credit, debit, entry_post, sub_account_interest_close
@@ -35,7 +36,7 @@ from fund.workflow.models import WorkItem
 from fund.workflow.services import work_act, work_open, work_open_item
 
 from ..models import Decider, Payout, RuleCheck, Withdrawal, WithdrawalState
-from ..reasons import REASONS, Context, Reason, Verdict, run_rule
+from ..reasons import REASONS, Context, Limit, Reason, Verdict, run_rule
 from .application import blacklist_refusal
 
 REVIEW_FLOW = register_flow(FlowSpec(
@@ -76,7 +77,7 @@ def withdrawal_decide(*, withdrawal_id: int, today: date | None = None, queue_pa
         return withdrawal
     spec = REASONS[withdrawal.reason]
     ctx, verdicts = _verdicts(withdrawal, spec, today)
-    limit = spec.limit(ctx)
+    limit, unverified = _limit(spec, ctx)
     with transaction.atomic():
         # The row lock, with the last rule round and payout attempt read in the same statement.
         withdrawal = (Withdrawal.objects.select_for_update(of=("self",)).select_related("account")
@@ -87,13 +88,12 @@ def withdrawal_decide(*, withdrawal_id: int, today: date | None = None, queue_pa
         if withdrawal.home_key:
             # Two withdrawals for one home decided at once: the second waits for the first to commit, then
             # checks the same-home rule again against what is now taken (nothing remembered before the lock).
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"withdrawals.home:{withdrawal.home_key}"])
+            _lock_home(withdrawal.home_key)
             ctx.withdrawal = withdrawal
             ctx.forget()
             verdicts = [(code, label, run_rule(rule, ctx) if code == "same_home" else v)
                         for (code, label, v), rule in zip(verdicts, (None, *spec.rules), strict=True)]
-            limit = spec.limit(ctx)
+            limit, unverified = _limit(spec, ctx)
         RuleCheck.objects.bulk_create([
             RuleCheck(withdrawal=withdrawal, round=(withdrawal.last_round or 0) + 1, order=i, rule=code, label=label,
                       passed=v.passed, detail=v.detail[:500], plain=(v.plain or v.detail)[:500], evidence=v.evidence)
@@ -108,7 +108,9 @@ def withdrawal_decide(*, withdrawal_id: int, today: date | None = None, queue_pa
         blacklisted = verdicts[0][2].passed is False  # blacklisted since submission: refused, with the reason
         if account.state == MemberState.FROZEN:  # frozen since submission: people decide, nothing is paid
             failed.append(("账户状态", Verdict(False, "个人账户已冻结", "您的账户已被冻结，需人工审核")))
-        if amount is not None and amount <= 0:
+        if unverified is not None:
+            failed.append(("可提取金额", unverified))
+        elif amount is not None and amount <= 0:
             failed.append(("提取金额", Verdict(False, f"可提取金额为 0（{limit.note}）", f"可提取金额为 0：{limit.note}")))
         if not blacklisted and not failed and spec.auto:
             # The verdict's details and amount go in the same compare-and-set as the approval.
@@ -121,6 +123,41 @@ def withdrawal_decide(*, withdrawal_id: int, today: date | None = None, queue_pa
             return _end(withdrawal, WithdrawalState.REJECTED, verdicts[0][2].plain, actor=None)
         reasons = "；".join(f"{label}：{v.detail}" for label, v in failed) or "该提取原因须人工审核"
         return _to_review(withdrawal, note=f"转人工审核：{reasons}"[:500], today=today)
+
+
+def _lock_home(home_key: str) -> None:
+    """Until the transaction ends, no other decision or approval for this home runs its checks."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"withdrawals.home:{home_key}"])
+
+
+def _home_still_allowed(withdrawal: Withdrawal, today: date) -> None:
+    """At the last approval of a withdrawal for a home, under the home's lock: the same-home rule and the
+    home's limit again, against what other withdrawals (a family member's 秒批 while this one was in review)
+    have taken since it was decided. Raises ValidationError when the approval must not pay."""
+    _lock_home(withdrawal.home_key)
+    spec = REASONS[withdrawal.reason]
+    ctx = Context(withdrawal, today)
+    for rule in spec.rules:
+        if rule.code == "same_home":
+            verdict = run_rule(rule, ctx)
+            if not verdict.passed:
+                raise ValidationError({"state": [f"不能批准：{verdict.detail}。请驳回"]})
+    limit, unverified = _limit(spec, ctx)
+    if unverified is None and limit.amount is not None and withdrawal.amount is not None \
+            and withdrawal.amount > limit.amount:
+        raise ValidationError({"amount": [f"该住房现可提取 {limit.amount} 元（{limit.note}），请调低核准金额或驳回"]})
+
+
+def _limit(spec: Reason, ctx: Context) -> tuple[Limit, Verdict | None]:
+    """The reason's limit, and a failed verdict when an outside system could not tell it: then people decide,
+    on the balance (审批 may lower the amount), as they do when a rule's system fails (`run_rule`)."""
+    try:
+        return spec.limit(ctx), None
+    except IntegrationError as exc:
+        return Limit(None, "可提取金额未经共享数据核定"), Verdict(
+            False, f"外部系统无法核定可提取金额（{exc}），请人工核定", "暂时无法通过共享数据核定可提取金额，已转人工审核",
+            {"call_id": exc.call_id} if exc.call_id else {})
 
 
 def _last(model: Any, field: str) -> Subquery:
@@ -279,6 +316,8 @@ def withdrawal_review(
             withdrawal.amount = lowered
         if not withdrawal.closes_account and not withdrawal.amount:
             raise ValidationError({"amount": ["可提取金额为 0（已达限额或无可提取余额），不能批准，请驳回"]})
+        if withdrawal.home_key:
+            _home_still_allowed(withdrawal, timezone.localdate())
         return approve_and_instruct(withdrawal=withdrawal, decider=Decider.MANUAL,
                                     note=f"人工审核通过：{opinion}".rstrip("："), actor=actor)
 

@@ -29,7 +29,6 @@ from .rules import (
     NOT_RECENT_TRANSFER_IN,
     RELATION,
     months_ago,
-    once_a_year_rule,
     same_home_rule,
     taken,
 )
@@ -183,7 +182,8 @@ BUILD = Reason(
 
 def _lift_limit(ctx: Context) -> Limit:
     share = ctx.money("share")
-    return Limit(share, f"本户分摊费用 {share} 元")
+    used = taken(ctx, home_key=ctx.withdrawal.home_key)
+    return Limit(max(share - used, ZERO), f"本户分摊费用 {share} 元，已提取 {used} 元")
 
 
 LIFT = Reason(
@@ -191,7 +191,7 @@ LIFT = Reason(
     closes_account=False, auto=False, relations=(Relation.SELF, Relation.SPOUSE), home_key=lambda d: f"LIFT:{_home_key(d)}",
     frequency="同一住房限提取一次",
     inputs=(Input("certificate_number", "不动产权证号"), Input("share", "本户分摊费用（元）", kind="money")),
-    rules=(IDENTITY, RELATION, Rule("owned", "住房权属", _owned_by_family), once_a_year_rule("99-lift", "加装电梯提取")),
+    rules=(IDENTITY, RELATION, Rule("owned", "住房权属", _owned_by_family), same_home_rule(ever=True)),
     limit=_lift_limit,
     item=ServiceItem(
         code="TQ-99-LIFT", name="既有住宅加装电梯提取住房公积金", category="提取", order=10,

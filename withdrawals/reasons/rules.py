@@ -175,24 +175,28 @@ def taken(ctx: Context, **filters: Any) -> Decimal:
     return qs.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
 
 
-def same_home_rule() -> Rule:
-    """The same home never used twice within the policy period, whoever's account it was (family included)."""
+def same_home_rule(*, ever: bool = False) -> Rule:
+    """The same home never used twice within the policy period (`withdrawal_same_home_months`), or never again
+    at all (`ever`, for a home's one-off cost such as a lift), whoever's account it was (family included)."""
 
     def check(ctx: Context) -> Verdict:
         key = ctx.withdrawal.home_key
-        months = int(ctx.policy("withdrawal_same_home_months"))
-        since = months_ago(ctx.today, months)
-        earlier = (Withdrawal.objects.filter(home_key=key, state__in=TAKEN, decided_at__date__gte=since)
-                   .exclude(pk=ctx.withdrawal.pk).select_related("account__person").first())
         if not key:
             return fail("未提供房屋标识", "缺少房屋信息")
-        if earlier is None:
-            return ok(f"该住房近 {months} 个月内未被用于提取", "该住房近期未办理过提取")
-        return fail(f"该住房已于 {earlier.decided_at:%Y-%m-%d} 用于提取（{earlier.number}，"
-                    f"{earlier.account.person.name}），{months} 个月内不得重复使用",
-                    f"同一住房 {months} 个月内不能重复用于提取", earlier=earlier.number)
+        earlier = Withdrawal.objects.filter(home_key=key, state__in=TAKEN).exclude(pk=ctx.withdrawal.pk)
+        if ever:
+            within, plain = "", "同一住房只能提取一次"
+        else:
+            months = int(ctx.policy("withdrawal_same_home_months"))
+            earlier = earlier.filter(decided_at__date__gte=months_ago(ctx.today, months))
+            within, plain = f"近 {months} 个月内", f"同一住房 {months} 个月内不能重复用于提取"
+        found = earlier.select_related("account__person").order_by("-decided_at").first()
+        if found is None:
+            return ok(f"该住房{within}未被用于提取", "该住房未办理过提取" if ever else "该住房近期未办理过提取")
+        return fail(f"该住房已于 {found.decided_at:%Y-%m-%d} 用于提取（{found.number}，{found.account.person.name}），"
+                    f"{within.removeprefix('近 ') or '此后'}不得重复使用", plain, earlier=found.number)
 
-    return Rule("same_home", "同一住房12个月内未重复提取", check)
+    return Rule("same_home", "同一住房未重复提取", check)
 
 
 def once_a_year_rule(reason_key: str, label: str) -> Rule:

@@ -1,6 +1,7 @@
 """Races against the real database (threads, each with its own connection, committing for real; tasks run
 eagerly in the thread that committed): one withdrawal in flight per account, and one payment per payout."""
 
+import time
 from decimal import Decimal
 from unittest import mock
 
@@ -11,6 +12,7 @@ from fund.integrations.models import SandboxBankPayment
 from fund.ledger.models import JournalEntry
 from fund.ledger.selectors import ledger_reconcile
 from tests.deposits.test_concurrency import race
+from tests.withdrawals.conftest import set_policy_today
 from withdrawals.models import Payout, PayoutStatus, Withdrawal, WithdrawalState
 from withdrawals.services import payout_send, withdrawal_review, withdrawal_submit
 
@@ -33,6 +35,36 @@ def test_twenty_submissions_at_once_make_one_withdrawal(wd):
     assert Withdrawal.objects.count() == 1
     assert Withdrawal.objects.get().state == WithdrawalState.REVIEW
     assert wd.balance == before >= 0
+    assert ledger_reconcile() == []
+
+
+def test_twenty_members_apps_retrying_at_once_never_take_more_than_the_balance(wd):
+    """Each withdrawal is decided and paid by 秒批 in the thread that submitted it, so the account is free
+    again for the next; twenty clients retry while one is in flight, together asking for five times the
+    balance. They take all of it, in four payments, and not a fen more."""
+    set_policy_today("withdrawal_rent_cap_per_year", "1000000.00")  # the balance, not the yearly cap, binds
+    before = wd.balance
+    each = before / 4
+
+    def apply(i: int) -> Withdrawal | ValidationError:
+        for attempt in range(200):
+            try:
+                return withdrawal_submit(actor=wd.world.member_a, account=wd.account, reason="07", channel="online",
+                                         amount=str(each), client_token=f"race-paid-{i}-{attempt}")
+            except ValidationError as exc:
+                if "正在办理" not in str(exc):
+                    return exc
+                time.sleep(0.01)
+        raise AssertionError("still in flight after 200 tries")
+
+    results = race(N, apply)
+    assert all(isinstance(r, Withdrawal | ValidationError) for r in results), results
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert refused and all("余额" in str(r) for r in refused)
+    paid = Withdrawal.objects.filter(state=WithdrawalState.PAID)
+    assert paid.count() == 4 and Withdrawal.objects.count() == 4
+    assert sum(w.amount for w in paid) == before and wd.balance == 0
+    assert sum(p.amount for p in Payout.objects.filter(status=PayoutStatus.SUCCEEDED)) == before
     assert ledger_reconcile() == []
 
 

@@ -78,7 +78,9 @@ class Withdrawal(models.Model):
     payee_card = models.CharField("收款银行卡号", max_length=19)
     details = models.JSONField("申请信息", default=dict, blank=True)
     home_key = models.CharField("房屋标识", max_length=80, blank=True, db_index=True,
-                                help_text="不动产权证号或合同备案号：同一住房 12 个月内不得重复提取")
+                                help_text="不动产权证号或购房发票号码：同一住房 12 个月内不得重复提取")
+    home_place = models.CharField("房屋坐落（核验）", max_length=220, blank=True, db_index=True,
+                                  help_text="不动产登记或发票上的房屋坐落（规范化）：以发票和以产权证申请的同一住房视为同一套")
     materials = models.JSONField("已收材料", default=list, blank=True)
     state = models.CharField("状态", max_length=14, choices=WithdrawalState.choices, default=WithdrawalState.SUBMITTED)
     decider = models.CharField("审批方式", max_length=10, choices=Decider.choices, blank=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from deposits.models import CrossRegionTransfer
 from deposits.services.lifecycle import member_account_freeze
 from fund.demo import DEMO_PASSWORD
-from fund.integrations.models import SandboxHome, TransferStatus
+from fund.integrations.models import SandboxHome, SandboxInvoice, TransferStatus
 from fund.ledger.models import JournalEntry
 from fund.ledger.selectors import ledger_reconcile
 from fund.people.models import Post
@@ -69,6 +69,32 @@ def test_the_same_home_is_not_used_twice_within_the_policy_months_then_the_rest_
                            details={"certificate_number": CERT})
     assert third.state == WithdrawalState.PAID, third.decision_note
     assert third.amount == Decimal("30000.00") - Decimal("23040.00")  # the price less what was taken for it
+    assert ledger_reconcile() == []
+
+
+def test_a_home_bought_by_invoice_is_the_same_home_once_registered_under_its_certificate(
+    wd, django_capture_on_commit_callbacks
+):
+    """A new home is withdrawn for by its invoice; registered, its certificate names the same place: the co-owner
+    may not use it again within the policy months, and the price counts what the invoice already took."""
+    other, other_user = second_member(wd, months=12)
+    SandboxInvoice.objects.create(invoice_number="37002600000901", buyer_id_number=wd.person.id_number,
+                                  buyer_name=wd.person.name, seller_name="示范市安居置业有限公司",
+                                  amount=Decimal("8000.00"), issued_on=timezone.localdate(),
+                                  address="示范市幸福路　１８号 3单元")  # full-width forms, as invoices print them
+    by_invoice = submit_decided(django_capture_on_commit_callbacks, actor=wd.world.member_a, account=wd.account,
+                                reason="01", amount="5000.00", details={"invoice_number": "37002600000901"})
+    assert by_invoice.state == WithdrawalState.PAID, by_invoice.decision_note
+    assert by_invoice.home_place == "示范市幸福路18号3单元"
+
+    home = wd.home(wd.person.id_number, CERT, price="8000.00")
+    SandboxHome.objects.filter(pk=home.pk).update(owner_id_numbers=[wd.person.id_number, other.person.id_number],
+                                                  address="示范市幸福路18号 3单元")
+    by_certificate = submit_decided(django_capture_on_commit_callbacks, actor=other_user, account=other, reason="01",
+                                    details={"certificate_number": CERT})
+    assert by_certificate.state == WithdrawalState.REVIEW and failed(by_certificate) == {"same_home"}
+    assert by_invoice.number in by_certificate.checks.get(rule="same_home").detail
+    assert by_certificate.amount == Decimal("3000.00")  # the price less what the invoice took
     assert ledger_reconcile() == []
 
 

@@ -8,6 +8,7 @@ shared data replaces). The services never branch on a reason code: they run what
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -114,6 +115,8 @@ class Context:
         self.person = withdrawal.account.person
         self.details: dict[str, Any] = withdrawal.details or {}
         self.today = today
+        # The home's place as the registry or the invoice gives it (`found_place`), for the same-home rule.
+        self.home_place: str = withdrawal.home_place
         self._cache: dict[tuple[str, str], Any] = {}
         self._memo: dict[tuple[str, ...], Any] = {}  # this decision's own reads (policy, limits), see `memo`
 
@@ -170,6 +173,13 @@ class Context:
 
     def invoice(self, number: str) -> Any:
         return self._ask(("invoice", number), lambda: tax_bureau().invoice(invoice_number=number))
+
+    def found_place(self, address: str) -> None:
+        """The home this withdrawal uses was found at `address`: remembered, normalised (full-width forms and
+        spaces folded) and in the scope of its home key (a lift's withdrawals apart from a purchase's)."""
+        place = "".join(unicodedata.normalize("NFKC", address or "").split()).upper()
+        scope = self.withdrawal.home_key.partition(":")[0] + ":" if ":" in self.withdrawal.home_key else ""
+        self.home_place = f"{scope}{place}"[:220] if place else ""
 
     # ---- the member's own records ------------------------------------------------------------------------
 

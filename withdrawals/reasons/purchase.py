@@ -29,6 +29,7 @@ from .rules import (
     NOT_RECENT_TRANSFER_IN,
     RELATION,
     months_ago,
+    same_home,
     same_home_rule,
     taken,
 )
@@ -62,6 +63,7 @@ def _find_home(ctx: Context) -> Found | Verdict:
         homes = ctx.homes(owner)
         for home in () if homes is None else homes.homes:
             if home.certificate_number.upper() == number.upper():
+                ctx.found_place(home.address)
                 return Found(home.price, home.registered_on, home.in_city, home.address, {"property_call_id": homes.call_id})
         return fail(f"不动产登记中未查到产权人名下的 {number}", "不动产登记中未查到该住房登记在您（或亲属）名下",
                     property_call_id=getattr(homes, "call_id", None))
@@ -75,6 +77,7 @@ def _find_home(ctx: Context) -> Found | Verdict:
         if invoice.buyer_id_number.upper() != owner.upper():
             return fail("发票购买方与产权人不一致", "发票上的购房人与申请信息不一致", tax_call_id=invoice.call_id)
         # A new home sold by a developer in this city: the invoice's address is in the city by construction.
+        ctx.found_place(invoice.address)
         return Found(invoice.amount, invoice.issued_on, True, invoice.address, {"tax_call_id": invoice.call_id})
     return fail("未提供不动产权证号或购房发票号", "请提供不动产权证号或购房发票号码")
 
@@ -110,7 +113,7 @@ def _purchase_limit(ctx: Context) -> Limit:
     found = _find_home(ctx)
     if isinstance(found, Verdict):
         return Limit(ZERO, "未核实住房")
-    used = taken(ctx, home_key=ctx.withdrawal.home_key)
+    used = taken(ctx, same_home(ctx))
     return Limit(max(found.price - used, ZERO), f"购房款 {found.price} 元，已提取 {used} 元")
 
 
@@ -149,7 +152,7 @@ PURCHASE = Reason(
 
 def _build_limit(ctx: Context) -> Limit:
     cost = ctx.money("cost")
-    return Limit(max(cost - taken(ctx, home_key=ctx.withdrawal.home_key), ZERO), f"工程费用 {cost} 元")
+    return Limit(max(cost - taken(ctx, same_home(ctx)), ZERO), f"工程费用 {cost} 元")
 
 
 def _owned_by_family(ctx: Context) -> Verdict:
@@ -157,6 +160,7 @@ def _owned_by_family(ctx: Context) -> Verdict:
     homes = ctx.homes(_owner(ctx))
     for home in () if homes is None else homes.homes:
         if home.certificate_number.upper() == number.upper():
+            ctx.found_place(home.address)
             return ok(f"住房 {home.address} 登记在产权人名下", "住房权属核验通过", property_call_id=homes.call_id)
     return fail("不动产登记中未查到该住房", "未查到该住房的产权登记", property_call_id=getattr(homes, "call_id", None))
 
@@ -182,7 +186,7 @@ BUILD = Reason(
 
 def _lift_limit(ctx: Context) -> Limit:
     share = ctx.money("share")
-    used = taken(ctx, home_key=ctx.withdrawal.home_key)
+    used = taken(ctx, same_home(ctx))
     return Limit(max(share - used, ZERO), f"本户分摊费用 {share} 元，已提取 {used} 元")
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from deposits.models import AccountBusiness, AccountEvent, MemberState, MonthlyDeposit, TransferDirection
@@ -169,10 +169,19 @@ def _not_recent_transfer_in(ctx: Context) -> Verdict:
 NOT_RECENT_TRANSFER_IN = Rule("transfer_in", "转入后提取预警", _not_recent_transfer_in)
 
 
-def taken(ctx: Context, **filters: Any) -> Decimal:
+def taken(ctx: Context, *conditions: Q, **filters: Any) -> Decimal:
     """What withdrawals already approved or paid took, other than this one."""
-    qs = Withdrawal.objects.filter(state__in=TAKEN, **filters).exclude(pk=ctx.withdrawal.pk)
+    qs = Withdrawal.objects.filter(*conditions, state__in=TAKEN, **filters).exclude(pk=ctx.withdrawal.pk)
     return qs.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+def same_home(ctx: Context) -> Q:
+    """Withdrawals for this withdrawal's home: by the number the applicant gave, or by where the registry or
+    the invoice places it (one home applied for by invoice and again by its certificate once registered)."""
+    condition = Q(home_key=ctx.withdrawal.home_key)
+    if ctx.home_place:
+        condition |= Q(home_place=ctx.home_place)
+    return condition
 
 
 def same_home_rule(*, ever: bool = False) -> Rule:
@@ -183,7 +192,7 @@ def same_home_rule(*, ever: bool = False) -> Rule:
         key = ctx.withdrawal.home_key
         if not key:
             return fail("未提供房屋标识", "缺少房屋信息")
-        earlier = Withdrawal.objects.filter(home_key=key, state__in=TAKEN).exclude(pk=ctx.withdrawal.pk)
+        earlier = Withdrawal.objects.filter(same_home(ctx), state__in=TAKEN).exclude(pk=ctx.withdrawal.pk)
         if ever:
             within, plain = "", "同一住房只能提取一次"
         else:

@@ -88,7 +88,7 @@ def withdrawal_decide(*, withdrawal_id: int, today: date | None = None, queue_pa
         if withdrawal.home_key:
             # Two withdrawals for one home decided at once: the second waits for the first to commit, then
             # checks the same-home rule again against what is now taken (nothing remembered before the lock).
-            _lock_home(withdrawal.home_key)
+            _lock_home(withdrawal.home_key, ctx.home_place)
             ctx.withdrawal = withdrawal
             ctx.forget()
             verdicts = [(code, label, run_rule(rule, ctx) if code == "same_home" else v)
@@ -103,7 +103,7 @@ def withdrawal_decide(*, withdrawal_id: int, today: date | None = None, queue_pa
         account = _account_locked(withdrawal.account_id)
         amount = proposed_amount(withdrawal, limit.amount, account.sub_account.balance)
         failed = [(label, v) for _, label, v in verdicts if not v.passed]
-        withdrawal.details = ctx.details
+        withdrawal.details, withdrawal.home_place = ctx.details, ctx.home_place
         withdrawal.amount = amount if amount else None
         blacklisted = verdicts[0][2].passed is False  # blacklisted since submission: refused, with the reason
         if account.state == MemberState.FROZEN:  # frozen since submission: people decide, nothing is paid
@@ -117,25 +117,27 @@ def withdrawal_decide(*, withdrawal_id: int, today: date | None = None, queue_pa
             note = f"秒批通过：{len(verdicts)} 项规则全部通过；{limit.note}"
             return _approve(withdrawal=withdrawal, decider=Decider.AUTO, note=note, actor=None, today=today,
                             queue_payout=queue_payout, account=account, attempt=(withdrawal.last_attempt or 0) + 1,
-                            fields={"details": withdrawal.details})
-        withdrawal.save(update_fields=["details", "amount"])
+                            fields={"details": withdrawal.details, "home_place": withdrawal.home_place})
+        withdrawal.save(update_fields=["details", "home_place", "amount"])
         if blacklisted:
             return _end(withdrawal, WithdrawalState.REJECTED, verdicts[0][2].plain, actor=None)
         reasons = "；".join(f"{label}：{v.detail}" for label, v in failed) or "该提取原因须人工审核"
         return _to_review(withdrawal, note=f"转人工审核：{reasons}"[:500], today=today)
 
 
-def _lock_home(home_key: str) -> None:
-    """Until the transaction ends, no other decision or approval for this home runs its checks."""
+def _lock_home(home_key: str, home_place: str) -> None:
+    """Until the transaction ends, no other decision or approval for this home, by its number or by its place,
+    runs its checks (both locks, always in the same order)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"withdrawals.home:{home_key}"])
+        for name in sorted({f"withdrawals.home:{home_key}", *([f"withdrawals.place:{home_place}"] if home_place else [])}):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
 
 
 def _home_still_allowed(withdrawal: Withdrawal, today: date) -> None:
     """At the last approval of a withdrawal for a home, under the home's lock: the same-home rule and the
     home's limit again, against what other withdrawals (a family member's 秒批 while this one was in review)
     have taken since it was decided. Raises ValidationError when the approval must not pay."""
-    _lock_home(withdrawal.home_key)
+    _lock_home(withdrawal.home_key, withdrawal.home_place)
     spec = REASONS[withdrawal.reason]
     ctx = Context(withdrawal, today)
     for rule in spec.rules:

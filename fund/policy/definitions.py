@@ -346,6 +346,12 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
         minimum=_d("0"), maximum=_d("120"), seeds=(Seed("12"),),
     ),
     PolicyDefinition(
+        name="withdrawal_repeat_months", label="同一原因再次提取间隔", unit="个月", kind=Kind.INTEGER,
+        group=Group.WITHDRAWALS,
+        description="偿还贷款（一次性）、大病医疗、最低生活保障、离职等原因，同一账户在此月数内只能办理一次。",
+        minimum=_d("1"), maximum=_d("60"), seeds=(Seed("12"),),
+    ),
+    PolicyDefinition(
         name="withdrawal_unemployed_months", label="离职未再就业提取等待期", unit="个月", kind=Kind.INTEGER,
         group=Group.WITHDRAWALS,
         description="与单位终止劳动关系且未再就业满此月数，方可申请提取。",

@@ -366,3 +366,22 @@ def test_a_loan_repayment_with_the_credit_bureau_down_goes_to_people_who_may_pay
     w.refresh_from_db()
     assert w.state == WithdrawalState.PAID and w.amount == Decimal("2000.00")
     assert ledger_reconcile() == []
+
+
+def test_the_interval_before_the_same_reason_again_is_the_policys(wd, django_capture_on_commit_callbacks):
+    wd.commercial_loan()
+    first = submit_decided(django_capture_on_commit_callbacks, actor=wd.world.member_a, account=wd.account,
+                           reason="06", amount="1000.00")
+    assert first.state == WithdrawalState.PAID
+    Withdrawal.objects.filter(pk=first.pk).update(decided_at=timezone.now() - timedelta(days=100))
+    second = submit_decided(django_capture_on_commit_callbacks, actor=wd.world.member_a, account=wd.account,
+                            reason="06", amount="1000.00")
+    assert second.state == WithdrawalState.REVIEW and failed(second) == {"frequency"}
+    assert "12 个月内" in second.checks.get(rule="frequency").detail
+    withdrawal_cancel(actor=wd.world.member_a, withdrawal=second)
+    set_policy_today("withdrawal_repeat_months", "3")
+    third = submit_decided(django_capture_on_commit_callbacks, actor=wd.world.member_a, account=wd.account,
+                           reason="06", amount="1000.00")
+    assert third.state == WithdrawalState.PAID, third.decision_note
+    assert "3 个月内未办理过" in third.checks.get(rule="frequency").detail
+    assert ledger_reconcile() == []

@@ -13,7 +13,7 @@ from .rules import (
     NO_LOCAL_EMPLOYER,
     SEALED,
     months_ago,
-    once_a_year_rule,
+    repeat_rule,
     sealed_since,
 )
 
@@ -29,7 +29,7 @@ ILLNESS = Reason(
     key="09", code="09", label="大病医疗", summary="本人或家庭成员患重大疾病，个人负担医疗费用",
     closes_account=False, auto=False, frequency="每 12 个月一次",
     inputs=(Input("expenses", "个人负担医疗费用（元）", kind="money"),),
-    rules=(IDENTITY, once_a_year_rule("09", "大病医疗提取")), limit=_illness_limit,
+    rules=(IDENTITY, repeat_rule("09", "大病医疗提取")), limit=_illness_limit,
     item=ServiceItem(
         code="TQ-09", name="大病医疗提取住房公积金", category="提取", order=9,
         conditions=("本人、配偶、父母或子女患重大疾病；", "提取额不超过医保报销后个人负担的医疗费用。"),
@@ -45,7 +45,7 @@ ILLNESS = Reason(
 DIBAO = Reason(
     key="99-dibao", code="99", label="享受城镇最低生活保障", summary="家庭享受城镇最低生活保障",
     closes_account=False, auto=False, frequency="每 12 个月一次",
-    rules=(IDENTITY, once_a_year_rule("99-dibao", "最低生活保障提取")),
+    rules=(IDENTITY, repeat_rule("99-dibao", "最低生活保障提取")),
     limit=lambda ctx: Limit(None, "账户全部余额"),
     item=ServiceItem(
         code="TQ-99-DIBAO", name="享受城镇最低生活保障提取住房公积金", category="提取", order=12,
@@ -69,7 +69,7 @@ JOBLESS = Reason(
     key="99-jobless", code="99", label="离职未再就业满六个月", summary="与单位终止劳动关系，未再就业满规定期限",
     closes_account=False, auto=False, frequency="每 12 个月一次",
     rules=(IDENTITY, SEALED, Rule("sealed_months", "封存期限", _sealed_long_enough), NO_LOCAL_EMPLOYER,
-           once_a_year_rule("99-jobless", "离职提取")),
+           repeat_rule("99-jobless", "离职提取")),
     limit=lambda ctx: Limit(None, "账户全部余额"),
     item=ServiceItem(
         code="TQ-99-JOBLESS", name="离职未再就业提取住房公积金", category="提取", order=13,

@@ -208,16 +208,20 @@ def same_home_rule(*, ever: bool = False) -> Rule:
     return Rule("same_home", "同一住房未重复提取", check)
 
 
-def once_a_year_rule(reason_key: str, label: str) -> Rule:
+def repeat_rule(reason_key: str, label: str) -> Rule:
+    """One withdrawal for this reason per account within `withdrawal_repeat_months` (standing instructions
+    excepted)."""
+
     def check(ctx: Context) -> Verdict:
         if ctx.withdrawal.standing_id:
             return ok("逐月提取协议按月办理，不受一次性提取频次限制", "按逐月提取协议办理")
-        since = months_ago(ctx.today, 12)
+        months = int(ctx.policy("withdrawal_repeat_months"))
         earlier = Withdrawal.objects.filter(account=ctx.account, reason=reason_key, state__in=TAKEN,
-                                            decided_at__date__gte=since, standing__isnull=True).exclude(pk=ctx.withdrawal.pk)
+                                            decided_at__date__gte=months_ago(ctx.today, months),
+                                            standing__isnull=True).exclude(pk=ctx.withdrawal.pk)
         if earlier.exists():
-            return fail(f"12 个月内已办理过{label}", f"{label}每 12 个月只能办理一次")
-        return ok(f"12 个月内未办理过{label}", "符合办理频次")
+            return fail(f"{months} 个月内已办理过{label}", f"{label}每 {months} 个月只能办理一次")
+        return ok(f"{months} 个月内未办理过{label}", "符合办理频次")
 
     return Rule("frequency", "办理频次", check)
 

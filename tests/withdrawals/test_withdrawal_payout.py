@@ -168,3 +168,37 @@ def test_after_max_attempts_only_a_clerk_retries(wd, django_capture_on_commit_ca
     assert w.state == WithdrawalState.PAID and w.payouts.count() == MAX_ATTEMPTS + 1
     assert paid_to_card(wd) == Decimal("1500.00")
     assert ledger_reconcile() == []
+
+
+def test_a_payout_the_bank_did_not_answer_is_retried_by_celery_and_paid_once(wd, django_capture_on_commit_callbacks,
+                                                                              settings):
+    """The bank down when the decision sends the payout: the payout task is queued and asks Celery to retry
+    (each call logged, nothing paid); with the bank back, the task pays it, and running it again pays nothing
+    more."""
+    from celery.exceptions import Retry
+
+    from fund.integrations.models import IntegrationCall
+    from withdrawals.tasks import payout_send_task
+
+    settings.FUND_INTEGRATIONS_OVERRIDES = {"bank": "http"}  # the HTTP client with no address: unavailable
+    settings.FUND_INTEGRATIONS_HTTP_BASE = ""
+    rent(wd, django_capture_on_commit_callbacks)  # decided; its own send and the queued task both meet the outage
+    w = Withdrawal.objects.get()
+    payout = Payout.objects.get(withdrawal=w)
+    assert w.state == WithdrawalState.APPROVED and payout.status == PayoutStatus.PENDING
+    calls = IntegrationCall.objects.filter(system="bank", operation="payout", reference=payout.reference)
+    assert calls.count() == 2 and not calls.filter(ok=True).exists()
+    with pytest.raises(Retry):
+        payout_send_task.apply(args=[payout.pk])
+    assert calls.count() == 3 and not SandboxBankPayment.objects.exists()
+    assert Payout.objects.get(pk=payout.pk).status == PayoutStatus.PENDING
+
+    settings.FUND_INTEGRATIONS_OVERRIDES = {}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert payout_send_task.apply(args=[payout.pk]).get() == PayoutStatus.SUCCEEDED
+        assert payout_send_task.apply(args=[payout.pk]).get() == PayoutStatus.SUCCEEDED
+    w.refresh_from_db()
+    assert w.state == WithdrawalState.PAID
+    assert SandboxBankPayment.objects.filter(reference=payout.reference).count() == 1
+    assert calls.filter(ok=True).count() == 1  # the second run found the payout settled and called nobody
+    assert ledger_reconcile() == []

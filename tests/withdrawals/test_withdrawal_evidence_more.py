@@ -188,3 +188,13 @@ def test_the_daily_check_tells_daily_from_weekly():
     assert not runs_at_least_daily(crontab(minute=0, hour=7, day_of_week="mon"))
     assert not runs_at_least_daily(crontab(minute=0, hour=7, day_of_month="1"))
     assert not runs_at_least_daily(86400.0 * 2)
+
+
+def test_an_application_sent_to_people_texts_the_member_when_it_will_be_done(wd, django_capture_on_commit_callbacks):
+    wd.home(wd.person.id_number, "鲁(2026)示范市不动产权第0000991号")  # a home: rent goes to people
+    w = submit_decided(django_capture_on_commit_callbacks, actor=wd.world.member_a, account=wd.account, reason="07",
+                       amount="100.00")
+    assert w.state == WithdrawalState.REVIEW
+    texts = texts_to(wd.person.phone)
+    assert len(texts) == 1
+    assert w.number in texts[0] and "人工审核" in texts[0] and f"{w.due_on:%Y年%m月%d日}" in texts[0]

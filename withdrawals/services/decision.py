@@ -200,6 +200,8 @@ def _to_review(withdrawal: Withdrawal, *, note: str, today: date) -> Withdrawal:
     old = _move(withdrawal, WithdrawalState.REVIEW, decision_note=note, due_on=item.due_on)
     audit_log(actor=None, action="withdrawals.to_review", target=withdrawal, old={"state": old},
               new={"state": WithdrawalState.REVIEW, "due_on": item.due_on, "note": note[:200]})
+    _notify(withdrawal, f"您的住房公积金提取申请（{withdrawal.number}）已转人工审核，"
+                        f"将于 {item.due_on:%Y年%m月%d日} 前办结，进度可在个人网厅查询。")
     return withdrawal
 
 

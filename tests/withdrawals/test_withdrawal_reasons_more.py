@@ -129,6 +129,7 @@ def test_emigration_sealed_with_a_matching_identity_goes_to_review_and_closes_wi
     wd, django_capture_on_commit_callbacks
 ):
     wd.seal()
+    wd.person_record(wd.person.id_number, wd.person.name, local=False)  # the hukou has moved out of the city
     w = window(wd, django_capture_on_commit_callbacks, "05")
     in_review_with_every_rule_passed(w)
     assert w.checks.get(rule="identity").evidence.get("call_id")
@@ -141,7 +142,7 @@ def test_emigration_with_a_different_name_in_the_identity_registry_fails_the_ide
     wd, django_capture_on_commit_callbacks
 ):
     wd.seal()
-    wd.person_record(wd.person.id_number, "另一个名字")  # the only fact changed: the registry's name
+    wd.person_record(wd.person.id_number, "另一个名字", local=False)  # the hukou moved out; the name differs
     before = wd.balance
     w = window(wd, django_capture_on_commit_callbacks, "05")
     assert w.state == WithdrawalState.REVIEW and failed_rules(w) == {"identity"}
@@ -151,7 +152,15 @@ def test_emigration_with_a_different_name_in_the_identity_registry_fails_the_ide
     assert ledger_reconcile() == []
 
 
+def test_emigration_with_the_hukou_still_in_the_city_fails_the_hukou_rule(wd, django_capture_on_commit_callbacks):
+    wd.seal()
+    w = window(wd, django_capture_on_commit_callbacks, "05")
+    assert w.state == WithdrawalState.REVIEW and failed_rules(w) == {"hukou"}
+    assert "户籍仍在本市" in w.checks.get(rule="hukou").plain and w.checks.get(rule="hukou").evidence["call_id"]
+
+
 def test_emigration_not_sealed_fails_the_sealed_rule(wd, django_capture_on_commit_callbacks):
+    wd.person_record(wd.person.id_number, wd.person.name, local=False)
     w = window(wd, django_capture_on_commit_callbacks, "05")
     assert w.state == WithdrawalState.REVIEW and failed_rules(w) == {"sealed"}
     wd.account.refresh_from_db()

@@ -71,10 +71,19 @@ DISABILITY = Reason(
 )
 
 
+def _hukou_moved_out(ctx: Context) -> Verdict:
+    record = ctx.identity()
+    if record is not None and not record.hukou_local:
+        where = f"户籍地现为{record.hukou_city_name}" if record.hukou_city_name else "户口已注销"
+        return ok(f"公安数据显示{where}，不在本市", "已核验户口迁出本市", call_id=record.call_id)
+    return fail("公安数据显示户籍仍在本市", "户籍仍在本市，请提供户口迁出或注销户口证明",
+                call_id=getattr(record, "call_id", None))
+
+
 EMIGRATION = Reason(
     key="05", code="05", label="户口迁出本市或出境定居", summary="户口迁出本市或出境定居",
     closes_account=True, auto=False, frequency="一次性销户提取",
-    rules=(IDENTITY, SEALED), limit=whole_balance,
+    rules=(IDENTITY, Rule("hukou", "户口迁出核验", _hukou_moved_out), SEALED), limit=whole_balance,
     item=ServiceItem(
         code="TQ-05", name="户口迁出本市或出境定居提取住房公积金", category="提取", order=5,
         conditions=("户口已迁出本市或已出境定居；", "个人账户已封存。"),

@@ -157,6 +157,21 @@ def submit_decided(capture: Any, *, actor: Any, account: Any, reason: str, chann
     return w
 
 
+def online(wd: "Wd", capture: Any, reason: str, **kw: Any) -> Any:
+    """The member's own application in the personal hall, decided (and paid) on commit."""
+    return submit_decided(capture, actor=wd.world.member_a, account=wd.account, reason=reason, **kw)
+
+
+def window(wd: "Wd", capture: Any, reason: str, **kw: Any) -> Any:
+    """A window clerk's acceptance with every paper material ticked, decided on commit."""
+    kw.setdefault("materials", paper_codes(reason))
+    return submit_decided(capture, actor=wd.world.clerk, account=wd.account, reason=reason, channel="window", **kw)
+
+
+def failed_rules(w: Any) -> set[str]:
+    return {c.rule for c in w.checks.all() if not c.passed}
+
+
 def paper_codes(reason: str) -> list[str]:
     """The codes of every paper material the reason's catalogue item lists (what a window clerk ticks)."""
     from withdrawals.reasons import REASONS

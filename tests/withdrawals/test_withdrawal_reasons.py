@@ -15,25 +15,12 @@ from fund.demo import make_id_number
 from fund.integrations.models import SandboxBankPayment, SandboxInvoice
 from fund.ledger.models import SubAccount
 from fund.ledger.selectors import ledger_reconcile
-from tests.withdrawals.conftest import paper_codes, submit_decided
+from tests.withdrawals.conftest import failed_rules, online, submit_decided, window
 from withdrawals.models import PayoutStatus, WithdrawalState
 
 pytestmark = pytest.mark.django_db
 
 CERT = "鲁(2026)示范市不动产权第0000201号"
-
-
-def online(wd: Any, capture: Any, reason: str, **kw: Any) -> Any:
-    return submit_decided(capture, actor=wd.world.member_a, account=wd.account, reason=reason, **kw)
-
-
-def window(wd: Any, capture: Any, reason: str, **kw: Any) -> Any:
-    kw.setdefault("materials", paper_codes(reason))
-    return submit_decided(capture, actor=wd.world.clerk, account=wd.account, reason=reason, channel="window", **kw)
-
-
-def failed_rules(w: Any) -> set[str]:
-    return {c.rule for c in w.checks.all() if not c.passed}
 
 
 # ---- 01 purchase -----------------------------------------------------------------------------------------------

@@ -17,26 +17,20 @@ from fund.demo import make_id_number
 from fund.integrations.models import SandboxBankPayment, SandboxHouseholdRelation, SandboxMarriage
 from fund.ledger.models import SubAccount
 from fund.ledger.selectors import ledger_reconcile
-from tests.withdrawals.conftest import paper_codes, second_member, submit_decided
+from tests.withdrawals.conftest import (
+    failed_rules,
+    online,
+    paper_codes,
+    second_member,
+    submit_decided,
+    window,
+)
 from withdrawals.models import Withdrawal, WithdrawalState
 from withdrawals.services import withdrawal_review, withdrawal_submit
 
 pytestmark = pytest.mark.django_db
 
 CERT = "鲁(2026)示范市不动产权第0000301号"
-
-
-def online(wd: Any, capture: Any, reason: str, **kw: Any) -> Withdrawal:
-    return submit_decided(capture, actor=wd.world.member_a, account=wd.account, reason=reason, **kw)
-
-
-def window(wd: Any, capture: Any, reason: str, **kw: Any) -> Withdrawal:
-    kw.setdefault("materials", paper_codes(reason))
-    return submit_decided(capture, actor=wd.world.clerk, account=wd.account, reason=reason, channel="window", **kw)
-
-
-def failed_rules(w: Withdrawal) -> set[str]:
-    return {c.rule for c in w.checks.all() if not c.passed}
 
 
 def approve(wd: Any, capture: Any, w: Withdrawal, amount: Any = None) -> Withdrawal:

@@ -23,7 +23,7 @@ from fund.audit.masking import mask_bank_card, mask_id_number
 from fund.integrations.base import IntegrationError
 from fund.people.roles import roles_of
 
-from .loans import housing_loans
+from .loans import household_loans
 from .models import Channel, WithdrawalState
 from .pdf import receipt_request
 from .reasons import REASONS
@@ -389,12 +389,13 @@ class LoansApi(APIView):
         lender = serializers.CharField()
         balance = serializers.DecimalField(max_digits=18, decimal_places=2)
         monthly_instalment = serializers.DecimalField(max_digits=18, decimal_places=2)
+        spouse_name = serializers.CharField(label="配偶姓名（配偶的贷款时）")
 
-    @extend_schema(responses=OutputSerializer(many=True), summary="个人账户持有人的未结清住房贷款")
+    @extend_schema(responses=OutputSerializer(many=True), summary="个人账户持有人及其配偶的未结清住房贷款")
     def get(self, request, pk: int):  # type: ignore[no-untyped-def]
         account = member_account_get_for_user(user=request.user, pk=pk)
         try:
-            loans = housing_loans(account.person.id_number)
+            loans = household_loans(account.person.id_number)
         except IntegrationError as exc:
             return Response({"detail": f"暂时无法查询住房贷款：{exc}"}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         return Response(self.OutputSerializer(loans, many=True).data)

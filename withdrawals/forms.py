@@ -21,8 +21,7 @@ def _input_field(spec: Any, loans: list[Any] | None) -> forms.Field:
     common = {"label": spec.label, "required": spec.required, "help_text": spec.help}
     if spec.name == "loan" and loans is not None:
         choices = [("", "按征信报告中的住房贷款办理")] if not spec.required else []
-        choices += [(loan.key, f"{loan.lender}：余额 {loan.balance:,} 元，月还款 {loan.monthly_instalment:,} 元")
-                    for loan in loans]
+        choices += [(loan.key, loan.label) for loan in loans]
         return forms.ChoiceField(choices=choices, **common)
     if spec.kind == "choice":
         return forms.ChoiceField(choices=[("", "请选择"), *spec.choices], **common)
@@ -128,9 +127,7 @@ class StandingSignForm(forms.Form):
 
     def __init__(self, *args: Any, loans: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["loan"].choices = [
-            (loan.key, f"{loan.lender}：余额 {loan.balance:,} 元，月还款 {loan.monthly_instalment:,} 元") for loan in loans
-        ]
+        self.fields["loan"].choices = [(loan.key, loan.label) for loan in loans]
 
 
 class StandingEndForm(forms.Form):

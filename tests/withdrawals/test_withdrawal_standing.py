@@ -121,3 +121,30 @@ def test_standing_withdrawals_after_a_one_off_repayment_are_not_limited_by_it(wd
     assert run(django_capture_on_commit_callbacks, timezone.localdate())["made"] == 1
     w = Withdrawal.objects.get(standing__isnull=False)
     assert w.state == WithdrawalState.PAID, w.decision_note
+
+
+def test_a_standing_instruction_for_the_spouses_loan_pays_its_instalment(wd, django_capture_on_commit_callbacks):
+    """本人或配偶的住房贷款, as for a one-off repayment: the loan listed, signed and repaid monthly is the spouse's,
+    found through the marriage registry."""
+    from rest_framework.test import APIClient
+
+    from fund.integrations.models import SandboxCreditLoan, SandboxCreditReport
+
+    spouse_id, spouse_name = wd.spouse()
+    report = SandboxCreditReport.objects.create(id_number=spouse_id, report_number="R-SPOUSE-9")
+    SandboxCreditLoan.objects.create(report=report, lender="工商银行示范分行", kind="commercial", for_housing=True,
+                                     monthly_instalment=Decimal("1800.00"), balance=Decimal("200000.00"))
+    client = APIClient()
+    client.force_authenticate(wd.world.member_a)
+    listed = client.get(f"/api/withdrawals/accounts/{wd.account.pk}/loans/").json()
+    assert [(loan["lender"], loan["spouse_name"]) for loan in listed] == [("工商银行示范分行", spouse_name)]
+    today = timezone.localdate()
+    instruction = standing_sign(actor=wd.world.member_a, account=wd.account, loan=listed[0]["key"],
+                                payee_card=wd.card, day=today.day)
+    assert instruction.monthly_amount == Decimal("1800.00") and instruction.lender == "工商银行示范分行"
+    assert run(django_capture_on_commit_callbacks, today)["made"] == 1
+    w = Withdrawal.objects.get(standing=instruction)
+    assert w.state == WithdrawalState.PAID and w.amount == Decimal("1800.00"), w.decision_note
+    check = w.checks.get(rule="loan")
+    assert spouse_name in check.detail and check.evidence["marriage_call_id"]
+    assert ledger_reconcile() == []

@@ -8,7 +8,7 @@ from fund.catalogue.registry import Channel, Material, ServiceItem, Visits
 from fund.integrations.models import System
 from fund.money import ZERO
 
-from ..loans import HousingLoan, housing_loans
+from ..loans import HousingLoan, household_loans
 from .base import Context, Input, Limit, Reason, Rule, Verdict, fail, ok
 from .rules import (
     ALIVE,
@@ -25,47 +25,30 @@ from .rules import (
 BASIS = ("《住房公积金管理条例》第二十四条", "本市住房公积金提取管理办法")
 
 
-def _household_loans(ctx: Context) -> list[tuple[HousingLoan, str]]:
-    """The unsettled housing loans of the member, then of the spouse the marriage registry names, each with
-    whose it is ("" for the member's own); read once per decision."""
-
-    def read() -> list[tuple[HousingLoan, str]]:
-        loans = [(loan, "") for loan in housing_loans(ctx.person.id_number)]
-        marriage = ctx.marriage()
-        if marriage is not None and marriage.spouse_id_number:
-            loans += [(loan, marriage.spouse_name or "配偶") for loan in housing_loans(marriage.spouse_id_number)]
-        return loans
-
-    return ctx.memo(("loans",), read)
-
-
-def _chosen_loan(ctx: Context) -> tuple[HousingLoan, str] | None:
-    """The loan named in the application, or else the first of the household's."""
-    loans = _household_loans(ctx)
+def _chosen_loan(ctx: Context) -> HousingLoan | None:
+    """The loan named in the application, or else the first of the member's and the spouse's; read once per
+    decision, with the marriage the decision's other rules read."""
+    loans = ctx.memo(("loans",), lambda: household_loans(ctx.person.id_number, marriage=ctx.marriage()))
     key = ctx.detail("loan")
     if key:
-        return next(((loan, whose) for loan, whose in loans if loan.key == key), None)
+        return next((loan for loan in loans if loan.key == key), None)
     return loans[0] if loans else None
 
 
 def _loan(ctx: Context) -> Verdict:
-    chosen = _chosen_loan(ctx)
-    if chosen is None:
+    loan = _chosen_loan(ctx)
+    if loan is None:
         return fail("征信报告中未查到本人或配偶未结清的住房贷款", "未查到您或配偶名下未结清的住房贷款")
-    loan, whose = chosen
     ctx.details.setdefault("loan", loan.key)
-    owner = f"配偶{whose}的" if whose else ""
-    marriage = ctx.marriage() if whose else None
-    return ok(f"{owner}{loan.lender} 住房贷款，余额 {loan.balance} 元，月还款 {loan.monthly_instalment} 元",
-              f"已核实{'您配偶' if whose else '您'}在{loan.lender}的住房贷款", loan=loan.key,
-              **({"marriage_call_id": marriage.call_id} if marriage is not None else {}), **loan.evidence)
+    whose = f"配偶{loan.spouse_name}的" if loan.spouse_name else ""
+    return ok(f"{whose}{loan.lender} 住房贷款，余额 {loan.balance} 元，月还款 {loan.monthly_instalment} 元",
+              f"已核实{'您配偶' if loan.spouse_name else '您'}在{loan.lender}的住房贷款", loan=loan.key, **loan.evidence)
 
 
 def _loan_limit(ctx: Context) -> Limit:
-    chosen = _chosen_loan(ctx)
-    if chosen is None:
+    loan = _chosen_loan(ctx)
+    if loan is None:
         return Limit(ZERO, "未查到住房贷款")
-    loan = chosen[0]
     if ctx.withdrawal.standing_id:
         return Limit(min(loan.monthly_instalment, loan.balance), f"当月应还 {loan.monthly_instalment} 元")
     return Limit(loan.balance, f"贷款余额 {loan.balance} 元")

@@ -23,7 +23,7 @@ from fund.integrations.base import IntegrationError
 from fund.people.roles import roles_of
 from fund.validation import clean_bank_card
 
-from ..loans import housing_loan
+from ..loans import household_loan
 from ..models import Channel, StandingInstruction, StandingState, Withdrawal
 from .application import blacklist_refusal, in_flight_for, next_withdrawal_number
 
@@ -50,7 +50,7 @@ def standing_sign(
     if refusal:
         errors["account"] = [refusal]
     try:
-        found = housing_loan(account.person.id_number, (loan or "").strip())
+        found = household_loan(account.person.id_number, (loan or "").strip())
     except IntegrationError as exc:
         raise ValidationError({"loan": [f"暂时无法查询住房贷款（{exc}），请稍后再试"]}) from exc
     if found is None:

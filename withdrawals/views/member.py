@@ -22,7 +22,7 @@ from fund.portals.decorators import portal_required
 from fund.printing.models import Document
 
 from ..forms import StandingEndForm, StandingSignForm, WithdrawalApplyForm
-from ..loans import housing_loans
+from ..loans import household_loans
 from ..models import IN_FLIGHT, Channel, StandingState, WithdrawalState
 from ..pdf import RECEIPT, receipt_request
 from ..reasons import REASONS
@@ -104,7 +104,7 @@ def member_apply(request: HttpRequest, reason_key: str) -> HttpResponse:
     loans = None
     if any(spec.name == "loan" for spec in reason.inputs):
         try:
-            loans = housing_loans(account.person.id_number)
+            loans = household_loans(account.person.id_number)
         except IntegrationError:
             loans = None  # the credit bureau is down: the rule looks the loan up later
     form = WithdrawalApplyForm(request.POST or None, reason=reason, account=account, loans=loans)
@@ -175,7 +175,7 @@ def member_standing(request: HttpRequest) -> HttpResponse:
     loans: list[Any] = []
     loans_error = ""
     try:
-        loans = housing_loans(account.person.id_number)
+        loans = household_loans(account.person.id_number)
     except IntegrationError:
         loans_error = "暂时无法查询征信报告中的住房贷款，请稍后再试。"
     form = StandingSignForm(request.POST or None, loans=loans)

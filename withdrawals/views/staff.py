@@ -27,7 +27,7 @@ from fund.portals.decorators import accept_post_required, portal_required
 from fund.workflow.services import work_history, work_items_for_user, work_open_item
 
 from ..forms import AccountLookupForm, ReviewForm, WithdrawalApplyForm, WithdrawalFilterForm
-from ..loans import housing_loans
+from ..loans import household_loans
 from ..models import Channel, WithdrawalState
 from ..pdf import receipt_request
 from ..reasons import REASONS
@@ -77,7 +77,7 @@ def staff_new(request: HttpRequest) -> HttpResponse:
         loans = None
         if any(spec.name == "loan" for spec in reason.inputs):
             try:
-                loans = housing_loans(account.person.id_number)
+                loans = household_loans(account.person.id_number)
             except IntegrationError:
                 loans = None
         form = WithdrawalApplyForm(request.POST or None, reason=reason, account=account, window=True, loans=loans)

@@ -133,13 +133,22 @@ def _lock_home(home_key: str, home_place: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
 
 
-def _home_still_allowed(withdrawal: Withdrawal, today: date) -> None:
+def _home_context(withdrawal: Withdrawal, today: date) -> Context:
+    """Before an approval's transaction: the outside systems' answers the home's limit reads, asked once and
+    kept in the context, so that `_home_still_allowed` reads only this database under its locks."""
+    ctx = Context(Withdrawal.objects.select_related("account__person").get(pk=withdrawal.pk), today)
+    _limit(REASONS[withdrawal.reason], ctx)
+    return ctx
+
+
+def _home_still_allowed(withdrawal: Withdrawal, ctx: Context) -> None:
     """At the last approval of a withdrawal for a home, under the home's lock: the same-home rule and the
     home's limit again, against what other withdrawals (a family member's 秒批 while this one was in review)
     have taken since it was decided. Raises ValidationError when the approval must not pay."""
     _lock_home(withdrawal.home_key, withdrawal.home_place)
     spec = REASONS[withdrawal.reason]
-    ctx = Context(withdrawal, today)
+    ctx.withdrawal = withdrawal
+    ctx.forget()  # what this database said is read again under the lock; the outside answers stay
     for rule in spec.rules:
         if rule.code == "same_home":
             verdict = run_rule(rule, ctx)
@@ -289,6 +298,7 @@ def withdrawal_review(
     *, actor: Any, withdrawal: Withdrawal, approve: bool, opinion: str = "", amount: Any = None
 ) -> Withdrawal:
     """Decide the open review step. The last step's approval takes the money (optionally less than proposed)."""
+    home = _home_context(withdrawal, timezone.localdate()) if approve and withdrawal.home_key else None
     with transaction.atomic():
         withdrawal = Withdrawal.objects.select_for_update().get(pk=withdrawal.pk)
         if withdrawal.state != WithdrawalState.REVIEW:
@@ -320,8 +330,8 @@ def withdrawal_review(
             withdrawal.amount = lowered
         if not withdrawal.closes_account and not withdrawal.amount:
             raise ValidationError({"amount": ["可提取金额为 0（已达限额或无可提取余额），不能批准，请驳回"]})
-        if withdrawal.home_key:
-            _home_still_allowed(withdrawal, timezone.localdate())
+        if home is not None:
+            _home_still_allowed(withdrawal, home)
         return approve_and_instruct(withdrawal=withdrawal, decider=Decider.MANUAL,
                                     note=f"人工审核通过：{opinion}".rstrip("："), actor=actor)
 

@@ -96,13 +96,15 @@ class Wd:
         member_account_seal(actor=self.world.clerk, account=self.account, reason="离职")
         self.account.refresh_from_db()
 
-    def commercial_loan(self, balance: str = "300000.00", instalment: str = "2500.00") -> None:
+    def commercial_loan(self, balance: str = "300000.00", instalment: str = "2500.00", *, holder: str = "",
+                        lender: str = "建设银行示范分行") -> None:
+        """A commercial housing loan on the credit report of `holder` (the member when "")."""
         from fund.integrations.models import SandboxCreditLoan, SandboxCreditReport
 
         report, _ = SandboxCreditReport.objects.get_or_create(
-            id_number=self.person.id_number, defaults={"report_number": f"R{self.next_seq():08d}"}
+            id_number=holder or self.person.id_number, defaults={"report_number": f"R{self.next_seq():08d}"}
         )
-        SandboxCreditLoan.objects.create(report=report, lender="建设银行示范分行", kind="commercial", for_housing=True,
+        SandboxCreditLoan.objects.create(report=report, lender=lender, kind="commercial", for_housing=True,
                                          monthly_instalment=Decimal(instalment), balance=Decimal(balance))
 
     @property

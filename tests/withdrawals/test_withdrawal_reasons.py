@@ -233,12 +233,8 @@ def test_loan_repayment_on_the_credit_report_pays_at_most_the_loan_balance(wd, d
 
 def test_loan_repayment_of_the_spouses_loan_is_paid_capped_at_its_balance(wd, django_capture_on_commit_callbacks):
     """本人或配偶的住房贷款: the spouse is the one the marriage registry names, the loan on the spouse's report."""
-    from fund.integrations.models import SandboxCreditLoan, SandboxCreditReport
-
     spouse_id, spouse_name = wd.spouse()
-    report = SandboxCreditReport.objects.create(id_number=spouse_id, report_number="R-SPOUSE-1")
-    SandboxCreditLoan.objects.create(report=report, lender="工商银行示范分行", kind="commercial", for_housing=True,
-                                     monthly_instalment=Decimal("1800.00"), balance=Decimal("2600.00"))
+    wd.commercial_loan(balance="2600.00", instalment="1800.00", holder=spouse_id, lender="工商银行示范分行")
     w = online(wd, django_capture_on_commit_callbacks, "06", amount="5000.00")
     assert w.state == WithdrawalState.PAID, w.decision_note
     assert w.amount == Decimal("2600.00")
@@ -249,13 +245,11 @@ def test_loan_repayment_of_the_spouses_loan_is_paid_capped_at_its_balance(wd, dj
 
 
 def test_loan_repayment_does_not_take_a_former_spouses_loan(wd, django_capture_on_commit_callbacks):
-    from fund.integrations.models import SandboxCreditLoan, SandboxCreditReport, SandboxMarriage
+    from fund.integrations.models import SandboxMarriage
 
     spouse_id, _ = wd.spouse()
     SandboxMarriage.objects.filter(party_b=spouse_id).update(ended_on=date(2024, 1, 1), ended_by="divorce")
-    report = SandboxCreditReport.objects.create(id_number=spouse_id, report_number="R-FORMER-1")
-    SandboxCreditLoan.objects.create(report=report, lender="工商银行示范分行", kind="commercial", for_housing=True,
-                                     monthly_instalment=Decimal("1800.00"), balance=Decimal("2600.00"))
+    wd.commercial_loan(balance="2600.00", instalment="1800.00", holder=spouse_id, lender="工商银行示范分行")
     w = online(wd, django_capture_on_commit_callbacks, "06", amount="1000.00")
     assert w.state == WithdrawalState.REVIEW and "loan" in failed_rules(w)
 

@@ -128,12 +128,8 @@ def test_a_standing_instruction_for_the_spouses_loan_pays_its_instalment(wd, dja
     found through the marriage registry."""
     from rest_framework.test import APIClient
 
-    from fund.integrations.models import SandboxCreditLoan, SandboxCreditReport
-
     spouse_id, spouse_name = wd.spouse()
-    report = SandboxCreditReport.objects.create(id_number=spouse_id, report_number="R-SPOUSE-9")
-    SandboxCreditLoan.objects.create(report=report, lender="工商银行示范分行", kind="commercial", for_housing=True,
-                                     monthly_instalment=Decimal("1800.00"), balance=Decimal("200000.00"))
+    wd.commercial_loan(balance="200000.00", instalment="1800.00", holder=spouse_id, lender="工商银行示范分行")
     client = APIClient()
     client.force_authenticate(wd.world.member_a)
     listed = client.get(f"/api/withdrawals/accounts/{wd.account.pk}/loans/").json()

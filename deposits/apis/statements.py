@@ -15,6 +15,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fund.api import MonthField
 from fund.audit.services import audit_log, person_viewed
 
 from ..exports import XLSX, bills_workbook, export_name, roster_workbook, statement_workbook, xlsx_response
@@ -124,7 +125,7 @@ class ArrearsListApi(APIView):
         unit_number = serializers.CharField(source="unit.number", label="单位账号")
         unit_name = serializers.CharField(source="unit.employer.name", label="单位名称")
         months_owed = serializers.IntegerField(label="欠缴月数")
-        oldest_paid_to = serializers.DateField(format="%Y-%m", label="最早缴至年月")
+        oldest_paid_to = MonthField(label="最早缴至年月")
         members_affected = serializers.IntegerField(label="涉及人数")
         active_members = serializers.IntegerField(label="正常缴存人数")
         amount_owed = serializers.DecimalField(max_digits=18, decimal_places=2, label="估算欠缴金额")

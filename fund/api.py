@@ -1,6 +1,7 @@
 """Shared API plumbing: errors come back as 4xx with Chinese messages naming the field, never as a 500; and
 the schema says what the answers really are (pages, months, the 4xx answers), once for every view."""
 
+import json
 from typing import Any
 
 import uritemplate
@@ -14,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -44,6 +46,26 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 def validation_error_from_django(exc: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(_django_errors(exc))
+
+
+class BinaryRenderer(BaseRenderer):
+    """Lets a client ask for a file type (a spreadsheet, a PDF) that the view answers with bytes.
+
+    An error answered to such a request is the usual JSON, and says so: DRF would label it with the file
+    type the client asked for, and a client that trusts the label (or the schema, which documents errors
+    as JSON) would try to open `{"detail": …}` as a spreadsheet. Subclasses set `media_type` and `format`.
+    """
+
+    charset = None
+    render_style = "binary"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        if isinstance(data, bytes):
+            return data
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return json.dumps(data, ensure_ascii=False).encode()
 
 
 MONTH_PATTERN = r"^\d{4}-\d{2}$"

@@ -290,6 +290,22 @@ def test_4xx_answers_are_documented_and_their_bodies_match(world, contract):
                          content_type="text/plain").status_code == 415
 
 
+@pytest.mark.parametrize("template", ["/api/deposits/units/{id}/base-template/", "/api/deposits/units/{id}/roster.xlsx",
+                                      "/api/deposits/units/{id}/bills.xlsx"])
+def test_a_client_asking_for_the_documented_spreadsheet_gets_it_and_errors_as_labelled_json(world, contract, template):
+    operator = as_user(world.unit_a_op)
+    sheet = contract.call(operator, "get", template, headers={"Accept": XLSX}, id=world.unit_a.pk)
+    assert sheet.status_code == 200 and sheet["Content-Type"] == XLSX and sheet.content[:2] == b"PK"
+    refused = contract.call(as_user(world.unit_b_op), "get", template, headers={"Accept": XLSX}, id=world.unit_a.pk)
+    assert refused.status_code == 404 and refused["Content-Type"] == "application/json"
+    assert refused.json()["detail"] == "未找到，或您无权访问"
+
+
+def test_a_pdf_asked_for_without_a_login_is_refused_in_labelled_json(contract):
+    refused = contract.call(APIClient(), "get", "/api/documents/{id}/file", headers={"Accept": "application/pdf"}, id=1)
+    assert refused.status_code == 401 and refused["Content-Type"] == "application/json"
+
+
 def test_too_many_sign_ins_answer_a_documented_429(world, contract):
     client = APIClient()
     codes = [contract.call(client, "post", "/api/auth/token/", {"username": "clerk", "password": "wrong"}).status_code
@@ -303,6 +319,14 @@ def _fill(template: str) -> dict[str, Any]:
     """Path parameters that name nothing: an id no row has, a code no document has."""
     return {name: (999999 if name in {"id", "pk", "batch", "year"} else "none")
             for name in re.findall(r"{(\w+)}", template)}
+
+
+def _accept(operation: dict[str, Any]) -> dict[str, str]:
+    """Ask for what the operation's success is documented as (a spreadsheet, a PDF), as a client would; its
+    errors must still be the documented JSON, labelled as such."""
+    media = [m for code, r in operation["responses"].items() if code.startswith("2") for m in r.get("content", {})]
+    binary = [m for m in media if m != "application/json"]
+    return {"Accept": binary[0]} if binary else {}
 
 
 def test_every_operation_answers_every_kind_of_caller_as_documented(world, contract):
@@ -321,7 +345,7 @@ def test_every_operation_answers_every_kind_of_caller_as_documented(world, contr
                 cache.clear()
                 body = None if method == "get" else {}
                 try:
-                    contract.call(client, method, template, body, **_fill(template))
+                    contract.call(client, method, template, body, headers=_accept(item[method]), **_fill(template))
                 except AssertionError as exc:
                     raise AssertionError(f"as {who}: {exc}") from None
                 called += 1

@@ -15,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -33,6 +34,7 @@ from ..services.base_adjustment import (
     batch_rows,
     default_year,
 )
+from .statements import XlsxRenderer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -81,6 +83,8 @@ class BaseYearInput(serializers.Serializer):
 
 
 class BaseTemplateApi(APIView):
+    renderer_classes = [JSONRenderer, XlsxRenderer]  # a client asking for the spreadsheet is not refused (406)
+
     @extend_schema(
         parameters=[OpenApiParameter("year", int, description="调整年度，默认下一个7月所在年度")],
         responses={(200, XLSX): OpenApiTypes.BINARY}, summary="下载年度调基名单模板（Excel）",
@@ -154,6 +158,8 @@ class BaseBatchDetailApi(APIView):
 
 
 class BaseBatchReportApi(APIView):
+    renderer_classes = [JSONRenderer, XlsxRenderer]
+
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY}, summary="下载带“错误说明”列的调基名单（Excel）")
     def get(self, request, pk: int, batch: int):  # type: ignore[no-untyped-def]
         found = _batch(request.user, pk, batch)

@@ -189,6 +189,7 @@ def test_the_page_lists_the_users_tokens_and_revokes_one(world):
     phone = sign_in(world.member_a.username, name="我的手机")
     other = sign_in(world.member_b.username, name="别人的手机")
     client = page_client(world.member_a)
+    assert 'href="/accounts/tokens/"' in client.get("/member/").content.decode()  # linked from the header
     page = client.get("/accounts/tokens/").content.decode()
     assert "我的手机" in page and "别人的手机" not in page and phone["token"] not in page
     assert 'class="portal portal-member' in page  # in the member's own hall
@@ -199,7 +200,8 @@ def test_the_page_lists_the_users_tokens_and_revokes_one(world):
     assert bearer(other["token"]).get(ME).status_code == 200
 
 
-@pytest.mark.parametrize(("who", "portal"), [("clerk", "portal-staff"), ("unit_a_op", "portal-unit")])
+@pytest.mark.parametrize(("who", "portal"), [("clerk", "portal-staff"), ("unit_a_op", "portal-unit"), ("dev_a", "portal-developer"),
+                                           ("outsider", "portal-public")])
 def test_the_page_sits_in_each_users_own_portal(world, who, portal):
     page = page_client(getattr(world, who)).get("/accounts/tokens/").content.decode()
     assert f"portal {portal}" in page and "我的登录设备" in page

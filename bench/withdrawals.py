@@ -36,6 +36,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import secrets
 import signal
 import statistics
 import subprocess
@@ -45,7 +46,7 @@ import time
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("DATABASE_NAME", "fund_wd_bench")
@@ -59,6 +60,7 @@ WEB_THREADS = os.environ.get("BENCH_WEB_THREADS", "8")
 WORKER_CONCURRENCY = os.environ.get("BENCH_WORKER_CONCURRENCY", "2")
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv" / "bin"
+TOKENS: dict[int, str] = {}  # user id → API key, issued by build()
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import accounts as bench_accounts  # noqa: E402  (COPY helpers, the bench unit, Django set up on a fresh database)
@@ -70,12 +72,13 @@ def build(n: int) -> list[tuple[int, int]]:
     bench_accounts.main(3 * n)  # sets Django up on a fresh database and COPYs the accounts in
     from django.conf import settings
     from django.db import connection
-    from rest_framework.authtoken.models import Token
+    from django.utils import timezone
     from stdnum import luhn
 
     from deposits.models import MemberAccount
     from fund.integrations.models import SandboxBankAccount, SandboxIdentity, SandboxSocialInsurance
-    from fund.people.models import User
+    from fund.people.models import ApiToken, User
+    from fund.people.tokens import key_hash
 
     accounts = list(MemberAccount.objects.select_related("person", "unit__employer")
                     .filter(sub_account__balance__gte=1000).order_by("id")[: 2 * n])  # room for a 1,000 yuan rent
@@ -108,7 +111,10 @@ def build(n: int) -> list[tuple[int, int]]:
         for a in accounts
     ])
     users = User.objects.bulk_create([User(username=f"wdbench{a.pk}", person=a.person) for a in accounts])
-    Token.objects.bulk_create([Token(user=u, key=Token.generate_key()) for u in users])
+    TOKENS.update({u.pk: secrets.token_urlsafe(30) for u in users})  # only digests are stored: keep the keys
+    expires = timezone.now() + timedelta(days=1)
+    ApiToken.objects.bulk_create([ApiToken(user=u, name="bench", key_hash=key_hash(TOKENS[u.pk]), prefix=TOKENS[u.pk][:6],
+                                           expires_at=expires) for u in users])
     return [(a.pk, u.pk) for a, u in zip(accounts, users, strict=True)]
 
 
@@ -228,11 +234,10 @@ def http_run(pairs: list[tuple[int, int]], clients: int) -> tuple[dict[int, floa
     server nothing), then submits the next. Returns withdrawal id → wall-clock time just before its POST, withdrawal
 id → seconds until the POST was answered, and the refusals."""
     from django.db import connection
-    from rest_framework.authtoken.models import Token
 
     from withdrawals.models import Payout
 
-    tokens = dict(Token.objects.filter(user_id__in=[u for _, u in pairs]).values_list("user_id", "key"))
+    tokens = TOKENS
     started: dict[int, float] = {}
     answered: dict[int, float] = {}  # withdrawal id → seconds its POST took to be answered
     errors: list[str] = []

@@ -4,10 +4,10 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fund.api import Pagination, paginated
 from fund.audit.masking import mask_id_number
 from fund.people.roles import roles_of
 
@@ -58,6 +58,8 @@ CATEGORY_HELP = "fraud_withdrawal 骗提 / fraud_loan 骗贷 / stopped_after_loa
 
 
 class BlacklistListApi(APIView):
+    pagination_class = Pagination
+
     class InputSerializer(serializers.Serializer):
         # Codes are plain strings here; the service checks them and answers in Chinese by field.
         subject_kind = serializers.CharField(label="对象类型", max_length=8, help_text=KIND_HELP)
@@ -89,11 +91,7 @@ class BlacklistListApi(APIView):
             blacklist_entries_for_user(request.user), kind=params.get("kind", ""),
             category=params.get("category", ""), state=params.get("state", ""), q=params.get("q", ""),
         )
-        paginator = PageNumberPagination()
-        paginator.page_size = 50
-        page = paginator.paginate_queryset(entries, request, view=self)
-        context = {"full_ids": blacklist_sees_full_ids(request.user)}
-        return paginator.get_paginated_response(BlacklistEntryOutput(page, many=True, context=context).data)
+        return paginated(self, entries, BlacklistEntryOutput, context={"full_ids": blacklist_sees_full_ids(request.user)})
 
     @extend_schema(request=InputSerializer, responses={201: BlacklistEntryOutput}, summary="列入诚信黑名单（风控岗、分管领导）")
     def post(self, request):  # type: ignore[no-untyped-def]

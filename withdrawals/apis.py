@@ -12,13 +12,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from deposits.selectors import member_account_get_for_user
+from fund.api import OUTSIDE_SYSTEM_DOWN, ErrorOutput, MonthField, Pagination, paginated
 from fund.audit.masking import mask_bank_card, mask_id_number
 from fund.integrations.base import IntegrationError
 from fund.people.roles import roles_of
@@ -202,6 +202,8 @@ class ReasonListApi(APIView):
 
 
 class WithdrawalListApi(APIView):
+    pagination_class = Pagination
+
     class InputSerializer(serializers.Serializer):
         account = serializers.IntegerField(label="个人账户ID", error_messages={
             "required": "请填写个人账户ID（account）", "invalid": "个人账户ID（account）必须是整数",
@@ -228,10 +230,7 @@ class WithdrawalListApi(APIView):
             rows = rows.filter(state=request.query_params["state"])
         if request.query_params.get("reason"):
             rows = rows.filter(reason=request.query_params["reason"])
-        paginator = PageNumberPagination()
-        paginator.page_size = 50
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(WithdrawalOutput(page, many=True).data)
+        return paginated(self, rows, WithdrawalOutput)
 
     @extend_schema(
         request=InputSerializer, responses={201: WithdrawalDetailOutput, 200: WithdrawalDetailOutput},
@@ -339,7 +338,7 @@ class StandingOutput(serializers.Serializer):
     starts_on = serializers.DateField()
     ended_on = serializers.DateField(allow_null=True)
     end_reason = serializers.CharField()
-    last_month = serializers.DateField(allow_null=True, format="%Y-%m")
+    last_month = MonthField(allow_null=True, label="最近提取年月")
     last_note = serializers.CharField()
 
     def get_payee_card(self, obj: Any) -> str:
@@ -391,7 +390,8 @@ class LoansApi(APIView):
         monthly_instalment = serializers.DecimalField(max_digits=18, decimal_places=2)
         spouse_name = serializers.CharField(label="配偶姓名（配偶的贷款时）")
 
-    @extend_schema(responses=OutputSerializer(many=True), summary="个人账户持有人及其配偶的未结清住房贷款")
+    @extend_schema(responses={200: OutputSerializer(many=True), 503: OpenApiResponse(ErrorOutput, OUTSIDE_SYSTEM_DOWN)},
+                   summary="个人账户持有人及其配偶的未结清住房贷款")
     def get(self, request, pk: int):  # type: ignore[no-untyped-def]
         account = member_account_get_for_user(user=request.user, pk=pk)
         try:

@@ -4,10 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fund.api import MonthField, Pagination, paginated
 from fund.audit.masking import mask_bank_card, mask_id_number
 from fund.audit.services import person_viewed
 from fund.people.models import Branch
@@ -47,6 +47,8 @@ class UnitOutput(serializers.Serializer):
 
 
 class UnitListApi(APIView):
+    pagination_class = Pagination
+
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(label="单位名称", max_length=120)
         credit_code = serializers.CharField(label="统一社会信用代码", max_length=18)
@@ -62,10 +64,7 @@ class UnitListApi(APIView):
 
     @extend_schema(responses=UnitOutput(many=True), summary="单位账户列表（按权限范围）")
     def get(self, request):  # type: ignore[no-untyped-def]
-        paginator = PageNumberPagination()
-        paginator.page_size = 50
-        page = paginator.paginate_queryset(unit_accounts_for_user(request.user).order_by("number"), request, view=self)
-        return paginator.get_paginated_response(UnitOutput(page, many=True).data)
+        return paginated(self, unit_accounts_for_user(request.user).order_by("number"), UnitOutput)
 
     @extend_schema(request=InputSerializer, responses={201: UnitOutput}, summary="单位开户（综合窗口）")
     def post(self, request):  # type: ignore[no-untyped-def]
@@ -101,8 +100,8 @@ class MemberOutput(serializers.Serializer):
     balance = serializers.DecimalField(source="sub_account.balance", max_digits=18, decimal_places=2)
     current_year = serializers.DecimalField(source="sub_account.current_year", max_digits=18, decimal_places=2)
     prior_year = serializers.DecimalField(source="sub_account.prior_year", max_digits=18, decimal_places=2)
-    first_month = serializers.DateField(format="%Y-%m")
-    paid_up_to = serializers.DateField(format="%Y-%m", allow_null=True)
+    first_month = MonthField(label="起缴年月")
+    paid_up_to = MonthField(allow_null=True, label="缴至年月")
     bank_card = serializers.SerializerMethodField()
 
     def get_id_number(self, obj) -> str:  # type: ignore[no-untyped-def]
@@ -113,6 +112,8 @@ class MemberOutput(serializers.Serializer):
 
 
 class MemberListApi(APIView):
+    pagination_class = Pagination
+
     class InputSerializer(serializers.Serializer):
         unit = serializers.IntegerField(label="单位账户ID")
         id_number = serializers.CharField(label="身份证号码", max_length=18)
@@ -123,10 +124,7 @@ class MemberListApi(APIView):
 
     @extend_schema(responses=MemberOutput(many=True), summary="个人账户列表（按权限范围）")
     def get(self, request):  # type: ignore[no-untyped-def]
-        paginator = PageNumberPagination()
-        paginator.page_size = 50
-        page = paginator.paginate_queryset(member_accounts_for_user(request.user).order_by("number"), request, view=self)
-        return paginator.get_paginated_response(MemberOutput(page, many=True).data)
+        return paginated(self, member_accounts_for_user(request.user).order_by("number"), MemberOutput)
 
     @extend_schema(request=InputSerializer, responses={201: MemberOutput}, summary="个人开户（综合窗口或单位经办人）")
     def post(self, request):  # type: ignore[no-untyped-def]
@@ -164,21 +162,20 @@ class StatementRowOutput(serializers.Serializer):
 
 
 class MemberStatementApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(responses=StatementRowOutput(many=True), summary="个人明细账")
     def get(self, request, pk: int):  # type: ignore[no-untyped-def]
         account = member_account_get_for_user(user=request.user, pk=pk)
-        paginator = PageNumberPagination()
-        paginator.page_size = 50
-        page = paginator.paginate_queryset(member_statement(account), request, view=self)
-        return paginator.get_paginated_response(StatementRowOutput(page, many=True).data)
+        return paginated(self, member_statement(account), StatementRowOutput)
 
 
 class MemberDepositApi(APIView):
     class InputSerializer(serializers.Serializer):
-        month = serializers.DateField(label="缴存年月", input_formats=["%Y-%m"], help_text="格式：2026-11")
+        month = MonthField(label="缴存年月", help_text="格式：2026-11")
 
     class OutputSerializer(serializers.Serializer):
-        month = serializers.DateField(format="%Y-%m")
+        month = MonthField()
         created = serializers.BooleanField(help_text="本次是否入账；同月重复提交为 false 且不重复入账")
         unit_amount = serializers.DecimalField(max_digits=18, decimal_places=2)
         member_amount = serializers.DecimalField(max_digits=18, decimal_places=2)

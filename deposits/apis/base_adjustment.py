@@ -14,11 +14,12 @@ from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fund.api import MonthField, Pagination, paginated
 from fund.audit.services import audit_log
 from fund.people.roles import roles_of
 from fund.people.selectors import get_or_404, scoped
@@ -33,6 +34,7 @@ from ..services.base_adjustment import (
     batch_rows,
     default_year,
 )
+from .statements import XlsxRenderer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -81,6 +83,8 @@ class BaseYearInput(serializers.Serializer):
 
 
 class BaseTemplateApi(APIView):
+    renderer_classes = [JSONRenderer, XlsxRenderer]  # a client asking for the spreadsheet is not refused (406)
+
     @extend_schema(
         parameters=[OpenApiParameter("year", int, description="调整年度，默认下一个7月所在年度")],
         responses={(200, XLSX): OpenApiTypes.BINARY}, summary="下载年度调基名单模板（Excel）",
@@ -97,14 +101,15 @@ class BaseTemplateApi(APIView):
 
 class BaseBatchListApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
+    pagination_class = Pagination
 
     class InputSerializer(serializers.Serializer):
         year = serializers.IntegerField(
             label="调整年度", min_value=2000, max_value=2100,
             error_messages={"required": "请填写调整年度", "invalid": "调整年度应为四位年份"},
         )
-        effective_month = serializers.DateField(
-            label="生效年月", input_formats=["%Y-%m"], required=False, allow_null=True,
+        effective_month = MonthField(
+            label="生效年月", required=False, allow_null=True,
             help_text="格式：2027-07；不填则为调整年度的7月", error_messages={"invalid": "生效年月格式应为 2027-07"},
         )
         file = serializers.FileField(
@@ -116,12 +121,8 @@ class BaseBatchListApi(APIView):
     @extend_schema(responses=BaseBatchOutput(many=True), summary="调基名单上传记录")
     def get(self, request, pk: int):  # type: ignore[no-untyped-def]
         unit = unit_account_get_for_user(user=request.user, pk=pk)
-        paginator = PageNumberPagination()
-        paginator.page_size = 50
-        page = paginator.paginate_queryset(
-            BaseAdjustmentBatch.objects.filter(unit=unit).select_related("unit").order_by("-id"), request, view=self
-        )
-        return paginator.get_paginated_response(BaseBatchOutput(page, many=True).data)
+        return paginated(self, BaseAdjustmentBatch.objects.filter(unit=unit).select_related("unit").order_by("-id"),
+                         BaseBatchOutput)
 
     @extend_schema(
         request={"multipart/form-data": InputSerializer},
@@ -157,6 +158,8 @@ class BaseBatchDetailApi(APIView):
 
 
 class BaseBatchReportApi(APIView):
+    renderer_classes = [JSONRenderer, XlsxRenderer]
+
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY}, summary="下载带“错误说明”列的调基名单（Excel）")
     def get(self, request, pk: int, batch: int):  # type: ignore[no-untyped-def]
         found = _batch(request.user, pk, batch)
@@ -167,7 +170,7 @@ class BaseAdjustmentOutput(serializers.Serializer):
     id = serializers.IntegerField()
     account_number = serializers.CharField(source="account.number", label="个人账号")
     batch = serializers.IntegerField(source="batch_id", allow_null=True, label="调基名单批次（逐人调整为 null）")
-    effective_month = serializers.DateField(format="%Y-%m", label="生效年月")
+    effective_month = MonthField(label="生效年月")
     old_base = serializers.DecimalField(**MONEY, label="原缴存基数")
     new_base = serializers.DecimalField(**MONEY, label="新缴存基数")
     unit_ratio = serializers.DecimalField(max_digits=5, decimal_places=4, label="单位缴存比例（小数）")
@@ -189,8 +192,8 @@ class MemberBaseApi(APIView):
             label="新缴存基数", max_digits=12, decimal_places=2, min_value=0,
             error_messages={"invalid": "新缴存基数应为数字", "max_decimal_places": "新缴存基数最多保留两位小数"},
         )
-        effective_month = serializers.DateField(
-            label="生效年月", input_formats=["%Y-%m"], help_text="格式：2027-07",
+        effective_month = MonthField(
+            label="生效年月", help_text="格式：2027-07",
             error_messages={"invalid": "生效年月格式应为 2027-07", "required": "请填写生效年月"},
         )
         unit_ratio = serializers.DecimalField(label="单位缴存比例（小数，如0.12）", max_digits=5, decimal_places=4,

@@ -3,21 +3,20 @@ selectors (404 outside scope); who may act is the services' rule (403); bad inpu
 
 from django.core.exceptions import PermissionDenied
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fund.api import MonthField, Pagination, choices_help, paginated
 from fund.people.models import Branch
 from fund.people.roles import roles_of
 from fund.people.selectors import get_or_404
 
+from ..models import ApplicationState
 from ..selectors import member_account_get_for_user, unit_account_get_for_user
 from ..services import lifecycle as svc
 from .accounts import RATIO, MemberOutput, UnitOutput
-
-MONTH = {"input_formats": ["%Y-%m"], "help_text": "格式：2026-12"}
 
 
 class ReasonInput(serializers.Serializer):
@@ -29,19 +28,12 @@ class EventOutput(serializers.Serializer):
     business_type = serializers.CharField(label="业务类型代码")
     business_label = serializers.CharField(source="get_business_type_display", label="业务类型")
     summary = serializers.CharField()
-    account = serializers.CharField(source="account.number", default=None, label="个人账号")
+    account = serializers.CharField(source="account.number", default=None, allow_null=True, label="个人账号")
     old_state = serializers.CharField()
     new_state = serializers.CharField()
-    from_unit = serializers.CharField(source="from_unit.number", default=None, label="转出单位账号")
+    from_unit = serializers.CharField(source="from_unit.number", default=None, allow_null=True, label="转出单位账号")
     reason = serializers.CharField()
-    actor = serializers.CharField(default=None)
-
-
-def _page(request, queryset, view, serializer):  # type: ignore[no-untyped-def]
-    paginator = PageNumberPagination()
-    paginator.page_size = 50
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer(page, many=True).data)
+    actor = serializers.CharField(default=None, allow_null=True)
 
 
 def _member_action(service, summary: str):  # type: ignore[no-untyped-def]
@@ -98,10 +90,12 @@ class MemberTransferInApi(APIView):
 
 
 class MemberEventsApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(responses=EventOutput(many=True), summary="个人账户业务记录")
     def get(self, request, pk: int):  # type: ignore[no-untyped-def]
         account = member_account_get_for_user(user=request.user, pk=pk)
-        return _page(request, svc.member_events(account), self, EventOutput)
+        return paginated(self, svc.member_events(account), EventOutput)
 
 
 class VoluntaryOpenApi(APIView):
@@ -166,10 +160,12 @@ UnitCloseApi = _unit_action(svc.unit_account_close, "单位账户销户（受理
 
 
 class UnitEventsApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(responses=EventOutput(many=True), summary="单位及职工业务记录")
     def get(self, request, pk: int):  # type: ignore[no-untyped-def]
         unit = unit_account_get_for_user(user=request.user, pk=pk)
-        return _page(request, svc.unit_events(unit), self, EventOutput)
+        return paginated(self, svc.unit_events(unit), EventOutput)
 
 
 # ---- applications ---------------------------------------------------------------------------------------
@@ -184,8 +180,8 @@ class ApplicationOutput(serializers.Serializer):
     kind_label = serializers.CharField(source="get_kind_display")
     state = serializers.CharField()
     state_label = serializers.CharField(source="get_state_display")
-    start_month = serializers.DateField(format="%Y-%m")
-    end_month = serializers.DateField(format="%Y-%m")
+    start_month = MonthField(label="起始年月")
+    end_month = MonthField(label="截止年月（含）")
     unit_ratio = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
     member_ratio = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
     reason = serializers.CharField()
@@ -199,23 +195,26 @@ class ApplicationOutput(serializers.Serializer):
 
 
 class ApplicationListApi(APIView):
+    pagination_class = Pagination
+
     class InputSerializer(serializers.Serializer):
         unit = serializers.IntegerField(label="单位账户ID")
         # A plain string (the service checks it): a ChoiceField named "kind" would collide in the schema
         # with the bills' "kind" enum.
         kind = serializers.CharField(label="申请类型：deferral 缓缴，ratio 降低缴存比例", max_length=10)
-        start_month = serializers.DateField(label="起始年月", **MONTH)
-        end_month = serializers.DateField(label="截止年月（含）", **MONTH)
+        start_month = MonthField(label="起始年月", help_text="格式：2026-12")
+        end_month = MonthField(label="截止年月（含）", help_text="格式：2026-12")
         reason = serializers.CharField(label="申请理由", max_length=500)
         unit_ratio = serializers.DecimalField(label="申请单位缴存比例（小数）", required=False, allow_null=True, **RATIO)
         member_ratio = serializers.DecimalField(label="申请个人缴存比例（小数）", required=False, allow_null=True, **RATIO)
 
-    @extend_schema(responses=ApplicationOutput(many=True), summary="缓缴/降比例申请列表（按权限范围）")
+    @extend_schema(responses=ApplicationOutput(many=True), summary="缓缴/降比例申请列表（按权限范围）",
+                   parameters=[OpenApiParameter("state", str, description=choices_help(ApplicationState.choices))])
     def get(self, request):  # type: ignore[no-untyped-def]
         queryset = svc.unit_applications_for_user(request.user).order_by("-id")
         if request.query_params.get("state"):
             queryset = queryset.filter(state=request.query_params["state"])
-        return _page(request, queryset, self, ApplicationOutput)
+        return paginated(self, queryset, ApplicationOutput)
 
     @extend_schema(request=InputSerializer, responses={201: ApplicationOutput}, summary="提交缓缴或降比例申请（单位）")
     def post(self, request):  # type: ignore[no-untyped-def]

@@ -2,14 +2,14 @@
 
 from django.core.exceptions import PermissionDenied
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from fund.api import Pagination, choices_help, paginated
 from fund.people.models import Branch
 from fund.people.roles import roles_of
 
@@ -67,6 +67,8 @@ def _require_accept_post(user) -> None:  # type: ignore[no-untyped-def]
 
 
 class UnitRequestListApi(APIView):
+    pagination_class = Pagination
+
     class InputSerializer(serializers.Serializer):
         branch = serializers.PrimaryKeyRelatedField(label="所属管理部", queryset=Branch.objects.all())
         name = serializers.CharField(label="单位名称", max_length=120)
@@ -91,17 +93,15 @@ class UnitRequestListApi(APIView):
     def get_throttles(self):  # type: ignore[no-untyped-def]
         return [UnitOpeningThrottle()] if self.request.method == "POST" else super().get_throttles()
 
-    @extend_schema(responses=UnitRequestOutput(many=True), summary="单位网上开户申请列表（综合窗口，按权限范围）")
+    @extend_schema(responses=UnitRequestOutput(many=True), summary="单位网上开户申请列表（综合窗口，按权限范围）",
+                   parameters=[OpenApiParameter("state", str, description=choices_help(OpeningRequestState.choices))])
     def get(self, request):  # type: ignore[no-untyped-def]
         _require_staff(request.user)
         requests = unit_opening_requests_for_user(request.user).order_by("-id")
         state = request.query_params.get("state")
         if state in OpeningRequestState.values:
             requests = requests.filter(state=state)
-        paginator = PageNumberPagination()
-        paginator.page_size = 50
-        page = paginator.paginate_queryset(requests, request, view=self)
-        return paginator.get_paginated_response(UnitRequestOutput(page, many=True).data)
+        return paginated(self, requests, UnitRequestOutput)
 
     @extend_schema(request=InputSerializer, responses={201: SubmittedOutput}, summary="单位网上开户申请（无需登录）")
     def post(self, request):  # type: ignore[no-untyped-def]

@@ -6,13 +6,13 @@ Another unit's bill answers 404, exactly like a missing one.
 
 from django.core.exceptions import PermissionDenied
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fund.api import MONTH_PATTERN, MonthField, Pagination, choices_help, paginated
 from fund.audit.masking import mask_id_number
 from fund.people.roles import roles_of
 
@@ -50,7 +50,7 @@ class BillOutput(serializers.Serializer):
     unit = serializers.IntegerField(source="unit_id")
     unit_number = serializers.CharField(source="unit.number", label="单位账号")
     unit_name = serializers.CharField(source="unit.employer.name", label="单位名称")
-    month = serializers.DateField(format="%Y-%m", label="缴存年月")
+    month = MonthField(label="缴存年月")
     kind = serializers.CharField(label="类型代码")
     kind_label = serializers.CharField(source="get_kind_display", label="类型")
     state = serializers.CharField(label="状态代码")
@@ -73,7 +73,7 @@ class BillLineOutput(serializers.Serializer):
     account_number = serializers.CharField(source="account.number", label="个人账号")
     name = serializers.CharField(source="account.person.name", label="姓名")
     id_number = serializers.SerializerMethodField(label="身份证号码（脱敏）")
-    month = serializers.DateField(format="%Y-%m")
+    month = MonthField(label="缴存年月")
     base = serializers.DecimalField(**MONEY, label="缴存基数")
     unit_amount = serializers.DecimalField(**MONEY)
     member_amount = serializers.DecimalField(**MONEY)
@@ -96,8 +96,10 @@ class BillDetailOutput(BillOutput):
 
 
 class BillListApi(APIView):
+    pagination_class = Pagination
+
     class InputSerializer(serializers.Serializer):
-        month = serializers.DateField(label="缴存年月", input_formats=["%Y-%m"], help_text="格式：2026-11")
+        month = MonthField(label="缴存年月", help_text="格式：2026-11")
         kind = serializers.CharField(label="类型", default=BillKind.REMIT, max_length=2, help_text="01 汇缴，02 补缴")
         reason = serializers.CharField(label="补缴原因", max_length=200, required=False, allow_blank=True)
         unit = serializers.IntegerField(label="单位账户ID（综合窗口代办时必填）", required=False)
@@ -105,7 +107,11 @@ class BillListApi(APIView):
             label="补缴职工（个人账户ID）", child=serializers.IntegerField(), required=False, allow_empty=False
         )
 
-    @extend_schema(responses=BillOutput(many=True), summary="汇补缴单列表（按权限范围；?state=&month=YYYY-MM 过滤）")
+    @extend_schema(
+        responses=BillOutput(many=True), summary="汇补缴单列表（按权限范围；?state=&month=YYYY-MM 过滤）",
+        parameters=[OpenApiParameter("state", str, description=choices_help(BillState.choices)),
+                    OpenApiParameter("month", str, pattern=MONTH_PATTERN, description="缴存年月，如 2026-11")],
+    )
     def get(self, request):  # type: ignore[no-untyped-def]
         bills = services.bills_for_user(request.user).order_by("-month", "-id")
         state = request.query_params.get("state")
@@ -115,15 +121,12 @@ class BillListApi(APIView):
             bills = bills.filter(state=state)
         month = request.query_params.get("month")
         if month:
-            field = serializers.DateField(input_formats=["%Y-%m"])
+            field = MonthField()
             try:
                 bills = bills.filter(month=field.to_internal_value(month))
             except serializers.ValidationError as exc:
                 raise serializers.ValidationError({"month": ["缴存年月格式应为 2026-11"]}) from exc
-        paginator = PageNumberPagination()
-        paginator.page_size = 50
-        page = paginator.paginate_queryset(bills, request, view=self)
-        return paginator.get_paginated_response(BillOutput(page, many=True).data)
+        return paginated(self, bills, BillOutput)
 
     @extend_schema(request=InputSerializer, responses={201: BillDetailOutput}, summary="生成汇缴单/补缴单")
     def post(self, request):  # type: ignore[no-untyped-def]

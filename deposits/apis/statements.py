@@ -4,17 +4,15 @@ The same services as the pages, scoped by the same selectors: a member sees thei
 operator its members, staff their branch (or the city); anything else answers 404.
 """
 
-import json
-from typing import Any
-
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fund.api import BinaryRenderer, MonthField
 from fund.audit.services import audit_log, person_viewed
 
 from ..exports import XLSX, bills_workbook, export_name, roster_workbook, statement_workbook, xlsx_response
@@ -34,16 +32,11 @@ from ..services.statements import (
 )
 
 
-class XlsxRenderer(BaseRenderer):
-    """Lets a client ask for the spreadsheet type; errors still come back as JSON text."""
+class XlsxRenderer(BinaryRenderer):
+    """Lets a client ask for the spreadsheet type; errors still come back as JSON, labelled so."""
 
     media_type = XLSX
     format = "xlsx"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
-        return data if isinstance(data, bytes) else json.dumps(data, ensure_ascii=False).encode()
 
 
 XLSX_RESPONSE = {(200, XLSX): bytes}
@@ -124,7 +117,7 @@ class ArrearsListApi(APIView):
         unit_number = serializers.CharField(source="unit.number", label="单位账号")
         unit_name = serializers.CharField(source="unit.employer.name", label="单位名称")
         months_owed = serializers.IntegerField(label="欠缴月数")
-        oldest_paid_to = serializers.DateField(format="%Y-%m", label="最早缴至年月")
+        oldest_paid_to = MonthField(label="最早缴至年月")
         members_affected = serializers.IntegerField(label="涉及人数")
         active_members = serializers.IntegerField(label="正常缴存人数")
         amount_owed = serializers.DecimalField(max_digits=18, decimal_places=2, label="估算欠缴金额")

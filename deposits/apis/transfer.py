@@ -1,10 +1,11 @@
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fund.api import OUTSIDE_SYSTEM_DOWN, ErrorOutput
 from fund.integrations.base import IntegrationError
 from fund.people.roles import roles_of
 from fund.people.selectors import get_or_404
@@ -116,7 +117,9 @@ class LetterListApi(APIView):
         updated = serializers.ListField(child=serializers.CharField())
         refused = serializers.ListField(child=serializers.CharField())
 
-    @extend_schema(operation_id="deposits_transfer_letters_fetch", request=None, responses=FetchOutput, summary="立即从转移接续平台获取来函（受理岗）")
+    @extend_schema(operation_id="deposits_transfer_letters_fetch", request=None,
+                   responses={200: FetchOutput, 503: OpenApiResponse(ErrorOutput, OUTSIDE_SYSTEM_DOWN)},
+                   summary="立即从转移接续平台获取来函（受理岗）")
     def post(self, request):  # type: ignore[no-untyped-def]
         if not roles_of(request.user).can_accept:
             raise PermissionDenied

@@ -2,7 +2,6 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from rest_framework.authtoken.models import TokenProxy
 
 from fund.audit.admin_base import ReadOnlyAdmin
 from fund.audit.masking import mask_id_number
@@ -70,5 +69,5 @@ class LoginAttemptAdmin(ReadOnlyAdmin):
     search_fields = ["username", "ip"]
 
 
-# API tokens are credentials: nobody browses them in the admin (a user revokes theirs through the API).
-admin.site.unregister(TokenProxy)
+# API tokens (ApiToken) are credentials and have no admin: a user lists and revokes theirs on
+# /accounts/tokens/ or through /api/auth/tokens/.

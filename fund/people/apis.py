@@ -1,22 +1,42 @@
-"""Sign-in for API clients (a mobile app) and who-am-I."""
+"""Sign-in for API clients (a phone app, an integrator), each device with its own token; and who-am-I."""
 
 from django.contrib.auth import authenticate
-from django.db import transaction
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from .models import User
+from .auth import client_ip
+from .models import ApiToken
 from .roles import roles_of
+from .tokens import (
+    NAME_MAX_LENGTH,
+    api_token_get_for_user,
+    api_token_issue,
+    api_token_name_clean,
+    api_token_revoke,
+    api_tokens_for_user,
+)
 
 
 class LoginThrottle(AnonRateThrottle):
     scope = "login"
+
+
+class TokenOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(label="设备或客户端名称")
+    prefix = serializers.CharField(label="令牌前几位（用于辨认，不能用于登录）")
+    created_at = serializers.DateTimeField(label="签发时间")
+    last_used_at = serializers.DateTimeField(label="最近使用时间", allow_null=True)
+    expires_at = serializers.DateTimeField(label="到期时间")
+    current = serializers.SerializerMethodField(label="是否本次请求所用的令牌")
+
+    def get_current(self, token: ApiToken) -> bool:
+        return token.pk == self.context.get("current")
 
 
 class TokenObtainApi(APIView):
@@ -27,31 +47,49 @@ class TokenObtainApi(APIView):
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(label="身份证号码或用户名", max_length=150)
         password = serializers.CharField(label="密码", max_length=128, style={"input_type": "password"})
+        name = serializers.CharField(
+            label="设备或客户端名称", max_length=NAME_MAX_LENGTH, required=False, allow_blank=True,
+            help_text="如“我的手机”“财务系统接口”；不填则取 User-Agent。显示在令牌列表中，便于撤销",
+        )
 
-    class OutputSerializer(serializers.Serializer):
-        token = serializers.CharField()
+    class OutputSerializer(TokenOutput):
+        token = serializers.CharField(source="key", label="令牌（只在此时返回一次；请求时放在 Authorization: Token <令牌>）")
 
-    @extend_schema(request=InputSerializer, responses=OutputSerializer, summary="获取 API 令牌")
+    @extend_schema(request=InputSerializer, responses=OutputSerializer,
+                   summary="登录并获取本设备的 API 令牌（其他设备的令牌不受影响）")
     def post(self, request):  # type: ignore[no-untyped-def]
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, **data.validated_data)
+        values = data.validated_data
+        # Every attempt goes through the throttled backend, so failures here count toward the lockout too.
+        user = authenticate(request, username=values["username"], password=values["password"])
         if user is None:
             message = "登录失败次数过多，请稍后再试" if getattr(request, "login_throttled", False) else "账号或密码不正确"
             raise serializers.ValidationError({"password": [message]})
-        with transaction.atomic():
-            # A fresh token at every sign-in, so its age (and expiry) counts from now. The row lock makes
-            # two sign-ins of one user take turns instead of colliding on the one-token-per-user rule.
-            User.objects.select_for_update().filter(pk=user.pk).first()
-            Token.objects.filter(user=user).delete()
-            token = Token.objects.create(user=user)
-        return Response(self.OutputSerializer({"token": token.key}).data)
+        name = api_token_name_clean(values.get("name", ""), user_agent=request.headers.get("User-Agent", ""))
+        token, token.key = api_token_issue(user=user, name=name, ip=client_ip(request))  # the key: this answer only
+        return Response(self.OutputSerializer(token, context={"current": token.pk}).data)
+
+
+class TokenListApi(APIView):
+    @extend_schema(responses=TokenOutput(many=True), summary="我的登录设备（有效的 API 令牌）")
+    def get(self, request):  # type: ignore[no-untyped-def]
+        current = request.auth.pk if isinstance(request.auth, ApiToken) else None
+        return Response(TokenOutput(api_tokens_for_user(request.user), many=True, context={"current": current}).data)
+
+
+class TokenRevokeApi(APIView):
+    @extend_schema(request=None, responses={204: None}, summary="撤销我的一个 API 令牌（该设备随即退出登录）")
+    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+        api_token_revoke(actor=request.user, token=api_token_get_for_user(user=request.user, pk=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class TokenLogoutApi(APIView):
-    @extend_schema(request=None, responses={204: None}, summary="退出登录（作废 API 令牌）")
+    @extend_schema(request=None, responses={204: None}, summary="退出登录（作废本次请求所用的 API 令牌，其他设备不受影响）")
     def post(self, request):  # type: ignore[no-untyped-def]
-        Token.objects.filter(user=request.user).delete()
+        if isinstance(request.auth, ApiToken):
+            api_token_revoke(actor=request.user, token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -86,5 +124,7 @@ class MeApi(APIView):
 urlpatterns = [
     path("auth/token/", TokenObtainApi.as_view(), name="api-token"),
     path("auth/logout/", TokenLogoutApi.as_view(), name="api-logout"),
+    path("auth/tokens/", TokenListApi.as_view(), name="api-tokens"),
+    path("auth/tokens/<int:pk>/revoke/", TokenRevokeApi.as_view(), name="api-token-revoke"),
     path("me/", MeApi.as_view(), name="api-me"),
 ]

@@ -1,7 +1,5 @@
 """Sign-in: user name or resident ID number, with throttling per account and per address."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
@@ -48,15 +46,24 @@ class ThrottledBackend(ModelBackend):
         return user
 
 
-class ExpiringTokenAuthentication(TokenAuthentication):
-    """API tokens live FUND_API_TOKEN_HOURS from sign-in; an older one is refused and deleted."""
+class ApiTokenAuthentication(TokenAuthentication):
+    """`Authorization: Token <key>` with a key from `POST /api/auth/token/` (fund.people.tokens).
+
+    A wrong, revoked or expired key answers 401 with a `WWW-Authenticate: Token` challenge: this class comes
+    first in DEFAULT_AUTHENTICATION_CLASSES because DRF takes the challenge from the first class, and
+    session authentication has none (DRF then turns every 401 into a 403).
+    """
+
+    keyword = "Token"
 
     def authenticate_credentials(self, key):  # type: ignore[no-untyped-def]
-        user, token = super().authenticate_credentials(key)
-        if token.created < timezone.now() - timedelta(hours=settings.FUND_API_TOKEN_HOURS):
-            token.delete()
-            raise exceptions.AuthenticationFailed("登录已过期，请重新登录")
-        return user, token
+        from .tokens import TokenRefused, api_token_authenticate
+
+        try:
+            token = api_token_authenticate(key)
+        except TokenRefused as exc:
+            raise exceptions.AuthenticationFailed(exc.message) from exc
+        return token.user, token
 
 
 # What auditors may read in the admin: the business records, never credentials or sessions.
@@ -64,13 +71,13 @@ AUDITOR_APPS = frozenset({
     "people", "audit", "ledger", "policy", "integrations", "printing", "catalogue", "workflow",
     "deposits", "withdrawals", "loans", "risk", "django_celery_beat",
 })
-AUDITOR_EXCLUDED_MODELS = frozenset({"people.onetimecode"})
+AUDITOR_EXCLUDED_MODELS = frozenset({"people.onetimecode", "people.apitoken"})
 
 
 class AuditorReadOnlyBackend:
     """Auditors (稽核) may view the business records in the admin and change none: one rule, every app.
 
-    An allow-list of apps, so tokens (authtoken), sessions and one-time codes stay out of reach.
+    An allow-list of apps, so sessions stay out of reach; and within it, API tokens and one-time codes.
     """
 
     def authenticate(self, request, **credentials):  # type: ignore[no-untyped-def]

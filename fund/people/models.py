@@ -8,6 +8,7 @@ or developer they act for. A person may hold several roles (a member who is also
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils import timezone
 
 from fund.validation import credit_code_validator, resident_id_validator
 
@@ -188,3 +189,30 @@ class OneTimeCode(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "短信验证码"
+
+
+class ApiToken(models.Model):
+    """An API token of one device or client (a phone app, an integrator's system), named by its user.
+
+    A user holds several at once, so signing in on one device never signs another out; each expires on its
+    own and is listed and revoked by its user. Only the SHA-256 of the key is stored: the key is shown once,
+    when it is issued, and a copy of this table gives no one a working token.
+    """
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("设备或客户端名称", max_length=60)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField("令牌前几位", max_length=8, help_text="用于辨认令牌，不能用于登录")
+    created_at = models.DateTimeField("签发时间", default=timezone.now)
+    created_ip = models.GenericIPAddressField("签发地址", null=True, blank=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    expires_at = models.DateTimeField("到期时间")
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "接口令牌"
+        indexes = [models.Index(fields=["user", "expires_at"], condition=models.Q(revoked_at__isnull=True),
+                                name="people_apitoken_active")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"

@@ -1,13 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .auth import client_ip
 from .forms import LoginForm, PasswordResetConfirmForm, PasswordResetRequestForm
+from .roles import roles_of
 from .services import password_reset_confirm, password_reset_request
+from .tokens import api_token_get_for_user, api_token_revoke, api_tokens_for_user
 
 
 def apply_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
@@ -63,3 +66,24 @@ def password_reset_sms_confirm(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "密码已重置，请使用新密码登录。")
                 return redirect("login")
     return render(request, "registration/password_reset_confirm_sms.html", {"form": form})
+
+
+PORTAL_BASES = {"staff": "staff/base.html", "unit": "unit/base.html", "member": "member/base.html",
+                "developer": "developer/base.html"}
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """我的登录设备: the user's own API tokens (phone apps, integrations), each revocable here."""
+    portals = [name.split(":")[0] for name, _ in roles_of(request.user).portals]
+    base = next((PORTAL_BASES[p] for p in portals if p in PORTAL_BASES), "public/base.html")
+    return render(request, "people/api_tokens.html", {"tokens": api_tokens_for_user(request.user), "base": base})
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    token = api_token_get_for_user(user=request.user, pk=pk)  # someone else's token: 404
+    if api_token_revoke(actor=request.user, token=token):
+        messages.success(request, f"已撤销“{token.name}”，该设备需重新登录。")
+    return redirect("api_tokens")

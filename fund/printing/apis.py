@@ -1,16 +1,17 @@
 """API: a document's status and file for those who may see it, and public verification by code."""
 
-import json
 from typing import Any
 
 from django.urls import path, reverse
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from fund.api import BinaryRenderer
 
 from .models import Document
 from .selectors import document_get_for_user, document_get_ready_for_user, document_verify
@@ -19,18 +20,11 @@ from .views import log_subject_view, pdf_response
 NOT_FOUND = "未查到该验证码对应的文件"
 
 
-class PdfRenderer(BaseRenderer):
-    """Lets a client ask for application/pdf; errors still come back as JSON text."""
+class PdfRenderer(BinaryRenderer):
+    """Lets a client ask for application/pdf; errors still come back as JSON, labelled so."""
 
     media_type = "application/pdf"
     format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
-        if isinstance(data, bytes):
-            return data
-        return json.dumps(data, ensure_ascii=False).encode()
 
 
 class DocumentDetailApi(APIView):

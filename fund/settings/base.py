@@ -32,7 +32,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -131,8 +130,10 @@ CSRF_COOKIE_HTTPONLY = False
 # Login throttling: this many failures per account or per address within the window lock it for the window.
 FUND_LOGIN_MAX_FAILURES = int(env("FUND_LOGIN_MAX_FAILURES", "5"))
 FUND_LOGIN_WINDOW = timedelta(minutes=int(env("FUND_LOGIN_WINDOW_MINUTES", "15")))
-# API tokens (the mobile app) expire this many hours after sign-in.
+# API tokens (one per device or client) expire this many hours after sign-in; a user holds at most this many
+# at once (signing in beyond it revokes the least recently used).
 FUND_API_TOKEN_HOURS = int(env("FUND_API_TOKEN_HOURS", "12"))
+FUND_API_TOKENS_PER_USER = int(env("FUND_API_TOKENS_PER_USER", "10"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -149,9 +150,11 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("FUND_MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
 
 REST_FRAMEWORK = {
+    # Token first: DRF answers an unauthenticated request with the first class's challenge, so a missing,
+    # wrong or expired token is a 401 with `WWW-Authenticate: Token` (sessions have no challenge: 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "fund.people.auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "fund.people.auth.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "fund.api.FundAutoSchema",

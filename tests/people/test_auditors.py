@@ -41,7 +41,7 @@ def test_opening_a_persons_full_record_in_the_admin_is_logged(world):
     assert PersonView.objects.filter(actor=world.auditor, person=world.account_a.person).exists()
 
 
-@pytest.mark.parametrize("url", ["/admin/authtoken/tokenproxy/", "/admin/sessions/session/", "/admin/people/onetimecode/",
+@pytest.mark.parametrize("url", ["/admin/people/apitoken/", "/admin/sessions/session/", "/admin/people/onetimecode/",
                                  "/admin/auth/group/"])
 def test_an_auditor_never_sees_credentials(world, url):
     assert as_user(world.auditor).get(url).status_code in (403, 404)

@@ -226,57 +226,6 @@ def test_the_confirm_step_without_a_user_name_asks_for_a_code_first(world, clien
     assert response.status_code == 200 and "请先获取短信验证码" in response.content.decode()
 
 
-# --- API tokens ------------------------------------------------------------------------------------------------
-
-def api_login(client, username: str, password: str = PASSWORD) -> str:  # type: ignore[no-untyped-def]
-    response = client.post("/api/auth/token/", {"username": username, "password": password})
-    assert response.status_code == 200, response.content
-    return response.json()["token"]
-
-
-def test_an_expired_token_is_refused_and_deleted(world, settings):
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
-
-    client = APIClient()
-    token = api_login(client, world.clerk.username)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    Token.objects.filter(key=token).update(created=timezone.now() - timedelta(hours=settings.FUND_API_TOKEN_HOURS, minutes=-1))
-    assert client.get("/api/me/").status_code == 200  # not yet
-    Token.objects.filter(key=token).update(created=timezone.now() - timedelta(hours=settings.FUND_API_TOKEN_HOURS, minutes=1))
-    expired = client.get("/api/me/")
-    # 403 rather than 401: session authentication comes first and offers no WWW-Authenticate challenge.
-    assert expired.status_code in (401, 403) and expired.json()["detail"] == "登录已过期，请重新登录"
-    assert not Token.objects.filter(key=token).exists()
-
-
-def test_logout_revokes_the_token(world):
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
-
-    client = APIClient()
-    token = api_login(client, world.clerk.username)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    assert client.post("/api/auth/logout/").status_code == 204
-    assert not Token.objects.filter(user=world.clerk).exists()
-    assert client.get("/api/me/").status_code in (401, 403)
-    client.credentials()
-    assert client.post("/api/auth/logout/").status_code in (401, 403)
-
-
-def test_signing_in_again_issues_a_new_token_and_restarts_its_age(world):
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
-
-    client = APIClient()
-    first = api_login(client, world.clerk.username)
-    Token.objects.filter(key=first).update(created=timezone.now() - timedelta(hours=5))
-    second = api_login(client, world.clerk.username)
-    assert second != first
-    assert not Token.objects.filter(key=first).exists()
-    assert Token.objects.get(key=second).created > timezone.now() - timedelta(minutes=1)
-
-
 # --- user name vs ID number ------------------------------------------------------------------------------------
 
 def test_a_user_name_equal_to_another_members_id_number_signs_in_its_own_user(world, client):

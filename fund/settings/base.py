@@ -217,6 +217,13 @@ FUND_CITY_CODE = env("FUND_CITY_CODE", "370800")
 FUND_CENTRE_NAME = env("FUND_CENTRE_NAME", "示范市住房公积金管理中心")
 FUND_PUBLIC_BASE_URL = env("FUND_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
+# New documents (PDFs) one user, and one person, may have printed in the last hour and today; 0 = no limit.
+# A reprint of the same document the same day is the one already printed and does not count.
+FUND_PRINT_PER_USER_HOUR = int(env("FUND_PRINT_PER_USER_HOUR", "60"))
+FUND_PRINT_PER_USER_DAY = int(env("FUND_PRINT_PER_USER_DAY", "300"))
+FUND_PRINT_PER_SUBJECT_HOUR = int(env("FUND_PRINT_PER_SUBJECT_HOUR", "10"))
+FUND_PRINT_PER_SUBJECT_DAY = int(env("FUND_PRINT_PER_SUBJECT_DAY", "30"))
+
 # What one upload may cost before anything parses it (fund/uploads.py). A real 10,000-row base list is
 # about 0.5 MB zipped, 4 MB of sheet XML and 1.5 MB of shared strings; openpyxl reads ~6 MB/s of them.
 FUND_UPLOAD_MAX_BYTES = int(env("FUND_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))

@@ -16,7 +16,9 @@ from .services.statements import deposit_history
 
 ACCOUNT_SHEET = "deposits.account_sheet"
 
-register_document_kind(ACCOUNT_SHEET, title="个人账户信息表", template="deposits/pdf/account_sheet.html")
+# "as_of" is the minute the sheet was read: a reprint the same day with nothing else changed is the same sheet.
+register_document_kind(ACCOUNT_SHEET, title="个人账户信息表", template="deposits/pdf/account_sheet.html",
+                       stamps=("as_of",))
 
 
 def account_sheet_context(account: MemberAccount) -> dict[str, Any]:

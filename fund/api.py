@@ -27,11 +27,26 @@ def _django_errors(exc: DjangoValidationError) -> Any:
     return {"detail": exc.messages}
 
 
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus: model/service ValidationErrors → 400; ledger posting errors → 400."""
-    from fund.ledger.services import PostingError
+class TooManyRequests(exceptions.APIException):
+    """429 with the service's own Chinese message; DRF's Throttled would append English to it."""
 
-    if isinstance(exc, DjangoValidationError):
+    status_code = 429
+    default_code = "throttled"
+
+    def __init__(self, detail: str, wait: int) -> None:
+        super().__init__(detail)
+        self.wait = wait  # DRF's handler turns it into the Retry-After header
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, plus: model/service ValidationErrors → 400; ledger posting errors → 400; a printing
+    limit → 429 with Retry-After."""
+    from fund.ledger.services import PostingError
+    from fund.printing.limits import PrintLimitReached
+
+    if isinstance(exc, PrintLimitReached):
+        exc = TooManyRequests(exc.messages[0], exc.retry_after)
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_errors(exc))
     elif isinstance(exc, PostingError):
         exc = exceptions.ValidationError({"detail": [str(exc)]})

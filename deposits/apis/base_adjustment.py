@@ -1,15 +1,18 @@
 """Base adjustment API (调基): the yearly template and upload, and one member's adjustment.
 
-An upload answers 201 when every row applied, or 400 with the per-row report
-`{"rows": [{"row": 3, "field": "new_base", "message": "第3行 新缴存基数：应为数字"}], "batch": {...}}`;
-whatever bytes arrive, the answer is never a 500.
+An upload answers 202 with the batch and its `status_url` (also the Location header): a worker reads and
+checks every row, and the batch's `state` moves from `queued`/`checking` to `applied`, or to `rejected` with
+the per-row report in `rows` and the stored Excel report at `report_url`. A file refused before it is read
+(too large, not an .xlsx, more rows or unpacked bytes than allowed) answers 400 at once with the same shape
+`{"rows": [{"row": null, "field": "file", "message": "文件：…"}], "batch": {...}}`; whatever bytes arrive,
+the answer is never a 500.
 """
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.urls import path
+from django.http import Http404, HttpResponse
+from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
@@ -63,16 +66,35 @@ class BaseBatchOutput(serializers.Serializer):
     id = serializers.IntegerField()
     unit_number = serializers.CharField(source="unit.number", label="单位账号")
     year = serializers.IntegerField(label="调整年度")
+    effective_month = MonthField(allow_null=True, label="生效年月（2027-07）")
     file_name = serializers.CharField(label="文件名")
-    state = serializers.CharField(label="状态代码：applied 已生效 / rejected 校验未通过")
+    state = serializers.ChoiceField(
+        choices=BatchState.choices,
+        label="状态代码：queued 排队中 / checking 校验中 / applied 已生效 / rejected 校验未通过 / failed 处理失败",
+    )
     state_label = serializers.CharField(source="get_state_display", label="状态")
-    row_count = serializers.IntegerField(label="数据行数")
+    row_count = serializers.IntegerField(label="数据行数（校验完成后）")
+    rows_total = serializers.IntegerField(label="工作表行数（上传时清点，含表头和空行）")
+    rows_read = serializers.IntegerField(label="已读取行数")
+    percent = serializers.IntegerField(label="校验进度（0–100）")
     uploaded_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True, label="校验完成时间")
     rows = serializers.SerializerMethodField(label="逐行错误报告")
+    status_url = serializers.SerializerMethodField(label="本批次状态查询地址")
+    report_url = serializers.SerializerMethodField(label="带“错误说明”列的 Excel 下载地址（校验未通过时）")
 
     @extend_schema_field(BaseRowErrorOutput(many=True))
     def get_rows(self, obj: BaseAdjustmentBatch) -> list[dict[str, Any]]:
         return batch_rows(obj)
+
+    def get_status_url(self, obj: BaseAdjustmentBatch) -> str:
+        return reverse("api-unit-base-batch", args=[obj.unit_id, obj.pk])
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_report_url(self, obj: BaseAdjustmentBatch) -> str | None:
+        if obj.state not in (BatchState.REJECTED, BatchState.FAILED):
+            return None
+        return reverse("api-unit-base-report", args=[obj.unit_id, obj.pk])
 
 
 class BaseYearInput(serializers.Serializer):
@@ -127,12 +149,13 @@ class BaseBatchListApi(APIView):
     @extend_schema(
         request={"multipart/form-data": InputSerializer},
         responses={
-            201: BaseBatchOutput,
+            202: BaseBatchOutput,
             400: inline_serializer("BaseBatchRejected", {
                 "rows": BaseRowErrorOutput(many=True), "batch": BaseBatchOutput(),
             }),
         },
-        summary="上传年度调基名单：全部行通过则生效（201），任何一行有误则整份不生效并返回逐行报告（400）",
+        summary="上传年度调基名单：文件收下后由后台逐行校验（202，按 status_url 查询进度与结果：全部行通过则生效，"
+                "任何一行有误则整份不生效并给出逐行报告）；文件过大、不是 .xlsx 等在读取前即拒绝（400）",
     )
     def post(self, request, pk: int):  # type: ignore[no-untyped-def]
         unit = unit_account_get_for_user(user=request.user, pk=pk)
@@ -143,7 +166,8 @@ class BaseBatchListApi(APIView):
         if batch.state == BatchState.REJECTED:
             return Response({"rows": batch_rows(batch), "batch": BaseBatchOutput(batch).data},
                             status=status.HTTP_400_BAD_REQUEST)
-        return Response(BaseBatchOutput(batch).data, status=status.HTTP_201_CREATED)
+        output = BaseBatchOutput(batch).data
+        return Response(output, status=status.HTTP_202_ACCEPTED, headers={"Location": output["status_url"]})
 
 
 def _batch(user: Any, pk: int, batch: int) -> BaseAdjustmentBatch:
@@ -152,7 +176,7 @@ def _batch(user: Any, pk: int, batch: int) -> BaseAdjustmentBatch:
 
 
 class BaseBatchDetailApi(APIView):
-    @extend_schema(responses=BaseBatchOutput, summary="一次调基名单上传的结果与逐行报告")
+    @extend_schema(responses=BaseBatchOutput, summary="一次调基名单上传的进度、结果与逐行报告")
     def get(self, request, pk: int, batch: int):  # type: ignore[no-untyped-def]
         return Response(BaseBatchOutput(_batch(request.user, pk, batch)).data)
 
@@ -160,10 +184,16 @@ class BaseBatchDetailApi(APIView):
 class BaseBatchReportApi(APIView):
     renderer_classes = [JSONRenderer, XlsxRenderer]
 
-    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY}, summary="下载带“错误说明”列的调基名单（Excel）")
+    @extend_schema(
+        responses={(200, XLSX): OpenApiTypes.BINARY},
+        summary="下载带“错误说明”列的调基名单（Excel，校验完成时生成一次；尚在校验或已生效的批次为 404）",
+    )
     def get(self, request, pk: int, batch: int):  # type: ignore[no-untyped-def]
         found = _batch(request.user, pk, batch)
-        return _xlsx(base_batch_report(found), f"{found.unit.number}-{found.year}年度调基-错误说明-{found.pk}.xlsx")
+        content = base_batch_report(found)
+        if content is None:
+            raise Http404
+        return _xlsx(content, f"{found.unit.number}-{found.year}年度调基-错误说明-{found.pk}.xlsx")
 
 
 class BaseAdjustmentOutput(serializers.Serializer):

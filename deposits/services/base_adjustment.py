@@ -8,22 +8,29 @@ this unit, the name and account number match, the new base is a number between t
 cap, ratios within policy, no person twice, the effective month not already paid). If any row is bad the
 batch is kept as 校验未通过 with a per-row report in Chinese and no account changes; otherwise every row
 applies in one transaction.
+
+An upload costs the request only what `fund.uploads.workbook_check` reads (the zip's directory and the
+sheet's row tags): the file, its parts and its rows are bounded before anything parses them. A worker reads
+and checks the rows (`base_batch_process`, progress on the batch for the page to poll) and builds the error
+report once, stored with the batch; downloads serve that file.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import zipfile
-from collections.abc import Iterable
+import secrets
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
@@ -31,10 +38,22 @@ from django.utils import timezone
 from fund.audit.services import audit_log
 from fund.money import round_money
 from fund.policy.selectors import PolicyMissing, policy_value
+from fund.uploads import (
+    FORMULA_WITHOUT_RESULT,
+    WorkbookRefused,
+    WorkbookShape,
+    sheet_rows,
+    size_text,
+    upload_read,
+    workbook_check,
+    workbook_open,
+)
 from fund.validation import clean_resident_id
 
 from ..models import (
     ACTIVE_MEMBER_STATES,
+    BATCH_LIVE_STATES,
+    BATCH_MOVES,
     BaseAdjustment,
     BaseAdjustmentBatch,
     BatchState,
@@ -53,8 +72,6 @@ ADJUSTABLE_MEMBER_STATES = (MemberState.NORMAL, MemberState.FROZEN)
 ADJUSTABLE_UNIT_STATES = (UnitState.NORMAL, UnitState.DEFERRED)
 
 ADJUSTMENT_MONTH = 7  # 每年7月调整缴存基数
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # an .xlsx is a zip: refuse one that inflates past this
 MAX_ROWS = 10_000
 HEADER_SEARCH_ROWS = 10
 MAX_COLUMNS = 40  # read no further right: a sheet claiming 16,384 columns must not pad every row to that
@@ -100,8 +117,6 @@ HEADER_ALIASES = {
     "个人缴存比例": "member_ratio", "个人比例": "member_ratio",
     REPORT_COLUMN: "report",  # a corrected error report may be uploaded again; this column is ignored
 }
-
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97–2003 .xls
 
 
 @dataclass(frozen=True)
@@ -470,7 +485,7 @@ def base_template(*, unit: UnitAccount, year: int) -> bytes:
         f"6. 生效年月默认为 {year} 年 {ADJUSTMENT_MONTH} 月；已缴存月份不能调整。",
         "7. 上传后系统逐行校验：任何一行有误，整份文件不生效，并给出逐行错误说明；"
         "可下载带“错误说明”列的文件，改正后直接重新上传。",
-        f"8. 每份文件最多 {MAX_ROWS} 行，文件不超过 {MAX_FILE_BYTES // 1024 // 1024} MB，须为 .xlsx 格式。",
+        f"8. 每份文件最多 {MAX_ROWS} 行，文件不超过 {size_text(settings.FUND_UPLOAD_MAX_BYTES)}，须为 .xlsx 格式。",
     ]
     for line in lines:
         notes.append([line])
@@ -483,8 +498,15 @@ def base_template(*, unit: UnitAccount, year: int) -> bytes:
 
 # ---- reading a file ---------------------------------------------------------------------------------
 
+NOT_EXCEL = "不是有效的 Excel 文件（.xlsx），请使用本系统下载的模板填写后上传"
+# The columns a row's check reads; a formula without a result in any other column changes nothing.
+READ_COLUMNS = ("number", "name", "id_number", "new_base", "unit_ratio", "member_ratio")
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!"})
+PROGRESS_EVERY = 500  # rows between two progress writes: a few per second at openpyxl's pace
+
+
 def _header_key(value: Any) -> str | None:
-    if value is None:
+    if value is None or value is FORMULA_WITHOUT_RESULT:
         return None
     text = re.sub(r"\s+|\*", "", str(value)).replace("（", "(").replace("）", ")")
     text = re.sub(r"\((元|%|％|百分比)\)$", "", text)
@@ -495,73 +517,97 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _not_excel(detail: str = "不是有效的 Excel 文件（.xlsx），请使用本系统下载的模板填写后上传") -> FileRejected:
+def _not_excel(detail: str = NOT_EXCEL) -> FileRejected:
     return FileRejected(RowError(None, "file", detail))
 
 
-def _open_workbook(data: bytes) -> Any:
-    from openpyxl import load_workbook
+def _roster_size(unit: UnitAccount) -> int:
+    """The members a list can name: the accounts `_check_rows` matches rows against."""
+    return MemberAccount.objects.filter(unit=unit, state__in=ACTIVE_MEMBER_STATES).count()
 
-    if not data:
-        raise _not_excel("文件为空")
-    if len(data) > MAX_FILE_BYTES:
-        raise _not_excel(f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB，请分批上传")
-    if data.startswith(OLE_MAGIC):
-        raise _not_excel("不支持 Excel 97-2003（.xls）格式，请另存为 .xlsx 后上传")
+
+def _check_file(data: bytes, unit: UnitAccount) -> WorkbookShape:
+    """What reading `data` may cost, checked before anything parses it (fund.uploads.workbook_check): the
+    file's size, its parts, and the list sheet's rows — at most MAX_ROWS, and at most the unit's roster plus
+    FUND_BASE_UPLOAD_EXTRA_ROWS (a 3-person unit has no use for 10,000 rows)."""
+    roster = _roster_size(unit)
+    allowed = min(MAX_ROWS, roster + settings.FUND_BASE_UPLOAD_EXTRA_ROWS)
+
+    def rows_message(title: str, rows: int, limit: int) -> str:
+        if rows > MAX_ROWS + HEADER_SEARCH_ROWS:
+            return f"数据超过 {MAX_ROWS} 行，请分批上传"
+        return (f"工作表“{title}”有 {rows} 行（设置了格式的空行也计算在内），超过上限 {limit} 行："
+                f"本单位在缴职工 {roster} 人，名单最多 {allowed} 行数据；请删除多余的行后上传")
+
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            names = {m.filename for m in members}
-            unpacked = sum(m.file_size for m in members)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
-        raise _not_excel() from exc
-    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-        raise _not_excel()
-    if unpacked > MAX_UNPACKED_BYTES or len(members) > 1000:
-        raise _not_excel("文件内容过大，请分批上传")
+        return workbook_check(data, sheet=SHEET_TITLE, max_rows=allowed + HEADER_SEARCH_ROWS,
+                              rows_message=rows_message)
+    except WorkbookRefused as exc:
+        raise _not_excel(NOT_EXCEL if exc.code == "not_xlsx" else exc.message) from exc
+
+
+def _open_workbook(data: bytes) -> Any:
     try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return workbook_open(data)
     except Exception as exc:  # noqa: BLE001 — whatever a damaged file makes openpyxl raise, it is "not Excel"
         raise _not_excel() from exc
 
 
-def _parse(data: bytes) -> ParsedSheet:
-    """Find the header and the non-empty data rows of the list sheet; FileRejected for a file-wide problem."""
+@dataclass
+class SheetRows:
+    """The list sheet as read: every non-blank row (Excel row number, the first MAX_COLUMNS values), which
+    both the check and the report use, so the file is read once."""
+
+    rows: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)
+
+
+def _read_sheet(data: bytes, into: SheetRows, progress: Callable[[int], None] | None = None) -> None:
+    """Read the list sheet (titled 调基名单, else the first) into `into`, calling `progress` with the rows
+    read every PROGRESS_EVERY rows. Stops past MAX_ROWS non-blank rows: `_interpret` refuses those."""
     workbook = _open_workbook(data)
     try:
         sheets = workbook.worksheets
         if not sheets:
             raise _not_excel("文件中没有工作表")
         sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else sheets[0]
-        parsed: ParsedSheet | None = None
-        for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
-            cells = tuple(cells)
-            if parsed is None:
-                columns: dict[str, int] = {}
-                for index, value in enumerate(cells):
-                    key = _header_key(value)
-                    if key is not None and key not in columns:
-                        columns[key] = index
-                if len(columns) >= 2:
-                    missing = [k for k in REQUIRED_COLUMNS if k not in columns]
-                    if missing:
-                        names = "、".join(f"“{FIELD_LABELS[k]}”" for k in missing)
-                        raise FileRejected(RowError(number, "header", f"缺少{names}列，请使用本系统下载的模板"))
-                    parsed = ParsedSheet(header_row=number, columns=columns)
-                elif number >= HEADER_SEARCH_ROWS:
-                    break
-                continue
+        for read, (number, cells) in enumerate(sheet_rows(workbook, sheet, max_col=MAX_COLUMNS), start=1):
+            if progress is not None and read % PROGRESS_EVERY == 0:
+                progress(read)
             if all(_is_blank(v) for v in cells):
                 continue
-            if len(parsed.rows) >= MAX_ROWS:
-                raise _not_excel(f"数据超过 {MAX_ROWS} 行，请分批上传")
-            parsed.rows.append((number, cells))
+            into.rows.append((number, cells))
+            if len(into.rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
+                break
     except FileRejected:
         raise
     except Exception as exc:  # noqa: BLE001 — read-only mode parses lazily: damage can surface here
         raise _not_excel() from exc
     finally:
         workbook.close()
+
+
+def _interpret(sheet: SheetRows) -> ParsedSheet:
+    """Find the header and the data rows below it; FileRejected for a file-wide problem."""
+    parsed: ParsedSheet | None = None
+    for number, cells in sheet.rows:
+        if parsed is not None:
+            if len(parsed.rows) >= MAX_ROWS:
+                raise _not_excel(f"数据超过 {MAX_ROWS} 行，请分批上传")
+            parsed.rows.append((number, cells))
+            continue
+        if number > HEADER_SEARCH_ROWS:
+            break
+        columns: dict[str, int] = {}
+        for index, value in enumerate(cells):
+            key = _header_key(value)
+            if key is not None and key not in columns:
+                columns[key] = index
+        if len(columns) >= 2:
+            missing = [k for k in REQUIRED_COLUMNS if k not in columns]
+            if missing:
+                names = "、".join(f"“{FIELD_LABELS[k]}”" for k in missing)
+                raise FileRejected(RowError(number, "header", f"缺少{names}列，请使用本系统下载的模板"))
+            parsed = ParsedSheet(header_row=number, columns=columns)
     if parsed is None:
         raise FileRejected(RowError(
             1, "header", "未找到表头（应包含“姓名”“身份证号码”“新缴存基数”列），请使用本系统下载的模板"
@@ -569,6 +615,20 @@ def _parse(data: bytes) -> ParsedSheet:
     if not parsed.rows:
         raise _not_excel("没有数据行，请在表头下方填写职工的新缴存基数")
     return parsed
+
+
+def _cell_problem(parsed: ParsedSheet, cells: tuple[Any, ...], key: str, row: int) -> str | None:
+    """A cell that has something in it the check cannot read: a formula Excel never calculated (openpyxl
+    and other programs write formulas without results), or a formula whose result is an error."""
+    from openpyxl.utils import get_column_letter
+
+    value = parsed.value(cells, key)
+    where = f"{get_column_letter(parsed.columns[key] + 1)}{row} 单元格"
+    if value is FORMULA_WITHOUT_RESULT:
+        return f"{where}为公式但没有计算结果，请在 Excel 中打开并保存后再上传"
+    if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+        return f"{where}的公式计算出错（{value.strip()}），请改正公式后再上传"
+    return None
 
 
 def _number(value: Any) -> Decimal | None:
@@ -623,9 +683,14 @@ def _check_rows(
     seen: dict[str, int] = {}
     for row, cells in parsed.rows:
         problems: list[RowError] = []
+        # A cell with an uncalculated or failed formula is not empty: say so instead of "请填写".
+        unreadable = {key: problem for key in READ_COLUMNS if key in parsed.columns
+                      and (problem := _cell_problem(parsed, cells, key, row)) is not None}
         raw_id = parsed.value(cells, "id_number")
         account = None
-        if isinstance(raw_id, float):
+        if "id_number" in unreadable:
+            problems.append(RowError(row, "id_number", unreadable["id_number"]))
+        elif isinstance(raw_id, float):
             problems.append(RowError(row, "id_number", "请以文本格式填写18位号码（数字格式会丢失末尾几位）"))
         else:
             try:
@@ -641,19 +706,25 @@ def _check_rows(
                     if account is None:
                         # The same words whether the person is unknown or another unit's: nothing leaks.
                         problems.append(RowError(row, "id_number", "本单位无此职工的个人账户，请核对身份证号码"))
-        name = _text(parsed.value(cells, "name"))
-        if not name:
+        name = "" if "name" in unreadable else _text(parsed.value(cells, "name"))
+        if "name" in unreadable:
+            problems.append(RowError(row, "name", unreadable["name"]))
+        elif not name:
             problems.append(RowError(row, "name", "请填写姓名"))
         elif account is not None and account.person.name != name:
             problems.append(RowError(row, "name", "姓名与身份证号码不一致"))
-        number = _text(parsed.value(cells, "number"))
+        if "number" in unreadable:
+            problems.append(RowError(row, "number", unreadable["number"]))
+        number = "" if "number" in unreadable else _text(parsed.value(cells, "number"))
         if account is not None and number and number != account.number:
             problems.append(RowError(row, "number", "个人账号与身份证号码不一致"))
         if account is not None and (problem := _state_problem(account)):
             problems.append(RowError(row, "account", problem))
         raw_base = parsed.value(cells, "new_base")
-        new_base = _number(raw_base)
-        if _is_blank(raw_base):
+        new_base = None if "new_base" in unreadable else _number(raw_base)
+        if "new_base" in unreadable:
+            problems.append(RowError(row, "new_base", unreadable["new_base"]))
+        elif _is_blank(raw_base):
             problems.append(RowError(row, "new_base", "请填写"))
         elif new_base is None:
             problems.append(RowError(row, "new_base", "应为数字"))
@@ -663,16 +734,19 @@ def _check_rows(
             problems.append(RowError(row, "new_base", "最多保留两位小数"))
         ratios: dict[str, Decimal] = {}
         for part, default in (("unit", unit.unit_ratio), ("member", unit.member_ratio)):
-            raw = parsed.value(cells, f"{part}_ratio")
-            ratio = None if _is_blank(raw) else _ratio(raw)
-            if _is_blank(raw):
+            key = f"{part}_ratio"
+            raw = parsed.value(cells, key)
+            ratio = None if _is_blank(raw) or key in unreadable else _ratio(raw)
+            if key in unreadable:
+                problems.append(RowError(row, key, unreadable[key]))
+            elif _is_blank(raw):
                 ratios[part] = default
             elif ratio is None:
-                problems.append(RowError(row, f"{part}_ratio", "应为数字（百分数，如 12 表示 12%）"))
+                problems.append(RowError(row, key, "应为数字（百分数，如 12 表示 12%）"))
             elif (problem := rules.ratio_problem(part, ratio)) is not None:
-                problems.append(RowError(row, f"{part}_ratio", problem))
+                problems.append(RowError(row, key, problem))
             elif ratio != ratio.quantize(Decimal("0.0001")):
-                problems.append(RowError(row, f"{part}_ratio", "百分数最多保留两位小数"))
+                problems.append(RowError(row, key, "百分数最多保留两位小数"))
             else:
                 ratios[part] = ratio.quantize(Decimal("0.0001"))
         if account is not None and (problem := _month_problem(account, effective_month, last.get(account.pk))):
@@ -688,79 +762,229 @@ def _check_rows(
 
 
 def _storage_name(unit: UnitAccount, year: int, original: str) -> str:
+    """A name no one can guess: the file holds a staff list with full ID numbers."""
     suffix = PurePath(original).suffix.lower()
     suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ".bin"
-    return f"{unit.number}-{year}{suffix}"
-
-
-def _read(file: Any) -> bytes:
-    """At most one byte past the limit, so an oversized upload is refused without reading it all."""
-    if hasattr(file, "seek"):
-        file.seek(0)
-    data = file.read(MAX_FILE_BYTES + 1)
-    return data if isinstance(data, bytes) else str(data).encode()
+    return f"{unit.number}-{year}-{secrets.token_hex(8)}{suffix}"
 
 
 @transaction.atomic(durable=True)
 def base_upload(
     *, actor: Any, unit: UnitAccount, year: int, file: Any, effective_month: date | None = None
 ) -> BaseAdjustmentBatch:
-    """Check every row of an uploaded list; apply all of it, or none of it with a per-row report.
+    """Receive a unit's yearly list. What the file may cost is checked here, before anything parses it
+    (`_check_file`: size, the zip's parts, rows against the roster); reading and checking every row is a
+    worker's job (`base_batch_process`), queued on commit.
 
-    Returns the batch: APPLIED with one BaseAdjustment per row, or REJECTED with `errors` and nothing else
-    changed. Only a bad year or effective month (form input, not the file) raises ValidationError.
+    Returns the batch: QUEUED, or REJECTED at once with the file-wide error and its report when the file was
+    refused at the door. Only a bad year or effective month (form input, not the file) raises ValidationError.
     """
     year = _check_year(year)
     effective_month = first_of_month(effective_month) if effective_month else date(year, ADJUSTMENT_MONTH, 1)
     if not date(year, 1, 1) <= effective_month <= date(year + 1, 6, 1):
         raise ValidationError({"effective_month": [f"生效年月须在 {year}年01月 至 {year + 1}年06月 之间"]})
+    Rules.on_month(effective_month)  # a month without policy is the form's error, not the worker's
     file_name = str(getattr(file, "name", "") or "upload")[-200:]
-    data = _read(file)
-    rules = Rules.on_month(effective_month)
-    errors: list[RowError] = []
-    changes: list[Change] = []
-    row_count = 0
+    data = upload_read(file)
+    now = timezone.now()
+    batch = BaseAdjustmentBatch(unit=unit, year=year, effective_month=effective_month, file_name=file_name,
+                                uploaded_by=actor, progress_at=now)
+    refused: RowError | None = None
+    shape: WorkbookShape | None = None
     if (problem := _unit_problem(unit)) is not None:
-        errors.append(RowError(None, "file", problem))
+        refused = RowError(None, "file", problem)
     else:
         try:
-            parsed = _parse(data)
+            shape = _check_file(data, unit)
         except FileRejected as exc:
-            errors.append(exc.error)
-        else:
-            row_count = len(parsed.rows)
-            errors, changes = _check_rows(parsed, unit, rules, effective_month)
-    batch = BaseAdjustmentBatch(
-        unit=unit, year=year, file_name=file_name, state=BatchState.REJECTED if errors else BatchState.APPLIED,
-        row_count=row_count, errors=[e.as_dict() for e in errors], uploaded_by=actor,
-    )
-    if len(data) <= MAX_FILE_BYTES:
+            refused = exc.error
+    if len(data) <= settings.FUND_UPLOAD_MAX_BYTES:
         batch.file.save(_storage_name(unit, year, file_name), ContentFile(data), save=False)
-    batch.save()
-    if errors:
+    if refused is not None:
+        batch.state, batch.errors, batch.finished_at = BatchState.REJECTED, [refused.as_dict()], now
+        batch.report.save(_report_name(batch), ContentFile(_report_workbook([refused], None)), save=False)
+        batch.save()
         audit_log(actor=actor, action="deposits.base_batch.rejected", target=batch,
-                  new={"year": year, "file_name": file_name, "rows": row_count, "errors": len(errors)})
+                  new={"year": year, "file_name": file_name, "rows": 0, "errors": 1, "state": batch.state})
         return batch
-    _apply(actor=actor, changes=changes, effective_month=effective_month, batch=batch)
-    audit_log(
-        actor=actor, action="deposits.base_batch.applied", target=batch,
-        new={"year": year, "file_name": file_name, "rows": len(changes), "effective_month": f"{effective_month:%Y-%m}",
-             "total_monthly": sum((c.unit_monthly + c.member_monthly for c in changes), Decimal(0))},
-    )
+    assert shape is not None
+    batch.state, batch.rows_total = BatchState.QUEUED, shape.rows or 0
+    batch.save()
+    audit_log(actor=actor, action="deposits.base_batch.queued", target=batch,
+              new={"year": year, "file_name": file_name, "rows_total": batch.rows_total, "state": batch.state,
+                   "effective_month": f"{effective_month:%Y-%m}"})
+    from ..tasks.base_adjustment import base_batch_check
+
+    transaction.on_commit(lambda: base_batch_check.delay(batch.pk), robust=True)
     return batch
+
+
+# ---- the worker's half ------------------------------------------------------------------------------
+
+MAX_ATTEMPTS = 3  # a batch whose check broke off this often (not a bad file: a crash) is marked failed
+FAILED_MESSAGE = "系统未能完成校验，本文件未生效；请重新上传，如仍失败请联系公积金中心"
+
+
+def _move(batch: BaseAdjustmentBatch, to: str, *, actor: Any = None, note: dict[str, Any] | None = None,
+          **fields: Any) -> bool:
+    """Compare-and-set the state from what `batch` holds to `to`, with an audit event
+    (`deposits.base_batch.<state>`); False when another worker moved it first."""
+    if to not in BATCH_MOVES[batch.state]:
+        raise ValidationError(f"调基名单状态不能从“{BatchState(batch.state).label}”变为“{BatchState(to).label}”")
+    moved = BaseAdjustmentBatch.objects.filter(pk=batch.pk, state=batch.state).update(state=to, **fields) == 1
+    if moved:
+        audit_log(actor=actor, action=f"deposits.base_batch.{to}", target=batch,
+                  old={"state": batch.state}, new={"state": to, "attempt": batch.attempts, **(note or {})})
+    return moved
+
+
+def _progress(batch_id: int, rows: int) -> None:
+    """Rows read so far, written at once (outside any transaction) for the page that polls it."""
+    BaseAdjustmentBatch.objects.filter(pk=batch_id, state=BatchState.CHECKING).update(
+        rows_read=rows, progress_at=timezone.now())
+
+
+def base_batch_process(*, batch_id: int) -> BaseAdjustmentBatch:
+    """Check a queued batch (the Celery task's body): read the list with progress, check every row, then
+    apply every row in one transaction, or none and store the per-row report, built once here.
+
+    Safe to run again (a message delivered twice, a worker killed mid-way and the batch requeued): a finished
+    batch is left as it is, and one found checking is checked again from the start, because nothing of it was
+    written — the rows apply in the same transaction that moves it to 已生效. Call outside a transaction."""
+    batch = BaseAdjustmentBatch.objects.select_related("unit", "uploaded_by").get(pk=batch_id)
+    if not batch.live:
+        return batch
+    if batch.attempts >= MAX_ATTEMPTS:
+        _give_up(batch)
+        return BaseAdjustmentBatch.objects.get(pk=batch_id)
+    if batch.state == BatchState.QUEUED:
+        if not _move(batch, BatchState.CHECKING):
+            return BaseAdjustmentBatch.objects.get(pk=batch_id)
+        batch.state = BatchState.CHECKING
+    batch.attempts += 1
+    BaseAdjustmentBatch.objects.filter(pk=batch.pk).update(attempts=batch.attempts, rows_read=0,
+                                                           progress_at=timezone.now())
+    sheet = SheetRows()
+    parsed: ParsedSheet | None = None
+    refused: RowError | None = None
+    try:
+        with batch.file.open("rb") as handle:
+            data = handle.read(settings.FUND_UPLOAD_MAX_BYTES + 1)
+        _check_file(data, batch.unit)  # the stored bytes pass the same door the upload did
+        _read_sheet(data, sheet, progress=lambda rows: _progress(batch.pk, rows))
+        parsed = _interpret(sheet)
+    except FileRejected as exc:
+        refused = exc.error
+    return _finish(batch, sheet, parsed, refused)
+
+
+def _finish(batch: BaseAdjustmentBatch, sheet: SheetRows, parsed: ParsedSheet | None,
+            refused: RowError | None) -> BaseAdjustmentBatch:
+    effective_month = batch.effective_month or date(batch.year, ADJUSTMENT_MONTH, 1)
+    if refused is None and (problem := _unit_problem(batch.unit)) is not None:
+        refused = RowError(None, "file", problem)  # sealed while the batch waited
+    errors: list[RowError] = [refused] if refused else []
+    changes: list[Change] = []
+    with transaction.atomic(durable=True):
+        locked = BaseAdjustmentBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.state != BatchState.CHECKING:
+            return locked
+        if parsed is not None and not errors:
+            try:
+                rules = Rules.on_month(effective_month)
+            except ValidationError as exc:
+                errors = [RowError(None, "effective_month", exc.messages[0])]
+            else:
+                errors, changes = _check_rows(parsed, batch.unit, rules, effective_month)
+        if not errors:
+            assert parsed is not None
+            _apply(actor=batch.uploaded_by, changes=changes, effective_month=effective_month, batch=locked)
+            _move(
+                locked, BatchState.APPLIED, actor=batch.uploaded_by,
+                note={"year": batch.year, "file_name": batch.file_name, "rows": len(changes),
+                      "effective_month": f"{effective_month:%Y-%m}",
+                      "total_monthly": sum((c.unit_monthly + c.member_monthly for c in changes), Decimal(0))},
+                row_count=len(parsed.rows), errors=[], rows_read=locked.rows_total, finished_at=timezone.now(),
+                progress_at=timezone.now(),
+            )
+            return BaseAdjustmentBatch.objects.get(pk=batch.pk)
+    # Rejected: the check's row locks are released; the report is built once, here, outside any transaction.
+    row_count = len(parsed.rows) if parsed is not None else 0
+    layout = _Layout.of(sheet, parsed, refused)
+    name = default_storage.save(
+        batch.report.field.generate_filename(batch, _report_name(batch)),
+        ContentFile(_report_workbook(errors, layout)),
+    )
+    with transaction.atomic(durable=True):
+        locked = BaseAdjustmentBatch.objects.select_for_update().get(pk=batch.pk)
+        stored = locked.state == BatchState.CHECKING and _move(
+            locked, BatchState.REJECTED, actor=batch.uploaded_by,
+            note={"year": batch.year, "file_name": batch.file_name, "rows": row_count, "errors": len(errors)},
+            row_count=row_count, errors=[e.as_dict() for e in errors], report=name, rows_read=locked.rows_total,
+            finished_at=timezone.now(), progress_at=timezone.now(),
+        )
+    if not stored:
+        default_storage.delete(name)  # another worker finished first; its report is the one on record
+    return BaseAdjustmentBatch.objects.get(pk=batch.pk)
+
+
+def _give_up(batch: BaseAdjustmentBatch) -> None:
+    error = RowError(None, "file", FAILED_MESSAGE)
+    name = default_storage.save(batch.report.field.generate_filename(batch, _report_name(batch)),
+                                ContentFile(_report_workbook([error], None)))
+    with transaction.atomic(durable=True):
+        if not _move(batch, BatchState.FAILED, note={"attempts": batch.attempts}, errors=[error.as_dict()],
+                     report=name, finished_at=timezone.now()):
+            default_storage.delete(name)
+
+
+def base_batches_requeue_stale(*, minutes: int = 5) -> list[int]:
+    """Queue again every batch still waiting or checking with no progress for `minutes`: its message was lost
+    (broker down at commit) or its worker died. A batch that keeps breaking off is failed by the task."""
+    from ..tasks.base_adjustment import base_batch_check
+
+    stale = BaseAdjustmentBatch.objects.filter(
+        state__in=BATCH_LIVE_STATES, progress_at__lt=timezone.now() - timedelta(minutes=minutes))
+    ids = list(stale.order_by("pk").values_list("pk", flat=True)[:100])
+    BaseAdjustmentBatch.objects.filter(pk__in=ids).update(progress_at=timezone.now())
+    for batch_id in ids:
+        base_batch_check.delay(batch_id)
+    return ids
 
 
 # ---- the report -------------------------------------------------------------------------------------
 
-def base_batch_report(batch: BaseAdjustmentBatch) -> bytes:
-    """The uploaded list again, row for row, with a 错误说明 column; plus a sheet listing every error.
+@dataclass(frozen=True)
+class _Layout:
+    """Where the uploaded list's rows go in the report: the rows read, the header row and the 错误说明 column
+    a corrected report already had."""
+
+    rows: list[tuple[int, tuple[Any, ...]]]
+    header_row: int
+    report_at: int | None
+
+    @classmethod
+    def of(cls, sheet: SheetRows, parsed: ParsedSheet | None, refused: RowError | None) -> _Layout | None:
+        if not sheet.rows:
+            return None
+        if parsed is not None:
+            return cls(sheet.rows, parsed.header_row, parsed.columns.get("report"))
+        # A header problem, no rows, too many rows: the rows read are still worth copying back.
+        return cls(sheet.rows, (refused.row if refused else None) or 1, None)
+
+
+def _report_name(batch: BaseAdjustmentBatch) -> str:
+    return f"{batch.unit.number}-{batch.year}-errors-{secrets.token_hex(8)}.xlsx"
+
+
+def _report_workbook(errors: list[RowError], layout: _Layout | None) -> bytes:
+    """The uploaded list again, row for row, with a 错误说明 column; plus a sheet listing every error. Without
+    a layout (the file was refused before it was read) the listing alone.
 
     A corrected copy of this file can be uploaded as it is (the 错误说明 column is ignored)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    errors = [RowError(e.get("row"), e.get("field", ""), e.get("detail") or e.get("message", ""))
-              for e in batch.errors]
     by_row: dict[int, list[RowError]] = {}
     for error in errors:
         if error.row:
@@ -769,19 +993,12 @@ def base_batch_report(batch: BaseAdjustmentBatch) -> bytes:
     sheet = workbook.active
     sheet.title = SHEET_TITLE
     red = PatternFill("solid", fgColor="FDE2E1")
-    copied = False
-    if batch.file:
-        try:
-            with batch.file.open("rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
-            copied = _copy_with_report(data, sheet, by_row, red)
-        except (OSError, ValueError):
-            copied = False
-    if not copied:
-        sheet.append(["行号", "列", REPORT_COLUMN])
-    listing = workbook.create_sheet("错误报告") if copied else sheet
-    if copied:
-        listing.append(["行号", "列", REPORT_COLUMN])
+    if layout is not None:
+        _copy_with_report(layout, sheet, by_row, red)
+        listing = workbook.create_sheet("错误报告")
+    else:
+        listing = sheet
+    listing.append(["行号", "列", REPORT_COLUMN])
     for cell in listing[1]:
         cell.font = Font(bold=True)
     for error in errors:
@@ -794,46 +1011,26 @@ def base_batch_report(batch: BaseAdjustmentBatch) -> bytes:
     return output.getvalue()
 
 
-def _copy_with_report(data: bytes, target: Any, by_row: dict[int, list[RowError]], fill: Any) -> bool:
-    """Copy the uploaded sheet's values into `target` at the same row numbers and add the 错误说明 column.
-    False when the upload cannot be read as a workbook at all."""
+def _copy_with_report(layout: _Layout, target: Any, by_row: dict[int, list[RowError]], fill: Any) -> None:
+    """Copy the uploaded sheet's values into `target` at the same row numbers and add the 错误说明 column."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    header_row, report_at = 1, None
-    try:
-        parsed = _parse(data)
-        header_row, report_at = parsed.header_row, parsed.columns.get("report")
-    except FileRejected as exc:  # a header problem, no rows, too many rows: still worth copying back
-        header_row = exc.error.row or 1
-    try:
-        workbook = _open_workbook(data)
-    except FileRejected:
-        return False
+    header_row, report_at = layout.header_row, layout.report_at
     width = 0
-    try:
-        source = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
-        for number, cells in enumerate(source.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
-            if number > header_row + MAX_ROWS + HEADER_SEARCH_ROWS:
-                break
-            values = list(cells)
-            if report_at is not None and report_at < len(values):
-                values[report_at] = None  # the last round's explanations give way to this round's
-            width = max(width, len(values))
-            for index, value in enumerate(values, start=1):
-                if isinstance(value, str):
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters a sheet cannot hold
-                if value is not None:
-                    cell = target.cell(row=number, column=index, value=value)
-                    if isinstance(value, str):
-                        cell.number_format = "@"
-                    if number in by_row and number != header_row:
-                        cell.fill = fill
-    except Exception:  # noqa: BLE001 — a sheet that parsed once should read again; if not, list errors only
-        return False
-    finally:
-        workbook.close()
+    for number, cells in layout.rows:
+        for index, value in enumerate(cells, start=1):
+            if index - 1 == report_at or value is None or value is FORMULA_WITHOUT_RESULT:
+                continue  # the last round's explanations give way to this round's
+            if isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters a sheet cannot hold
+            cell = target.cell(row=number, column=index, value=value)
+            width = max(width, index)
+            if isinstance(value, str):
+                cell.number_format = "@"
+            if number in by_row and number != header_row:
+                cell.fill = fill
     column = report_at + 1 if report_at is not None else width + 1
     target.cell(row=header_row, column=column, value=REPORT_COLUMN).font = Font(bold=True)
     for number, row_errors in by_row.items():
@@ -844,7 +1041,40 @@ def _copy_with_report(data: bytes, target: Any, by_row: dict[int, list[RowError]
         target.cell(row=number, column=column, value=text).fill = fill
     target.column_dimensions[get_column_letter(column)].width = 60
     target.freeze_panes = f"A{header_row + 1}"
-    return True
+
+
+def base_batch_report(batch: BaseAdjustmentBatch) -> bytes | None:
+    """The stored error report of a rejected (or failed) batch, as it was built when its check finished;
+    None while the batch is still being checked, or when it applied (nothing to report).
+
+    A batch rejected before reports were stored gets its report built here once, from its upload (through
+    the same door as a new upload), and stored for every later fetch."""
+    if batch.state not in (BatchState.REJECTED, BatchState.FAILED):
+        return None
+    if not batch.report:
+        _store_late_report(batch)
+    with batch.report.open("rb") as handle:
+        return handle.read()
+
+
+def _store_late_report(batch: BaseAdjustmentBatch) -> None:
+    errors = [RowError(e.get("row"), e.get("field", ""), e.get("detail") or e.get("message", ""))
+              for e in batch.errors]
+    sheet, parsed = SheetRows(), None
+    try:
+        with batch.file.open("rb") as handle:
+            data = handle.read(settings.FUND_UPLOAD_MAX_BYTES + 1)
+        _check_file(data, batch.unit)
+        _read_sheet(data, sheet)
+        parsed = _interpret(sheet)
+    except (FileRejected, OSError, ValueError):
+        pass
+    layout = _Layout.of(sheet, parsed, next((e for e in errors if e.row is None or e.field == "header"), None))
+    name = default_storage.save(batch.report.field.generate_filename(batch, _report_name(batch)),
+                                ContentFile(_report_workbook(errors, layout)))
+    if BaseAdjustmentBatch.objects.filter(pk=batch.pk, report="").update(report=name) != 1:
+        default_storage.delete(name)  # a concurrent fetch stored one first
+    batch.refresh_from_db(fields=["report"])
 
 
 def batch_rows(batch: BaseAdjustmentBatch) -> list[dict[str, Any]]:
@@ -871,6 +1101,7 @@ def next_adjustable_month(account: MemberAccount, today: date | None = None) -> 
 
 
 __all__ = [
-    "ADJUSTABLE_MEMBER_STATES", "FIELD_LABELS", "MAX_ROWS", "RowError", "base_adjust", "base_batch_report",
-    "base_template", "base_upload", "batch_rows", "current_ratios", "default_year", "next_adjustable_month",
+    "ADJUSTABLE_MEMBER_STATES", "FIELD_LABELS", "MAX_ROWS", "RowError", "base_adjust", "base_batch_process",
+    "base_batch_report", "base_batches_requeue_stale", "base_template", "base_upload", "batch_rows",
+    "current_ratios", "default_year", "next_adjustable_month",
 ]

@@ -1,5 +1,7 @@
 """Pages: the staff window's deposit work, the unit hall's roster, the member hall's account."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -133,9 +135,19 @@ def staff_member_deposit(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_required("staff")
 def staff_member_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     account = member_account_get_for_user(user=request.user, pk=pk)
-    account_sheet_request(account=account, requested_by=request.user)
-    messages.info(request, "个人账户信息表正在生成，稍后刷新本页即可下载。")
+    _request_sheet(request, account)
     return redirect("staff:member_detail", pk=account.pk)
+
+
+def _request_sheet(request: HttpRequest, account: Any) -> None:
+    """Print the account sheet and say so; a refusal (a printing limit) is said the same way."""
+    try:
+        account_sheet_request(account=account, requested_by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.info(request, "个人账户信息表正在生成，稍后刷新本页即可下载。")
 
 
 # 单位网厅 ---------------------------------------------------------------------------------------------
@@ -174,8 +186,7 @@ def _own_account(request: HttpRequest):  # type: ignore[no-untyped-def]
 def member_certificates(request: HttpRequest) -> HttpResponse:
     account = _own_account(request)
     if request.method == "POST" and account is not None:
-        account_sheet_request(account=account, requested_by=request.user)
-        messages.info(request, "个人账户信息表正在生成，稍后刷新本页即可下载。")
+        _request_sheet(request, account)
         return redirect("member:certificates")
     documents = Document.objects.filter(subject=request.user.person).order_by("-id")[:20]
     return render(request, "deposits/member/certificates.html", {"account": account, "documents": documents})

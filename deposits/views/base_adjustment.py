@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
@@ -22,7 +22,7 @@ from fund.people.views import apply_errors
 from fund.policy.selectors import PolicyMissing
 from fund.portals.decorators import portal_required
 
-from ..models import BaseAdjustmentBatch, BatchState, MemberAccount, UnitAccount
+from ..models import BaseAdjustmentBatch, MemberAccount, UnitAccount
 from ..selectors import unit_account_get_for_user
 from ..services.accounts import add_months, base_bounds
 from ..services.base_adjustment import (
@@ -138,9 +138,8 @@ def _handle_upload(request: HttpRequest, portal: Portal, form: BaseUploadForm) -
     except ValidationError as exc:
         apply_errors(form, exc)
         return None
-    if batch.state == BatchState.APPLIED:
-        messages.success(request, f"调基名单已生效：{batch.row_count} 名职工的缴存基数已调整")
-    # A rejected batch's page carries its own alert and report; a flash message would only repeat it.
+    # The batch's page says where it stands (queued with progress, applied, or rejected with its report); a
+    # flash message would only repeat it.
     return redirect(portal.url("_batch", batch.pk))
 
 
@@ -196,12 +195,28 @@ def _batch_page(request: HttpRequest, portal: Portal, batch_pk: int) -> HttpResp
         "layout": portal.layout, "portal": portal.name, "unit": portal.unit, "batch": batch,
         "errors_page": errors, "adjustments": adjustments, "form": form, "may_write": may_write,
         "upload_url": portal.back_url(), "back_url": portal.back_url(),
+        "progress_url": portal.url("_progress", batch.pk),
     })
 
 
-def _batch_report(request: HttpRequest, portal: Portal, batch_pk: int) -> HttpResponse:
+def _batch_progress(request: HttpRequest, portal: Portal, batch_pk: int) -> HttpResponse:
+    """The progress fragment the batch page polls (htmx, every 2 s while the batch is queued or checking);
+    once the check has finished, htmx is told to reload the page, which then shows the result."""
     batch = get_or_404(BaseAdjustmentBatch.objects.filter(unit=portal.unit), pk=batch_pk)
-    return _xlsx(base_batch_report(batch), f"{portal.unit.number}-{batch.year}年度调基-错误说明-{batch.pk}.xlsx")
+    response = render(request, "deposits/base_adjustment/_progress.html",
+                      {"batch": batch, "progress_url": portal.url("_progress", batch.pk)})
+    if not batch.live:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _batch_report(request: HttpRequest, portal: Portal, batch_pk: int) -> HttpResponse:
+    """The error report stored when the batch's check finished (built once, fetched as stored)."""
+    batch = get_or_404(BaseAdjustmentBatch.objects.filter(unit=portal.unit), pk=batch_pk)
+    content = base_batch_report(batch)
+    if content is None:
+        raise Http404("该批次没有错误说明")
+    return _xlsx(content, f"{portal.unit.number}-{batch.year}年度调基-错误说明-{batch.pk}.xlsx")
 
 
 def _member_page(request: HttpRequest, portal_name: str, account: MemberAccount) -> HttpResponse:
@@ -253,6 +268,11 @@ def staff_unit_base_batch(request: HttpRequest, pk: int, batch: int) -> HttpResp
 
 
 @portal_required("staff")
+def staff_unit_base_progress(request: HttpRequest, pk: int, batch: int) -> HttpResponse:
+    return _batch_progress(request, Portal("staff", unit_account_get_for_user(user=request.user, pk=pk)), batch)
+
+
+@portal_required("staff")
 def staff_unit_base_report(request: HttpRequest, pk: int, batch: int) -> HttpResponse:
     return _batch_report(request, Portal("staff", unit_account_get_for_user(user=request.user, pk=pk)), batch)
 
@@ -280,6 +300,11 @@ def unit_base_batch(request: HttpRequest, batch: int) -> HttpResponse:
 
 
 @portal_required("unit")
+def unit_base_progress(request: HttpRequest, batch: int) -> HttpResponse:
+    return _batch_progress(request, Portal("unit", _operator_unit(request)), batch)
+
+
+@portal_required("unit")
 def unit_base_report(request: HttpRequest, batch: int) -> HttpResponse:
     return _batch_report(request, Portal("unit", _operator_unit(request)), batch)
 
@@ -294,6 +319,7 @@ staff_patterns = [
     path("units/<int:pk>/base/", staff_unit_base, name="unit_base"),
     path("units/<int:pk>/base/template/", staff_unit_base_template, name="unit_base_template"),
     path("units/<int:pk>/base/batches/<int:batch>/", staff_unit_base_batch, name="unit_base_batch"),
+    path("units/<int:pk>/base/batches/<int:batch>/progress/", staff_unit_base_progress, name="unit_base_progress"),
     path("units/<int:pk>/base/batches/<int:batch>/report/", staff_unit_base_report, name="unit_base_report"),
     path("members/<int:pk>/base/", staff_member_base, name="member_base"),
 ]
@@ -301,6 +327,7 @@ unit_patterns = [
     path("base/", unit_base, name="base"),
     path("base/template/", unit_base_template, name="base_template"),
     path("base/batches/<int:batch>/", unit_base_batch, name="base_batch"),
+    path("base/batches/<int:batch>/progress/", unit_base_progress, name="base_progress"),
     path("base/batches/<int:batch>/report/", unit_base_report, name="base_report"),
     path("base/members/<int:pk>/", unit_member_base, name="member_base"),
 ]

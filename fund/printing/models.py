@@ -54,6 +54,10 @@ class Document(models.Model):
     context = models.JSONField("文件数据", default=dict, blank=True, encoder=DjangoJSONEncoder)
     file = models.FileField("PDF 文件", upload_to="documents/%Y/%m/", blank=True)
     sha256 = models.CharField("SHA-256 指纹", max_length=64, blank=True)
+    content_hash = models.CharField(
+        "内容指纹", max_length=64, blank=True, db_index=True,
+        help_text="种类、对象与文件数据的 SHA-256：同一天再次申请相同内容时直接给出这一份",
+    )
     verification_code = models.CharField(
         "验证码", max_length=16, unique=True, default=new_verification_code, editable=False
     )

@@ -5,6 +5,10 @@ never imports them:
                            template="deposits/pdf/certificate.html")
 
 The template extends "printing/document_base.html" and fills its `body` block from the stored context.
+
+`stamps` names context keys that say when the data was read (e.g. a sheet's "as of 09:41") rather than
+what it says: two requests the same day whose contexts differ only there are the same document, and the
+second gets the first (fund.printing.services.document_request).
 """
 
 from dataclasses import dataclass
@@ -17,14 +21,15 @@ class DocumentKind:
     kind: str
     title: str
     template: str
+    stamps: frozenset[str] = frozenset()
 
 
 _KINDS: dict[str, DocumentKind] = {}
 
 
-def register_document_kind(kind: str, *, title: str, template: str) -> DocumentKind:
+def register_document_kind(kind: str, *, title: str, template: str, stamps: tuple[str, ...] = ()) -> DocumentKind:
     """Register (or re-register identically — `ready()` may run twice) a kind of document."""
-    spec = DocumentKind(kind=kind, title=title, template=template)
+    spec = DocumentKind(kind=kind, title=title, template=template, stamps=frozenset(stamps))
     existing = _KINDS.get(kind)
     if existing is not None and existing != spec:
         raise ImproperlyConfigured(f"document kind {kind!r} is already registered as {existing}")

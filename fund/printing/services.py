@@ -3,9 +3,14 @@
 The PDF is made in a Celery task from the data stored with the document, queued only once the request has
 committed. Rendering is idempotent: a document that is ready is never rendered again, and when two workers
 race, the compare-and-set on the status lets exactly one of them store its file.
+
+Every request comes through `document_request`, which is where printing is bounded: the same document
+(kind, subject and the data it is rendered from) asked for again the same day is the one already issued,
+and new ones are limited per user and per person (fund.printing.limits).
 """
 
 import hashlib
+import json
 import logging
 from functools import partial
 from typing import Any
@@ -13,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
@@ -20,9 +26,11 @@ from fund.audit.masking import mask_id_number
 from fund.audit.services import audit_log
 from fund.people.models import Person
 
+from .limits import PrintLimitReached, print_limit_check, print_locks
 from .models import ALLOWED_MOVES, Document, DocumentStatus
 from .pdf import RESERVED_CONTEXT_KEYS, render_pdf
-from .registry import document_kind, register_document_kind
+from .registry import DocumentKind, document_kind, register_document_kind
+from .selectors import documents_for_user
 
 __all__ = [
     "document_mark_failed",
@@ -65,6 +73,29 @@ def _queue_render(document_id: int) -> None:
     transaction.on_commit(partial(render_document.delay, document_id), robust=True)
 
 
+def content_hash(*, spec: DocumentKind, title: str, subject: Person | None, subject_label: str,
+                 context: dict[str, Any]) -> str:
+    """What makes two documents the same: kind, title, subject and the data printed, less the kind's stamps
+    (when the data was read). The SHA-256 of its canonical JSON."""
+    identity = {
+        "kind": spec.kind, "title": title, "subject": getattr(subject, "pk", None), "subject_label": subject_label,
+        "context": {key: value for key, value in context.items() if key not in spec.stamps},
+    }
+    canonical = json.dumps(identity, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _printed_today(*, digest: str, requested_by: Any) -> Document | None:
+    """The same document issued earlier today and not failed, if the requester may see it (a clerk reprints
+    what the member printed; an operator who could not open it gets a new one)."""
+    return (
+        documents_for_user(user=requested_by)
+        .filter(content_hash=digest, created_at__date=timezone.localdate(),
+                status__in=[DocumentStatus.PENDING, DocumentStatus.READY])
+        .order_by("-id").first()
+    )
+
+
 def document_request(
     *,
     kind: str,
@@ -77,7 +108,11 @@ def document_request(
     """Create a document of a registered `kind` from `context` (the data its template prints) and queue its
     rendering for after commit. Joins the caller's transaction, so a business service can issue a document
     in the same commit as the change it certifies. `subject_label` (already masked) is what the public verify
-    page shows; it defaults to the subject's masked name and ID number."""
+    page shows; it defaults to the subject's masked name and ID number.
+
+    The same document asked for again the same day (same kind, subject and data, see `content_hash`) is
+    returned as it is, nothing rendered; a new one is refused with PrintLimitReached when the requester or
+    the subject already had as many printed in the hour or the day as the settings allow."""
     spec = document_kind(kind)
     if not isinstance(context, dict):
         raise ValidationError({"context": "文件数据应为键值对"})
@@ -86,24 +121,41 @@ def document_request(
         raise ValidationError({"context": f"文件数据不能使用保留字段：{'、'.join(clash)}"})
     if not subject_label and subject is not None:
         subject_label = subject_label_for(subject)
+    title = title or spec.title
+    digest = content_hash(spec=spec, title=title, subject=subject, subject_label=subject_label, context=context)
     document = Document(
         kind=kind,
-        title=title or spec.title,
+        title=title,
         subject=subject,
         subject_label=subject_label,
         requested_by=requested_by,
         context=context,
+        content_hash=digest,
     )
     document.full_clean()
+    refused: PrintLimitReached | None = None
     with transaction.atomic(savepoint=False):
-        document.save()
-        audit_log(
-            actor=requested_by,
-            action="printing.document.requested",
-            target=document,
-            new={"kind": kind, "title": document.title, "subject": subject, "status": document.status},
-        )
-        _queue_render(document.pk)
+        print_locks(user=requested_by, subject=subject)
+        existing = _printed_today(digest=digest, requested_by=requested_by)
+        if existing is not None:
+            audit_log(actor=requested_by, action="printing.document.reused", target=existing,
+                      new={"kind": kind, "status": existing.status})
+            return existing
+        try:
+            print_limit_check(user=requested_by, subject=subject)
+        except PrintLimitReached as exc:
+            refused = exc  # raised below, outside the block, so a caller's transaction is not left broken
+        else:
+            document.save()
+            audit_log(
+                actor=requested_by,
+                action="printing.document.requested",
+                target=document,
+                new={"kind": kind, "title": document.title, "subject": subject, "status": document.status},
+            )
+            _queue_render(document.pk)
+    if refused is not None:
+        raise refused
     return document
 
 

@@ -193,6 +193,8 @@ CELERY_BEAT_SCHEDULE = {
     "people-prune-sign-in-records": {"task": "people.prune_sign_in_records", "schedule": 86400.0},
     "deposits-match-incoming-transfers": {"task": "deposits.match_incoming_transfers", "schedule": 300.0},
     "deposits-poll-transfers": {"task": "deposits.poll_transfers", "schedule": 600.0},
+    # A base list whose worker died (or whose message was lost) is checked again from the start.
+    "deposits-base-batches-requeue-stale": {"task": "deposits.base_batches_requeue_stale", "schedule": 120.0},
     # Contact letters other centres sent for our members, and the transfers-out under way.
     "deposits-transfer-out-sync": {"task": "deposits.transfer_out_sync", "schedule": 600.0},
     # From the 专户's pay day to month end; a failed debit is retried once a day, a paid month never again.
@@ -217,6 +219,30 @@ FUND_CITY_CODE = env("FUND_CITY_CODE", "370800")
 # The name the centre prints on documents and pages.
 FUND_CENTRE_NAME = env("FUND_CENTRE_NAME", "示范市住房公积金管理中心")
 FUND_PUBLIC_BASE_URL = env("FUND_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# New documents (PDFs) one user, and one person, may have printed in the last hour and today; 0 = no limit.
+# A reprint of the same document the same day is the one already printed and does not count.
+FUND_PRINT_PER_USER_HOUR = int(env("FUND_PRINT_PER_USER_HOUR", "60"))
+FUND_PRINT_PER_USER_DAY = int(env("FUND_PRINT_PER_USER_DAY", "300"))
+FUND_PRINT_PER_SUBJECT_HOUR = int(env("FUND_PRINT_PER_SUBJECT_HOUR", "10"))
+FUND_PRINT_PER_SUBJECT_DAY = int(env("FUND_PRINT_PER_SUBJECT_DAY", "30"))
+
+# What one upload may cost before anything parses it (fund/uploads.py). A real 10,000-row base list is
+# about 0.5 MB zipped, 4 MB of sheet XML and 1.5 MB of shared strings; openpyxl reads ~6 MB/s of them.
+FUND_UPLOAD_MAX_BYTES = int(env("FUND_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+FUND_XLSX_MAX_UNPACKED_BYTES = int(env("FUND_XLSX_MAX_UNPACKED_BYTES", str(32 * 1024 * 1024)))
+FUND_XLSX_MAX_PART_BYTES = int(env("FUND_XLSX_MAX_PART_BYTES", str(16 * 1024 * 1024)))
+FUND_XLSX_MAX_SHARED_STRINGS_BYTES = int(env("FUND_XLSX_MAX_SHARED_STRINGS_BYTES", str(4 * 1024 * 1024)))
+FUND_XLSX_MAX_RATIO = int(env("FUND_XLSX_MAX_RATIO", "100"))
+FUND_XLSX_MAX_PARTS = int(env("FUND_XLSX_MAX_PARTS", "200"))
+# A base list may hold this many rows beyond the unit's adjustable members (titles, people to be told apart).
+FUND_BASE_UPLOAD_EXTRA_ROWS = int(env("FUND_BASE_UPLOAD_EXTRA_ROWS", "500"))
+# The first handler keeps at most FUND_UPLOAD_MAX_BYTES + 1 of any uploaded file; the rest is dropped unread.
+FILE_UPLOAD_HANDLERS = [
+    "fund.uploads.UploadCapHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from openpyxl import Workbook, load_workbook
 from rest_framework.test import APIClient
 
@@ -82,8 +83,12 @@ def row_of(sheet, account_number: str) -> int:
 
 
 def upload(world, book_or_file, actor=None, **kwargs) -> BaseAdjustmentBatch:
+    """Upload as the unit's operator and run what the commit queues (the worker's check, eager in tests)."""
     file = book_or_file if isinstance(book_or_file, SimpleUploadedFile) else xlsx(book_or_file)
-    return base_upload(actor=actor or world.unit_a_op, unit=world.unit_a, year=YEAR, file=file, **kwargs)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        batch = base_upload(actor=actor or world.unit_a_op, unit=world.unit_a, year=YEAR, file=file, **kwargs)
+    batch.refresh_from_db()
+    return batch
 
 
 def only_error(batch: BaseAdjustmentBatch) -> dict[str, Any]:
@@ -423,21 +428,32 @@ def test_the_report_of_a_file_that_is_not_excel_lists_the_error(world, unit_a):
 
 # ---- access -------------------------------------------------------------------------------------------
 
-def test_the_api_answers_400_with_the_rows_and_201_when_good(world, unit_a):
+def post_list(client: APIClient, unit, file) -> Any:
+    """POST a list through the API and run the check the commit queues; the answer is the POST's."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(f"/api/deposits/units/{unit.pk}/base-batches/", {"year": YEAR, "file": file},
+                           format="multipart")
+
+
+def test_the_api_answers_202_with_the_status_url_and_the_rows_when_checked(world, unit_a):
     unit, accounts = unit_a
     client = as_user(world.unit_a_op)
-    bad = client.post(f"/api/deposits/units/{unit.pk}/base-batches/",
-                      {"year": YEAR, "file": xlsx(filled(unit, {accounts[0].number: "abc"}))}, format="multipart")
-    assert bad.status_code == 400
-    assert bad.json()["rows"] == [{"row": 2, "field": "new_base", "message": "第2行 新缴存基数：应为数字"}]
+    bad = post_list(client, unit, xlsx(filled(unit, {accounts[0].number: "abc"})))
+    assert bad.status_code == 202 and bad.json()["state"] == "queued"
+    assert bad["Location"] == bad.json()["status_url"] == f"/api/deposits/units/{unit.pk}/base-batches/{bad.json()['id']}/"
+    checked = client.get(bad.json()["status_url"]).json()
+    assert checked["state"] == "rejected" and checked["percent"] == 100
+    assert checked["rows"] == [{"row": 2, "field": "new_base", "message": "第2行 新缴存基数：应为数字"}]
     assert MemberAccount.objects.get(pk=accounts[0].pk).base == Decimal("8000.00")
-    good = client.post(f"/api/deposits/units/{unit.pk}/base-batches/",
-                       {"year": YEAR, "file": xlsx(filled(unit))}, format="multipart")
-    assert good.status_code == 201 and good.json()["state"] == "applied" and good.json()["rows"] == []
+    good = post_list(client, unit, xlsx(filled(unit)))
+    assert good.status_code == 202
+    applied = client.get(good.json()["status_url"]).json()
+    assert applied["state"] == "applied" and applied["rows"] == [] and applied["report_url"] is None
     listed = client.get(f"/api/deposits/units/{unit.pk}/base-batches/").json()["results"]
     assert [b["state"] for b in listed] == ["applied", "rejected"]
-    report = client.get(f"/api/deposits/units/{unit.pk}/base-batches/{bad.json()['batch']['id']}/report/")
+    report = client.get(checked["report_url"])
     assert report.status_code == 200 and report["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert client.get(f"/api/deposits/units/{unit.pk}/base-batches/{good.json()['id']}/report/").status_code == 404
 
 
 def test_the_api_refuses_missing_or_bad_input_in_chinese(world, unit_a):
@@ -480,10 +496,8 @@ def test_who_may_not_upload(world, unit_a, who, code):
 @pytest.mark.parametrize("who", ["clerk", "director", "unit_a_op"])
 def test_who_may_upload(world, unit_a, who):
     unit, _ = unit_a
-    response = as_user(getattr(world, who)).post(
-        f"/api/deposits/units/{unit.pk}/base-batches/", {"year": YEAR, "file": xlsx(filled(unit))}, format="multipart"
-    )
-    assert response.status_code == 201, response.content
+    response = post_list(as_user(getattr(world, who)), unit, xlsx(filled(unit)))
+    assert response.status_code == 202, response.content
     assert BaseAdjustment.objects.count() == 3
 
 
@@ -520,14 +534,15 @@ def test_the_unit_hall_page_uploads_and_shows_the_report(world, unit_a, client):
     assert page.status_code == 200 and "下载调基名单" in page.content.decode()
     template = client.get("/unit/base/template/?year=2026")
     assert template["Content-Type"].startswith("application/vnd.openxmlformats")
-    response = client.post("/unit/base/", {"year": YEAR, "file": xlsx(filled(unit, {accounts[0].number: "abc"}))},
-                           follow=True)
-    body = response.content.decode()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post("/unit/base/", {"year": YEAR, "file": xlsx(filled(unit, {accounts[0].number: "abc"}))})
+    body = client.get(response["Location"]).content.decode()
     assert "校验未通过" in body and "应为数字" in body and "所有职工的缴存基数均未改变" in body
     batch = BaseAdjustmentBatch.objects.get()
     assert client.get(f"/unit/base/batches/{batch.pk}/report/").status_code == 200
-    response = client.post("/unit/base/", {"year": YEAR, "file": xlsx(filled(unit))}, follow=True)
-    assert "已生效" in response.content.decode()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post("/unit/base/", {"year": YEAR, "file": xlsx(filled(unit))})
+    assert "调基名单已生效：3 名职工的缴存基数已调整" in client.get(response["Location"]).content.decode()
     assert MemberAccount.objects.get(pk=accounts[0].pk).base == Decimal("9000.00")
 
 

@@ -1,11 +1,15 @@
 """Annual interest settlement (年终结息), SPEC §2.1.
 
 1.5 % a year (policy `deposit_interest_rate` in force on 30 June), for 1 July – 30 June, by the accumulation
-method: Σ of each day's end-of-day balance × rate ÷ 360, half up to the fen, 当年归集 and 上年结转 each on
-its own 积数. The ledger keeps the 积数 on every account as it changes (fund.ledger SubAccount), so the
+method: Σ of each day's end-of-day balance × rate ÷ 360, the total half up to the fen; of it, the 上年结转
+part is that part's own 积数 rounded the same way and the 当年归集 part the rest (`interest_parts`). The ledger keeps the 积数 on every account as it changes (fund.ledger SubAccount), so the
 settlement is a few set-based statements per chunk of 50 000 accounts (`interest_settle_set`), each chunk
 one transaction with its own idempotency key that also moves the run's cursor: a crashed run resumes where
 it stopped and a rerun posts nothing new.
+
+Years are settled in order: the ledger keeps the figures of one ended year per account, and settling a year
+clears whatever an account still holds of earlier ones, so a year cannot start while an earlier year's
+interest is still owed to some account (`interest_year_owed_before`).
 """
 
 from dataclasses import dataclass
@@ -14,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
@@ -53,6 +57,71 @@ def _reference(year: int) -> str:
     return f"interest:{year}"
 
 
+# Per interest year before %(end_before)s: how many member accounts still hold 积数 of it that no settlement
+# has credited. An account holds an ended year's figures as its closed period (closed_period_end, when it
+# has been posted to since), or as its running period when nothing has been posted since that year ended
+# (accumulated_to in it, with a balance or 积数). Accounts without money in those years owe nothing.
+_OWED_YEARS = """
+SELECT year, COUNT(*) FROM (
+    SELECT LEAST(
+               CASE WHEN closed_period_end < %(end)s AND closed_accumulation > 0
+                    THEN EXTRACT(YEAR FROM closed_period_end)::int END,
+               CASE WHEN accumulated_to <= %(end_before)s AND (balance > 0 OR accumulation > 0)
+                    THEN EXTRACT(YEAR FROM accumulated_to)::int
+                         + CASE WHEN EXTRACT(MONTH FROM accumulated_to) >= 7 THEN 1 ELSE 0 END END
+           ) AS year
+      FROM ledger_subaccount
+     WHERE control_id = %(control)s
+       AND ((closed_period_end < %(end)s AND closed_accumulation > 0)
+            OR (accumulated_to <= %(end_before)s AND (balance > 0 OR accumulation > 0)))
+) owed
+GROUP BY year ORDER BY year
+"""
+
+
+@dataclass(frozen=True)
+class OwedYear:
+    """An interest year before the one asked for whose interest some accounts have not been credited."""
+
+    year: int
+    accounts: int
+    run: InterestRun | None
+
+    @property
+    def message(self) -> str:
+        if self.run is not None:
+            return (f"{self.year}年度结息尚未完成（{self.run.get_state_display()}），还有 {self.accounts} 个账户未结该年度"
+                    f"利息；请先完成{self.year}年度结息")
+        return (f"{self.year}年度尚未结息，有 {self.accounts} 个账户的该年度利息未结；请先结{self.year}年度利息"
+                f"（各年度须依次结息，否则该年度利息将丢失）")
+
+
+def interest_year_owed_before(year: int) -> OwedYear | None:
+    """The earliest year before `year` whose interest some member account is still owed, or None.
+
+    Settling `year` first would drop those figures (see the module's note), so `interest_run_start` refuses.
+    A year whose run is already done is not named (its run cannot settle anything more); the first year the
+    system runs, with no money in earlier years, owes nothing."""
+    _, period_end = interest_period(year)
+    control = Account.objects.get(code=chart.MEMBER_DEPOSITS)
+    with connection.cursor() as cursor:
+        cursor.execute(_OWED_YEARS, {"end": period_end, "end_before": interest_period(year - 1)[1],
+                                     "control": control.pk})
+        owed = cursor.fetchall()
+    runs = {r.year: r for r in InterestRun.objects.filter(year__in=[y for y, _ in owed])}
+    for owed_year, accounts in owed:
+        run = runs.get(owed_year)
+        if run is None or run.state != InterestRunState.DONE:
+            return OwedYear(owed_year, accounts, run)
+    return None
+
+
+def interest_year_to_settle(last_ended: int) -> int:
+    """The year the settlement page offers: the earliest still owed, else the last ended one."""
+    owed = interest_year_owed_before(last_ended)
+    return owed.year if owed is not None else last_ended
+
+
 def interest_run_start(*, year: int, actor: Any, today: date | None = None) -> InterestRun:
     """Start (or resume) the settlement of `year`. One run per year: starting a year that has a run queues
     it again only if it has not finished (to resume after a failure), and never posts anything twice."""
@@ -63,6 +132,8 @@ def interest_run_start(*, year: int, actor: Any, today: date | None = None) -> I
     later = InterestRun.objects.filter(year__gt=year).order_by("year").first()
     if later is not None and not InterestRun.objects.filter(year=year).exists():
         raise ValidationError({"year": [f"已开始{later.year}年度结息，不能再结以前年度"]})
+    if not InterestRun.objects.filter(year=year).exists() and (owed := interest_year_owed_before(year)) is not None:
+        raise ValidationError({"year": [f"不能开始{year}年度结息：{owed.message}"]})
     with transaction.atomic(durable=True):
         control = Account.objects.get(code=chart.MEMBER_DEPOSITS)
         run, created = InterestRun.objects.get_or_create(
@@ -156,13 +227,22 @@ def interest_run_totals(run: InterestRun) -> InterestTotals:
     return InterestTotals(sums["cur"] or ZERO, sums["pri"] or ZERO, sums["n"] or 0)
 
 
+def interest_parts(total: Decimal, prior: Decimal, rate: Decimal) -> tuple[Decimal, Decimal]:
+    """(当年, 上年) interest on a period's 积数 `total`, of which `prior` is 上年结转's: the total is rounded
+    half up to the fen (SPEC §2.1), 上年 is its own 积数 rounded, 当年 the rest — so they add up to the
+    rounded total, as the settlement in fund.ledger computes them."""
+    whole = to_fen(max(total, ZERO) * rate / 360)
+    carried = min(whole, to_fen(max(prior, ZERO) * rate / 360))
+    return whole - carried, carried
+
+
 def interest_to_date(sub_account: SubAccount, day: date) -> tuple[Decimal, Decimal]:
     """(当年, 上年) interest earned and not yet settled, through `day` inclusive — what a closing withdrawal
-    pays with the balance. A closed period not yet settled counts at its own rate; each part of each period
-    is rounded half up to the fen. Pure: nothing is posted."""
+    pays with the balance. A closed period not yet settled counts at its own rate; each period's interest
+    is rounded half up to the fen (`interest_parts`). Pure: nothing is posted."""
     current = prior = ZERO
     for period in accumulation_through(sub_account, day):
-        rate = interest_rate(min(period.period_end, day))
-        current += to_fen(max(period.current, ZERO) * rate / 360)
-        prior += to_fen(max(period.prior, ZERO) * rate / 360)
+        cur, pri = interest_parts(period.total, period.prior, interest_rate(min(period.period_end, day)))
+        current += cur
+        prior += pri
     return current, prior

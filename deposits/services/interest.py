@@ -7,19 +7,26 @@ settlement is a few set-based statements per chunk of 50 000 accounts (`interest
 one transaction with its own idempotency key that also moves the run's cursor: a crashed run resumes where
 it stopped and a rerun posts nothing new.
 
+A worker works on a run in slices of about a minute (`interest_run_slice`), each queueing the next, so no
+task outlives the broker's visibility timeout; every chunk touches the run's heartbeat, and a run that is
+still going but has not moved for a few minutes (its worker died) is queued again by the core's beat job
+(fund.batches; `interest_runs_stalled`, `interest_run_requeue`). Two workers on one run take turns: a chunk
+holds the run's row, and a worker that finds it held leaves the run to the one holding it.
+
 Years are settled in order: the ledger keeps the figures of one ended year per account, and settling a year
 clears whatever an account still holds of earlier ones, so a year cannot start while an earlier year's
 interest is still owed to some account (`interest_year_owed_before`).
 """
 
+import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from fund.audit.services import audit_log
@@ -34,6 +41,12 @@ from fund.policy.selectors import policy_value
 from ..models import InterestRun, InterestRunState
 
 CHUNK_SIZE = 50_000
+SLICE_SECONDS = 60  # one task's share of a run; far inside the broker's visibility timeout
+LIVE_STATES = (InterestRunState.PENDING, InterestRunState.RUNNING)
+
+
+class RunBusy(Exception):
+    """Another process holds the run (it is settling a chunk): this one leaves the run to it."""
 
 
 def interest_period(year: int) -> tuple[date, date]:
@@ -140,7 +153,8 @@ def interest_run_start(*, year: int, actor: Any, today: date | None = None) -> I
             year=year,
             defaults=dict(
                 period_start=period_start, period_end=period_end, started_by=actor if getattr(actor, "pk", None) else None,
-                started_at=timezone.now(), total_accounts=SubAccount.objects.filter(control=control).count(),
+                started_at=timezone.now(), heartbeat_at=timezone.now(),
+                total_accounts=SubAccount.objects.filter(control=control).count(),
             ),
         )
         if created:
@@ -148,6 +162,7 @@ def interest_run_start(*, year: int, actor: Any, today: date | None = None) -> I
                       new={"year": year, "period_start": period_start, "period_end": period_end,
                            "accounts": run.total_accounts})
         elif run.state != InterestRunState.DONE:
+            InterestRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
             audit_log(actor=actor, action="deposits.interest.resumed", target=run,
                       new={"state": run.state, "processed": run.processed_accounts})
         if run.state != InterestRunState.DONE:
@@ -160,7 +175,11 @@ def interest_run_start(*, year: int, actor: Any, today: date | None = None) -> I
 def interest_run_chunk(*, run_id: int, chunk_size: int | None = None) -> bool:
     """Settle the next chunk of accounts of a run in one transaction; False when none is left (run done)."""
     with transaction.atomic():
-        run = InterestRun.objects.select_for_update().get(pk=run_id)
+        run = InterestRun.objects.select_for_update(skip_locked=True).filter(pk=run_id).first()
+        if run is None:
+            if not InterestRun.objects.filter(pk=run_id).exists():
+                raise InterestRun.DoesNotExist(run_id)
+            raise RunBusy(run_id)
         if run.state == InterestRunState.DONE:
             return False
         done = interest_settle_set(
@@ -173,7 +192,7 @@ def interest_run_chunk(*, run_id: int, chunk_size: int | None = None) -> bool:
         if done.last_id is None:
             processed = run.processed_accounts
             moved = InterestRun.objects.filter(pk=run.pk).exclude(state=InterestRunState.DONE).update(
-                state=InterestRunState.DONE, finished_at=timezone.now(), error="",
+                state=InterestRunState.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now(), error="",
                 total_accounts=max(run.total_accounts, processed),
             )
             if moved:
@@ -183,29 +202,81 @@ def interest_run_chunk(*, run_id: int, chunk_size: int | None = None) -> bool:
                                "interest": run.total_interest})
             return False
         InterestRun.objects.filter(pk=run.pk).update(
-            state=InterestRunState.RUNNING, last_sub_account_id=done.last_id,
+            state=InterestRunState.RUNNING, last_sub_account_id=done.last_id, heartbeat_at=timezone.now(),
             processed_accounts=F("processed_accounts") + done.accounts,
             total_interest=F("total_interest") + done.interest,
         )
         return True
 
 
-def interest_run_process(*, run_id: int, chunk_size: int | None = None, max_chunks: int | None = None) -> InterestRun:
-    """Work through a run chunk by chunk (the Celery task's body). A failure marks the run 失败 and
-    leaves the committed chunks in place; starting the year again resumes from the cursor."""
-    InterestRun.objects.filter(pk=run_id).exclude(state=InterestRunState.DONE).update(
-        state=InterestRunState.RUNNING, error=""
-    )
+def _process(*, run_id: int, chunk_size: int | None, max_chunks: int | None, seconds: float | None) -> bool:
+    """Chunks until the run is done or a limit is reached; True if another process held the run."""
+    with transaction.atomic():
+        # Not waiting on a row another worker holds for its chunk: that worker is on the run already.
+        run = InterestRun.objects.select_for_update(skip_locked=True).filter(pk=run_id).first()
+        if run is None:
+            if not InterestRun.objects.filter(pk=run_id).exists():
+                raise InterestRun.DoesNotExist(run_id)
+            return True
+        if run.state == InterestRunState.DONE:
+            return False
+        InterestRun.objects.filter(pk=run_id).update(
+            state=InterestRunState.RUNNING, error="", heartbeat_at=timezone.now()
+        )
+    deadline = None if seconds is None else time.monotonic() + seconds
     chunks = 0
     try:
-        while max_chunks is None or chunks < max_chunks:
+        while (max_chunks is None or chunks < max_chunks) and (deadline is None or time.monotonic() < deadline):
             if not interest_run_chunk(run_id=run_id, chunk_size=chunk_size):
                 break
             chunks += 1
+    except RunBusy:
+        return True
     except Exception as exc:
         InterestRun.objects.filter(pk=run_id).update(state=InterestRunState.FAILED, error=str(exc)[:2000])
         raise
+    return False
+
+
+def interest_run_process(*, run_id: int, chunk_size: int | None = None, max_chunks: int | None = None) -> InterestRun:
+    """Work through a run chunk by chunk. A failure marks the run 失败 and leaves the committed chunks in
+    place; starting the year again resumes from the cursor."""
+    _process(run_id=run_id, chunk_size=chunk_size, max_chunks=max_chunks, seconds=None)
     return InterestRun.objects.get(pk=run_id)
+
+
+def interest_run_slice(*, run_id: int, seconds: float | None = None) -> bool:
+    """One task's share of a run (the Celery task's body): chunks for about SLICE_SECONDS. True when the run
+    has more to do and this worker should queue the next slice; False when it is done, failed, or held by
+    another worker (which goes on with it)."""
+    busy = _process(run_id=run_id, chunk_size=None, max_chunks=None, seconds=seconds or SLICE_SECONDS)
+    return not busy and InterestRun.objects.filter(pk=run_id, state=InterestRunState.RUNNING).exists()
+
+
+def _stalled(cutoff: datetime) -> Q:
+    return Q(state__in=LIVE_STATES) & (Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True))
+
+
+def interest_runs_stalled(cutoff: datetime) -> list[int]:
+    """Runs queued or going whose heartbeat is older than `cutoff`: their task was lost with a worker."""
+    return list(InterestRun.objects.filter(_stalled(cutoff)).order_by("year").values_list("pk", flat=True))
+
+
+def interest_run_requeue(run_id: int, cutoff: datetime) -> bool:
+    """Queue a stalled run again (fund.batches' beat job). False if it moved meanwhile or a worker holds it;
+    the heartbeat is touched, so the run is not queued again for another few minutes."""
+    with transaction.atomic():
+        run = InterestRun.objects.select_for_update(skip_locked=True).filter(_stalled(cutoff), pk=run_id).first()
+        if run is None:
+            return False
+        InterestRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+        audit_log(actor=None, action="deposits.interest.requeued", target=run,
+                  old={"heartbeat_at": run.heartbeat_at},
+                  new={"state": run.state, "processed": run.processed_accounts})
+        from ..tasks.interest import settle_interest
+
+        transaction.on_commit(lambda: settle_interest.delay(run.pk), robust=True)
+    return True
 
 
 @dataclass(frozen=True)

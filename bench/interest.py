@@ -74,7 +74,7 @@ def expected_interest(i: int) -> Decimal:
         day += timedelta(days=1)
     fen = Decimal("0.01")
     rate = Decimal("0.015")
-    return (acc_cur * rate / 360).quantize(fen, ROUND_HALF_UP) + (acc_pri * rate / 360).quantize(fen, ROUND_HALF_UP)
+    return ((acc_cur + acc_pri) * rate / 360).quantize(fen, ROUND_HALF_UP)  # SPEC §2.1 rounds the total
 
 
 def main(n: int) -> None:

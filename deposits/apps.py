@@ -11,3 +11,10 @@ class DepositsConfig(AppConfig):
         from .catalogue import register_deposit_items
 
         register_deposit_items()
+
+        # The interest settlement resumes by itself when its worker is lost (fund.batches' beat job).
+        from fund.batches import register_batch
+
+        from .services.interest import interest_run_requeue, interest_runs_stalled
+
+        register_batch("deposits.interest", stalled=interest_runs_stalled, resume=interest_run_requeue)

@@ -8,6 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fund.settings.local")
 app = Celery("fund")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["fund"])  # the core's own tasks (fund/tasks.py): fund is a package, not an app
 
 
 @task_prerun.connect

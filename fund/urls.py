@@ -1,7 +1,5 @@
 """The composition root: the only module that knows every app, and mounts each page in its portal."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -60,5 +58,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No pattern serves MEDIA_ROOT, whatever DEBUG says: stored files are members' and units' records, streamed
+# only by views that check who asks (document_download and the like; see fund.storage).

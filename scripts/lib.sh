@@ -63,7 +63,11 @@ run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; f
 ensure_postgres() {
   local data="$LOCAL/pg"
   mkdir -p "$LOCAL"
-  if [ ! -f "$data/PG_VERSION" ]; then
+  # A server already answering on the port (this checkout's, or another checkout's of the same machine) is
+  # used as it is, as ensure_redis does: a second cluster could not listen there anyway.
+  if "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; then
+    :
+  elif [ ! -f "$data/PG_VERSION" ]; then
     say "creating a PostgreSQL cluster in .local/pg"
     mkdir -p "$data"
     if [ "$(id -u)" = 0 ]; then
@@ -79,7 +83,7 @@ fsync = on
 synchronous_commit = off
 CONF
   fi
-  if ! run_pg "$PGBIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+  if ! "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" && ! run_pg "$PGBIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     say "starting PostgreSQL on 127.0.0.1:$PG_PORT"
     run_pg "$PGBIN/pg_ctl" -D "$data" -l "$data/server.log" -w \
       -o "-p $PG_PORT -k $data -c listen_addresses=127.0.0.1" start >/dev/null

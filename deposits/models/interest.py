@@ -28,6 +28,10 @@ class InterestRun(models.Model):
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     error = models.TextField("错误", blank=True)
+    heartbeat_at = models.DateTimeField(
+        "最近进展时间", null=True, blank=True,
+        help_text="每处理完一批账户即更新；排队或结息中而长时间未更新的，由定时任务重新排队（工作进程中断后自动续跑）",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "年度结息"

@@ -33,5 +33,6 @@ def send_arrears_reminder(self, unit_id: int, on: str) -> str:  # type: ignore[n
     except Unavailable as exc:
         if self.request.retries >= self.max_retries:
             raise
-        raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
+        # Never longer than the broker's visibility timeout (settings), or the waiting message is delivered twice.
+        raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 300)) from exc
     return reminder.state if reminder is not None else "not_in_arrears"

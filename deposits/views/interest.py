@@ -11,7 +11,13 @@ from django.views.decorators.http import require_POST
 from fund.portals.decorators import portal_required
 
 from ..models import InterestRun, InterestRunState
-from ..services.interest import interest_can_start, interest_period, interest_run_start, interest_run_totals
+from ..services.interest import (
+    interest_can_start,
+    interest_period,
+    interest_run_start,
+    interest_run_totals,
+    interest_year_to_settle,
+)
 
 
 def _last_ended_year() -> int:
@@ -30,12 +36,14 @@ def _run_context(run: InterestRun) -> dict:
 @portal_required("staff")
 def staff_interest(request: HttpRequest) -> HttpResponse:
     runs = list(InterestRun.objects.select_related("started_by").order_by("-year"))
-    year = _last_ended_year()
+    last_ended = _last_ended_year()
+    # Years are settled in order: while an earlier year is still owed to accounts, that is the one offered.
+    year = interest_year_to_settle(last_ended)
     start, end = interest_period(year)
     return render(request, "deposits/interest/runs.html", {
         "runs": [_run_context(r) for r in runs],
         "can_start": interest_can_start(request.user),
-        "next_year": year, "next_start": start, "next_end": end,
+        "next_year": year, "next_start": start, "next_end": end, "last_ended": last_ended,
         "next_run": next((r for r in runs if r.year == year), None),
     })
 

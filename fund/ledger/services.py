@@ -594,7 +594,8 @@ class Settled:
 
 
 # For each sub-account of the chunk: which figures hold its period's 积数 (kind), the 积数 of the whole
-# and of the 上年结转 part, the interest on each part, and the account after settlement. See SubAccount.
+# and of the 上年结转 part, the interest on the whole (w) and on each part (i: 当年 is the whole less 上年),
+# and the account after settlement. See SubAccount.
 _SETTLE_CALC = """
 CREATE TEMP TABLE ledger_settle_calc ON COMMIT DROP AS
 WITH chunk AS MATERIALIZED (
@@ -634,9 +635,10 @@ SELECT s.id, k.kind, a.total, a.prior, i.cur AS interest_cur, i.pri AS interest_
                    ELSE s.balance * (%(next)s::date - %(start)s::date) END
        ) AS a(total, prior)
  CROSS JOIN LATERAL (
-       SELECT GREATEST(0, ROUND((a.total - a.prior) * %(rate)s::numeric / 360, 2)),
+       SELECT GREATEST(0, ROUND(a.total * %(rate)s::numeric / 360, 2)),
               GREATEST(0, ROUND(a.prior * %(rate)s::numeric / 360, 2))
-       ) AS i(cur, pri)
+       ) AS w(whole, pri)
+ CROSS JOIN LATERAL (SELECT w.whole - LEAST(w.whole, w.pri), LEAST(w.whole, w.pri)) AS i(cur, pri)
  CROSS JOIN LATERAL (SELECT GREATEST(0, LEAST(s.closed_current_year, s.current_year))) AS r(roll)
 """
 
@@ -668,8 +670,9 @@ def interest_settle_set(
     """Settle the interest period ending `period_end` for the next `limit` sub-accounts under a control
     account with id > `after_id`, in one entry (Dr expense / Cr control) keyed f"{key_prefix}:{first id}".
 
-    Each part earns on its own 积数: round(积数 × rate ÷ 360) half up to the fen, 当年 and 上年 separately;
-    a sub-ledger row (amount = both, split columns = the interest on each part) only where there is
+    The interest is round(积数 × rate ÷ 360) half up to the fen on the whole 积数 (SPEC §2.1 rounds the
+    total); the 上年结转 part is its own 积数 rounded the same way and the 当年归集 part the rest, so the parts
+    always add up to the rounded total (rounded apart they could be a fen off it); a sub-ledger row (amount = both, split columns = the interest on each part) only where there is
     interest. Every account of the period then rolls: the interest and the period's 当年归集 go to
     上年结转, the closed figures clear, the running ones restart on 1 July (see SubAccount). An account
     already settled for the period, or opened after it, is left as it is, so a rerun posts nothing; a

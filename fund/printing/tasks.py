@@ -31,7 +31,8 @@ def requeue_stale(minutes: int = 3) -> int:
     """Queue again every document still pending after `minutes`.
 
     A worker stopped mid-task leaves its message unacknowledged, and Redis gives it back only after the
-    visibility timeout (an hour); rendering is compare-and-set on the status, so a second send is harmless.
+    visibility timeout (FUND_TASK_VISIBILITY_MINUTES); a message lost with the broker never comes back.
+    Rendering is compare-and-set on the status, so a second send is harmless.
     """
     from datetime import timedelta
 

@@ -146,8 +146,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("FUND_STATIC_ROOT", str(BASE_DIR / ".local" / "static")))
-MEDIA_URL = "/media/"
+# Uploaded and generated files hold names and ID numbers: no URL serves this folder (there is no MEDIA_URL);
+# views that check who asks stream them (fund.storage).
 MEDIA_ROOT = Path(env("FUND_MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
+STORAGES = {
+    "default": {"BACKEND": "fund.storage.PrivateFileStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 REST_FRAMEWORK = {
     # Token first: DRF answers an unauthenticated request with the first class's challenge, so a missing,
@@ -179,7 +184,17 @@ CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged when it has run, not when it is taken: a worker killed mid-task leaves its message
+# to be delivered again (every task is safe to run twice), and so does a pool process that dies (instead of
+# the task being dropped with WorkerLostError). Redis hands back an unacknowledged message after the
+# visibility timeout (an hour by default): minutes here. No task may wait longer than it (a countdown, a
+# retry's back-off) or run longer in one go (batches go in slices), or a second copy would be delivered.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+FUND_TASK_VISIBILITY_MINUTES = int(env("FUND_TASK_VISIBILITY_MINUTES", "10"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": FUND_TASK_VISIBILITY_MINUTES * 60}
+# A resumable batch's run that has not moved for this long while running is queued again (fund.batches).
+FUND_BATCH_STALLED_MINUTES = int(env("FUND_BATCH_STALLED_MINUTES", "5"))
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Celery's Django fixup closes every connection after each task unless a reuse count is set; `fund.celery`
 # closes them as Django does after a request instead (CONN_MAX_AGE, or when broken), so the count is only a
@@ -190,6 +205,8 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Periodic work; django-celery-beat copies this into its tables, where staff may adjust it in the admin.
 CELERY_BEAT_SCHEDULE = {
     "printing-requeue-stale": {"task": "printing.requeue_stale", "schedule": 120.0},
+    # Runs of resumable batches (the interest settlement …) that a lost worker left standing are queued again.
+    "fund-resume-stalled-batches": {"task": "fund.resume_stalled_batches", "schedule": 60.0},
     "people-prune-sign-in-records": {"task": "people.prune_sign_in_records", "schedule": 86400.0},
     "deposits-match-incoming-transfers": {"task": "deposits.match_incoming_transfers", "schedule": 300.0},
     "deposits-poll-transfers": {"task": "deposits.poll_transfers", "schedule": 600.0},

@@ -34,7 +34,7 @@ def post(account, amount: str, on: date, *, prior: bool = False) -> None:
     split = {"current_year": D("0.00"), "prior_year": value} if prior else {}
     entry_post(
         business_type=BusinessType.GJ_OTHER if prior else BusinessType.GJ_REMIT, reference="test",
-        idempotency_key=f"t:{account.pk}:{on}:{amount}", value_date=on, legs=legs,
+        idempotency_key=f"t:{account.pk}:{on}:{amount}:{prior}", value_date=on, legs=legs,
         movements=[Movement(account.sub_account_id, value, **split)],
     )
 
@@ -249,3 +249,99 @@ def test_the_page_starts_a_run_and_shows_totals(world, history, django_capture_o
     InterestRun.objects.filter(pk=run.pk).update(state=InterestRunState.RUNNING, processed_accounts=1)
     fragment = client.get(f"/staff/interest/{run.pk}/progress/").content.decode()
     assert 'hx-trigger="every 2s"' in fragment and "25%" in fragment
+
+
+# Years in order --------------------------------------------------------------------------------------------
+
+DECEMBER = date(2026, 12, 1)  # both the 2025 and the 2026 interest years have ended
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Pages and the API read today's date: 1 December 2026."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: DECEMBER)
+    return DECEMBER
+
+
+@pytest.fixture
+def skipped_2025(world):
+    """Money in the 2025 interest year (1 July 2024 – 30 June 2025) that was never settled: account_a was
+    posted to again in the 2026 year (its 2025 figures wait as its closed period), account_b not since."""
+    a, b = world.account_a, world.account_b
+    post(a, "1000.00", date(2025, 3, 1))
+    post(a, "1000.00", date(2025, 10, 1))
+    post(b, "1000.00", date(2025, 3, 1))
+    return a, b
+
+
+def start(year: int, actor, django_capture_on_commit_callbacks) -> InterestRun:
+    with django_capture_on_commit_callbacks(execute=True):
+        run = interest_run_start(year=year, actor=actor, today=DECEMBER)
+    return InterestRun.objects.get(pk=run.pk)
+
+
+def test_it_refuses_to_start_a_year_while_an_earlier_year_is_owed(world, skipped_2025, django_capture_on_commit_callbacks):
+    a, b = skipped_2025
+    with pytest.raises(ValidationError) as refused:
+        start(2026, world.director, django_capture_on_commit_callbacks)
+    message = refused.value.message_dict["year"][0]
+    assert "请先结2025年度" in message and "2 个账户" in message
+    assert not InterestRun.objects.exists() and not JournalEntry.objects.filter(business_type=BusinessType.GJ_INTEREST).exists()
+    # Settled in order, nobody loses the 2025 interest: 1 000 × 122 days (1 Mar – 30 Jun) = 122 000 → 5.08.
+    assert start(2025, world.director, django_capture_on_commit_callbacks).state == InterestRunState.DONE
+    assert interest_row(a).amount == interest_row(b).amount == D("5.08")
+    assert service.interest_year_owed_before(2026) is None
+    assert start(2026, world.director, django_capture_on_commit_callbacks).state == InterestRunState.DONE
+    assert SubLedgerRow.objects.filter(sub_account_id=a.sub_account_id, entry__business_type=BusinessType.GJ_INTEREST).count() == 2
+    assert ledger_reconcile() == []
+
+
+def test_it_refuses_while_the_earlier_run_has_not_finished(world, skipped_2025, django_capture_on_commit_callbacks):
+    InterestRun.objects.create(year=2025, period_start=date(2024, 7, 1), period_end=date(2025, 6, 30),
+                               state=InterestRunState.FAILED, total_accounts=2)
+    with pytest.raises(ValidationError, match="2025年度结息尚未完成（失败）"):
+        start(2026, world.director, django_capture_on_commit_callbacks)
+    assert not InterestRun.objects.filter(year=2026).exists()
+
+
+def test_the_first_year_the_system_runs_is_not_refused(world, history, django_capture_on_commit_callbacks):
+    """No run before and no money before 1 July 2025 (accounts opened in January 2025 were empty)."""
+    assert service.interest_year_owed_before(YEAR) is None
+    assert start(YEAR, world.director, django_capture_on_commit_callbacks).total_interest == D("122.43")
+
+
+def test_the_api_refuses_with_the_year_to_settle_first(world, skipped_2025, clock):
+    response = _api(world.director).post("/api/deposits/interest/runs/", {"year": 2026}, format="json")
+    assert response.status_code == 400 and "请先结2025年度" in response.json()["year"][0]
+    assert not InterestRun.objects.exists()
+
+
+def test_the_page_offers_the_year_owed_first_and_refuses_the_later_one(world, skipped_2025, clock):
+    client = APIClient()
+    client.force_login(world.director)
+    page = client.get("/staff/interest/").content.decode()
+    assert "开始2025年度结息" in page and "开始2026年度结息" not in page and "2025年度完成后方可结2026年度" in page
+    response = client.post("/staff/interest/start/", {"year": 2026}, follow=True)
+    assert "请先结2025年度" in response.content.decode() and not InterestRun.objects.exists()
+
+
+# Rounding -------------------------------------------------------------------------------------------------
+
+def test_the_parts_add_up_to_the_rounded_total(world, settle):
+    """SPEC §2.1 rounds the total. c: 积数 120 + 120 = 240 → 0.01 (each part alone 0.005 → 0.01 + 0.01);
+    d: 100 + 100 = 200 → 0.0083 → 0.01 (each part alone 0.0042 → 0.00 + 0.00)."""
+    c = open_member(world.clerk, world.unit_a, 3)
+    d = open_member(world.clerk, world.unit_a, 4)
+    last_day = date(2026, 6, 30)
+    for account, amount in ((c, "120.00"), (d, "100.00")):
+        post(account, amount, last_day, prior=True)
+        post(account, amount, last_day)
+    assert interest_to_date(sub(c), last_day) == (D("0.00"), D("0.01"))
+    assert interest_to_date(sub(d), last_day) == (D("0.01"), D("0.00"))
+    settle(world.director)
+    for account, parts in ((c, (D("0.00"), D("0.01"))), (d, (D("0.01"), D("0.00")))):
+        row = interest_row(account)
+        assert row.amount == D("0.01") and (row.current_year_amount, row.prior_year_amount) == parts
+    assert ledger_reconcile() == []

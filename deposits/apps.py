@@ -12,9 +12,12 @@ class DepositsConfig(AppConfig):
 
         register_deposit_items()
 
-        # The interest settlement resumes by itself when its worker is lost (fund.batches' beat job).
+        # The interest settlement and a base list's check resume by themselves when their worker is lost
+        # (fund.batches' beat job).
         from fund.batches import register_batch
 
+        from .services.base_adjustment import base_batch_requeue, base_batches_stalled
         from .services.interest import interest_run_requeue, interest_runs_stalled
 
         register_batch("deposits.interest", stalled=interest_runs_stalled, resume=interest_run_requeue)
+        register_batch("deposits.base_adjustment", stalled=base_batches_stalled, resume=base_batch_requeue)

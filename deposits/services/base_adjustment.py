@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import io
 import re
-import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
@@ -762,10 +761,11 @@ def _check_rows(
 
 
 def _storage_name(unit: UnitAccount, year: int, original: str) -> str:
-    """A name no one can guess: the file holds a staff list with full ID numbers."""
+    """The unit and year, and a safe suffix; the storage (fund.storage) adds the part no one can guess, since
+    the file holds a staff list with full ID numbers."""
     suffix = PurePath(original).suffix.lower()
     suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ".bin"
-    return f"{unit.number}-{year}-{secrets.token_hex(8)}{suffix}"
+    return f"{unit.number}-{year}{suffix}"
 
 
 @transaction.atomic(durable=True)
@@ -938,18 +938,25 @@ def _give_up(batch: BaseAdjustmentBatch) -> None:
             default_storage.delete(name)
 
 
-def base_batches_requeue_stale(*, minutes: int = 5) -> list[int]:
-    """Queue again every batch still waiting or checking with no progress for `minutes`: its message was lost
-    (broker down at commit) or its worker died. A batch that keeps breaking off is failed by the task."""
+def base_batches_stalled(cutoff: datetime) -> list[int]:
+    """Batches still waiting or checking with no progress since `cutoff`: their message was lost (broker down
+    at commit) or their worker died. fund.batches' beat job queues each again; one that keeps breaking off is
+    failed by the task (MAX_ATTEMPTS)."""
+    stale = BaseAdjustmentBatch.objects.filter(state__in=BATCH_LIVE_STATES, progress_at__lt=cutoff)
+    return list(stale.order_by("pk").values_list("pk", flat=True)[:100])
+
+
+def base_batch_requeue(batch_id: int, cutoff: datetime) -> bool:
+    """Queue a stalled batch again, compare-and-set on its progress time so two beats queue it once; False if
+    it moved meanwhile."""
     from ..tasks.base_adjustment import base_batch_check
 
-    stale = BaseAdjustmentBatch.objects.filter(
-        state__in=BATCH_LIVE_STATES, progress_at__lt=timezone.now() - timedelta(minutes=minutes))
-    ids = list(stale.order_by("pk").values_list("pk", flat=True)[:100])
-    BaseAdjustmentBatch.objects.filter(pk__in=ids).update(progress_at=timezone.now())
-    for batch_id in ids:
-        base_batch_check.delay(batch_id)
-    return ids
+    with transaction.atomic():
+        touched = BaseAdjustmentBatch.objects.filter(
+            pk=batch_id, state__in=BATCH_LIVE_STATES, progress_at__lt=cutoff).update(progress_at=timezone.now())
+        if touched:
+            transaction.on_commit(lambda: base_batch_check.delay(batch_id), robust=True)
+    return bool(touched)
 
 
 # ---- the report -------------------------------------------------------------------------------------
@@ -974,7 +981,7 @@ class _Layout:
 
 
 def _report_name(batch: BaseAdjustmentBatch) -> str:
-    return f"{batch.unit.number}-{batch.year}-errors-{secrets.token_hex(8)}.xlsx"
+    return f"{batch.unit.number}-{batch.year}-errors.xlsx"  # fund.storage adds the random part
 
 
 def _report_workbook(errors: list[RowError], layout: _Layout | None) -> bytes:
@@ -1102,6 +1109,6 @@ def next_adjustable_month(account: MemberAccount, today: date | None = None) -> 
 
 __all__ = [
     "ADJUSTABLE_MEMBER_STATES", "FIELD_LABELS", "MAX_ROWS", "RowError", "base_adjust", "base_batch_process",
-    "base_batch_report", "base_batches_requeue_stale", "base_template", "base_upload", "batch_rows",
+    "base_batch_report", "base_batch_requeue", "base_batches_stalled", "base_template", "base_upload", "batch_rows",
     "current_ratios", "default_year", "next_adjustable_month",
 ]

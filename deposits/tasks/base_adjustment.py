@@ -1,8 +1,9 @@
-"""Checking an uploaded base list (调基名单) in a worker, and requeueing batches whose worker was lost."""
+"""Checking an uploaded base list (调基名单) in a worker; a batch whose worker was lost is queued again by
+fund.batches (registered in deposits.apps)."""
 
 from celery import shared_task
 
-from ..services.base_adjustment import base_batch_process, base_batches_requeue_stale
+from ..services.base_adjustment import base_batch_process
 
 
 @shared_task(name="deposits.base_batch_check", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -10,7 +11,3 @@ def base_batch_check(batch_id: int) -> str:
     """Read, check and apply (or reject) one batch; running it twice is harmless (see base_batch_process)."""
     return base_batch_process(batch_id=batch_id).state
 
-
-@shared_task(name="deposits.base_batches_requeue_stale", ignore_result=True)
-def base_batches_requeue_stale_task(minutes: int = 5) -> int:
-    return len(base_batches_requeue_stale(minutes=minutes))

@@ -210,8 +210,6 @@ CELERY_BEAT_SCHEDULE = {
     "people-prune-sign-in-records": {"task": "people.prune_sign_in_records", "schedule": 86400.0},
     "deposits-match-incoming-transfers": {"task": "deposits.match_incoming_transfers", "schedule": 300.0},
     "deposits-poll-transfers": {"task": "deposits.poll_transfers", "schedule": 600.0},
-    # A base list whose worker died (or whose message was lost) is checked again from the start.
-    "deposits-base-batches-requeue-stale": {"task": "deposits.base_batches_requeue_stale", "schedule": 120.0},
     # Contact letters other centres sent for our members, and the transfers-out under way.
     "deposits-transfer-out-sync": {"task": "deposits.transfer_out_sync", "schedule": 600.0},
     # From the 专户's pay day to month end; a failed debit is retried once a day, a paid month never again.

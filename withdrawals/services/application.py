@@ -14,12 +14,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from deposits.models import MemberAccount, MemberState
-from deposits.selectors import member_accounts_for_user
+from deposits.selectors import member_accounts_for_holder_or_staff
 from deposits.services.accounts import next_number
 from fund.audit.masking import mask_bank_card
 from fund.audit.services import audit_log
@@ -115,7 +115,6 @@ def _clean_details(reason: Reason, details: dict[str, Any], errors: dict[str, li
     return clean
 
 
-@transaction.atomic
 def withdrawal_submit(
     *,
     actor: Any,
@@ -134,7 +133,10 @@ def withdrawal_submit(
 ) -> Withdrawal:
     """Accept an application and queue its decision; raise ValidationError (field → Chinese messages).
 
-    A repeated `client_token` returns the first withdrawal, marked `replayed = True` (the API answers 200)."""
+    A repeated `client_token` returns the first withdrawal, marked `replayed = True` (the API answers 200),
+    whatever has happened since: the token is looked at before anything else, and again under a lock of its
+    own before the account's checks, so a replay racing its first submission waits for it and gets it back.
+    """
     client_token = (client_token or "").strip()[:64]
     # The same form or call again, and the account's withdrawal in flight, in one read. The second is
     # reported under the account's lock below; one committed after this read meets the partial unique index.
@@ -148,20 +150,51 @@ def withdrawal_submit(
             return earlier
         current = earlier
 
-    # Who may submit through which channel.
+    # Who may submit through which channel: before any outside system is asked on the account's behalf.
     if channel in ONLINE_CHANNELS:
         if account.person_id != getattr(actor, "person_id", None):
             raise PermissionDenied("只能为本人账户申请提取")
     elif channel == Channel.WINDOW:
-        if not roles_of(actor).can_accept or not member_accounts_for_user(actor).filter(pk=account.pk).exists():
+        if not roles_of(actor).can_accept or not member_accounts_for_holder_or_staff(actor).filter(pk=account.pk).exists():
             raise PermissionDenied("只有受理岗可以在窗口受理提取")
     else:
         raise ValidationError({"channel": ["办理渠道不正确"]})
 
-    errors: dict[str, list[str]] = {}
     spec = REASONS.get(str(reason or ""))
     if spec is None:
         raise ValidationError({"reason": [f"提取原因“{reason}”不存在，可选：" + "、".join(REASONS)]})
+    errors: dict[str, list[str]] = {}
+    clean = _clean_details(spec, details or {}, errors)
+    return _accept(
+        actor=actor, account=account, spec=spec, channel=channel, amount=amount, relation=relation,
+        other_id_number=other_id_number, other_name=other_name, clean=clean, payee_name=payee_name,
+        payee_card=payee_card, materials=materials, client_token=client_token, current=current,
+        errors=errors,
+    )
+
+
+def _lock_token(actor: Any, client_token: str) -> None:
+    """Until the transaction ends, no other submission with this actor's token gets past this point: the one
+    that comes second waits, then finds the first and returns it (no check of the account can refuse it)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"withdrawals.token:{actor.pk}:{client_token}"])
+
+
+@transaction.atomic
+def _accept(
+    *, actor: Any, account: MemberAccount, spec: Reason, channel: str, amount: Any, relation: str,
+    other_id_number: str, other_name: str, clean: dict[str, Any], payee_name: str, payee_card: str,
+    materials: list[str] | tuple[str, ...], client_token: str, current: Withdrawal | None,
+    errors: dict[str, list[str]],
+) -> Withdrawal:
+    """The part of `withdrawal_submit` under the token's and the account's locks; `errors` is what was found
+    before them."""
+    if client_token:
+        _lock_token(actor, client_token)
+        first = Withdrawal.objects.filter(submitted_by=actor, client_token=client_token).first()
+        if first is not None:
+            first.replayed = True
+            return first
     if channel in ONLINE_CHANNELS and not spec.online:
         errors["reason"] = [f"“{spec.label}”需要核验纸质材料，请到综合窗口办理"]
 
@@ -201,7 +234,6 @@ def withdrawal_submit(
             errors["other_id_number"] = ["关系人不能是缴存人本人"]
         if not (other_name or "").strip():
             errors["other_name"] = ["请填写关系人姓名"]
-    clean = _clean_details(spec, details or {}, errors)
 
     if spec.heirs:
         payee_name = (other_name or "").strip()

@@ -21,12 +21,14 @@ CERT = "鲁(2026)示范市不动产权第0000801号"
 
 
 def _until_someone_waits_for_a_lock() -> None:
-    """Return once another session is blocked on a lock (the replay behind the first submission). The
-    deadline only stops a broken run from hanging; a busy machine just takes longer to get there."""
+    """Return once another session of this test database is blocked on a lock (the replay behind the first
+    submission). The deadline only stops a broken run from hanging; a busy machine just takes longer."""
     deadline = time.monotonic() + 300
     with connection.cursor() as cursor:
         while time.monotonic() < deadline:
-            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # else the same answer for the whole transaction
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND wait_event_type = 'Lock'")
             if cursor.fetchone()[0]:
                 return
             time.sleep(0.01)
@@ -55,6 +57,8 @@ def test_a_replay_arriving_while_the_first_is_being_written_gets_the_first(wd: A
     def replay() -> None:
         written.wait()
         try:
+            with connection.cursor() as cursor:  # however long a busy machine keeps the first waiting
+                cursor.execute("SET lock_timeout = '300s'")
             results["replay"] = withdrawal_submit(**body)
         except Exception as exc:  # noqa: BLE001
             results["replay"] = exc

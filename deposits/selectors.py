@@ -30,6 +30,19 @@ def member_account_get_for_user(*, user: Any, pk: Any) -> MemberAccount:
     return get_or_404(member_accounts_for_user(user), pk=pk)
 
 
+def member_accounts_for_holder_or_staff(user: Any) -> QuerySet[MemberAccount]:
+    """The accounts the user holds, and those staff see in their scope, but not the ones a unit's operator
+    sees for its employer. For the person's own business (withdrawals, loans, transfers), which is theirs or
+    the window's: an operator keeps the roster and the bills, but neither acts for an employee nor makes the
+    centre ask outside systems about them."""
+    queryset = MemberAccount.objects.select_related("person", "unit__employer", "sub_account")
+    return scoped(queryset, user, branch="unit__employer__branch", person="person")
+
+
+def member_account_get_for_holder_or_staff(*, user: Any, pk: Any) -> MemberAccount:
+    return get_or_404(member_accounts_for_holder_or_staff(user), pk=pk)
+
+
 def member_statement(account: MemberAccount) -> QuerySet[SubLedgerRow]:
     """个人明细账: the account's sub-ledger rows, newest first."""
     return account.sub_account.rows.select_related("entry").order_by("-id")

@@ -17,7 +17,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from deposits.selectors import member_account_get_for_user
+from deposits.selectors import member_account_get_for_holder_or_staff
 from fund.api import OUTSIDE_SYSTEM_DOWN, ErrorOutput, MonthField, Pagination, paginated
 from fund.audit.masking import mask_bank_card, mask_id_number
 from fund.integrations.base import IntegrationError
@@ -28,6 +28,7 @@ from .models import Channel, WithdrawalState
 from .pdf import receipt_request
 from .reasons import REASONS
 from .selectors import (
+    loan_account_get_for_user,
     standing_instruction_get_for_user,
     standing_instructions_for_user,
     withdrawal_get_for_user,
@@ -54,8 +55,9 @@ def _text(label: str, **kwargs: Any) -> serializers.CharField:
 
 
 def _account_for(user: Any, pk: Any) -> Any:
-    """The account named in a request body, through the selector; another person's is a 404."""
-    return member_account_get_for_user(user=user, pk=pk)
+    """The account named in a request body: the user's own, or one in a staff member's scope. Another
+    person's, and an employee's for their unit's operator (who may not apply for them), is a 404."""
+    return member_account_get_for_holder_or_staff(user=user, pk=pk)
 
 
 # ---- output -------------------------------------------------------------------------------------------
@@ -393,7 +395,7 @@ class LoansApi(APIView):
     @extend_schema(responses={200: OutputSerializer(many=True), 503: OpenApiResponse(ErrorOutput, OUTSIDE_SYSTEM_DOWN)},
                    summary="个人账户持有人及其配偶的未结清住房贷款")
     def get(self, request, pk: int):  # type: ignore[no-untyped-def]
-        account = member_account_get_for_user(user=request.user, pk=pk)
+        account = loan_account_get_for_user(user=request.user, pk=pk)  # before anything is asked outside
         try:
             loans = household_loans(account.person.id_number)
         except IntegrationError as exc:

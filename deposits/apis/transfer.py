@@ -10,7 +10,7 @@ from fund.integrations.base import IntegrationError
 from fund.people.roles import roles_of
 from fund.people.selectors import get_or_404
 
-from ..selectors import member_account_get_for_user
+from ..selectors import member_account_get_for_holder_or_staff, member_account_get_for_user
 from ..services.transfer import (
     letter_blockers,
     pending_letters_for_user,
@@ -53,7 +53,8 @@ class TransferInApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: TransferOutput}, summary="申请异地转入（职工本人或受理岗）")
     def post(self, request, pk: int):  # type: ignore[no-untyped-def]
-        account = member_account_get_for_user(user=request.user, pk=pk)
+        # Not the unit's operator: the letter goes out through the national platform in the member's name.
+        account = member_account_get_for_holder_or_staff(user=request.user, pk=pk)
         if account.person_id != request.user.person_id and not roles_of(request.user).can_accept:
             raise PermissionDenied
         data = self.InputSerializer(data=request.data)
@@ -80,7 +81,7 @@ class TransferOutApi(APIView):
     def post(self, request, pk: int):  # type: ignore[no-untyped-def]
         if not roles_of(request.user).can_accept:
             raise PermissionDenied
-        account = member_account_get_for_user(user=request.user, pk=pk)
+        account = member_account_get_for_holder_or_staff(user=request.user, pk=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         transfer = transfer_out_execute(actor=request.user, account=account, **data.validated_data)

@@ -292,9 +292,11 @@ def bill_cancel(*, actor: Any, bill: RemittanceBill) -> RemittanceBill:
 # 入账 ---------------------------------------------------------------------------------------------------
 
 def _already_paid_lines(bill: RemittanceBill) -> list[str]:
+    """The bill's members whose month is paid some other way. Not by this bill itself: a repeated payment
+    that read the bill before the first one committed must come to the bill's "paid already" answer."""
     paid = MonthlyDeposit.objects.filter(
         account=OuterRef("account"), month=OuterRef("month"), reversal__isnull=True
-    )
+    ).exclude(bill_line__bill_id=bill.pk)
     return list(
         bill.lines.filter(Exists(paid)).values_list("account__number", flat=True)[:5]
     )

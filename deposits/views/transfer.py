@@ -13,7 +13,7 @@ from fund.people.views import apply_errors
 from fund.portals.decorators import accept_post_required, portal_required
 
 from ..models import CrossRegionTransfer
-from ..selectors import member_account_get_for_user, member_accounts_for_user
+from ..selectors import member_account_get_for_holder_or_staff, member_accounts_for_user
 from ..services.transfer import (
     letter_blockers,
     pending_letters_for_user,
@@ -52,7 +52,7 @@ def staff_transfers(request: HttpRequest) -> HttpResponse:
 @portal_required("staff")
 @accept_post_required
 def staff_transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    account = member_account_get_for_user(user=request.user, pk=pk)
+    account = member_account_get_for_holder_or_staff(user=request.user, pk=pk)
     in_form = TransferInForm(request.POST if request.POST.get("direction") == "in" else None)
     out_form = TransferOutForm(request.POST if request.POST.get("direction") == "out" else None)
     if request.method == "POST":

@@ -62,6 +62,21 @@ def _may_act(actor: Any, item: WorkItem, spec: FlowSpec) -> bool:
     return is_staff and (branch_id is None or branch_id == item.branch_id)
 
 
+def work_refusal(*, actor: Any, item: WorkItem) -> str | None:
+    """Why `actor` may not decide the step `item` (None when they may): the step's post in the item's branch
+    (or centre-wide), not the applicant, no earlier step of the same subject decided by them. For a caller
+    that must know before it does something costly (asks an outside system); `work_act` checks again."""
+    if not _may_act(actor, item, flow(item.flow)):
+        return f"您的岗位不能办理“{item.step_label}”环节"
+    if item.applicant_id is not None and item.applicant_id == actor.pk:
+        return "不能审核自己提交或受理的业务"
+    earlier = WorkItem.objects.filter(subject_type_id=item.subject_type_id, subject_id=item.subject_id,
+                                      acted_by=actor).exclude(pk=item.pk)
+    if earlier.exists():
+        return "同一业务的前后环节须由不同的人办理"
+    return None
+
+
 def work_act(*, actor: Any, item: WorkItem, approve: bool, opinion: str = "") -> Outcome:
     """Decide the open step `item`. The actor must hold the step's post in the item's branch (or centre-wide),
     must not be the applicant, and must not have decided an earlier step of the same subject."""
@@ -70,14 +85,9 @@ def work_act(*, actor: Any, item: WorkItem, approve: bool, opinion: str = "") ->
         spec = flow(item.flow)
         if item.state != ItemState.OPEN:
             raise ValidationError({"state": [f"该环节已{item.get_state_display()}，请刷新后查看"]})
-        if not _may_act(actor, item, spec):
-            raise PermissionDenied(f"您的岗位不能办理“{item.step_label}”环节")
-        if item.applicant_id is not None and item.applicant_id == actor.pk:
-            raise PermissionDenied("不能审核自己提交或受理的业务")
-        earlier = WorkItem.objects.filter(subject_type_id=item.subject_type_id, subject_id=item.subject_id,
-                                          acted_by=actor).exclude(pk=item.pk)
-        if earlier.exists():
-            raise PermissionDenied("同一业务的前后环节须由不同的人办理")
+        refusal = work_refusal(actor=actor, item=item)
+        if refusal:
+            raise PermissionDenied(refusal)
         opinion = (opinion or "").strip()[:500]
         if not approve and not opinion:
             raise ValidationError({"opinion": ["不同意时请填写审核意见"]})

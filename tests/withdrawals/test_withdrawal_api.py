@@ -106,8 +106,9 @@ def test_another_members_account_is_a_404(wd: Any) -> None:
     assert submit(as_user(world.member_b), {"account": wd.account.pk, "reason": "07"}).status_code == 404
     assert submit(as_user(world.clerk_b), {"account": wd.account.pk, "reason": "07"}).status_code == 404
     assert submit(as_user(world.unit_b_op), {"account": wd.account.pk, "reason": "07"}).status_code == 404
-    # The unit's operator sees the account but may not withdraw from it.
-    assert submit(as_user(world.unit_a_op), {"account": wd.account.pk, "reason": "07"}).status_code == 403
+    # The unit's operator sees the account on the roster but may not apply for the employee: as for anyone
+    # who may not, the account is not found.
+    assert submit(as_user(world.unit_a_op), {"account": wd.account.pk, "reason": "07"}).status_code == 404
     assert submit(as_user(world.member_a), {"account": 10**12, "reason": "07"}).status_code == 404
     assert not Withdrawal.objects.exists()
 

@@ -220,14 +220,15 @@ def test_lift_share_already_taken_for_the_home_by_the_spouse_leaves_nothing(wd, 
     spouse_account, _ = second_member(wd, months=12)
     SandboxMarriage.objects.create(party_a=spouse_account.person.id_number, party_b=wd.person.id_number,
                                    married_on=date(2018, 1, 1))
-    second = submit_decided(django_capture_on_commit_callbacks, actor=wd.world.clerk_b, account=spouse_account,
-                            reason="99-lift", channel="window", materials=paper_codes("99-lift"), relation="spouse",
-                            other_id_number=wd.person.id_number, other_name=wd.person.name,
-                            details={"certificate_number": CERT, "share": "2000.00"})
-    assert second.home_key == first.home_key
-    assert second.checks.get(rule="relation").passed  # the marriage is real: only the home's share is used up
-    assert failed_rules(second) == {"same_home"} and second.amount is None
-    assert first.number in second.checks.get(rule="same_home").detail
+    # Nothing could ever be paid for it again: refused at the window, with the reason, instead of going to
+    # people with an amount of 0.
+    with pytest.raises(ValidationError) as err:
+        submit_decided(django_capture_on_commit_callbacks, actor=wd.world.clerk_b, account=spouse_account,
+                       reason="99-lift", channel="window", materials=paper_codes("99-lift"), relation="spouse",
+                       other_id_number=wd.person.id_number, other_name=wd.person.name,
+                       details={"certificate_number": CERT, "share": "2000.00"})
+    assert "同一住房只能提取一次" in err.value.message_dict["reason"][0]
+    assert not Withdrawal.objects.filter(account=spouse_account).exists()
 
 
 def test_dibao_asking_more_than_the_balance_is_refused_and_without_an_amount_the_whole_balance_is_paid(

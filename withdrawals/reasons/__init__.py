@@ -5,7 +5,7 @@ from __future__ import annotations
 from fund.catalogue.registry import register_item
 
 from . import closing, hardship, purchase, repayment
-from .base import Context, Input, Limit, Reason, Rule, Verdict, run_rule
+from .base import Context, Input, Limit, Reason, Rule, Verdict, door_refusals, run_rule
 
 _ALL: tuple[Reason, ...] = (*purchase.REASONS, *closing.REASONS, *repayment.REASONS, *hardship.REASONS)
 REASONS: dict[str, Reason] = {r.key: r for r in sorted(_ALL, key=lambda r: (r.code, r.item.order))}
@@ -21,4 +21,5 @@ def register_catalogue() -> None:
         register_item(r.item)
 
 
-__all__ = ["REASONS", "Context", "Input", "Limit", "Reason", "Rule", "Verdict", "reason", "register_catalogue", "run_rule"]
+__all__ = ["REASONS", "Context", "Input", "Limit", "Reason", "Rule", "Verdict", "door_refusals", "reason",
+           "register_catalogue", "run_rule"]

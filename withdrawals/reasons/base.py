@@ -93,6 +93,10 @@ class Reason:
     frequency: str = ""
     home_key: Callable[[dict[str, Any]], str] | None = None  # the home this withdrawal uses, for the 12-month rule
     heirs: bool = False  # applied for by heirs of a deceased member, paid to the heir
+    # Rules run at submission too (`door_refusals`): each fails only when the last approval could never pay
+    # this application (nothing left under the limit, the same home already used), so it is refused there,
+    # with the reason, instead of going to people with an amount of 0.
+    door: tuple[Rule, ...] = ()
 
     @property
     def online(self) -> bool:
@@ -203,6 +207,21 @@ class Context:
             return date.fromisoformat(value) if value else None
         except (TypeError, ValueError):
             return None
+
+
+def door_refusals(reason: Reason, ctx: Context) -> list[str]:
+    """Why this application can never succeed, in the applicant's words ([] to accept it): the reason's `door`
+    rules. One whose outside system cannot answer now refuses nothing: the application goes on to the
+    decision, where the same rule fails on the outage and people decide."""
+    refusals = []
+    for rule in reason.door:
+        try:
+            verdict = rule.check(ctx)
+        except IntegrationError:
+            continue
+        if not verdict.passed:
+            refusals.append(f"不能办理“{reason.label}”提取：{verdict.plain or verdict.detail}")
+    return refusals
 
 
 def run_rule(rule: Rule, ctx: Context) -> Verdict:

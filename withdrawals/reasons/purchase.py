@@ -31,6 +31,7 @@ from .rules import (
     months_ago,
     same_home,
     same_home_rule,
+    something_left,
     taken,
 )
 
@@ -128,6 +129,7 @@ PURCHASE = Reason(
     rules=(IDENTITY, ALIVE, RELATION, Rule("home", "住房核实", _home_found), Rule("local", "本市住房", _local),
            Rule("window", "购房时限", _window), same_home_rule(), NOT_RECENT_TRANSFER_IN),
     limit=_purchase_limit,
+    door=(same_home_rule(),),  # by the number given; the price is the registry's, for the decision
     item=ServiceItem(
         code="TQ-01", name="购买自住住房提取住房公积金", category="提取", order=1,
         summary="职工购买本市自住住房（新建商品房或二手房），可提取本人住房公积金，也可为配偶、父母、子女购房提取。",
@@ -172,6 +174,7 @@ BUILD = Reason(
     inputs=(Input("certificate_number", "不动产权证号"), Input("cost", "工程费用（元）", kind="money")),
     rules=(IDENTITY, RELATION, Rule("owned", "住房权属", _owned_by_family), same_home_rule()),
     limit=_build_limit,
+    door=(same_home_rule(), something_left(_build_limit)),
     item=ServiceItem(
         code="TQ-02", name="建造、翻建、大修自住住房提取住房公积金", category="提取", order=2,
         conditions=("在本市拥有住房产权，经规划部门批准建造、翻建或大修；", "提取额不超过工程费用。"),
@@ -197,6 +200,7 @@ LIFT = Reason(
     inputs=(Input("certificate_number", "不动产权证号"), Input("share", "本户分摊费用（元）", kind="money")),
     rules=(IDENTITY, RELATION, Rule("owned", "住房权属", _owned_by_family), same_home_rule(ever=True)),
     limit=_lift_limit,
+    door=(same_home_rule(ever=True), something_left(_lift_limit)),
     item=ServiceItem(
         code="TQ-99-LIFT", name="既有住宅加装电梯提取住房公积金", category="提取", order=10,
         conditions=("本人或配偶在本市既有住宅加装电梯；", "提取额不超过本户实际分摊费用。"),

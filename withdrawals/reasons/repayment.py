@@ -37,6 +37,9 @@ def _chosen_loan(ctx: Context) -> HousingLoan | None:
 
 def _loan(ctx: Context) -> Verdict:
     loan = _chosen_loan(ctx)
+    if loan is None and ctx.detail("loan"):
+        return fail(f"本人及配偶未结清的住房贷款中没有所选的 {ctx.detail('loan')}",
+                    "未查到所选的住房贷款（可能已结清），请重新选择")
     if loan is None:
         return fail("征信报告中未查到本人或配偶未结清的住房贷款", "未查到您或配偶名下未结清的住房贷款")
     ctx.details.setdefault("loan", loan.key)
@@ -54,12 +57,15 @@ def _loan_limit(ctx: Context) -> Limit:
     return Limit(loan.balance, f"贷款余额 {loan.balance} 元")
 
 
+LOAN_FOUND = Rule("loan", "住房贷款核实", _loan)
+
 LOAN = Reason(
     key="06", code="06", label="偿还购房贷款本息", summary="偿还本人或配偶的住房贷款（本中心或商业银行）",
     closes_account=False, auto=True, frequency="一次性提取每 12 个月一次；也可签订逐月提取协议按月提取",
     inputs=(Input("loan", "贷款", required=False, help="不选则按征信报告中的住房贷款办理"),),
-    rules=(IDENTITY, ALIVE, Rule("loan", "住房贷款核实", _loan), repeat_rule("06", "偿还贷款提取")),
+    rules=(IDENTITY, ALIVE, LOAN_FOUND, repeat_rule("06", "偿还贷款提取")),
     limit=_loan_limit,
+    door=(LOAN_FOUND,),  # no loan: nothing to repay (a credit bureau that cannot answer lets it through)
     item=ServiceItem(
         code="TQ-06", name="偿还购房贷款本息提取住房公积金", category="提取", order=6,
         summary="偿还住房贷款的职工，可一次性提取，也可签订逐月提取协议每月自动提取用于还贷。",
@@ -90,15 +96,18 @@ def _rent_cap_left(ctx: Context) -> Verdict:
     limit = _rent_limit(ctx)
     if limit.amount and limit.amount > 0:
         return ok(limit.note, f"本年度还可提取 {limit.amount} 元")
-    return fail(f"{limit.note}，已达年度限额", "您本年度的租房提取额度已用完")
+    return fail(f"{limit.note}，已达年度限额", f"您本年度的租房提取额度已用完（{limit.note}）")
 
+
+RENT_CAP = Rule("rent_cap", "年度限额", _rent_cap_left)
 
 RENT = Reason(
     key="07", code="07", label="租赁住房", summary="在本市无自有住房且租房居住",
     closes_account=False, auto=True, frequency="每年累计不超过年度限额",
     rules=(IDENTITY, ALIVE, NO_HOME, deposit_months_rule("withdrawal_rent_min_deposit_months"),
-           Rule("rent_cap", "年度限额", _rent_cap_left), NOT_RECENT_TRANSFER_IN),
+           RENT_CAP, NOT_RECENT_TRANSFER_IN),
     limit=_rent_limit,
+    door=(RENT_CAP,),
     item=ServiceItem(
         code="TQ-07", name="租赁住房提取住房公积金", category="提取", order=7,
         summary="本人及配偶在本市无自有住房且租房居住的，可按年度限额提取。",

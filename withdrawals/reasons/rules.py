@@ -3,6 +3,7 @@ verdict with its evidence; it never writes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -17,7 +18,7 @@ from fund.catalogue.registry import Material
 from fund.integrations.models import System, TransferStatus
 
 from ..models import TAKEN, Relation, Withdrawal
-from .base import Context, Rule, Verdict, fail, ok
+from .base import Context, Limit, Rule, Verdict, fail, ok
 
 # ---- materials most items list ------------------------------------------------------------------------------
 
@@ -206,6 +207,19 @@ def same_home_rule(*, ever: bool = False) -> Rule:
                     f"{within.removeprefix('近 ') or '此后'}不得重复使用", plain, earlier=found.number)
 
     return Rule("same_home", "同一住房未重复提取", check)
+
+
+def something_left(limit: Callable[[Context], Limit]) -> Rule:
+    """For a reason's `door`: its limit, one this database alone tells, leaves something to pay. (At 0 the
+    last approval refuses, so the application could only ever be rejected.)"""
+
+    def check(ctx: Context) -> Verdict:
+        found = limit(ctx)
+        if found.amount is not None and found.amount <= 0:
+            return fail(f"可提取金额为 0（{found.note}）", f"已无可提取金额（{found.note}）")
+        return ok(found.note, found.note)
+
+    return Rule("left", "可提取金额", check)
 
 
 def repeat_rule(reason_key: str, label: str) -> Rule:

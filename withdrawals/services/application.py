@@ -1,10 +1,13 @@
 """Submitting a withdrawal, and what may stop it at the door.
 
-Three things are refused at once, with the reason, and never reach a decision: a frozen or closed account,
-a blacklisted person, and a second withdrawal while one is in flight (a partial unique index, so two
-simultaneous submissions cannot both pass). Everything else is for the rules (`decision.py`) to decide.
+Refused at once, with the reason, and never reaching a decision: a frozen or closed account, a blacklisted
+person, a second withdrawal while one is in flight (a partial unique index, so two simultaneous submissions
+cannot both pass), and an application the last approval could never pay (the reason's `door` rules: 06 with
+no housing loan in the household, a home already used, nothing left under the rent cap or a cost). Everything
+else is for the rules (`decision.py`) to decide, and for people when a rule fails.
 
-A resubmitted form or a retried API call carries the same client token and gets the first withdrawal back.
+A resubmitted form or a retried API call carries the same client token and gets the first withdrawal back,
+even while the first is still being written.
 """
 
 from __future__ import annotations
@@ -14,12 +17,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from deposits.models import MemberAccount, MemberState
-from deposits.selectors import member_accounts_for_user
+from deposits.selectors import member_accounts_for_holder_or_staff
 from deposits.services.accounts import next_number
 from fund.audit.masking import mask_bank_card
 from fund.audit.services import audit_log
@@ -27,7 +30,7 @@ from fund.people.roles import roles_of
 from fund.validation import clean_bank_card, clean_resident_id
 
 from ..models import IN_FLIGHT, Channel, Relation, Withdrawal, WithdrawalState
-from ..reasons import REASONS, Reason
+from ..reasons import REASONS, Context, Reason, door_refusals
 
 CLOSED_STATES = (MemberState.MERGED, MemberState.TRANSFERRED_OUT, MemberState.WITHDRAWN, MemberState.OTHER)
 ONLINE_CHANNELS = (Channel.ONLINE, Channel.API)
@@ -115,7 +118,6 @@ def _clean_details(reason: Reason, details: dict[str, Any], errors: dict[str, li
     return clean
 
 
-@transaction.atomic
 def withdrawal_submit(
     *,
     actor: Any,
@@ -134,7 +136,11 @@ def withdrawal_submit(
 ) -> Withdrawal:
     """Accept an application and queue its decision; raise ValidationError (field → Chinese messages).
 
-    A repeated `client_token` returns the first withdrawal, marked `replayed = True` (the API answers 200)."""
+    A repeated `client_token` returns the first withdrawal, marked `replayed = True` (the API answers 200),
+    whatever has happened since: the token is looked at before anything else, and again under a lock of its
+    own before the account's checks, so a replay racing its first submission waits for it and gets it back.
+    An application that can never succeed (the reason's `door` rules) is refused with the reason; those rules
+    may ask an outside system, so they run here, before the transaction."""
     client_token = (client_token or "").strip()[:64]
     # The same form or call again, and the account's withdrawal in flight, in one read. The second is
     # reported under the account's lock below; one committed after this read meets the partial unique index.
@@ -148,20 +154,65 @@ def withdrawal_submit(
             return earlier
         current = earlier
 
-    # Who may submit through which channel.
+    # Who may submit through which channel: before any outside system is asked on the account's behalf.
     if channel in ONLINE_CHANNELS:
         if account.person_id != getattr(actor, "person_id", None):
             raise PermissionDenied("只能为本人账户申请提取")
     elif channel == Channel.WINDOW:
-        if not roles_of(actor).can_accept or not member_accounts_for_user(actor).filter(pk=account.pk).exists():
+        if not roles_of(actor).can_accept or not member_accounts_for_holder_or_staff(actor).filter(pk=account.pk).exists():
             raise PermissionDenied("只有受理岗可以在窗口受理提取")
     else:
         raise ValidationError({"channel": ["办理渠道不正确"]})
 
-    errors: dict[str, list[str]] = {}
     spec = REASONS.get(str(reason or ""))
     if spec is None:
         raise ValidationError({"reason": [f"提取原因“{reason}”不存在，可选：" + "、".join(REASONS)]})
+    errors: dict[str, list[str]] = {}
+    clean = _clean_details(spec, details or {}, errors)
+    refusals: list[str] = []
+    # Not when something else refuses it anyway (the checks below say so without asking anyone outside).
+    refused = errors or current is not None or account.state in (MemberState.FROZEN, *CLOSED_STATES) \
+        or (channel in ONLINE_CHANNELS and not spec.online)
+    if spec.door and not refused:
+        refusals = _door(spec, account, clean)
+    return _accept(
+        actor=actor, account=account, spec=spec, channel=channel, amount=amount, relation=relation,
+        other_id_number=other_id_number, other_name=other_name, clean=clean, payee_name=payee_name,
+        payee_card=payee_card, materials=materials, client_token=client_token, current=current,
+        errors=errors, refusals=refusals,
+    )
+
+
+def _door(spec: Reason, account: MemberAccount, clean: dict[str, Any]) -> list[str]:
+    """The reason's door rules against the application as it would be saved (outside any transaction: they
+    may ask the credit bureau). The rules read a copy of the details, so nothing they note is kept."""
+    draft = Withdrawal(account=account, reason=spec.key, details=dict(clean),
+                       home_key=spec.home_key(clean) if spec.home_key else "")
+    return door_refusals(spec, Context(draft, timezone.localdate()))
+
+
+def _lock_token(actor: Any, client_token: str) -> None:
+    """Until the transaction ends, no other submission with this actor's token gets past this point: the one
+    that comes second waits, then finds the first and returns it (no check of the account can refuse it)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"withdrawals.token:{actor.pk}:{client_token}"])
+
+
+@transaction.atomic
+def _accept(
+    *, actor: Any, account: MemberAccount, spec: Reason, channel: str, amount: Any, relation: str,
+    other_id_number: str, other_name: str, clean: dict[str, Any], payee_name: str, payee_card: str,
+    materials: list[str] | tuple[str, ...], client_token: str, current: Withdrawal | None,
+    errors: dict[str, list[str]], refusals: list[str],
+) -> Withdrawal:
+    """The part of `withdrawal_submit` under the token's and the account's locks; `errors` and `refusals` are
+    what was found before them."""
+    if client_token:
+        _lock_token(actor, client_token)
+        first = Withdrawal.objects.filter(submitted_by=actor, client_token=client_token).first()
+        if first is not None:
+            first.replayed = True
+            return first
     if channel in ONLINE_CHANNELS and not spec.online:
         errors["reason"] = [f"“{spec.label}”需要核验纸质材料，请到综合窗口办理"]
 
@@ -178,6 +229,8 @@ def withdrawal_submit(
         raise ValidationError({"account": [f"您已有一笔提取（{current.number}）正在办理，办结后才能再次申请"]})
     if account.sub_account.balance <= 0:
         errors["account"] = ["个人账户余额为零，无可提取金额"]
+    if refusals:
+        errors.setdefault("reason", []).extend(refusals)
 
     requested = _money(amount, "amount", "提取金额", errors)
     if requested is not None and requested > account.sub_account.balance:
@@ -201,7 +254,6 @@ def withdrawal_submit(
             errors["other_id_number"] = ["关系人不能是缴存人本人"]
         if not (other_name or "").strip():
             errors["other_name"] = ["请填写关系人姓名"]
-    clean = _clean_details(spec, details or {}, errors)
 
     if spec.heirs:
         payee_name = (other_name or "").strip()

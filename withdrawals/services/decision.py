@@ -33,7 +33,7 @@ from fund.money import ZERO
 from fund.people.models import Post
 from fund.workflow.flows import FlowSpec, StepSpec, register_flow
 from fund.workflow.models import WorkItem
-from fund.workflow.services import work_act, work_open, work_open_item
+from fund.workflow.services import work_act, work_open, work_open_item, work_refusal
 
 from ..models import Decider, Payout, RuleCheck, Withdrawal, WithdrawalState
 from ..reasons import REASONS, Context, Limit, Reason, Verdict, run_rule
@@ -298,7 +298,11 @@ def withdrawal_review(
     *, actor: Any, withdrawal: Withdrawal, approve: bool, opinion: str = "", amount: Any = None
 ) -> Withdrawal:
     """Decide the open review step. The last step's approval takes the money (optionally less than proposed)."""
-    home = _home_context(withdrawal, timezone.localdate()) if approve and withdrawal.home_key else None
+    step = _step_for(actor, withdrawal)
+    # Only the last step's approval reads the home's limit from outside systems, and only once the actor is
+    # known to hold that step: anyone else in scope posting "approve" asks nothing outside.
+    last = step.step == REVIEW_FLOW.steps[-1].code
+    home = _home_context(withdrawal, timezone.localdate()) if approve and last and withdrawal.home_key else None
     with transaction.atomic():
         withdrawal = Withdrawal.objects.select_for_update().get(pk=withdrawal.pk)
         if withdrawal.state != WithdrawalState.REVIEW:
@@ -330,10 +334,28 @@ def withdrawal_review(
             withdrawal.amount = lowered
         if not withdrawal.closes_account and not withdrawal.amount:
             raise ValidationError({"amount": ["可提取金额为 0（已达限额或无可提取余额），不能批准，请驳回"]})
-        if home is not None:
+        if withdrawal.home_key:
+            if home is None:  # the step moved on since it was read above: its home was never checked
+                raise ValidationError({"state": ["审核环节已变化，请刷新后重试"]})
             _home_still_allowed(withdrawal, home)
         return approve_and_instruct(withdrawal=withdrawal, decider=Decider.MANUAL,
                                     note=f"人工审核通过：{opinion}".rstrip("："), actor=actor)
+
+
+def _step_for(actor: Any, withdrawal: Withdrawal) -> WorkItem:
+    """The open review step, when `actor` may decide it; raises what `work_act` would. Read before anything is
+    asked outside (`work_act` checks again under the locks)."""
+    current = Withdrawal.objects.filter(pk=withdrawal.pk).values_list("state", flat=True).first()
+    if current != WithdrawalState.REVIEW:
+        label = WithdrawalState(current).label if current else "不存在"
+        raise ValidationError({"state": [f"提取状态为“{label}”，不在审核中"]})
+    item = work_open_item(withdrawal)
+    if item is None:
+        raise ValidationError({"state": ["没有待审核的环节"]})
+    refusal = work_refusal(actor=actor, item=item)
+    if refusal:
+        raise PermissionDenied(refusal)
+    return item
 
 
 def decisions_stale(*, older_than: timedelta = timedelta(minutes=1)) -> list[int]:

@@ -29,10 +29,11 @@ from .application import blacklist_refusal, in_flight_for, next_withdrawal_numbe
 
 
 def _may_act(actor: Any, account: MemberAccount) -> bool:
-    from deposits.selectors import member_accounts_for_user
+    from deposits.selectors import member_accounts_for_holder_or_staff
 
     own = account.person_id == getattr(actor, "person_id", None)
-    return own or (roles_of(actor).can_accept and member_accounts_for_user(actor).filter(pk=account.pk).exists())
+    return own or (roles_of(actor).can_accept
+                   and member_accounts_for_holder_or_staff(actor).filter(pk=account.pk).exists())
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from deposits.selectors import member_account_get_for_user, member_accounts_for_user
+from deposits.selectors import member_account_get_for_holder_or_staff, member_accounts_for_user
 from fund.audit.masking import mask_bank_card, mask_id_number
 from fund.audit.services import person_viewed
 from fund.integrations.base import IntegrationError
@@ -67,7 +67,7 @@ def staff_new(request: HttpRequest) -> HttpResponse:
     materials_error: list[str] = []
     checked: list[str] = request.POST.getlist("materials")
     if request.GET.get("account"):
-        account = member_account_get_for_user(user=request.user, pk=request.GET["account"])
+        account = member_account_get_for_holder_or_staff(user=request.user, pk=request.GET["account"])
         account.masked_id = mask_id_number(account.person.id_number)
         account.masked_card = mask_bank_card(account.bank_card)
     if account is not None and request.GET.get("reason") and not looking_up:

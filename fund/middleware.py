@@ -58,8 +58,10 @@ def _json_strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
             yield from _json_strings(item, f"{path}[{index}]")
 
 
-def _top(path: str) -> str:
-    return re.split(r"[.\[]", path, maxsplit=1)[0] or path
+def _leaf(path: str) -> str:
+    """The field a JSON path ends in (`details.certificate_number` → `certificate_number`), which is the name
+    the services report a nested value's errors under."""
+    return re.sub(r"(\[\d+\])+$", "", path).rsplit(".", 1)[-1] or path
 
 
 def _check_body(request: HttpRequest) -> None:
@@ -88,7 +90,7 @@ def _check_body(request: HttpRequest) -> None:
             return  # not JSON: the view's parser answers that, in its own words
         for path, text in _json_strings(document, ""):
             if BODY_CONTROL.search(text):
-                raise Refusal(shown(_top(path)), f"“{shown(path)}”含有不允许的控制字符（如 NUL），请删除后重新提交")
+                raise Refusal(shown(_leaf(path)), f"“{shown(path)}”含有不允许的控制字符（如 NUL），请删除后重新提交")
 
 
 def _check(request: HttpRequest) -> None:

@@ -112,6 +112,7 @@ ORG_NAME = re.compile(f"[{_HAN}A-Za-z0-9（）()·&＆、.．\\- ]+")
 BANK_ACCOUNT = re.compile(r"\d{8,32}")
 LETTER_NUMBER = re.compile(r"[A-Z0-9-]{6,40}")
 ACCOUNT_NUMBER = re.compile(r"[A-Z0-9-]{4,40}")
+BANK_SERIAL = re.compile(r"[A-Za-z0-9_/-]+")
 MOBILE = re.compile(r"1[3-9]\d{9}")
 PHONE = re.compile(r"\+?[\d\-() ]{7,20}")
 
@@ -203,6 +204,15 @@ def clean_account_number(raw: Any, *, label: str, required: bool = True) -> str:
     value = clean_line(raw, label=label, max_length=40, required=required).upper()
     if value and (not ACCOUNT_NUMBER.fullmatch(value) or not any(c.isdigit() for c in value)):
         raise ValidationError(f"{label}应为4至40位字母或数字", code="format")
+    return value
+
+
+def clean_bank_serial(raw: Any, *, label: str = "银行流水号", required: bool = True) -> str:
+    """A bank's serial or a paying-in slip's number: one receipt pays one bill by it, so it is a key, with no
+    space or line break that would make the same receipt a second, different key."""
+    value = clean_line(raw, label=label, max_length=64, required=required)
+    if value and not BANK_SERIAL.fullmatch(value):
+        raise ValidationError(f"{label}应为字母、数字或“-”“_”“/”，不含空格", code="format")
     return value
 
 

@@ -237,3 +237,61 @@ def test_it_refuses_a_blacklisted_unit_named_by_a_number(world):
     assert response.status_code == 400
     assert response.json()["name"] == ["单位名称应为登记的中文名称，如“示范市安居置业有限公司”"]
     assert not BlacklistEntry.objects.exists()
+
+
+# ---- more of the same kind: a receipt's serial, a platform letter, a sign-in name -------------------------
+
+@pytest.mark.parametrize("serial", ["JZ 001", "JZ\t001", "进账单一"])
+def test_it_refuses_a_bank_serial_that_would_be_a_second_key_for_the_same_receipt(world, serial):
+    from deposits.models import BillState
+    from deposits.services.remittance import bill_confirm, bill_generate
+
+    bill = bill_confirm(actor=world.unit_a_op, bill=bill_generate(actor=world.clerk, unit=world.unit_a,
+                                                                  month=date(2025, 2, 1)))
+    response = api(world.clerk).post(f"/api/deposits/bills/{bill.pk}/receipt/",
+                                     {"channel": "counter", "bank_reference": serial}, format="json")
+    assert response.status_code == 400 and response.json()["bank_reference"][0].startswith("银行流水号")
+    bill.refresh_from_db()
+    assert bill.state == BillState.CONFIRMED and bill.bank_reference is None
+
+
+def test_a_platform_letter_naming_no_real_centre_or_account_is_blocked_and_can_only_be_refused(world):
+    from deposits.services.lifecycle import member_account_seal
+    from deposits.services.transfer import (
+        letter_blockers,
+        transfer_out_letter_execute,
+        transfer_out_letters_fetch,
+    )
+    from fund.integrations.transfer import sandbox_incoming_letter
+
+    account = member_account_seal(actor=world.clerk, account=world.account_a, reason="离职")
+    letter = sandbox_incoming_letter(id_number=account.person.id_number, name=account.person.name, to_centre="Ç",
+                                     to_centre_account="0")
+    transfer_out_letters_fetch()
+    transfer = CrossRegionTransfer.objects.get(letter_number=letter.letter_number)
+    blockers = letter_blockers(transfer)
+    assert any(b.startswith("来函的转入地公积金中心") for b in blockers)
+    assert any(b.startswith("来函的转入中心收款账号应为8至32位数字") for b in blockers)
+    with pytest.raises(ValidationError):
+        transfer_out_letter_execute(actor=world.clerk, transfer=transfer)
+    transfer.refresh_from_db()
+    assert transfer.entry_id is None
+
+
+def test_a_sign_in_name_with_a_line_break_matches_no_one_and_forges_no_record_line(world):
+    from fund.people.models import LoginAttempt
+
+    response = Client().post("/accounts/login/", {"username": "clerk\nADMIN", "password": "Demo@2026fund"})
+    assert response.status_code == 200 and not response.wsgi_request.user.is_authenticated
+    token = APIClient().post("/api/auth/token/", {"username": "clerk\rADMIN", "password": "Demo@2026fund"},
+                             format="json")
+    assert token.status_code in (400, 401)
+    assert list(LoginAttempt.objects.values_list("username", flat=True)) == ["CLERK?ADMIN", "CLERK?ADMIN"]
+
+
+def test_a_sign_in_name_longer_in_capitals_is_a_failed_sign_in_not_a_500(world):
+    response = Client(raise_request_exception=False).post("/accounts/login/", {"username": "ß" * 150, "password": "x"})
+    assert response.status_code == 200
+    token = APIClient(raise_request_exception=False).post("/api/auth/token/", {"username": "ß" * 150, "password": "x"},
+                                                          format="json")
+    assert token.status_code in (400, 401)

@@ -25,6 +25,7 @@ from fund.people.models import Post
 from fund.people.roles import roles_of
 from fund.validation import (
     clean_account_number,
+    clean_bank_account,
     clean_centre_name,
     clean_into,
     clean_letter_number,
@@ -150,6 +151,8 @@ def transfer_out_blockers(account: MemberAccount, *, letter: CrossRegionTransfer
     reasons = []
     if letter is not None and letter.letter_name and letter.letter_name != account.person.name:
         reasons.append(f"联系函姓名“{letter.letter_name}”与本中心登记姓名不一致")
+    if letter is not None:
+        reasons.extend(_letter_problems(letter))
     if account.state == MemberState.FROZEN:
         reasons.append("账户已冻结")
     elif account.state != MemberState.SEALED:
@@ -166,6 +169,21 @@ def transfer_out_blockers(account: MemberAccount, *, letter: CrossRegionTransfer
         if reason:
             reasons.append(reason)
     return reasons
+
+
+def _letter_problems(letter: CrossRegionTransfer) -> list[str]:
+    """What on a platform letter no real one has: the money is paid to its centre's account by name, so a
+    letter naming no centre or no account is answered with a refusal, never paid."""
+    problems = []
+    for cleaner, value, label in (
+        (clean_centre_name, letter.other_centre, "来函的转入地公积金中心"),
+        (clean_bank_account, letter.other_bank_account, "来函的转入中心收款账号"),
+    ):
+        try:
+            cleaner(value, label=label)
+        except ValidationError as exc:
+            problems.extend(f"{m}，请答复不予转出" for m in exc.messages)
+    return problems
 
 
 @transaction.atomic(durable=True)

@@ -246,3 +246,17 @@ def clean_into(errors: dict[str, list[str]], field: str, cleaner: Callable[..., 
     except ValidationError as exc:
         errors.setdefault(field, []).extend(exc.messages)
         return None
+
+
+# Model-field validators, for the forms Django builds from models (the admin's editable tables).
+
+def one_line_validator(value: str) -> None:
+    clean_line(value, label="内容", max_length=len(value or "") or 1, required=False)
+
+
+def address_validator(value: str) -> None:
+    clean_address(value, required=False)
+
+
+def org_name_validator(value: str) -> None:
+    clean_org_name(value, label="名称", required=False)

@@ -295,3 +295,17 @@ def test_a_sign_in_name_longer_in_capitals_is_a_failed_sign_in_not_a_500(world):
     token = APIClient(raise_request_exception=False).post("/api/auth/token/", {"username": "ß" * 150, "password": "x"},
                                                           format="json")
     assert token.status_code in (400, 401)
+
+
+def test_the_admins_editable_tables_keep_the_same_rules(world):
+    from fund.people.models import Branch
+    from loans.models import Project
+
+    with pytest.raises(ValidationError) as refused:
+        Branch(code="09", name="11618441.0", address="Ç", phone="12329\n").full_clean()
+    assert set(refused.value.message_dict) == {"name", "address", "phone"}
+    with pytest.raises(ValidationError) as refused:
+        Project(developer=world.developer_a, name="幸福\n家园", address="0").full_clean()
+    assert set(refused.value.message_dict) == {"name", "address"}
+    Branch(code="09", name="经开区管理部", address="示范市经开区长江路9号", phone="12329").full_clean()
+    Project(developer=world.developer_a, name="御景湾", address="示范市高新区科技路88号").full_clean()

@@ -309,3 +309,20 @@ def test_the_admins_editable_tables_keep_the_same_rules(world):
     assert set(refused.value.message_dict) == {"name", "address"}
     Branch(code="09", name="经开区管理部", address="示范市经开区长江路9号", phone="12329").full_clean()
     Project(developer=world.developer_a, name="御景湾", address="示范市高新区科技路88号").full_clean()
+
+
+def test_it_refuses_a_voluntary_depositor_named_by_a_number_from_the_api_and_the_page(world):
+    from deposits.models import MemberAccount
+    from fund.integrations.models import SandboxSocialInsurance
+
+    number = make_id_number(birth=date(1990, 5, 5), seq=604)
+    SandboxSocialInsurance.objects.update_or_create(id_number=number, defaults={"months_local": 36})
+    payload = {"id_number": number, "name": "11618441.0", "phone": "0", "base": "5000.00",
+               "bank_card": "6222020000000000604"}
+    response = api(world.clerk).post("/api/deposits/members/voluntary/", payload, format="json")
+    assert response.status_code == 400
+    assert response.json()["name"] == ["姓名只能由汉字、字母和间隔号“·”组成"]
+    assert response.json()["phone"] == ["手机号码应为以1开头的11位手机号码"]
+    shown = page(world.clerk).post("/staff/members/voluntary/", {**payload, "branch": world.branch_a.pk, "name": "Ç"})
+    assert shown.context["form"].errors["name"] == ["姓名至少2个字"]
+    assert not MemberAccount.objects.filter(person__id_number=number).exists()

@@ -17,7 +17,13 @@ from django.utils import timezone
 from fund.audit.masking import mask_id_number
 from fund.audit.services import audit_log
 from fund.policy.selectors import PolicyMissing, policy_value
-from fund.validation import clean_credit_code, clean_resident_id
+from fund.validation import (
+    clean_credit_code,
+    clean_into,
+    clean_org_name,
+    clean_person_name,
+    clean_resident_id,
+)
 
 from .models import BlacklistEntry, Category, SubjectKind
 from .selectors import blacklist_can_manage
@@ -102,6 +108,11 @@ def blacklist_add(
         error("name", "请填写姓名或单位名称")
     elif len(name) > NAME_MAX:
         error("name", f"姓名/单位名称不能超过 {NAME_MAX} 个字")
+    elif subject_kind in (SubjectKind.PERSON, SubjectKind.UNIT):
+        # Printed on the public disclosure page (units) and matched by staff: a name as registered.
+        person = subject_kind == SubjectKind.PERSON
+        name = clean_into(errors, "name", clean_person_name if person else clean_org_name, name,
+                          label="姓名" if person else "单位名称") or name
     if category not in Category.values:
         error("category", "请选择失信类别")
     reason = (reason or "").strip()

@@ -74,11 +74,16 @@ def open_unit(actor: User, branch: Branch, seq: int, **overrides: Any) -> Any:
     return unit_account_open(**values)
 
 
+def member_name(seq: int, prefix: str = "职工") -> str:
+    """A name a person can have (职工一二 for 12): names are letters, not digits (fund.validation)."""
+    return prefix + "".join("零一二三四五六七八九"[int(d)] for d in str(seq))
+
+
 def open_member(actor: User, unit: Any, seq: int, **overrides: Any) -> Any:
     from deposits.services import member_account_open
 
     values = dict(
-        actor=actor, unit=unit, id_number=make_id_number(birth=date(1990, 3, 7), seq=seq), name=f"职工{seq}",
+        actor=actor, unit=unit, id_number=make_id_number(birth=date(1990, 3, 7), seq=seq), name=member_name(seq),
         base=Decimal("8000.00"), phone=f"1380000{seq:04d}", opened_on=date(2025, 1, 10),
     )
     values.update(overrides)

@@ -20,7 +20,19 @@ from fund.money import round_money
 from fund.people.models import Branch, Employer, Person
 from fund.people.selectors import scoped
 from fund.policy.selectors import policy_value
-from fund.validation import clean_bank_card, clean_credit_code, clean_resident_id
+from fund.validation import (
+    clean_address,
+    clean_bank_account,
+    clean_bank_card,
+    clean_bank_name,
+    clean_credit_code,
+    clean_into,
+    clean_mobile,
+    clean_org_name,
+    clean_person_name,
+    clean_phone,
+    clean_resident_id,
+)
 
 from ..models import (
     ACTIVE_MEMBER_STATES,
@@ -72,6 +84,28 @@ def base_bounds(on: date) -> tuple[Decimal, Decimal]:
     return floor, cap.quantize(Decimal("0.01"))
 
 
+# A unit's free-text details, one rule each, for opening at the window, applying online and changing them.
+UNIT_TEXT_RULES: dict[str, tuple[Any, dict[str, Any]]] = {
+    "name": (clean_org_name, {"label": "单位名称"}),
+    "address": (clean_address, {"label": "单位地址", "required": False}),
+    "contact_name": (clean_person_name, {"label": "经办人", "required": False}),
+    "contact_phone": (clean_phone, {"label": "联系电话", "required": False}),
+    "bank_name": (clean_bank_name, {"label": "缴存银行"}),
+    "bank_account": (clean_bank_account, {"label": "单位银行账号"}),
+}
+
+
+def unit_text_clean(errors: dict[str, list[str]], **values: Any) -> dict[str, str]:
+    """Each of the given unit details cleaned by its rule; refusals go into `errors` by field."""
+    clean = {}
+    for field, raw in values.items():
+        cleaner, options = UNIT_TEXT_RULES[field]
+        value = clean_into(errors, field, cleaner, raw, **options)
+        if value is not None:
+            clean[field] = value
+    return clean
+
+
 def unit_ratio_change_record(
     *, unit: UnitAccount, effective_month: date, source: str, actor: Any, application: Any = None
 ) -> UnitRatioChange:
@@ -110,12 +144,8 @@ def unit_account_open_core(
     else:
         if Employer.objects.filter(credit_code=credit_code).exists():
             errors["credit_code"] = ["该统一社会信用代码已开户"]
-    if not (name or "").strip():
-        errors["name"] = ["请填写单位名称"]
-    if not (bank_name or "").strip():
-        errors["bank_name"] = ["请填写缴存银行"]
-    if not (bank_account or "").strip().isdigit():
-        errors["bank_account"] = ["单位银行账号应为数字"]
+    text = unit_text_clean(errors, name=name, address=address, contact_name=contact_name,
+                           contact_phone=contact_phone, bank_name=bank_name, bank_account=bank_account)
     check_ratio(errors, "unit_ratio", "单位缴存比例", unit_ratio, opened_on)
     check_ratio(errors, "member_ratio", "个人缴存比例", member_ratio, opened_on)
     if not 1 <= pay_day <= 28:
@@ -123,8 +153,8 @@ def unit_account_open_core(
     if errors:
         raise ValidationError(errors)
     employer = Employer(
-        name=name.strip(), credit_code=credit_code, branch=branch, address=address,
-        contact_name=contact_name, contact_phone=contact_phone,
+        name=text["name"], credit_code=credit_code, branch=branch, address=text["address"],
+        contact_name=text["contact_name"], contact_phone=text["contact_phone"],
     )
     employer.full_clean()
     try:
@@ -135,7 +165,7 @@ def unit_account_open_core(
     unit = UnitAccount(
         number=next_number("deposits_unit_number_seq", branch.code, 8),
         employer=employer, state=UnitState.NORMAL, unit_ratio=unit_ratio, member_ratio=member_ratio,
-        pay_day=pay_day, bank_name=bank_name.strip(), bank_account=bank_account.strip(), opened_on=opened_on,
+        pay_day=pay_day, bank_name=text["bank_name"], bank_account=text["bank_account"], opened_on=opened_on,
         opened_by=actor,
     )
     unit.full_clean()
@@ -172,9 +202,8 @@ def member_account_open_core(
         resident = clean_resident_id(id_number)
     except ValidationError as exc:
         errors["id_number"] = exc.messages
-    name = (name or "").strip()
-    if not name:
-        errors["name"] = ["请填写姓名"]
+    name = clean_into(errors, "name", clean_person_name, name) or ""
+    phone = clean_into(errors, "phone", clean_mobile, phone, required=False) or ""
     if bank_card:
         try:
             bank_card = clean_bank_card(bank_card)
@@ -191,7 +220,7 @@ def member_account_open_core(
         # Staff who may see this person get the detail; a unit operator or another branch's clerk gets a
         # message that neither confirms the name on file nor gives away another unit's account number.
         in_scope = person is not None and scoped(Person.objects.filter(pk=person.pk), actor, branch="branch").exists()
-        if person is not None and person.name != name:
+        if person is not None and "name" not in errors and person.name != name:
             errors["name"] = ["姓名与已登记的身份信息不一致" if in_scope else "身份信息核验未通过，请核对姓名与身份证号码"]
         if person is not None and "name" not in errors:
             existing = MemberAccount.objects.filter(person=person, state__in=ACTIVE_MEMBER_STATES).first()

@@ -32,6 +32,7 @@ from fund.integrations import sms_gateway
 from fund.integrations.base import IntegrationError, Unavailable
 from fund.integrations.models import SandboxSocialInsurance
 from fund.people.roles import roles_of
+from fund.validation import clean_into, clean_line, clean_text
 
 from ..models import (
     ArrearsReminder,
@@ -316,17 +317,14 @@ def opening_notice_record(
         errors["credit_code"] = ["该统一社会信用代码不在应建未建单位名单中（可能已开户，或社保无参保记录）"]
     if channel not in OpeningNoticeChannel.values:
         errors["channel"] = ["请选择通知方式"]
-    contact, note = (contact or "").strip(), (note or "").strip()
-    if len(contact) > 60:
-        errors["contact"] = ["联系人/电话不能超过60字"]
-    if len(note) > 200:
-        errors["note"] = ["说明不能超过200字"]
+    contact = clean_into(errors, "contact", clean_line, contact, label="联系人/电话", max_length=60, required=False)
+    note = clean_into(errors, "note", clean_text, note, label="说明", max_length=200, required=False)
     if errors:
         raise ValidationError(errors)
     assert row is not None
     notice = OpeningNotice.objects.create(
         credit_code=row.credit_code, employer_name=row.name, insured_count=row.insured, channel=channel,
-        contact=contact, note=note, sent_by=actor,
+        contact=contact or "", note=note or "", sent_by=actor,
     )
     audit_log(
         actor=actor, action="deposits.unopened.notified", target=notice,

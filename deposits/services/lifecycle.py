@@ -29,7 +29,7 @@ from fund.people.models import Branch, Employer, Person, Post
 from fund.people.roles import roles_of
 from fund.people.selectors import scoped
 from fund.policy.selectors import policy_value
-from fund.validation import clean_bank_card, clean_resident_id
+from fund.validation import clean_bank_card, clean_line, clean_mobile, clean_resident_id
 
 from ..models import (
     ACTIVE_MEMBER_STATES,
@@ -56,6 +56,7 @@ from .accounts import (
     monthly_amounts,
     next_number,
     unit_ratio_change_record,
+    unit_text_clean,
 )
 
 # The longest period one deferral or ratio reduction may cover is the policy `deposit_deferral_max_months`
@@ -152,12 +153,10 @@ def _event(
 
 
 def _reason(value: str, field: str = "reason", label: str = "原因") -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: [f"请填写{label}"]})
-    if len(value) > 200:
-        raise ValidationError({field: [f"{label}不能超过200字"]})
-    return value
+    try:
+        return clean_line(value, label=label, max_length=200)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
 
 
 # ---- who may act ----------------------------------------------------------------------------------------
@@ -312,10 +311,10 @@ def member_account_unfreeze(*, actor: Any, account: MemberAccount, reason: str) 
 
 
 def _clean_phone(value: str) -> str:
-    value = "".join((value or "").split())
-    if not (len(value) == 11 and value.isdigit() and value.startswith("1")):
-        raise ValidationError({"phone": ["手机号码应为以1开头的11位数字"]})
-    return value
+    try:
+        return clean_mobile(value, label="手机号码")
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from exc
 
 
 @transaction.atomic(durable=True)
@@ -393,22 +392,17 @@ def unit_account_change(*, actor: Any, unit: UnitAccount, **values: Any) -> Unit
     for name, value in values.items():
         if value is None:
             continue
-        label = UNIT_CHANGE_FIELDS[name][0]
         if name == "pay_day":
             if not isinstance(value, int) or not 1 <= value <= 28:
                 errors[name] = ["每月缴存日须在1至28日之间"]
                 continue
+        elif value == getattr(unit.employer if UNIT_CHANGE_FIELDS[name][1] else unit, name):
+            # Resubmitted as it stands (the page sends every field): not new input, so a value stored under
+            # older rules does not block changing another field.
+            continue
         else:
-            value = str(value).strip()
-            limit = {"contact_name": 60, "contact_phone": 30, "address": 200, "bank_name": 60, "bank_account": 32}[name]
-            if len(value) > limit:
-                errors[name] = [f"{label}不能超过{limit}字"]
-                continue
-            if name in ("bank_name", "bank_account") and not value:
-                errors[name] = [f"请填写{label}"]
-                continue
-            if name == "bank_account" and not value.isdigit():
-                errors[name] = ["单位银行账号应为数字"]
+            value = unit_text_clean(errors, **{name: value}).get(name)
+            if value is None:
                 continue
         clean[name] = value
     if errors:

@@ -5,7 +5,6 @@ password hash stored with the request and binds it to the new employer, all in o
 the applicant goes out after commit.
 """
 
-import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -22,12 +21,11 @@ from fund.people import tasks as people_tasks
 from fund.people.models import Branch, Employer, User
 from fund.people.selectors import get_or_404, scoped
 from fund.people.services import operator_bind
-from fund.validation import clean_credit_code
+from fund.validation import clean_credit_code, clean_into, clean_mobile, clean_person_name
 
 from ..models import OpeningRequestState, UnitOpeningRequest
-from .accounts import check_ratio, unit_account_open_core
+from .accounts import check_ratio, unit_account_open_core, unit_text_clean
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
 PENDING = OpeningRequestState.PENDING
 
 
@@ -77,21 +75,16 @@ def unit_opening_request_submit(
             errors["credit_code"] = ["该统一社会信用代码已开户"]
         elif UnitOpeningRequest.objects.filter(credit_code=credit_code, state=PENDING).exists():
             errors["credit_code"] = ["该统一社会信用代码已有待审核的开户申请"]
-    name, username, operator_name = (name or "").strip(), (username or "").strip(), (operator_name or "").strip()
-    if not name:
-        errors["name"] = ["请填写单位名称"]
-    if not (bank_name or "").strip():
-        errors["bank_name"] = ["请填写缴存银行"]
-    if not (bank_account or "").strip().isdigit():
-        errors["bank_account"] = ["单位银行账号应为数字"]
+    username = (username or "").strip()
+    text = unit_text_clean(errors, name=name, address=address, contact_name=contact_name,
+                           contact_phone=contact_phone, bank_name=bank_name, bank_account=bank_account)
+    name = text.get("name", "")
+    operator_name = clean_into(errors, "operator_name", clean_person_name, operator_name, label="经办人姓名") or ""
     check_ratio(errors, "unit_ratio", "单位缴存比例", unit_ratio, on)
     check_ratio(errors, "member_ratio", "个人缴存比例", member_ratio, on)
     if not 1 <= pay_day <= 28:
         errors["pay_day"] = ["每月缴存日须在1至28日之间"]
-    if not operator_name:
-        errors["operator_name"] = ["请填写经办人姓名"]
-    if not MOBILE.match((operator_phone or "").strip()):
-        errors["operator_phone"] = ["经办人手机号码应为11位手机号"]
+    operator_phone = clean_into(errors, "operator_phone", clean_mobile, operator_phone, label="经办人手机号码") or ""
     candidate = User(username=username, first_name=operator_name, phone=operator_phone)
     try:
         User._meta.get_field("username").run_validators(username)
@@ -113,11 +106,11 @@ def unit_opening_request_submit(
     if errors:
         raise ValidationError(errors)
     request = UnitOpeningRequest(
-        branch=branch, name=name, credit_code=credit_code, address=(address or "").strip(),
-        contact_name=(contact_name or "").strip(), contact_phone=(contact_phone or "").strip(),
-        bank_name=bank_name.strip(), bank_account=bank_account.strip(), unit_ratio=unit_ratio,
+        branch=branch, name=name, credit_code=credit_code, address=text["address"],
+        contact_name=text["contact_name"], contact_phone=text["contact_phone"],
+        bank_name=text["bank_name"], bank_account=text["bank_account"], unit_ratio=unit_ratio,
         member_ratio=member_ratio, pay_day=pay_day, username=username, operator_name=operator_name,
-        operator_phone=operator_phone.strip(), password=make_password(password),
+        operator_phone=operator_phone, password=make_password(password),
     )
     try:
         with transaction.atomic():

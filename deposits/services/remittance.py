@@ -34,6 +34,7 @@ from fund.money import ZERO
 from fund.people.models import Post
 from fund.people.roles import roles_of
 from fund.people.selectors import get_or_404, scoped
+from fund.validation import clean_bank_serial
 
 from ..models import (
     BaseAdjustment,
@@ -323,11 +324,10 @@ UPDATE deposits_memberaccount a
 
 def _bill_post(*, bill: RemittanceBill, bank_reference: str, channel: str, actor: Any) -> tuple[RemittanceBill, bool]:
     """The non-durable core of `bill_post`, for batch code that holds its own transaction."""
-    bank_reference = (bank_reference or "").strip()
-    if not bank_reference:
-        raise ValidationError({"bank_reference": ["请填写银行流水号"]})
-    if len(bank_reference) > 64:
-        raise ValidationError({"bank_reference": ["银行流水号不能超过64个字符"]})
+    try:
+        bank_reference = clean_bank_serial(bank_reference)
+    except ValidationError as exc:
+        raise ValidationError({"bank_reference": exc.messages}) from exc
     if channel not in PaymentChannel.values:
         raise ValidationError({"channel": ["缴款方式不正确"]})
     other = RemittanceBill.objects.filter(bank_reference=bank_reference).exclude(pk=bill.pk).first()

@@ -23,6 +23,14 @@ from fund.ledger.services import Movement, credit, debit, entry_post, sub_accoun
 from fund.money import ZERO
 from fund.people.models import Post
 from fund.people.roles import roles_of
+from fund.validation import (
+    clean_account_number,
+    clean_bank_account,
+    clean_centre_name,
+    clean_into,
+    clean_letter_number,
+    clean_line,
+)
 
 from ..models import ACTIVE_MEMBER_STATES, CrossRegionTransfer, MemberAccount, MemberState, TransferDirection
 
@@ -46,15 +54,16 @@ def transfer_in_apply(
     errors: dict[str, list[str]] = {}
     if account.state != MemberState.NORMAL:
         errors["account"] = [f"个人账户状态为“{account.get_state_display()}”，不能办理转入"]
-    if not (from_centre or "").strip():
-        errors["from_centre"] = ["请填写转出地公积金中心"]
+    from_centre = clean_into(errors, "from_centre", clean_centre_name, from_centre, label="转出地公积金中心") or ""
+    from_account_number = clean_into(errors, "from_account_number", clean_account_number, from_account_number,
+                                     label="原个人账号", required=False) or ""
     if CrossRegionTransfer.objects.filter(account=account, finished_at__isnull=True).exists():
         errors["account"] = ["该职工已有办理中的转移接续业务"]
     if errors:
         raise ValidationError(errors)
     transfer = CrossRegionTransfer.objects.create(
         direction=TransferDirection.IN, account=account, reference=_reference("ZR"),
-        other_centre=from_centre.strip(), other_account_number=from_account_number.strip(), created_by=actor,
+        other_centre=from_centre, other_account_number=from_account_number, created_by=actor,
     )
     audit_log(actor=actor, action="deposits.transfer_in.applied", target=transfer,
               new={"account": account.number, "from_centre": transfer.other_centre})
@@ -142,6 +151,8 @@ def transfer_out_blockers(account: MemberAccount, *, letter: CrossRegionTransfer
     reasons = []
     if letter is not None and letter.letter_name and letter.letter_name != account.person.name:
         reasons.append(f"联系函姓名“{letter.letter_name}”与本中心登记姓名不一致")
+    if letter is not None:
+        reasons.extend(_letter_problems(letter))
     if account.state == MemberState.FROZEN:
         reasons.append("账户已冻结")
     elif account.state != MemberState.SEALED:
@@ -160,6 +171,21 @@ def transfer_out_blockers(account: MemberAccount, *, letter: CrossRegionTransfer
     return reasons
 
 
+def _letter_problems(letter: CrossRegionTransfer) -> list[str]:
+    """What on a platform letter no real one has: the money is paid to its centre's account by name, so a
+    letter naming no centre or no account is answered with a refusal, never paid."""
+    problems = []
+    for cleaner, value, label in (
+        (clean_centre_name, letter.other_centre, "来函的转入地公积金中心"),
+        (clean_bank_account, letter.other_bank_account, "来函的转入中心收款账号"),
+    ):
+        try:
+            cleaner(value, label=label)
+        except ValidationError as exc:
+            problems.extend(f"{m}，请答复不予转出" for m in exc.messages)
+    return problems
+
+
 @transaction.atomic(durable=True)
 def transfer_out_execute(
     *, actor: Any, account: MemberAccount, letter_number: str, to_centre: str, to_account_number: str = ""
@@ -173,10 +199,13 @@ def transfer_out_execute(
     which finance settles; the account closes as 外部转出销户 (04).
     """
     account = MemberAccount.objects.select_for_update().select_related("sub_account").get(pk=account.pk)
-    if not (letter_number or "").strip():
-        raise ValidationError({"letter_number": ["请填写联系函编号"]})
-    if not (to_centre or "").strip():
-        raise ValidationError({"to_centre": ["请填写转入地公积金中心"]})
+    errors: dict[str, list[str]] = {}
+    letter_number = clean_into(errors, "letter_number", clean_letter_number, letter_number) or ""
+    to_centre = clean_into(errors, "to_centre", clean_centre_name, to_centre, label="转入地公积金中心") or ""
+    to_account_number = clean_into(errors, "to_account_number", clean_account_number, to_account_number,
+                                   label="转入地个人账号", required=False) or ""
+    if errors:
+        raise ValidationError(errors)
     reasons = transfer_out_blockers(account)
     if reasons:
         raise ValidationError({"account": reasons})
@@ -184,8 +213,8 @@ def transfer_out_execute(
         with transaction.atomic():
             transfer = CrossRegionTransfer.objects.create(
                 direction=TransferDirection.OUT, account=account, reference=_reference("ZC"),
-                letter_number=letter_number.strip(), other_centre=to_centre.strip(),
-                other_account_number=to_account_number.strip(), status=TransferStatus.LETTER_ACCEPTED,
+                letter_number=letter_number, other_centre=to_centre,
+                other_account_number=to_account_number, status=TransferStatus.LETTER_ACCEPTED,
                 created_by=actor,
             )
     except IntegrityError as exc:
@@ -361,11 +390,11 @@ def transfer_out_letter_execute(*, actor: Any, transfer: CrossRegionTransfer) ->
 def transfer_out_letter_refuse(*, actor: Any, transfer: CrossRegionTransfer, reason: str) -> CrossRegionTransfer:
     """不予转出: record the refusal and its reason, then reply to the platform (13) after commit."""
     _require_window(actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": ["请填写不予转出的原因"]})
-    if len(reason) > 200:
-        raise ValidationError({"reason": ["原因不能超过200字"]})
+    errors: dict[str, list[str]] = {}
+    # The reason goes to the other centre through the platform: one line.
+    reason = clean_into(errors, "reason", clean_line, reason, label="不予转出的原因", max_length=200) or ""
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic(durable=True):
         transfer = _lock_letter(transfer)
         _check_letter(transfer)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from fund.integrations.models import System
 from fund.printing.models import Document
 from fund.printing.services import document_request, mask_name, register_document_kind
+from fund.validation import clean_person_name
 
 from .registry import Channel, Material, ServiceItem
 
@@ -80,7 +81,10 @@ def _clean_applicant(name: str) -> str:
     name = " ".join((name or "").split())
     if len(name) > APPLICANT_MAX_LENGTH:
         raise ValidationError({"applicant_name": [f"申请人姓名不能超过{APPLICANT_MAX_LENGTH}个字"]})
-    return name
+    try:
+        return clean_person_name(name, label="申请人姓名", required=False)
+    except ValidationError as exc:
+        raise ValidationError({"applicant_name": exc.messages}) from exc
 
 
 def notice_request(*, item: ServiceItem, requested_by: Any, applicant_name: str = "") -> Document:

@@ -7,6 +7,8 @@ from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
+from fund.validation import CONTROL
+
 from .models import LoginAttempt
 
 
@@ -35,7 +37,13 @@ class ThrottledBackend(ModelBackend):
         if not username or not password:
             return None
         ip = client_ip(request)
-        key = username.strip().upper()
+        # No account name holds a control character; the attempt is still counted against the address, under
+        # the name with them made visible, so a line break cannot forge a line in the sign-in record.
+        # Capitals can be longer than the name typed (ß → SS): the record keeps the column's 150.
+        key = CONTROL.sub("?", username.strip().upper())[:150]
+        if CONTROL.search(username):
+            LoginAttempt.objects.create(username=key, ip=ip, succeeded=False)
+            return None
         if login_is_throttled(username=key, ip=ip):
             if request is not None:
                 request.login_throttled = True

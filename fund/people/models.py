@@ -10,16 +10,23 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
-from fund.validation import credit_code_validator, resident_id_validator
+from fund.validation import (
+    address_validator,
+    credit_code_validator,
+    one_line_validator,
+    org_name_validator,
+    resident_id_validator,
+)
 
 
 class Branch(models.Model):
     """管理部: a branch office of the centre; staff and units belong to one."""
 
     code = models.CharField("编号", max_length=8, unique=True)
-    name = models.CharField("名称", max_length=60, unique=True)
-    address = models.CharField("地址", max_length=200, blank=True)
-    phone = models.CharField("电话", max_length=30, blank=True)
+    # Editable in the admin; the validators hold the admin's form to the rules the services keep.
+    name = models.CharField("名称", max_length=60, unique=True, validators=[org_name_validator])
+    address = models.CharField("地址", max_length=200, blank=True, validators=[address_validator])
+    phone = models.CharField("电话", max_length=30, blank=True, validators=[one_line_validator])
 
     class Meta:
         verbose_name = verbose_name_plural = "管理部"

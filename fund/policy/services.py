@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fund.audit.services import audit_log
+from fund.validation import CONTROL
 
 from .definitions import BY_NAME, DEFINITIONS, PolicyDefinition, PolicyScalar
 from .models import PolicyValue
@@ -81,6 +82,8 @@ def policy_value_set(
         errors.setdefault("note", []).append("请填写调整依据（政策文件文号或原因）")
     elif len(note) > NOTE_MAX:
         errors.setdefault("note", []).append(f"调整依据不能超过 {NOTE_MAX} 个字")
+    elif CONTROL.search(note):  # a document number on one line, as the policy table prints it
+        errors.setdefault("note", []).append("调整依据不能含有换行、制表符等控制字符")
 
     if parsed is not None and isinstance(effective_from, date) and "effective_from" not in errors:
         for message in _partner_errors(definition, parsed, effective_from):
@@ -134,6 +137,8 @@ def policy_value_withdraw(*, value_id: int, reason: str, actor: Any, name: str |
         raise ValidationError({"reason": ["请填写撤回原因"]})
     if len(reason) > NOTE_MAX:
         raise ValidationError({"reason": [f"撤回原因不能超过 {NOTE_MAX} 个字"]})
+    if CONTROL.search(reason):
+        raise ValidationError({"reason": ["撤回原因不能含有换行、制表符等控制字符"]})
     with transaction.atomic(durable=True):
         row = PolicyValue.objects.select_for_update().get(**lookup)
         if row.withdrawn_at is not None:

@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # gunicorn serves no static files; WhiteNoise does, here and in the compose deployment.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a NUL in any input is a 400 here, never a 500 from the database (fund/middleware.py).
+    "fund.middleware.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fund.portals.middleware.ChineseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -86,8 +86,8 @@ def test_a_too_long_applicant_name_is_refused_with_a_message(client, world, test
 
 
 def test_a_clerk_sees_only_their_own_notices(client, world, test_items):
-    mine = notice_request(item=test_items["rent"], requested_by=world.clerk, applicant_name="甲")
-    theirs = notice_request(item=test_items["rent"], requested_by=world.clerk_b, applicant_name="乙")
+    mine = notice_request(item=test_items["rent"], requested_by=world.clerk, applicant_name="甲某")
+    theirs = notice_request(item=test_items["rent"], requested_by=world.clerk_b, applicant_name="乙某")
     client.force_login(world.clerk)
     page = client.get("/staff/guide/TEST-RENT/notice/").content.decode()
     assert mine.code_display in page and theirs.code_display not in page

@@ -69,7 +69,7 @@ def test_a_member_sees_the_posting_in_their_statement(world):
         ({"unit_ratio": "abc"}, "unit_ratio", None),
         ({"member_ratio": "0.123456"}, "member_ratio", None),
         ({"pay_day": 31}, "pay_day", None),
-        ({"bank_account": "abc"}, "bank_account", "单位银行账号应为数字"),
+        ({"bank_account": "abc"}, "bank_account", "单位银行账号应为8至32位数字"),
         ({"name": ""}, "name", None),
     ],
 )

@@ -45,9 +45,9 @@ def as_user(user: Any) -> APIClient:
 
 @pytest.fixture
 def unit_a(world):
-    """Unit A with three members: account_a (职工1) and two more."""
-    second = open_member(world.clerk, world.unit_a, 11, name="职工11")
-    third = open_member(world.clerk, world.unit_a, 12, name="职工12", base=Decimal("5000.00"))
+    """Unit A with three members: account_a (职工一) and two more."""
+    second = open_member(world.clerk, world.unit_a, 11, name="职工一一")
+    third = open_member(world.clerk, world.unit_a, 12, name="职工一二", base=Decimal("5000.00"))
     return world.unit_a, [world.account_a, second, third]
 
 

@@ -23,6 +23,7 @@ from fund.ledger.selectors import ledger_reconcile
 from fund.policy.definitions import Group, Kind, definition_find
 from fund.policy.models import PolicyValue
 from fund.policy.selectors import policy_value
+from tests.conftest import member_name
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,7 @@ def _voluntary(world, seq: int, *, balance: str, pay_day: int = 28, opened_on=da
     SandboxSocialInsurance.objects.update_or_create(id_number=number, defaults={"months_local": 36})
     body = f"62220300{seq:010d}"
     account = voluntary_account_open(
-        actor=world.clerk, branch=world.branch_a, id_number=number, name=f"月末{seq}", base=Decimal("5000.00"),
+        actor=world.clerk, branch=world.branch_a, id_number=number, name=member_name(seq, "月末"), base=Decimal("5000.00"),
         bank_card=body + luhn.calc_check_digit(body), opened_on=opened_on,
     )
     UnitAccount.objects.filter(pk=account.unit_id).update(pay_day=pay_day)

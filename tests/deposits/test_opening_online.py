@@ -90,7 +90,7 @@ def test_anonymous_page_submission_stores_a_pending_request_with_a_hashed_passwo
         ("member_ratio", "13", "个人缴存比例须在 5% 至 12% 之间"),
         ("password", "12345678", "登录密码"),
         ("password_again", "Something#else1", "两次输入的密码不一致"),
-        ("operator_phone", "12345", "经办人手机号码应为11位手机号"),
+        ("operator_phone", "12345", "经办人手机号码应为以1开头的11位手机号码"),
         ("username", "unit_a", "该登录用户名已被使用"),
     ],
 )

@@ -70,7 +70,7 @@ def test_transfer_out_needs_a_sealed_unfrozen_account(world, state, reason):
     _fund(world)
     MemberAccount.objects.filter(pk=world.account_a.pk).update(state=state)
     with pytest.raises(ValidationError) as exc:
-        transfer_out_execute(actor=world.clerk, account=world.account_a, letter_number="ZY1", to_centre="武汉中心")
+        transfer_out_execute(actor=world.clerk, account=world.account_a, letter_number="ZY2026112200000001", to_centre="武汉中心")
     assert any(reason in r for r in exc.value.message_dict["account"])
     assert not CrossRegionTransfer.objects.exists()
 
@@ -82,7 +82,7 @@ def test_an_unpaid_loan_blocks_transfer_out(world, monkeypatch):
     MemberAccount.objects.filter(pk=world.account_a.pk).update(state=MemberState.SEALED)
     monkeypatch.setattr(transfer_service, "TRANSFER_OUT_BLOCKERS", [lambda account: "有未结清的公积金贷款"])
     with pytest.raises(ValidationError) as exc:
-        transfer_out_execute(actor=world.clerk, account=world.account_a, letter_number="ZY1", to_centre="武汉中心")
+        transfer_out_execute(actor=world.clerk, account=world.account_a, letter_number="ZY2026112200000001", to_centre="武汉中心")
     assert "有未结清的公积金贷款" in exc.value.message_dict["account"]
 
 
@@ -147,7 +147,7 @@ def test_interest_is_settled_to_the_day_and_never_paid_again_after_transfer_out(
     MemberAccount.objects.filter(pk=world.account_a.pk).update(state=MemberState.SEALED)
     sub = SubAccount.objects.get(pk=world.account_a.sub_account_id)
     expected = sum(interest_to_date(sub, timezone.localdate() - timedelta(days=1)))
-    transfer = transfer_out_execute(actor=world.clerk, account=world.account_a, letter_number="ZY9", to_centre="武汉中心")
+    transfer = transfer_out_execute(actor=world.clerk, account=world.account_a, letter_number="ZY2026112200000009", to_centre="武汉中心")
     assert transfer.interest == expected > 0
     sub.refresh_from_db()
     assert (sub.balance, sub.accumulation, sub.accumulation_prior, sub.closed_period_end) == (0, 0, 0, None)

@@ -21,6 +21,7 @@ from fund.integrations import entrusted_bank
 from fund.integrations.models import SandboxBankAccount, SandboxBankPayment, SandboxSocialInsurance
 from fund.ledger.models import BusinessType
 from fund.ledger.selectors import ledger_reconcile
+from tests.conftest import member_name
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def voluntary(world, seq: int, *, balance: Decimal | None = Decimal("10000.00"),
     at the bank)."""
     number = make_id_number(birth=date(1990, 5, 5), seq=700 + seq)
     SandboxSocialInsurance.objects.update_or_create(id_number=number, defaults={"months_local": 36})
-    name = f"灵活{seq}"
+    name = member_name(seq, "灵活")
     account = voluntary_account_open(
         actor=world.clerk, branch=world.branch_a, id_number=number, name=name, base=Decimal("5000.00"),
         bank_card=card(seq), opened_on=date(2025, 1, 10),

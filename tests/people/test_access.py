@@ -111,7 +111,7 @@ def test_only_the_window_posts_money_and_opens_accounts(world, who):
     client = api(getattr(world, who))
     posted = client.post(f"/api/deposits/members/{world.account_a.pk}/deposits/", {"month": "2025-02"}, format="json")
     unit = client.post("/api/deposits/units/", {
-        "name": "某单位", "credit_code": make_credit_code(500), "bank_name": "银行", "bank_account": "123",
+        "name": "某某商贸有限公司", "credit_code": make_credit_code(500), "bank_name": "建设银行", "bank_account": "37050100000500",
         "unit_ratio": "0.1", "member_ratio": "0.1", "pay_day": 5}, format="json")
     if who in {"clerk", "director"}:
         assert (posted.status_code, unit.status_code) == (201, 201)

@@ -144,3 +144,13 @@ def test_a_standing_instruction_for_the_spouses_loan_pays_its_instalment(wd, dja
     check = w.checks.get(rule="loan")
     assert spouse_name in check.detail and check.evidence["marriage_call_id"]
     assert ledger_reconcile() == []
+
+
+def test_it_refuses_an_end_reason_on_more_than_one_line_or_too_long_and_keeps_it_active(wd):
+    instruction = sign(wd)
+    for reason, message in (("贷款已结清\n另附说明", "终止原因不能含有换行"), ("长" * 201, "终止原因不能超过200字")):
+        with pytest.raises(ValidationError) as refused:
+            standing_end(actor=wd.world.member_a, instruction=instruction, reason=reason)
+        assert message in refused.value.message_dict["reason"][0]
+    instruction.refresh_from_db()
+    assert instruction.state == StandingState.ACTIVE and instruction.end_reason == ""

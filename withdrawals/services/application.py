@@ -27,7 +27,7 @@ from deposits.services.accounts import next_number
 from fund.audit.masking import mask_bank_card
 from fund.audit.services import audit_log
 from fund.people.roles import roles_of
-from fund.validation import clean_bank_card, clean_resident_id
+from fund.validation import clean_bank_card, clean_into, clean_person_name, clean_resident_id
 
 from ..models import IN_FLIGHT, Channel, Relation, Withdrawal, WithdrawalState
 from ..reasons import REASONS, Context, Reason, door_refusals
@@ -252,8 +252,9 @@ def _accept(
             errors["other_id_number"] = [f"关系人身份证号码：{m}" for m in exc.messages]
         if other and other == person.id_number:
             errors["other_id_number"] = ["关系人不能是缴存人本人"]
-        if not (other_name or "").strip():
-            errors["other_name"] = ["请填写关系人姓名"]
+        other_name = clean_into(errors, "other_name", clean_person_name, other_name, label="关系人姓名") or ""
+    else:
+        other_name = ""  # no one else is named on a member's own withdrawal
 
     if spec.heirs:
         payee_name = (other_name or "").strip()

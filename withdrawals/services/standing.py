@@ -21,7 +21,7 @@ from deposits.services.accounts import next_number
 from fund.audit.services import audit_log
 from fund.integrations.base import IntegrationError
 from fund.people.roles import roles_of
-from fund.validation import clean_bank_card
+from fund.validation import clean_bank_card, clean_line
 
 from ..loans import household_loan
 from ..models import Channel, StandingInstruction, StandingState, Withdrawal
@@ -86,14 +86,16 @@ def standing_end(*, actor: Any, instruction: StandingInstruction, reason: str) -
     instruction = StandingInstruction.objects.select_for_update().select_related("account").get(pk=instruction.pk)
     if not _may_act(actor, instruction.account):
         raise PermissionDenied("只能终止本人的逐月提取协议")
-    if not (reason or "").strip():
-        raise ValidationError({"reason": ["请填写终止原因"]})
+    try:
+        reason = clean_line(reason, label="终止原因", max_length=200)
+    except ValidationError as exc:
+        raise ValidationError({"reason": exc.messages}) from exc
     if StandingInstruction.objects.filter(pk=instruction.pk, state=StandingState.ACTIVE).update(
-        state=StandingState.ENDED, ended_on=timezone.localdate(), end_reason=reason.strip()[:200]
+        state=StandingState.ENDED, ended_on=timezone.localdate(), end_reason=reason
     ) != 1:
         raise ValidationError({"state": ["协议已终止"]})
     instruction.refresh_from_db()
-    audit_log(actor=actor, action="withdrawals.standing.ended", target=instruction, new={"reason": reason[:200]})
+    audit_log(actor=actor, action="withdrawals.standing.ended", target=instruction, new={"reason": reason})
     return instruction
 
 

@@ -172,9 +172,15 @@ def test_beyond_the_limit_the_least_recently_used_token_is_revoked(world, settin
 
 def test_an_unnamed_sign_in_is_named_after_its_client_without_control_characters(world):
     response = APIClient().post("/api/auth/token/", {"username": world.clerk.username, "password": PASSWORD},
-                                format="json", HTTP_USER_AGENT="FundApp/2.1 (Android)\x07")
+                                format="json", HTTP_USER_AGENT="FundApp/2.1 (Android)")
     assert response.json()["name"] == "FundApp/2.1 (Android)"
     assert sign_in(world.clerk.username, name="  ")["name"] == "未命名客户端"
+    # A client whose name carries a control character is refused before any view (fund.middleware), so no
+    # token is issued under a name that would reach the page.
+    issued = ApiToken.objects.count()
+    refused = APIClient().post("/api/auth/token/", {"username": world.clerk.username, "password": PASSWORD},
+                               format="json", HTTP_USER_AGENT="FundApp/2.1 (Android)\x07")
+    assert refused.status_code == 400 and ApiToken.objects.count() == issued
 
 
 # --- the page: 我的登录设备 ------------------------------------------------------------------------------------

@@ -246,13 +246,13 @@ class HttpBank(HttpClient, Bank):
     def collect(self, *, account_number: str, name: str, amount: Decimal, reference: str, purpose: str = "") -> Payment:
         return self._post(
             "collect", Payment, account_number=account_number, name=name, amount=amount,
-            reference=reference, purpose=purpose,
+            reference=reference, purpose=purpose, idempotency_key=reference,
         )
 
     def payout(self, *, card_number: str, name: str, amount: Decimal, reference: str, purpose: str = "") -> Payment:
         return self._post(
             "payout", Payment, card_number=card_number, name=name, amount=amount,
-            reference=reference, purpose=purpose,
+            reference=reference, purpose=purpose, idempotency_key=reference,
         )
 
     def payment(self, *, reference: str) -> Payment:

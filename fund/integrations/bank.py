@@ -270,6 +270,13 @@ class HttpBank(HttpClient, Bank):
 BANK_DOWN = "银行暂时无法核验，请稍后再试"
 
 
+def bank_account_refused(label: str) -> str:
+    """The one message for an account the bank would not confirm, whatever its reason: telling "no such
+    account" from "another name" would let anyone who may submit a form learn whose cards exist. The bank's
+    own reason is in the call log, for staff."""
+    return f"{label}未通过银行核验（账号不存在，或户名、证件号码与账号不符），请核对"
+
+
 def bank_account_verify(*, field: str, label: str, account_number: str, name: str, holder_id: str = "") -> int | None:
     """Ask the bank about an account a user has just given, and raise a form error on `field` if it may not be
     used: unknown, another holder's, or the bank cannot be asked now (refused rather than accepted unchecked,
@@ -279,11 +286,11 @@ def bank_account_verify(*, field: str, label: str, account_number: str, name: st
     try:
         answer = entrusted_bank().verify_account(account_number=account_number, name=name, holder_id=holder_id)
     except (NotFound, Rejected) as exc:  # a gateway may answer an unknown account as an error
-        raise ValidationError({field: [f"{label}未通过银行核验：{exc.message}，请核对"]}) from exc
+        raise ValidationError({field: [bank_account_refused(label)]}) from exc
     except IntegrationError as exc:  # Unavailable, or anything else the bank could not answer
         raise ValidationError({field: [BANK_DOWN]}) from exc
     if not answer.valid:
-        raise ValidationError({field: [f"{label}未通过银行核验：{answer.reason or '账户不可用'}，请核对"]})
+        raise ValidationError({field: [bank_account_refused(label)]})
     return answer.call_id
 
 

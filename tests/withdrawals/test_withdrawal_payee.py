@@ -13,7 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from fund.audit.models import AuditEvent
-from fund.integrations.bank import BANK_DOWN
+from fund.integrations.bank import BANK_DOWN, bank_account_refused
 from fund.integrations.models import PaymentStatus, SandboxBankAccount, SandboxBankPayment
 from fund.integrations.sms import sandbox_last_message
 from fund.ledger.selectors import ledger_reconcile
@@ -102,7 +102,7 @@ def test_a_clerk_may_name_a_new_card_the_bank_knows_and_the_payout_and_text_foll
 
     with pytest.raises(ValidationError) as unknown:
         payout_retry(withdrawal_id=w.pk, actor=wd.world.clerk, force=True, payee_card=make_card(34))
-    assert unknown.value.message_dict == {"payee_card": ["收款银行卡号未通过银行核验：账号不存在，请核对"]}
+    assert unknown.value.message_dict == {"payee_card": [bank_account_refused("收款银行卡号")]}
     with pytest.raises(PermissionDenied):
         payout_retry(withdrawal_id=w.pk, actor=wd.world.member_a, force=True, payee_card=new)
     with pytest.raises(PermissionDenied):  # the beat's retry never changes the card
@@ -177,7 +177,7 @@ def test_the_window_page_retries_to_a_new_card_and_says_why_an_unknown_one_is_re
     assert 'name="payee_card"' in client.get(reverse("staff:withdrawal", args=[w.pk])).content.decode()
 
     page = client.post(url, {"payee_card": make_card(39)}, follow=True).content.decode()
-    assert "收款银行卡号未通过银行核验：账号不存在" in page and w.payouts.count() == 1
+    assert bank_account_refused("收款银行卡号") in page and w.payouts.count() == 1
 
     new = other_card(wd, 40)
     with django_capture_on_commit_callbacks(execute=True):

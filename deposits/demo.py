@@ -25,10 +25,11 @@ def seed(ctx: DemoContext) -> None:
     opened = add_months(first_of_month(ctx.today), -13)
     seq = 0
     for index, (name, branch, ratio, size, unpaid) in enumerate(UNITS, start=1):
+        bank_account = _unit_account_at_the_bank(name, make_credit_code(index), f"3705016{index:011d}")
         unit = unit_account_open(
             actor=clerk, branch=ctx.branches[branch], name=name, credit_code=make_credit_code(index),
             address=f"示范市{ctx.branches[branch].name[:-3]}路{index * 17}号", contact_name="人事经办人",
-            contact_phone=f"0537-31{index:05d}", bank_name="中国建设银行示范市分行", bank_account=f"3705016{index:011d}",
+            contact_phone=f"0537-31{index:05d}", bank_name="中国建设银行示范市分行", bank_account=bank_account,
             unit_ratio=ratio, member_ratio=ratio, pay_day=15, opened_on=opened,
         )
         ctx.employers.append(unit.employer)
@@ -60,6 +61,18 @@ def seed(ctx: DemoContext) -> None:
     for person in ctx.people[:3]:
         member_login_create(person=person, password=DEMO_PASSWORD)
         ctx.logins.append(("个人网厅", person.id_number, f"职工 {person.name}"))
+
+
+def _unit_account_at_the_bank(name: str, credit_code: str, number: str) -> str:
+    """The unit's account at the sandbox bank (opening checks it there): the one a previous seed gave the
+    unit, or a new one."""
+    from fund.integrations.models import SandboxBankAccount
+
+    row, _ = SandboxBankAccount.objects.get_or_create(
+        holder_id=credit_code, defaults={"account_number": number, "name": name, "bank_name": "中国建设银行示范市分行",
+                                         "balance": Decimal("5000000.00")},
+    )
+    return row.account_number
 
 
 def _adopt_sandbox_bank_accounts(ctx: DemoContext) -> None:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.core.checks import Warning, register
+from django.core.checks import Error, Warning, register
 from django.utils import timezone
 
 from fund.workdays import calendar_covers
@@ -21,4 +21,23 @@ def holiday_calendar_is_current(app_configs: Any, **kwargs: Any) -> list[Warning
             hint="国务院公布次年放假安排后，升级 chinesecalendar（pip install -U chinesecalendar）。",
             id="fund.W001",
         )
+    ]
+
+
+@register()
+def integrations_configured(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """An outside system on "http" with no gateway address would start fine and then fail every call."""
+    from django.conf import settings
+
+    from fund.integrations import configuration_problems
+
+    problems = configuration_problems(
+        backend=getattr(settings, "FUND_INTEGRATIONS", "sandbox"),
+        overrides=getattr(settings, "FUND_INTEGRATIONS_OVERRIDES", {}) or {},
+        http_base=getattr(settings, "FUND_INTEGRATIONS_HTTP_BASE", ""),
+    )
+    return [
+        Error(problem, hint="设置 FUND_INTEGRATIONS_HTTP_BASE 为数据共享前置机的地址（如 https://gateway.example/api），"
+                            "或使用 FUND_INTEGRATIONS=sandbox。", id="fund.E001")
+        for problem in problems
     ]

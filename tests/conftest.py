@@ -71,12 +71,45 @@ def open_unit(actor: User, branch: Branch, seq: int, **overrides: Any) -> Any:
         member_ratio=Decimal("0.12"), pay_day=15, opened_on=date(2025, 1, 10),
     )
     values.update(overrides)
+    bank_account_at_the_bank(values.get("bank_account"), values.get("name"), values.get("credit_code"))
     return unit_account_open(**values)
 
 
 def member_name(seq: int, prefix: str = "职工") -> str:
     """A name a person can have (职工一二 for 12): names are letters, not digits (fund.validation)."""
     return prefix + "".join("零一二三四五六七八九"[int(d)] for d in str(seq))
+
+
+@pytest.fixture
+def bank_depths(monkeypatch: Any) -> list[int]:
+    """For each account check with the bank, how many transactions were open around it beyond those the test
+    runs in: 0 is outside any transaction, as an outside call must be."""
+    from django.db import connection
+
+    from fund.integrations import bank
+
+    baseline = len(connection.atomic_blocks)
+    depths: list[int] = []
+    real = bank.entrusted_bank
+
+    class Watched:
+        def __getattr__(self, name: str) -> Any:
+            if name == "verify_account":
+                depths.append(len(connection.atomic_blocks) - baseline)
+            return getattr(real(), name)
+
+    monkeypatch.setattr(bank, "entrusted_bank", Watched)
+    return depths
+
+
+def bank_account_at_the_bank(number: Any, name: Any, holder_id: Any = "") -> None:
+    """The account at the sandbox bank, as a real unit or member has it before giving it to the centre
+    (opening checks it with the bank). Nonsense input is left for the service under test to refuse."""
+    from fund.integrations.models import SandboxBankAccount
+
+    if isinstance(number, str) and number.isdigit() and len(number) <= 32 and isinstance(name, str) and name.strip():
+        SandboxBankAccount.objects.get_or_create(account_number=number, defaults={
+            "name": name.strip(), "holder_id": holder_id if isinstance(holder_id, str) else "", "bank_name": "建设银行"})
 
 
 def open_member(actor: User, unit: Any, seq: int, **overrides: Any) -> Any:

@@ -203,8 +203,8 @@ def test_more_objects_answer_as_documented(world, contract, django_capture_on_co
     clerk, member, operator = (as_user(u) for u in (world.clerk, world.member_a, world.unit_a_op))
     account, unit = world.account_a.pk, world.unit_a.pk
     monthly_deposit_post(actor=world.clerk, account=world.account_a, month=date(2025, 2, 1))
-    SandboxBankAccount.objects.create(account_number=world.unit_a.bank_account, name=world.unit_a.employer.name,
-                                      balance="1000000.00")
+    SandboxBankAccount.objects.filter(account_number=world.unit_a.bank_account).update(  # known since opening
+        balance="1000000.00")
 
     # a bill paid by collection, then reversed at the window: the correction awaits its refund
     bill = contract.call(operator, "post", "/api/deposits/bills/", {"month": "2025-03"}).json()

@@ -298,14 +298,21 @@ class WithdrawalReviewApi(APIView):
 
 
 class WithdrawalRetryApi(APIView):
-    @extend_schema(request=None, responses=WithdrawalDetailOutput, summary="付款失败后重新付款（受理岗）")
+    class InputSerializer(serializers.Serializer):
+        payee_card = _text("改付至新银行卡号（payee_card，不改请省略）", max_length=30)
+
+    @extend_schema(request=InputSerializer, responses=WithdrawalDetailOutput,
+                   summary="付款失败后重新付款（受理岗；可改付至经银行核验的新银行卡）")
     def post(self, request, pk: int):  # type: ignore[no-untyped-def]
         if not roles_of(request.user).can_accept:
             raise PermissionDenied
         withdrawal = withdrawal_get_for_user(user=request.user, pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         if withdrawal.state != WithdrawalState.PAYOUT_FAILED:
             raise serializers.ValidationError({"state": [f"提取状态为“{withdrawal.get_state_display()}”，无需重新付款"]})
-        payout_retry(withdrawal_id=withdrawal.pk, actor=request.user, force=True)
+        payout_retry(withdrawal_id=withdrawal.pk, actor=request.user, force=True,
+                     payee_card=data.validated_data.get("payee_card", ""))
         return _detail(request, withdrawal)
 
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from fund.audit.services import audit_log
+from fund.integrations.bank import bank_account_verify
 from fund.ledger import chart
 from fund.ledger.models import BusinessType
 from fund.ledger.services import Movement, credit, debit, entry_post, sub_account_open
@@ -340,17 +341,50 @@ def monthly_deposit_post_core(
 
 # Entry points for views, APIs and tasks: each its own durable transaction, so a caller cannot wrap them in
 # a larger one by mistake. Batch and workflow code that must act inside its own transaction calls the
-# `_core` functions above instead.
+# `_core` functions above instead (and checks a given bank account itself, before its transaction).
 
 
 def unit_account_open(**kwargs: Any) -> UnitAccount:
+    unit_bank_account_check(name=kwargs.get("name", ""), credit_code=kwargs.get("credit_code", ""),
+                            bank_account=kwargs.get("bank_account", ""))
     with transaction.atomic(durable=True):
         return unit_account_open_core(**kwargs)
 
 
 def member_account_open(**kwargs: Any) -> MemberAccount:
+    member_bank_card_check(name=kwargs.get("name", ""), id_number=kwargs.get("id_number", ""),
+                           bank_card=kwargs.get("bank_card", ""))
     with transaction.atomic(durable=True):
         return member_account_open_core(**kwargs)
+
+
+def unit_bank_account_check(*, name: str, credit_code: str, bank_account: str) -> None:
+    """The account a unit's deposits are collected from must be the unit's at the bank, or the first 委托收款
+    fails. Asks the bank: call it before the transaction. A malformed account or name is left to the opening
+    service to report; the holder is compared when the credit code is well formed."""
+    account, name = str(bank_account or "").strip(), str(name or "").strip()
+    if not (account.isdigit() and name):
+        return
+    bank_account_verify(field="bank_account", label="单位银行账号", account_number=account, name=name,
+                        holder_id=_or_empty(clean_credit_code, credit_code))
+
+
+def member_bank_card_check(*, name: str, id_number: str, bank_card: str) -> None:
+    """A member's card given at opening must be theirs at the bank (payouts and debits go to it). Asks the
+    bank: call it before the transaction. No card, or a malformed one (the opening reports it), asks nothing."""
+    card, name = _or_empty(clean_bank_card, bank_card), str(name or "").strip()
+    if not (card and name):
+        return
+    resident = _or_empty(clean_resident_id, id_number)
+    bank_account_verify(field="bank_card", label="银行卡号", account_number=card, name=name,
+                        holder_id=resident.number if resident else "")
+
+
+def _or_empty(clean: Any, raw: Any) -> Any:
+    try:
+        return clean(str(raw or "")) if raw else ""
+    except ValidationError:
+        return ""
 
 
 def monthly_deposit_post(**kwargs: Any) -> tuple[MonthlyDeposit, bool]:

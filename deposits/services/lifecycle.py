@@ -25,6 +25,8 @@ from django.utils import timezone
 from fund.audit.masking import mask_bank_card, mask_phone
 from fund.audit.services import audit_log
 from fund.integrations import social_insurance_bureau
+from fund.integrations.bank import bank_account_verify
+from fund.integrations.base import IntegrationError
 from fund.people.models import Branch, Employer, Person, Post
 from fund.people.roles import roles_of
 from fund.people.selectors import scoped
@@ -317,11 +319,34 @@ def _clean_phone(value: str) -> str:
         raise ValidationError({"phone": exc.messages}) from exc
 
 
-@transaction.atomic(durable=True)
 def member_account_change(
     *, actor: Any, account: MemberAccount, phone: str | None = None, bank_card: str | None = None
 ) -> MemberAccount:
-    """变更 the member's phone and/or bank card: 受理 staff, or the member themself. None leaves a field as it is."""
+    """变更 the member's phone and/or bank card: 受理 staff, or the member themself. None leaves a field as it is.
+    A new card is checked with the bank (in the member's name) first, outside the transaction that records it."""
+    if bank_card:
+        current = MemberAccount.objects.select_related("unit", "person").get(pk=account.pk)
+        own = actor.person_id is not None and actor.person_id == current.person_id
+        _require(own or _window(actor, current.unit))
+        card = _card_or_empty(bank_card)
+        if card and card != current.bank_card and current.state in ACTIVE_MEMBER_STATES:
+            bank_account_verify(field="bank_card", label="银行卡号", account_number=card, name=current.person.name,
+                                holder_id=current.person.id_number)
+    return _member_account_record_change(actor=actor, account=account, phone=phone, bank_card=bank_card)
+
+
+def _card_or_empty(raw: str) -> str:
+    """The card cleaned, or "" when its format is wrong (the recording service says why)."""
+    try:
+        return clean_bank_card(raw)
+    except ValidationError:
+        return ""
+
+
+@transaction.atomic(durable=True)
+def _member_account_record_change(
+    *, actor: Any, account: MemberAccount, phone: str | None, bank_card: str | None
+) -> MemberAccount:
     account = _lock_member(account)
     own = actor.person_id is not None and actor.person_id == account.person_id
     _require(own or _window(actor, account.unit))
@@ -377,9 +402,21 @@ def _lock_unit(unit: UnitAccount) -> UnitAccount:
     return UnitAccount.objects.select_for_update().select_related("employer").get(pk=unit.pk)
 
 
-@transaction.atomic(durable=True)
 def unit_account_change(*, actor: Any, unit: UnitAccount, **values: Any) -> UnitAccount:
-    """变更 contact, address, bank or pay day: the unit's operator or 受理 staff. Fields not given stay."""
+    """变更 contact, address, bank or pay day: the unit's operator or 受理 staff. Fields not given stay.
+    A new bank account is checked with the bank (in the unit's name) first, outside the transaction."""
+    account = str(values.get("bank_account") or "").strip()
+    if account and set(values) <= set(UNIT_CHANGE_FIELDS):
+        current = UnitAccount.objects.select_related("employer").get(pk=unit.pk)
+        _require(_operator_of(actor, current) or _window(actor, current))
+        if account.isdigit() and len(account) <= 32 and account != current.bank_account and current.state != UnitState.CLOSED:
+            bank_account_verify(field="bank_account", label="单位银行账号", account_number=account,
+                                name=current.employer.name, holder_id=current.employer.credit_code)
+    return _unit_account_record_change(actor=actor, unit=unit, **values)
+
+
+@transaction.atomic(durable=True)
+def _unit_account_record_change(*, actor: Any, unit: UnitAccount, **values: Any) -> UnitAccount:
     unknown = set(values) - set(UNIT_CHANGE_FIELDS)
     if unknown:
         raise ValidationError({name: ["不能在此变更"] for name in sorted(unknown)})
@@ -905,12 +942,25 @@ def voluntary_account_open(
         problems, call_id = voluntary_eligibility(id_number=id_number, on=opened_on)
     except ValidationError as exc:
         raise ValidationError({"id_number": exc.messages}) from exc
+    except IntegrationError as exc:  # the bureau is down: refuse for now, not a server error
+        raise ValidationError({"id_number": ["社保系统暂时无法查询参保信息，请稍后再试"]}) from exc
     if problems:
         errors["id_number"] = ["不符合灵活就业人员自愿缴存条件：" + "；".join(problems)]
+    if not (name or "").strip():
+        errors["name"] = ["请填写姓名"]
     if not (bank_card or "").strip():
         errors["bank_card"] = ["灵活就业人员按月代扣缴存，请填写本人银行卡号"]
+    else:
+        try:
+            bank_card = clean_bank_card(bank_card)
+        except ValidationError as exc:
+            errors["bank_card"] = exc.messages
     if errors:
         raise ValidationError(errors)
+    # The card every month's deposit is collected from: the bank must know it as this person's (asked here,
+    # before the transaction), or the first debit fails.
+    bank_account_verify(field="bank_card", label="代扣银行卡号", account_number=bank_card, name=(name or "").strip(),
+                        holder_id=clean_resident_id(id_number).number)
     with transaction.atomic(durable=True):
         unit = special_unit_for_branch(actor=actor, branch=branch, on=opened_on)
         # member_account_open is a durable entry point; its body runs here, inside this one transaction.

@@ -24,7 +24,7 @@ from fund.people.services import operator_bind
 from fund.validation import clean_credit_code, clean_into, clean_mobile, clean_person_name
 
 from ..models import OpeningRequestState, UnitOpeningRequest
-from .accounts import check_ratio, unit_account_open_core, unit_text_clean
+from .accounts import check_ratio, unit_account_open_core, unit_bank_account_check, unit_text_clean
 
 PENDING = OpeningRequestState.PENDING
 
@@ -140,9 +140,20 @@ def _notify(phone: str, text: str) -> None:
         transaction.on_commit(lambda: people_tasks.send_sms.delay(phone=phone, text=text), robust=True)
 
 
-@transaction.atomic(durable=True)
 def unit_opening_request_approve(*, actor: Any, request: UnitOpeningRequest, opinion: str = "") -> UnitOpeningRequest:
-    """Open the unit account and the operator's login, bound to the new employer, in one transaction."""
+    """Open the unit account and the operator's login, bound to the new employer, in one transaction.
+
+    The unit's bank account is checked with the bank first, outside that transaction. It is checked here, by
+    the reviewing clerk, and not when the form is sent: the form needs no login, and a bank check on it would
+    let anyone ask the bank about any account."""
+    current = UnitOpeningRequest.objects.get(pk=request.pk)
+    if current.state == PENDING:
+        unit_bank_account_check(name=current.name, credit_code=current.credit_code, bank_account=current.bank_account)
+    return _unit_opening_request_open(actor=actor, request=request, opinion=opinion)
+
+
+@transaction.atomic(durable=True)
+def _unit_opening_request_open(*, actor: Any, request: UnitOpeningRequest, opinion: str) -> UnitOpeningRequest:
     request = UnitOpeningRequest.objects.select_for_update().get(pk=request.pk)
     if request.state != PENDING:
         raise ValidationError({"state": [f"该申请{request.get_state_display()}，不能重复办理"]})

@@ -7,7 +7,9 @@ Business code asks for a client here and never names an implementation::
     decision.evidence_call_ids.append(homes.call_id)
 
 `settings.FUND_INTEGRATIONS` ("sandbox" or "http") picks the implementation for every system;
-`settings.FUND_INTEGRATIONS_OVERRIDES` (e.g. {"sms": "http"}) overrides it per system.
+`settings.FUND_INTEGRATIONS_OVERRIDES` (e.g. {"sms": "http"}) overrides it per system. Any system on "http"
+needs `FUND_INTEGRATIONS_HTTP_BASE`, the gateway's http(s) address: the settings refuse to load without it,
+and the system check `fund.E001` says the same for settings that bypass that (`configuration_problems`).
 
 The accessors are named after the interfaces (`identity_registry()`, not `identity()`) because the
 submodules `identity`, `bank` … become attributes of this package when imported and would shadow them.
@@ -16,7 +18,9 @@ Nothing is imported eagerly: this package is loaded while Django sets up its app
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -86,6 +90,36 @@ def backend_for(system: str) -> str:
     if backend not in BACKENDS:
         raise ImproperlyConfigured(f"外部系统 {system} 的实现应为 sandbox 或 http，而不是 {backend!r}")
     return backend
+
+
+def configuration_problems(*, backend: str, overrides: Mapping[str, str], http_base: str) -> list[str]:
+    """What in these settings would make outside calls fail (empty when nothing): an unknown implementation or
+    system, or a system on "http" without a gateway address to post to. Pure, so the settings module can ask
+    it before Django is set up."""
+    problems = []
+    chosen = {"FUND_INTEGRATIONS": backend or "sandbox"}
+    for system, value in overrides.items():
+        if system not in IMPLEMENTATIONS:
+            problems.append(f"FUND_INTEGRATIONS_OVERRIDES 中的外部系统 {system!r} 不存在，可选：{'、'.join(IMPLEMENTATIONS)}")
+        chosen[f"FUND_INTEGRATIONS_OVERRIDES[{system!r}]"] = value or backend or "sandbox"
+    problems += [f"{name} 应为 sandbox 或 http，而不是 {value!r}" for name, value in chosen.items() if value not in BACKENDS]
+    on_http = [s for s in IMPLEMENTATIONS if (overrides.get(s) or backend or "sandbox") == "http"]
+    if on_http:
+        if not _is_http_url(http_base):
+            which = "FUND_INTEGRATIONS=http" if len(on_http) == len(IMPLEMENTATIONS) else f"外部系统 {'、'.join(on_http)} 使用 http 实现"
+            problems.append(
+                f"{which}，但 FUND_INTEGRATIONS_HTTP_BASE "
+                f"{'未配置' if not http_base else f'不是 http(s) 地址（{http_base!r}）'}：每次外部调用都会失败"
+            )
+    return problems
+
+
+def _is_http_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url or "")
+        return parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0  # .port checks it
+    except ValueError:  # a malformed host or port
+        return False
 
 
 def get_client(system: str) -> Integration:

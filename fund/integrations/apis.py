@@ -23,7 +23,7 @@ app_name = "integrations_api"
 
 
 def _masker(key: str) -> Any:
-    if "id_number" in key:
+    if "id_number" in key or key == "holder_id":  # a holder's ID number (or credit code) in an account check
         return mask_id_number
     if "card_number" in key or "account" in key:
         return mask_bank_card

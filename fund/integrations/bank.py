@@ -1,8 +1,13 @@
-"""委托银行: collections (委托收款) from units' and members' accounts, payouts to cards, and incoming transfers.
+"""委托银行: collections (委托收款) from units' and members' accounts, payouts to cards, incoming transfers,
+and verifying an account before the centre records it.
 
 Payouts and collections are idempotent by the centre's `reference`: asking again with the same reference
 returns the first payment's current state and never moves money a second time; the same reference with a
 different account or amount is refused, since that is a bug in the caller, not a retry.
+
+`verify_account` (账户核验) asks whether the bank has the account under that name (and holder's ID number or
+credit code, when given), so a card the bank does not know is refused when it is given, not when the first
+debit or payout fails months later. `bank_account_verify` turns its answer into a form error.
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .base import Integration, NotFound, Rejected, Result, operation
+from . import entrusted_bank
+from .base import Integration, IntegrationError, NotFound, Rejected, Result, operation
 from .http import HttpClient
 from .models import (
     PaymentKind,
@@ -66,6 +73,14 @@ class IncomingTransfers(Result):
     transfers: tuple[IncomingTransfer, ...]
 
 
+@dataclass(frozen=True, kw_only=True)
+class AccountVerification(Result):
+    account_number: str
+    valid: bool  # the bank has this account, under this name (and holder, when one was given)
+    reason: str  # why not, in the bank's words; "" when valid
+    bank_name: str  # the account's bank, "" when unknown
+
+
 class Bank(Integration):
     system = "bank"
 
@@ -88,6 +103,12 @@ class Bank(Integration):
     @abstractmethod
     def incoming_transfers(self, *, start: date, end: date) -> IncomingTransfers:
         """Money received into the centre's accounts between the two dates, inclusive, oldest first."""
+
+    @operation(reference="account_number", query=True)
+    @abstractmethod
+    def verify_account(self, *, account_number: str, name: str, holder_id: str = "") -> AccountVerification:
+        """Whether the bank has this account (card) under this name and, when `holder_id` is given, this
+        holder's ID number or credit code. An unknown account is an answer (`valid=False`), not an error."""
 
 
 def _payment(row: SandboxBankPayment) -> Payment:
@@ -144,6 +165,20 @@ class SandboxBank(Bank):
                 )
                 for r in rows
             ),
+        )
+
+    def verify_account(self, *, account_number: str, name: str, holder_id: str = "") -> AccountVerification:
+        account_number = account_number.strip()
+        row = SandboxBankAccount.objects.filter(account_number=account_number).first()
+        reason = ""
+        if row is None:
+            reason = "账号不存在"
+        elif row.name != name.strip():
+            reason = "户名与账号不符"
+        elif holder_id and row.holder_id and row.holder_id.upper() != holder_id.strip().upper():
+            reason = "证件号码与账号不符"
+        return AccountVerification(
+            account_number=account_number, valid=not reason, reason=reason, bank_name=row.bank_name if row else "",
         )
 
     def _move(
@@ -211,13 +246,13 @@ class HttpBank(HttpClient, Bank):
     def collect(self, *, account_number: str, name: str, amount: Decimal, reference: str, purpose: str = "") -> Payment:
         return self._post(
             "collect", Payment, account_number=account_number, name=name, amount=amount,
-            reference=reference, purpose=purpose,
+            reference=reference, purpose=purpose, idempotency_key=reference,
         )
 
     def payout(self, *, card_number: str, name: str, amount: Decimal, reference: str, purpose: str = "") -> Payment:
         return self._post(
             "payout", Payment, card_number=card_number, name=name, amount=amount,
-            reference=reference, purpose=purpose,
+            reference=reference, purpose=purpose, idempotency_key=reference,
         )
 
     def payment(self, *, reference: str) -> Payment:
@@ -225,6 +260,38 @@ class HttpBank(HttpClient, Bank):
 
     def incoming_transfers(self, *, start: date, end: date) -> IncomingTransfers:
         return self._post("incoming_transfers", IncomingTransfers, start=start, end=end)
+
+    def verify_account(self, *, account_number: str, name: str, holder_id: str = "") -> AccountVerification:
+        return self._post(
+            "verify_account", AccountVerification, account_number=account_number, name=name, holder_id=holder_id
+        )
+
+
+BANK_DOWN = "银行暂时无法核验，请稍后再试"
+
+
+def bank_account_refused(label: str) -> str:
+    """The one message for an account the bank would not confirm, whatever its reason: telling "no such
+    account" from "another name" would let anyone who may submit a form learn whose cards exist. The bank's
+    own reason is in the call log, for staff."""
+    return f"{label}未通过银行核验（账号不存在，或户名、证件号码与账号不符），请核对"
+
+
+def bank_account_verify(*, field: str, label: str, account_number: str, name: str, holder_id: str = "") -> int | None:
+    """Ask the bank about an account a user has just given, and raise a form error on `field` if it may not be
+    used: unknown, another holder's, or the bank cannot be asked now (refused rather than accepted unchecked,
+    since an unchecked account is what made the first debit or payout fail). Returns the call's id (evidence).
+
+    An outside call: call it before the transaction that records the account, never inside one."""
+    try:
+        answer = entrusted_bank().verify_account(account_number=account_number, name=name, holder_id=holder_id)
+    except (NotFound, Rejected) as exc:  # a gateway may answer an unknown account as an error
+        raise ValidationError({field: [bank_account_refused(label)]}) from exc
+    except IntegrationError as exc:  # Unavailable, or anything else the bank could not answer
+        raise ValidationError({field: [BANK_DOWN]}) from exc
+    if not answer.valid:
+        raise ValidationError({field: [bank_account_refused(label)]})
+    return answer.call_id
 
 
 def sandbox_receive_transfer(

@@ -1,16 +1,22 @@
 """The HTTP side: POST JSON to the centre's data-sharing gateway (前置机) and decode its answer.
 
 Contract with the gateway, one URL per operation: `POST {FUND_INTEGRATIONS_HTTP_BASE}/<system>/<operation>`
-with the operation's keyword arguments as a JSON object (Decimals and dates as strings). It answers
-`{"ok": true, "data": {...}}` with the result's fields, or `{"ok": false, "code": "not_found" | "rejected",
-"message": "..."}`. The gateway translates to each agency's own protocol; this module only speaks JSON.
+with the operation's keyword arguments as a JSON object (Decimals and dates as strings). An operation that
+moves money or registers something sends its idempotency key (the centre's reference) in an
+`Idempotency-Key` header as well, so the gateway can answer a retried request without passing it on twice.
+It answers `{"ok": true, "data": {...}}` with the result's fields, or `{"ok": false, "code": "not_found" |
+"rejected", "message": "..."}`. The gateway translates to each agency's own protocol; this module only
+speaks JSON. Anything else — an HTTP error status, a timeout, a refused connection, a body that is not that
+JSON or lacks a field of the result — is `Unavailable`, the error every caller already treats as "down".
 
-It cannot be exercised offline; the sandbox implementations are what the tests and the demo run.
+`tests/integrations/test_contract.py` runs every operation of every system through this client against a
+local gateway that answers as the sandbox would, so the two implementations keep to one contract.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import http.client
 import json
 import types
 import urllib.error
@@ -36,20 +42,23 @@ class HttpClient:
     backend: ClassVar[str] = "http"
     system: ClassVar[str]
 
-    def _post(self, operation: str, result_type: type[R], **arguments: Any) -> R:
-        data = post_json(system=self.system, operation=operation, payload=arguments)
+    def _post(self, operation: str, result_type: type[R], *, idempotency_key: str = "", **arguments: Any) -> R:
+        data = post_json(system=self.system, operation=operation, payload=arguments, idempotency_key=idempotency_key)
         return decode(result_type, data)
 
 
-def post_json(*, system: str, operation: str, payload: dict[str, Any]) -> dict[str, Any]:
+def post_json(*, system: str, operation: str, payload: dict[str, Any], idempotency_key: str = "") -> dict[str, Any]:
     base = getattr(settings, "FUND_INTEGRATIONS_HTTP_BASE", "").rstrip("/")
     if not base:
         raise Unavailable("未配置外部系统接口地址（FUND_INTEGRATIONS_HTTP_BASE）")
     timeout = getattr(settings, "FUND_INTEGRATIONS_HTTP_TIMEOUT", DEFAULT_TIMEOUT_SECONDS)
+    headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
+    if idempotency_key:
+        headers["Idempotency-Key"] = idempotency_key
     request = urllib.request.Request(
         f"{base}/{system}/{operation}",
         data=json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False).encode(),
-        headers={"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"},
+        headers=headers,
         method="POST",
     )
     try:
@@ -57,7 +66,7 @@ def post_json(*, system: str, operation: str, payload: dict[str, Any]) -> dict[s
             body = json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as exc:
         raise Unavailable(f"外部系统返回错误（HTTP {exc.code}）") from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+    except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as exc:
         raise Unavailable("外部系统暂时无法连接，请稍后重试") from exc
     except ValueError as exc:
         raise Unavailable("外部系统返回的数据无法解析") from exc

@@ -174,6 +174,7 @@ class HttpPropertyRegistry(HttpClient, PropertyRegistry):
             mortgagee=mortgagee,
             amount=amount,
             reference=reference,
+            idempotency_key=reference,
         )
 
     def release_mortgage(self, *, mortgage_number: str) -> MortgageRegistration:

@@ -322,6 +322,7 @@ class HttpTransferPlatform(HttpClient, TransferPlatform):
             to_account_number=to_account_number,
             reference=reference,
             from_account_number=from_account_number,
+            idempotency_key=reference,
         )
 
     def status(self, *, letter_number: str) -> ContactLetter:

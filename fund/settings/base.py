@@ -5,7 +5,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from fund.integrations import configuration_problems
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -231,6 +234,11 @@ CELERY_BEAT_SCHEDULE = {
 FUND_INTEGRATIONS = env("FUND_INTEGRATIONS", "sandbox")
 FUND_INTEGRATIONS_HTTP_BASE = env("FUND_INTEGRATIONS_HTTP_BASE", "")
 FUND_INTEGRATIONS_HTTP_TIMEOUT = float(env("FUND_INTEGRATIONS_HTTP_TIMEOUT", "10"))
+# Refuse to start (web, worker, beat, manage.py) rather than fail every outside call later.
+if _integration_problems := configuration_problems(
+    backend=FUND_INTEGRATIONS, overrides={}, http_base=FUND_INTEGRATIONS_HTTP_BASE
+):
+    raise ImproperlyConfigured("；".join(_integration_problems))
 # The city's administrative code: decides which hukou and homes count as local.
 FUND_CITY_CODE = env("FUND_CITY_CODE", "370800")
 # The name the centre prints on documents and pages.

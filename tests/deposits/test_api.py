@@ -13,6 +13,7 @@ from deposits.models import MemberAccount, UnitAccount
 from deposits.services import add_months, first_of_month
 from fund.demo import make_credit_code, make_id_number
 from fund.ledger.selectors import ledger_reconcile
+from tests.conftest import bank_account_at_the_bank
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,11 @@ UNIT = {
     "name": "新开单位", "credit_code": make_credit_code(300), "bank_name": "工商银行", "bank_account": "1234567890",
     "unit_ratio": "0.10", "member_ratio": "0.10", "pay_day": 10,
 }
+
+
+@pytest.fixture(autouse=True)
+def _unit_account_at_the_bank(db):  # type: ignore[no-untyped-def]
+    bank_account_at_the_bank(UNIT["bank_account"], UNIT["name"], UNIT["credit_code"])  # opening checks it
 
 
 def as_user(user) -> APIClient:

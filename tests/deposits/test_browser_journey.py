@@ -17,8 +17,8 @@ def test_from_base_file_to_a_verified_certificate(world, live_server, page, brow
     from fund.integrations.models import SandboxBankAccount
     from fund.ledger.selectors import ledger_reconcile
 
-    SandboxBankAccount.objects.create(account_number=world.unit_a.bank_account, name=world.unit_a.employer.name,
-                                      balance=Decimal("100000.00"))
+    SandboxBankAccount.objects.filter(account_number=world.unit_a.bank_account).update(  # known since opening
+        balance=Decimal("100000.00"))
     SHOTS.mkdir(parents=True, exist_ok=True)
 
     # 1. The unit's operator fills the yearly base list and uploads it.

@@ -15,9 +15,8 @@ def test_a_unit_generates_confirms_and_pays_a_bill_and_the_member_sees_it(world,
     from fund.integrations.models import SandboxBankAccount
     from fund.ledger.selectors import ledger_reconcile
 
-    SandboxBankAccount.objects.create(
-        account_number=world.unit_a.bank_account, name=world.unit_a.employer.name, balance=Decimal("100000.00")
-    )
+    SandboxBankAccount.objects.filter(account_number=world.unit_a.bank_account).update(  # known since opening
+        balance=Decimal("100000.00"))
     SHOTS.mkdir(parents=True, exist_ok=True)
     sign_in(page, live_server, world.unit_a_op.username)
     page.goto(f"{live_server.url}/unit/remittance/")

@@ -109,13 +109,13 @@ def _voluntary(world, seq: int, *, balance: str, pay_day: int = 28, opened_on=da
     number = make_id_number(birth=date(1990, 5, 5), seq=800 + seq)
     SandboxSocialInsurance.objects.update_or_create(id_number=number, defaults={"months_local": 36})
     body = f"62220300{seq:010d}"
+    SandboxBankAccount.objects.create(account_number=body + luhn.calc_check_digit(body), name=f"月末{seq}",
+                                      balance=Decimal(balance))
     account = voluntary_account_open(
         actor=world.clerk, branch=world.branch_a, id_number=number, name=member_name(seq, "月末"), base=Decimal("5000.00"),
         bank_card=body + luhn.calc_check_digit(body), opened_on=opened_on,
     )
     UnitAccount.objects.filter(pk=account.unit_id).update(pay_day=pay_day)
-    SandboxBankAccount.objects.create(account_number=account.bank_card, name=account.person.name,
-                                      balance=Decimal(balance))
     return account
 
 

@@ -42,7 +42,7 @@ from fund.audit.models import AuditEvent
 from fund.ledger.models import JournalEntry
 from fund.ledger.selectors import ledger_reconcile
 from fund.people.models import Post
-from tests.conftest import PASSWORD, open_member, open_unit
+from tests.conftest import PASSWORD, bank_account_at_the_bank, open_member, open_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -249,6 +249,7 @@ def test_freezing_is_for_staff_only(world):
 # ---- member changes -----------------------------------------------------------------------------------------
 
 def test_the_member_changes_their_own_phone_and_card(world):
+    bank_account_at_the_bank(CARD, world.account_a.person.name, world.account_a.person.id_number)
     member_account_change(actor=world.member_a, account=world.account_a, phone="13912345678", bank_card=CARD)
     account = fresh(world.account_a)
     assert account.person.phone == "13912345678" and account.bank_card == CARD

@@ -19,7 +19,7 @@ from fund.demo import make_id_number
 from fund.integrations.models import SandboxSocialInsurance
 from fund.ledger.selectors import ledger_reconcile
 from fund.people.models import Post
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, bank_account_at_the_bank
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +111,7 @@ def test_unit_hall_applies_and_sees_progress(world):
     assert bad.status_code == 400
     assert UnitApplication.objects.count() == 1
     assert page(world.unit_a_op).get("/unit/profile/change/").status_code == 200
+    bank_account_at_the_bank("62284800", world.unit_a.employer.name)  # the unit's new account, known to the bank
     changed = client.post("/unit/profile/change/", {"bank_name": "农业银行", "bank_account": "62284800", "pay_day": 8})
     assert changed.status_code == 302 and UnitAccount.objects.get(pk=world.unit_a.pk).pay_day == 8
 
@@ -260,6 +261,8 @@ def test_voluntary_eligibility_edges(reference_data, birth, male, months, eligib
 
 def test_voluntary_opening_under_the_branch_special_unit(world):
     number = person(date(1990, 5, 5), False, 24, 600)
+    bank_account_at_the_bank("4111111111111111", "灵活一")
+    bank_account_at_the_bank("4012888888881881", "灵活二")
     client = api(world.clerk)
     first = client.post("/api/deposits/members/voluntary/", {
         "id_number": number, "name": "灵活一", "base": "5000", "bank_card": "4111111111111111"}, format="json")
@@ -268,7 +271,7 @@ def test_voluntary_opening_under_the_branch_special_unit(world):
     assert account.unit.employer.is_special and account.unit.employer.branch == world.branch_a
     second = client.post("/api/deposits/members/voluntary/", {
         "id_number": person(date(1991, 5, 5), True, 30, 601), "name": "灵活二", "base": "5000",
-        "bank_card": "4111111111111111"}, format="json")
+        "bank_card": "4012888888881881"}, format="json")
     assert MemberAccount.objects.get(pk=second.json()["id"]).unit == account.unit  # one special unit per branch
     refused = client.post("/api/deposits/members/voluntary/", {
         "id_number": person(date(1960, 1, 1), True, 200, 602), "name": "灵活三", "base": "5000",

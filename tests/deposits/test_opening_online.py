@@ -22,7 +22,7 @@ from fund.ledger.selectors import ledger_reconcile
 from fund.people import tasks as people_tasks
 from fund.people.models import Employer, User
 from fund.people.roles import roles_of
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, bank_account_at_the_bank
 
 pytestmark = pytest.mark.django_db
 APPLY_URL = "/apply/unit/"
@@ -52,6 +52,7 @@ def _page_data(world, seq: int = 501, **overrides) -> dict:
         "password": GOOD_PASSWORD, "password_again": GOOD_PASSWORD,
     }
     data.update(overrides)
+    bank_account_at_the_bank(data["bank_account"], data["name"], data["credit_code"])  # approval checks it
     return data
 
 

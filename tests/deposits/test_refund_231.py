@@ -51,8 +51,8 @@ def finance(world):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def correction(world):  # type: ignore[no-untyped-def]
-    SandboxBankAccount.objects.create(account_number=world.unit_a.bank_account, name=world.unit_a.employer.name,
-                                      balance=Decimal("0.00"))
+    SandboxBankAccount.objects.update_or_create(account_number=world.unit_a.bank_account, defaults={
+        "name": world.unit_a.employer.name, "balance": Decimal("0.00")})  # known since the unit opened
     bill = bill_confirm(actor=world.unit_a_op, bill=bill_generate(actor=world.unit_a_op, unit=world.unit_a, month=FEB))
     bill, _ = bill_post(bill=bill, bank_reference="SLIP-1", channel=PaymentChannel.COUNTER, actor=world.clerk)
     before = suspense()

@@ -49,9 +49,10 @@ def as_user(user) -> APIClient:
 
 
 def bank_account_for(unit: UnitAccount, balance: str = "1000000.00") -> SandboxBankAccount:
-    return SandboxBankAccount.objects.create(
-        account_number=unit.bank_account, name=unit.employer.name, balance=Decimal(balance)
-    )
+    """The unit's account at the bank (known there since its opening) holding `balance`."""
+    return SandboxBankAccount.objects.update_or_create(
+        account_number=unit.bank_account, defaults={"name": unit.employer.name, "balance": Decimal(balance)}
+    )[0]
 
 
 def confirmed_bill(world, month=FEB, **kw) -> RemittanceBill:
@@ -272,6 +273,7 @@ def test_collection_debits_the_unit_and_posts_the_bill(world):
 
 def test_a_failed_collection_leaves_the_bill_confirmed_with_a_chinese_message(world):
     bill = confirmed_bill(world)
+    SandboxBankAccount.objects.filter(account_number=world.unit_a.bank_account).delete()  # closed at the bank since
     with pytest.raises(ValidationError) as exc:  # the unit's account is unknown to the bank
         bill_pay_by_collection(actor=world.unit_a_op, bill=bill)
     assert "委托收款未成功" in exc.value.messages[0] and "账号不存在" in exc.value.messages[0]

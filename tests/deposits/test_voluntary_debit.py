@@ -35,17 +35,18 @@ def card(seq: int) -> str:
 
 
 def voluntary(world, seq: int, *, balance: Decimal | None = Decimal("10000.00"), frozen: bool = False) -> MemberAccount:
-    """A voluntary depositor opened at branch A's window, with a bank card holding `balance` (None: no such card
-    at the bank)."""
+    """A voluntary depositor opened at branch A's window, with a bank card holding `balance` (None: the card
+    was closed at the bank after the opening, which checked it)."""
     number = make_id_number(birth=date(1990, 5, 5), seq=700 + seq)
     SandboxSocialInsurance.objects.update_or_create(id_number=number, defaults={"months_local": 36})
     name = member_name(seq, "灵活")
+    at_bank = SandboxBankAccount.objects.create(account_number=card(seq), name=name, balance=balance or 0, frozen=frozen)
     account = voluntary_account_open(
         actor=world.clerk, branch=world.branch_a, id_number=number, name=name, base=Decimal("5000.00"),
         bank_card=card(seq), opened_on=date(2025, 1, 10),
     )
-    if balance is not None:
-        SandboxBankAccount.objects.create(account_number=account.bank_card, name=name, balance=balance, frozen=frozen)
+    if balance is None:
+        at_bank.delete()
     return account
 
 

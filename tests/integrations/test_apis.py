@@ -68,3 +68,15 @@ def test_staff_can_narrow_by_system_and_reference(seeded, people, staff_user):
     )
     assert len(limited) == 1 and limited[0]["operation"] == "payout"
     assert _client(staff_user).get(URL, {"system": "weather"}).status_code == 400
+
+
+def test_an_account_check_is_listed_with_the_account_and_the_holder_masked(seeded, people, staff_user):
+    person = people[3]
+    card = seeded.cards[person.id_number]
+    entrusted_bank().verify_account(account_number=card, name=person.name, holder_id=person.id_number)
+
+    (row,) = _client(staff_user).get(URL, {"operation": "verify_account"}).json()
+
+    assert row["request"]["account_number"].endswith(card[-4:]) and row["reference"].endswith(card[-4:])
+    assert row["request"]["holder_id"].endswith(person.id_number[-4:])
+    assert card not in str(row) and person.id_number not in str(row) and row["response"]["valid"] is True

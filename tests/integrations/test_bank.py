@@ -131,3 +131,56 @@ def test_non_positive_amounts_are_refused(card):
     with pytest.raises(Rejected):
         entrusted_bank().payout(card_number=card.account_number, name=card.name, amount=Decimal("0.00"), reference="Z")
     assert not SandboxBankPayment.objects.filter(reference="Z").exists()
+
+
+def test_verifying_an_account_says_whether_the_bank_has_it_under_that_name_and_holder(card):
+    bank = entrusted_bank()
+    known = bank.verify_account(account_number=card.account_number, name=card.name, holder_id=card.holder_id)
+    assert known.valid and known.reason == "" and known.bank_name == card.bank_name and known.call_id
+
+    assert bank.verify_account(account_number="6217000010000000026", name=card.name).reason == "账号不存在"
+    assert bank.verify_account(account_number=card.account_number, name="别人").reason == "户名与账号不符"
+    other = bank.verify_account(account_number=card.account_number, name=card.name, holder_id="110101199003070011")
+    assert not other.valid and other.reason == "证件号码与账号不符"
+
+
+def test_an_unknown_account_is_a_form_error_on_the_field_naming_it(card):
+    from django.core.exceptions import ValidationError
+
+    from fund.integrations.bank import bank_account_verify
+
+    assert bank_account_verify(field="bank_card", label="银行卡号", account_number=card.account_number,
+                               name=card.name) is not None
+    with pytest.raises(ValidationError) as exc:
+        bank_account_verify(field="bank_card", label="银行卡号", account_number="6217000010000000026", name=card.name)
+    assert exc.value.message_dict == {"bank_card": ["银行卡号未通过银行核验（账号不存在，或户名、证件号码与账号不符），请核对"]}
+
+
+def test_the_refusal_does_not_tell_an_unknown_account_from_another_persons(card):
+    """Otherwise anyone who may fill in a card could learn whose cards exist; the reason is in the call log."""
+    from django.core.exceptions import ValidationError
+
+    from fund.integrations.bank import bank_account_verify
+    from fund.integrations.models import IntegrationCall
+
+    messages = []
+    for number, name in (("6217000010000000026", card.name), (card.account_number, "别人")):
+        with pytest.raises(ValidationError) as exc:
+            bank_account_verify(field="bank_card", label="银行卡号", account_number=number, name=name)
+        messages.append(exc.value.messages)
+    assert messages[0] == messages[1]
+    reasons = IntegrationCall.objects.filter(operation="verify_account").order_by("id").values_list("response", flat=True)
+    assert [r["reason"] for r in reasons] == ["账号不存在", "户名与账号不符"]
+
+
+def test_a_bank_that_cannot_be_asked_refuses_the_account_for_now(card):
+    from django.core.exceptions import ValidationError
+    from django.test import override_settings
+
+    from fund.integrations.bank import BANK_DOWN, bank_account_verify
+
+    with override_settings(FUND_INTEGRATIONS_OVERRIDES={"bank": "http"}, FUND_INTEGRATIONS_HTTP_BASE=""):
+        with pytest.raises(ValidationError) as exc:
+            bank_account_verify(field="payee_card", label="收款银行卡号", account_number=card.account_number,
+                                name=card.name)
+    assert exc.value.message_dict == {"payee_card": [BANK_DOWN]}

@@ -1,20 +1,18 @@
-"""Settings choose the implementation per system; the HTTP one speaks the gateway's JSON contract.
+"""Settings choose the implementation per system, and refuse a choice that cannot work.
 
-The HTTP tests run a throwaway gateway on 127.0.0.1 in a thread, so the real urllib code path is exercised
-without reaching outside the machine.
+What the HTTP implementation sends and understands is in test_contract.py, against a local gateway.
 """
 
-import json
-import threading
-from collections.abc import Iterator
-from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
+from fund.checks import integrations_configured
 from fund.integrations import (
     IMPLEMENTATIONS,
     entrusted_bank,
@@ -24,8 +22,8 @@ from fund.integrations import (
     sms_gateway,
 )
 from fund.integrations.bank import HttpBank, SandboxBank
-from fund.integrations.base import NotFound, Unavailable
-from fund.integrations.identity import HttpIdentityRegistry, Identity, SandboxIdentityRegistry
+from fund.integrations.base import Unavailable
+from fund.integrations.identity import HttpIdentityRegistry, SandboxIdentityRegistry
 from fund.integrations.models import IntegrationCall
 from fund.integrations.property import HttpPropertyRegistry
 from fund.integrations.sms import HttpSmsGateway, SandboxSmsGateway
@@ -65,69 +63,55 @@ def test_an_unknown_backend_is_a_configuration_error():
         get_client("weather")
 
 
-class _Gateway(BaseHTTPRequestHandler):
-    received: list[tuple[str, dict[str, Any]]] = []
-
-    def do_POST(self) -> None:  # noqa: N802 — the name http.server calls
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.received.append((self.path, body))
-        if body.get("id_number") == "370802199001011237":
-            answer: dict[str, Any] = {"ok": False, "code": "not_found", "message": "查无此人"}
-        else:
-            answer = {"ok": True, "data": {
-                "id_number": body["id_number"], "name": "网关张三", "sex": "1", "birth_date": "1990-03-07",
-                "alive": True, "death_date": None, "hukou_city_code": "370800", "hukou_city_name": "济宁市",
-                "hukou_local": True,
-            }}
-        payload = json.dumps(answer, ensure_ascii=False).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def gateway() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Gateway)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    _Gateway.received = []
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/gw"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.mark.django_db
-def test_http_posts_json_to_system_and_operation_and_decodes_typed_results(gateway):
-    with override_settings(FUND_INTEGRATIONS="http", FUND_INTEGRATIONS_HTTP_BASE=gateway):
-        found = identity_registry().lookup(id_number="370802199003070011")
-
-    assert _Gateway.received == [("/gw/identity/lookup", {"id_number": "370802199003070011"})]
-    assert isinstance(found, Identity)
-    assert found.birth_date == date(1990, 3, 7) and found.death_date is None and found.hukou_local is True
-    row = IntegrationCall.objects.get(pk=found.call_id)
-    assert (row.backend, row.system, row.operation, row.ok) == ("http", "identity", "lookup", True)
-    assert row.latency_ms > 0
-
-
-@pytest.mark.django_db
-def test_http_not_found_answer_raises_and_is_logged(gateway):
-    with override_settings(FUND_INTEGRATIONS="http", FUND_INTEGRATIONS_HTTP_BASE=gateway):
-        with pytest.raises(NotFound, match="查无此人") as exc:
-            identity_registry().lookup(id_number="370802199001011237")
-    row = IntegrationCall.objects.get(pk=exc.value.call_id)
-    assert not row.ok and row.backend == "http"
-
-
 @pytest.mark.django_db
 @override_settings(FUND_INTEGRATIONS="http", FUND_INTEGRATIONS_HTTP_BASE="")
 def test_http_without_a_configured_gateway_is_unavailable_and_logged():
     with pytest.raises(Unavailable, match="未配置") as exc:
         identity_registry().lookup(id_number="370802199003070011")
     assert IntegrationCall.objects.get(pk=exc.value.call_id).ok is False
+
+
+@override_settings(FUND_INTEGRATIONS="http", FUND_INTEGRATIONS_HTTP_BASE="")
+def test_the_system_check_refuses_http_without_a_gateway_address():
+    (error,) = integrations_configured(None)
+    assert error.id == "fund.E001" and error.is_serious()
+    assert "FUND_INTEGRATIONS=http" in error.msg and "FUND_INTEGRATIONS_HTTP_BASE 未配置" in error.msg
+
+
+@pytest.mark.parametrize("base", ["gateway.example/api", "ftp://gateway.example", "http://", "http://[::1"])
+def test_the_system_check_refuses_a_gateway_address_that_is_not_http(base):
+    with override_settings(FUND_INTEGRATIONS="http", FUND_INTEGRATIONS_HTTP_BASE=base):
+        assert [e.id for e in integrations_configured(None)] == ["fund.E001"]
+
+
+@override_settings(FUND_INTEGRATIONS="sandbox", FUND_INTEGRATIONS_OVERRIDES={"sms": "http", "weather": "sandbox"},
+                   FUND_INTEGRATIONS_HTTP_BASE="")
+def test_the_system_check_names_the_one_system_on_http_and_an_unknown_system():
+    messages = [e.msg for e in integrations_configured(None)]
+    assert any("weather" in m for m in messages)
+    assert any("外部系统 sms 使用 http 实现" in m for m in messages)
+
+
+@pytest.mark.parametrize(("backend", "base"), [("sandbox", ""), ("http", "https://gateway.example/api"),
+                                               ("http", "http://10.1.2.3:8080")])
+def test_the_system_check_passes_a_choice_that_can_work(backend, base):
+    with override_settings(FUND_INTEGRATIONS=backend, FUND_INTEGRATIONS_HTTP_BASE=base):
+        assert integrations_configured(None) == []
+
+
+def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`manage.py check` in a fresh process with these environment variables (settings read at start)."""
+    root = Path(__file__).resolve().parents[2]
+    return subprocess.run(
+        [sys.executable, str(root / "manage.py"), "check"], cwd=root, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "fund.settings.test", **env},
+    )
+
+
+def test_the_settings_refuse_to_start_on_http_without_a_gateway_address():
+    refused = _start({"FUND_INTEGRATIONS": "http", "FUND_INTEGRATIONS_HTTP_BASE": ""})
+    assert refused.returncode != 0
+    assert "ImproperlyConfigured" in refused.stderr and "FUND_INTEGRATIONS_HTTP_BASE 未配置" in refused.stderr
+
+    started = _start({"FUND_INTEGRATIONS": "http", "FUND_INTEGRATIONS_HTTP_BASE": "http://127.0.0.1:9/gw"})
+    assert started.returncode == 0, started.stderr

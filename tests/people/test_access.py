@@ -107,7 +107,9 @@ def test_only_the_window_posts_money_and_opens_accounts(world, who):
     """受理 in the account's branch, or a director; the auditor and everyone else are refused, and nothing is written."""
     from deposits.models import MonthlyDeposit, UnitAccount
     from fund.demo import make_credit_code
+    from tests.conftest import bank_account_at_the_bank
 
+    bank_account_at_the_bank("123", "某单位")  # the unit's account is at the bank, as opening checks
     client = api(getattr(world, who))
     posted = client.post(f"/api/deposits/members/{world.account_a.pk}/deposits/", {"month": "2025-02"}, format="json")
     unit = client.post("/api/deposits/units/", {

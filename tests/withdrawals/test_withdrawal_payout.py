@@ -180,9 +180,13 @@ def test_a_payout_the_bank_did_not_answer_is_retried_by_celery_and_paid_once(wd,
     from fund.integrations.models import IntegrationCall
     from withdrawals.tasks import payout_send_task
 
+    with django_capture_on_commit_callbacks(execute=False) as decide:  # submitted while the bank checks the card
+        withdrawal_submit(actor=wd.world.member_a, account=wd.account, reason="07", channel="online", amount="1500.00")
     settings.FUND_INTEGRATIONS_OVERRIDES = {"bank": "http"}  # the HTTP client with no address: unavailable
     settings.FUND_INTEGRATIONS_HTTP_BASE = ""
-    rent(wd, django_capture_on_commit_callbacks)  # decided; its own send and the queued task both meet the outage
+    (decide_task,) = decide
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Retry):
+        decide_task()  # decided; its own send and the payout task it hands the payout to both meet the outage
     w = Withdrawal.objects.get()
     payout = Payout.objects.get(withdrawal=w)
     assert w.state == WithdrawalState.APPROVED and payout.status == PayoutStatus.PENDING

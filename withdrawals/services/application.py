@@ -31,6 +31,7 @@ from fund.validation import clean_bank_card, clean_into, clean_person_name, clea
 
 from ..models import IN_FLIGHT, Channel, Relation, Withdrawal, WithdrawalState
 from ..reasons import REASONS, Context, Reason, door_refusals
+from .payee import payee_card_check
 
 CLOSED_STATES = (MemberState.MERGED, MemberState.TRANSFERRED_OUT, MemberState.WITHDRAWN, MemberState.OTHER)
 ONLINE_CHANNELS = (Channel.ONLINE, Channel.API)
@@ -139,8 +140,9 @@ def withdrawal_submit(
     A repeated `client_token` returns the first withdrawal, marked `replayed = True` (the API answers 200),
     whatever has happened since: the token is looked at before anything else, and again under a lock of its
     own before the account's checks, so a replay racing its first submission waits for it and gets it back.
-    An application that can never succeed (the reason's `door` rules) is refused with the reason; those rules
-    may ask an outside system, so they run here, before the transaction."""
+    An application that can never succeed (the reason's `door` rules) is refused with the reason, and a payee
+    card the bank does not know is refused on its field; both ask an outside system, so they run here, before
+    the transaction."""
     client_token = (client_token or "").strip()[:64]
     # The same form or call again, and the account's withdrawal in flight, in one read. The second is
     # reported under the account's lock below; one committed after this read meets the partial unique index.
@@ -175,6 +177,9 @@ def withdrawal_submit(
         or (channel in ONLINE_CHANNELS and not spec.online)
     if spec.door and not refused:
         refusals = _door(spec, account, clean)
+    if not (refused or refusals):  # the card the payout will go to must be one the bank knows, in the payee's name
+        payee_card_check(spec=spec, account=account, payee_card=payee_card, payee_name=payee_name,
+                         other_name=other_name, errors=errors)
     return _accept(
         actor=actor, account=account, spec=spec, channel=channel, amount=amount, relation=relation,
         other_id_number=other_id_number, other_name=other_name, clean=clean, payee_name=payee_name,

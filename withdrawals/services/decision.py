@@ -223,6 +223,17 @@ def _notify(withdrawal: Withdrawal, text: str) -> None:
     transaction.on_commit(lambda: send_sms.delay(phone, text), robust=True)
 
 
+def payee_of(withdrawal: Withdrawal) -> tuple[str, str]:
+    """The card (and holder) every attempt of this withdrawal pays: the one the business names. A standing
+    withdrawal pays the card its instruction was signed for; any other, the card on the withdrawal (given at
+    submission, or named by the window at a retry, `payout_retry`). Never the account's card on file: that
+    card was not what the member signed or asked for, and the texts and the instruction would name another."""
+    if withdrawal.standing_id is not None:
+        standing = withdrawal.standing
+        return standing.payee_card, standing.payee_name
+    return withdrawal.payee_card, withdrawal.payee_name
+
+
 def approve_and_instruct(
     *, withdrawal: Withdrawal, decider: str, note: str, actor: Any, today: date | None = None, queue_payout: bool = True
 ) -> Withdrawal:
@@ -267,9 +278,7 @@ def _approve(
         movements=[Movement(sub.pk, -amount, summary=f"{'销户' if closing else '部分'}提取（{REASONS[withdrawal.reason].label}）")],
         actor=actor, memo=f"提取 {withdrawal.number} 第 {attempt} 次付款",
     )
-    card, name = withdrawal.payee_card, withdrawal.payee_name
-    if withdrawal.relation != "heir" and account.bank_card and attempt > 1:
-        card = account.bank_card  # the member may have changed the card after a failed payout
+    card, name = payee_of(withdrawal)
     payout = Payout.objects.create(
         withdrawal=withdrawal, attempt=attempt, reference=f"{withdrawal.number}-{attempt}", amount=amount,
         card=card, name=name, debit_entry=posted.entry,

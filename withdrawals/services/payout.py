@@ -22,13 +22,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from deposits.models import MemberAccount, MemberState
+from fund.audit.masking import mask_bank_card
 from fund.audit.services import audit_log
 from fund.integrations import entrusted_bank
+from fund.integrations.bank import bank_account_verify
 from fund.integrations.base import IntegrationError
 from fund.ledger import chart
 from fund.ledger.models import BusinessType
 from fund.ledger.services import credit, debit, entry_post, entry_reverse
 from fund.people.roles import roles_of
+from fund.validation import clean_bank_card
 
 from ..models import Payout, PayoutStatus, Withdrawal, WithdrawalState
 from .decision import _move, _notify, approve_and_instruct
@@ -105,21 +108,47 @@ def payout_apply(*, payout_id: int, payment: Any) -> Payout:
         return payout
 
 
-def payout_retry(*, withdrawal_id: int, actor: Any = None, force: bool = False) -> Withdrawal:
+def payout_retry(*, withdrawal_id: int, actor: Any = None, force: bool = False, payee_card: str = "") -> Withdrawal:
     """Start the next attempt of a withdrawal whose last payout failed: when its back-off has passed, or at
-    once by a window clerk (`force`, e.g. after the member changed the card)."""
+    once by a window clerk (`force`). Every attempt pays the card the withdrawal names (`payee_of`); the clerk
+    may name another with `payee_card` (the member's new card after a refused one), checked with the bank first.
+    A standing withdrawal keeps its instruction's card: a new card is a new instruction."""
+    card = (payee_card or "").strip()
+    if force and (actor is None or not roles_of(actor).can_accept):
+        raise PermissionDenied("只有受理岗可以重新付款")
+    if card:
+        if not force:
+            raise PermissionDenied("只有受理岗可以改付至新银行卡")
+        card = _new_payee_card(Withdrawal.objects.get(pk=withdrawal_id), card)
     with transaction.atomic():
         withdrawal = Withdrawal.objects.select_for_update().get(pk=withdrawal_id)
         if withdrawal.state != WithdrawalState.PAYOUT_FAILED:
             return withdrawal
         last = withdrawal.payouts.order_by("-attempt").first()
-        if force:
-            if actor is None or not roles_of(actor).can_accept:
-                raise PermissionDenied("只有受理岗可以重新付款")
-        elif last is None or last.retry_after is None or last.retry_after > timezone.now():
+        if not force and (last is None or last.retry_after is None or last.retry_after > timezone.now()):
             return withdrawal
+        if card and card != withdrawal.payee_card:
+            Withdrawal.objects.filter(pk=withdrawal.pk).update(payee_card=card)
+            audit_log(actor=actor, action="withdrawals.payee_changed", target=withdrawal,
+                      old={"card": mask_bank_card(withdrawal.payee_card)}, new={"card": mask_bank_card(card)})
+            withdrawal.payee_card = card
         return approve_and_instruct(withdrawal=withdrawal, decider=withdrawal.decider, note=withdrawal.decision_note,
                                     actor=actor)
+
+
+def _new_payee_card(withdrawal: Withdrawal, card: str) -> str:
+    """The card a clerk names for the next attempt, cleaned and known to the bank under the payee's name.
+    Asks the bank, so it runs before the retry's transaction."""
+    if withdrawal.standing_id is not None:
+        raise ValidationError({"payee_card": ["逐月提取按协议约定的还款卡付款；更换银行卡请终止协议后重新签订"]})
+    if withdrawal.state != WithdrawalState.PAYOUT_FAILED:
+        raise ValidationError({"state": [f"提取状态为“{withdrawal.get_state_display()}”，不能改付"]})
+    try:
+        card = clean_bank_card(card)
+    except ValidationError as exc:
+        raise ValidationError({"payee_card": list(exc.messages)}) from exc
+    bank_account_verify(field="payee_card", label="收款银行卡号", account_number=card, name=withdrawal.payee_name)
+    return card
 
 
 def payouts_retry_due() -> int:

@@ -1,7 +1,8 @@
 """逐月提取: a standing instruction to repay a housing loan from the fund account every month.
 
 Signing checks the loan through its source (the credit report for a commercial loan, the loans line's own
-source for this centre's loans) and caps each month at the instalment. A daily beat job makes that month's
+source for this centre's loans) and the card with the bank, both before its transaction, and caps each month
+at the instalment. A daily beat job makes that month's
 withdrawal (reason 06, channel 逐月提取) on or after the instruction's day; the month is part of a unique key,
 so a job run twice, or on two workers, makes one withdrawal a month. The withdrawal then goes through the
 same 秒批 rules and payout as any other.
@@ -18,7 +19,9 @@ from django.utils import timezone
 
 from deposits.models import MemberAccount, MemberState
 from deposits.services.accounts import next_number
+from fund.audit.masking import mask_bank_card
 from fund.audit.services import audit_log
+from fund.integrations.bank import bank_account_verify
 from fund.integrations.base import IntegrationError
 from fund.people.roles import roles_of
 from fund.validation import clean_bank_card, clean_line
@@ -36,26 +39,20 @@ def _may_act(actor: Any, account: MemberAccount) -> bool:
                    and member_accounts_for_holder_or_staff(actor).filter(pk=account.pk).exists())
 
 
-@transaction.atomic
 def standing_sign(
     *, actor: Any, account: MemberAccount, loan: str, payee_card: str, day: int = 5, today: date | None = None
 ) -> StandingInstruction:
+    """Sign a standing instruction for one of the household's housing loans, paid to `payee_card`.
+
+    The loan (credit bureau, marriage registry) and the card (the bank, under the member's name: the name each
+    month's payout carries) are checked before the transaction that records the instruction, never inside
+    it; a card the bank does not know is refused here rather than at the first month's payout."""
     today = today or timezone.localdate()
     if not _may_act(actor, account):
         raise PermissionDenied("只能为本人账户签订逐月提取协议")
-    account = MemberAccount.objects.select_for_update().select_related("person").get(pk=account.pk)
+    account = MemberAccount.objects.select_related("person").get(pk=account.pk)
     errors: dict[str, list[str]] = {}
-    if account.state not in (MemberState.NORMAL, MemberState.SEALED):
-        errors["account"] = [f"个人账户状态为“{account.get_state_display()}”，不能签订逐月提取"]
-    refusal = blacklist_refusal(account.person.id_number)
-    if refusal:
-        errors["account"] = [refusal]
-    try:
-        found = household_loan(account.person.id_number, (loan or "").strip())
-    except IntegrationError as exc:
-        raise ValidationError({"loan": [f"暂时无法查询住房贷款（{exc}），请稍后再试"]}) from exc
-    if found is None:
-        errors["loan"] = ["未查到该笔未结清的住房贷款"]
+    _check_signable(account, errors)
     if not isinstance(day, int) or not 1 <= day <= 28:
         errors["day"] = ["每月提取日须在 1 至 28 日之间"]
     try:
@@ -63,9 +60,44 @@ def standing_sign(
     except ValidationError as exc:
         errors["payee_card"] = list(exc.messages)
         card = ""
+    if errors.get("account"):
+        raise ValidationError(errors)  # no outside call for an account that cannot sign anyway
+    try:
+        found = household_loan(account.person.id_number, (loan or "").strip())
+    except IntegrationError as exc:
+        raise ValidationError({"loan": [f"暂时无法查询住房贷款（{exc}），请稍后再试"]}) from exc
+    if found is None:
+        errors["loan"] = ["未查到该笔未结清的住房贷款"]
+    if card:
+        try:
+            bank_account_verify(field="payee_card", label="还款银行卡号", account_number=card, name=account.person.name,
+                                holder_id=account.person.id_number)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     assert found is not None
+    return _standing_record(actor=actor, account=account, found=found, card=card, day=day, today=today)
+
+
+def _check_signable(account: MemberAccount, errors: dict[str, list[str]]) -> None:
+    if account.state not in (MemberState.NORMAL, MemberState.SEALED):
+        errors["account"] = [f"个人账户状态为“{account.get_state_display()}”，不能签订逐月提取"]
+    refusal = blacklist_refusal(account.person.id_number)
+    if refusal:
+        errors["account"] = [refusal]
+
+
+@transaction.atomic
+def _standing_record(
+    *, actor: Any, account: MemberAccount, found: Any, card: str, day: int, today: date
+) -> StandingInstruction:
+    """Record the checked instruction under the account's lock (its state read again: it may have moved)."""
+    account = MemberAccount.objects.select_for_update().select_related("person").get(pk=account.pk)
+    errors: dict[str, list[str]] = {}
+    _check_signable(account, errors)
+    if errors:
+        raise ValidationError(errors)
     try:
         with transaction.atomic():
             instruction = StandingInstruction.objects.create(
@@ -77,7 +109,8 @@ def standing_sign(
     except IntegrityError as exc:
         raise ValidationError({"account": ["该账户已有生效的逐月提取协议"]}) from exc
     audit_log(actor=actor, action="withdrawals.standing.signed", target=instruction,
-              new={"loan": found.key, "monthly": found.monthly_instalment, "day": day})
+              new={"loan": found.key, "monthly": found.monthly_instalment, "day": day,
+                   "card": mask_bank_card(card)})
     return instruction
 
 

@@ -236,7 +236,8 @@ def staff_review(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_retry(request: HttpRequest, pk: int) -> HttpResponse:
     withdrawal = withdrawal_get_for_user(user=request.user, pk=pk)
     try:
-        withdrawal = payout_retry(withdrawal_id=withdrawal.pk, actor=request.user, force=True)
+        withdrawal = payout_retry(withdrawal_id=withdrawal.pk, actor=request.user, force=True,
+                                  payee_card=request.POST.get("payee_card", "")[:40])
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -2,7 +2,7 @@
 worker reads it with progress, the error report is built once and served as stored, and a formula Excel
 never calculated is named as such instead of "请填写".
 
-The world's unit A has three adjustable members (account_a, 职工11, 职工12); see test_base_adjustment.py.
+The world's unit A has three adjustable members (account_a, 职工一一, 职工一二); see test_base_adjustment.py.
 """
 
 import io
@@ -22,7 +22,7 @@ from deposits.services import base_adjustment as service
 from deposits.services.base_adjustment import base_batch_process, base_upload
 from deposits.tasks.base_adjustment import base_batch_check
 from fund.audit.models import AuditEvent
-from tests.conftest import open_member
+from tests.conftest import member_name, open_member
 from tests.deposits.test_base_adjustment import YEAR, filled, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +36,8 @@ def media_root(settings: Any, tmp_path: Any) -> Any:
 
 @pytest.fixture
 def unit_a(world):
-    open_member(world.clerk, world.unit_a, 11, name="职工11")
-    open_member(world.clerk, world.unit_a, 12, name="职工12", base=Decimal("5000.00"))
+    open_member(world.clerk, world.unit_a, 11, name=member_name(11))
+    open_member(world.clerk, world.unit_a, 12, name=member_name(12), base=Decimal("5000.00"))
     return world.unit_a
 
 

@@ -109,7 +109,7 @@ def test_only_the_window_posts_money_and_opens_accounts(world, who):
     from fund.demo import make_credit_code
     from tests.conftest import bank_account_at_the_bank
 
-    bank_account_at_the_bank("123", "某单位")  # the unit's account is at the bank, as opening checks
+    bank_account_at_the_bank("37050100000500", "某某商贸有限公司")  # the unit's account is at the bank, as opening checks
     client = api(getattr(world, who))
     posted = client.post(f"/api/deposits/members/{world.account_a.pk}/deposits/", {"month": "2025-02"}, format="json")
     unit = client.post("/api/deposits/units/", {

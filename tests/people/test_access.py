@@ -1,10 +1,10 @@
 """Every kind of user, and an outsider, is refused what is not theirs — 404, in pages and in the API."""
 
 import pytest
-from django.test import Client
 from rest_framework.test import APIClient
 
 from fund.audit.models import PersonView
+from tests.clients import api, page
 
 pytestmark = pytest.mark.django_db
 
@@ -14,18 +14,6 @@ ALL = ["clerk", "clerk_b", "director", "auditor", "unit_a_op", "unit_b_op", "mem
 SEES_A = {"clerk", "director", "auditor", "unit_a_op", "member_a"}
 SEES_UNIT_A = {"clerk", "director", "auditor", "unit_a_op"}
 CENTRE_WIDE = {"director", "auditor"}
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def page(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("who", ALL)

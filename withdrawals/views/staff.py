@@ -227,8 +227,8 @@ def staff_review(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("staff:withdrawal", pk=withdrawal.pk)
         else:
             step = item.step_label if item else "审核"
-            withdrawal.refresh_from_db()  # the bank may have paid already: the state as it is now
-            messages.success(request, f"{step}：已{'同意' if approve else '不同意'}。当前状态：{withdrawal_status(withdrawal, items=[]).label}")
+            # No state in the message: the bank may pay before the page shows, and the page's badge says it.
+            messages.success(request, f"{step}：已{'同意' if approve else '不同意'}。")
             return redirect("staff:withdrawal", pk=withdrawal.pk)
     withdrawal.refresh_from_db()
     return _detail(request, withdrawal, review_form=form)

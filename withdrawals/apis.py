@@ -173,7 +173,7 @@ class WithdrawalDetailOutput(WithdrawalOutput):
     timeline = serializers.SerializerMethodField()
     state_text = serializers.SerializerMethodField(label="状态说明")
 
-    # A withdrawal still 秒批审核中 has neither: the verdicts and the first payout are written in the same
+    # A withdrawal still 系统核验中 (submitted) has neither: the verdicts and the first payout are written in the same
     # transaction that moves it out of that state, so the two reads are skipped (the answer to a new POST).
 
     def get_checks(self, obj: Any) -> list[dict[str, Any]]:

@@ -33,6 +33,12 @@ def test_a_member_sees_the_review_step_its_deadline_and_post(wd: Any, live_serve
         assert "“初审”环节" in sentence and "秒批" not in status.inner_text()
         assert member.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # no sideways scroll
         member.screenshot(path=str(SHOTS / f"withdrawal_review_progress_{width}.png"), full_page=True)
+        for name, path in (("home", "/member/"), ("list", "/member/withdrawals/")):
+            member.goto(f"{live_server.url}{path}")
+            assert member.locator("[data-withdrawal-state]").first.inner_text() == "人工审核中"
+            assert "“初审”环节" in member.locator("[data-status-sentence]").first.inner_text()
+            assert member.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+            member.screenshot(path=str(SHOTS / f"withdrawal_review_{name}_{width}.png"), full_page=True)
         context.close()
     staff = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN").new_page()
     sign_in(staff, live_server, wd.world.clerk.username)

@@ -152,7 +152,8 @@ def withdrawal_progress(withdrawal: Withdrawal, *, items: list[Any] | None = Non
     paying = state in (S.APPROVED, S.PAYOUT_FAILED)
     pay_state = ("failed" if state == S.PAYOUT_FAILED else "current" if paying else "done" if state == S.PAID
                  else "todo")
-    steps.append(_step("pay", "银行付款", pay_state, holder="受托银行", when=withdrawal.decided_at if paying else None))
+    steps.append(_step("pay", "银行付款", pay_state, holder="受托银行",
+                       when=withdrawal.paid_at if state == S.PAID else withdrawal.decided_at if paying else None))
     steps.append(_step("paid", "资金到账", "done" if state == S.PAID else "todo", holder="收款银行卡",
                        when=withdrawal.paid_at))
     if ended:

@@ -835,10 +835,14 @@ def member_events(account: MemberAccount) -> QuerySet[AccountEvent]:
 
 
 def application_steps(application: UnitApplication) -> list[dict[str, Any]]:
-    """For includes/steps.html: 提交 → 初审 → 审批 → 生效 → 到期."""
+    """For includes/steps.html: 提交 → 初审 → 审批 → 生效 → 到期, each with who holds it by post (the unit's
+    operator, the branch's 初审岗 and 审批岗, the system), never a person's name: the unit sees these steps."""
     state = application.state
     order = ["submitted", "reviewed", "approved", "in_effect", "ended"]
     labels = ["提交申请", "初审", "审批", "生效", "到期"]
+    branch = application.unit.employer.branch.name
+    holders = ["单位经办人", f"{branch}{Post.REVIEW.label}岗", f"{branch}{Post.APPROVE.label}岗", "期间开始自动生效",
+               "期满自动到期"]
     whens = [application.submitted_at, application.reviewed_at, application.approved_at, application.effective_at,
              application.ended_at]
     if state in (ApplicationState.REJECTED, ApplicationState.WITHDRAWN):
@@ -846,16 +850,16 @@ def application_steps(application: UnitApplication) -> list[dict[str, Any]]:
         steps = []
         for i, label in enumerate(labels[:failed_at + 1]):
             if i < failed_at:
-                steps.append({"label": label, "state": "done", "when": whens[i]})
+                steps.append({"label": label, "state": "done", "when": whens[i], "holder": holders[i]})
             else:
                 steps.append({"label": f"{label}（{application.get_state_display()}）", "state": "failed",
-                              "when": whens[i] if state == "rejected" else None})
+                              "when": whens[i] if state == "rejected" else None, "holder": holders[i]})
         return steps
     reached = order.index(state)
     out = []
     for i, label in enumerate(labels):
         out.append({"label": label, "state": "done" if i <= reached else ("current" if i == reached + 1 else "todo"),
-                    "when": whens[i] if i <= reached else None})
+                    "when": whens[i] if i <= reached else None, "holder": holders[i]})
     return out
 
 

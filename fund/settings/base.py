@@ -25,6 +25,8 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", "insecure-local-only-key")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = [h for h in env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# A refused form is told in Chinese what happened and what to do (fund/errors.py), not Django's English page.
+CSRF_FAILURE_VIEW = "fund.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

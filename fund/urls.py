@@ -63,6 +63,7 @@ urlpatterns = [
 # only by views that check who asks (document_download and the like; see fund.storage).
 
 # Error pages in the site's look and in Chinese (JSON under /api/); DEBUG is off wherever people see them.
+handler400 = errors.bad_request
 handler403 = errors.permission_denied
 handler404 = errors.page_not_found
 handler500 = errors.server_error

@@ -4,7 +4,7 @@ Used only through override_settings(ROOT_URLCONF="tests.error_urls")."""
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from fund.urls import handler403, handler404, handler500  # noqa: F401  (the resolver reads them here)
+from fund.urls import handler400, handler403, handler404, handler500  # noqa: F401  (the resolver reads them here)
 from fund.urls import urlpatterns as site_patterns
 
 

@@ -79,3 +79,19 @@ def test_api_paths_answer_a_failure_as_json():
     response = Client(raise_request_exception=False).get("/api/test-broken/")
     assert response.status_code == 500
     assert response["Content-Type"].startswith("application/json") and "detail" in response.json()
+
+
+def test_a_request_too_large_to_read_is_a_chinese_400_page(world, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    client = signed_in(world.clerk)
+    response = client.post("/accounts/login/", {f"f{i}": "x" for i in range(20)})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "请求无法处理" in body and SITE_LOOK in body and "Bad Request" not in body
+
+
+def test_opening_a_form_only_address_in_the_browser_is_a_chinese_page_not_a_blank_one(world):
+    response = signed_in(world.clerk).get("/accounts/logout/")  # logout takes a POST only
+    assert response.status_code == 405 and "POST" in response["Allow"]
+    body = response.content.decode()
+    assert "无法以这种方式打开此页面" in body and SITE_LOOK in body

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fund.audit.middleware.RequestContextMiddleware",
     "fund.printing.address.PublicAddressMiddleware",
+    "fund.errors.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "fund.urls"

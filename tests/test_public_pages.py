@@ -50,6 +50,11 @@ def test_what_is_not_built_is_called_coming_soon_and_never_offered_as_done(clien
     assert "贷款申请即将开放" in home and "售楼处代办贷款即将开放" in home
 
 
+def test_the_sign_in_page_promises_only_what_is_built(client: Client) -> None:
+    body = client.get("/accounts/login/").content.decode()
+    assert "办理提取与贷款" not in body and "楼盘项目与贷款代办" not in body and "贷款代办即将开放" in body
+
+
 def test_an_empty_guide_category_says_coming_soon_not_change_your_keyword(client: Client) -> None:
     empty = [name for name in CATEGORY_ORDER if not catalogue_items(name)]
     if not empty:
@@ -61,3 +66,20 @@ def test_an_empty_guide_category_says_coming_soon_not_change_your_keyword(client
 def test_a_search_that_finds_nothing_still_asks_for_another_keyword(client: Client) -> None:
     body = client.get("/guide/", {"q": "没有这个事项"}).content.decode()
     assert "没有找到相关事项" in body and "请换个关键词" in body
+
+
+def test_no_public_page_offers_a_link_that_fails(client: Client) -> None:
+    """What an anonymous visitor can reach from the home page by following links: nothing answers 4xx/5xx
+    (pages behind a sign-in redirect to it, which is an answer)."""
+    seen: set[str] = set()
+    queue = ["/"]
+    while queue and len(seen) < 150:
+        href = queue.pop(0)
+        if href in seen or href.startswith(("/static/", "/admin/", "/api/", "/documents/")):
+            continue
+        seen.add(href)
+        response = client.get(href)
+        assert response.status_code < 400, f"{href} → {response.status_code}"
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            queue.extend(h.replace("&amp;", "&") for h in links(response.content.decode()) if h not in seen)
+    assert "/notices/" in seen and "/risk/units/" in seen and "/guide/" in seen

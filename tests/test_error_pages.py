@@ -29,6 +29,7 @@ def test_a_missing_page_is_a_chinese_page_with_ways_out(client):
 def test_a_missing_page_offers_a_signed_in_user_their_own_home(world):
     body = signed_in(world.member_a).get("/member/no-such-page/").content.decode()
     assert "页面不存在" in body and 'href="/home/"' in body
+    assert 'href="/accounts/login/"' not in body  # signed in: no offer to sign in again
 
 
 def test_a_forbidden_action_is_a_chinese_403_page(world):

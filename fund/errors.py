@@ -7,6 +7,7 @@ English and, for 500, could show code.
 """
 
 import logging
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.views.decorators.csrf import requires_csrf_token
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
+CHINESE = re.compile("[\u4e00-\u9fff]")
 
 # status → (page title, what happened, what to do); the page adds links to the home pages.
 ERRORS: dict[int, tuple[str, str, str]] = {
@@ -59,7 +61,10 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _answer(request, 403, ERRORS[403])
+    # A refusal the code words for people ("您的岗位不能办理此业务") says more than the general sentence.
+    title, message, hint = ERRORS[403]
+    said = str(exception or "").strip()
+    return _answer(request, 403, (title, said if CHINESE.search(said) else message, hint))
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -38,6 +38,7 @@ def test_a_forbidden_action_is_a_chinese_403_page(world):
     assert response.status_code == 403
     body = response.content.decode()
     assert "无权办理此项业务" in body and SITE_LOOK in body and "Forbidden" not in body
+    assert "您的岗位不能办理此业务" in body  # the refusal's own words, when it has them
 
 
 def test_a_refused_form_says_in_chinese_to_reload_and_submit_again(world):

@@ -104,3 +104,10 @@ def test_it_offers_window_business_only_to_the_accept_post(client, world, posts,
     member_links, member_forms = offered(page_of(client, f"/staff/members/{world.account_a.pk}/"))
     assert f"/staff/members/{world.account_a.pk}/transfer/" not in member_links
     assert f"/staff/members/{world.account_a.pk}/deposit/" not in member_forms
+
+
+@pytest.mark.parametrize(("who", "home"), [("unit_a_op", "/unit/"), ("member_a", "/member/"), ("dev_a", "/developer/")])
+def test_every_link_and_button_of_the_other_portals_answers(client, world, who, home):
+    client.force_login(getattr(world, who))
+    failures = walk(client, home)
+    assert not failures, "\n".join(failures)

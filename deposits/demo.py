@@ -12,11 +12,12 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平",
          "刚", "桂英", "建华", "晓东", "文", "海燕", "志强", "玉兰", "国庆", "雪"]
 # name, branch, ratio, members, months left unpaid (this month's bill is always still to do;
-# 北湖物流 is three months behind, so the arrears list has someone on it).
+# 北湖物流 is three months behind, so the arrears list has someone on it), and the person who is the unit's
+# operator and contact: a person's name, as the header and the records show it (never one made from the unit's).
 UNITS = [
-    ("示范市第一人民医院", 0, Decimal("0.12"), 20, 1),
-    ("示范市高新科技有限公司", 1, Decimal("0.10"), 18, 1),
-    ("北湖物流股份有限公司", 2, Decimal("0.08"), 12, 3),
+    ("示范市第一人民医院", 0, Decimal("0.12"), 20, 1, "孙丽娟"),
+    ("示范市高新科技有限公司", 1, Decimal("0.10"), 18, 1, "马国栋"),
+    ("北湖物流股份有限公司", 2, Decimal("0.08"), 12, 3, "林晓燕"),
 ]
 
 
@@ -24,20 +25,20 @@ def seed(ctx: DemoContext) -> None:
     clerk = ctx.staff["clerk01"]
     opened = add_months(first_of_month(ctx.today), -13)
     seq = 0
-    for index, (name, branch, ratio, size, unpaid) in enumerate(UNITS, start=1):
+    for index, (name, branch, ratio, size, unpaid, operator) in enumerate(UNITS, start=1):
         bank_account = _unit_account_at_the_bank(name, make_credit_code(index), f"3705016{index:011d}")
         unit = unit_account_open(
             actor=clerk, branch=ctx.branches[branch], name=name, credit_code=make_credit_code(index),
-            address=f"示范市{ctx.branches[branch].name[:-3]}路{index * 17}号", contact_name="人事经办人",
+            address=f"示范市{ctx.branches[branch].name[:-3]}路{index * 17}号", contact_name=operator,
             contact_phone=f"0537-31{index:05d}", bank_name="中国建设银行示范市分行", bank_account=bank_account,
             unit_ratio=ratio, member_ratio=ratio, pay_day=15, opened_on=opened,
         )
         ctx.employers.append(unit.employer)
         operator_create(
-            actor=clerk, username=f"unit{index:02d}", name=f"{name[:4]}经办人", password=DEMO_PASSWORD,
+            actor=clerk, username=f"unit{index:02d}", name=operator, password=DEMO_PASSWORD,
             phone=f"1390537{index:04d}", employer=unit.employer,
         )
-        ctx.logins.append(("单位网厅", f"unit{index:02d}", name))
+        ctx.logins.append(("单位网厅", f"unit{index:02d}", f"{operator}，{name}经办人"))
         for _ in range(size):
             seq += 1
             male = ctx.rng.random() < 0.55

@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from fund.ledger.models import SubLedgerRow
 from fund.people.selectors import get_or_404, scoped
@@ -28,6 +28,15 @@ def member_accounts_for_user(user: Any) -> QuerySet[MemberAccount]:
 
 def member_account_get_for_user(*, user: Any, pk: Any) -> MemberAccount:
     return get_or_404(member_accounts_for_user(user), pk=pk)
+
+
+def member_accounts_search(queryset: QuerySet[MemberAccount], query: str) -> QuerySet[MemberAccount]:
+    """One search box for member lists (the staff query, a unit's roster): the account number or the whole ID
+    number exactly, or part of the name."""
+    query = query.strip()
+    if not query:
+        return queryset
+    return queryset.filter(Q(number=query) | Q(person__id_number=query.upper()) | Q(person__name__icontains=query))
 
 
 def member_accounts_for_holder_or_staff(user: Any) -> QuerySet[MemberAccount]:

@@ -17,7 +17,7 @@ def seed(ctx: DemoContext) -> None:
     )
     Project.objects.create(developer=developer, name="安居·学府里（二期）", address="示范市高新区学府路16号")
     operator_create(
-        actor=ctx.staff["loanadmin"], username="dev01", name="安居置业经办人", password=DEMO_PASSWORD,
+        actor=ctx.staff["loanadmin"], username="dev01", name="韩志伟", password=DEMO_PASSWORD,
         phone="13905379999", developer=developer,
     )
     ctx.logins.append(("开发企业", "dev01", developer.name))

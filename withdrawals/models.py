@@ -9,6 +9,7 @@ withdrawal per account is in flight (a partial unique index), the national platf
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -128,6 +129,17 @@ class Withdrawal(models.Model):
 
     def get_staff_url(self) -> str:
         return reverse("staff:withdrawal", args=[self.pk])
+
+    # What the staff inbox (fund.workflow) shows of a subject so a reviewer can pick up the work without
+    # opening each one: who applied, how much, and why.
+    inbox_related = ("account__person",)
+
+    def inbox_facts(self) -> dict[str, Any]:
+        from .reasons import REASONS
+
+        reason = REASONS.get(self.reason)
+        return {"name": self.account.person.name, "amount": self.amount or self.amount_requested,
+                "reason": reason.label if reason is not None else self.reason}
 
 
 class RuleCheck(models.Model):

@@ -23,6 +23,7 @@ from ..pdf import account_sheet_request
 from ..selectors import (
     member_account_get_for_user,
     member_accounts_for_user,
+    member_accounts_search,
     member_statement,
     unit_account_get_for_user,
     unit_accounts_for_user,
@@ -85,11 +86,7 @@ def staff_member_open(request: HttpRequest) -> HttpResponse:
 @portal_required("staff")
 def staff_members(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    accounts = member_accounts_for_user(request.user).order_by("number")
-    if query:
-        accounts = accounts.filter(
-            Q(number=query) | Q(person__id_number=query.upper()) | Q(person__name__icontains=query)
-        )
+    accounts = member_accounts_search(member_accounts_for_user(request.user).order_by("number"), query)
     page = Paginator(accounts, 20).get_page(request.GET.get("page"))
     return render(request, "deposits/staff/members.html", {"page_obj": page, "q": query})
 
@@ -161,9 +158,12 @@ def _operator_unit(request: HttpRequest):  # type: ignore[no-untyped-def]
 @portal_required("unit")
 def unit_members(request: HttpRequest) -> HttpResponse:
     unit = _operator_unit(request)
-    members = member_accounts_for_user(request.user).filter(unit=unit).order_by("number")
+    query = request.GET.get("q", "").strip()
+    # Newest first: the member just opened is on the first page, not at the end of the roster.
+    members = member_accounts_for_user(request.user).filter(unit=unit).order_by("-opened_on", "-id")
+    members = member_accounts_search(members, query)
     page = Paginator(members, 20).get_page(request.GET.get("page"))
-    return render(request, "deposits/unit/members.html", {"unit": unit, "page_obj": page})
+    return render(request, "deposits/unit/members.html", {"unit": unit, "page_obj": page, "q": query})
 
 
 @portal_required("unit")

@@ -58,7 +58,11 @@ class Roles:
 
     @property
     def can_accept(self) -> bool:
-        """受理: open accounts and take business at the window. Other posts (初审, 审批, 财务, 稽核 …) read only."""
+        """受理: open accounts and take business at the window. Other posts (初审, 审批, 财务, 稽核 …) read only.
+
+        The one rule for window business: services and accept_post_required refuse on it, and templates show
+        the links and buttons of that business only `{% if roles.can_accept %}` (the portal context processor
+        puts `roles` in every page), so no post is offered what answers 403."""
         return self.has_post(Post.ACCEPT) or self.has_post(Post.DIRECTOR)
 
     @cached_property

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from fund.audit.masking import mask_bank_card, mask_id_number
+from fund.money import amount_in_capitals, format_money
 from fund.printing.models import Document
 from fund.printing.services import document_request, register_document_kind
 
@@ -28,8 +29,9 @@ def receipt_context(withdrawal: Withdrawal) -> dict[str, Any]:
         "unit_name": account.unit.employer.name,
         "reason": f"{withdrawal.reason_code} {REASONS[withdrawal.reason].label}",
         "kind": "销户提取" if withdrawal.closes_account else "部分提取",
-        "amount": str(withdrawal.amount),
-        "interest": str(withdrawal.interest),
+        "amount": format_money(withdrawal.amount),
+        "amount_capitals": amount_in_capitals(withdrawal.amount),
+        "interest": format_money(withdrawal.interest),
         "channel": withdrawal.get_channel_display(),
         "decider": withdrawal.get_decider_display(),
         "payee_name": withdrawal.payee_name,
@@ -38,7 +40,7 @@ def receipt_context(withdrawal: Withdrawal) -> dict[str, Any]:
         "submitted_at": f"{timezone.localtime(withdrawal.submitted_at):%Y-%m-%d %H:%M}",
         "decided_at": f"{timezone.localtime(withdrawal.decided_at):%Y-%m-%d %H:%M}" if withdrawal.decided_at else "",
         "paid_at": f"{timezone.localtime(withdrawal.paid_at):%Y-%m-%d %H:%M}" if withdrawal.paid_at else "",
-        "balance_after": str(account.sub_account.balance),
+        "balance_after": format_money(account.sub_account.balance),
     }
 
 

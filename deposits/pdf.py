@@ -23,7 +23,7 @@ register_document_kind(ACCOUNT_SHEET, title="个人账户信息表", template="d
 
 def account_sheet_context(account: MemberAccount) -> dict[str, Any]:
     person = account.person
-    rows = account.sub_account.rows.select_related("entry").order_by("-id")[:6]  # one A4 page with the seal
+    rows = account.sub_account.rows.select_related("entry").order_by("-value_date", "-id")[:6]  # one A4 page with the seal
     return {
         "account_number": account.number,
         "name": person.name,

@@ -57,6 +57,10 @@ class Rule:
     code: str
     label: str
     check: Callable[[Context], Verdict]
+    # What the rule asks of this person, in the numbers policy sets today, for the form to state before they
+    # apply (e.g. "须缴存满 3 个月，您已缴存 12 个月"). Reads policy and this database only, never an outside
+    # system. None: the rule has no figure to state beforehand.
+    term: Callable[[Context], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,14 @@ class Reason:
 
     def required_inputs(self) -> list[Input]:
         return [i for i in self.inputs if i.required]
+
+    def terms(self, account: MemberAccount, today: date) -> list[str]:
+        """The limits that apply to this account's holder under this reason today, from its rules (and so
+        from policy), for the form to show before they submit."""
+        from ..models import Withdrawal
+
+        ctx = Context(Withdrawal(account=account, reason=self.key, details={}), today)
+        return [rule.term(ctx) for rule in self.rules if rule.term is not None]
 
 
 class Context:

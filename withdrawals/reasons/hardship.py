@@ -65,10 +65,16 @@ def _sealed_long_enough(ctx: Context) -> Verdict:
     return fail(f"{shown}，未满 {months} 个月", f"离职未满 {months} 个月")
 
 
+def _sealed_term(ctx: Context) -> str:
+    months = int(ctx.policy("withdrawal_unemployed_months"))
+    since = sealed_since(ctx)
+    return f"账户封存满 {months} 个月后可申请" + (f"，您的账户于 {since:%Y-%m-%d} 封存" if since else "")
+
+
 JOBLESS = Reason(
     key="99-jobless", code="99", label="离职未再就业满六个月", summary="与单位终止劳动关系，未再就业满规定期限",
     closes_account=False, auto=False, frequency="每 12 个月一次",
-    rules=(IDENTITY, SEALED, Rule("sealed_months", "封存期限", _sealed_long_enough), NO_LOCAL_EMPLOYER,
+    rules=(IDENTITY, SEALED, Rule("sealed_months", "封存期限", _sealed_long_enough, _sealed_term), NO_LOCAL_EMPLOYER,
            repeat_rule("99-jobless", "离职提取")),
     limit=lambda ctx: Limit(None, "账户全部余额"),
     item=ServiceItem(

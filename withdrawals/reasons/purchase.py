@@ -127,7 +127,8 @@ PURCHASE = Reason(
         Input("invoice_number", "购房发票号码", required=False, help="新建商品房尚未登记的填写"),
     ),
     rules=(IDENTITY, ALIVE, RELATION, Rule("home", "住房核实", _home_found), Rule("local", "本市住房", _local),
-           Rule("window", "购房时限", _window), same_home_rule(), NOT_RECENT_TRANSFER_IN),
+           Rule("window", "购房时限", _window, lambda ctx: (
+               f"须在房屋登记或购房发票开具后 {int(ctx.policy('withdrawal_purchase_window_months'))} 个月内申请")), same_home_rule(), NOT_RECENT_TRANSFER_IN),
     limit=_purchase_limit,
     door=(same_home_rule(),),  # by the number given; the price is the registry's, for the decision
     item=ServiceItem(

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from fund.catalogue.registry import Channel, Material, ServiceItem, Visits
 from fund.integrations.models import System
-from fund.money import ZERO
+from fund.money import ZERO, format_money
 
 from ..loans import HousingLoan, household_loans
 from .base import Context, Input, Limit, Reason, Rule, Verdict, fail, ok
@@ -87,7 +87,7 @@ def _rent_limit(ctx: Context) -> Limit:
         cap = Decimal(ctx.policy("withdrawal_rent_cap_per_year"))
         start = ctx.today.replace(month=1, day=1)
         used = taken(ctx, account=ctx.account, reason="07", decided_at__date__gte=start)
-        return Limit(max(cap - used, ZERO), f"年度限额 {cap} 元，本年已提取 {used} 元")
+        return Limit(max(cap - used, ZERO), f"年度限额 {format_money(cap)} 元，本年已提取 {format_money(used)} 元")
 
     return ctx.memo(("limit", "07"), compute)
 
@@ -95,11 +95,16 @@ def _rent_limit(ctx: Context) -> Limit:
 def _rent_cap_left(ctx: Context) -> Verdict:
     limit = _rent_limit(ctx)
     if limit.amount and limit.amount > 0:
-        return ok(limit.note, f"本年度还可提取 {limit.amount} 元")
+        return ok(limit.note, f"本年度还可提取 {format_money(limit.amount)} 元")
     return fail(f"{limit.note}，已达年度限额", f"您本年度的租房提取额度已用完（{limit.note}）")
 
 
-RENT_CAP = Rule("rent_cap", "年度限额", _rent_cap_left)
+def _rent_cap_term(ctx: Context) -> str:
+    limit = _rent_limit(ctx)
+    return f"{limit.note}，本年还可提取 {format_money(limit.amount or ZERO)} 元"
+
+
+RENT_CAP = Rule("rent_cap", "年度限额", _rent_cap_left, _rent_cap_term)
 
 RENT = Reason(
     key="07", code="07", label="租赁住房", summary="在本市无自有住房且租房居住",

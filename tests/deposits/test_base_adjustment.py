@@ -162,7 +162,7 @@ def test_the_template_lists_the_units_working_members_with_ids_as_text(world, un
     assert rows[0][3] == accounts[0].person.id_number and isinstance(rows[0][3], str)
     assert rows[0][5] is None and rows[0][4] == 8000
     assert sheet["D2"].number_format == "@"
-    assert "22500.00" in " ".join(str(c.value) for c in book["填写说明"]["A"])
+    assert "22,500.00" in " ".join(str(c.value) for c in book["填写说明"]["A"])
     assert account_b_not_in(sheet, world)
 
 
@@ -517,7 +517,7 @@ def test_the_member_api_adjusts_and_answers_bad_input_in_chinese(world):
     client = as_user(world.unit_a_op)
     url = f"/api/deposits/members/{world.account_a.pk}/base/"
     over = client.post(url, {"new_base": "30000", "effective_month": "2026-07"}, format="json")
-    assert over.status_code == 400 and "不得高于 22500.00 元" in over.json()["new_base"][0]
+    assert over.status_code == 400 and "不得高于 22,500.00 元" in over.json()["new_base"][0]
     text = client.post(url, {"new_base": "abc", "effective_month": "2026-07"}, format="json")
     assert text.status_code == 400 and text.json()["new_base"] == ["新缴存基数应为数字"]
     ok = client.post(url, {"new_base": "9000", "effective_month": "2026-07"}, format="json")
@@ -572,7 +572,7 @@ def test_a_clerk_adjusts_one_member_on_the_staff_page(world, client):
     assert "不得低于最低月工资标准" in bad.content.decode()
     response = client.post(f"/staff/members/{world.account_a.pk}/base/", {"new_base": "12000", "effective_month": "2026-08"},
                            follow=True)
-    assert "起调整为 12000.00 元" in response.content.decode()
+    assert "起调整为 12,000.00 元" in response.content.decode()
     assert MemberAccount.objects.get(pk=world.account_a.pk).monthly_total == Decimal("2880.00")
 
 

@@ -119,9 +119,9 @@ def test_a_paid_withdrawal_texts_the_member_the_amount(wd, django_capture_on_com
     w = rent_paid(wd, django_capture_on_commit_callbacks, amount="1234.56")
     texts = texts_to(phone)
     assert len(texts) == 1
-    assert w.number in texts[0] and "1234.56" in texts[0] and "已转入" in texts[0] and wd.card[-4:] in texts[0]
+    assert w.number in texts[0] and "1,234.56" in texts[0] and "已转入" in texts[0] and wd.card[-4:] in texts[0]
     call = IntegrationCall.objects.get(system="sms", operation="send", reference=phone)
-    assert call.ok and "1234.56" not in str(call.request)  # the text is not kept in the call log
+    assert call.ok and "1,234.56" not in str(call.request)  # the text is not kept in the call log
 
 
 def test_a_failed_payout_texts_the_failure(wd, django_capture_on_commit_callbacks):

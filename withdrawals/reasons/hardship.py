@@ -4,6 +4,7 @@ People decide these; the rules gather what shared data can say before they look.
 from __future__ import annotations
 
 from fund.catalogue.registry import Channel, Material, ServiceItem
+from fund.money import format_money
 
 from .base import Context, Input, Limit, Reason, Rule, Verdict, fail, ok
 from .rules import (
@@ -22,7 +23,7 @@ BASIS = ("《住房公积金管理条例》第二十四条", "本市住房公积
 
 def _illness_limit(ctx: Context) -> Limit:
     cost = ctx.money("expenses")
-    return Limit(cost, f"个人负担医疗费用 {cost} 元")
+    return Limit(cost, f"个人负担医疗费用 {format_money(cost)} 元")
 
 
 ILLNESS = Reason(

@@ -14,7 +14,7 @@ from typing import Any
 
 from fund.catalogue.registry import Channel, Material, ServiceItem, Visits
 from fund.integrations.models import System
-from fund.money import ZERO
+from fund.money import ZERO, format_money
 
 from ..models import Relation
 from .base import Context, Input, Limit, Reason, Rule, Verdict, fail, ok
@@ -87,7 +87,7 @@ def _home_found(ctx: Context) -> Verdict:
     found = _find_home(ctx)
     if isinstance(found, Verdict):
         return found
-    return ok(f"核实住房：{found.address}，成交价 {found.price} 元", "住房信息核验通过", **found.evidence)
+    return ok(f"核实住房：{found.address}，成交价 {format_money(found.price)} 元", "住房信息核验通过", **found.evidence)
 
 
 def _local(ctx: Context) -> Verdict:
@@ -115,7 +115,7 @@ def _purchase_limit(ctx: Context) -> Limit:
     if isinstance(found, Verdict):
         return Limit(ZERO, "未核实住房")
     used = taken(ctx, same_home(ctx))
-    return Limit(max(found.price - used, ZERO), f"购房款 {found.price} 元，已提取 {used} 元")
+    return Limit(max(found.price - used, ZERO), f"购房款 {format_money(found.price)} 元，已提取 {format_money(used)} 元")
 
 
 PURCHASE = Reason(
@@ -155,7 +155,7 @@ PURCHASE = Reason(
 
 def _build_limit(ctx: Context) -> Limit:
     cost = ctx.money("cost")
-    return Limit(max(cost - taken(ctx, same_home(ctx)), ZERO), f"工程费用 {cost} 元")
+    return Limit(max(cost - taken(ctx, same_home(ctx)), ZERO), f"工程费用 {format_money(cost)} 元")
 
 
 def _owned_by_family(ctx: Context) -> Verdict:
@@ -191,7 +191,7 @@ BUILD = Reason(
 def _lift_limit(ctx: Context) -> Limit:
     share = ctx.money("share")
     used = taken(ctx, same_home(ctx))
-    return Limit(max(share - used, ZERO), f"本户分摊费用 {share} 元，已提取 {used} 元")
+    return Limit(max(share - used, ZERO), f"本户分摊费用 {format_money(share)} 元，已提取 {format_money(used)} 元")
 
 
 LIFT = Reason(

@@ -44,7 +44,7 @@ def _loan(ctx: Context) -> Verdict:
         return fail("征信报告中未查到本人或配偶未结清的住房贷款", "未查到您或配偶名下未结清的住房贷款")
     ctx.details.setdefault("loan", loan.key)
     whose = f"配偶{loan.spouse_name}的" if loan.spouse_name else ""
-    return ok(f"{whose}{loan.lender} 住房贷款，余额 {loan.balance} 元，月还款 {loan.monthly_instalment} 元",
+    return ok(f"{whose}{loan.lender} 住房贷款，余额 {format_money(loan.balance)} 元，月还款 {format_money(loan.monthly_instalment)} 元",
               f"已核实{'您配偶' if loan.spouse_name else '您'}在{loan.lender}的住房贷款", loan=loan.key, **loan.evidence)
 
 
@@ -53,8 +53,8 @@ def _loan_limit(ctx: Context) -> Limit:
     if loan is None:
         return Limit(ZERO, "未查到住房贷款")
     if ctx.withdrawal.standing_id:
-        return Limit(min(loan.monthly_instalment, loan.balance), f"当月应还 {loan.monthly_instalment} 元")
-    return Limit(loan.balance, f"贷款余额 {loan.balance} 元")
+        return Limit(min(loan.monthly_instalment, loan.balance), f"当月应还 {format_money(loan.monthly_instalment)} 元")
+    return Limit(loan.balance, f"贷款余额 {format_money(loan.balance)} 元")
 
 
 LOAN_FOUND = Rule("loan", "住房贷款核实", _loan)

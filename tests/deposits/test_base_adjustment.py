@@ -110,8 +110,8 @@ def test_a_clerk_adjusts_one_members_base_and_the_monthly_amounts_follow(world):
 
 
 @pytest.mark.parametrize(("base", "words"), [
-    (Decimal("2099.99"), "不得低于最低月工资标准 2100.00 元"),
-    (Decimal("22500.01"), "不得高于 22500.00 元"),
+    (Decimal("2099.99"), "不得低于最低月工资标准 2,100.00 元"),
+    (Decimal("22500.01"), "不得高于 22,500.00 元"),
     (Decimal("9000.001"), "最多保留两位小数"),
 ])
 def test_one_members_base_outside_policy_is_refused(world, base, words):
@@ -128,7 +128,7 @@ def test_the_bounds_are_read_on_the_effective_month(world):
     policy_value_set(actor=world.director, name="minimum_monthly_wage", value=Decimal("2500.00"),
                      effective_from=date(2027, 7, 1), note="2027 年起")
     base_adjust(actor=world.clerk, account=world.account_a, new_base=Decimal("2300"), effective_month=date(2027, 6, 1))
-    with pytest.raises(ValidationError, match="2500.00"):
+    with pytest.raises(ValidationError, match="2,500.00"):
         base_adjust(actor=world.clerk, account=world.account_a, new_base=Decimal("2300"), effective_month=date(2027, 7, 1))
 
 
@@ -221,8 +221,8 @@ def test_a_wrong_id_checksum_is_reported_by_row_and_nothing_changes(world, unit_
 
 
 @pytest.mark.parametrize(("value", "words"), [
-    (22500.01, "新缴存基数：不得高于 22500.00 元（上年度职工月平均工资的 3 倍）"),
-    (2000, "新缴存基数：不得低于最低月工资标准 2100.00 元"),
+    (22500.01, "新缴存基数：不得高于 22,500.00 元（上年度职工月平均工资的 3 倍）"),
+    (2000, "新缴存基数：不得低于最低月工资标准 2,100.00 元"),
     ("八千元", "新缴存基数：应为数字"),
     (None, "新缴存基数：请填写"),
     ("9000.123", "新缴存基数：最多保留两位小数"),

@@ -8,6 +8,7 @@ import deposits.urls
 import loans.urls
 import risk.urls
 import withdrawals.urls
+from fund import errors
 from fund.catalogue import urls as catalogue_urls
 from fund.portals import urls as portal_urls
 from fund.portals import views as portal_views
@@ -60,3 +61,9 @@ urlpatterns = [
 ]
 # No pattern serves MEDIA_ROOT, whatever DEBUG says: stored files are members' and units' records, streamed
 # only by views that check who asks (document_download and the like; see fund.storage).
+
+# Error pages in the site's look and in Chinese (JSON under /api/); DEBUG is off wherever people see them.
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

@@ -31,20 +31,9 @@ from fund.validation import (
     clean_text,
 )
 from risk.models import BlacklistEntry
+from tests.clients import api, page
 
 pytestmark = pytest.mark.django_db
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def page(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # ---- the rules, one kind of text at a time ----------------------------------------------------------------

@@ -32,7 +32,6 @@ from .selectors import (
     standing_instruction_get_for_user,
     standing_instructions_for_user,
     withdrawal_get_for_user,
-    withdrawal_timeline,
     withdrawals_for_user,
 )
 from .services import (
@@ -43,6 +42,7 @@ from .services import (
     withdrawal_review,
     withdrawal_submit,
 )
+from .status import withdrawal_progress, withdrawal_status
 
 
 def _text(label: str, **kwargs: Any) -> serializers.CharField:
@@ -117,9 +117,12 @@ class PayoutOutput(serializers.Serializer):
 
 
 class StepOutput(serializers.Serializer):
-    label = serializers.CharField()
-    state = serializers.CharField()
-    when = serializers.DateTimeField(allow_null=True)
+    key = serializers.CharField(label="环节代码")
+    label = serializers.CharField(label="环节")
+    state = serializers.CharField(label="进度", help_text="done | current | todo | failed")
+    when = serializers.DateTimeField(allow_null=True, label="办理时间")
+    holder = serializers.CharField(label="办理岗位", help_text="办理该环节的岗位或系统，不含姓名")
+    due = serializers.DateField(allow_null=True, label="办结时限")
 
 
 class WithdrawalOutput(serializers.Serializer):
@@ -141,7 +144,7 @@ class WithdrawalOutput(serializers.Serializer):
     payee_name = serializers.CharField()
     payee_card = serializers.SerializerMethodField()
     state = serializers.CharField()
-    state_label = serializers.CharField(source="get_state_display")
+    state_label = serializers.SerializerMethodField(label="状态（与各页面一致）")
     decider = serializers.CharField()
     decision_note = serializers.CharField()
     due_on = serializers.DateField(allow_null=True)
@@ -155,6 +158,9 @@ class WithdrawalOutput(serializers.Serializer):
     def get_reason_label(self, obj: Any) -> str:
         return REASONS[obj.reason].label
 
+    def get_state_label(self, obj: Any) -> str:
+        return withdrawal_status(obj, items=[]).label
+
     def get_payee_card(self, obj: Any) -> str:
         return mask_bank_card(obj.payee_card)
 
@@ -165,8 +171,9 @@ class WithdrawalDetailOutput(WithdrawalOutput):
     checks = serializers.SerializerMethodField()
     payouts = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
+    state_text = serializers.SerializerMethodField(label="状态说明")
 
-    # A withdrawal still 秒批审核中 has neither: the verdicts and the first payout are written in the same
+    # A withdrawal still 系统核验中 (submitted) has neither: the verdicts and the first payout are written in the same
     # transaction that moves it out of that state, so the two reads are skipped (the answer to a new POST).
 
     def get_checks(self, obj: Any) -> list[dict[str, Any]]:
@@ -182,8 +189,12 @@ class WithdrawalDetailOutput(WithdrawalOutput):
             return []
         return PayoutOutput(obj.payouts.all(), many=True).data
 
+    @extend_schema_field(StepOutput(many=True))
     def get_timeline(self, obj: Any) -> list[dict[str, Any]]:
-        return StepOutput(withdrawal_timeline(obj), many=True).data
+        return StepOutput(withdrawal_progress(obj), many=True).data
+
+    def get_state_text(self, obj: Any) -> str:
+        return withdrawal_status(obj).sentence
 
 
 def _detail(request: Any, withdrawal: Any, code: int = status.HTTP_200_OK, *, fetched: bool = False) -> Response:

@@ -19,7 +19,7 @@ MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
 class WithdrawalState(models.TextChoices):
-    SUBMITTED = "submitted", "秒批审核中"
+    SUBMITTED = "submitted", "系统核验中"
     REVIEW = "review", "人工审核中"
     APPROVED = "approved", "已批准待到账"
     PAYOUT_FAILED = "payout_failed", "付款失败待重试"

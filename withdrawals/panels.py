@@ -9,7 +9,8 @@ from fund.portals.panels import register_panel
 
 from .models import IN_FLIGHT
 from .reasons import REASONS
-from .selectors import withdrawal_timeline, withdrawals_for_user
+from .selectors import withdrawals_for_user
+from .status import withdrawal_progress, withdrawal_status
 
 
 @register_panel("member", order=20, template="withdrawals/member/panel.html")
@@ -18,4 +19,5 @@ def member_withdrawal(request: HttpRequest) -> dict[str, Any]:
     current = own.filter(state__in=IN_FLIGHT).first()
     if current is None:
         return {"current": None, "last": own.first()}
-    return {"current": current, "steps": withdrawal_timeline(current), "reason_label": REASONS[current.reason].label}
+    return {"current": current, "steps": withdrawal_progress(current), "status": withdrawal_status(current),
+            "reason_label": REASONS[current.reason].label}

@@ -44,25 +44,3 @@ def standing_instructions_for_user(user: Any) -> QuerySet[StandingInstruction]:
 
 def standing_instruction_get_for_user(*, user: Any, pk: Any) -> StandingInstruction:
     return get_or_404(standing_instructions_for_user(user), pk=pk)
-
-
-def withdrawal_timeline(withdrawal: Withdrawal) -> list[dict[str, Any]]:
-    """The member's progress, in the shape of templates/includes/steps.html: submitted → decided → paid by the
-    bank → received, each {label, state: done|current|todo|failed, when}."""
-    from .models import WithdrawalState as S
-
-    state = withdrawal.state
-    if state in (S.REJECTED, S.CANCELLED):
-        return [{"label": "提交申请", "state": "done", "when": withdrawal.submitted_at},
-                {"label": withdrawal.get_state_display(), "state": "failed", "when": withdrawal.ended_at}]
-    manual = state == S.REVIEW or withdrawal.decider == "manual"
-    deciding = state in (S.SUBMITTED, S.REVIEW)
-    paying = state in (S.APPROVED, S.PAYOUT_FAILED)
-    return [
-        {"label": "提交申请", "state": "done", "when": withdrawal.submitted_at},
-        {"label": "人工审核" if manual else "秒批审核", "state": "current" if deciding else "done",
-         "when": None if deciding else withdrawal.decided_at},
-        {"label": "银行付款", "state": "failed" if state == S.PAYOUT_FAILED else "current" if paying
-         else "done" if state == S.PAID else "todo", "when": None},
-        {"label": "资金到账", "state": "done" if state == S.PAID else "todo", "when": withdrawal.paid_at},
-    ]

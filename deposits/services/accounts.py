@@ -107,6 +107,14 @@ def unit_text_clean(errors: dict[str, list[str]], **values: Any) -> dict[str, st
     return clean
 
 
+def unit_text_is_clean(**values: Any) -> bool:
+    """Whether the given unit details all keep their rules: the bank is asked about an account only then, so a
+    form with nonsense in it is told what is wrong with it rather than that the bank does not know the account."""
+    errors: dict[str, list[str]] = {}
+    unit_text_clean(errors, **values)
+    return not errors
+
+
 def unit_ratio_change_record(
     *, unit: UnitAccount, effective_month: date, source: str, actor: Any, application: Any = None
 ) -> UnitRatioChange:
@@ -345,8 +353,9 @@ def monthly_deposit_post_core(
 
 
 def unit_account_open(**kwargs: Any) -> UnitAccount:
-    unit_bank_account_check(name=kwargs.get("name", ""), credit_code=kwargs.get("credit_code", ""),
-                            bank_account=kwargs.get("bank_account", ""))
+    if unit_text_is_clean(**{k: v for k, v in kwargs.items() if k in UNIT_TEXT_RULES}):
+        unit_bank_account_check(name=kwargs.get("name", ""), credit_code=kwargs.get("credit_code", ""),
+                                bank_account=kwargs.get("bank_account", ""))
     with transaction.atomic(durable=True):
         return unit_account_open_core(**kwargs)
 

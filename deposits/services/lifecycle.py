@@ -32,7 +32,14 @@ from fund.people.models import Branch, Employer, Person, Post
 from fund.people.roles import roles_of
 from fund.people.selectors import scoped
 from fund.policy.selectors import policy_value
-from fund.validation import clean_bank_card, clean_line, clean_mobile, clean_resident_id
+from fund.validation import (
+    clean_bank_card,
+    clean_into,
+    clean_line,
+    clean_mobile,
+    clean_person_name,
+    clean_resident_id,
+)
 
 from ..models import (
     ACTIVE_MEMBER_STATES,
@@ -52,6 +59,7 @@ from ..models import (
 )
 from ..selectors import member_accounts_for_user, unit_accounts_for_user
 from .accounts import (
+    UNIT_TEXT_RULES,
     add_months,
     base_bounds,
     check_ratio,
@@ -410,7 +418,11 @@ def unit_account_change(*, actor: Any, unit: UnitAccount, **values: Any) -> Unit
     if account and set(values) <= set(UNIT_CHANGE_FIELDS):
         current = UnitAccount.objects.select_related("employer").get(pk=unit.pk)
         _require(_operator_of(actor, current) or _window(actor, current))
-        if account.isdigit() and len(account) <= 32 and account != current.bank_account and current.state != UnitState.CLOSED:
+        # The bank is asked only about details that keep their rules; otherwise the form is told what is wrong.
+        errors: dict[str, list[str]] = {}
+        text = unit_text_clean(errors, **{k: v for k, v in values.items() if k in UNIT_TEXT_RULES})
+        account = text.get("bank_account", "")
+        if not errors and account != current.bank_account and current.state != UnitState.CLOSED:
             bank_account_verify(field="bank_account", label="单位银行账号", account_number=account,
                                 name=current.employer.name, holder_id=current.employer.credit_code)
     return _unit_account_record_change(actor=actor, unit=unit, **values)
@@ -824,10 +836,14 @@ def member_events(account: MemberAccount) -> QuerySet[AccountEvent]:
 
 
 def application_steps(application: UnitApplication) -> list[dict[str, Any]]:
-    """For includes/steps.html: 提交 → 初审 → 审批 → 生效 → 到期."""
+    """For includes/steps.html: 提交 → 初审 → 审批 → 生效 → 到期, each with who holds it by post (the unit's
+    operator, the branch's 初审岗 and 审批岗, the system), never a person's name: the unit sees these steps."""
     state = application.state
     order = ["submitted", "reviewed", "approved", "in_effect", "ended"]
     labels = ["提交申请", "初审", "审批", "生效", "到期"]
+    branch = application.unit.employer.branch.name
+    holders = ["单位经办人", f"{branch}{Post.REVIEW.label}岗", f"{branch}{Post.APPROVE.label}岗", "期间开始自动生效",
+               "期满自动到期"]
     whens = [application.submitted_at, application.reviewed_at, application.approved_at, application.effective_at,
              application.ended_at]
     if state in (ApplicationState.REJECTED, ApplicationState.WITHDRAWN):
@@ -835,16 +851,16 @@ def application_steps(application: UnitApplication) -> list[dict[str, Any]]:
         steps = []
         for i, label in enumerate(labels[:failed_at + 1]):
             if i < failed_at:
-                steps.append({"label": label, "state": "done", "when": whens[i]})
+                steps.append({"label": label, "state": "done", "when": whens[i], "holder": holders[i]})
             else:
                 steps.append({"label": f"{label}（{application.get_state_display()}）", "state": "failed",
-                              "when": whens[i] if state == "rejected" else None})
+                              "when": whens[i] if state == "rejected" else None, "holder": holders[i]})
         return steps
     reached = order.index(state)
     out = []
     for i, label in enumerate(labels):
         out.append({"label": label, "state": "done" if i <= reached else ("current" if i == reached + 1 else "todo"),
-                    "when": whens[i] if i <= reached else None})
+                    "when": whens[i] if i <= reached else None, "holder": holders[i]})
     return out
 
 
@@ -947,8 +963,9 @@ def voluntary_account_open(
         raise ValidationError({"id_number": ["社保系统暂时无法查询参保信息，请稍后再试"]}) from exc
     if problems:
         errors["id_number"] = ["不符合灵活就业人员自愿缴存条件：" + "；".join(problems)]
-    if not (name or "").strip():
-        errors["name"] = ["请填写姓名"]
+    # The person's details are checked before the bank is asked about the card in their name.
+    name = clean_into(errors, "name", clean_person_name, name, label="姓名") or ""
+    phone = clean_into(errors, "phone", clean_mobile, phone, required=False) or ""
     if not (bank_card or "").strip():
         errors["bank_card"] = ["灵活就业人员按月代扣缴存，请填写本人银行卡号"]
     else:

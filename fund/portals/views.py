@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from fund.audit.models import AuditEvent
@@ -8,11 +8,23 @@ from fund.people.roles import roles_of
 from fund.people.selectors import staff_scope
 
 from .decorators import portal_required
+from .notices import NOTICES, notice_get
 from .panels import panels_for
 
 
 def public_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/home.html")
+    return render(request, "public/home.html", {"notices": NOTICES[:5]})
+
+
+def public_notices(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/notices.html", {"notices": NOTICES})
+
+
+def public_notice(request: HttpRequest, slug: str) -> HttpResponse:
+    notice = notice_get(slug)
+    if notice is None:
+        raise Http404("未找到该通知")
+    return render(request, "public/notice.html", {"notice": notice})
 
 
 @login_required

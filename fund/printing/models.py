@@ -61,6 +61,10 @@ class Document(models.Model):
     verification_code = models.CharField(
         "验证码", max_length=16, unique=True, default=new_verification_code, editable=False
     )
+    public_base_url = models.CharField(
+        "验证网址前缀", max_length=200, blank=True, editable=False,
+        help_text="文件上验证网址与二维码的前缀，申请时按 FUND_PUBLIC_BASE_URL 或申请所用的网址确定",
+    )
     created_at = models.DateTimeField("开具时间", auto_now_add=True, db_index=True)
     rendered_at = models.DateTimeField("生成时间", null=True, blank=True)
     error = models.TextField("错误信息", blank=True)

@@ -32,8 +32,16 @@ RESERVED_CONTEXT_KEYS = frozenset(
 )
 
 
-def verify_url(code: str) -> str:
-    return settings.FUND_PUBLIC_BASE_URL.rstrip("/") + reverse("verify:detail", args=[code])
+def verify_url(document: Document) -> str:
+    """The address printed on `document`: the one captured when it was requested (fund.printing.address);
+    for a document from before that, or from outside any request, the setting, else the first named host."""
+    base = document.public_base_url or (settings.FUND_PUBLIC_BASE_URL or "").rstrip("/") or _first_host()
+    return base + reverse("verify:detail", args=[document.verification_code])
+
+
+def _first_host() -> str:
+    hosts = [h for h in settings.ALLOWED_HOSTS if h and "*" not in h and not h.startswith(".")]
+    return f"http://{hosts[0]}" if hosts else ""
 
 
 def qr_data_uri(text: str) -> str:
@@ -62,8 +70,8 @@ def render_context(document: Document) -> dict[str, Any]:
         "centre_name": settings.FUND_CENTRE_NAME,
         "issued_at": document.created_at,
         "verification_code": document.code_display,
-        "verify_url": verify_url(document.verification_code),
-        "qr_data_uri": qr_data_uri(verify_url(document.verification_code)),
+        "verify_url": verify_url(document),
+        "qr_data_uri": qr_data_uri(verify_url(document)),
         "seal_url": seal_path().as_uri(),
     }
 

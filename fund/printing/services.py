@@ -26,6 +26,7 @@ from fund.audit.masking import mask_id_number
 from fund.audit.services import audit_log
 from fund.people.models import Person
 
+from .address import public_base_url
 from .limits import PrintLimitReached, print_limit_check, print_locks
 from .models import ALLOWED_MOVES, Document, DocumentStatus
 from .pdf import RESERVED_CONTEXT_KEYS, render_pdf
@@ -131,6 +132,8 @@ def document_request(
         requested_by=requested_by,
         context=context,
         content_hash=digest,
+        # Captured now: the PDF is rendered later in a task, which has no request to take the address from.
+        public_base_url=public_base_url(),
     )
     document.full_clean()
     refused: PrintLimitReached | None = None

@@ -25,6 +25,8 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", "insecure-local-only-key")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = [h for h in env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# A refused form is told in Chinese what happened and what to do (fund/errors.py), not Django's English page.
+CSRF_FAILURE_VIEW = "fund.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fund.audit.middleware.RequestContextMiddleware",
+    "fund.printing.address.PublicAddressMiddleware",
+    "fund.errors.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "fund.urls"
@@ -243,7 +247,11 @@ if _integration_problems := configuration_problems(
 FUND_CITY_CODE = env("FUND_CITY_CODE", "370800")
 # The name the centre prints on documents and pages.
 FUND_CENTRE_NAME = env("FUND_CENTRE_NAME", "示范市住房公积金管理中心")
-FUND_PUBLIC_BASE_URL = env("FUND_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The address printed on documents for verification (e.g. https://gjj.example.gov.cn); empty: the address the
+# request asking for the document came in on (fund/printing/address.py).
+FUND_PUBLIC_BASE_URL = env("FUND_PUBLIC_BASE_URL", "").strip().rstrip("/")
+if FUND_PUBLIC_BASE_URL and not FUND_PUBLIC_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("FUND_PUBLIC_BASE_URL 应以 http:// 或 https:// 开头，如 https://gjj.example.gov.cn")
 
 # New documents (PDFs) one user, and one person, may have printed in the last hour and today; 0 = no limit.
 # A reprint of the same document the same day is the one already printed and does not count.

@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client, override_settings
-from rest_framework.test import APIClient
+from django.test import override_settings
 
 from deposits.models import MemberAccount, OpeningRequestState, UnitAccount, UnitOpeningRequest
 from deposits.services import member_account_open, unit_account_open
@@ -21,6 +20,7 @@ from fund.demo import make_credit_code, make_id_number
 from fund.integrations.bank import BANK_DOWN, bank_account_refused
 from fund.integrations.models import IntegrationCall, SandboxSocialInsurance
 from fund.people.models import Employer
+from tests.clients import api, page
 from tests.conftest import bank_account_at_the_bank
 
 pytestmark = pytest.mark.django_db
@@ -32,18 +32,6 @@ BANK_DOWN_SETTINGS = {"FUND_INTEGRATIONS_OVERRIDES": {"bank": "http"}, "FUND_INT
 
 def verify_calls() -> int:
     return IntegrationCall.objects.filter(system="bank", operation="verify_account").count()
-
-
-def api(user: Any) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def page(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def unit_values(world: Any, seq: int = 71, **overrides: Any) -> dict[str, Any]:

@@ -109,7 +109,7 @@ def _voluntary(world, seq: int, *, balance: str, pay_day: int = 28, opened_on=da
     number = make_id_number(birth=date(1990, 5, 5), seq=800 + seq)
     SandboxSocialInsurance.objects.update_or_create(id_number=number, defaults={"months_local": 36})
     body = f"62220300{seq:010d}"
-    SandboxBankAccount.objects.create(account_number=body + luhn.calc_check_digit(body), name=f"月末{seq}",
+    SandboxBankAccount.objects.create(account_number=body + luhn.calc_check_digit(body), name=member_name(seq, "月末"),
                                       balance=Decimal(balance))
     account = voluntary_account_open(
         actor=world.clerk, branch=world.branch_a, id_number=number, name=member_name(seq, "月末"), base=Decimal("5000.00"),

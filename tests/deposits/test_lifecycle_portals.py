@@ -7,9 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from deposits.models import MemberAccount, MemberState, UnitAccount, UnitApplication, UnitState
 from deposits.services import add_months, first_of_month
@@ -19,23 +17,12 @@ from fund.demo import make_id_number
 from fund.integrations.models import SandboxSocialInsurance
 from fund.ledger.selectors import ledger_reconcile
 from fund.people.models import Post
+from tests.clients import api, page
 from tests.conftest import PASSWORD, bank_account_at_the_bank
 
 pytestmark = pytest.mark.django_db
 
 THIS_MONTH = first_of_month(timezone.localdate())
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def page(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def staff(username, branch, posts, centre_wide=False):

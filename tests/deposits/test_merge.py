@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 from rest_framework.test import APIClient
 
 from deposits.models import (
@@ -32,24 +31,13 @@ from fund.ledger import chart
 from fund.ledger.models import BusinessType, JournalEntry, SubAccount
 from fund.ledger.selectors import ledger_reconcile
 from fund.ledger.services import Movement, credit, debit, entry_post, interest_settle_set
+from tests.clients import api, page
 from tests.conftest import open_member, open_unit
 
 pytestmark = pytest.mark.django_db
 
 SEQ = 60
 D = Decimal
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def page(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def sub(account) -> SubAccount:

@@ -17,21 +17,10 @@ from deposits.services.statements import deposit_history
 from fund.ledger.selectors import ledger_reconcile
 from fund.money import amount_in_capitals
 from fund.printing.models import Document, DocumentStatus
+from tests.clients import api, page
 from tests.conftest import open_member
 
 pytestmark = pytest.mark.django_db
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def page(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def sheet_rows(content: bytes) -> tuple[dict[str, object], list[tuple]]:

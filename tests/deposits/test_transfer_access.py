@@ -5,7 +5,6 @@ clerk of another branch who happens to be the member, get the 404 of a missing o
 from datetime import date
 
 import pytest
-from rest_framework.test import APIClient
 
 from deposits.models import CrossRegionTransfer, MemberAccount, MemberState
 from deposits.services import monthly_deposit_post
@@ -13,14 +12,9 @@ from deposits.services.transfer import pending_letters_for_user, transfer_out_le
 from fund.integrations.models import IntegrationCall
 from fund.integrations.transfer import sandbox_incoming_letter
 from fund.people.models import Post, StaffProfile
+from tests.clients import api
 
 pytestmark = pytest.mark.django_db
-
-
-def api(user):  # type: ignore[no-untyped-def]
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_it_refuses_a_transfer_in_asked_by_the_employees_unit_operator(world, django_capture_on_commit_callbacks):

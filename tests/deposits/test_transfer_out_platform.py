@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from rest_framework.test import APIClient
 
 from deposits.models import CrossRegionTransfer, MemberAccount, MemberState
 from deposits.services import monthly_deposit_post
@@ -32,6 +31,7 @@ from fund.integrations.models import (
 from fund.integrations.transfer import sandbox_incoming_confirm, sandbox_incoming_letter
 from fund.ledger.models import JournalEntry
 from fund.ledger.selectors import ledger_reconcile
+from tests.clients import api
 
 pytestmark = pytest.mark.django_db
 
@@ -57,12 +57,6 @@ def _suspense_net() -> Decimal:
 
     sums = JournalLine.objects.filter(account__code="231").aggregate(d=Sum("debit"), c=Sum("credit"))
     return (sums["c"] or Decimal(0)) - (sums["d"] or Decimal(0))
-
-
-def api(user):  # type: ignore[no-untyped-def]
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_a_letter_is_fetched_listed_executed_paid_once_and_closed(world, django_capture_on_commit_callbacks):

@@ -6,16 +6,15 @@ from io import BytesIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
-from rest_framework.test import APIClient
 
 from deposits.models import OpeningNotice, UnitAccount, UnitOpeningRequest, UnitState
 from deposits.services.arrears import opening_notice_record, unopened_units_list
 from fund.audit.models import AuditEvent
 from fund.demo import make_credit_code, make_id_number
 from fund.integrations.models import SandboxSocialInsurance
+from tests.clients import api, page
 from tests.conftest import open_unit
 
 pytestmark = pytest.mark.django_db
@@ -23,18 +22,6 @@ pytestmark = pytest.mark.django_db
 LATE = make_credit_code(501)  # 未开户, three people insured (and one retired)
 CLOSED = make_credit_code(502)  # its unit account was closed, one person still insured
 PENDING = make_credit_code(503)  # applied online, not yet approved
-
-
-def page(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def insure(seq: int, code: str, name: str, *, retired_on: date | None = None) -> None:

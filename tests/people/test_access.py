@@ -1,10 +1,10 @@
 """Every kind of user, and an outsider, is refused what is not theirs — 404, in pages and in the API."""
 
 import pytest
-from django.test import Client
 from rest_framework.test import APIClient
 
 from fund.audit.models import PersonView
+from tests.clients import api, page
 
 pytestmark = pytest.mark.django_db
 
@@ -14,18 +14,6 @@ ALL = ["clerk", "clerk_b", "director", "auditor", "unit_a_op", "unit_b_op", "mem
 SEES_A = {"clerk", "director", "auditor", "unit_a_op", "member_a"}
 SEES_UNIT_A = {"clerk", "director", "auditor", "unit_a_op"}
 CENTRE_WIDE = {"director", "auditor"}
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def page(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("who", ALL)
@@ -109,7 +97,7 @@ def test_only_the_window_posts_money_and_opens_accounts(world, who):
     from fund.demo import make_credit_code
     from tests.conftest import bank_account_at_the_bank
 
-    bank_account_at_the_bank("123", "某单位")  # the unit's account is at the bank, as opening checks
+    bank_account_at_the_bank("37050100000500", "某某商贸有限公司")  # the unit's account is at the bank, as opening checks
     client = api(getattr(world, who))
     posted = client.post(f"/api/deposits/members/{world.account_a.pk}/deposits/", {"month": "2025-02"}, format="json")
     unit = client.post("/api/deposits/units/", {

@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from fund.integrations.models import IntegrationCall
 from fund.ledger.selectors import ledger_reconcile
+from tests.clients import api
 from tests.withdrawals.conftest import paper_codes, submit_decided, window
 from withdrawals.models import Withdrawal, WithdrawalState
 from withdrawals.services import withdrawal_review, withdrawal_submit
@@ -26,12 +26,6 @@ pytestmark = pytest.mark.django_db
 URL = "/api/withdrawals/"
 NO_LOAN = "未查到您或配偶名下未结清的住房贷款"
 CERT = "鲁(2026)示范市不动产权第0000901号"
-
-
-def api(user: Any) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_it_refuses_a_loan_repayment_through_the_api_when_the_household_has_no_housing_loan(wd: Any) -> None:

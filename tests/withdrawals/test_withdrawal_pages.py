@@ -127,9 +127,9 @@ def test_detail_polls_while_deciding(wd: Any) -> None:
     page = client.get(reverse("member:withdrawal", args=[w.pk])).content.decode()
     assert reverse("member:withdrawal_status", args=[w.pk]) in page and 'hx-trigger="every 2s"' in page
     fragment = client.get(reverse("member:withdrawal_status", args=[w.pk]))
-    assert fragment.status_code == 200 and "秒批审核中" in fragment.content.decode()
+    assert fragment.status_code == 200 and "系统核验中" in fragment.content.decode()
     home = client.get("/member/").content.decode()  # the home panel shows it in flight
-    assert w.number in home and "秒批审核" in home
+    assert w.number in home and "系统核验" in home
 
 
 def test_paper_reason_is_refused_online_naming_the_window(wd: Any) -> None:

@@ -31,10 +31,10 @@ from ..selectors import (
     standing_instruction_get_for_user,
     standing_instructions_for_user,
     withdrawal_get_for_user,
-    withdrawal_timeline,
     withdrawals_for_user,
 )
 from ..services import standing_end, standing_sign, withdrawal_cancel, withdrawal_submit
+from ..status import withdrawal_progress, withdrawal_status
 from . import attempt
 
 # While the system is deciding or the bank is paying, the detail page asks again every few seconds.
@@ -87,7 +87,8 @@ def member_withdrawals(request: HttpRequest) -> HttpResponse:
     cards = _reason_cards()
     return render(request, "withdrawals/member/list.html", {
         "account": account, "withdrawals": withdrawals, "current": current,
-        "steps": withdrawal_timeline(current) if current else [],
+        "steps": withdrawal_progress(current) if current else [],
+        "current_status": withdrawal_status(current) if current else None,
         "online": [c for c in cards if c["reason"].online], "window": [c for c in cards if not c["reason"].online],
         "standing": standing_instructions_for_user(request.user).filter(
             account__person_id=request.user.person_id, state=StandingState.ACTIVE).first(),
@@ -118,7 +119,8 @@ def member_apply(request: HttpRequest, reason_key: str) -> HttpResponse:
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"提取申请 {withdrawal.number} 已提交，系统正在核验。")
+            # The decision may already have run (and paid): say only what was done; the page shows the state.
+            messages.success(request, f"提取申请 {withdrawal.number} 已提交。")
             return redirect("member:withdrawal", pk=withdrawal.pk)
     return render(request, "withdrawals/member/apply.html", {
         "reason": reason, "account": account, "form": form, "guide": guide_url(reason),
@@ -129,7 +131,8 @@ def member_apply(request: HttpRequest, reason_key: str) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, withdrawal: Any) -> dict[str, Any]:
     return {
-        "w": withdrawal, "reason": REASONS[withdrawal.reason], "steps": withdrawal_timeline(withdrawal),
+        "w": withdrawal, "reason": REASONS[withdrawal.reason], "steps": withdrawal_progress(withdrawal),
+        "st": withdrawal_status(withdrawal),
         "checks": latest_checks(withdrawal), "polling": withdrawal.state in POLLING,
         "receipts": receipts_of(withdrawal)[:5],
         "may_cancel": withdrawal.state in (WithdrawalState.SUBMITTED, WithdrawalState.REVIEW),

@@ -32,10 +32,11 @@ from ..loans import household_loans
 from ..models import Channel, WithdrawalState
 from ..pdf import ACCEPTANCE, acceptance_request, receipt_request
 from ..reasons import REASONS
-from ..selectors import withdrawal_get_for_user, withdrawal_timeline, withdrawals_for_user
+from ..selectors import withdrawal_get_for_user, withdrawals_for_user
 from ..services import payout_retry, withdrawal_cancel, withdrawal_review, withdrawal_submit
 from ..services.application import in_flight_for
 from ..services.decision import REVIEW_FLOW
+from ..status import withdrawal_progress, withdrawal_status
 from . import attempt
 from .member import guide_url, receipts_of
 
@@ -93,7 +94,8 @@ def staff_new(request: HttpRequest) -> HttpResponse:
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"提取申请 {withdrawal.number} 已受理，系统正在核验。")
+                # The decision may already have run (and paid): say only what was done; the page shows the state.
+                messages.success(request, f"提取申请 {withdrawal.number} 已受理。")
                 # the applicant leaves the window with the number on paper (受理回执), printed from the detail page
                 attempt(request, lambda: acceptance_request(withdrawal=withdrawal, requested_by=request.user),
                         "受理回执正在生成，请打印后交申请人。", level=messages.INFO)
@@ -179,7 +181,8 @@ def _detail(request: HttpRequest, withdrawal: Any, review_form: ReviewForm | Non
         payout.masked_card = mask_bank_card(payout.card)
     person_viewed(actor=request.user, person=withdrawal.account.person, context=f"查看提取 {withdrawal.number}")
     return render(request, "withdrawals/staff/detail.html", {
-        "w": withdrawal, "reason": REASONS[withdrawal.reason], "steps": withdrawal_timeline(withdrawal),
+        "w": withdrawal, "reason": REASONS[withdrawal.reason], "steps": withdrawal_progress(withdrawal, items=history),
+        "st": withdrawal_status(withdrawal, items=history),
         "rounds": [(n, [c for c in checks if c.round == n]) for n in rounds],
         "history": history, "open_item": item, "may_review": may_review, "review_form": review_form,
         "payouts": payouts, "receipts": receipts_of(withdrawal)[:5],
@@ -231,7 +234,8 @@ def staff_review(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("staff:withdrawal", pk=withdrawal.pk)
         else:
             step = item.step_label if item else "审核"
-            messages.success(request, f"{step}：已{'同意' if approve else '不同意'}。当前状态：{withdrawal.get_state_display()}")
+            # No state in the message: the bank may pay before the page shows, and the page's badge says it.
+            messages.success(request, f"{step}：已{'同意' if approve else '不同意'}。")
             return redirect("staff:withdrawal", pk=withdrawal.pk)
     withdrawal.refresh_from_db()
     return _detail(request, withdrawal, review_form=form)
@@ -252,7 +256,7 @@ def staff_retry(request: HttpRequest, pk: int) -> HttpResponse:
         if withdrawal.state == WithdrawalState.APPROVED:
             messages.success(request, "已重新发起付款，银行处理后状态自动更新。")
         else:
-            messages.warning(request, f"未重新付款：当前状态为“{withdrawal.get_state_display()}”。")
+            messages.warning(request, f"未重新付款：当前状态为“{withdrawal_status(withdrawal, items=[]).label}”。")
     return redirect("staff:withdrawal", pk=withdrawal.pk)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.test_browser import SHOTS, browser, sign_in  # noqa: F401 — shared fixtures
+from tests.withdrawals.conftest import wd  # noqa: F401 — a member with deposits, a card and outside records
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -101,3 +102,19 @@ def test_the_statement_at_390px_shows_each_amount_whole_beside_its_name(world, l
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     dates = phone.locator("td[data-label=记账日期]").all_inner_texts()
     assert dates.index("2025-07-10") < dates.index("2025-06-30") < dates.index("2025-06-10")
+
+
+def test_a_members_withdrawal_pages_need_no_sideways_scrolling_at_390px(world, live_server, phone, wd,  # noqa: F811
+                                                                        django_capture_on_commit_callbacks):
+    from tests.withdrawals.conftest import submit_decided
+
+    w = submit_decided(django_capture_on_commit_callbacks, actor=world.member_a, account=wd.account, reason="07",
+                       amount="1234.56")
+    sign_in(phone, live_server, world.member_a.username)
+    for path in ("/member/withdrawals/", f"/member/withdrawals/{w.pk}/", "/member/"):
+        assert phone.goto(f"{live_server.url}{path}").ok
+        phone.screenshot(path=str(SHOTS / f"phone_withdrawal{path.replace('/', '_')}.png"), full_page=True)
+        scroll_width, inner_width = phone.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+        assert scroll_width <= inner_width, (path, phone.evaluate(OVERFLOW))
+        assert phone.evaluate(SIDEWAYS) == [], path
+    assert "1,234.56" in phone.content()

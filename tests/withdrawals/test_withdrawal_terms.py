@@ -121,3 +121,11 @@ def test_only_the_window_prints_an_acceptance_receipt(wd: Any, django_capture_on
     assert url not in login(wd.reviewer).get(reverse("staff:withdrawal", args=[w.pk])).content.decode()
     assert login(wd.reviewer).post(url).status_code == 403
     assert login(wd.world.clerk_b).post(url).status_code == 404
+
+
+def test_the_frequency_sentence_names_the_policy_figure_in_force(wd: Any) -> None:
+    set_policy_today("withdrawal_repeat_months", "6")
+    member = login(wd.world.member_a)
+    assert "提取频次：一次性提取每 6 个月一次" in member.get(reverse("member:withdrawal_apply", args=["06"])).content.decode()
+    listing = member.get(reverse("member:withdrawals")).content.decode()
+    assert "一次性提取每 6 个月一次" in listing and "{withdrawal_" not in listing

@@ -28,7 +28,7 @@ def _illness_limit(ctx: Context) -> Limit:
 
 ILLNESS = Reason(
     key="09", code="09", label="大病医疗", summary="本人或家庭成员患重大疾病，个人负担医疗费用",
-    closes_account=False, auto=False, frequency="每 12 个月一次",
+    closes_account=False, auto=False, frequency="每 {withdrawal_repeat_months} 个月一次",
     inputs=(Input("expenses", "个人负担医疗费用（元）", kind="money"),),
     rules=(IDENTITY, repeat_rule("09", "大病医疗提取")), limit=_illness_limit,
     item=ServiceItem(
@@ -45,7 +45,7 @@ ILLNESS = Reason(
 
 DIBAO = Reason(
     key="99-dibao", code="99", label="享受城镇最低生活保障", summary="家庭享受城镇最低生活保障",
-    closes_account=False, auto=False, frequency="每 12 个月一次",
+    closes_account=False, auto=False, frequency="每 {withdrawal_repeat_months} 个月一次",
     rules=(IDENTITY, repeat_rule("99-dibao", "最低生活保障提取")),
     limit=lambda ctx: Limit(None, "账户全部余额"),
     item=ServiceItem(
@@ -74,7 +74,7 @@ def _sealed_term(ctx: Context) -> str:
 
 JOBLESS = Reason(
     key="99-jobless", code="99", label="离职未再就业满六个月", summary="与单位终止劳动关系，未再就业满规定期限",
-    closes_account=False, auto=False, frequency="每 12 个月一次",
+    closes_account=False, auto=False, frequency="每 {withdrawal_repeat_months} 个月一次",
     rules=(IDENTITY, SEALED, Rule("sealed_months", "封存期限", _sealed_long_enough, _sealed_term), NO_LOCAL_EMPLOYER,
            repeat_rule("99-jobless", "离职提取")),
     limit=lambda ctx: Limit(None, "账户全部余额"),

@@ -121,7 +121,7 @@ def _purchase_limit(ctx: Context) -> Limit:
 PURCHASE = Reason(
     key="01", code="01", label="购买住房", summary="购买本市自住住房（本人、配偶、父母或子女名下）",
     closes_account=False, auto=True, relations=FAMILY, home_key=_home_key,
-    frequency="同一住房 12 个月内只能提取一次（含家庭成员）",
+    frequency="同一住房 {withdrawal_same_home_months} 个月内只能提取一次（含家庭成员）",
     inputs=(
         Input("certificate_number", "不动产权证号", required=False, help="已办理不动产登记的住房填写"),
         Input("invoice_number", "购房发票号码", required=False, help="新建商品房尚未登记的填写"),
@@ -171,7 +171,7 @@ def _owned_by_family(ctx: Context) -> Verdict:
 BUILD = Reason(
     key="02", code="02", label="建造、翻建、大修自住住房", summary="在本市建造、翻建或大修自住住房",
     closes_account=False, auto=False, relations=(Relation.SELF, Relation.SPOUSE), home_key=_home_key,
-    frequency="同一住房 12 个月内只能提取一次",
+    frequency="同一住房 {withdrawal_same_home_months} 个月内只能提取一次",
     inputs=(Input("certificate_number", "不动产权证号"), Input("cost", "工程费用（元）", kind="money")),
     rules=(IDENTITY, RELATION, Rule("owned", "住房权属", _owned_by_family), same_home_rule()),
     limit=_build_limit,

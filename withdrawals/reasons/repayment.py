@@ -61,7 +61,7 @@ LOAN_FOUND = Rule("loan", "住房贷款核实", _loan)
 
 LOAN = Reason(
     key="06", code="06", label="偿还购房贷款本息", summary="偿还本人或配偶的住房贷款（本中心或商业银行）",
-    closes_account=False, auto=True, frequency="一次性提取每 12 个月一次；也可签订逐月提取协议按月提取",
+    closes_account=False, auto=True, frequency="一次性提取每 {withdrawal_repeat_months} 个月一次；也可签订逐月提取协议按月提取",
     inputs=(Input("loan", "贷款", required=False, help="不选则按征信报告中的住房贷款办理"),),
     rules=(IDENTITY, ALIVE, LOAN_FOUND, repeat_rule("06", "偿还贷款提取")),
     limit=_loan_limit,

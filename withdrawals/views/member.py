@@ -74,7 +74,8 @@ def receipts_of(withdrawal: Any, kind: str = RECEIPT) -> Any:
 
 
 def _reason_cards() -> list[dict[str, Any]]:
-    return [{"reason": r, "guide": guide_url(r)} for r in REASONS.values()]
+    today = timezone.localdate()
+    return [{"reason": r, "guide": guide_url(r), "frequency": r.frequency_on(today)} for r in REASONS.values()]
 
 
 @portal_required("member")
@@ -124,7 +125,7 @@ def member_apply(request: HttpRequest, reason_key: str) -> HttpResponse:
             return redirect("member:withdrawal", pk=withdrawal.pk)
     return render(request, "withdrawals/member/apply.html", {
         "reason": reason, "account": account, "form": form, "guide": guide_url(reason),
-        "terms": reason.terms(account, timezone.localdate()),
+        "terms": reason.terms(account, timezone.localdate()), "frequency": reason.frequency_on(timezone.localdate()),
         "current": own_withdrawals(request.user).filter(state__in=IN_FLIGHT).first(),
     })
 

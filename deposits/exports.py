@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from fund.audit.masking import mask_id_number
 from fund.ledger.models import SubLedgerRow
+from fund.money import format_money
 
 from .models import MemberAccount, RemittanceBill, UnitAccount
 from .services.statements import StatementFilter
@@ -88,7 +89,7 @@ def statement_workbook(*, account: MemberAccount, rows: Iterable[SubLedgerRow], 
         ("身份证号码", mask_id_number(person.id_number)),
         ("单位名称", f"{account.unit.employer.name}（{account.unit.number}）"),
         ("账户状态", account.get_state_display()),
-        ("当前余额", f"{account.sub_account.balance:,.2f} 元"),
+        ("当前余额", f"{format_money(account.sub_account.balance)} 元"),
         ("查询区间", filters.describe()),
         ("业务类型", filters.business_label),
         ("导出时间", _now_text()),

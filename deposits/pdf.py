@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from fund.audit.masking import mask_bank_card
-from fund.money import format_percent
+from fund.money import amount_in_capitals, format_money, format_percent
 from fund.printing.models import Document
 from fund.printing.services import document_request, register_document_kind
 
@@ -23,7 +23,7 @@ register_document_kind(ACCOUNT_SHEET, title="个人账户信息表", template="d
 
 def account_sheet_context(account: MemberAccount) -> dict[str, Any]:
     person = account.person
-    rows = account.sub_account.rows.select_related("entry").order_by("-id")[:6]  # one A4 page with the seal
+    rows = account.sub_account.rows.select_related("entry").order_by("-value_date", "-id")[:6]  # one A4 page with the seal
     return {
         "account_number": account.number,
         "name": person.name,
@@ -35,15 +35,16 @@ def account_sheet_context(account: MemberAccount) -> dict[str, Any]:
         "unit_name": account.unit.employer.name,
         "state": account.get_state_display(),
         "opened_on": f"{account.opened_on:%Y-%m-%d}",
-        "base": str(account.base),
+        "base": format_money(account.base),
         "unit_ratio": format_percent(account.unit.unit_ratio),
         "member_ratio": format_percent(account.unit.member_ratio),
-        "unit_monthly": str(account.unit_monthly),
-        "member_monthly": str(account.member_monthly),
-        "monthly_total": str(account.monthly_total),
-        "balance": str(account.sub_account.balance),
-        "current_year": str(account.sub_account.current_year),
-        "prior_year": str(account.sub_account.prior_year),
+        "unit_monthly": format_money(account.unit_monthly),
+        "member_monthly": format_money(account.member_monthly),
+        "monthly_total": format_money(account.monthly_total),
+        "balance": format_money(account.sub_account.balance),
+        "balance_capitals": amount_in_capitals(account.sub_account.balance),
+        "current_year": format_money(account.sub_account.current_year),
+        "prior_year": format_money(account.sub_account.prior_year),
         "paid_up_to": f"{account.paid_up_to:%Y年%m月}" if account.paid_up_to else "尚未缴存",
         "bank_card": mask_bank_card(account.bank_card),
         "as_of": f"{timezone.localtime():%Y-%m-%d %H:%M}",
@@ -52,8 +53,8 @@ def account_sheet_context(account: MemberAccount) -> dict[str, Any]:
                 "date": f"{row.value_date:%Y-%m-%d}",
                 "kind": row.entry.get_business_type_display(),
                 "summary": row.summary,
-                "amount": str(row.amount),
-                "balance": str(row.balance_after),
+                "amount": format_money(row.amount),
+                "balance": format_money(row.balance_after),
             }
             for row in rows
         ],
@@ -94,14 +95,15 @@ def deposit_certificate_context(account: MemberAccount, *, purpose: str, on: Any
         "state": account.get_state_display(),
         "opened_on": f"{account.opened_on:%Y年%m月%d日}",
         "first_month": f"{account.first_month:%Y年%m月}",
-        "base": f"{account.base:,.2f}",
+        "base": format_money(account.base),
         "unit_ratio": format_percent(account.unit.unit_ratio),
         "member_ratio": format_percent(account.unit.member_ratio),
-        "unit_monthly": f"{account.unit_monthly:,.2f}",
-        "member_monthly": f"{account.member_monthly:,.2f}",
-        "monthly_total": f"{account.monthly_total:,.2f}",
+        "unit_monthly": format_money(account.unit_monthly),
+        "member_monthly": format_money(account.member_monthly),
+        "monthly_total": format_money(account.monthly_total),
         "paid_up_to": f"{account.paid_up_to:%Y年%m月}" if account.paid_up_to else "尚未缴存",
-        "balance": f"{account.sub_account.balance:,.2f}",
+        "balance": format_money(account.sub_account.balance),
+        "balance_capitals": amount_in_capitals(account.sub_account.balance),
         "as_of": f"{on:%Y年%m月%d日}",
         "window": f"{history.window_from:%Y年%m月}至{history.window_to:%Y年%m月}",
         "months_paid_12": history.months_paid,

@@ -53,8 +53,8 @@ def member_account_get_for_holder_or_staff(*, user: Any, pk: Any) -> MemberAccou
 
 
 def member_statement(account: MemberAccount) -> QuerySet[SubLedgerRow]:
-    """个人明细账: the account's sub-ledger rows, newest first."""
-    return account.sub_account.rows.select_related("entry").order_by("-id")
+    """个人明细账: the account's sub-ledger rows, newest value date first (then latest posted)."""
+    return account.sub_account.rows.select_related("entry").order_by("-value_date", "-id")
 
 
 def unit_ratio_change_on(unit: UnitAccount, month: date) -> UnitRatioChange | None:

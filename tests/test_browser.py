@@ -79,7 +79,7 @@ def test_a_clerk_opens_an_account_posts_a_month_and_the_member_prints_a_verified
     page.goto(f"{live_server.url}/staff/members/{world.account_a.pk}/")
     page.fill("input[name=month]", "2025-02")
     page.click("form[action$='/deposit/'] button[type=submit]")
-    assert "2025年02月 缴存 1920.00 元已入账" in page.content()
+    assert "2025年02月 缴存 1,920.00 元已入账" in page.content()
     assert MemberAccount.objects.get(pk=world.account_a.pk).sub_account.balance == 1920
 
     member = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from fund.audit.masking import mask_bank_card
+from fund.money import format_money
 
 from .models import Channel, Relation, WithdrawalState
 from .reasons import REASONS, Reason
@@ -103,7 +104,7 @@ class ReviewForm(forms.Form):
         if with_amount:
             self.fields["amount"] = forms.CharField(
                 label="核准金额（元）", max_length=20, required=False, widget=forms.TextInput(attrs=MONEY_ATTRS),
-                help_text=f"不填则按可提取金额 {proposed} 元" if proposed else "部分提取须填写核准金额",
+                help_text=f"不填则按可提取金额 {format_money(proposed)} 元" if proposed else "部分提取须填写核准金额",
             )
 
 

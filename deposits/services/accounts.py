@@ -17,7 +17,7 @@ from fund.integrations.bank import bank_account_verify
 from fund.ledger import chart
 from fund.ledger.models import BusinessType
 from fund.ledger.services import Movement, credit, debit, entry_post, sub_account_open
-from fund.money import round_money
+from fund.money import format_money, round_money
 from fund.people.models import Branch, Employer, Person
 from fund.people.selectors import scoped
 from fund.policy.selectors import policy_value
@@ -220,7 +220,7 @@ def member_account_open_core(
             errors["bank_card"] = exc.messages
     floor, cap = base_bounds(opened_on)
     if not floor <= base <= cap:
-        errors["base"] = [f"缴存基数须在 {floor} 元至 {cap} 元之间"]
+        errors["base"] = [f"缴存基数须在 {format_money(floor)} 元至 {format_money(cap)} 元之间"]
     if unit.state != UnitState.NORMAL:
         errors["unit"] = [f"单位账户状态为“{unit.get_state_display()}”，不能开立个人账户"]
     person = None

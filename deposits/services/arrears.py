@@ -31,6 +31,7 @@ from fund.audit.services import audit_log
 from fund.integrations import sms_gateway
 from fund.integrations.base import IntegrationError, Unavailable
 from fund.integrations.models import SandboxSocialInsurance
+from fund.money import format_money
 from fund.people.roles import roles_of
 from fund.validation import clean_into, clean_line, clean_text
 
@@ -133,7 +134,7 @@ def arrears_reminder_text(row: ArrearsRow, *, on: date) -> str:
     return (
         f"【{settings.FUND_CENTRE_NAME}】{row.unit.employer.name}（单位账号{row.unit.number}）：截至{last:%Y年%m月}，"
         f"贵单位住房公积金已欠缴{row.months_owed}个月，涉及职工{row.members_affected}人，"
-        f"估算欠缴金额{row.amount_owed}元。请尽快办理汇缴或补缴；如已缴纳，请忽略本短信。"
+        f"估算欠缴金额{format_money(row.amount_owed)}元。请尽快办理汇缴或补缴；如已缴纳，请忽略本短信。"
     )
 
 

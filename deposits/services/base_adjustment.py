@@ -35,7 +35,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from fund.audit.services import audit_log
-from fund.money import round_money
+from fund.money import format_money, round_money
 from fund.policy.selectors import PolicyMissing, policy_value
 from fund.uploads import (
     FORMULA_WITHOUT_RESULT,
@@ -205,9 +205,9 @@ class Rules:
 
     def base_problem(self, base: Decimal) -> str | None:
         if base < self.floor:
-            return f"不得低于最低月工资标准 {self.floor} 元"
+            return f"不得低于最低月工资标准 {format_money(self.floor)} 元"
         if base > self.cap:
-            return f"不得高于 {self.cap} 元（上年度职工月平均工资的 {self.cap_multiple.normalize():f} 倍）"
+            return f"不得高于 {format_money(self.cap)} 元（上年度职工月平均工资的 {self.cap_multiple.normalize():f} 倍）"
         return None
 
     def ratio_problem(self, part: str, ratio: Decimal) -> str | None:
@@ -475,8 +475,8 @@ def base_template(*, unit: UnitAccount, year: int) -> bytes:
         f"{unit.employer.name}（单位账号 {unit.number}）{year} 年度住房公积金缴存基数调整表",
         "",
         f"1. 在“{SHEET_TITLE}”表的“新缴存基数（元）”列填写每位职工上一年度月平均工资，保留至分。",
-        f"2. 新缴存基数不得低于本市最低月工资标准 {rules.floor} 元，不得高于上年度职工月平均工资的 "
-        f"{rules.cap_multiple.normalize():f} 倍，即 {rules.cap} 元。",
+        f"2. 新缴存基数不得低于本市最低月工资标准 {format_money(rules.floor)} 元，不得高于上年度职工月平均工资的 "
+        f"{rules.cap_multiple.normalize():f} 倍，即 {format_money(rules.cap)} 元。",
         f"3. 单位、个人缴存比例按百分数填写（如 12 表示 12%），须在 {_pct(rules.unit_ratio[0])} 至 "
         f"{_pct(rules.unit_ratio[1])} 之间；不填则按单位现行比例计算。",
         "4. 请勿修改表头、个人账号、姓名和身份证号码；身份证号码须为文本格式的18位号码。",

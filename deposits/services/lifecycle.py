@@ -27,6 +27,7 @@ from fund.audit.services import audit_log
 from fund.integrations import social_insurance_bureau
 from fund.integrations.bank import bank_account_verify
 from fund.integrations.base import IntegrationError
+from fund.money import format_money
 from fund.people.models import Branch, Employer, Person, Post
 from fund.people.roles import roles_of
 from fund.people.selectors import scoped
@@ -232,7 +233,7 @@ def member_transfer_in(*, actor: Any, unit: UnitAccount, id_number: str, base: D
         errors["id_number"] = exc.messages
     floor, cap = base_bounds(on)
     if not isinstance(base, Decimal) or not floor <= base <= cap:
-        errors["base"] = [f"缴存基数须在 {floor} 元至 {cap} 元之间"]
+        errors["base"] = [f"缴存基数须在 {format_money(floor)} 元至 {format_money(cap)} 元之间"]
     if unit.state != UnitState.NORMAL:
         errors["unit"] = [f"单位账户状态为“{unit.get_state_display()}”，不能转入职工"]
     if errors:
@@ -517,7 +518,7 @@ def unit_close_obstacles(unit: UnitAccount) -> list[str]:
         out.append(f"尚有 {active} 名职工账户未转出或销户（正常、封存或冻结）")
     left = unit.members.aggregate(total=Sum("sub_account__balance"))["total"] or Decimal("0")
     if left:
-        out.append(f"职工账户尚有余额 {left} 元未转出")
+        out.append(f"职工账户尚有余额 {format_money(left)} 元未转出")
     unpaid = RemittanceBill.objects.filter(unit=unit, state__in=[BillState.DRAFT, BillState.CONFIRMED]).count()
     if unpaid:
         out.append(f"尚有 {unpaid} 张汇补缴单未缴清")

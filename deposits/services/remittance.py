@@ -30,7 +30,7 @@ from fund.integrations.base import IntegrationError
 from fund.ledger import chart
 from fund.ledger.models import BusinessType
 from fund.ledger.services import Movement, credit, debit, entry_post, entry_post_set
-from fund.money import ZERO
+from fund.money import ZERO, format_money
 from fund.people.models import Post
 from fund.people.roles import roles_of
 from fund.people.selectors import get_or_404, scoped
@@ -490,7 +490,7 @@ def incoming_transfers_match(*, start: date, end: date, post: bool = True) -> Ma
         elif bill.state != BillState.CONFIRMED:
             why = f"缴款单状态为“{bill.get_state_display()}”"
         elif t.amount != bill.total:
-            why = f"金额不符：来账 {t.amount} 元，应缴 {bill.total} 元"
+            why = f"金额不符：来账 {format_money(t.amount)} 元，应缴 {format_money(bill.total)} 元"
         if not why and post:
             try:
                 bill, created = bill_post(

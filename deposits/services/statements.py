@@ -20,6 +20,9 @@ STATEMENT_TYPES: list[tuple[str, str]] = [
     (value, label) for value, label in BusinessType.choices if value.startswith("GJ") or value == BusinessType.REVERSAL
 ]
 _STATEMENT_CODES = {value for value, _ in STATEMENT_TYPES}
+# A statement reads by the day money counts from (value date), then by posting; every list of rows uses these.
+STATEMENT_ORDER = ("value_date", "id")
+STATEMENT_ORDER_NEWEST_FIRST = ("-value_date", "-id")
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,8 @@ def statement_filter_parse(*, date_from: Any = None, date_to: Any = None, busine
 
 
 def member_statement_rows(*, account: MemberAccount, filters: StatementFilter, newest_first: bool = True) -> QuerySet[SubLedgerRow]:
-    """个人明细账 rows of `account` that match `filters`, with their entries."""
+    """个人明细账 rows of `account` that match `filters`, with their entries, in value-date order (then the
+    order they were posted): the annual interest of 30 June, posted in July, sits at 30 June."""
     rows = SubLedgerRow.objects.filter(sub_account_id=account.sub_account_id).select_related("entry")
     if filters.date_from:
         rows = rows.filter(value_date__gte=filters.date_from)
@@ -84,7 +88,7 @@ def member_statement_rows(*, account: MemberAccount, filters: StatementFilter, n
         rows = rows.filter(value_date__lte=filters.date_to)
     if filters.business_type:
         rows = rows.filter(entry__business_type=filters.business_type)
-    return rows.order_by("-id") if newest_first else rows.order_by("id")
+    return rows.order_by(*STATEMENT_ORDER_NEWEST_FIRST) if newest_first else rows.order_by(*STATEMENT_ORDER)
 
 
 @dataclass

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from fund.integrations import entrusted_bank
 from fund.integrations.base import IntegrationError, NotFound
+from fund.money import format_money
 
 from ..models import MemberAccount, MemberState, MonthlyDeposit, UnitState
 from .accounts import add_months, first_of_month, monthly_deposit_post
@@ -187,7 +188,7 @@ def _debit_one(
     if last.amount != amount:
         # Taken under an earlier monthly amount (the base changed since): post nothing automatically.
         report.failures.append(_failure(
-            account, f"已扣款 {last.amount} 元与现应缴额 {amount} 元不符，请人工处理", last.reference))
+            account, f"已扣款 {format_money(last.amount)} 元与现应缴额 {format_money(amount)} 元不符，请人工处理", last.reference))
         return
     try:
         _deposit, created = monthly_deposit_post(actor=actor, account=account, month=month, value_date=today)

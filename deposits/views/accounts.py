@@ -12,6 +12,7 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from fund.audit.services import person_viewed
+from fund.money import format_money
 from fund.people.selectors import scoped
 from fund.people.views import apply_errors
 from fund.portals.decorators import accept_post_required, portal_required
@@ -120,9 +121,9 @@ def staff_member_deposit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             amount = deposit.unit_amount + deposit.member_amount
             if created:
-                messages.success(request, f"{deposit.month:%Y年%m月} 缴存 {amount} 元已入账")
+                messages.success(request, f"{deposit.month:%Y年%m月} 缴存 {format_money(amount)} 元已入账")
             else:
-                messages.warning(request, f"{deposit.month:%Y年%m月} 已于此前入账 {amount} 元，本次未重复入账")
+                messages.warning(request, f"{deposit.month:%Y年%m月} 已于此前入账 {format_money(amount)} 元，本次未重复入账")
     else:
         messages.error(request, "缴存年月：请按“年-月”选择月份")
     return redirect("staff:member_detail", pk=account.pk)

@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 
 from fund.audit.services import audit_log, person_viewed
+from fund.money import format_money
 from fund.people.selectors import get_or_404, scoped
 from fund.people.views import apply_errors
 from fund.policy.selectors import PolicyMissing
@@ -238,7 +239,7 @@ def _member_page(request: HttpRequest, portal_name: str, account: MemberAccount)
                 messages.success(
                     request,
                     f"{account.person.name} 的缴存基数自 {adjustment.effective_month:%Y年%m月} 起调整为 "
-                    f"{adjustment.new_base} 元，月缴存额 {adjustment.unit_monthly + adjustment.member_monthly} 元",
+                    f"{format_money(adjustment.new_base)} 元，月缴存额 {format_money(adjustment.unit_monthly + adjustment.member_monthly)} 元",
                 )
                 return redirect(portal.member_url(account))
     unit_ratio, member_ratio = current_ratios(account)

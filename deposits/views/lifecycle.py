@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
+from fund.money import format_money
 from fund.people.models import Branch, Post
 from fund.people.selectors import get_or_404
 from fund.people.views import apply_errors
@@ -400,7 +401,7 @@ def unit_transfer_in(request: HttpRequest) -> HttpResponse:
             apply_errors(form, exc)
         else:
             messages.success(request, f"{account.person.name} 已转入本单位，个人账号 {account.number}，"
-                                      f"月缴存额 {account.monthly_total} 元")
+                                      f"月缴存额 {format_money(account.monthly_total)} 元")
             return redirect("unit:members")
     return render(request, "deposits/lifecycle/transfer_in.html",
                   {"form": form, "unit": unit, "base_template": "unit/base.html"})

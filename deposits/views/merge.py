@@ -16,6 +16,7 @@ from django.urls import path
 
 from fund.audit.services import person_viewed
 from fund.ledger.services import PostingError
+from fund.money import format_money
 from fund.people.selectors import get_or_404
 from fund.people.views import apply_errors
 from fund.portals.decorators import portal_required
@@ -44,7 +45,7 @@ class MergeForm(forms.Form):
         super().__init__(*args, **kwargs)
 
         def label(a: MemberAccount) -> str:
-            return f"{a.number} · {a.unit.employer.name} · {a.get_state_display()} · 余额 {a.sub_account.balance:,.2f} 元"
+            return f"{a.number} · {a.unit.employer.name} · {a.get_state_display()} · 余额 {format_money(a.sub_account.balance)} 元"
 
         self.fields["source"].choices = [(a.pk, label(a)) for a in accounts if a.state in SOURCE_STATES]
         self.fields["target"].choices = [(a.pk, label(a)) for a in accounts if a.state in TARGET_STATES]
@@ -89,7 +90,7 @@ def staff_merge(request: HttpRequest) -> HttpResponse:
                 else:
                     if created:
                         messages.success(
-                            request, f"合并销户已办理：{merge.amount:,.2f} 元（含结息 {merge.interest:,.2f} 元）"
+                            request, f"合并销户已办理：{format_money(merge.amount)} 元（含结息 {format_money(merge.interest)} 元）"
                             f"已并入个人账户 {target.number}，原账户 {source.number} 已销户。",
                         )
                     else:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fund.integrations.base import IntegrationError
+from fund.money import format_money
 from fund.people.selectors import get_or_404
 from fund.people.views import apply_errors
 from fund.portals.decorators import accept_post_required, portal_required
@@ -63,7 +64,7 @@ def unit_remittance(request: HttpRequest) -> HttpResponse:
             apply_errors(form, exc)
         else:
             messages.success(request, f"已生成{bill.get_kind_display()}单 {bill.number}，共 {bill.member_count} 人，"
-                                      f"应缴 {bill.total} 元。请核对后确认。")
+                                      f"应缴 {format_money(bill.total)} 元。请核对后确认。")
             return redirect("unit:bill_detail", pk=bill.pk)
     page, state = _bills_page(request, services.bills_for_user(request.user).filter(unit=unit))
     return render(request, "deposits/remittance/unit_bills.html",
@@ -89,7 +90,7 @@ def unit_bill_pay(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"委托收款未成功：{exc.message}")
     else:
         if created:
-            messages.success(request, f"委托收款成功，{bill.total} 元已入账到 {bill.member_count} 名职工的个人账户。")
+            messages.success(request, f"委托收款成功，{format_money(bill.total)} 元已入账到 {bill.member_count} 名职工的个人账户。")
         else:
             messages.info(request, "该缴款单此前已入账，本次未重复扣款。")
     return redirect("unit:bill_detail", pk=bill.pk)
@@ -128,7 +129,7 @@ def staff_correction_refund(request: HttpRequest, pk: int) -> HttpResponse:
         _flash(request, exc)
     else:
         if correction.refund_state == RefundState.REFUNDED:
-            messages.success(request, f"已退款 {correction.amount} 元至{correction.unit.employer.name}（银行流水 "
+            messages.success(request, f"已退款 {format_money(correction.amount)} 元至{correction.unit.employer.name}（银行流水 "
                                       f"{correction.refund_bank_serial}）。")
         else:
             messages.error(request, f"退款未成功：{correction.refund_failure}。款项仍在暂收款，可稍后重试。")
@@ -169,7 +170,7 @@ def staff_bill_receipt(request: HttpRequest, pk: int) -> HttpResponse:
         _flash(request, exc)
     else:
         if created:
-            messages.success(request, f"已入账：{bill.total} 元分配到 {bill.member_count} 名职工，凭证 {bill.entry.number}。")
+            messages.success(request, f"已入账：{format_money(bill.total)} 元分配到 {bill.member_count} 名职工，凭证 {bill.entry.number}。")
         else:
             messages.warning(request, f"该缴款单已于此前入账（流水 {bill.bank_reference}），本次未重复入账。")
     return redirect("staff:bill_detail", pk=bill.pk)
@@ -196,7 +197,7 @@ def staff_bill_reverse(request: HttpRequest, pk: int) -> HttpResponse:
         _flash(request, exc)
     else:
         amount = sum((d.unit_amount + d.member_amount for d in done), 0)
-        messages.success(request, f"已更正 {len(done)} 笔，合计 {amount} 元转入应退单位款。" if done else "所选缴存此前已更正。")
+        messages.success(request, f"已更正 {len(done)} 笔，合计 {format_money(amount)} 元转入应退单位款。" if done else "所选缴存此前已更正。")
     return redirect("staff:bill_detail", pk=bill.pk)
 
 

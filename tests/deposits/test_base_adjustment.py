@@ -110,8 +110,8 @@ def test_a_clerk_adjusts_one_members_base_and_the_monthly_amounts_follow(world):
 
 
 @pytest.mark.parametrize(("base", "words"), [
-    (Decimal("2099.99"), "不得低于最低月工资标准 2100.00 元"),
-    (Decimal("22500.01"), "不得高于 22500.00 元"),
+    (Decimal("2099.99"), "不得低于最低月工资标准 2,100.00 元"),
+    (Decimal("22500.01"), "不得高于 22,500.00 元"),
     (Decimal("9000.001"), "最多保留两位小数"),
 ])
 def test_one_members_base_outside_policy_is_refused(world, base, words):
@@ -128,7 +128,7 @@ def test_the_bounds_are_read_on_the_effective_month(world):
     policy_value_set(actor=world.director, name="minimum_monthly_wage", value=Decimal("2500.00"),
                      effective_from=date(2027, 7, 1), note="2027 年起")
     base_adjust(actor=world.clerk, account=world.account_a, new_base=Decimal("2300"), effective_month=date(2027, 6, 1))
-    with pytest.raises(ValidationError, match="2500.00"):
+    with pytest.raises(ValidationError, match="2,500.00"):
         base_adjust(actor=world.clerk, account=world.account_a, new_base=Decimal("2300"), effective_month=date(2027, 7, 1))
 
 
@@ -162,7 +162,7 @@ def test_the_template_lists_the_units_working_members_with_ids_as_text(world, un
     assert rows[0][3] == accounts[0].person.id_number and isinstance(rows[0][3], str)
     assert rows[0][5] is None and rows[0][4] == 8000
     assert sheet["D2"].number_format == "@"
-    assert "22500.00" in " ".join(str(c.value) for c in book["填写说明"]["A"])
+    assert "22,500.00" in " ".join(str(c.value) for c in book["填写说明"]["A"])
     assert account_b_not_in(sheet, world)
 
 
@@ -221,8 +221,8 @@ def test_a_wrong_id_checksum_is_reported_by_row_and_nothing_changes(world, unit_
 
 
 @pytest.mark.parametrize(("value", "words"), [
-    (22500.01, "新缴存基数：不得高于 22500.00 元（上年度职工月平均工资的 3 倍）"),
-    (2000, "新缴存基数：不得低于最低月工资标准 2100.00 元"),
+    (22500.01, "新缴存基数：不得高于 22,500.00 元（上年度职工月平均工资的 3 倍）"),
+    (2000, "新缴存基数：不得低于最低月工资标准 2,100.00 元"),
     ("八千元", "新缴存基数：应为数字"),
     (None, "新缴存基数：请填写"),
     ("9000.123", "新缴存基数：最多保留两位小数"),
@@ -517,7 +517,7 @@ def test_the_member_api_adjusts_and_answers_bad_input_in_chinese(world):
     client = as_user(world.unit_a_op)
     url = f"/api/deposits/members/{world.account_a.pk}/base/"
     over = client.post(url, {"new_base": "30000", "effective_month": "2026-07"}, format="json")
-    assert over.status_code == 400 and "不得高于 22500.00 元" in over.json()["new_base"][0]
+    assert over.status_code == 400 and "不得高于 22,500.00 元" in over.json()["new_base"][0]
     text = client.post(url, {"new_base": "abc", "effective_month": "2026-07"}, format="json")
     assert text.status_code == 400 and text.json()["new_base"] == ["新缴存基数应为数字"]
     ok = client.post(url, {"new_base": "9000", "effective_month": "2026-07"}, format="json")
@@ -572,7 +572,7 @@ def test_a_clerk_adjusts_one_member_on_the_staff_page(world, client):
     assert "不得低于最低月工资标准" in bad.content.decode()
     response = client.post(f"/staff/members/{world.account_a.pk}/base/", {"new_base": "12000", "effective_month": "2026-08"},
                            follow=True)
-    assert "起调整为 12000.00 元" in response.content.decode()
+    assert "起调整为 12,000.00 元" in response.content.decode()
     assert MemberAccount.objects.get(pk=world.account_a.pk).monthly_total == Decimal("2880.00")
 
 

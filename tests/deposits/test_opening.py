@@ -83,7 +83,7 @@ def test_birth_date_and_sex_come_from_the_id_number(world):
     assert account.person.sex == "2"
 
 
-@pytest.mark.parametrize(("base", "message"), [(Decimal("2099.99"), "2100.00"), (Decimal("22500.01"), "22500.00")])
+@pytest.mark.parametrize(("base", "message"), [(Decimal("2099.99"), "2,100.00"), (Decimal("22500.01"), "22,500.00")])
 def test_the_base_lies_between_minimum_wage_and_three_times_the_average(world, base, message):
     with pytest.raises(ValidationError) as exc:
         open_member(world.clerk, world.unit_a, 63, base=base)

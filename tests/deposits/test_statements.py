@@ -15,6 +15,7 @@ from deposits.models import BillKind, BillState, RemittanceBill
 from deposits.services import add_months, first_of_month, monthly_deposit_post
 from deposits.services.statements import deposit_history
 from fund.ledger.selectors import ledger_reconcile
+from fund.money import amount_in_capitals
 from fund.printing.models import Document, DocumentStatus
 from tests.clients import api, page
 from tests.conftest import open_member
@@ -181,6 +182,7 @@ def test_the_certificate_states_the_figures_and_verifies(world, django_capture_o
     ):
         assert expected in compact, expected
     assert "2025年01月10日" in compact  # opened on
+    assert f"人民币{amount_in_capitals(Decimal(1920 * months))}" in compact  # the balance in capitals
     verify = Client().get(f"/verify/{document.verification_code}/")
     assert verify.status_code == 200 and "住房公积金个人缴存证明" in verify.content.decode()
     assert person.id_number not in verify.content.decode()  # the public page shows it masked

@@ -104,6 +104,6 @@ def test_it_refuses_a_build_whose_cost_the_home_has_already_had(wd: Any, django_
         submit_decided(django_capture_on_commit_callbacks, actor=wd.world.clerk, account=wd.account, reason="02",
                        channel="window", materials=paper_codes("02"), details=details)
     message = err.value.message_dict["reason"][0]
-    assert "建造、翻建、大修自住住房" in message and "已无可提取金额" in message and "3000" in message
+    assert "建造、翻建、大修自住住房" in message and "已无可提取金额" in message and "3,000.00" in message
     assert Withdrawal.objects.count() == 1
     assert ledger_reconcile() == []

@@ -60,7 +60,7 @@ def test_the_receipt_printed_from_the_members_page_verifies_publicly(
     assert response.status_code == 302 and response["Location"] == reverse("member:withdrawal", args=[w.pk])
     document = Document.objects.get(kind=RECEIPT, context__number=w.number)
     assert document.status == DocumentStatus.READY, document.error
-    assert document.subject_id == wd.person.pk and document.context["amount"] == "1500.00"
+    assert document.subject_id == wd.person.pk and document.context["amount"] == "1,500.00"
 
     # The member's page lists it with its code and a download link; the PDF carries the number and the code.
     detail = member.get(reverse("member:withdrawal", args=[w.pk])).content.decode()
@@ -68,7 +68,8 @@ def test_the_receipt_printed_from_the_members_page_verifies_publicly(
     download = reverse("document_download", args=[document.pk])
     assert download in detail
     text = pdf_text(b"".join(member.get(download).streaming_content))
-    assert w.number in text and "1500.00" in text and format_code(document.verification_code) in text
+    assert w.number in text and "1,500.00" in text and format_code(document.verification_code) in text
+    assert "人民币壹仟伍佰元整" in "".join(text.split())  # the amount in capitals, as every receipt carries
     assert wd.person.id_number not in text  # masked on paper too
 
     public = Client()
@@ -118,9 +119,9 @@ def test_a_paid_withdrawal_texts_the_member_the_amount(wd, django_capture_on_com
     w = rent_paid(wd, django_capture_on_commit_callbacks, amount="1234.56")
     texts = texts_to(phone)
     assert len(texts) == 1
-    assert w.number in texts[0] and "1234.56" in texts[0] and "已转入" in texts[0] and wd.card[-4:] in texts[0]
+    assert w.number in texts[0] and "1,234.56" in texts[0] and "已转入" in texts[0] and wd.card[-4:] in texts[0]
     call = IntegrationCall.objects.get(system="sms", operation="send", reference=phone)
-    assert call.ok and "1234.56" not in str(call.request)  # the text is not kept in the call log
+    assert call.ok and "1,234.56" not in str(call.request)  # the text is not kept in the call log
 
 
 def test_a_failed_payout_texts_the_failure(wd, django_capture_on_commit_callbacks):

@@ -138,7 +138,7 @@ def test_an_approval_above_what_is_left_of_the_price_is_refused_until_lowered(wd
     withdrawal_review(actor=wd.reviewer, withdrawal=waiting, approve=True, opinion="材料齐全")
     with pytest.raises(ValidationError) as refused:
         withdrawal_review(actor=wd.approver, withdrawal=waiting, approve=True, opinion="同意")
-    assert "3000.00" in str(refused.value)
+    assert "3,000.00" in str(refused.value)
     with django_capture_on_commit_callbacks(execute=True):
         withdrawal_review(actor=wd.approver, withdrawal=waiting, approve=True, opinion="同意", amount="3000.00")
     waiting.refresh_from_db()
@@ -169,7 +169,7 @@ def test_the_rent_cap_follows_the_policy_value(wd, django_capture_on_commit_call
     assert w.state == WithdrawalState.PAID and w.amount == Decimal("2000.00")
     with pytest.raises(ValidationError) as err:
         rent(wd, django_capture_on_commit_callbacks, amount="1.00")
-    assert "年度限额 2000" in err.value.message_dict["reason"][0]
+    assert "年度限额 2,000.00 元" in err.value.message_dict["reason"][0]
     assert ledger_reconcile() == []
 
 

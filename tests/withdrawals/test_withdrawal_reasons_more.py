@@ -17,6 +17,7 @@ from fund.demo import make_id_number
 from fund.integrations.models import SandboxBankPayment, SandboxHouseholdRelation, SandboxMarriage
 from fund.ledger.models import SubAccount
 from fund.ledger.selectors import ledger_reconcile
+from fund.money import format_money
 from tests.withdrawals.conftest import (
     failed_rules,
     online,
@@ -238,7 +239,7 @@ def test_dibao_asking_more_than_the_balance_is_refused_and_without_an_amount_the
     with pytest.raises(ValidationError) as err:
         withdrawal_submit(actor=wd.world.clerk, account=wd.account, reason="99-dibao", channel="window",
                           materials=paper_codes("99-dibao"), amount=str(balance + Decimal("0.01")))
-    assert "amount" in err.value.message_dict and str(balance) in err.value.message_dict["amount"][0]
+    assert "amount" in err.value.message_dict and format_money(balance) in err.value.message_dict["amount"][0]
     assert not Withdrawal.objects.filter(account=wd.account).exists()
 
     w = window(wd, django_capture_on_commit_callbacks, "99-dibao")

@@ -8,6 +8,7 @@ shared data replaces). The services never branch on a reason code: they run what
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,6 +58,10 @@ class Rule:
     code: str
     label: str
     check: Callable[[Context], Verdict]
+    # What the rule asks of this person, in the numbers policy sets today, for the form to state before they
+    # apply (e.g. "须缴存满 3 个月，您已缴存 12 个月"). Reads policy and this database only, never an outside
+    # system. None: the rule has no figure to state beforehand.
+    term: Callable[[Context], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,28 @@ class Reason:
 
     def required_inputs(self) -> list[Input]:
         return [i for i in self.inputs if i.required]
+
+    def frequency_on(self, on: date) -> str:
+        """`frequency` with the policy figures it names (written "{withdrawal_repeat_months}") as in force on
+        `on`, so the sentence on the page never disagrees with the rule that enforces it."""
+        names = re.findall(r"\{(\w+)\}", self.frequency)
+        if not names:
+            return self.frequency
+        day = policy_day(on)
+        return self.frequency.format(**{name: _figure(day.value(name)) for name in names})
+
+    def terms(self, account: MemberAccount, today: date) -> list[str]:
+        """The limits that apply to this account's holder under this reason today, from its rules (and so
+        from policy), for the form to show before they submit."""
+        from ..models import Withdrawal
+
+        ctx = Context(Withdrawal(account=account, reason=self.key, details={}), today)
+        return [rule.term(ctx) for rule in self.rules if rule.term is not None]
+
+
+def _figure(value: Any) -> str:
+    number = Decimal(value)
+    return str(int(number)) if number == number.to_integral_value() else f"{number.normalize():f}"
 
 
 class Context:

@@ -4,6 +4,7 @@ People decide these; the rules gather what shared data can say before they look.
 from __future__ import annotations
 
 from fund.catalogue.registry import Channel, Material, ServiceItem
+from fund.money import format_money
 
 from .base import Context, Input, Limit, Reason, Rule, Verdict, fail, ok
 from .rules import (
@@ -22,12 +23,12 @@ BASIS = ("《住房公积金管理条例》第二十四条", "本市住房公积
 
 def _illness_limit(ctx: Context) -> Limit:
     cost = ctx.money("expenses")
-    return Limit(cost, f"个人负担医疗费用 {cost} 元")
+    return Limit(cost, f"个人负担医疗费用 {format_money(cost)} 元")
 
 
 ILLNESS = Reason(
     key="09", code="09", label="大病医疗", summary="本人或家庭成员患重大疾病，个人负担医疗费用",
-    closes_account=False, auto=False, frequency="每 12 个月一次",
+    closes_account=False, auto=False, frequency="每 {withdrawal_repeat_months} 个月一次",
     inputs=(Input("expenses", "个人负担医疗费用（元）", kind="money"),),
     rules=(IDENTITY, repeat_rule("09", "大病医疗提取")), limit=_illness_limit,
     item=ServiceItem(
@@ -44,7 +45,7 @@ ILLNESS = Reason(
 
 DIBAO = Reason(
     key="99-dibao", code="99", label="享受城镇最低生活保障", summary="家庭享受城镇最低生活保障",
-    closes_account=False, auto=False, frequency="每 12 个月一次",
+    closes_account=False, auto=False, frequency="每 {withdrawal_repeat_months} 个月一次",
     rules=(IDENTITY, repeat_rule("99-dibao", "最低生活保障提取")),
     limit=lambda ctx: Limit(None, "账户全部余额"),
     item=ServiceItem(
@@ -65,10 +66,16 @@ def _sealed_long_enough(ctx: Context) -> Verdict:
     return fail(f"{shown}，未满 {months} 个月", f"离职未满 {months} 个月")
 
 
+def _sealed_term(ctx: Context) -> str:
+    months = int(ctx.policy("withdrawal_unemployed_months"))
+    since = sealed_since(ctx)
+    return f"账户封存满 {months} 个月后可申请" + (f"，您的账户于 {since:%Y-%m-%d} 封存" if since else "")
+
+
 JOBLESS = Reason(
     key="99-jobless", code="99", label="离职未再就业满六个月", summary="与单位终止劳动关系，未再就业满规定期限",
-    closes_account=False, auto=False, frequency="每 12 个月一次",
-    rules=(IDENTITY, SEALED, Rule("sealed_months", "封存期限", _sealed_long_enough), NO_LOCAL_EMPLOYER,
+    closes_account=False, auto=False, frequency="每 {withdrawal_repeat_months} 个月一次",
+    rules=(IDENTITY, SEALED, Rule("sealed_months", "封存期限", _sealed_long_enough, _sealed_term), NO_LOCAL_EMPLOYER,
            repeat_rule("99-jobless", "离职提取")),
     limit=lambda ctx: Limit(None, "账户全部余额"),
     item=ServiceItem(

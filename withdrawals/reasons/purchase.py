@@ -14,7 +14,7 @@ from typing import Any
 
 from fund.catalogue.registry import Channel, Material, ServiceItem, Visits
 from fund.integrations.models import System
-from fund.money import ZERO
+from fund.money import ZERO, format_money
 
 from ..models import Relation
 from .base import Context, Input, Limit, Reason, Rule, Verdict, fail, ok
@@ -87,7 +87,7 @@ def _home_found(ctx: Context) -> Verdict:
     found = _find_home(ctx)
     if isinstance(found, Verdict):
         return found
-    return ok(f"核实住房：{found.address}，成交价 {found.price} 元", "住房信息核验通过", **found.evidence)
+    return ok(f"核实住房：{found.address}，成交价 {format_money(found.price)} 元", "住房信息核验通过", **found.evidence)
 
 
 def _local(ctx: Context) -> Verdict:
@@ -115,19 +115,20 @@ def _purchase_limit(ctx: Context) -> Limit:
     if isinstance(found, Verdict):
         return Limit(ZERO, "未核实住房")
     used = taken(ctx, same_home(ctx))
-    return Limit(max(found.price - used, ZERO), f"购房款 {found.price} 元，已提取 {used} 元")
+    return Limit(max(found.price - used, ZERO), f"购房款 {format_money(found.price)} 元，已提取 {format_money(used)} 元")
 
 
 PURCHASE = Reason(
     key="01", code="01", label="购买住房", summary="购买本市自住住房（本人、配偶、父母或子女名下）",
     closes_account=False, auto=True, relations=FAMILY, home_key=_home_key,
-    frequency="同一住房 12 个月内只能提取一次（含家庭成员）",
+    frequency="同一住房 {withdrawal_same_home_months} 个月内只能提取一次（含家庭成员）",
     inputs=(
         Input("certificate_number", "不动产权证号", required=False, help="已办理不动产登记的住房填写"),
         Input("invoice_number", "购房发票号码", required=False, help="新建商品房尚未登记的填写"),
     ),
     rules=(IDENTITY, ALIVE, RELATION, Rule("home", "住房核实", _home_found), Rule("local", "本市住房", _local),
-           Rule("window", "购房时限", _window), same_home_rule(), NOT_RECENT_TRANSFER_IN),
+           Rule("window", "购房时限", _window, lambda ctx: (
+               f"须在房屋登记或购房发票开具后 {int(ctx.policy('withdrawal_purchase_window_months'))} 个月内申请")), same_home_rule(), NOT_RECENT_TRANSFER_IN),
     limit=_purchase_limit,
     door=(same_home_rule(),),  # by the number given; the price is the registry's, for the decision
     item=ServiceItem(
@@ -154,7 +155,7 @@ PURCHASE = Reason(
 
 def _build_limit(ctx: Context) -> Limit:
     cost = ctx.money("cost")
-    return Limit(max(cost - taken(ctx, same_home(ctx)), ZERO), f"工程费用 {cost} 元")
+    return Limit(max(cost - taken(ctx, same_home(ctx)), ZERO), f"工程费用 {format_money(cost)} 元")
 
 
 def _owned_by_family(ctx: Context) -> Verdict:
@@ -170,7 +171,7 @@ def _owned_by_family(ctx: Context) -> Verdict:
 BUILD = Reason(
     key="02", code="02", label="建造、翻建、大修自住住房", summary="在本市建造、翻建或大修自住住房",
     closes_account=False, auto=False, relations=(Relation.SELF, Relation.SPOUSE), home_key=_home_key,
-    frequency="同一住房 12 个月内只能提取一次",
+    frequency="同一住房 {withdrawal_same_home_months} 个月内只能提取一次",
     inputs=(Input("certificate_number", "不动产权证号"), Input("cost", "工程费用（元）", kind="money")),
     rules=(IDENTITY, RELATION, Rule("owned", "住房权属", _owned_by_family), same_home_rule()),
     limit=_build_limit,
@@ -190,7 +191,7 @@ BUILD = Reason(
 def _lift_limit(ctx: Context) -> Limit:
     share = ctx.money("share")
     used = taken(ctx, same_home(ctx))
-    return Limit(max(share - used, ZERO), f"本户分摊费用 {share} 元，已提取 {used} 元")
+    return Limit(max(share - used, ZERO), f"本户分摊费用 {format_money(share)} 元，已提取 {format_money(used)} 元")
 
 
 LIFT = Reason(

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from fund.catalogue.registry import Channel, Material, ServiceItem, Visits
 from fund.integrations.models import System
-from fund.money import ZERO
+from fund.money import ZERO, format_money
 
 from ..loans import HousingLoan, household_loans
 from .base import Context, Input, Limit, Reason, Rule, Verdict, fail, ok
@@ -44,7 +44,7 @@ def _loan(ctx: Context) -> Verdict:
         return fail("征信报告中未查到本人或配偶未结清的住房贷款", "未查到您或配偶名下未结清的住房贷款")
     ctx.details.setdefault("loan", loan.key)
     whose = f"配偶{loan.spouse_name}的" if loan.spouse_name else ""
-    return ok(f"{whose}{loan.lender} 住房贷款，余额 {loan.balance} 元，月还款 {loan.monthly_instalment} 元",
+    return ok(f"{whose}{loan.lender} 住房贷款，余额 {format_money(loan.balance)} 元，月还款 {format_money(loan.monthly_instalment)} 元",
               f"已核实{'您配偶' if loan.spouse_name else '您'}在{loan.lender}的住房贷款", loan=loan.key, **loan.evidence)
 
 
@@ -53,15 +53,15 @@ def _loan_limit(ctx: Context) -> Limit:
     if loan is None:
         return Limit(ZERO, "未查到住房贷款")
     if ctx.withdrawal.standing_id:
-        return Limit(min(loan.monthly_instalment, loan.balance), f"当月应还 {loan.monthly_instalment} 元")
-    return Limit(loan.balance, f"贷款余额 {loan.balance} 元")
+        return Limit(min(loan.monthly_instalment, loan.balance), f"当月应还 {format_money(loan.monthly_instalment)} 元")
+    return Limit(loan.balance, f"贷款余额 {format_money(loan.balance)} 元")
 
 
 LOAN_FOUND = Rule("loan", "住房贷款核实", _loan)
 
 LOAN = Reason(
     key="06", code="06", label="偿还购房贷款本息", summary="偿还本人或配偶的住房贷款（本中心或商业银行）",
-    closes_account=False, auto=True, frequency="一次性提取每 12 个月一次；也可签订逐月提取协议按月提取",
+    closes_account=False, auto=True, frequency="一次性提取每 {withdrawal_repeat_months} 个月一次；也可签订逐月提取协议按月提取",
     inputs=(Input("loan", "贷款", required=False, help="不选则按征信报告中的住房贷款办理"),),
     rules=(IDENTITY, ALIVE, LOAN_FOUND, repeat_rule("06", "偿还贷款提取")),
     limit=_loan_limit,
@@ -87,7 +87,7 @@ def _rent_limit(ctx: Context) -> Limit:
         cap = Decimal(ctx.policy("withdrawal_rent_cap_per_year"))
         start = ctx.today.replace(month=1, day=1)
         used = taken(ctx, account=ctx.account, reason="07", decided_at__date__gte=start)
-        return Limit(max(cap - used, ZERO), f"年度限额 {cap} 元，本年已提取 {used} 元")
+        return Limit(max(cap - used, ZERO), f"年度限额 {format_money(cap)} 元，本年已提取 {format_money(used)} 元")
 
     return ctx.memo(("limit", "07"), compute)
 
@@ -95,11 +95,16 @@ def _rent_limit(ctx: Context) -> Limit:
 def _rent_cap_left(ctx: Context) -> Verdict:
     limit = _rent_limit(ctx)
     if limit.amount and limit.amount > 0:
-        return ok(limit.note, f"本年度还可提取 {limit.amount} 元")
+        return ok(limit.note, f"本年度还可提取 {format_money(limit.amount)} 元")
     return fail(f"{limit.note}，已达年度限额", f"您本年度的租房提取额度已用完（{limit.note}）")
 
 
-RENT_CAP = Rule("rent_cap", "年度限额", _rent_cap_left)
+def _rent_cap_term(ctx: Context) -> str:
+    limit = _rent_limit(ctx)
+    return f"{limit.note}，本年还可提取 {format_money(limit.amount or ZERO)} 元"
+
+
+RENT_CAP = Rule("rent_cap", "年度限额", _rent_cap_left, _rent_cap_term)
 
 RENT = Reason(
     key="07", code="07", label="租赁住房", summary="在本市无自有住房且租房居住",

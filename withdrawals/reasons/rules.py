@@ -143,6 +143,11 @@ def deposited_months(ctx: Context) -> int:
 
 
 def deposit_months_rule(policy: str) -> Rule:
+    def term(ctx: Context) -> str:
+        need, have = int(ctx.policy(policy)), deposited_months(ctx)
+        short = f"，还差 {need - have} 个月" if have < need else ""
+        return f"须缴存满 {need} 个月，您已缴存 {have} 个月{short}"
+
     def check(ctx: Context) -> Verdict:
         need = int(ctx.policy(policy))
         have = deposited_months(ctx)
@@ -151,7 +156,7 @@ def deposit_months_rule(policy: str) -> Rule:
         return fail(f"仅缴存 {have} 个月，要求不少于 {need} 个月", f"缴存满 {need} 个月后才可办理，您目前缴存 {have} 个月",
                     months=have)
 
-    return Rule("deposit_months", "缴存月数", check)
+    return Rule("deposit_months", "缴存月数", check, term)
 
 
 def _not_recent_transfer_in(ctx: Context) -> Verdict:
@@ -167,7 +172,10 @@ def _not_recent_transfer_in(ctx: Context) -> Verdict:
                 "您近期办理过异地转入，需人工审核")
 
 
-NOT_RECENT_TRANSFER_IN = Rule("transfer_in", "转入后提取预警", _not_recent_transfer_in)
+NOT_RECENT_TRANSFER_IN = Rule(
+    "transfer_in", "转入后提取预警", _not_recent_transfer_in,
+    lambda ctx: f"异地转入后 {int(ctx.policy('risk_transfer_in_withdrawal_months'))} 个月内申请的，须人工审核",
+)
 
 
 def taken(ctx: Context, *conditions: Q, **filters: Any) -> Decimal:
@@ -206,7 +214,12 @@ def same_home_rule(*, ever: bool = False) -> Rule:
         return fail(f"该住房已于 {found.decided_at:%Y-%m-%d} 用于提取（{found.number}，{found.account.person.name}），"
                     f"{within.removeprefix('近 ') or '此后'}不得重复使用", plain, earlier=found.number)
 
-    return Rule("same_home", "同一住房未重复提取", check)
+    def term(ctx: Context) -> str:
+        if ever:
+            return "同一住房只能提取一次"
+        return f"同一住房 {int(ctx.policy('withdrawal_same_home_months'))} 个月内不能重复用于提取"
+
+    return Rule("same_home", "同一住房未重复提取", check, term)
 
 
 def something_left(limit: Callable[[Context], Limit]) -> Rule:
@@ -237,7 +250,15 @@ def repeat_rule(reason_key: str, label: str) -> Rule:
             return fail(f"{months} 个月内已办理过{label}", f"{label}每 {months} 个月只能办理一次")
         return ok(f"{months} 个月内未办理过{label}", "符合办理频次")
 
-    return Rule("frequency", "办理频次", check)
+    def term(ctx: Context) -> str:
+        months = int(ctx.policy("withdrawal_repeat_months"))
+        last = (Withdrawal.objects.filter(account=ctx.account, reason=reason_key, state__in=TAKEN, standing__isnull=True,
+                                          decided_at__date__gte=months_ago(ctx.today, months))
+                .order_by("-decided_at").first())
+        since = f"；您已于 {timezone.localdate(last.decided_at):%Y-%m-%d} 办理过" if last else ""
+        return f"{label}每 {months} 个月可办理一次{since}"
+
+    return Rule("frequency", "办理频次", check, term)
 
 
 def whole_balance(ctx: Context) -> Any:

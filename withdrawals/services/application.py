@@ -26,6 +26,7 @@ from deposits.selectors import member_accounts_for_holder_or_staff
 from deposits.services.accounts import next_number
 from fund.audit.masking import mask_bank_card
 from fund.audit.services import audit_log
+from fund.money import format_money
 from fund.people.roles import roles_of
 from fund.validation import clean_bank_card, clean_into, clean_person_name, clean_resident_id
 
@@ -239,7 +240,7 @@ def _accept(
 
     requested = _money(amount, "amount", "提取金额", errors)
     if requested is not None and requested > account.sub_account.balance:
-        errors["amount"] = [f"提取金额不能超过账户余额 {account.sub_account.balance} 元"]
+        errors["amount"] = [f"提取金额不能超过账户余额 {format_money(account.sub_account.balance)} 元"]
     if requested is not None and spec.closes_account:
         errors["amount"] = ["销户提取按账户全部余额（含利息）办理，无需填写金额"]
 

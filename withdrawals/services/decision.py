@@ -29,7 +29,7 @@ from fund.integrations.base import IntegrationError
 from fund.ledger import chart
 from fund.ledger.models import BusinessType
 from fund.ledger.services import Movement, credit, debit, entry_post, sub_account_interest_close
-from fund.money import ZERO
+from fund.money import ZERO, format_money
 from fund.people.models import Post
 from fund.workflow.flows import FlowSpec, StepSpec, register_flow
 from fund.workflow.models import WorkItem
@@ -157,7 +157,7 @@ def _home_still_allowed(withdrawal: Withdrawal, ctx: Context) -> None:
     limit, unverified = _limit(spec, ctx)
     if unverified is None and limit.amount is not None and withdrawal.amount is not None \
             and withdrawal.amount > limit.amount:
-        raise ValidationError({"amount": [f"该住房现可提取 {limit.amount} 元（{limit.note}），请调低核准金额或驳回"]})
+        raise ValidationError({"amount": [f"该住房现可提取 {format_money(limit.amount)} 元（{limit.note}），请调低核准金额或驳回"]})
 
 
 def _limit(spec: Reason, ctx: Context) -> tuple[Limit, Verdict | None]:
@@ -330,7 +330,7 @@ def withdrawal_review(
             if withdrawal.closes_account:
                 raise ValidationError({"amount": ["销户提取按全部余额办理，不能修改金额"]})
             if withdrawal.amount is not None and lowered is not None and lowered > withdrawal.amount:
-                raise ValidationError({"amount": [f"核准金额不能超过可提取金额 {withdrawal.amount} 元"]})
+                raise ValidationError({"amount": [f"核准金额不能超过可提取金额 {format_money(withdrawal.amount)} 元"]})
         outcome = work_act(actor=actor, item=item, approve=approve, opinion=opinion)
         if not outcome.finished:
             audit_log(actor=actor, action="withdrawals.reviewed", target=withdrawal, new={"step": item.step_label})

@@ -30,6 +30,7 @@ from fund.integrations.base import IntegrationError
 from fund.ledger import chart
 from fund.ledger.models import BusinessType
 from fund.ledger.services import credit, debit, entry_post, entry_reverse
+from fund.money import format_money
 from fund.people.roles import roles_of
 from fund.validation import clean_bank_card
 
@@ -83,7 +84,7 @@ def payout_apply(*, payout_id: int, payment: Any) -> Payout:
             old = _move(withdrawal, WithdrawalState.PAID, paid_at=now, ended_at=now)
             audit_log(actor=None, action="withdrawals.paid", target=withdrawal, old={"state": old},
                       new={"state": WithdrawalState.PAID, "payout": payout.reference, "serial": payment.bank_serial})
-            _notify(withdrawal, f"您的住房公积金提取（{withdrawal.number}）{payout.amount} 元已转入尾号"
+            _notify(withdrawal, f"您的住房公积金提取（{withdrawal.number}）{format_money(payout.amount)} 元已转入尾号"
                                 f"{payout.card[-4:]}的银行卡。")
         else:
             reversal = entry_reverse(entry=payout.debit_entry, value_date=today, actor=None,

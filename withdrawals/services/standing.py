@@ -23,6 +23,7 @@ from fund.audit.masking import mask_bank_card
 from fund.audit.services import audit_log
 from fund.integrations.bank import bank_account_verify
 from fund.integrations.base import IntegrationError
+from fund.money import format_money
 from fund.people.roles import roles_of
 from fund.validation import clean_bank_card, clean_line
 
@@ -168,7 +169,7 @@ def standing_run(*, today: date | None = None) -> dict[str, int]:
                 skipped += 1  # this month's withdrawal exists (another run made it)
                 continue
             StandingInstruction.objects.filter(pk=instruction.pk).update(
-                last_month=month, last_note=f"{today:%Y-%m-%d} 生成提取 {withdrawal.number}，{amount} 元"
+                last_month=month, last_note=f"{today:%Y-%m-%d} 生成提取 {withdrawal.number}，{format_money(amount)} 元"
             )
             audit_log(actor=None, action="withdrawals.standing.run", target=withdrawal,
                       new={"instruction": instruction.number, "month": month, "amount": amount})

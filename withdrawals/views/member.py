@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from deposits.selectors import member_accounts_for_user
@@ -67,13 +68,14 @@ def latest_checks(withdrawal: Any) -> list[Any]:
     return [c for c in checks if c.round == last]
 
 
-def receipts_of(withdrawal: Any) -> Any:
-    return Document.objects.filter(kind=RECEIPT, subject=withdrawal.account.person,
+def receipts_of(withdrawal: Any, kind: str = RECEIPT) -> Any:
+    return Document.objects.filter(kind=kind, subject=withdrawal.account.person,
                                    context__number=withdrawal.number).order_by("-id")
 
 
 def _reason_cards() -> list[dict[str, Any]]:
-    return [{"reason": r, "guide": guide_url(r)} for r in REASONS.values()]
+    today = timezone.localdate()
+    return [{"reason": r, "guide": guide_url(r), "frequency": r.frequency_on(today)} for r in REASONS.values()]
 
 
 @portal_required("member")
@@ -123,6 +125,7 @@ def member_apply(request: HttpRequest, reason_key: str) -> HttpResponse:
             return redirect("member:withdrawal", pk=withdrawal.pk)
     return render(request, "withdrawals/member/apply.html", {
         "reason": reason, "account": account, "form": form, "guide": guide_url(reason),
+        "terms": reason.terms(account, timezone.localdate()), "frequency": reason.frequency_on(timezone.localdate()),
         "current": own_withdrawals(request.user).filter(state__in=IN_FLIGHT).first(),
     })
 

@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from deposits.selectors import member_account_get_for_holder_or_staff, member_accounts_for_user
@@ -29,7 +30,7 @@ from fund.workflow.services import work_history, work_items_for_user, work_open_
 from ..forms import AccountLookupForm, ReviewForm, WithdrawalApplyForm, WithdrawalFilterForm
 from ..loans import household_loans
 from ..models import Channel, WithdrawalState
-from ..pdf import receipt_request
+from ..pdf import ACCEPTANCE, acceptance_request, receipt_request
 from ..reasons import REASONS
 from ..selectors import withdrawal_get_for_user, withdrawals_for_user
 from ..services import payout_retry, withdrawal_cancel, withdrawal_review, withdrawal_submit
@@ -95,6 +96,9 @@ def staff_new(request: HttpRequest) -> HttpResponse:
             else:
                 # The decision may already have run (and paid): say only what was done; the page shows the state.
                 messages.success(request, f"提取申请 {withdrawal.number} 已受理。")
+                # the applicant leaves the window with the number on paper (受理回执), printed from the detail page
+                attempt(request, lambda: acceptance_request(withdrawal=withdrawal, requested_by=request.user),
+                        "受理回执正在生成，请打印后交申请人。", level=messages.INFO)
                 return redirect("staff:withdrawal", pk=withdrawal.pk)
     if account is not None and request.method == "GET":
         person_viewed(actor=request.user, person=account.person, context=f"提取受理 {account.number}")
@@ -104,6 +108,7 @@ def staff_new(request: HttpRequest) -> HttpResponse:
         "checked": checked, "materials_error": materials_error,
         "notice_url": reverse("staff:guide-notice", args=[reason.item.code]) if reason else "",
         "in_flight": in_flight_for(account) if account is not None else None,
+        "terms": reason.terms(account, timezone.localdate()) if reason is not None and account is not None else [],
     })
 
 
@@ -181,6 +186,8 @@ def _detail(request: HttpRequest, withdrawal: Any, review_form: ReviewForm | Non
         "rounds": [(n, [c for c in checks if c.round == n]) for n in rounds],
         "history": history, "open_item": item, "may_review": may_review, "review_form": review_form,
         "payouts": payouts, "receipts": receipts_of(withdrawal)[:5],
+        "acceptances": receipts_of(withdrawal, kind=ACCEPTANCE)[:5],
+        "may_print_acceptance": withdrawal.channel == Channel.WINDOW and roles.can_accept,
         "masked_id": mask_id_number(withdrawal.account.person.id_number),
         "masked_other": mask_id_number(withdrawal.other_id_number) if withdrawal.other_id_number else "",
         "masked_card": mask_bank_card(withdrawal.payee_card),
@@ -266,6 +273,16 @@ def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @portal_required("staff")
+@accept_post_required
+def staff_acceptance(request: HttpRequest, pk: int) -> HttpResponse:
+    withdrawal = withdrawal_get_for_user(user=request.user, pk=pk)
+    attempt(request, lambda: acceptance_request(withdrawal=withdrawal, requested_by=request.user),
+            "受理回执正在生成，稍后刷新本页即可下载。", level=messages.INFO)
+    return redirect("staff:withdrawal", pk=withdrawal.pk)
+
+
+@require_POST
+@portal_required("staff")
 def staff_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     withdrawal = withdrawal_get_for_user(user=request.user, pk=pk)
     attempt(request, lambda: receipt_request(withdrawal=withdrawal, requested_by=request.user),
@@ -281,4 +298,5 @@ staff_patterns = [
     path("withdrawals/<int:pk>/retry/", staff_retry, name="withdrawal_retry"),
     path("withdrawals/<int:pk>/cancel/", staff_cancel, name="withdrawal_cancel"),
     path("withdrawals/<int:pk>/receipt/", staff_receipt, name="withdrawal_receipt"),
+    path("withdrawals/<int:pk>/acceptance/", staff_acceptance, name="withdrawal_acceptance"),
 ]

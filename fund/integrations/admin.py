@@ -2,24 +2,19 @@
 
 from django.contrib import admin
 
+from fund.audit.admin_base import ReadOnlyAdmin
+
 from . import models
 
 
 @admin.register(models.IntegrationCall)
-class IntegrationCallAdmin(admin.ModelAdmin):
+class IntegrationCallAdmin(ReadOnlyAdmin):
+    """Read-only; the request and response read as 名称：值 lines with ID and card numbers masked."""
+
     list_display = ["at", "system", "operation", "backend", "reference", "ok", "latency_ms"]
     list_filter = ["system", "backend", "ok"]
     search_fields = ["reference", "operation", "error"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(models.SandboxIdentity)

@@ -10,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Now
 
+from fund.audit.masking import mask_text  # sandbox rows are titled in the admin: no whole ID or card there
 from fund.validation import resident_id_validator
 
 
@@ -70,7 +71,7 @@ class SandboxIdentity(models.Model):
         ordering = ["id_number"]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.id_number}"
+        return mask_text(f"{self.name} {self.id_number}")
 
 
 class SandboxHouseholdRelation(models.Model):
@@ -89,7 +90,7 @@ class SandboxHouseholdRelation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.parent_id_number} → {self.child_id_number}"
+        return mask_text(f"{self.parent_id_number} → {self.child_id_number}")
 
 
 # ---- 民政: marriage registrations ----------------------------------------------------------------------
@@ -122,7 +123,7 @@ class SandboxMarriage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.party_a} × {self.party_b}"
+        return mask_text(f"{self.party_a} × {self.party_b}")
 
 
 # ---- 不动产登记: homes and mortgages ---------------------------------------------------------------------
@@ -223,7 +224,7 @@ class SandboxSocialInsurance(models.Model):
         ordering = ["id_number"]
 
     def __str__(self) -> str:
-        return self.id_number
+        return mask_text(self.id_number)
 
 
 # ---- 人行征信 ----------------------------------------------------------------------------------------
@@ -287,7 +288,7 @@ class SandboxBankAccount(models.Model):
         ordering = ["account_number"]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.account_number}"
+        return mask_text(f"{self.name} {self.account_number}")
 
 
 class PaymentKind(models.TextChoices):
@@ -357,7 +358,7 @@ class SandboxSms(models.Model):
         ordering = ["-sent_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.phone} {self.text[:20]}"
+        return mask_text(f"{self.phone} {self.text[:20]}")
 
 
 # ---- 全国转移接续平台 ------------------------------------------------------------------------------------

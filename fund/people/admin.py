@@ -18,6 +18,7 @@ class BranchAdmin(admin.ModelAdmin):
 @admin.register(Person)
 class PersonAdmin(ReadOnlyAdmin):
     list_display = ["name", "masked_id", "sex", "birth_date", "branch"]
+    masked_fields = ()  # the list masks through masked_id; opening a person is the logged full view
     search_fields = ["name", "id_number"]
     list_filter = ["branch", "sex"]
 
@@ -64,6 +65,8 @@ class StaffProfileAdmin(ReadOnlyAdmin):
 
 @admin.register(LoginAttempt)
 class LoginAttemptAdmin(ReadOnlyAdmin):
+    """Members sign in with their ID number: the name tried is masked like one."""
+
     list_display = ["at", "username", "ip", "succeeded"]
     list_filter = ["succeeded"]
     search_fields = ["username", "ip"]

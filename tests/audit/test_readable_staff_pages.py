@@ -122,8 +122,18 @@ def test_the_admin_walked_as_the_auditor_shows_no_developer_output(world):
     from fund.integrations.models import IntegrationCall
 
     audit_log(actor=world.clerk, action="deposits.roster.exported", target=world.unit_a, new={"rows": 21})
+    from fund.integrations.models import SandboxBankAccount, SandboxIdentity
+    from fund.people.models import LoginAttempt
+
+    person = world.account_a.person
     IntegrationCall.objects.create(system="identity", operation="verify", backend="sandbox",
-                                   request={"id_number": world.account_a.person.id_number}, ok=True, latency_ms=2)
+                                   request={"id_number": person.id_number}, ok=True, latency_ms=2)
+    # The sign-in log and the sandbox tables hold whole numbers; the auditor reads them masked.
+    SandboxIdentity.objects.create(id_number=person.id_number, name=person.name, sex="1", birth_date=person.birth_date,
+                                   hukou_city_code="370800", hukou_city_name="示范市")
+    SandboxBankAccount.objects.create(account_number="6222021234567890123", name=person.name, holder_id=person.id_number,
+                                      bank_name="工商银行")
+    LoginAttempt.objects.create(username=person.id_number, ip="10.0.0.1", succeeded=False)
     client = Client(raise_request_exception=False)
     client.force_login(world.auditor)
     index = client.get("/admin/").content.decode()
@@ -148,5 +158,6 @@ def test_the_admin_walked_as_the_auditor_shows_no_developer_output(world):
             assert "object (" not in html, url
             assert "{&#x27;" not in html and "{&quot;" not in html, url
             if not url.startswith("/admin/people/person/"):  # opening a person's record is the logged full view
-                assert world.account_a.person.id_number not in html, url
+                assert person.id_number not in html, url
+                assert "6222021234567890123" not in html, url
     assert walked > 40

@@ -54,4 +54,10 @@ def register_audit_names() -> None:
         register_audit_values("state", choices, prefix=prefix)
     register_audit_values("backpay_state", BackPayState)
     register_audit_values("refund_state", RefundState)
-    register_audit_keys({"ratio": "缴存比例", "months": "月数", "members": "职工人数"})
+    register_audit_keys({
+        "ratio": "缴存比例", "months": "月数", "members": "职工人数", "accounts": "账户", "bank_reference": "银行业务编号",
+        "contact": "联系人", "effective_month": "生效年月", "end_month": "截止年月", "first_month": "起缴年月",
+        "insured": "参保人数", "message_id": "消息编号", "months_owed": "欠缴月数", "operator": "经办人",
+        "period_end": "截止日期", "period_start": "起始日期", "rows_total": "总行数", "sha256": "文件校验值",
+        "stored": "已保存", "start_month": "起始年月",
+    })

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .masking import mask_text
+
 _ACTIONS: dict[str, str] = {}
 _KEYS: dict[str, str] = {}
 _VALUES: dict[tuple[str, str], dict[str, str]] = {}  # (action prefix, key) → value → label
@@ -79,7 +81,7 @@ def value_label(key: str, value: Any, action: str = "") -> str:
         return "；".join(f"{key_label(k)}：{value_label(k, v, action)}" for k, v in value.items())
     if isinstance(value, list):
         return "、".join(value_label(key, v, action) for v in value) or "—"
-    return _value_names(action, key).get(str(value), str(value))
+    return mask_text(_value_names(action, key).get(str(value), str(value)))
 
 
 @dataclass(frozen=True)

@@ -21,3 +21,5 @@ class PeopleConfig(AppConfig):
         })
         register_audit_values("posts", Post)
         register_audit_values("via", {"sms": "短信验证码"})
+        register_audit_values("perm", {"people.act_for_employer": "代单位办理业务",
+                                       "people.act_for_developer": "代开发企业办理业务"})

@@ -33,6 +33,30 @@ def _codes_written() -> set[str]:
     return codes
 
 
+def _keys_written() -> set[str]:
+    """The literal keys of the old/new dicts passed to audit_log."""
+    keys: set[str] = set()
+    for folder in ("fund", "deposits", "withdrawals", "loans", "risk"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "audit_log":
+                    for kw in node.keywords:
+                        if kw.arg in ("old", "new"):
+                            keys |= {k.value for d in ast.walk(kw.value) if isinstance(d, ast.Dict)
+                                     for k in d.keys if isinstance(k, ast.Constant)}
+    return keys
+
+
+def test_every_key_an_audit_record_is_written_with_has_a_chinese_name():
+    from fund.audit.actions import key_label
+
+    keys = _keys_written()
+    assert len(keys) > 40
+    assert sorted(k for k in keys if key_label(k) == k) == []
+
+
 def test_every_audit_code_the_sources_write_has_a_chinese_name():
     codes = _codes_written()
     assert len(codes) > 80
@@ -53,6 +77,8 @@ def test_the_codes_built_at_run_time_have_names_too():
 def test_changes_read_as_labels_and_chinese_values_not_dicts():
     rows = changes({"state": "review"}, {"state": "approved", "rows": 21}, "withdrawals.approved")
     assert [(r.label, r.old, r.new) for r in rows] == [("状态", "人工审核中", "已批准待到账"), ("行数", None, "21")]
+    phone = changes({"phone": "13800000001"}, {"phone": "13900000002"}, "deposits.member.changed")[0]
+    assert (phone.label, phone.old, phone.new) == ("手机号码", "138****0001", "139****0002")
 
 
 def _client(user) -> Client:

@@ -11,7 +11,12 @@ from . import models
 class IntegrationCallAdmin(ReadOnlyAdmin):
     """Read-only; the request and response read as 名称：值 lines with ID and card numbers masked."""
 
-    list_display = ["at", "system", "operation", "backend", "reference", "ok", "latency_ms"]
+    list_display = ["at", "system", "operation_name", "backend", "reference", "ok", "latency_ms"]
+    fields = ["at", "system", "operation_name", "backend", "reference", "request", "response", "ok", "error", "latency_ms"]
+
+    @admin.display(description="操作", ordering="operation")
+    def operation_name(self, obj: models.IntegrationCall) -> str:
+        return obj.operation_name
     list_filter = ["system", "backend", "ok"]
     search_fields = ["reference", "operation", "error"]
     date_hierarchy = "at"

@@ -26,6 +26,16 @@ class System(models.TextChoices):
     TRANSFER = "transfer", "全国转移接续平台"
 
 
+# The Chinese names of the interface methods (`fund.integrations.base.operation`) a call row records.
+OPERATION_NAMES = {
+    "collect": "委托收款", "confirm": "确认", "deed_tax": "契税查询", "family": "亲属关系查询", "funds": "资金查询",
+    "funds_sent": "资金划出确认", "homes": "房屋登记查询", "incoming_letters": "获取联系函", "incoming_transfers": "获取来账",
+    "invoice": "发票查询", "lookup": "身份查询", "payment": "支付查询", "payout": "付款", "record": "记录查询",
+    "register_mortgage": "抵押登记", "release_mortgage": "解除抵押", "reply": "答复", "report": "信用报告查询",
+    "send": "发送", "send_letter": "发送联系函", "status": "状态查询", "verify_account": "账户核验",
+}
+
+
 class IntegrationCall(models.Model):
     """One call to an outside system: what was asked, what came back, how long it took.
 
@@ -50,7 +60,11 @@ class IntegrationCall(models.Model):
         indexes = [models.Index(fields=["system", "operation", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_system_display()} {self.operation} {self.reference}".strip()
+        return f"{self.get_system_display()} {self.operation_name} {self.reference}".strip()
+
+    @property
+    def operation_name(self) -> str:
+        return OPERATION_NAMES.get(self.operation, self.operation)
 
 
 # ---- 公安: identity, hukou and household relations ------------------------------------------------

@@ -188,3 +188,23 @@ def test_the_admin_walked_as_the_auditor_shows_no_developer_output(world):
                 assert person.id_number not in html, url
                 assert "6222021234567890123" not in html, url
     assert walked > 40
+
+
+def test_every_outside_operation_has_a_chinese_name():
+    import importlib
+    import inspect
+    import pkgutil
+
+    import fund.integrations
+    from fund.integrations.models import OPERATION_NAMES
+
+    names = set()
+    for info in pkgutil.iter_modules(fund.integrations.__path__):
+        module = importlib.import_module(f"fund.integrations.{info.name}")
+        for _, klass in inspect.getmembers(module, inspect.isclass):
+            for attr in vars(klass).values():
+                spec = getattr(attr, "__integration_operation__", None)
+                if spec is not None:
+                    names.add(spec.name)
+    assert len(names) > 15
+    assert sorted(names - OPERATION_NAMES.keys()) == []

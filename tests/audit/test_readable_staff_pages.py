@@ -160,6 +160,11 @@ def test_the_admin_walked_as_the_auditor_shows_no_developer_output(world):
     SandboxBankAccount.objects.create(account_number="6222021234567890123", name=person.name, holder_id=person.id_number,
                                       bank_name="工商银行")
     LoginAttempt.objects.create(username=person.id_number, ip="10.0.0.1", succeeded=False)
+    from fund.printing.models import Document
+
+    Document.objects.create(kind="printing.notice", title="通知书", subject=person, subject_label=person.name,
+                            requested_by=world.clerk,
+                            context={"id_number": person.id_number, "card": "6222021234567890123"})
     client = Client(raise_request_exception=False)
     client.force_login(world.auditor)
     index = client.get("/admin/").content.decode()

@@ -16,6 +16,14 @@ def register_audit_names() -> None:
         "withdrawals.standing.signed": "签订逐月提取协议", "withdrawals.standing.run": "逐月提取划款",
         "withdrawals.standing.ended": "终止逐月提取协议",
     })
+    # A withdrawal's details (shown in the admin) hold each reason's own inputs: named as on the form.
+    from .reasons import REASONS
+
+    for reason in REASONS.values():
+        register_audit_keys({i.name: i.label for i in reason.inputs})
+        for i in reason.inputs:
+            if i.choices:
+                register_audit_values(i.name, dict(i.choices))
     register_audit_values("state", WithdrawalState, prefix="withdrawals")
     register_audit_values("state", StandingState, prefix="withdrawals.standing")
     register_audit_values("status", PayoutStatus, prefix="withdrawals")

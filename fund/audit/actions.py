@@ -121,6 +121,7 @@ register_audit_keys({
     "unit_monthly": "单位月缴存额", "member_monthly": "个人月缴存额", "unit_ratio": "单位缴存比例",
     "member_ratio": "个人缴存比例", "backpay_state": "补缴状态", "refund_state": "退款状态",
     "social_insurance_call": "社保核验调用", "phone": "手机号码", "count": "数量", "total": "合计",
-    "date": "日期", "on": "日期", "call_id": "外部调用", "code": "代码", "token": "令牌",
+    "date": "日期", "on": "日期", "call_id": "外部调用", "code": "代码", "token": "令牌", "old": "原值", "new": "新值",
+    "application": "申请", "from": "转出方", "source": "来源",
 })
 register_audit_values("decision", {"pass": "同意", "reject": "不同意"})

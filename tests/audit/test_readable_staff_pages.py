@@ -213,3 +213,11 @@ def test_every_outside_operation_has_a_chinese_name():
                     names.add(spec.name)
     assert len(names) > 15
     assert sorted(names - OPERATION_NAMES.keys()) == []
+
+
+def test_a_withdrawals_details_read_with_the_forms_labels_in_the_admin():
+    from fund.audit.actions import key_label
+    from withdrawals.reasons import REASONS
+
+    inputs = [i for reason in REASONS.values() for i in reason.inputs]
+    assert inputs and [i.name for i in inputs if key_label(i.name) == i.name] == []

@@ -58,8 +58,16 @@ def test_it_refuses_the_reveal_outside_the_branch_as_missing(world):
     assert response.status_code == 404 and person_b.id_number not in response.content.decode()
 
 
-def test_it_refuses_the_reveal_by_get_and_to_members(world):
+def test_the_reveal_by_link_is_a_page_with_the_number_and_is_logged_too(world, finance):
     person = world.account_a.person
     url = reverse("staff:person_id_reveal", args=[person.pk])
-    assert _client(world.clerk).get(url).status_code == 405
+    page = _client(world.clerk).get(url, {"where": "后台", "back": "https://elsewhere.example/"})
+    html = page.content.decode()
+    assert page.status_code == 200 and person.id_number in html and 'href="https://elsewhere.example/"' not in html
+    assert PersonView.objects.filter(actor=world.clerk, context="显示完整身份证号码：后台").count() == 1
+    assert _client(finance).get(url).status_code == 403
+
+
+def test_it_refuses_the_reveal_to_members(world):
+    url = reverse("staff:person_id_reveal", args=[world.account_a.person.pk])
     assert _client(world.member_a).post(url).status_code == 404

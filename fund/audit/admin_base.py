@@ -21,6 +21,15 @@ def readable_json(value: Any) -> Any:
     return str(value)
 
 
+def _unique(names: Any) -> list[Any]:
+    """Field names in order, once each (the admin's view-only form lists readonly names after the others)."""
+    out: list[Any] = []
+    for name in names:
+        if name not in out:
+            out.append(name)
+    return out
+
+
 class ReadableJsonMixin:
     """Shows each JSONField of the model through `readable_json` instead of its raw text."""
 
@@ -40,12 +49,7 @@ class ReadableJsonMixin:
         return show
 
     def _swap(self, names: Any) -> list[Any]:
-        out: list[Any] = []
-        for n in names:
-            n = f"{n}_readable" if n in self._json_names else n
-            if n not in out:
-                out.append(n)
-        return out
+        return _unique(f"{n}_readable" if n in self._json_names else n for n in names)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self._swap(super().get_fields(request, obj))  # type: ignore[misc]
@@ -89,7 +93,7 @@ class MaskedFieldsMixin:
         return show
 
     def _mask_names(self, names: Any) -> list[Any]:
-        return [f"{n}_masked" if n in self.masked_fields else n for n in names]
+        return _unique(f"{n}_masked" if n in self.masked_fields else n for n in names)
 
     def get_list_display(self, request: HttpRequest) -> Any:
         return self._mask_names(super().get_list_display(request))  # type: ignore[misc]
@@ -105,7 +109,10 @@ class MaskedFieldsMixin:
         return fields
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return [*super().get_readonly_fields(request, obj), *(f"{n}_masked" for n in self.masked_fields)]  # type: ignore[misc]
+        readonly = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        if obj is not None and not self.has_change_permission(request, obj):  # type: ignore[attr-defined]
+            readonly += [f"{n}_masked" for n in self.masked_fields or ()]
+        return readonly
 
 
 class ReadOnlyAdmin(MaskedFieldsMixin, ReadableJsonMixin, admin.ModelAdmin):

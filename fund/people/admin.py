@@ -23,7 +23,8 @@ class PersonAdmin(ReadOnlyAdmin):
     masked_fields = ("phone",)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return ["id_number_reveal" if f == "id_number" else f for f in super().get_fields(request, obj)]
+        fields = ["id_number_reveal" if f == "id_number" else f for f in super().get_fields(request, obj)]
+        return list(dict.fromkeys(fields))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return [*super().get_readonly_fields(request, obj), "id_number_reveal"]

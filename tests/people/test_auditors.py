@@ -44,6 +44,7 @@ def test_a_persons_record_in_the_admin_shows_the_id_masked_and_the_reveal_link_i
     client = as_user(world.auditor)
     page = client.get(f"/admin/people/person/{person.pk}/change/").content.decode()
     assert person.id_number not in page and mask_id_number(person.id_number) in page
+    assert page.count("显示完整号码") == 1 and page.count(">手机号码") == 1  # each field once
     assert not PersonView.objects.filter(actor=world.auditor, person=person).exists()
     link = re.search(r'href="(/staff/people/\d+/id-number/[^"]*)"', page).group(1).replace("&amp;", "&")
     revealed = client.get(link)

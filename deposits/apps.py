@@ -12,6 +12,10 @@ class DepositsConfig(AppConfig):
 
         register_deposit_items()
 
+        from .audit_names import register_audit_names
+
+        register_audit_names()
+
         # The interest settlement and a base list's check resume by themselves when their worker is lost
         # (fund.batches' beat job).
         from fund.batches import register_batch

@@ -9,7 +9,9 @@ import loans.urls
 import risk.urls
 import withdrawals.urls
 from fund import errors
+from fund.audit import reveal as audit_reveal
 from fund.catalogue import urls as catalogue_urls
+from fund.integrations import views as integration_views
 from fund.portals import urls as portal_urls
 from fund.portals import views as portal_views
 from fund.printing.views import document_download
@@ -18,7 +20,8 @@ from fund.workflow import views as workflow_views
 staff = (
     [path("", portal_views.staff_home, name="home"), path("audit/", portal_views.staff_audit, name="audit"),
      *deposits.urls.staff_patterns, *withdrawals.urls.staff_patterns, *risk.urls.staff_patterns,
-     *catalogue_urls.staff_patterns, *workflow_views.staff_patterns],
+     *catalogue_urls.staff_patterns, *workflow_views.staff_patterns, *integration_views.staff_patterns,
+     *audit_reveal.staff_patterns],
     "staff",
 )
 unit = ([path("", portal_views.unit_home, name="home"), *deposits.urls.unit_patterns], "unit")

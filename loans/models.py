@@ -15,7 +15,7 @@ class Project(models.Model):
     address = models.CharField("地址", max_length=200, validators=[address_validator])
     presale_permit = models.CharField("预售许可证号", max_length=60, blank=True, validators=[one_line_validator])
     admitted = models.BooleanField("已准入", default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "楼盘项目"

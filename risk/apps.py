@@ -3,3 +3,12 @@ from django.apps import AppConfig
 
 class RiskConfig(AppConfig):
     name = "risk"
+    verbose_name = "风险防控"
+
+    def ready(self) -> None:
+        from fund.audit.actions import register_actions, register_audit_values
+
+        from .models import EntryState
+
+        register_actions({"risk": "风险防控", "risk.blacklist.added": "列入失信名单", "risk.blacklist.lifted": "移出失信名单"})
+        register_audit_values("state", EntryState, prefix="risk")

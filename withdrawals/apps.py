@@ -13,6 +13,10 @@ class WithdrawalsConfig(AppConfig):
 
         register_catalogue()
 
+        from .audit_names import register_audit_names
+
+        register_audit_names()
+
         # An account with a withdrawal in flight may not leave the city or be merged away until it ends.
         from deposits.services.merge import MERGE_BLOCKERS
         from deposits.services.transfer import TRANSFER_OUT_BLOCKERS

@@ -232,7 +232,7 @@ class StandingInstruction(models.Model):
     ended_on = models.DateField("终止日期", null=True, blank=True)
     end_reason = models.CharField("终止原因", max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="签约人", on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
     last_month = models.DateField("最近提取月份", null=True, blank=True)
     last_note = models.CharField("最近执行情况", max_length=200, blank=True)
 

@@ -69,7 +69,7 @@ class MemberAccount(models.Model):
     number = models.CharField("个人账号", max_length=20, unique=True, help_text="GRZH")
     person = models.ForeignKey(Person, verbose_name="职工", on_delete=models.PROTECT, related_name="fund_accounts")
     unit = models.ForeignKey(UnitAccount, verbose_name="单位账户", on_delete=models.PROTECT, related_name="members")
-    sub_account = models.OneToOneField(SubAccount, on_delete=models.PROTECT, related_name="member_account")
+    sub_account = models.OneToOneField(SubAccount, verbose_name="分户账", on_delete=models.PROTECT, related_name="member_account")
     state = models.CharField("个人账户状态", max_length=2, choices=MemberState.choices, default=MemberState.NORMAL)
     base = models.DecimalField("个人缴存基数", **MONEY, help_text="GRJCJS")
     unit_monthly = models.DecimalField("单位月缴存额", **MONEY, help_text="DWYJCE")
@@ -105,19 +105,20 @@ class MonthlyDeposit(models.Model):
     """One member's deposit for one month (汇缴 or 补缴). A month is paid at most once per account until that
     payment is reversed (错缴更正), after which it may be paid again."""
 
-    account = models.ForeignKey(MemberAccount, on_delete=models.PROTECT, related_name="monthly_deposits")
+    account = models.ForeignKey(MemberAccount, verbose_name="个人账户", on_delete=models.PROTECT, related_name="monthly_deposits")
     month = models.DateField("缴存年月", help_text="HBJNY；存为该月1日")
     unit_amount = models.DecimalField("单位缴存额", **MONEY)
     member_amount = models.DecimalField("个人缴存额", **MONEY)
     base = models.DecimalField("缴存基数", **MONEY, null=True, blank=True)
-    entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
+    entry = models.ForeignKey("ledger.JournalEntry", verbose_name="记账凭证", on_delete=models.PROTECT, related_name="+")
     bill_line = models.OneToOneField(
-        "deposits.RemittanceBillLine", on_delete=models.PROTECT, null=True, blank=True, related_name="deposit"
+        "deposits.RemittanceBillLine", verbose_name="缴存核定单明细", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="deposit",
     )
     reversal = models.ForeignKey(
         "ledger.JournalEntry", verbose_name="冲正凭证", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "月度缴存"

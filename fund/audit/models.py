@@ -27,7 +27,9 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self) -> str:
-        return f"{self.action} {self.target_repr}"
+        from .actions import action_label
+
+        return f"{action_label(self.action)} {self.target_repr}".strip()
 
 
 class PersonView(models.Model):
@@ -44,3 +46,6 @@ class PersonView(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "个人信息查看记录"
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.context}" if self.at else self.context

@@ -2,41 +2,41 @@
 
 from django.contrib import admin
 
+from fund.audit.admin_base import MaskedFieldsMixin, ReadOnlyAdmin
+
 from . import models
 
 
 @admin.register(models.IntegrationCall)
-class IntegrationCallAdmin(admin.ModelAdmin):
-    list_display = ["at", "system", "operation", "backend", "reference", "ok", "latency_ms"]
+class IntegrationCallAdmin(ReadOnlyAdmin):
+    """Read-only; the request and response read as 名称：值 lines with ID and card numbers masked."""
+
+    list_display = ["at", "system", "operation_name", "backend", "reference", "ok", "latency_ms"]
+    fields = ["at", "system", "operation_name", "backend", "reference", "request", "response", "ok", "error", "latency_ms"]
+
+    @admin.display(description="操作", ordering="operation")
+    def operation_name(self, obj: models.IntegrationCall) -> str:
+        return obj.operation_name
     list_filter = ["system", "backend", "ok"]
     search_fields = ["reference", "operation", "error"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(models.SandboxIdentity)
-class SandboxIdentityAdmin(admin.ModelAdmin):
+class SandboxIdentityAdmin(MaskedFieldsMixin, admin.ModelAdmin):
     list_display = ["id_number", "name", "sex", "birth_date", "death_date", "hukou_city_name"]
     list_filter = ["hukou_city_name", "sex"]
     search_fields = ["id_number", "name"]
 
 
 @admin.register(models.SandboxHouseholdRelation)
-class SandboxHouseholdRelationAdmin(admin.ModelAdmin):
+class SandboxHouseholdRelationAdmin(MaskedFieldsMixin, admin.ModelAdmin):
     list_display = ["parent_id_number", "child_id_number"]
     search_fields = ["parent_id_number", "child_id_number"]
 
 
 @admin.register(models.SandboxMarriage)
-class SandboxMarriageAdmin(admin.ModelAdmin):
+class SandboxMarriageAdmin(MaskedFieldsMixin, admin.ModelAdmin):
     list_display = ["party_a", "party_b", "married_on", "ended_on", "ended_by"]
     list_filter = ["ended_by"]
     search_fields = ["party_a", "party_b"]
@@ -48,7 +48,7 @@ class SandboxMortgageInline(admin.TabularInline):
 
 
 @admin.register(models.SandboxHome)
-class SandboxHomeAdmin(admin.ModelAdmin):
+class SandboxHomeAdmin(MaskedFieldsMixin, admin.ModelAdmin):
     list_display = ["certificate_number", "address", "city_code", "area", "price", "registered_on"]
     list_filter = ["city_code"]
     search_fields = ["certificate_number", "address"]
@@ -63,27 +63,27 @@ class SandboxHomeAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.SandboxMortgage)
-class SandboxMortgageAdmin(admin.ModelAdmin):
+class SandboxMortgageAdmin(MaskedFieldsMixin, admin.ModelAdmin):
     list_display = ["mortgage_number", "home", "kind", "mortgagee", "amount", "registered_at", "released_at"]
     list_filter = ["kind"]
     search_fields = ["mortgage_number", "reference", "home__certificate_number"]
 
 
 @admin.register(models.SandboxInvoice)
-class SandboxInvoiceAdmin(admin.ModelAdmin):
+class SandboxInvoiceAdmin(MaskedFieldsMixin, admin.ModelAdmin):
     list_display = ["invoice_number", "buyer_name", "buyer_id_number", "amount", "issued_on", "valid"]
     list_filter = ["valid"]
     search_fields = ["invoice_number", "buyer_id_number", "buyer_name"]
 
 
 @admin.register(models.SandboxDeedTax)
-class SandboxDeedTaxAdmin(admin.ModelAdmin):
+class SandboxDeedTaxAdmin(MaskedFieldsMixin, admin.ModelAdmin):
     list_display = ["voucher_number", "taxpayer_id_number", "address", "tax_base", "tax_amount", "paid_on"]
     search_fields = ["voucher_number", "taxpayer_id_number"]
 
 
 @admin.register(models.SandboxSocialInsurance)
-class SandboxSocialInsuranceAdmin(admin.ModelAdmin):
+class SandboxSocialInsuranceAdmin(MaskedFieldsMixin, admin.ModelAdmin):
     list_display = ["id_number", "months_local", "employer_name", "employer_credit_code", "retired_on"]
     search_fields = ["id_number", "employer_credit_code", "employer_name"]
 
@@ -94,7 +94,7 @@ class SandboxCreditLoanInline(admin.TabularInline):
 
 
 @admin.register(models.SandboxCreditReport)
-class SandboxCreditReportAdmin(admin.ModelAdmin):
+class SandboxCreditReportAdmin(MaskedFieldsMixin, admin.ModelAdmin):
     list_display = ["report_number", "id_number", "acceptable", "remark"]
     list_filter = ["acceptable"]
     search_fields = ["id_number", "report_number"]
@@ -102,47 +102,47 @@ class SandboxCreditReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.SandboxCreditLoan)
-class SandboxCreditLoanAdmin(admin.ModelAdmin):
+class SandboxCreditLoanAdmin(MaskedFieldsMixin, admin.ModelAdmin):
     list_display = ["report", "lender", "kind", "monthly_instalment", "balance", "overdue_count", "settled"]
     list_filter = ["kind", "settled"]
     search_fields = ["report__id_number", "lender"]
 
 
 @admin.register(models.SandboxBankAccount)
-class SandboxBankAccountAdmin(admin.ModelAdmin):
+class SandboxBankAccountAdmin(MaskedFieldsMixin, admin.ModelAdmin):
     list_display = ["account_number", "name", "holder_id", "bank_name", "balance", "fail_payouts", "hold_payouts", "frozen"]
     list_filter = ["fail_payouts", "hold_payouts", "frozen", "bank_name"]
     search_fields = ["account_number", "name", "holder_id"]
 
 
 @admin.register(models.SandboxBankPayment)
-class SandboxBankPaymentAdmin(admin.ModelAdmin):
+class SandboxBankPaymentAdmin(MaskedFieldsMixin, admin.ModelAdmin):
     list_display = ["reference", "kind", "account_number", "name", "amount", "status", "reason", "created_at"]
     list_filter = ["kind", "status"]
     search_fields = ["reference", "account_number", "name", "bank_serial"]
 
 
 @admin.register(models.SandboxIncomingTransfer)
-class SandboxIncomingTransferAdmin(admin.ModelAdmin):
+class SandboxIncomingTransferAdmin(MaskedFieldsMixin, admin.ModelAdmin):
     list_display = ["received_at", "payer_name", "payer_account", "amount", "reference", "bank_serial"]
     search_fields = ["reference", "payer_name", "payer_account", "bank_serial"]
 
 
 @admin.register(models.SandboxSms)
-class SandboxSmsAdmin(admin.ModelAdmin):
+class SandboxSmsAdmin(MaskedFieldsMixin, admin.ModelAdmin):
     list_display = ["sent_at", "phone", "text", "message_id"]
     search_fields = ["phone", "message_id"]
 
 
 @admin.register(models.SandboxTransferLetter)
-class SandboxTransferLetterAdmin(admin.ModelAdmin):
+class SandboxTransferLetterAdmin(MaskedFieldsMixin, admin.ModelAdmin):
     list_display = ["letter_number", "name", "id_number", "from_centre", "status", "sent_at", "funds_principal"]
     list_filter = ["status"]
     search_fields = ["letter_number", "reference", "id_number", "name"]
 
 
 @admin.register(models.SandboxIncomingLetter)
-class SandboxIncomingLetterAdmin(admin.ModelAdmin):
+class SandboxIncomingLetterAdmin(MaskedFieldsMixin, admin.ModelAdmin):
     list_display = ["letter_number", "name", "id_number", "to_centre", "status", "sent_at", "funds_principal"]
     list_filter = ["status"]
     search_fields = ["letter_number", "id_number", "name", "to_centre"]

@@ -10,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Now
 
+from fund.audit.masking import mask_text  # sandbox rows are titled in the admin: no whole ID or card there
 from fund.validation import resident_id_validator
 
 
@@ -23,6 +24,16 @@ class System(models.TextChoices):
     BANK = "bank", "委托银行"
     SMS = "sms", "短信网关"
     TRANSFER = "transfer", "全国转移接续平台"
+
+
+# The Chinese names of the interface methods (`fund.integrations.base.operation`) a call row records.
+OPERATION_NAMES = {
+    "collect": "委托收款", "confirm": "确认", "deed_tax": "契税查询", "family": "亲属关系查询", "funds": "资金查询",
+    "funds_sent": "资金划出确认", "homes": "房屋登记查询", "incoming_letters": "获取联系函", "incoming_transfers": "获取来账",
+    "invoice": "发票查询", "lookup": "身份查询", "payment": "支付查询", "payout": "付款", "record": "记录查询",
+    "register_mortgage": "抵押登记", "release_mortgage": "解除抵押", "reply": "答复", "report": "信用报告查询",
+    "send": "发送", "send_letter": "发送联系函", "status": "状态查询", "verify_account": "账户核验",
+}
 
 
 class IntegrationCall(models.Model):
@@ -49,7 +60,11 @@ class IntegrationCall(models.Model):
         indexes = [models.Index(fields=["system", "operation", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_system_display()} {self.operation} {self.reference}".strip()
+        return f"{self.get_system_display()} {self.operation_name} {self.reference}".strip()
+
+    @property
+    def operation_name(self) -> str:
+        return OPERATION_NAMES.get(self.operation, self.operation)
 
 
 # ---- 公安: identity, hukou and household relations ------------------------------------------------
@@ -70,7 +85,7 @@ class SandboxIdentity(models.Model):
         ordering = ["id_number"]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.id_number}"
+        return mask_text(f"{self.name} {self.id_number}")
 
 
 class SandboxHouseholdRelation(models.Model):
@@ -89,7 +104,7 @@ class SandboxHouseholdRelation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.parent_id_number} → {self.child_id_number}"
+        return mask_text(f"{self.parent_id_number} → {self.child_id_number}")
 
 
 # ---- 民政: marriage registrations ----------------------------------------------------------------------
@@ -122,7 +137,7 @@ class SandboxMarriage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.party_a} × {self.party_b}"
+        return mask_text(f"{self.party_a} × {self.party_b}")
 
 
 # ---- 不动产登记: homes and mortgages ---------------------------------------------------------------------
@@ -223,7 +238,7 @@ class SandboxSocialInsurance(models.Model):
         ordering = ["id_number"]
 
     def __str__(self) -> str:
-        return self.id_number
+        return mask_text(self.id_number)
 
 
 # ---- 人行征信 ----------------------------------------------------------------------------------------
@@ -287,7 +302,7 @@ class SandboxBankAccount(models.Model):
         ordering = ["account_number"]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.account_number}"
+        return mask_text(f"{self.name} {self.account_number}")
 
 
 class PaymentKind(models.TextChoices):
@@ -357,7 +372,7 @@ class SandboxSms(models.Model):
         ordering = ["-sent_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.phone} {self.text[:20]}"
+        return mask_text(f"{self.phone} {self.text[:20]}")
 
 
 # ---- 全国转移接续平台 ------------------------------------------------------------------------------------

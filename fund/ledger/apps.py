@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class LedgerConfig(AppConfig):
     name = "fund.ledger"
     label = "ledger"
+    verbose_name = "会计核算"
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

@@ -205,8 +205,8 @@ class JournalLine(models.Model):
 class SubLedgerRow(models.Model):
     """明细账: one movement on a sub-account, written in the same transaction as its entry."""
 
-    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="sub_rows")
-    sub_account = models.ForeignKey(SubAccount, on_delete=models.PROTECT, related_name="rows")
+    entry = models.ForeignKey(JournalEntry, verbose_name="记账凭证", on_delete=models.PROTECT, related_name="sub_rows")
+    sub_account = models.ForeignKey(SubAccount, verbose_name="分户账", on_delete=models.PROTECT, related_name="rows")
     value_date = models.DateField("记账日期")
     amount = models.DecimalField("发生额", **MONEY, help_text="正数增加余额，负数减少余额")
     current_year_amount = models.DecimalField("当年归集发生额", **MONEY)
@@ -217,3 +217,6 @@ class SubLedgerRow(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "明细账"
         indexes = [models.Index(fields=["sub_account", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.value_date} {self.summary or '明细'} {self.amount}"

@@ -1,11 +1,12 @@
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from fund.audit.admin_base import ReadOnlyAdmin
 from fund.audit.masking import mask_id_number
-from fund.audit.services import person_viewed
 
 from .models import Branch, Developer, Employer, LoginAttempt, Person, StaffProfile, User
 
@@ -18,6 +19,22 @@ class BranchAdmin(admin.ModelAdmin):
 @admin.register(Person)
 class PersonAdmin(ReadOnlyAdmin):
     list_display = ["name", "masked_id", "sex", "birth_date", "branch"]
+    # The record's page shows the ID masked with a link that reveals it (checked and logged by the staff view).
+    masked_fields = ("phone",)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = ["id_number_reveal" if f == "id_number" else f for f in super().get_fields(request, obj)]
+        return list(dict.fromkeys(fields))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [*super().get_readonly_fields(request, obj), "id_number_reveal"]
+
+    @admin.display(description="身份证号码")
+    def id_number_reveal(self, obj: Person) -> str:
+        url = reverse("staff:person_id_reveal", args=[obj.pk])
+        back = reverse("admin:people_person_change", args=[obj.pk])
+        return format_html('{} <a href="{}?where=后台自然人记录&amp;back={}">显示完整号码</a>',
+                           mask_id_number(obj.id_number), url, back)
     search_fields = ["name", "id_number"]
     list_filter = ["branch", "sex"]
 
@@ -25,11 +42,6 @@ class PersonAdmin(ReadOnlyAdmin):
     def masked_id(self, obj: Person) -> str:
         return mask_id_number(obj.id_number)
 
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> HttpResponse:
-        person = Person.objects.filter(pk=object_id).first()
-        if person is not None:
-            person_viewed(actor=request.user, person=person, context="后台查看自然人完整信息")
-        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Employer)
@@ -64,6 +76,8 @@ class StaffProfileAdmin(ReadOnlyAdmin):
 
 @admin.register(LoginAttempt)
 class LoginAttemptAdmin(ReadOnlyAdmin):
+    """Members sign in with their ID number: the name tried is masked like one."""
+
     list_display = ["at", "username", "ip", "succeeded"]
     list_filter = ["succeeded"]
     search_fields = ["username", "ip"]

@@ -144,7 +144,7 @@ class Post(models.TextChoices):
 class StaffProfile(models.Model):
     """Makes a user a member of staff, with posts and a scope (one branch, or the whole centre)."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="staff_profile")
+    user = models.OneToOneField(User, verbose_name="用户", on_delete=models.CASCADE, related_name="staff_profile")
     branch = models.ForeignKey(Branch, verbose_name="管理部", on_delete=models.PROTECT, related_name="staff")
     posts = ArrayField(models.CharField(max_length=16, choices=Post.choices), verbose_name="岗位", default=list)
     centre_wide = models.BooleanField("全中心范围", default=False)
@@ -160,14 +160,17 @@ class StaffProfile(models.Model):
 class LoginAttempt(models.Model):
     """Failed and successful sign-ins, for throttling and for the audit trail."""
 
-    username = models.CharField(max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    succeeded = models.BooleanField()
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    username = models.CharField("登录名", max_length=150, db_index=True)
+    ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    succeeded = models.BooleanField("成功")
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "登录记录"
         indexes = [models.Index(fields=["ip", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} 登录{'成功' if self.succeeded else '失败'}" if self.at else "登录记录"
 
 
 class PasswordResetRequest(models.Model):

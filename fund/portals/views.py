@@ -1,8 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from fund.audit.actions import action_families
 from fund.audit.models import AuditEvent
 from fund.people.roles import roles_of
 from fund.people.selectors import staff_scope
@@ -60,8 +62,9 @@ def staff_audit(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.select_related("actor").order_by("-at", "-id")
     if branch_id is not None:
         events = events.filter(actor__staff_profile__branch_id=branch_id)
-    action = request.GET.get("action", "").strip()
+    action = request.GET.get("action", "").strip().rstrip(".")
     if action:
-        events = events.filter(action__startswith=action)
+        events = events.filter(Q(action=action) | Q(action__startswith=f"{action}."))
     page = Paginator(events, 30).get_page(request.GET.get("page"))
-    return render(request, "portals/staff_audit.html", {"page_obj": page, "action": action})
+    return render(request, "portals/staff_audit.html",
+                  {"page_obj": page, "action": action, "families": action_families()})

@@ -13,3 +13,15 @@ class PrintingConfig(AppConfig):
         from .registry import register_document_kind
 
         register_document_kind(NOTICE_KIND, title="通知书", template="printing/kinds/notice.html")
+
+        from fund.audit.actions import register_actions, register_audit_values
+
+        from .models import DocumentStatus
+
+        register_actions({
+            "printing": "文件打印", "printing.document.requested": "申请打印文件", "printing.document.reused": "重用已生成文件",
+            "printing.document.requeued": "文件重新排队生成", "printing.document.rendered": "文件已生成",
+            "printing.document.failed": "文件生成失败",
+        })
+        register_audit_values("status", DocumentStatus, prefix="printing")
+        register_audit_values("state", DocumentStatus, prefix="printing")

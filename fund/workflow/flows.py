@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fund.audit.actions import register_actions
+
 
 @dataclass(frozen=True)
 class StepSpec:
@@ -47,6 +49,9 @@ def register_flow(spec: FlowSpec) -> FlowSpec:
     if len({s.code for s in spec.steps}) != len(spec.steps):
         raise ValueError(f"流程 {spec.name} 的环节编码重复")
     _FLOWS[spec.name] = spec
+    # The audit code work_act writes for each step ("workflow.withdrawals.review.approve") gets its name here.
+    register_actions({f"workflow.{spec.name}": spec.label})
+    register_actions({f"workflow.{spec.name}.{s.code}": f"{spec.label}·{s.label}" for s in spec.steps})
     return spec
 
 

@@ -1,5 +1,7 @@
 """Auditors browse every record read-only in the admin; nobody else gets in."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -34,11 +36,20 @@ def test_others_do_not_enter_the_admin(world, who):
     assert response.status_code == 302 and "/admin/login/" in response.url
 
 
-def test_opening_a_persons_full_record_in_the_admin_is_logged(world):
+def test_a_persons_record_in_the_admin_shows_the_id_masked_and_the_reveal_link_is_logged(world):
+    from fund.audit.masking import mask_id_number
     from fund.audit.models import PersonView
 
-    as_user(world.auditor).get(f"/admin/people/person/{world.account_a.person.pk}/change/")
-    assert PersonView.objects.filter(actor=world.auditor, person=world.account_a.person).exists()
+    person = world.account_a.person
+    client = as_user(world.auditor)
+    page = client.get(f"/admin/people/person/{person.pk}/change/").content.decode()
+    assert person.id_number not in page and mask_id_number(person.id_number) in page
+    assert page.count("显示完整号码") == 1 and page.count(">手机号码") == 1  # each field once
+    assert not PersonView.objects.filter(actor=world.auditor, person=person).exists()
+    link = re.search(r'href="(/staff/people/\d+/id-number/[^"]*)"', page).group(1).replace("&amp;", "&")
+    revealed = client.get(link)
+    assert revealed.status_code == 200 and person.id_number in revealed.content.decode()
+    assert PersonView.objects.get(actor=world.auditor, person=person).context == "显示完整身份证号码：后台自然人记录"
 
 
 @pytest.mark.parametrize("url", ["/admin/people/apitoken/", "/admin/sessions/session/", "/admin/people/onetimecode/",

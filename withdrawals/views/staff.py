@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from deposits.selectors import member_account_get_for_holder_or_staff, member_accounts_for_user
-from fund.audit.masking import mask_bank_card, mask_id_number
+from fund.audit.actions import key_label, value_label
+from fund.audit.masking import mask_bank_card, mask_data, mask_id_number
 from fund.audit.services import person_viewed
 from fund.integrations.base import IntegrationError
 from fund.people.roles import roles_of
@@ -40,7 +41,13 @@ from ..status import withdrawal_progress, withdrawal_status
 from . import attempt
 from .member import guide_url, receipts_of
 
-CALL_ADMIN = "admin:integrations_integrationcall_change"
+CALL_PAGE = "staff:call_detail"
+EVIDENCE_NAMES = {
+    "call_id": "核验记录", "call_ids": "核验记录", "credit_call_id": "征信查询记录", "marriage_call_id": "婚姻登记查询记录",
+    "property_call_id": "不动产登记查询记录", "tax_call_id": "税务发票查询记录",
+    "social_insurance_call_id": "社保查询记录", "report_number": "征信报告编号",
+    "property_call_ids": "不动产登记查询记录",
+}
 TONES = {"submitted": "primary", "review": "warning", "approved": "accent", "payout_failed": "danger", "paid": "success"}
 
 
@@ -143,15 +150,17 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 
 def _evidence(check: Any) -> list[dict[str, Any]]:
-    """Each evidence value, with links to the integration calls it names."""
+    """Each evidence value under its Chinese name, with links to the staff page of the outside calls it names
+    and identifying numbers masked."""
     out = []
     for key, value in (check.evidence or {}).items():
         ids = value if isinstance(value, list) else [value]
+        label = EVIDENCE_NAMES.get(key, key_label(key))
         if key.endswith(("call_id", "call_ids")):
-            links = [{"id": i, "url": reverse(CALL_ADMIN, args=[i])} for i in ids if isinstance(i, int)]
-            out.append({"key": key, "links": links, "value": "" if links else value})
+            links = [{"id": i, "url": reverse(CALL_PAGE, args=[i])} for i in ids if isinstance(i, int)]
+            out.append({"key": label, "links": links, "value": "" if links else mask_data(value)})
         else:
-            out.append({"key": key, "links": [], "value": value})
+            out.append({"key": label, "links": [], "value": value_label(key, mask_data(value))})
     return out
 
 

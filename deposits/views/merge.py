@@ -22,7 +22,7 @@ from fund.people.views import apply_errors
 from fund.portals.decorators import portal_required
 
 from ..models import AccountMerge, MemberAccount
-from ..selectors import member_account_get_for_user
+from ..selectors import member_account_get_for_user, member_accounts_for_user
 from ..services.merge import (
     CLOSED_STATES,
     SOURCE_STATES,
@@ -59,6 +59,11 @@ def _can_merge(request: HttpRequest) -> bool:
 def staff_merge(request: HttpRequest) -> HttpResponse:
     """Search by ID number; POST step=preview shows the amounts, step=confirm merges."""
     id_number = (request.POST.get("id_number") or request.GET.get("id_number") or "").strip().upper()
+    person = request.GET.get("person") or ""
+    if not id_number and person.isdigit():
+        # Links name the person by key, so a whole ID number never lands in an address (history, logs).
+        id_number = (member_accounts_for_user(request.user).filter(person_id=int(person))
+                     .values_list("person__id_number", flat=True).first() or "")
     accounts = list(person_accounts_for_user(user=request.user, id_number=id_number)) if id_number else []
     context: dict[str, Any] = {"id_number": id_number, "accounts": accounts, "can_merge": _can_merge(request),
                                "closed_states": CLOSED_STATES}

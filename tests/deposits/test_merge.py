@@ -287,6 +287,16 @@ def test_suspected_duplicates_list_persons_with_two_open_accounts(world):
     assert duplicate_accounts_for_user(world.clerk) == []  # merged: one account left
 
 
+def test_the_duplicates_list_links_to_the_merge_by_person_never_by_id_number(world):
+    old, _ = duplicate(world)
+    body = page(world.clerk).get("/staff/merge/duplicates/").content.decode()
+    assert f"/staff/merge/?person={old.person_id}" in body and old.person.id_number not in body
+    opened = page(world.clerk).get(f"/staff/merge/?person={old.person_id}").content.decode()
+    assert old.number in opened
+    # The key finds nothing for a clerk whose branch holds none of the person's accounts.
+    assert old.number not in page(world.clerk_b).get(f"/staff/merge/?person={old.person_id}").content.decode()
+
+
 # ---- API -------------------------------------------------------------------------------------------------
 
 def test_the_api_merges_once_and_answers_4xx(world):

@@ -174,3 +174,7 @@ def worker(transactional_db: Any, reference_data: None, tmp_path: Any) -> Any:
     from worker_support import worker_process
 
     yield from worker_process(transactional_db, reference_data, tmp_path)
+
+
+# Headless Chromium for every browser test (tests/browser_support.py), without each module importing them.
+from tests.browser_support import browser, page  # noqa: E402, F401

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_browser import SHOTS, browser, sign_in  # noqa: F401 — shared fixtures
+from tests.browser_support import SHOTS, sign_in
 from tests.withdrawals.conftest import wd  # noqa: F401 — a member with deposits, a card and outside records
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

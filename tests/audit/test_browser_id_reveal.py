@@ -1,35 +1,14 @@
 """In Chromium: the member's page at the window shows the ID masked; 显示完整号码 swaps in the whole number
 in place and the view is logged. Screenshots go to FUND_SCREENSHOTS (default .local/screenshots/)."""
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from fund.audit.masking import mask_id_number
+from tests.browser_support import SHOTS
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-CHROMIUM = os.environ.get("FUND_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SHOTS = Path(os.environ.get("FUND_SCREENSHOTS", Path(__file__).resolve().parents[2] / ".local" / "screenshots"))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: scripts/test installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def test_a_window_clerk_reveals_a_members_whole_id_on_a_click_and_it_is_logged(world, live_server, browser):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.test_browser import SHOTS, browser, page, sign_in  # noqa: F401 — shared fixtures
+from tests.browser_support import SHOTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from tests.test_browser import SHOTS, browser, page, sign_in  # noqa: F401 — shared fixtures
+from tests.browser_support import SHOTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,0 +1,48 @@
+"""Headless Chromium for the browser tests: one launch per module, a page per test, signing in, and where
+screenshots go (FUND_SCREENSHOTS, default .local/screenshots/) for a person to look at.
+
+Import the fixtures a module uses: `from tests.browser_support import SHOTS, browser, page, sign_in`.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+CHROMIUM = os.environ.get("FUND_CHROMIUM", "/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps knocking on this machine's closed network.
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = Path(os.environ.get("FUND_SCREENSHOTS", Path(__file__).resolve().parent.parent / ".local" / "screenshots"))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: scripts/test installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN", accept_downloads=True)
+    yield context.new_page()
+    context.close()
+
+
+def sign_in(page: Any, live_server: Any, username: str) -> None:
+    from tests.conftest import PASSWORD  # tests/conftest.py imports this module's fixtures
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_load_state()

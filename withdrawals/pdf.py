@@ -20,9 +20,9 @@ RECEIPT = "withdrawals.receipt"
 register_document_kind(RECEIPT, title="住房公积金提取凭证", template="withdrawals/pdf/receipt.html")
 
 
-def receipt_context(withdrawal: Withdrawal) -> dict[str, Any]:
+def _applicant(withdrawal: Withdrawal) -> dict[str, Any]:
+    """Who applied and for what, as every withdrawal document prints it (the ID masked)."""
     account, person = withdrawal.account, withdrawal.account.person
-    paid = withdrawal.payouts.filter(status="succeeded").first()
     return {
         "number": withdrawal.number,
         "name": person.name,
@@ -30,6 +30,14 @@ def receipt_context(withdrawal: Withdrawal) -> dict[str, Any]:
         "account_number": account.number,
         "unit_name": account.unit.employer.name,
         "reason": f"{withdrawal.reason_code} {REASONS[withdrawal.reason].label}",
+    }
+
+
+def receipt_context(withdrawal: Withdrawal) -> dict[str, Any]:
+    account = withdrawal.account
+    paid = withdrawal.payouts.filter(status="succeeded").first()
+    return {
+        **_applicant(withdrawal),
         "kind": "销户提取" if withdrawal.closes_account else "部分提取",
         "amount": format_money(withdrawal.amount),
         "amount_capitals": amount_in_capitals(withdrawal.amount),
@@ -63,7 +71,7 @@ register_document_kind(ACCEPTANCE, title="住房公积金提取业务受理回�
 def acceptance_context(withdrawal: Withdrawal) -> dict[str, Any]:
     """What the window accepted and how the applicant follows it: the application number, the reason, the
     amount asked for, the papers taken in, the time limit, and where to ask."""
-    account, person, reason = withdrawal.account, withdrawal.account.person, REASONS[withdrawal.reason]
+    reason = REASONS[withdrawal.reason]
     names = {m.code: m.name for m in reason.item.materials}
     if withdrawal.closes_account:
         asked, asked_capitals = "账户全部余额（含结息至当日的利息）", ""
@@ -72,12 +80,7 @@ def acceptance_context(withdrawal: Withdrawal) -> dict[str, Any]:
     else:
         asked, asked_capitals = "按可提取最高额办理", ""
     return {
-        "number": withdrawal.number,
-        "name": person.name,
-        "id_number": mask_id_number(person.id_number),
-        "account_number": account.number,
-        "unit_name": account.unit.employer.name,
-        "reason": f"{withdrawal.reason_code} {reason.label}",
+        **_applicant(withdrawal),
         "amount_requested": asked,
         "amount_capitals": asked_capitals,
         "payee_card": mask_bank_card(withdrawal.payee_card),

@@ -7,11 +7,11 @@ import re
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 import withdrawals.panels  # noqa: F401  (registers the member-home panel, as apps.ready() does)
+from tests.clients import api
+from tests.clients import page as login
 from tests.withdrawals.conftest import online, paper_codes
 from withdrawals.models import Withdrawal, WithdrawalState
 from withdrawals.services import withdrawal_cancel, withdrawal_submit
@@ -21,18 +21,6 @@ pytestmark = pytest.mark.django_db
 
 LABELS = [label for _, label in WithdrawalState.choices]
 BADGE = re.compile(r'data-withdrawal-state="(\w+)">([^<]+)</span>')
-
-
-def login(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api(user: Any) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def badges(html: str) -> set[tuple[str, str]]:

@@ -54,3 +54,28 @@ class WorkItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_label} · {self.step_label}"
+
+
+class StatusChange(models.Model):
+    """One move of one status field of any record, written by `fund.workflow.moves.move_status` beside the
+    audit event: the record's history of states, read back by `status_history`."""
+
+    subject_type = models.ForeignKey(ContentType, verbose_name="业务类型", on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField("业务编号")
+    subject = GenericForeignKey("subject_type", "subject_id")
+    field = models.CharField("状态字段", max_length=40)
+    old = models.CharField("原状态", max_length=40)
+    new = models.CharField("新状态", max_length=40)
+    action = models.CharField("操作", max_length=80)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "状态变更"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old} → {self.new}"

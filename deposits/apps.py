@@ -16,6 +16,14 @@ class DepositsConfig(AppConfig):
 
         register_audit_names()
 
+        from fund.audit.schedules import register_task_names
+
+        register_task_names({
+            "deposits.match_incoming_transfers": "匹配单位转账汇缴", "deposits.poll_transfers": "查询转移接续进度",
+            "deposits.transfer_out_sync": "同步转出联系函与资金划转", "deposits.voluntary_debit": "灵活就业人员按月扣缴",
+            "deposits.unit_applications_due": "缓缴、降比例到期处理", "deposits.send_arrears_reminders": "发送欠缴催缴短信",
+        })
+
         # The interest settlement and a base list's check resume by themselves when their worker is lost
         # (fund.batches' beat job).
         from fund.batches import register_batch

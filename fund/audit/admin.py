@@ -3,6 +3,7 @@ from typing import Any
 from django.apps import apps
 from django.contrib import admin
 
+from . import beat_admin  # noqa: F401  (re-registers django-celery-beat's admin in Chinese)
 from .actions import action_families, action_label
 from .admin_base import ReadOnlyAdmin
 from .models import AuditEvent, PersonView
@@ -50,3 +51,4 @@ class PersonViewAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "person", "context", "ip"]
     search_fields = ["actor__username", "person__name", "context"]
     date_hierarchy = "at"
+

@@ -23,3 +23,7 @@ class PeopleConfig(AppConfig):
         register_audit_values("via", {"sms": "短信验证码"})
         register_audit_values("perm", {"people.act_for_employer": "代单位办理业务",
                                        "people.act_for_developer": "代开发企业办理业务"})
+
+        from fund.audit.schedules import register_task_names
+
+        register_task_names({"people.prune_sign_in_records": "清理过期的登录记录"})

@@ -25,3 +25,7 @@ class PrintingConfig(AppConfig):
         })
         register_audit_values("status", DocumentStatus, prefix="printing")
         register_audit_values("state", DocumentStatus, prefix="printing")
+
+        from fund.audit.schedules import register_task_names
+
+        register_task_names({"printing.requeue_stale": "重新排队未生成的文件"})

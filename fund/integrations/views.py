@@ -14,16 +14,23 @@ from fund.portals.decorators import portal_required
 from .models import IntegrationCall
 
 
+def _words(value: Any) -> str:
+    """A value of an answer in words, at any depth: records as 名称：值, lists one after another."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dict):
+        return "；".join(f"{key_label(k)}：{_words(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return " / ".join(f"（{_words(v)}）" if isinstance(v, dict) else _words(v) for v in value) or "—"
+    return str(value)
+
+
 def _rows(data: Any) -> list[tuple[str, str]]:
     if not isinstance(data, dict):
-        return [] if data in (None, "") else [("内容", str(mask_data(data)))]
-    out = []
-    for key, value in mask_data(data).items():
-        if isinstance(value, (dict, list)):
-            value = "；".join(f"{key_label(k)}：{v}" for k, v in value.items()) if isinstance(value, dict) \
-                else "、".join(str(v) for v in value)
-        out.append((key_label(key), "—" if value in (None, "") else str(value)))
-    return out
+        return [] if data in (None, "") else [("内容", _words(mask_data(data)))]
+    return [(key_label(key), _words(value)) for key, value in mask_data(data).items()]
 
 
 @portal_required("staff")

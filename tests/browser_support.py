@@ -14,8 +14,10 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 CHROMIUM = os.environ.get("FUND_CHROMIUM", "/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps knocking on this machine's closed network.
+# --lang (with Debian's chromium-l10n) draws dates and numbers as a Chinese user's browser does: a date input
+# reads 2026/12/03, not the en-US 12/03/2026 of a bare Chromium.
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=zh-CN"]
 SHOTS = Path(os.environ.get("FUND_SCREENSHOTS", Path(__file__).resolve().parent.parent / ".local" / "screenshots"))
 
 

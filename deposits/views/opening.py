@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from fund.people.views import apply_errors
 from fund.portals.decorators import accept_post_required, portal_required
+from fund.views import apply_errors, form_submit
 
 from .. import services
 from ..forms import MemberOpenForm, UnitOpenForm
@@ -127,18 +127,12 @@ def unit_member_open(request: HttpRequest) -> HttpResponse:
     units = unit_accounts_for_user(request.user).filter(pk=unit.pk)
     form = MemberOpenForm(request.POST or None, units=units, initial={"unit": unit.pk})
     form.fields["unit"].empty_label = None
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data, unit=unit)
-        try:
-            account = services.member_account_open(actor=request.user, **values)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"职工开户成功：{account.person.name}，个人账号 {account.number}，自 {account.first_month:%Y年%m月} 起缴",
-            )
-            return redirect("unit:members")
+    if response := form_submit(
+        request, form, lambda data: services.member_account_open(actor=request.user, **dict(data, unit=unit)),
+        done=lambda account: f"职工开户成功：{account.person.name}，个人账号 {account.number}，自 {account.first_month:%Y年%m月} 起缴",
+        then="unit:members",
+    ):
+        return response
     return render(request, "deposits/opening/unit_member_open.html", {"form": form, "unit": unit})
 
 

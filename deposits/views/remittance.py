@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from fund.integrations.base import IntegrationError
 from fund.money import format_money
 from fund.people.selectors import get_or_404
-from fund.people.views import apply_errors
 from fund.portals.decorators import accept_post_required, portal_required
+from fund.views import form_submit
 
 from ..forms_remittance import BillGenerateForm, ReceiptForm, ReverseForm
 from ..models import BillState, RefundState, UnitAccount
@@ -57,15 +57,13 @@ def _bills_page(request: HttpRequest, bills):  # type: ignore[no-untyped-def]
 def unit_remittance(request: HttpRequest) -> HttpResponse:
     unit = _operator_unit(request)
     form = BillGenerateForm(request.POST or None, initial={"month": first_of_month(timezone.localdate())})
-    if request.method == "POST" and form.is_valid():
-        try:
-            bill = services.bill_generate(actor=request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"已生成{bill.get_kind_display()}单 {bill.number}，共 {bill.member_count} 人，"
-                                      f"应缴 {format_money(bill.total)} 元。请核对后确认。")
-            return redirect("unit:bill_detail", pk=bill.pk)
+    if response := form_submit(
+        request, form, lambda data: services.bill_generate(actor=request.user, unit=unit, **data),
+        done=lambda bill: f"已生成{bill.get_kind_display()}单 {bill.number}，共 {bill.member_count} 人，"
+                          f"应缴 {format_money(bill.total)} 元。请核对后确认。",
+        then=lambda bill: redirect("unit:bill_detail", pk=bill.pk),
+    ):
+        return response
     page, state = _bills_page(request, services.bills_for_user(request.user).filter(unit=unit))
     return render(request, "deposits/remittance/unit_bills.html",
                   {"unit": unit, "form": form, "page_obj": page, "state": state, "states": BillState.choices})

@@ -24,8 +24,8 @@ from fund.audit.masking import mask_bank_card, mask_data, mask_id_number
 from fund.audit.services import person_viewed
 from fund.integrations.base import IntegrationError
 from fund.people.roles import roles_of
-from fund.people.views import apply_errors
 from fund.portals.decorators import accept_post_required, portal_required
+from fund.views import apply_errors, attempt
 from fund.workflow.services import work_history, work_items_for_user, work_open_item
 
 from ..forms import AccountLookupForm, ReviewForm, WithdrawalApplyForm, WithdrawalFilterForm
@@ -38,7 +38,6 @@ from ..services import payout_retry, withdrawal_cancel, withdrawal_review, withd
 from ..services.application import in_flight_for
 from ..services.decision import REVIEW_FLOW
 from ..status import withdrawal_progress, withdrawal_status
-from . import attempt
 from .member import guide_url, receipts_of
 
 CALL_PAGE = "staff:call_detail"

@@ -8,18 +8,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fund.audit.services import person_viewed
+from fund.filters import page_filtered
 from fund.people.models import Person
 from fund.portals.decorators import portal_required
 from fund.views import form_submit
 
 from . import services
-from .forms import BlacklistAddForm, BlacklistFilterForm, BlacklistLiftForm
+from .filters import BlacklistFilter
+from .forms import BlacklistAddForm, BlacklistLiftForm
 from .models import SubjectKind
 from .selectors import (
     blacklist_can_manage,
     blacklist_entries_for_user,
     blacklist_entry_get_for_user,
-    blacklist_search,
     blacklist_sees_full_ids,
     public_units,
 )
@@ -27,17 +28,11 @@ from .selectors import (
 
 @portal_required("staff")
 def staff_blacklist(request: HttpRequest) -> HttpResponse:
-    form = BlacklistFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    entries = blacklist_search(
-        blacklist_entries_for_user(request.user),
-        kind=filters.get("kind", ""), category=filters.get("category", ""), state=filters.get("state", ""),
-        q=filters.get("q", ""),
-    )
+    filters, entries = page_filtered(request, BlacklistFilter, blacklist_entries_for_user(request.user))
     page = Paginator(entries, 20).get_page(request.GET.get("page"))
     return render(
         request, "risk/staff/blacklist.html",
-        {"page_obj": page, "filter_form": form, "can_manage": blacklist_can_manage(request.user),
+        {"page_obj": page, "filter_form": filters.form, "can_manage": blacklist_can_manage(request.user),
          "full_ids": blacklist_sees_full_ids(request.user), "today": timezone.localdate()},
     )
 

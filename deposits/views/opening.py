@@ -10,10 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
+from fund.filters import page_filtered
 from fund.portals.decorators import accept_post_required, portal_required
 from fund.views import apply_errors, form_submit
 
 from .. import services
+from ..filters import OpeningRequestFilter
 from ..forms import MemberOpenForm, UnitOpenForm
 from ..models import OpeningRequestState
 from ..selectors import unit_accounts_for_user
@@ -71,9 +73,9 @@ def unit_opening_done(request: HttpRequest) -> HttpResponse:
 @portal_required("staff")
 def staff_unit_requests(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", OpeningRequestState.PENDING)
-    requests = unit_opening_requests_for_user(request.user).order_by("-id")
-    if state in OpeningRequestState.values:
-        requests = requests.filter(state=state)
+    # No state asked for: the ones waiting for review, as the page's first tab says.
+    _, requests = page_filtered(request, OpeningRequestFilter,
+                                unit_opening_requests_for_user(request.user).order_by("-id"), data={"state": state})
     page = Paginator(requests, 20).get_page(request.GET.get("page"))
     return render(request, "deposits/opening/requests.html",
                   {"page_obj": page, "state": state, "states": OpeningRequestState.choices})

@@ -11,12 +11,14 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from fund.filters import page_filtered
 from fund.integrations.base import IntegrationError
 from fund.money import format_money
 from fund.people.selectors import get_or_404
 from fund.portals.decorators import accept_post_required, portal_required
 from fund.views import form_submit
 
+from ..filters import BillFilter
 from ..forms_remittance import BillGenerateForm, ReceiptForm, ReverseForm
 from ..models import BillState, RefundState, UnitAccount
 from ..selectors import member_accounts_for_user, unit_account_get_for_user
@@ -45,9 +47,8 @@ def _lines(bill):  # type: ignore[no-untyped-def]
 
 
 def _bills_page(request: HttpRequest, bills):  # type: ignore[no-untyped-def]
+    _, bills = page_filtered(request, BillFilter, bills)
     state = request.GET.get("state", "")
-    if state in BillState.values:
-        bills = bills.filter(state=state)
     return Paginator(bills.order_by("-month", "-id"), 20).get_page(request.GET.get("page")), state
 
 

@@ -7,7 +7,7 @@ class DepositsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registering panels and document kinds with the core's hooks.
-        from . import panels, pdf  # noqa: F401
+        from . import nav, panels, pdf  # noqa: F401
         from .catalogue import register_deposit_items
 
         register_deposit_items()

@@ -6,4 +6,4 @@ class LoansConfig(AppConfig):
     verbose_name = "贷款"
 
     def ready(self) -> None:
-        from . import panels  # noqa: F401
+        from . import nav, panels  # noqa: F401

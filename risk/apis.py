@@ -9,13 +9,14 @@ from rest_framework.views import APIView
 
 from fund.api import Pagination, paginated
 from fund.audit.masking import mask_id_number
+from fund.filters import api_filtered
 from fund.people.roles import roles_of
 
 from . import services
+from .filters import BlacklistFilter
 from .selectors import (
     blacklist_entries_for_user,
     blacklist_entry_get_for_user,
-    blacklist_search,
     blacklist_sees_full_ids,
 )
 
@@ -86,11 +87,7 @@ class BlacklistListApi(APIView):
     )
     def get(self, request):  # type: ignore[no-untyped-def]
         _require_staff(request.user)
-        params = request.query_params
-        entries = blacklist_search(
-            blacklist_entries_for_user(request.user), kind=params.get("kind", ""),
-            category=params.get("category", ""), state=params.get("state", ""), q=params.get("q", ""),
-        )
+        entries = api_filtered(BlacklistFilter, request, blacklist_entries_for_user(request.user))
         return paginated(self, entries, BlacklistEntryOutput, context={"full_ids": blacklist_sees_full_ids(request.user)})
 
     @extend_schema(request=InputSerializer, responses={201: BlacklistEntryOutput}, summary="列入诚信黑名单（风控岗、分管领导）")

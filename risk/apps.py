@@ -8,6 +8,7 @@ class RiskConfig(AppConfig):
     def ready(self) -> None:
         from fund.audit.actions import register_actions, register_audit_values
 
+        from . import nav  # noqa: F401
         from .models import EntryState
 
         register_actions({"risk": "风险防控", "risk.blacklist.added": "列入失信名单", "risk.blacklist.lifted": "移出失信名单"})

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from fund.validation import clean_credit_code, clean_resident_id
 
-from .models import Category, EntryState, SubjectKind
+from .models import Category, SubjectKind
 
 
 class BlacklistAddForm(forms.Form):
@@ -48,14 +48,3 @@ class BlacklistLiftForm(forms.Form):
         label="解除原因", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="如：经复核认定有误、法院判决撤销等，写明依据",
     )
-
-
-class BlacklistFilterForm(forms.Form):
-    kind = forms.ChoiceField(label="对象类型", required=False, choices=[("", "全部对象"), *SubjectKind.choices])
-    category = forms.ChoiceField(label="失信类别", required=False, choices=[("", "全部类别"), *Category.choices])
-    state = forms.ChoiceField(
-        label="状态", required=False,
-        choices=[("", "全部状态"), (EntryState.IN_FORCE, "生效中"), (EntryState.LIFTED, "已解除"),
-                 (EntryState.EXPIRED, "已到期")],
-    )
-    q = forms.CharField(label="姓名、单位名称或证件号码", required=False, max_length=120)

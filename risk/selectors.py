@@ -73,30 +73,6 @@ def blacklist_entry_get_for_user(user: Any, pk: Any) -> BlacklistEntry:
     return get_or_404(blacklist_entries_for_user(user), pk=pk)
 
 
-def blacklist_search(
-    queryset: QuerySet[BlacklistEntry],
-    *,
-    kind: str = "",
-    category: str = "",
-    state: str = "",
-    q: str = "",
-    on: date | None = None,
-) -> QuerySet[BlacklistEntry]:
-    """The staff list's filters: subject kind, category, state on `on` (today), and a name/ID search."""
-    if kind:
-        queryset = queryset.filter(subject_kind=kind)
-    if category:
-        queryset = queryset.filter(category=category)
-    if state:
-        queryset = queryset.in_state(state, on or timezone.localdate())
-    q = q.strip()
-    if q:
-        queryset = queryset.filter(
-            Q(name__icontains=q) | Q(id_number=q.upper()) | Q(credit_code=q.upper())
-        )
-    return queryset
-
-
 def public_units(on: date | None = None) -> QuerySet[BlacklistEntry]:
     """Units in force and marked for disclosure: the public page. Persons are never disclosed."""
     return (

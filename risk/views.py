@@ -1,7 +1,6 @@
 """Pages: the staff blacklist (list, add, detail with lift) and the public disclosure of listed units."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,18 +8,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fund.audit.services import person_viewed
+from fund.filters import page_filtered
 from fund.people.models import Person
-from fund.people.views import apply_errors
 from fund.portals.decorators import portal_required
+from fund.views import form_submit
 
 from . import services
-from .forms import BlacklistAddForm, BlacklistFilterForm, BlacklistLiftForm
+from .filters import BlacklistFilter
+from .forms import BlacklistAddForm, BlacklistLiftForm
 from .models import SubjectKind
 from .selectors import (
     blacklist_can_manage,
     blacklist_entries_for_user,
     blacklist_entry_get_for_user,
-    blacklist_search,
     blacklist_sees_full_ids,
     public_units,
 )
@@ -28,17 +28,11 @@ from .selectors import (
 
 @portal_required("staff")
 def staff_blacklist(request: HttpRequest) -> HttpResponse:
-    form = BlacklistFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    entries = blacklist_search(
-        blacklist_entries_for_user(request.user),
-        kind=filters.get("kind", ""), category=filters.get("category", ""), state=filters.get("state", ""),
-        q=filters.get("q", ""),
-    )
+    filters, entries = page_filtered(request, BlacklistFilter, blacklist_entries_for_user(request.user))
     page = Paginator(entries, 20).get_page(request.GET.get("page"))
     return render(
         request, "risk/staff/blacklist.html",
-        {"page_obj": page, "filter_form": form, "can_manage": blacklist_can_manage(request.user),
+        {"page_obj": page, "filter_form": filters.form, "can_manage": blacklist_can_manage(request.user),
          "full_ids": blacklist_sees_full_ids(request.user), "today": timezone.localdate()},
     )
 
@@ -49,14 +43,10 @@ def staff_blacklist_add(request: HttpRequest) -> HttpResponse:
     if not blacklist_can_manage(request.user):
         raise PermissionDenied("只有风控岗或分管领导可以列入黑名单")
     form = BlacklistAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry = services.blacklist_add(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"已将 {entry.name} 列入诚信黑名单，至 {entry.until:%Y-%m-%d} 止")
-            return redirect("staff:risk-blacklist-detail", pk=entry.pk)
+    if response := form_submit(request, form, lambda data: services.blacklist_add(actor=request.user, **data),
+                           done=lambda entry: f"已将 {entry.name} 列入诚信黑名单，至 {entry.until:%Y-%m-%d} 止",
+                           then=lambda entry: redirect("staff:risk-blacklist-detail", pk=entry.pk)):
+        return response
     return render(request, "risk/staff/blacklist_add.html", {"form": form})
 
 
@@ -82,14 +72,11 @@ def staff_blacklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_blacklist_lift(request: HttpRequest, pk: int) -> HttpResponse:
     entry = blacklist_entry_get_for_user(request.user, pk)
     form = BlacklistLiftForm(request.POST)
-    if form.is_valid():
-        try:
-            services.blacklist_lift(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"已解除 {entry.name} 的黑名单记录")
-            return redirect("staff:risk-blacklist-detail", pk=entry.pk)
+    if response := form_submit(request, form,
+                           lambda data: services.blacklist_lift(actor=request.user, entry=entry, reason=data["reason"]),
+                           done=f"已解除 {entry.name} 的黑名单记录",
+                           then=lambda _: redirect("staff:risk-blacklist-detail", pk=entry.pk)):
+        return response
     return render(
         request, "risk/staff/blacklist_detail.html",
         {"entry": entry, "full_ids": blacklist_sees_full_ids(request.user), "can_lift": True, "lift_form": form},

@@ -20,9 +20,11 @@ from rest_framework.views import APIView
 from deposits.selectors import member_account_get_for_holder_or_staff
 from fund.api import OUTSIDE_SYSTEM_DOWN, ErrorOutput, MonthField, Pagination, paginated
 from fund.audit.masking import mask_bank_card, mask_id_number
+from fund.filters import api_filtered
 from fund.integrations.base import IntegrationError
 from fund.people.roles import roles_of
 
+from .filters import WithdrawalApiFilter
 from .loans import household_loans
 from .models import Channel, WithdrawalState
 from .pdf import receipt_request
@@ -238,11 +240,7 @@ class WithdrawalListApi(APIView):
         responses=WithdrawalOutput(many=True), summary="提取业务列表（按权限范围）",
     )
     def get(self, request):  # type: ignore[no-untyped-def]
-        rows = withdrawals_for_user(request.user).order_by("-id")
-        if request.query_params.get("state"):
-            rows = rows.filter(state=request.query_params["state"])
-        if request.query_params.get("reason"):
-            rows = rows.filter(reason=request.query_params["reason"])
+        rows = api_filtered(WithdrawalApiFilter, request, withdrawals_for_user(request.user).order_by("-id"))
         return paginated(self, rows, WithdrawalOutput)
 
     @extend_schema(

@@ -7,7 +7,7 @@ class WithdrawalsConfig(AppConfig):
 
     def ready(self) -> None:
         # The reasons' catalogue items, the review flow, and the receipt document kind.
-        from . import panels, pdf  # noqa: F401
+        from . import nav, panels, pdf  # noqa: F401
         from .reasons import register_catalogue
         from .services import decision  # noqa: F401  (registers the review flow)
 

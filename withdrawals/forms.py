@@ -11,8 +11,8 @@ from django import forms
 from fund.audit.masking import mask_bank_card
 from fund.money import format_money
 
-from .models import Channel, Relation, WithdrawalState
-from .reasons import REASONS, Reason
+from .models import Relation
+from .reasons import Reason
 
 MONEY_ATTRS = {"inputmode": "decimal", "placeholder": "0.00", "autocomplete": "off"}
 
@@ -106,16 +106,6 @@ class ReviewForm(forms.Form):
                 label="核准金额（元）", max_length=20, required=False, widget=forms.TextInput(attrs=MONEY_ATTRS),
                 help_text=f"不填则按可提取金额 {format_money(proposed)} 元" if proposed else "部分提取须填写核准金额",
             )
-
-
-class WithdrawalFilterForm(forms.Form):
-    q = forms.CharField(label="业务编号/身份证号", max_length=20, required=False)
-    state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *WithdrawalState.choices])
-    reason = forms.ChoiceField(label="提取原因", required=False,
-                               choices=[("", "全部"), *((k, f"{r.code} {r.label}") for k, r in REASONS.items())])
-    channel = forms.ChoiceField(label="渠道", required=False, choices=[("", "全部"), *Channel.choices])
-    date_from = forms.DateField(label="提交日期自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class StandingSignForm(forms.Form):

@@ -9,10 +9,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fund.api import MonthField, Pagination, choices_help, paginated
+from fund.filters import api_filtered
 from fund.people.models import Branch
 from fund.people.roles import roles_of
 from fund.people.selectors import get_or_404
 
+from ..filters import ApplicationFilter
 from ..models import ApplicationState
 from ..selectors import member_account_get_for_user, unit_account_get_for_user
 from ..services import lifecycle as svc
@@ -211,9 +213,7 @@ class ApplicationListApi(APIView):
     @extend_schema(responses=ApplicationOutput(many=True), summary="缓缴/降比例申请列表（按权限范围）",
                    parameters=[OpenApiParameter("state", str, description=choices_help(ApplicationState.choices))])
     def get(self, request):  # type: ignore[no-untyped-def]
-        queryset = svc.unit_applications_for_user(request.user).order_by("-id")
-        if request.query_params.get("state"):
-            queryset = queryset.filter(state=request.query_params["state"])
+        queryset = api_filtered(ApplicationFilter, request, svc.unit_applications_for_user(request.user).order_by("-id"))
         return paginated(self, queryset, ApplicationOutput)
 
     @extend_schema(request=InputSerializer, responses={201: ApplicationOutput}, summary="提交缓缴或降比例申请（单位）")

@@ -10,9 +10,11 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from fund.api import Pagination, choices_help, paginated
+from fund.filters import api_filtered
 from fund.people.models import Branch
 from fund.people.roles import roles_of
 
+from ..filters import OpeningRequestFilter
 from ..models import OpeningRequestState
 from ..services.opening import (
     unit_opening_request_approve,
@@ -97,10 +99,7 @@ class UnitRequestListApi(APIView):
                    parameters=[OpenApiParameter("state", str, description=choices_help(OpeningRequestState.choices))])
     def get(self, request):  # type: ignore[no-untyped-def]
         _require_staff(request.user)
-        requests = unit_opening_requests_for_user(request.user).order_by("-id")
-        state = request.query_params.get("state")
-        if state in OpeningRequestState.values:
-            requests = requests.filter(state=state)
+        requests = api_filtered(OpeningRequestFilter, request, unit_opening_requests_for_user(request.user).order_by("-id"))
         return paginated(self, requests, UnitRequestOutput)
 
     @extend_schema(request=InputSerializer, responses={201: SubmittedOutput}, summary="单位网上开户申请（无需登录）")

@@ -14,8 +14,10 @@ from rest_framework.views import APIView
 
 from fund.api import MONTH_PATTERN, MonthField, Pagination, choices_help, paginated
 from fund.audit.masking import mask_id_number
+from fund.filters import api_filtered
 from fund.people.roles import roles_of
 
+from ..filters import BillFilter
 from ..models import BillKind, BillState, PaymentChannel
 from ..selectors import member_accounts_for_user, unit_account_get_for_user
 from ..services import remittance as services
@@ -113,19 +115,7 @@ class BillListApi(APIView):
                     OpenApiParameter("month", str, pattern=MONTH_PATTERN, description="缴存年月，如 2026-11")],
     )
     def get(self, request):  # type: ignore[no-untyped-def]
-        bills = services.bills_for_user(request.user).order_by("-month", "-id")
-        state = request.query_params.get("state")
-        if state:
-            if state not in BillState.values:
-                raise serializers.ValidationError({"state": [f"状态须为：{'、'.join(BillState.values)}"]})
-            bills = bills.filter(state=state)
-        month = request.query_params.get("month")
-        if month:
-            field = MonthField()
-            try:
-                bills = bills.filter(month=field.to_internal_value(month))
-            except serializers.ValidationError as exc:
-                raise serializers.ValidationError({"month": ["缴存年月格式应为 2026-11"]}) from exc
+        bills = api_filtered(BillFilter, request, services.bills_for_user(request.user).order_by("-month", "-id"))
         return paginated(self, bills, BillOutput)
 
     @extend_schema(request=InputSerializer, responses={201: BillDetailOutput}, summary="生成汇缴单/补缴单")

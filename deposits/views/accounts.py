@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from fund.audit.services import person_viewed
 from fund.money import format_money
 from fund.people.selectors import scoped
-from fund.people.views import apply_errors
 from fund.portals.decorators import accept_post_required, portal_required
 from fund.printing.models import Document
+from fund.views import attempt, form_submit
 
 from .. import services
 from ..forms import MemberOpenForm, MonthlyDepositForm, UnitOpenForm
@@ -39,14 +39,12 @@ def staff_unit_open(request: HttpRequest) -> HttpResponse:
     form = UnitOpenForm(request.POST or None, initial={"branch": roles.staff.branch})
     if not roles.staff.centre_wide:
         form.fields["branch"].queryset = form.fields["branch"].queryset.filter(pk=roles.staff.branch_id)
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.unit_account_open(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"单位开户成功，单位账号 {unit.number}")
-            return redirect("staff:unit_detail", pk=unit.pk)
+    if response := form_submit(
+        request, form, lambda data: services.unit_account_open(actor=request.user, **data),
+        done=lambda unit: f"单位开户成功，单位账号 {unit.number}",
+        then=lambda unit: redirect("staff:unit_detail", pk=unit.pk),
+    ):
+        return response
     return render(request, "deposits/staff/unit_open.html", {"form": form})
 
 
@@ -73,14 +71,12 @@ def staff_unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_member_open(request: HttpRequest) -> HttpResponse:
     units = unit_accounts_for_user(request.user).order_by("number")
     form = MemberOpenForm(request.POST or None, units=units, initial={"unit": request.GET.get("unit")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            account = services.member_account_open(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"个人开户成功，个人账号 {account.number}，自 {account.first_month:%Y年%m月} 起缴")
-            return redirect("staff:member_detail", pk=account.pk)
+    if response := form_submit(
+        request, form, lambda data: services.member_account_open(actor=request.user, **data),
+        done=lambda account: f"个人开户成功，个人账号 {account.number}，自 {account.first_month:%Y年%m月} 起缴",
+        then=lambda account: redirect("staff:member_detail", pk=account.pk),
+    ):
+        return response
     return render(request, "deposits/staff/member_open.html", {"form": form})
 
 
@@ -139,13 +135,8 @@ def staff_member_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _request_sheet(request: HttpRequest, account: Any) -> None:
     """Print the account sheet and say so; a refusal (a printing limit) is said the same way."""
-    try:
-        account_sheet_request(account=account, requested_by=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.info(request, "个人账户信息表正在生成，稍后刷新本页即可下载。")
+    attempt(request, lambda: account_sheet_request(account=account, requested_by=request.user),
+            "个人账户信息表正在生成，稍后刷新本页即可下载。", level=messages.INFO)
 
 
 # 单位网厅 ---------------------------------------------------------------------------------------------

@@ -7,16 +7,14 @@ notice is window business (受理 or a director).
 """
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
-from fund.people.views import apply_errors
 from fund.portals.decorators import accept_post_required, portal_required
+from fund.views import form_submit
 
 from ..exports import export_name, xlsx_response
 from ..models import OpeningNotice, OpeningNoticeChannel
@@ -72,14 +70,11 @@ def staff_unopened_notice(request: HttpRequest, credit_code: str) -> HttpRespons
     if row is None:
         raise Http404("该单位不在应建未建单位名单中")
     form = OpeningNoticeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            opening_notice_record(actor=request.user, credit_code=row.credit_code, on=on, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"已记录对“{row.name}”的催建通知。")
-            return redirect("staff:arrears_unopened")
+    if response := form_submit(
+        request, form, lambda data: opening_notice_record(actor=request.user, credit_code=row.credit_code, on=on, **data),
+        done=f"已记录对“{row.name}”的催建通知。", then="staff:arrears_unopened",
+    ):
+        return response
     notices = OpeningNotice.objects.filter(credit_code=row.credit_code).select_related("sent_by")[:20]
     return render(
         request, "deposits/arrears/notice.html", {"row": row, "form": form, "notices": notices},

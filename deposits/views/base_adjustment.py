@@ -19,9 +19,9 @@ from django.utils.http import content_disposition_header
 from fund.audit.services import audit_log, person_viewed
 from fund.money import format_money
 from fund.people.selectors import get_or_404, scoped
-from fund.people.views import apply_errors
 from fund.policy.selectors import PolicyMissing
 from fund.portals.decorators import portal_required
+from fund.views import apply_errors, form_submit
 
 from ..models import BaseAdjustmentBatch, MemberAccount, UnitAccount
 from ..selectors import unit_account_get_for_user
@@ -230,18 +230,15 @@ def _member_page(request: HttpRequest, portal_name: str, account: MemberAccount)
         if not may_write:
             raise PermissionDenied("您的岗位不能办理此业务")
         form = MemberBaseForm(request.POST)
-        if form.is_valid():
-            try:
-                adjustment = base_adjust(actor=request.user, account=account, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    f"{account.person.name} 的缴存基数自 {adjustment.effective_month:%Y年%m月} 起调整为 "
-                    f"{format_money(adjustment.new_base)} 元，月缴存额 {format_money(adjustment.unit_monthly + adjustment.member_monthly)} 元",
-                )
-                return redirect(portal.member_url(account))
+        if response := form_submit(
+            request, form, lambda data: base_adjust(actor=request.user, account=account, **data),
+            done=lambda adjustment: (
+                f"{account.person.name} 的缴存基数自 {adjustment.effective_month:%Y年%m月} 起调整为 "
+                f"{format_money(adjustment.new_base)} 元，月缴存额 {format_money(adjustment.unit_monthly + adjustment.member_monthly)} 元"
+            ),
+            then=lambda _: redirect(portal.member_url(account)),
+        ):
+            return response
     unit_ratio, member_ratio = current_ratios(account)
     history = account.base_adjustments.select_related("actor", "batch").order_by("-id")[:20]
     return render(request, "deposits/base_adjustment/member_base.html", {

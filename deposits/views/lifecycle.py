@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from fund.money import format_money
 from fund.people.models import Branch, Post
 from fund.people.selectors import get_or_404
-from fund.people.views import apply_errors
 from fund.portals.decorators import accept_post_required, portal_required
+from fund.views import apply_errors, form_submit
 
 from ..forms import PercentField
 from ..models import ApplicationKind, ApplicationState, MemberState, UnitAccount, UnitState
@@ -133,15 +133,12 @@ def _reason_action(subject: str, action: str, service: Any, done: str):  # type:
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         target = fetch(user=request.user, pk=pk)
         form = ReasonForm(request.POST, prefix=action)
-        if form.is_valid():
-            try:
-                service(actor=request.user, reason=form.cleaned_data["reason"],
-                        **{"account" if subject == "member" else "unit": target})
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, done)
-                return redirect(f"staff:{subject}_manage", pk=target.pk)
+        if response := form_submit(
+            request, form,
+            lambda data: service(actor=request.user, reason=data["reason"], **{"account" if subject == "member" else "unit": target}),
+            done=done, then=lambda _: redirect(f"staff:{subject}_manage", pk=target.pk),
+        ):
+            return response
         return hub(request, target, **{f"{action}_form": form})
 
     view.__name__ = f"staff_{subject}_{action}"
@@ -159,14 +156,11 @@ staff_member_unfreeze = _reason_action("member", "unfreeze", svc.member_account_
 def staff_member_change(request: HttpRequest, pk: int) -> HttpResponse:
     account = member_account_get_for_user(user=request.user, pk=pk)
     form = MemberChangeForm(request.POST, prefix="change")
-    if form.is_valid():
-        try:
-            svc.member_account_change(actor=request.user, account=account, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "个人信息已变更")
-            return redirect("staff:member_manage", pk=account.pk)
+    if response := form_submit(
+        request, form, lambda data: svc.member_account_change(actor=request.user, account=account, **data),
+        done="个人信息已变更", then=lambda _: redirect("staff:member_manage", pk=account.pk),
+    ):
+        return response
     return _member_hub(request, account, change_form=form)
 
 
@@ -175,14 +169,10 @@ def staff_member_change(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_transfer_in(request: HttpRequest) -> HttpResponse:
     units = unit_accounts_for_user(request.user).filter(state=UnitState.NORMAL).order_by("number")
     form = StaffTransferInForm(request.POST or None, units=units, initial={"unit": request.GET.get("unit")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            account = svc.member_transfer_in(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"已转入 {account.unit.employer.name}，个人账号 {account.number} 不变")
-            return redirect("staff:member_manage", pk=account.pk)
+    if response := form_submit(request, form, lambda data: svc.member_transfer_in(actor=request.user, **data),
+                               done=lambda account: f"已转入 {account.unit.employer.name}，个人账号 {account.number} 不变",
+                               then=lambda account: redirect("staff:member_manage", pk=account.pk)):
+        return response
     return render(request, "deposits/lifecycle/transfer_in.html", {"form": form, "base_template": "staff/base.html"})
 
 
@@ -193,14 +183,12 @@ def staff_voluntary_open(request: HttpRequest) -> HttpResponse:
     form = VoluntaryOpenForm(request.POST or None, initial={"branch": roles.staff.branch})
     if not roles.staff.centre_wide:
         form.fields["branch"].queryset = Branch.objects.filter(pk=roles.staff.branch_id)
-    if request.method == "POST" and form.is_valid():
-        try:
-            account = svc.voluntary_account_open(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"灵活就业人员开户成功，个人账号 {account.number}，自 {account.first_month:%Y年%m月} 起缴")
-            return redirect("staff:member_manage", pk=account.pk)
+    if response := form_submit(
+        request, form, lambda data: svc.voluntary_account_open(actor=request.user, **data),
+        done=lambda account: f"灵活就业人员开户成功，个人账号 {account.number}，自 {account.first_month:%Y年%m月} 起缴",
+        then=lambda account: redirect("staff:member_manage", pk=account.pk),
+    ):
+        return response
     return render(request, "deposits/lifecycle/voluntary_open.html", {"form": form})
 
 
@@ -238,14 +226,11 @@ def staff_unit_manage(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_unit_change(request: HttpRequest, pk: int) -> HttpResponse:
     unit = unit_account_get_for_user(user=request.user, pk=pk)
     form = UnitChangeForm.for_unit(unit, request.POST)
-    if form.is_valid():
-        try:
-            svc.unit_account_change(actor=request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "单位信息已变更")
-            return redirect("staff:unit_manage", pk=unit.pk)
+    if response := form_submit(
+        request, form, lambda data: svc.unit_account_change(actor=request.user, unit=unit, **data),
+        done="单位信息已变更", then=lambda _: redirect("staff:unit_manage", pk=unit.pk),
+    ):
+        return response
     return _unit_hub(request, unit, change_form=form)
 
 
@@ -379,14 +364,11 @@ def _own_member(request: HttpRequest, pk: int) -> Any:
 def unit_member_seal(request: HttpRequest, pk: int) -> HttpResponse:
     account = _own_member(request, pk)
     form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.member_account_seal(actor=request.user, account=account, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"{account.person.name} 的个人账户已封存")
-            return redirect("unit:members")
+    if response := form_submit(
+        request, form, lambda data: svc.member_account_seal(actor=request.user, account=account, reason=data["reason"]),
+        done=f"{account.person.name} 的个人账户已封存", then="unit:members",
+    ):
+        return response
     return render(request, "deposits/lifecycle/unit_member_seal.html", {"account": account, "form": form})
 
 
@@ -394,15 +376,13 @@ def unit_member_seal(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_transfer_in(request: HttpRequest) -> HttpResponse:
     unit = _operator_unit(request)
     form = TransferInForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            account = svc.member_transfer_in(actor=request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"{account.person.name} 已转入本单位，个人账号 {account.number}，"
-                                      f"月缴存额 {format_money(account.monthly_total)} 元")
-            return redirect("unit:members")
+    if response := form_submit(
+        request, form, lambda data: svc.member_transfer_in(actor=request.user, unit=unit, **data),
+        done=lambda account: f"{account.person.name} 已转入本单位，个人账号 {account.number}，"
+                             f"月缴存额 {format_money(account.monthly_total)} 元",
+        then="unit:members",
+    ):
+        return response
     return render(request, "deposits/lifecycle/transfer_in.html",
                   {"form": form, "unit": unit, "base_template": "unit/base.html"})
 
@@ -411,14 +391,11 @@ def unit_transfer_in(request: HttpRequest) -> HttpResponse:
 def unit_profile_change(request: HttpRequest) -> HttpResponse:
     unit = _operator_unit(request)
     form = UnitChangeForm.for_unit(unit, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.unit_account_change(actor=request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "单位信息已变更")
-            return redirect("unit:profile")
+    if response := form_submit(
+        request, form, lambda data: svc.unit_account_change(actor=request.user, unit=unit, **data),
+        done="单位信息已变更", then="unit:profile",
+    ):
+        return response
     return render(request, "deposits/lifecycle/unit_change.html", {"unit": unit, "form": form})
 
 
@@ -426,14 +403,11 @@ def unit_profile_change(request: HttpRequest) -> HttpResponse:
 def unit_applications(request: HttpRequest) -> HttpResponse:
     unit = _operator_unit(request)
     form = ApplicationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = svc.unit_application_submit(actor=request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"申请已提交，编号 {application.number}，请等待管理部审核")
-            return redirect("unit:applications")
+    if response := form_submit(
+        request, form, lambda data: svc.unit_application_submit(actor=request.user, unit=unit, **data),
+        done=lambda application: f"申请已提交，编号 {application.number}，请等待管理部审核", then="unit:applications",
+    ):
+        return response
     applications = unit.applications.select_related("applicant").order_by("-id")
     rows = [(a, svc.application_steps(a), svc.backpay_months(a)) for a in applications]
     return render(request, "deposits/lifecycle/unit_applications.html",

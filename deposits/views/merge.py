@@ -18,8 +18,8 @@ from fund.audit.services import person_viewed
 from fund.ledger.services import PostingError
 from fund.money import format_money
 from fund.people.selectors import get_or_404
-from fund.people.views import apply_errors
 from fund.portals.decorators import portal_required
+from fund.views import apply_errors
 
 from ..models import AccountMerge, MemberAccount
 from ..selectors import member_account_get_for_user, member_accounts_for_user

@@ -10,10 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from fund.people.views import apply_errors
+from fund.filters import page_filtered
 from fund.portals.decorators import accept_post_required, portal_required
+from fund.views import apply_errors, form_submit
 
 from .. import services
+from ..filters import OpeningRequestFilter
 from ..forms import MemberOpenForm, UnitOpenForm
 from ..models import OpeningRequestState
 from ..selectors import unit_accounts_for_user
@@ -71,9 +73,9 @@ def unit_opening_done(request: HttpRequest) -> HttpResponse:
 @portal_required("staff")
 def staff_unit_requests(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", OpeningRequestState.PENDING)
-    requests = unit_opening_requests_for_user(request.user).order_by("-id")
-    if state in OpeningRequestState.values:
-        requests = requests.filter(state=state)
+    # No state asked for: the ones waiting for review, as the page's first tab says.
+    _, requests = page_filtered(request, OpeningRequestFilter,
+                                unit_opening_requests_for_user(request.user).order_by("-id"), data={"state": state})
     page = Paginator(requests, 20).get_page(request.GET.get("page"))
     return render(request, "deposits/opening/requests.html",
                   {"page_obj": page, "state": state, "states": OpeningRequestState.choices})
@@ -127,18 +129,12 @@ def unit_member_open(request: HttpRequest) -> HttpResponse:
     units = unit_accounts_for_user(request.user).filter(pk=unit.pk)
     form = MemberOpenForm(request.POST or None, units=units, initial={"unit": unit.pk})
     form.fields["unit"].empty_label = None
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data, unit=unit)
-        try:
-            account = services.member_account_open(actor=request.user, **values)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"职工开户成功：{account.person.name}，个人账号 {account.number}，自 {account.first_month:%Y年%m月} 起缴",
-            )
-            return redirect("unit:members")
+    if response := form_submit(
+        request, form, lambda data: services.member_account_open(actor=request.user, **dict(data, unit=unit)),
+        done=lambda account: f"职工开户成功：{account.person.name}，个人账号 {account.number}，自 {account.first_month:%Y年%m月} 起缴",
+        then="unit:members",
+    ):
+        return response
     return render(request, "deposits/opening/unit_member_open.html", {"form": form, "unit": unit})
 
 

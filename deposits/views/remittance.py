@@ -11,12 +11,14 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from fund.filters import page_filtered
 from fund.integrations.base import IntegrationError
 from fund.money import format_money
 from fund.people.selectors import get_or_404
-from fund.people.views import apply_errors
 from fund.portals.decorators import accept_post_required, portal_required
+from fund.views import form_submit
 
+from ..filters import BillFilter
 from ..forms_remittance import BillGenerateForm, ReceiptForm, ReverseForm
 from ..models import BillState, RefundState, UnitAccount
 from ..selectors import member_accounts_for_user, unit_account_get_for_user
@@ -45,9 +47,8 @@ def _lines(bill):  # type: ignore[no-untyped-def]
 
 
 def _bills_page(request: HttpRequest, bills):  # type: ignore[no-untyped-def]
+    _, bills = page_filtered(request, BillFilter, bills)
     state = request.GET.get("state", "")
-    if state in BillState.values:
-        bills = bills.filter(state=state)
     return Paginator(bills.order_by("-month", "-id"), 20).get_page(request.GET.get("page")), state
 
 
@@ -57,15 +58,13 @@ def _bills_page(request: HttpRequest, bills):  # type: ignore[no-untyped-def]
 def unit_remittance(request: HttpRequest) -> HttpResponse:
     unit = _operator_unit(request)
     form = BillGenerateForm(request.POST or None, initial={"month": first_of_month(timezone.localdate())})
-    if request.method == "POST" and form.is_valid():
-        try:
-            bill = services.bill_generate(actor=request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"已生成{bill.get_kind_display()}单 {bill.number}，共 {bill.member_count} 人，"
-                                      f"应缴 {format_money(bill.total)} 元。请核对后确认。")
-            return redirect("unit:bill_detail", pk=bill.pk)
+    if response := form_submit(
+        request, form, lambda data: services.bill_generate(actor=request.user, unit=unit, **data),
+        done=lambda bill: f"已生成{bill.get_kind_display()}单 {bill.number}，共 {bill.member_count} 人，"
+                          f"应缴 {format_money(bill.total)} 元。请核对后确认。",
+        then=lambda bill: redirect("unit:bill_detail", pk=bill.pk),
+    ):
+        return response
     page, state = _bills_page(request, services.bills_for_user(request.user).filter(unit=unit))
     return render(request, "deposits/remittance/unit_bills.html",
                   {"unit": unit, "form": form, "page_obj": page, "state": state, "states": BillState.choices})

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 
 from fund.audit.services import audit_log, person_viewed
 from fund.people.selectors import get_or_404
-from fund.people.views import apply_errors
 from fund.portals.decorators import portal_required
 from fund.printing.models import Document
+from fund.views import apply_errors
 
 from ..exports import bills_workbook, export_name, roster_workbook, statement_workbook, xlsx_response
 from ..models import MemberAccount, UnitAccount

@@ -9,8 +9,8 @@ from django.urls import path
 
 from fund.integrations.base import IntegrationError
 from fund.people.selectors import get_or_404, scoped
-from fund.people.views import apply_errors
 from fund.portals.decorators import accept_post_required, portal_required
+from fund.views import form_submit
 
 from ..models import CrossRegionTransfer
 from ..selectors import member_account_get_for_holder_or_staff, member_accounts_for_user
@@ -56,19 +56,18 @@ def staff_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     in_form = TransferInForm(request.POST if request.POST.get("direction") == "in" else None)
     out_form = TransferOutForm(request.POST if request.POST.get("direction") == "out" else None)
     if request.method == "POST":
-        form = in_form if request.POST.get("direction") == "in" else out_form
-        if form.is_valid():
-            try:
-                if form is in_form:
-                    transfer_in_apply(actor=request.user, account=account, **form.cleaned_data)
-                    messages.success(request, "转入申请已提交，联系函将通过全国转移接续平台发出。")
-                else:
-                    transfer_out_execute(actor=request.user, account=account, **form.cleaned_data)
-                    messages.success(request, "转出已办理：余额已转出待划款，账户已销户。")
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                return redirect("staff:transfers")
+        if request.POST.get("direction") == "in":
+            response = form_submit(
+                request, in_form, lambda data: transfer_in_apply(actor=request.user, account=account, **data),
+                done="转入申请已提交，联系函将通过全国转移接续平台发出。", then="staff:transfers",
+            )
+        else:
+            response = form_submit(
+                request, out_form, lambda data: transfer_out_execute(actor=request.user, account=account, **data),
+                done="转出已办理：余额已转出待划款，账户已销户。", then="staff:transfers",
+            )
+        if response:
+            return response
     letters = list(pending_letters_for_user(request.user).filter(account=account))
     context = {
         "account": account, "in_form": in_form, "out_form": out_form,
@@ -84,14 +83,11 @@ def member_transfer(request: HttpRequest) -> HttpResponse:
         scoped(member_accounts_for_user(request.user), request.user, person="person").order_by("-opened_on", "-id").first()
     )
     form = TransferInForm(request.POST or None)
-    if request.method == "POST" and account is not None and form.is_valid():
-        try:
-            transfer_in_apply(actor=request.user, account=account, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "转入申请已提交，可在本页查看办理进度。")
-            return redirect("member:transfer")
+    if account is not None and (response := form_submit(
+        request, form, lambda data: transfer_in_apply(actor=request.user, account=account, **data),
+        done="转入申请已提交，可在本页查看办理进度。", then="member:transfer",
+    )):
+        return response
     transfers = account.transfers.all()[:10] if account else []
     return render(request, "deposits/transfer/member.html", {"account": account, "form": form, "transfers": transfers})
 

@@ -4,8 +4,7 @@ where a clerk issues the notice as a sealed PDF."""
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,9 +12,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from fund.people.roles import roles_of
-from fund.people.views import apply_errors
 from fund.portals.decorators import portal_required
 from fund.printing.models import Document, DocumentStatus
+from fund.views import form_submit
 
 from .pdf import APPLICANT_MAX_LENGTH, NOTICE_KIND, notice_context, notice_request
 from .registry import (
@@ -122,16 +121,13 @@ def staff_guide_notice(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         if not roles_of(request.user).can_accept:
             raise PermissionDenied("您的岗位不能开具一次性告知单")
-        if form.is_valid():
-            try:
-                document = notice_request(
-                    item=item, requested_by=request.user, applicant_name=form.cleaned_data["applicant_name"]
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, f"一次性告知单已开具，验证码 {document.code_display}。")
-                return redirect(reverse("staff:guide-notice", args=[item.code]) + f"?document={document.pk}")
+        if response := form_submit(
+            request, form,
+            lambda data: notice_request(item=item, requested_by=request.user, applicant_name=data["applicant_name"]),
+            done=lambda document: f"一次性告知单已开具，验证码 {document.code_display}。",
+            then=lambda document: redirect(reverse("staff:guide-notice", args=[item.code]) + f"?document={document.pk}"),
+        ):
+            return response
     elif request.method != "GET":
         return HttpResponse(status=405)
     notices = list(_my_notices(request.user, item))

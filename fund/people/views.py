@@ -6,20 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fund.views import apply_errors
+
 from .auth import client_ip
 from .forms import LoginForm, PasswordResetConfirmForm, PasswordResetRequestForm
 from .roles import roles_of
 from .services import password_reset_confirm, password_reset_request
 from .tokens import api_token_get_for_user, api_token_revoke, api_tokens_for_user
-
-
-def apply_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
-    """Put a service's ValidationError onto the form, by field where the form has that field."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class LoginView(auth_views.LoginView):

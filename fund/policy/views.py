@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fund.people.roles import roles_of
+from fund.views import form_submit
 
 from .definitions import PolicyDefinition
 from .forms import PolicyScheduleForm, PolicyWithdrawForm
@@ -72,21 +73,15 @@ def policy_detail_view(request: HttpRequest, name: str) -> HttpResponse:
         if not can_manage:
             raise PermissionDenied("只有全中心范围的分管副主任/主任可以调整政策参数")
         form = _schedule_form(definition, request.POST)
-        if form.is_valid():
-            try:
-                policy_value_set(
-                    name=definition.name,
-                    value=definition.from_display(form.cleaned_data["value"]),
-                    effective_from=form.cleaned_data["effective_from"],
-                    note=form.cleaned_data["note"],
-                    actor=request.user,
-                )
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                messages.success(request, f"已安排{definition.label}的新值")
-                return redirect("policy:detail", name=definition.name)
+        if response := form_submit(
+            request, form,
+            lambda data: policy_value_set(
+                name=definition.name, value=definition.from_display(data["value"]),
+                effective_from=data["effective_from"], note=data["note"], actor=request.user,
+            ),
+            done=f"已安排{definition.label}的新值", then=lambda _: redirect("policy:detail", name=definition.name),
+        ):
+            return response
     current = policy_row_in_force(definition.name)
     return render(
         request,

@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from fund.audit.actions import action_families
+from fund.audit.filters import AuditEventFilter
 from fund.audit.models import AuditEvent
+from fund.filters import page_filtered
 from fund.people.roles import roles_of
 from fund.people.selectors import staff_scope
 
@@ -62,9 +63,8 @@ def staff_audit(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.select_related("actor").order_by("-at", "-id")
     if branch_id is not None:
         events = events.filter(actor__staff_profile__branch_id=branch_id)
+    _, events = page_filtered(request, AuditEventFilter, events)
     action = request.GET.get("action", "").strip().rstrip(".")
-    if action:
-        events = events.filter(Q(action=action) | Q(action__startswith=f"{action}."))
     page = Paginator(events, 30).get_page(request.GET.get("page"))
     return render(request, "portals/staff_audit.html",
                   {"page_obj": page, "action": action, "families": action_families()})

@@ -14,3 +14,9 @@ class WorkflowConfig(AppConfig):
         register_actions({"workflow": "审批流程"})
         register_audit_values("state", ItemState, prefix="workflow")
         register_audit_values("decision", Decision)
+
+        from django.utils.translation import gettext_lazy as _
+
+        from fund.portals.nav import BUSINESS, register_nav
+
+        register_nav("staff", _("待办审核"), "staff:tasks", order=190, group=BUSINESS, icon="check")

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 from deposits.selectors import member_accounts_for_user
 from fund.integrations.base import IntegrationError
 from fund.people.selectors import scoped
-from fund.people.views import apply_errors
 from fund.portals.decorators import portal_required
 from fund.printing.models import Document
+from fund.views import apply_errors, attempt, form_submit
 
 from ..forms import StandingEndForm, StandingSignForm, WithdrawalApplyForm
 from ..loans import household_loans
@@ -35,7 +35,6 @@ from ..selectors import (
 )
 from ..services import standing_end, standing_sign, withdrawal_cancel, withdrawal_submit
 from ..status import withdrawal_progress, withdrawal_status
-from . import attempt
 
 # While the system is deciding or the bank is paying, the detail page asks again every few seconds.
 POLLING = (WithdrawalState.SUBMITTED, WithdrawalState.APPROVED)
@@ -185,15 +184,14 @@ def member_standing(request: HttpRequest) -> HttpResponse:
     except IntegrationError:
         loans_error = "暂时无法查询征信报告中的住房贷款，请稍后再试。"
     form = StandingSignForm(request.POST or None, loans=loans)
-    if request.method == "POST" and form.is_valid():
-        try:
-            instruction = standing_sign(actor=request.user, account=account, loan=form.cleaned_data["loan"],
-                                        payee_card=form.cleaned_data["payee_card"], day=form.cleaned_data["day"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"逐月提取协议 {instruction.number} 已生效，每月 {instruction.day} 日起自动提取。")
-            return redirect("member:withdrawal_standing")
+    if response := form_submit(
+        request, form,
+        lambda data: standing_sign(actor=request.user, account=account, loan=data["loan"],
+                                   payee_card=data["payee_card"], day=data["day"]),
+        done=lambda instruction: f"逐月提取协议 {instruction.number} 已生效，每月 {instruction.day} 日起自动提取。",
+        then="member:withdrawal_standing",
+    ):
+        return response
     return render(request, "withdrawals/member/standing.html", {
         "account": account, "active": active, "history": instructions.exclude(state=StandingState.ACTIVE)[:10],
         "loans": loans, "loans_error": loans_error, "form": form, "end_form": StandingEndForm(),

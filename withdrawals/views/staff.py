@@ -22,13 +22,15 @@ from deposits.selectors import member_account_get_for_holder_or_staff, member_ac
 from fund.audit.actions import key_label, value_label
 from fund.audit.masking import mask_bank_card, mask_data, mask_id_number
 from fund.audit.services import person_viewed
+from fund.filters import page_filtered
 from fund.integrations.base import IntegrationError
 from fund.people.roles import roles_of
-from fund.people.views import apply_errors
 from fund.portals.decorators import accept_post_required, portal_required
+from fund.views import apply_errors, attempt
 from fund.workflow.services import work_history, work_items_for_user, work_open_item
 
-from ..forms import AccountLookupForm, ReviewForm, WithdrawalApplyForm, WithdrawalFilterForm
+from ..filters import WithdrawalFilter
+from ..forms import AccountLookupForm, ReviewForm, WithdrawalApplyForm
 from ..loans import household_loans
 from ..models import Channel, WithdrawalState
 from ..pdf import ACCEPTANCE, acceptance_request, receipt_request
@@ -38,7 +40,6 @@ from ..services import payout_retry, withdrawal_cancel, withdrawal_review, withd
 from ..services.application import in_flight_for
 from ..services.decision import REVIEW_FLOW
 from ..status import withdrawal_progress, withdrawal_status
-from . import attempt
 from .member import guide_url, receipts_of
 
 CALL_PAGE = "staff:call_detail"
@@ -122,23 +123,7 @@ def staff_new(request: HttpRequest) -> HttpResponse:
 @portal_required("staff")
 def staff_list(request: HttpRequest) -> HttpResponse:
     base = withdrawals_for_user(request.user)
-    form = WithdrawalFilterForm(request.GET or None)
-    rows = base
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            q = data["q"].strip().upper()
-            rows = rows.filter(Q(number=q) | Q(account__person__id_number=q) | Q(other_id_number=q))
-        if data["state"]:
-            rows = rows.filter(state=data["state"])
-        if data["reason"]:
-            rows = rows.filter(reason=data["reason"])
-        if data["channel"]:
-            rows = rows.filter(channel=data["channel"])
-        if data["date_from"]:
-            rows = rows.filter(submitted_at__date__gte=data["date_from"])
-        if data["date_to"]:
-            rows = rows.filter(submitted_at__date__lte=data["date_to"])
+    filters, rows = page_filtered(request, WithdrawalFilter, base)
     counts = dict(base.values_list("state").annotate(n=Count("id")).order_by())
     stats = [{"state": key, "label": label, "count": counts.get(key, 0), "tone": TONES.get(key, ""),
               "href": f"?state={key}"} for key, label in WithdrawalState.choices if key != WithdrawalState.CANCELLED]
@@ -146,7 +131,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     for w in page:
         w.masked_id = mask_id_number(w.account.person.id_number)
         w.reason_label = REASONS[w.reason].label
-    return render(request, "withdrawals/staff/list.html", {"form": form, "page_obj": page, "stats": stats})
+    return render(request, "withdrawals/staff/list.html", {"form": filters.form, "page_obj": page, "stats": stats})
 
 
 def _evidence(check: Any) -> list[dict[str, Any]]:

@@ -1,0 +1,78 @@
+"""Portal navigation (fund.portals.nav): each app registers its entries; the base templates show what is
+registered, to users of that portal who may use it, and nothing that is not registered."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from fund.portals import nav
+from tests.clients import page
+
+pytestmark = pytest.mark.django_db
+
+PORTALS = {"staff": "clerk", "unit": "unit_a_op", "member": "member_a", "developer": "dev_a"}
+
+
+def _nav_links(html: str) -> list[str]:
+    """The addresses in the page's portal navigation (the <nav> block), in order."""
+    block = re.search(r'<nav class="(?:sidebar|topnav)".*?</nav>', html, re.S)
+    assert block is not None
+    return re.findall(r'<li class="nav-item[^"]*"><a href="([^"]+)"', block.group(0))
+
+
+def _registered(portal: str, **skip: bool) -> list[str]:
+    return [reverse(e.url_name) for e in sorted(nav._ENTRIES, key=lambda e: e.order) if e.portal == portal
+            and not (skip.get("accept") and e.visible is nav.may_accept)]
+
+
+@pytest.mark.parametrize("portal", PORTALS)
+def test_each_portal_shows_its_registered_entries_to_a_user_of_that_portal(world, portal):
+    user = getattr(world, PORTALS[portal])
+    html = page(user).get(reverse(f"{portal}:home")).content.decode()
+    assert _nav_links(html) == _registered(portal)
+    assert len(_registered(portal)) >= 2  # the home and at least one app's page
+
+
+@pytest.mark.parametrize("portal", PORTALS)
+def test_a_user_of_another_kind_gets_none_of_a_portals_entries(world, rf, portal):
+    for kind, name in PORTALS.items():
+        if kind == portal:
+            continue
+        request = rf.get("/")
+        request.user = getattr(world, name)
+        assert nav.nav_for(portal, request) == [], (portal, name)
+
+
+def test_window_business_that_writes_is_not_offered_to_a_post_that_may_not_accept(world):
+    # the auditor is staff (centre-wide) without the 受理 post: 开户, 提取受理 … would answer 403
+    html = page(world.auditor).get(reverse("staff:home")).content.decode()
+    links = _nav_links(html)
+    assert links == _registered("staff", accept=True)
+    assert reverse("staff:open_unit") not in links and reverse("staff:withdrawal_new") not in links
+    assert page(world.auditor).get(reverse("staff:open_unit")).status_code == 403
+
+
+def test_an_entry_appears_only_because_its_app_registers_it(world, monkeypatch):
+    blacklist = reverse("staff:risk-blacklist")
+    assert blacklist in _nav_links(page(world.clerk).get(reverse("staff:home")).content.decode())
+    monkeypatch.setattr(nav, "_ENTRIES", [e for e in nav._ENTRIES if e.url_name != "staff:risk-blacklist"])
+    assert blacklist not in _nav_links(page(world.clerk).get(reverse("staff:home")).content.decode())
+    nav.register_nav("staff", "外部调用", "staff:risk-blacklist-add", order=255, group=nav.QUERIES)
+    links = _nav_links(page(world.clerk).get(reverse("staff:home")).content.decode())
+    assert reverse("staff:risk-blacklist-add") in links
+
+
+def test_the_most_specific_entry_is_the_active_one(world):
+    html = page(world.clerk).get(reverse("staff:open_unit")).content.decode()
+    active = re.findall(r'<li class="nav-item is-active"><a href="([^"]+)"', html)
+    assert active == [reverse("staff:open_unit")]  # not 单位查询 /staff/units/, nor 工作台 /staff/
+
+
+def test_the_portal_base_templates_write_no_portal_address():
+    for portal in PORTALS:
+        text = (Path(settings.BASE_DIR) / "templates" / portal / "base.html").read_text()
+        assert not re.search(r'href="/(staff|unit|member|developer|policy)/', text), portal
+        assert "nav_item.html" not in text, portal

@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from fund.audit.services import audit_log
+from fund.dates import add_months, first_of_month
 from fund.integrations.bank import bank_account_verify
 from fund.ledger import chart
 from fund.ledger.models import BusinessType
@@ -52,15 +53,6 @@ def next_number(sequence: str, prefix: str, width: int) -> str:
         cursor.execute("SELECT nextval(%s)", [sequence])
         (value,) = cursor.fetchone()
     return f"{prefix}{value:0{width}d}"
-
-
-def first_of_month(day: date) -> date:
-    return day.replace(day=1)
-
-
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def check_ratio(errors: dict[str, list[str]], field: str, label: str, value: Decimal, on: date) -> None:

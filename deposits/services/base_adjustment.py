@@ -35,6 +35,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from fund.audit.services import audit_log
+from fund.dates import add_months, first_of_month
 from fund.money import format_money, round_money
 from fund.policy.selectors import PolicyMissing, policy_value
 from fund.uploads import (
@@ -63,7 +64,7 @@ from ..models import (
     UnitState,
 )
 from ..selectors import unit_ratio_change_on
-from .accounts import add_months, base_bounds, first_of_month, monthly_amounts
+from .accounts import base_bounds, monthly_amounts
 
 # A member account whose base may change: working members (a frozen balance still takes deposits' base).
 ADJUSTABLE_MEMBER_STATES = (MemberState.NORMAL, MemberState.FROZEN)

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from fund.audit.masking import mask_bank_card, mask_phone
 from fund.audit.services import audit_log
+from fund.dates import add_months, first_of_month, months_between
 from fund.integrations import social_insurance_bureau
 from fund.integrations.bank import bank_account_verify
 from fund.integrations.base import IntegrationError
@@ -60,10 +61,8 @@ from ..models import (
 from ..selectors import member_accounts_for_user, unit_accounts_for_user
 from .accounts import (
     UNIT_TEXT_RULES,
-    add_months,
     base_bounds,
     check_ratio,
-    first_of_month,
     monthly_amounts,
     next_number,
     unit_ratio_change_record,
@@ -547,11 +546,6 @@ def unit_account_close(*, actor: Any, unit: UnitAccount, reason: str) -> UnitAcc
 
 
 # ---- deferral and ratio reduction -----------------------------------------------------------------------
-
-def months_between(start: date, end: date) -> int:
-    """Months from `start` to `end`, both included."""
-    return (end.year - start.year) * 12 + end.month - start.month + 1
-
 
 @transaction.atomic(durable=True)
 def unit_application_submit(

@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fund.audit.services import audit_log
+from fund.dates import add_months, first_of_month, month_index
 from fund.integrations import entrusted_bank
 from fund.integrations.base import IntegrationError
 from fund.ledger import chart
@@ -52,7 +53,7 @@ from ..models import (
     UnitState,
 )
 from ..selectors import unit_ratio_change_on
-from .accounts import add_months, first_of_month, monthly_amounts
+from .accounts import monthly_amounts
 from .base_adjustment import adjustments_governing_ratios
 
 LIVE_UNPAID = (BillState.DRAFT, BillState.CONFIRMED)
@@ -390,7 +391,7 @@ def _bill_post(*, bill: RemittanceBill, bank_reference: str, channel: str, actor
         ) from exc
     with connection.cursor() as cursor:
         cursor.execute(
-            _ADVANCE_PAID_UP, {"bill": bill.pk, "month": bill.month, "index": bill.month.year * 12 + bill.month.month}
+            _ADVANCE_PAID_UP, {"bill": bill.pk, "month": bill.month, "index": month_index(bill.month)}
         )
     audit_log(
         actor=actor, action="deposits.bill.paid", target=bill, old={"state": BillState.CONFIRMED},

@@ -31,12 +31,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from fund.dates import add_months, first_of_month
 from fund.integrations import entrusted_bank
 from fund.integrations.base import IntegrationError, NotFound
 from fund.money import format_money
 
 from ..models import MemberAccount, MemberState, MonthlyDeposit, UnitState
-from .accounts import add_months, first_of_month, monthly_deposit_post
+from .accounts import monthly_deposit_post
 from .base_adjustment import month_terms
 
 logger = logging.getLogger(__name__)

@@ -11,6 +11,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from fund.dates import first_of_month
 from fund.integrations.base import IntegrationError
 from fund.money import format_money
 from fund.people.selectors import get_or_404
@@ -21,7 +22,6 @@ from ..forms_remittance import BillGenerateForm, ReceiptForm, ReverseForm
 from ..models import BillState, RefundState, UnitAccount
 from ..selectors import member_accounts_for_user, unit_account_get_for_user
 from ..services import remittance as services
-from ..services.accounts import first_of_month
 from ..tasks.remittance import match_incoming_transfers
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fund.audit.services import audit_log
@@ -19,6 +19,7 @@ from fund.ledger import chart
 from fund.ledger.models import BusinessType
 from fund.ledger.services import Movement, credit, debit, entry_post, sub_account_open
 from fund.money import format_money, round_money
+from fund.numbers import next_number
 from fund.people.models import Branch, Employer, Person
 from fund.people.selectors import scoped
 from fund.policy.selectors import policy_value
@@ -46,13 +47,6 @@ from ..models import (
     UnitRatioChange,
     UnitState,
 )
-
-
-def next_number(sequence: str, prefix: str, width: int) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(%s)", [sequence])
-        (value,) = cursor.fetchone()
-    return f"{prefix}{value:0{width}d}"
 
 
 def check_ratio(errors: dict[str, list[str]], field: str, label: str, value: Decimal, on: date) -> None:

@@ -29,6 +29,7 @@ from fund.integrations import social_insurance_bureau
 from fund.integrations.bank import bank_account_verify
 from fund.integrations.base import IntegrationError
 from fund.money import format_money
+from fund.numbers import next_number
 from fund.people.models import Branch, Employer, Person, Post
 from fund.people.roles import roles_of
 from fund.people.selectors import scoped
@@ -64,7 +65,6 @@ from .accounts import (
     base_bounds,
     check_ratio,
     monthly_amounts,
-    next_number,
     unit_ratio_change_record,
     unit_text_clean,
 )

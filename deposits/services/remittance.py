@@ -32,6 +32,7 @@ from fund.ledger import chart
 from fund.ledger.models import BusinessType
 from fund.ledger.services import Movement, credit, debit, entry_post, entry_post_set
 from fund.money import ZERO, format_money
+from fund.numbers import next_in_series
 from fund.people.models import Post
 from fund.people.roles import roles_of
 from fund.people.selectors import get_or_404, scoped
@@ -150,9 +151,7 @@ def _billable(unit: UnitAccount, month: date) -> QuerySet[MemberAccount]:
 
 def _bill_number(unit: UnitAccount, month: date, kind: str) -> str:
     prefix = "HJ" if kind == BillKind.REMIT else "BJ"
-    head = f"{prefix}{unit.number}{month:%Y%m}"
-    count = RemittanceBill.objects.filter(number__startswith=head).count()
-    return f"{head}{count + 1:02d}"
+    return next_in_series(RemittanceBill.objects.all(), "number", f"{prefix}{unit.number}{month:%Y%m}", 2)
 
 
 @transaction.atomic(durable=True)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from fund.ledger import chart
 from fund.ledger.models import BusinessType, SubAccount
 from fund.ledger.services import Movement, credit, debit, entry_post, sub_account_interest_close
 from fund.money import ZERO
+from fund.numbers import next_number
 from fund.people.models import Post
 from fund.people.roles import roles_of
 from fund.validation import (
@@ -39,10 +40,7 @@ TRANSFER_OUT_BLOCKERS: list[Any] = []
 
 
 def _reference(prefix: str) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval('deposits_transfer_seq')")
-        (value,) = cursor.fetchone()
-    return f"{prefix}{timezone.localdate():%Y%m%d}{value:06d}"
+    return next_number("deposits_transfer_seq", f"{prefix}{timezone.localdate():%Y%m%d}", 6)
 
 
 @transaction.atomic(durable=True)

@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from fund.money import FEN, ZERO
+from fund.numbers import next_number
 
 from .models import (
     Account,
@@ -100,10 +101,8 @@ def chart_forget() -> None:
 
 
 def _next_entry_number(value_date: date) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval('ledger_entry_number_seq')")
-        (seq,) = cursor.fetchone()
-    return f"{value_date:%Y%m%d}{seq:012d}"
+    # entry_post_set numbers its entries in SQL with the same format (to_char ... lpad 12)
+    return next_number("ledger_entry_number_seq", f"{value_date:%Y%m%d}", 12)
 
 
 def _validate(legs: Sequence[Leg], movements: Sequence[Movement]) -> dict[str, Account]:

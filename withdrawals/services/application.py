@@ -23,10 +23,10 @@ from django.utils import timezone
 
 from deposits.models import MemberAccount, MemberState
 from deposits.selectors import member_accounts_for_holder_or_staff
-from deposits.services.accounts import next_number
 from fund.audit.masking import mask_bank_card
 from fund.audit.services import audit_log
 from fund.money import format_money
+from fund.numbers import next_number
 from fund.people.roles import roles_of
 from fund.validation import clean_bank_card, clean_into, clean_person_name, clean_resident_id
 

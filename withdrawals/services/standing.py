@@ -18,13 +18,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from deposits.models import MemberAccount, MemberState
-from deposits.services.accounts import next_number
 from fund.audit.masking import mask_bank_card
 from fund.audit.services import audit_log
 from fund.dates import first_of_month
 from fund.integrations.bank import bank_account_verify
 from fund.integrations.base import IntegrationError
 from fund.money import format_money
+from fund.numbers import next_number
 from fund.people.roles import roles_of
 from fund.validation import clean_bank_card, clean_line
 

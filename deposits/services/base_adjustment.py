@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from fund.audit.services import audit_log
 from fund.dates import add_months, first_of_month
-from fund.money import format_money, round_money
+from fund.money import format_money, format_percent, round_money, to_decimal
 from fund.policy.selectors import PolicyMissing, policy_value
 from fund.uploads import (
     FORMULA_WITHOUT_RESULT,
@@ -214,7 +214,7 @@ class Rules:
     def ratio_problem(self, part: str, ratio: Decimal) -> str | None:
         low, high = self.unit_ratio if part == "unit" else self.member_ratio
         if not low <= ratio <= high:
-            return f"须在 {_pct(low)} 至 {_pct(high)} 之间"
+            return f"须在 {format_percent(low)} 至 {format_percent(high)} 之间"
         return None
 
     def amounts(self, base: Decimal, unit_ratio: Decimal, member_ratio: Decimal) -> tuple[Decimal, Decimal]:
@@ -222,10 +222,6 @@ class Rules:
         policy again for every row."""
         return (round_money(base * unit_ratio, unit=self.rounding_unit, mode=self.rounding_mode),
                 round_money(base * member_ratio, unit=self.rounding_unit, mode=self.rounding_mode))
-
-
-def _pct(value: Decimal) -> str:
-    return f"{(Decimal(value) * 100).normalize():f}%"
 
 
 # ---- checks shared by the form and the file -----------------------------------------------------------
@@ -478,8 +474,8 @@ def base_template(*, unit: UnitAccount, year: int) -> bytes:
         f"1. 在“{SHEET_TITLE}”表的“新缴存基数（元）”列填写每位职工上一年度月平均工资，保留至分。",
         f"2. 新缴存基数不得低于本市最低月工资标准 {format_money(rules.floor)} 元，不得高于上年度职工月平均工资的 "
         f"{rules.cap_multiple.normalize():f} 倍，即 {format_money(rules.cap)} 元。",
-        f"3. 单位、个人缴存比例按百分数填写（如 12 表示 12%），须在 {_pct(rules.unit_ratio[0])} 至 "
-        f"{_pct(rules.unit_ratio[1])} 之间；不填则按单位现行比例计算。",
+        f"3. 单位、个人缴存比例按百分数填写（如 12 表示 12%），须在 {format_percent(rules.unit_ratio[0])} 至 "
+        f"{format_percent(rules.unit_ratio[1])} 之间；不填则按单位现行比例计算。",
         "4. 请勿修改表头、个人账号、姓名和身份证号码；身份证号码须为文本格式的18位号码。",
         "5. 每位职工只能出现一行；不需调整的职工也请按原基数填写，或删除该行。",
         f"6. 生效年月默认为 {year} 年 {ADJUSTMENT_MONTH} 月；已缴存月份不能调整。",
@@ -631,25 +627,6 @@ def _cell_problem(parsed: ParsedSheet, cells: tuple[Any, ...], key: str, row: in
     return None
 
 
-def _number(value: Any) -> Decimal | None:
-    """A cell as a Decimal, or None when it is not a number (text, a date, TRUE …)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, Decimal)):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))
-    elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace("，", "").removesuffix("元").strip()
-        try:
-            number = Decimal(text)
-        except (InvalidOperation, ValueError):
-            return None
-    else:
-        return None
-    return number if number.is_finite() else None
-
-
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -661,9 +638,9 @@ def _text(value: Any) -> str:
 def _ratio(value: Any) -> Decimal | None:
     """A ratio typed as a percentage (12 or "12%") or, from a percent-formatted cell, a fraction (0.12)."""
     if isinstance(value, str) and value.strip().endswith(("%", "％")):
-        number = _number(value.strip()[:-1])
+        number = to_decimal(value.strip()[:-1])
         return None if number is None else number / 100
-    number = _number(value)
+    number = to_decimal(value)
     if number is None:
         return None
     return number if number < 1 else number / 100
@@ -721,7 +698,7 @@ def _check_rows(
         if account is not None and (problem := _state_problem(account)):
             problems.append(RowError(row, "account", problem))
         raw_base = parsed.value(cells, "new_base")
-        new_base = None if "new_base" in unreadable else _number(raw_base)
+        new_base = None if "new_base" in unreadable else to_decimal(raw_base)
         if "new_base" in unreadable:
             problems.append(RowError(row, "new_base", unreadable["new_base"]))
         elif _is_blank(raw_base):

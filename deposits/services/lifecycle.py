@@ -898,18 +898,11 @@ def _special_credit_code(branch: Branch) -> str:
     """A well-formed unified social credit code for a branch's special unit (专户), which has no code of its own:
     registration authority 9 (other), kind 9, the city's region code, and a made-up organisation code built
     from the branch code, each with its check digit."""
-    from stdnum.cn import uscc
-
     from fund.integrations.base import local_city_code
+    from fund.validation import CREDIT_CODE_ALPHABET, credit_code_complete, organisation_code_complete
 
-    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    body = ("FL" + "".join(c if c in alphabet else "0" for c in branch.code.upper())).ljust(8, "0")[:8]
-    weights = (3, 7, 9, 10, 5, 8, 4, 2)
-    values = [int(c) if c.isdigit() else ord(c) - 55 for c in body]
-    check = 11 - sum(v * w for v, w in zip(values, weights, strict=True)) % 11
-    org = body + ("0" if check == 11 else "X" if check == 10 else str(check))
-    partial = "99" + local_city_code()[:6] + org
-    return partial + uscc.calc_check_digit(partial)
+    body = ("FL" + "".join(c if c in CREDIT_CODE_ALPHABET else "0" for c in branch.code.upper())).ljust(8, "0")[:8]
+    return credit_code_complete("99" + local_city_code()[:6] + organisation_code_complete(body))
 
 
 def special_unit_for_branch(*, actor: Any, branch: Branch, on: date) -> UnitAccount:

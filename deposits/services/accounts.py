@@ -295,7 +295,7 @@ def monthly_deposit_post_core(
     if errors:
         raise ValidationError(errors)
     # The base and amounts in force for THAT month: an adjustment effective later must not change it.
-    from .base_adjustment import month_terms
+    from .base_adjustment_rules import month_terms
 
     terms = month_terms(account, month)
     amount = terms.total

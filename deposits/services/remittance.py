@@ -55,7 +55,7 @@ from ..models import (
 )
 from ..selectors import unit_ratio_change_on
 from .accounts import monthly_amounts
-from .base_adjustment import adjustments_governing_ratios
+from .base_adjustment_rules import adjustments_governing_ratios
 
 LIVE_UNPAID = (BillState.DRAFT, BillState.CONFIRMED)
 BILL_NUMBER = re.compile(r"(?:HJ|BJ)[0-9A-Z]{8,22}")

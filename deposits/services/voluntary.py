@@ -39,7 +39,7 @@ from fund.numbers import attempt_reference
 
 from ..models import MemberAccount, MemberState, MonthlyDeposit, UnitState
 from .accounts import monthly_deposit_post
-from .base_adjustment import month_terms
+from .base_adjustment_rules import month_terms
 
 logger = logging.getLogger(__name__)
 

@@ -35,7 +35,7 @@ from fund.money import ZERO, format_money
 from fund.numbers import next_in_series
 from fund.people.models import Post
 from fund.people.roles import roles_of
-from fund.people.selectors import get_or_404, scoped
+from fund.people.selectors import scoped
 from fund.validation import clean_bank_serial
 
 from ..models import (
@@ -62,16 +62,6 @@ BILL_NUMBER = re.compile(r"(?:HJ|BJ)[0-9A-Z]{8,22}")
 
 
 # 查询 ---------------------------------------------------------------------------------------------------
-
-def bills_for_user(user: Any) -> QuerySet[RemittanceBill]:
-    """Bills the user may see: staff of the unit's branch (or centre-wide), the unit's operators."""
-    queryset = RemittanceBill.objects.select_related("unit__employer__branch")
-    return scoped(queryset, user, branch="unit__employer__branch", employer="unit__employer")
-
-
-def bill_get_for_user(*, user: Any, pk: Any) -> RemittanceBill:
-    return get_or_404(bills_for_user(user), pk=pk)
-
 
 def bill_steps(bill: RemittanceBill) -> list[dict[str, Any]]:
     """The step tracker: 生成 → 确认 → 缴款 → 入账."""

@@ -10,7 +10,7 @@ from fund.dates import first_of_month
 from fund.ledger.models import SubLedgerRow
 from fund.people.selectors import get_or_404, scoped
 
-from .models import MemberAccount, UnitAccount, UnitRatioChange
+from ..models import MemberAccount, UnitAccount, UnitRatioChange
 
 
 def unit_accounts_for_user(user: Any) -> QuerySet[UnitAccount]:

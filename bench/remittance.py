@@ -60,8 +60,8 @@ def main(n: int, profile: bool) -> None:
     from guardian.shortcuts import assign_perm
 
     from deposits.models import MemberAccount, MonthlyDeposit, PaymentChannel, UnitAccount
-    from deposits.services import first_of_month
     from deposits.services.remittance import bill_confirm, bill_generate, bill_post
+    from fund.dates import first_of_month
     from fund.ledger.selectors import ledger_reconcile
     from fund.people.models import User
 

@@ -3,10 +3,11 @@
 from datetime import date
 from decimal import Decimal
 
+from fund.dates import add_months, first_of_month
 from fund.demo import DEMO_PASSWORD, DemoContext, make_credit_code, make_id_number
 from fund.people.services import member_login_create, operator_create
 
-from .services import add_months, first_of_month, member_account_open, monthly_deposit_post, unit_account_open
+from .services import member_account_open, monthly_deposit_post, unit_account_open
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平",

@@ -8,13 +8,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from fund.audit.models import AuditEvent
+from fund.dates import add_months, first_of_month
 from fund.money import format_percent
 from fund.people.selectors import scoped
 from fund.portals.panels import register_panel
 
 from .models import MemberState, MonthlyDeposit
 from .selectors import member_accounts_for_user, member_statement, unit_accounts_for_user
-from .services import add_months, first_of_month
 
 
 @register_panel("staff", order=10, template="deposits/panels/staff_overview.html")

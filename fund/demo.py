@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from stdnum.cn import ric, uscc
+from stdnum.cn import ric
 
 from fund.people.models import Branch, Post, User
+from fund.validation import credit_code_complete
 
 DEMO_PASSWORD = os.environ.get("FUND_DEMO_PASSWORD", "Demo@2026fund")
 CITY_CODE = "370800"
@@ -31,7 +32,7 @@ def make_id_number(*, birth: date, seq: int, region: str = "370802", male: bool 
 def make_credit_code(seq: int, *, kind: str = "91") -> str:
     """A unified social credit code that passes GB 32100."""
     body = f"{kind}{CITY_CODE}MA{seq:07d}"
-    return body + uscc.calc_check_digit(body)
+    return credit_code_complete(body)
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
+
 FEN = Decimal("0.01")
 YUAN = Decimal("1")
 ZERO = Decimal("0.00")
@@ -20,19 +22,58 @@ def round_money(value: Decimal, *, unit: Decimal = FEN, mode: str = "half_up") -
     return (steps * unit).quantize(FEN)
 
 
-def parse_amount(raw: object) -> Decimal:
-    """Parse user input as a positive amount with at most two decimals; raise ValueError in Chinese."""
-    try:
-        value = Decimal(str(raw).strip().replace(",", ""))
-    except (InvalidOperation, ValueError) as exc:
-        raise ValueError("金额格式不正确") from exc
-    if not value.is_finite():
-        raise ValueError("金额格式不正确")
+# An amount this large is refused before rounding: it would not round to the fen in Decimal's 28 digits.
+AMOUNT_LIMIT = Decimal("1e15")
+
+
+def to_decimal(raw: object) -> Decimal | None:
+    """A number typed by a person or read from an uploaded cell, or None when it is not one.
+
+    Takes an int, a Decimal, a float (by its shortest repr, so 0.1 stays 0.1) or text with thousands
+    separators (, or ，) and an optional trailing 元; a bool, NaN, infinity or anything else is not a number."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, Decimal)):
+        number = Decimal(raw)
+    elif isinstance(raw, float):
+        number = Decimal(repr(raw))
+    elif isinstance(raw, str):
+        text = raw.strip().replace(",", "").replace("，", "").removesuffix("元").strip()
+        try:
+            number = Decimal(text)
+        except (InvalidOperation, ValueError):
+            return None
+    else:
+        return None
+    return number if number.is_finite() else None
+
+
+def parse_amount(raw: object, *, label: str = "金额") -> Decimal:
+    """User input as a positive amount with at most two decimals, to the fen; raise ValueError with a
+    Chinese message naming `label`."""
+    value = to_decimal(raw)
+    if value is None:
+        raise ValueError(f"{label}必须是数字")
     if value <= 0:
-        raise ValueError("金额必须大于零")
+        raise ValueError(f"{label}必须大于 0")
+    if value >= AMOUNT_LIMIT:
+        raise ValueError(f"{label}过大")
     if value != value.quantize(FEN):
-        raise ValueError("金额最多保留两位小数")
+        raise ValueError(f"{label}最多保留两位小数")
     return value.quantize(FEN)
+
+
+def clean_amount(raw: object, *, label: str = "金额", required: bool = True) -> Decimal | None:
+    """parse_amount for a service that reports fields (use with fund.validation.clean_into): a refusal is a
+    ValidationError; empty input is None unless `required`."""
+    if raw is None or (isinstance(raw, str) and raw == ""):
+        if required:
+            raise ValidationError(f"请填写{label}", code="required")
+        return None
+    try:
+        return parse_amount(raw, label=label)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="invalid") from exc
 
 
 def format_percent(value: Decimal) -> str:

@@ -65,6 +65,25 @@ def clean_credit_code(raw: str) -> str:
         raise ValidationError("统一社会信用代码格式不正确", code="format") from exc
 
 
+# The 31 characters a credit code may use (GB 32100: digits and capitals without I, O, S, V, Z).
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def organisation_code_complete(body: str) -> str:
+    """Eight characters of an organisation code (组织机构代码, GB 11714, positions 9–17 of a credit code)
+    followed by its check character."""
+    weights = (3, 7, 9, 10, 5, 8, 4, 2)
+    values = [int(c) if c.isdigit() else ord(c) - 55 for c in body]
+    check = 11 - sum(v * w for v, w in zip(values, weights, strict=True)) % 11
+    return body + ("0" if check == 11 else "X" if check == 10 else str(check))
+
+
+def credit_code_complete(partial: str) -> str:
+    """17 characters of a unified social credit code followed by their GB 32100 check character: for the
+    codes the centre makes itself (a branch's special unit, demo data), which clean_credit_code accepts."""
+    return partial + uscc.calc_check_digit(partial)
+
+
 def clean_bank_card(raw: str) -> str:
     """Validate a bank card number: 12–19 digits with a Luhn check digit (UnionPay cards use Luhn)."""
     value = "".join((raw or "").split())

@@ -7,10 +7,11 @@ line's demo flow is refused by them.
 from datetime import date, timedelta
 from typing import Any
 
+from fund.dates import add_years
 from fund.demo import DemoContext, make_credit_code, make_id_number
 
 from .models import BlacklistEntry, Category, SubjectKind
-from .services import add_years, blacklist_add, blacklist_lift
+from .services import blacklist_add, blacklist_lift
 
 
 def demo_blacklist(*, lister: Any, lifter: Any, today: date) -> list[BlacklistEntry]:

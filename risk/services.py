@@ -6,7 +6,6 @@ at once leave one lift. Errors come back as a ValidationError dict of field → 
 nothing written.
 """
 
-import calendar
 from datetime import date
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from fund.audit.masking import mask_id_number
 from fund.audit.services import audit_log
+from fund.dates import add_years
 from fund.policy.selectors import PolicyMissing, policy_value
 from fund.validation import (
     clean_credit_code,
@@ -30,14 +30,6 @@ from .selectors import blacklist_can_manage
 
 REASON_MAX = 1000
 NAME_MAX = 120
-
-
-def add_years(day: date, years: int) -> date:
-    """The same day `years` later; 29 February becomes 1 March, so a ban never falls a day short."""
-    year = day.year + years
-    if day.month == 2 and day.day == 29 and not calendar.isleap(year):
-        return date(year, 3, 1)
-    return day.replace(year=year)
 
 
 def blacklist_default_until(listed_on: date) -> date:

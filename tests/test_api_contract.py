@@ -18,8 +18,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from stdnum import luhn
 
-from deposits.services.accounts import add_months, first_of_month, monthly_deposit_post
+from deposits.services.accounts import monthly_deposit_post
 from fund.api import MONTH_PATTERN
+from fund.dates import add_months, first_of_month
 from fund.demo import make_credit_code, make_id_number
 from fund.integrations.models import SandboxBankAccount
 from fund.people.models import Post

@@ -15,14 +15,13 @@ from fund.audit.services import person_viewed
 from fund.people.roles import roles_of
 from fund.people.selectors import get_or_404
 
-from ..selectors import member_account_get_for_user
-from ..services.merge import (
+from ..selectors import (
     duplicate_accounts_for_user,
-    member_account_merge,
-    member_account_merge_preview,
+    member_account_get_for_user,
     merges_for_user,
     person_accounts_for_user,
 )
+from ..services.merge import member_account_merge, member_account_merge_preview
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 

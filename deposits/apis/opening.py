@@ -16,12 +16,11 @@ from fund.people.roles import roles_of
 
 from ..filters import OpeningRequestFilter
 from ..models import OpeningRequestState
+from ..selectors import unit_opening_request_get_for_user, unit_opening_requests_for_user
 from ..services.opening import (
     unit_opening_request_approve,
-    unit_opening_request_get_for_user,
     unit_opening_request_reject,
     unit_opening_request_submit,
-    unit_opening_requests_for_user,
 )
 
 RATIO = {"max_digits": 5, "decimal_places": 4, "min_value": 0, "max_value": 1}

@@ -19,7 +19,7 @@ from fund.people.roles import roles_of
 
 from ..filters import BillFilter
 from ..models import BillKind, BillState, PaymentChannel
-from ..selectors import member_accounts_for_user, unit_account_get_for_user
+from ..selectors import bill_get_for_user, bills_for_user, member_accounts_for_user, unit_account_get_for_user
 from ..services import remittance as services
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -115,7 +115,7 @@ class BillListApi(APIView):
                     OpenApiParameter("month", str, pattern=MONTH_PATTERN, description="缴存年月，如 2026-11")],
     )
     def get(self, request):  # type: ignore[no-untyped-def]
-        bills = api_filtered(BillFilter, request, services.bills_for_user(request.user).order_by("-month", "-id"))
+        bills = api_filtered(BillFilter, request, bills_for_user(request.user).order_by("-month", "-id"))
         return paginated(self, bills, BillOutput)
 
     @extend_schema(request=InputSerializer, responses={201: BillDetailOutput}, summary="生成汇缴单/补缴单")
@@ -143,13 +143,13 @@ class BillListApi(APIView):
 class BillDetailApi(APIView):
     @extend_schema(responses=BillDetailOutput, summary="缴款单详情（明细中的身份证号码已脱敏）")
     def get(self, request, pk: int):  # type: ignore[no-untyped-def]
-        return Response(BillDetailOutput(services.bill_get_for_user(user=request.user, pk=pk)).data)
+        return Response(BillDetailOutput(bill_get_for_user(user=request.user, pk=pk)).data)
 
 
 class BillConfirmApi(APIView):
     @extend_schema(request=None, responses=BillOutput, summary="确认缴款单")
     def post(self, request, pk: int):  # type: ignore[no-untyped-def]
-        bill = services.bill_get_for_user(user=request.user, pk=pk)
+        bill = bill_get_for_user(user=request.user, pk=pk)
         _require_writer(request.user)
         return Response(BillOutput(services.bill_confirm(actor=request.user, bill=bill)).data)
 
@@ -157,7 +157,7 @@ class BillConfirmApi(APIView):
 class BillCancelApi(APIView):
     @extend_schema(request=None, responses=BillOutput, summary="作废缴款单（已入账的不能作废）")
     def post(self, request, pk: int):  # type: ignore[no-untyped-def]
-        bill = services.bill_get_for_user(user=request.user, pk=pk)
+        bill = bill_get_for_user(user=request.user, pk=pk)
         _require_writer(request.user)
         return Response(BillOutput(services.bill_cancel(actor=request.user, bill=bill)).data)
 
@@ -168,7 +168,7 @@ class BillPayApi(APIView):
 
     @extend_schema(request=None, responses=OutputSerializer, summary="委托收款缴款并入账（幂等）")
     def post(self, request, pk: int):  # type: ignore[no-untyped-def]
-        bill = services.bill_get_for_user(user=request.user, pk=pk)
+        bill = bill_get_for_user(user=request.user, pk=pk)
         _require_writer(request.user)
         bill, created = services.bill_pay_by_collection(actor=request.user, bill=bill)
         bill.created = created
@@ -190,7 +190,7 @@ class BillReceiptApi(APIView):
         summary="登记银行回单并入账（综合窗口；幂等）",
     )
     def post(self, request, pk: int):  # type: ignore[no-untyped-def]
-        bill = services.bill_get_for_user(user=request.user, pk=pk)
+        bill = bill_get_for_user(user=request.user, pk=pk)
         _require_accept_post(request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -213,7 +213,7 @@ class BillReverseApi(APIView):
 
     @extend_schema(request=InputSerializer, responses=OutputSerializer, summary="错缴更正（冲正，综合窗口）")
     def post(self, request, pk: int):  # type: ignore[no-untyped-def]
-        bill = services.bill_get_for_user(user=request.user, pk=pk)
+        bill = bill_get_for_user(user=request.user, pk=pk)
         _require_accept_post(request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

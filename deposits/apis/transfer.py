@@ -10,10 +10,13 @@ from fund.integrations.base import IntegrationError
 from fund.people.roles import roles_of
 from fund.people.selectors import get_or_404
 
-from ..selectors import member_account_get_for_holder_or_staff, member_account_get_for_user
+from ..selectors import (
+    member_account_get_for_holder_or_staff,
+    member_account_get_for_user,
+    pending_letters_for_user,
+)
 from ..services.transfer import (
     letter_blockers,
-    pending_letters_for_user,
     transfer_in_apply,
     transfer_out_blockers,
     transfer_out_execute,

@@ -66,11 +66,7 @@ def unit_ratio_history_backfill(*, unit_model: Any, change_model: Any, applicati
     once it has ended, its end. Returns the number of units given a history."""
     from datetime import date, datetime, time
 
-    def month_of(day: date) -> date:
-        return day.replace(day=1)
-
-    def next_month(month: date) -> date:
-        return date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    from fund.dates import add_months, first_of_month
 
     def at(day: date) -> datetime:
         return timezone.make_aware(datetime.combine(day, time.min))
@@ -89,7 +85,7 @@ def unit_ratio_history_backfill(*, unit_model: Any, change_model: Any, applicati
         first = history[0] if history else None
         opening = (first.previous_unit_ratio, first.previous_member_ratio) if first else (unit.unit_ratio, unit.member_ratio)
         rows.append(change_model(
-            unit_id=unit.pk, effective_month=month_of(unit.opened_on), unit_ratio=opening[0], member_ratio=opening[1],
+            unit_id=unit.pk, effective_month=first_of_month(unit.opened_on), unit_ratio=opening[0], member_ratio=opening[1],
             source="opening", created_at=at(unit.opened_on), actor_id=unit.opened_by_id,
         ))
         for application in history:
@@ -100,10 +96,10 @@ def unit_ratio_history_backfill(*, unit_model: Any, change_model: Any, applicati
             ))
             if application.state == "ended":
                 rows.append(change_model(
-                    unit_id=unit.pk, effective_month=next_month(application.end_month),
+                    unit_id=unit.pk, effective_month=add_months(application.end_month, 1),
                     unit_ratio=application.previous_unit_ratio, member_ratio=application.previous_member_ratio,
                     source="reduction_end", application_id=application.pk,
-                    created_at=application.ended_at or at(next_month(application.end_month)), actor_id=None,
+                    created_at=application.ended_at or at(add_months(application.end_month, 1)), actor_id=None,
                 ))
         count += 1
     change_model.objects.bulk_create(rows, batch_size=1000)

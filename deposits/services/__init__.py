@@ -3,9 +3,7 @@
 account services most callers need."""
 
 from .accounts import (
-    add_months,
     base_bounds,
-    first_of_month,
     member_account_open,
     monthly_amounts,
     monthly_deposit_post,
@@ -13,6 +11,5 @@ from .accounts import (
 )
 
 __all__ = [
-    "add_months", "base_bounds", "first_of_month", "member_account_open", "monthly_amounts",
-    "monthly_deposit_post", "unit_account_open",
+    "base_bounds", "member_account_open", "monthly_amounts", "monthly_deposit_post", "unit_account_open",
 ]

@@ -9,15 +9,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fund.audit.services import audit_log
+from fund.dates import add_months, first_of_month
 from fund.integrations.bank import bank_account_verify
 from fund.ledger import chart
 from fund.ledger.models import BusinessType
 from fund.ledger.services import Movement, credit, debit, entry_post, sub_account_open
 from fund.money import format_money, round_money
+from fund.numbers import next_number
 from fund.people.models import Branch, Employer, Person
 from fund.people.selectors import scoped
 from fund.policy.selectors import policy_value
@@ -45,22 +47,6 @@ from ..models import (
     UnitRatioChange,
     UnitState,
 )
-
-
-def next_number(sequence: str, prefix: str, width: int) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(%s)", [sequence])
-        (value,) = cursor.fetchone()
-    return f"{prefix}{value:0{width}d}"
-
-
-def first_of_month(day: date) -> date:
-    return day.replace(day=1)
-
-
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def check_ratio(errors: dict[str, list[str]], field: str, label: str, value: Decimal, on: date) -> None:
@@ -309,7 +295,7 @@ def monthly_deposit_post_core(
     if errors:
         raise ValidationError(errors)
     # The base and amounts in force for THAT month: an adjustment effective later must not change it.
-    from .base_adjustment import month_terms
+    from .base_adjustment_rules import month_terms
 
     terms = month_terms(account, month)
     amount = terms.total

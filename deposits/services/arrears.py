@@ -28,6 +28,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from fund.audit.services import audit_log
+from fund.dates import add_months, first_of_month, month_index
 from fund.integrations import sms_gateway
 from fund.integrations.base import IntegrationError, Unavailable
 from fund.integrations.models import SandboxSocialInsurance
@@ -46,7 +47,6 @@ from ..models import (
     UnitOpeningRequest,
     UnitState,
 )
-from .accounts import add_months, first_of_month
 
 logger = logging.getLogger(__name__)
 
@@ -92,17 +92,13 @@ HAVING max(behind) > 0
 """
 
 
-def _month_index(month: date) -> int:
-    return month.year * 12 + month.month
-
-
 def arrears_list(*, on: date, units: QuerySet[UnitAccount] | None = None) -> list[ArrearsRow]:
     """Units behind on remittance as of `on` (restricted to `units`, e.g. the user's scope), most months
     owed first. Set-based: one query whatever the number of members."""
     last = add_months(first_of_month(on), -1)
     params: dict[str, Any] = {
         "member_state": MemberState.NORMAL, "unit_state": UnitState.NORMAL,
-        "last": last, "last_index": _month_index(last),
+        "last": last, "last_index": month_index(last),
     }
     unit_filter = ""
     if units is not None:

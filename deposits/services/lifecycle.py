@@ -24,10 +24,12 @@ from django.utils import timezone
 
 from fund.audit.masking import mask_bank_card, mask_phone
 from fund.audit.services import audit_log
+from fund.dates import add_months, first_of_month, months_between
 from fund.integrations import social_insurance_bureau
 from fund.integrations.bank import bank_account_verify
 from fund.integrations.base import IntegrationError
 from fund.money import format_money
+from fund.numbers import next_number
 from fund.people.models import Branch, Employer, Person, Post
 from fund.people.roles import roles_of
 from fund.people.selectors import scoped
@@ -60,12 +62,9 @@ from ..models import (
 from ..selectors import member_accounts_for_user, unit_accounts_for_user
 from .accounts import (
     UNIT_TEXT_RULES,
-    add_months,
     base_bounds,
     check_ratio,
-    first_of_month,
     monthly_amounts,
-    next_number,
     unit_ratio_change_record,
     unit_text_clean,
 )
@@ -548,11 +547,6 @@ def unit_account_close(*, actor: Any, unit: UnitAccount, reason: str) -> UnitAcc
 
 # ---- deferral and ratio reduction -----------------------------------------------------------------------
 
-def months_between(start: date, end: date) -> int:
-    """Months from `start` to `end`, both included."""
-    return (end.year - start.year) * 12 + end.month - start.month + 1
-
-
 @transaction.atomic(durable=True)
 def unit_application_submit(
     *,
@@ -904,18 +898,11 @@ def _special_credit_code(branch: Branch) -> str:
     """A well-formed unified social credit code for a branch's special unit (专户), which has no code of its own:
     registration authority 9 (other), kind 9, the city's region code, and a made-up organisation code built
     from the branch code, each with its check digit."""
-    from stdnum.cn import uscc
-
     from fund.integrations.base import local_city_code
+    from fund.validation import CREDIT_CODE_ALPHABET, credit_code_complete, organisation_code_complete
 
-    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    body = ("FL" + "".join(c if c in alphabet else "0" for c in branch.code.upper())).ljust(8, "0")[:8]
-    weights = (3, 7, 9, 10, 5, 8, 4, 2)
-    values = [int(c) if c.isdigit() else ord(c) - 55 for c in body]
-    check = 11 - sum(v * w for v, w in zip(values, weights, strict=True)) % 11
-    org = body + ("0" if check == 11 else "X" if check == 10 else str(check))
-    partial = "99" + local_city_code()[:6] + org
-    return partial + uscc.calc_check_digit(partial)
+    body = ("FL" + "".join(c if c in CREDIT_CODE_ALPHABET else "0" for c in branch.code.upper())).ljust(8, "0")[:8]
+    return credit_code_complete("99" + local_city_code()[:6] + organisation_code_complete(body))
 
 
 def special_unit_for_branch(*, actor: Any, branch: Branch, on: date) -> UnitAccount:

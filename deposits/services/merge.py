@@ -29,7 +29,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from fund.audit.services import audit_log
@@ -58,7 +57,6 @@ MERGE_BLOCKERS: list[Callable[[MemberAccount], str | None]] = []
 
 SOURCE_STATES = (MemberState.NORMAL, MemberState.SEALED, MemberState.OTHER)
 TARGET_STATES = (MemberState.NORMAL, MemberState.SEALED)
-CLOSED_STATES = (MemberState.MERGED, MemberState.TRANSFERRED_OUT, MemberState.WITHDRAWN)
 STALE = "账户状态已被他人更改，请刷新后重试"
 
 
@@ -268,50 +266,3 @@ def member_account_merge(**kwargs: Any) -> tuple[AccountMerge, bool]:
 
 
 member_account_merge.__doc__ = member_account_merge_core.__doc__
-
-
-# ---- reading -------------------------------------------------------------------------------------------
-
-def person_accounts_for_user(*, user: Any, id_number: str) -> QuerySet[MemberAccount]:
-    """Every account of the person with this ID number that `user` may see, oldest first (closed ones too)."""
-    return (
-        member_accounts_for_user(user).filter(person__id_number=(id_number or "").strip().upper())
-        .select_related("unit__employer__branch").order_by("opened_on", "pk")
-    )
-
-
-@dataclass
-class DuplicateRow:
-    person_id: int
-    id_number: str
-    name: str
-    accounts: list[MemberAccount]
-
-    @property
-    def balance(self) -> Decimal:
-        return sum((a.sub_account.balance for a in self.accounts), ZERO)
-
-
-def duplicate_accounts_for_user(user: Any, *, limit: int = 500) -> list[DuplicateRow]:
-    """疑似重复账户: persons with more than one account not closed (among the accounts `user` may see)."""
-    visible = member_accounts_for_user(user).exclude(state__in=CLOSED_STATES)
-    persons = list(
-        visible.values("person_id").annotate(n=Count("pk")).filter(n__gt=1).order_by("person_id")
-        .values_list("person_id", flat=True)[:limit]
-    )
-    rows: dict[int, DuplicateRow] = {}
-    for account in visible.filter(person_id__in=persons).select_related("unit__employer__branch").order_by(
-        "person_id", "opened_on", "pk"
-    ):
-        row = rows.setdefault(
-            account.person_id, DuplicateRow(account.person_id, account.person.id_number, account.person.name, [])
-        )
-        row.accounts.append(account)
-    return list(rows.values())
-
-
-def merges_for_user(user: Any) -> QuerySet[AccountMerge]:
-    """Merges whose source account `user` may see, newest first."""
-    return AccountMerge.objects.filter(source__in=member_accounts_for_user(user)).select_related(
-        "source__person", "source__unit__employer", "target__unit__employer", "actor", "entry", "interest_entry"
-    ).order_by("-id")

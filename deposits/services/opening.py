@@ -13,13 +13,11 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from fund.audit.services import audit_log
 from fund.people import tasks as people_tasks
 from fund.people.models import Branch, Employer, User
-from fund.people.selectors import get_or_404, scoped
 from fund.people.services import operator_bind
 from fund.validation import clean_credit_code, clean_into, clean_mobile, clean_person_name
 
@@ -27,17 +25,6 @@ from ..models import OpeningRequestState, UnitOpeningRequest
 from .accounts import check_ratio, unit_account_open_core, unit_bank_account_check, unit_text_clean
 
 PENDING = OpeningRequestState.PENDING
-
-
-# Selectors ------------------------------------------------------------------------------------------
-
-def unit_opening_requests_for_user(user: Any) -> QuerySet[UnitOpeningRequest]:
-    """Staff see the requests of their branch (centre-wide staff: all); nobody else sees any."""
-    return scoped(UnitOpeningRequest.objects.select_related("branch", "reviewed_by", "unit"), user, branch="branch")
-
-
-def unit_opening_request_get_for_user(*, user: Any, pk: Any) -> UnitOpeningRequest:
-    return get_or_404(unit_opening_requests_for_user(user), pk=pk)
 
 
 # Submitting -----------------------------------------------------------------------------------------

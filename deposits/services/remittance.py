@@ -25,15 +25,17 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fund.audit.services import audit_log
+from fund.dates import add_months, first_of_month, month_index
 from fund.integrations import entrusted_bank
 from fund.integrations.base import IntegrationError
 from fund.ledger import chart
 from fund.ledger.models import BusinessType
 from fund.ledger.services import Movement, credit, debit, entry_post, entry_post_set
 from fund.money import ZERO, format_money
+from fund.numbers import next_in_series
 from fund.people.models import Post
 from fund.people.roles import roles_of
-from fund.people.selectors import get_or_404, scoped
+from fund.people.selectors import scoped
 from fund.validation import clean_bank_serial
 
 from ..models import (
@@ -52,24 +54,14 @@ from ..models import (
     UnitState,
 )
 from ..selectors import unit_ratio_change_on
-from .accounts import add_months, first_of_month, monthly_amounts
-from .base_adjustment import adjustments_governing_ratios
+from .accounts import monthly_amounts
+from .base_adjustment_rules import adjustments_governing_ratios
 
 LIVE_UNPAID = (BillState.DRAFT, BillState.CONFIRMED)
 BILL_NUMBER = re.compile(r"(?:HJ|BJ)[0-9A-Z]{8,22}")
 
 
 # 查询 ---------------------------------------------------------------------------------------------------
-
-def bills_for_user(user: Any) -> QuerySet[RemittanceBill]:
-    """Bills the user may see: staff of the unit's branch (or centre-wide), the unit's operators."""
-    queryset = RemittanceBill.objects.select_related("unit__employer__branch")
-    return scoped(queryset, user, branch="unit__employer__branch", employer="unit__employer")
-
-
-def bill_get_for_user(*, user: Any, pk: Any) -> RemittanceBill:
-    return get_or_404(bills_for_user(user), pk=pk)
-
 
 def bill_steps(bill: RemittanceBill) -> list[dict[str, Any]]:
     """The step tracker: 生成 → 确认 → 缴款 → 入账."""
@@ -149,9 +141,7 @@ def _billable(unit: UnitAccount, month: date) -> QuerySet[MemberAccount]:
 
 def _bill_number(unit: UnitAccount, month: date, kind: str) -> str:
     prefix = "HJ" if kind == BillKind.REMIT else "BJ"
-    head = f"{prefix}{unit.number}{month:%Y%m}"
-    count = RemittanceBill.objects.filter(number__startswith=head).count()
-    return f"{head}{count + 1:02d}"
+    return next_in_series(RemittanceBill.objects.all(), "number", f"{prefix}{unit.number}{month:%Y%m}", 2)
 
 
 @transaction.atomic(durable=True)
@@ -390,7 +380,7 @@ def _bill_post(*, bill: RemittanceBill, bank_reference: str, channel: str, actor
         ) from exc
     with connection.cursor() as cursor:
         cursor.execute(
-            _ADVANCE_PAID_UP, {"bill": bill.pk, "month": bill.month, "index": bill.month.year * 12 + bill.month.month}
+            _ADVANCE_PAID_UP, {"bill": bill.pk, "month": bill.month, "index": month_index(bill.month)}
         )
     audit_log(
         actor=actor, action="deposits.bill.paid", target=bill, old={"state": BillState.CONFIRMED},

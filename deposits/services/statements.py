@@ -10,10 +10,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from fund.dates import add_months, first_of_month
 from fund.ledger.models import BusinessType, SubLedgerRow
 
 from ..models import MemberAccount, MonthlyDeposit, RemittanceBill, UnitAccount
-from .accounts import add_months, first_of_month
 
 # The business types a member's statement can show: the deposit/withdrawal codes and reversals.
 STATEMENT_TYPES: list[tuple[str, str]] = [

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from fund.ledger import chart
 from fund.ledger.models import BusinessType, SubAccount
 from fund.ledger.services import Movement, credit, debit, entry_post, sub_account_interest_close
 from fund.money import ZERO
+from fund.numbers import next_number
 from fund.people.models import Post
 from fund.people.roles import roles_of
 from fund.validation import (
@@ -39,10 +40,7 @@ TRANSFER_OUT_BLOCKERS: list[Any] = []
 
 
 def _reference(prefix: str) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval('deposits_transfer_seq')")
-        (value,) = cursor.fetchone()
-    return f"{prefix}{timezone.localdate():%Y%m%d}{value:06d}"
+    return next_number("deposits_transfer_seq", f"{prefix}{timezone.localdate():%Y%m%d}", 6)
 
 
 @transaction.atomic(durable=True)
@@ -534,19 +532,6 @@ def transfer_out_sync() -> dict[str, int]:
         transfer_out_advance(transfer_id=transfer_id)
     return {"created": len(report.created), "updated": len(report.updated), "refused": len(report.refused),
             "advanced": len(open_ids)}
-
-
-def pending_letters_for_user(user: Any):  # type: ignore[no-untyped-def]
-    """待办转出联系函: platform letters this user's branch has to answer, oldest first, with their blockers."""
-    from fund.people.selectors import scoped
-
-    if not roles_of(user).is_staff:  # the window's work list: members follow their transfer elsewhere
-        return CrossRegionTransfer.objects.none()
-    queryset = CrossRegionTransfer.objects.filter(
-        direction=TransferDirection.OUT, from_platform=True, finished_at__isnull=True,
-    ).select_related("account__person", "account__sub_account", "account__unit__employer")
-    # By branch only: staff who are members do not answer (and pay out on) the letter about their own account.
-    return scoped(queryset, user, branch="account__unit__employer__branch").order_by("id")
 
 
 def letter_blockers(transfer: CrossRegionTransfer) -> list[str]:

@@ -31,13 +31,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from fund.dates import add_months, first_of_month
 from fund.integrations import entrusted_bank
 from fund.integrations.base import IntegrationError, NotFound
 from fund.money import format_money
+from fund.numbers import attempt_reference
 
 from ..models import MemberAccount, MemberState, MonthlyDeposit, UnitState
-from .accounts import add_months, first_of_month, monthly_deposit_post
-from .base_adjustment import month_terms
+from .accounts import monthly_deposit_post
+from .base_adjustment_rules import month_terms
 
 logger = logging.getLogger(__name__)
 
@@ -82,8 +84,7 @@ class DebitReport:
 
 def debit_reference(account: MemberAccount, month: date, attempt: int) -> str:
     """The bank reference of the `attempt`-th (0-based) collection for this account and month."""
-    base = f"DK{account.number}{month:%Y%m}"
-    return base if attempt == 0 else f"{base}R{attempt:02d}"
+    return attempt_reference(f"DK{account.number}{month:%Y%m}", attempt)
 
 
 def voluntary_accounts_due(*, month: date, on: date | None = None):

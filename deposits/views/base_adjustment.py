@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 
 from fund.audit.services import audit_log, person_viewed
+from fund.dates import add_months
 from fund.money import format_money
 from fund.people.selectors import get_or_404, scoped
 from fund.policy.selectors import PolicyMissing
@@ -25,7 +26,7 @@ from fund.views import apply_errors, form_submit
 
 from ..models import BaseAdjustmentBatch, MemberAccount, UnitAccount
 from ..selectors import unit_account_get_for_user
-from ..services.accounts import add_months, base_bounds
+from ..services.accounts import base_bounds
 from ..services.base_adjustment import (
     ADJUSTMENT_MONTH,
     MAX_ROWS,

@@ -22,16 +22,19 @@ from fund.portals.decorators import portal_required
 from fund.views import apply_errors
 
 from ..models import AccountMerge, MemberAccount
-from ..selectors import member_account_get_for_user, member_accounts_for_user
-from ..services.merge import (
+from ..selectors import (
     CLOSED_STATES,
-    SOURCE_STATES,
-    TARGET_STATES,
     duplicate_accounts_for_user,
-    member_account_merge,
-    member_account_merge_preview,
+    member_account_get_for_user,
+    member_accounts_for_user,
     merges_for_user,
     person_accounts_for_user,
+)
+from ..services.merge import (
+    SOURCE_STATES,
+    TARGET_STATES,
+    member_account_merge,
+    member_account_merge_preview,
 )
 
 

@@ -18,13 +18,15 @@ from .. import services
 from ..filters import OpeningRequestFilter
 from ..forms import MemberOpenForm, UnitOpenForm
 from ..models import OpeningRequestState
-from ..selectors import unit_accounts_for_user
+from ..selectors import (
+    unit_accounts_for_user,
+    unit_opening_request_get_for_user,
+    unit_opening_requests_for_user,
+)
 from ..services.opening import (
     unit_opening_request_approve,
-    unit_opening_request_get_for_user,
     unit_opening_request_reject,
     unit_opening_request_submit,
-    unit_opening_requests_for_user,
 )
 from .accounts import _operator_unit
 

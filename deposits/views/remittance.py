@@ -11,6 +11,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from fund.dates import first_of_month
 from fund.filters import page_filtered
 from fund.integrations.base import IntegrationError
 from fund.money import format_money
@@ -21,9 +22,8 @@ from fund.views import form_submit
 from ..filters import BillFilter
 from ..forms_remittance import BillGenerateForm, ReceiptForm, ReverseForm
 from ..models import BillState, RefundState, UnitAccount
-from ..selectors import member_accounts_for_user, unit_account_get_for_user
+from ..selectors import bill_get_for_user, bills_for_user, member_accounts_for_user, unit_account_get_for_user
 from ..services import remittance as services
-from ..services.accounts import first_of_month
 from ..tasks.remittance import match_incoming_transfers
 
 
@@ -65,14 +65,14 @@ def unit_remittance(request: HttpRequest) -> HttpResponse:
         then=lambda bill: redirect("unit:bill_detail", pk=bill.pk),
     ):
         return response
-    page, state = _bills_page(request, services.bills_for_user(request.user).filter(unit=unit))
+    page, state = _bills_page(request, bills_for_user(request.user).filter(unit=unit))
     return render(request, "deposits/remittance/unit_bills.html",
                   {"unit": unit, "form": form, "page_obj": page, "state": state, "states": BillState.choices})
 
 
 @portal_required("unit")
 def unit_bill_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    bill = services.bill_get_for_user(user=request.user, pk=pk)
+    bill = bill_get_for_user(user=request.user, pk=pk)
     return render(request, "deposits/remittance/unit_bill_detail.html",
                   {"bill": bill, "lines": _lines(bill), "steps": services.bill_steps(bill)})
 
@@ -80,7 +80,7 @@ def unit_bill_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @portal_required("unit")
 def unit_bill_pay(request: HttpRequest, pk: int) -> HttpResponse:
-    bill = services.bill_get_for_user(user=request.user, pk=pk)
+    bill = bill_get_for_user(user=request.user, pk=pk)
     try:
         bill, created = services.bill_pay_by_collection(actor=request.user, bill=bill)
     except ValidationError as exc:
@@ -99,13 +99,13 @@ def unit_bill_pay(request: HttpRequest, pk: int) -> HttpResponse:
 
 @portal_required("staff")
 def staff_remittance(request: HttpRequest) -> HttpResponse:
-    page, state = _bills_page(request, services.bills_for_user(request.user))
+    page, state = _bills_page(request, bills_for_user(request.user))
     try:
         unmatched = services.unmatched_transfers()
         bank_error = ""
     except IntegrationError as exc:
         unmatched, bank_error = [], exc.message
-    visible = set(services.bills_for_user(request.user).values_list("pk", flat=True)) if unmatched else set()
+    visible = set(bills_for_user(request.user).values_list("pk", flat=True)) if unmatched else set()
     unmatched = [t for t in unmatched if t.bill is None or t.bill.pk in visible]
     refunds = [
         {"c": c, "problem": services.may_refund(request.user, c)}
@@ -146,7 +146,7 @@ def staff_match_transfers(request: HttpRequest) -> HttpResponse:
 
 @portal_required("staff")
 def staff_bill_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    bill = services.bill_get_for_user(user=request.user, pk=pk)
+    bill = bill_get_for_user(user=request.user, pk=pk)
     return render(request, "deposits/remittance/staff_bill_detail.html", {
         "bill": bill, "lines": _lines(bill), "steps": services.bill_steps(bill),
         "receipt_form": ReceiptForm(), "reverse_form": ReverseForm(),
@@ -157,7 +157,7 @@ def staff_bill_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_required("staff")
 @accept_post_required
 def staff_bill_receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    bill = services.bill_get_for_user(user=request.user, pk=pk)
+    bill = bill_get_for_user(user=request.user, pk=pk)
     form = ReceiptForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -179,7 +179,7 @@ def staff_bill_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_required("staff")
 @accept_post_required
 def staff_bill_reverse(request: HttpRequest, pk: int) -> HttpResponse:
-    bill = services.bill_get_for_user(user=request.user, pk=pk)
+    bill = bill_get_for_user(user=request.user, pk=pk)
     form = ReverseForm(request.POST)
     ids = [int(v) for v in request.POST.getlist("accounts") if v.isdigit()]
     if not form.is_valid():
@@ -204,7 +204,7 @@ def _bill_move(portal: str, service, done: str):  # type: ignore[no-untyped-def]
     """A POST that moves a bill one state on (confirm, cancel) from the unit hall or the staff window."""
 
     def view(request: HttpRequest, pk: int) -> HttpResponse:
-        bill = services.bill_get_for_user(user=request.user, pk=pk)
+        bill = bill_get_for_user(user=request.user, pk=pk)
         try:
             service(actor=request.user, bill=bill)
         except ValidationError as exc:

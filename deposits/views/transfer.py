@@ -13,10 +13,13 @@ from fund.portals.decorators import accept_post_required, portal_required
 from fund.views import form_submit
 
 from ..models import CrossRegionTransfer
-from ..selectors import member_account_get_for_holder_or_staff, member_accounts_for_user
+from ..selectors import (
+    member_account_get_for_holder_or_staff,
+    member_accounts_for_user,
+    pending_letters_for_user,
+)
 from ..services.transfer import (
     letter_blockers,
-    pending_letters_for_user,
     transfer_in_apply,
     transfer_out_blockers,
     transfer_out_execute,

@@ -22,6 +22,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from fund.numbers import number_format
+
 from .base import Integration, NotFound, Rejected, Result, operation
 from .http import HttpClient
 from .models import SandboxBankAccount, SandboxIncomingLetter, SandboxTransferLetter, TransferStatus
@@ -208,7 +210,7 @@ class SandboxTransferPlatform(TransferPlatform):
                 )
         except IntegrityError:
             return _letter(SandboxTransferLetter.objects.get(reference=reference))
-        row.letter_number = f"ZY{timezone.localdate():%Y%m%d}{row.pk:08d}"
+        row.letter_number = number_format(f"ZY{timezone.localdate():%Y%m%d}", row.pk, 8)
         row.save(update_fields=["letter_number"])
         row.refresh_from_db(fields=["sent_at"])
         return _letter(row)
@@ -370,7 +372,7 @@ def sandbox_transfer_out(*, letter_number: str, principal: Decimal, interest: De
     row.funds_principal = principal
     row.funds_interest = interest
     row.funds_transferred_at = timezone.now()
-    row.funds_bank_serial = f"ZJ{row.pk:010d}"
+    row.funds_bank_serial = number_format("ZJ", row.pk, 10)
     row.status = TransferStatus.ACCOUNT_REVIEWED
     row.status_message = "转出地已划转资金"
     row.save(
@@ -401,7 +403,7 @@ def sandbox_incoming_letter(
         status_message="转入地联系函已复核，待转出地接收",
     )
     if letter_number is None:
-        row.letter_number = f"ZL{timezone.localdate():%Y%m%d}{row.pk:08d}"
+        row.letter_number = number_format(f"ZL{timezone.localdate():%Y%m%d}", row.pk, 8)
         row.save(update_fields=["letter_number"])
     row.refresh_from_db()
     return row

@@ -89,7 +89,7 @@ class SubAccount(models.Model):
 
     The balance is split into this year's deposits (当年归集) and the carried-over balance (上年结转).
 
-    Accumulation (积数) for interest, kept by every posting (`fund.ledger.services._apply` and the same
+    Accumulation (积数) for interest, kept by every posting (`fund.ledger.services.posting.movement_apply` and the same
     rules in SQL in `entry_post_set`), so settling interest never rescans the year:
 
     - Interest periods run 1 July – 30 June (`interest_period_start`/`interest_period_end`).

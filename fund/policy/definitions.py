@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
+
+from fund.money import to_decimal
 
 BASELINE_DATE = date(2015, 1, 1)
 BASELINE_NOTE = "系统初始默认值（按国家规定及本中心现行做法）"
@@ -193,11 +195,8 @@ class PolicyDefinition:
 def _decimal(raw: object, label: str) -> Decimal:
     if isinstance(raw, bool) or isinstance(raw, float) or raw is None:
         raise ValueError(f"{label}的数值格式不正确")
-    try:
-        number = Decimal(str(raw).strip().replace(",", ""))
-    except (InvalidOperation, ValueError) as exc:
-        raise ValueError(f"{label}的数值格式不正确") from exc
-    if not number.is_finite():
+    number = to_decimal(raw if isinstance(raw, (int, Decimal)) else str(raw))
+    if number is None:
         raise ValueError(f"{label}的数值格式不正确")
     return number
 

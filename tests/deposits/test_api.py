@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from deposits.models import MemberAccount, UnitAccount
-from deposits.services import add_months, first_of_month
+from fund.dates import add_months, first_of_month
 from fund.demo import make_credit_code, make_id_number
 from fund.ledger.selectors import ledger_reconcile
 from tests.conftest import bank_account_at_the_bank

@@ -19,6 +19,8 @@ from rest_framework.test import APIClient
 
 from deposits.models import BaseAdjustment, BaseAdjustmentBatch, BatchState, MemberAccount
 from deposits.services import base_adjustment as service
+from deposits.services import base_adjustment_report as report_service
+from deposits.services import base_adjustment_upload as upload_service
 from deposits.services.base_adjustment import base_batch_process, base_upload
 from deposits.tasks.base_adjustment import base_batch_check
 from fund.audit.models import AuditEvent
@@ -52,7 +54,7 @@ def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def must_not_open(data: bytes) -> Any:
         raise Parsed("the workbook was opened although it should have been refused unread")
 
-    monkeypatch.setattr(service, "workbook_open", must_not_open)
+    monkeypatch.setattr(upload_service, "workbook_open", must_not_open)
 
 
 def receive(world, content: bytes, name: str = "调基名单.xlsx") -> tuple[BaseAdjustmentBatch, list[Any]]:
@@ -193,7 +195,7 @@ def test_the_api_refuses_a_crafted_workbook_at_once_with_400(world, unit_a):
 # ---- checked by a worker, with progress ----------------------------------------------------------------
 
 def test_the_batch_is_queued_and_checked_by_the_task_with_progress(world, unit_a, monkeypatch):
-    monkeypatch.setattr(service, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(upload_service, "PROGRESS_EVERY", 1)
     seen: list[tuple[str, int, int]] = []
     real_progress = service._progress
 
@@ -285,8 +287,8 @@ def test_the_report_is_built_once_and_fetched_as_stored(world, unit_a, client, m
     def must_not_build(*args: Any, **kwargs: Any) -> bytes:
         raise AssertionError("the report was built again")
 
-    monkeypatch.setattr(service, "_report_workbook", must_not_build)
-    monkeypatch.setattr(service, "workbook_open", must_not_build)
+    monkeypatch.setattr(report_service, "report_workbook", must_not_build)
+    monkeypatch.setattr(upload_service, "workbook_open", must_not_build)
     api = APIClient()
     api.force_authenticate(world.unit_a_op)
     first = api.get(f"/api/deposits/units/{unit_a.pk}/base-batches/{batch.pk}/report/")
@@ -305,8 +307,8 @@ def test_a_report_of_a_batch_rejected_before_reports_were_stored_is_built_on_fir
     BaseAdjustmentBatch.objects.filter(pk=batch.pk).update(report="")  # as a batch from before this change
     batch.refresh_from_db()
     built: list[int] = []
-    real = service._report_workbook
-    monkeypatch.setattr(service, "_report_workbook", lambda *a, **k: built.append(1) or real(*a, **k))
+    real = report_service.report_workbook
+    monkeypatch.setattr(report_service, "report_workbook", lambda *a, **k: built.append(1) or real(*a, **k))
     first = service.base_batch_report(batch)
     second = service.base_batch_report(BaseAdjustmentBatch.objects.get(pk=batch.pk))
     assert first == second and built == [1]

@@ -11,10 +11,11 @@ from django.utils import timezone
 from stdnum import luhn
 
 from deposits.models import MonthlyDeposit, UnitAccount
-from deposits.services import add_months, first_of_month, monthly_deposit_post
+from deposits.services import monthly_deposit_post
 from deposits.services.base_adjustment import base_adjust, month_terms
 from deposits.services.lifecycle import unit_application_submit, voluntary_account_open
 from deposits.services.voluntary import debit_reference, voluntary_debit_daily
+from fund.dates import add_months, first_of_month
 from fund.demo import make_id_number
 from fund.integrations import entrusted_bank
 from fund.integrations.models import SandboxBankAccount, SandboxBankPayment, SandboxSocialInsurance

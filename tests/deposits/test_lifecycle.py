@@ -18,7 +18,7 @@ from deposits.models import (
     UnitApplication,
     UnitState,
 )
-from deposits.services import add_months, first_of_month, monthly_deposit_post
+from deposits.services import monthly_deposit_post
 from deposits.services.lifecycle import (
     MEMBER_MOVES,
     UNIT_MOVES,
@@ -39,6 +39,7 @@ from deposits.services.lifecycle import (
     unit_backpay_settle,
 )
 from fund.audit.models import AuditEvent
+from fund.dates import add_months, first_of_month
 from fund.ledger.models import JournalEntry
 from fund.ledger.selectors import ledger_reconcile
 from fund.people.models import Post

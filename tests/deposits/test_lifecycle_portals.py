@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from deposits.models import MemberAccount, MemberState, UnitAccount, UnitApplication, UnitState
-from deposits.services import add_months, first_of_month
 from deposits.services.lifecycle import member_account_seal, voluntary_eligibility
 from fund.audit.models import AuditEvent
+from fund.dates import add_months, first_of_month
 from fund.demo import make_id_number
 from fund.integrations.models import SandboxSocialInsurance
 from fund.ledger.selectors import ledger_reconcile

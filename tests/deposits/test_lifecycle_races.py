@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from deposits.models import AccountEvent, MemberAccount, UnitApplication
-from deposits.services import first_of_month
 from deposits.services.lifecycle import (
     member_account_freeze,
     member_account_seal,
@@ -15,6 +14,7 @@ from deposits.services.lifecycle import (
     unit_application_review,
     unit_application_submit,
 )
+from fund.dates import first_of_month
 from fund.people.models import Post
 from tests.conftest import PASSWORD, open_unit
 from tests.deposits.test_concurrency import race

@@ -18,11 +18,11 @@ from deposits.models import (
     RemittanceBill,
     RemittanceBillLine,
 )
+from deposits.selectors import duplicate_accounts_for_user
 from deposits.services import merge as merge_service
 from deposits.services import monthly_deposit_post
 from deposits.services.interest import interest_to_date
 from deposits.services.merge import (
-    duplicate_accounts_for_user,
     member_account_merge,
     member_account_merge_preview,
 )

@@ -20,7 +20,6 @@ from deposits.models import (
     UnitAccount,
     UnitState,
 )
-from deposits.services import add_months, first_of_month
 from deposits.services.remittance import (
     bill_cancel,
     bill_confirm,
@@ -31,6 +30,7 @@ from deposits.services.remittance import (
     incoming_transfers_match,
 )
 from deposits.tasks.remittance import match_incoming_transfers
+from fund.dates import add_months, first_of_month
 from fund.integrations.bank import sandbox_receive_transfer
 from fund.integrations.models import SandboxBankAccount
 from fund.ledger.models import JournalEntry, SubLedgerRow

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from deposits.models import CrossRegionTransfer, MemberAccount, MemberState
+from deposits.selectors import pending_letters_for_user
 from deposits.services import monthly_deposit_post
-from deposits.services.transfer import pending_letters_for_user, transfer_out_letters_fetch
+from deposits.services.transfer import transfer_out_letters_fetch
 from fund.integrations.models import IntegrationCall
 from fund.integrations.transfer import sandbox_incoming_letter
 from fund.people.models import Post, StaffProfile

@@ -12,10 +12,10 @@ from django.utils import timezone
 from stdnum import luhn
 
 from deposits.models import MemberAccount, MonthlyDeposit
-from deposits.services import add_months, first_of_month
 from deposits.services.lifecycle import member_account_seal, voluntary_account_open
 from deposits.services.voluntary import NO_CARD, debit_reference, voluntary_debit_month
 from deposits.tasks.voluntary import voluntary_debit
+from fund.dates import add_months, first_of_month
 from fund.demo import make_id_number
 from fund.integrations import entrusted_bank
 from fund.integrations.models import SandboxBankAccount, SandboxBankPayment, SandboxSocialInsurance

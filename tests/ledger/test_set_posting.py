@@ -13,7 +13,7 @@ from fund.ledger import chart
 from fund.ledger.models import BusinessType, JournalEntry, SubAccount, SubLedgerRow
 from fund.ledger.selectors import ledger_reconcile
 from fund.ledger.services import (
-    _BALANCE_FIELDS,
+    BALANCE_FIELDS,
     InsufficientBalance,
     Movement,
     PostingError,
@@ -59,7 +59,7 @@ def _post_sql(sub: SubAccount, amount: Decimal, on: date, key: str, cur=None, pr
 
 def _state(sub: SubAccount) -> dict:
     sub.refresh_from_db()
-    return {f: getattr(sub, f) for f in _BALANCE_FIELDS}
+    return {f: getattr(sub, f) for f in BALANCE_FIELDS}
 
 
 postings = st.lists(

@@ -114,7 +114,8 @@ class Wd:
 
 
 def deposit_months(clerk: Any, account: Any, months: int, start: date = date(2025, 2, 1)) -> None:
-    from deposits.services.accounts import add_months, monthly_deposit_post
+    from deposits.services.accounts import monthly_deposit_post
+    from fund.dates import add_months
 
     for i in range(months):
         monthly_deposit_post(actor=clerk, account=account, month=add_months(start, i))

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from deposits.services.accounts import add_months
+from fund.dates import add_months
 from fund.ledger.selectors import ledger_reconcile
 from tests.withdrawals.conftest import submit_decided
 from withdrawals.loans import housing_loans

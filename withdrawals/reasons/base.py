@@ -26,7 +26,7 @@ from fund.integrations import (
     tax_bureau,
 )
 from fund.integrations.base import IntegrationError, NotFound
-from fund.money import ZERO
+from fund.money import ZERO, to_decimal
 from fund.policy.selectors import policy_day
 
 from ..models import Relation
@@ -223,10 +223,7 @@ class Context:
         return value.strip() if isinstance(value, str) else value
 
     def money(self, name: str) -> Decimal:
-        try:
-            return Decimal(str(self.details.get(name) or "0"))
-        except ArithmeticError:
-            return ZERO
+        return to_decimal(self.details.get(name) or "0") or ZERO
 
     def day(self, name: str) -> date | None:
         value = self.details.get(name)

@@ -4,6 +4,7 @@ People decide these; the rules gather what shared data can say before they look.
 from __future__ import annotations
 
 from fund.catalogue.registry import Channel, Material, ServiceItem
+from fund.dates import months_ago
 from fund.money import format_money
 
 from .base import Context, Input, Limit, Reason, Rule, Verdict, fail, ok
@@ -13,7 +14,6 @@ from .rules import (
     IDENTITY,
     NO_LOCAL_EMPLOYER,
     SEALED,
-    months_ago,
     repeat_rule,
     sealed_since,
 )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fund.catalogue.registry import Channel, Material, ServiceItem, Visits
+from fund.dates import months_ago
 from fund.integrations.models import System
 from fund.money import ZERO, format_money
 
@@ -28,7 +29,6 @@ from .rules import (
     MARRIAGE,
     NOT_RECENT_TRANSFER_IN,
     RELATION,
-    months_ago,
     same_home,
     same_home_rule,
     something_left,

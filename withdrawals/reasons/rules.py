@@ -4,7 +4,7 @@ verdict with its evidence; it never writes."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -12,9 +12,9 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from deposits.models import AccountBusiness, AccountEvent, MemberState, MonthlyDeposit, TransferDirection
-from deposits.services.accounts import add_months
 from fund.audit.masking import mask_id_number
 from fund.catalogue.registry import Material
+from fund.dates import months_ago
 from fund.integrations.models import System, TransferStatus
 
 from ..models import TAKEN, Relation, Withdrawal
@@ -30,12 +30,6 @@ MARRIAGE = Material(code="marriage", name="结婚证", shared_by=System.MARRIAGE
 HOUSEHOLD = Material(code="household", name="户口簿或出生医学证明", shared_by=System.IDENTITY,
                      condition="涉及父母或子女时")
 HOME_CERT = Material(code="home_cert", name="不动产权证书", shared_by=System.PROPERTY)
-
-
-def months_ago(day: date, months: int) -> date:
-    target = add_months(day.replace(day=1), -months)
-    last = (add_months(target, 1) - timedelta(days=1)).day
-    return target.replace(day=min(day.day, last))
 
 
 # ---- checks --------------------------------------------------------------------------------------------------

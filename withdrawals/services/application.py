@@ -13,7 +13,6 @@ even while the first is still being written.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,10 +22,10 @@ from django.utils import timezone
 
 from deposits.models import MemberAccount, MemberState
 from deposits.selectors import member_accounts_for_holder_or_staff
-from deposits.services.accounts import next_number
 from fund.audit.masking import mask_bank_card
 from fund.audit.services import audit_log
-from fund.money import format_money
+from fund.money import clean_amount, format_money
+from fund.numbers import next_number
 from fund.people.roles import roles_of
 from fund.validation import clean_bank_card, clean_into, clean_person_name, clean_resident_id
 
@@ -36,29 +35,6 @@ from .payee import payee_card_check
 
 CLOSED_STATES = (MemberState.MERGED, MemberState.TRANSFERRED_OUT, MemberState.WITHDRAWN, MemberState.OTHER)
 ONLINE_CHANNELS = (Channel.ONLINE, Channel.API)
-
-
-def _money(raw: Any, field: str, label: str, errors: dict[str, list[str]]) -> Decimal | None:
-    if raw in (None, ""):
-        return None
-    try:
-        value = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        errors[field] = [f"{label}必须是数字"]
-        return None
-    if not value.is_finite():
-        errors[field] = [f"{label}必须是数字"]
-        return None
-    if value <= 0:
-        errors[field] = [f"{label}必须大于 0"]
-        return None
-    if value >= Decimal("1e15"):  # before rounding: a number this large does not round to fen in 28 digits
-        errors[field] = [f"{label}过大"]
-        return None
-    if value != value.quantize(Decimal("0.01")):
-        errors[field] = [f"{label}最多保留两位小数"]
-        return None
-    return value
 
 
 def blacklist_refusal(id_number: str) -> str:
@@ -96,7 +72,7 @@ def _clean_details(reason: Reason, details: dict[str, Any], errors: dict[str, li
                 errors[spec.name] = [f"请填写{spec.label}"]
             continue
         if spec.kind == "money":
-            value = _money(raw, spec.name, spec.label, errors)
+            value = clean_into(errors, spec.name, clean_amount, raw, label=spec.label, required=False)
             if value is not None:
                 clean[spec.name] = str(value)
         elif spec.kind == "choice":
@@ -238,7 +214,7 @@ def _accept(
     if refusals:
         errors.setdefault("reason", []).extend(refusals)
 
-    requested = _money(amount, "amount", "提取金额", errors)
+    requested = clean_into(errors, "amount", clean_amount, amount, label="提取金额", required=False)
     if requested is not None and requested > account.sub_account.balance:
         errors["amount"] = [f"提取金额不能超过账户余额 {format_money(account.sub_account.balance)} 元"]
     if requested is not None and spec.closes_account:

@@ -29,8 +29,9 @@ from fund.integrations.base import IntegrationError
 from fund.ledger import chart
 from fund.ledger.models import BusinessType
 from fund.ledger.services import Movement, credit, debit, entry_post, sub_account_interest_close
-from fund.money import ZERO, format_money
+from fund.money import ZERO, clean_amount, format_money
 from fund.people.models import Post
+from fund.validation import clean_into
 from fund.workflow.flows import FlowSpec, StepSpec, register_flow
 from fund.workflow.models import WorkItem
 from fund.workflow.services import work_act, work_open, work_open_item, work_refusal
@@ -321,10 +322,8 @@ def withdrawal_review(
             raise ValidationError({"state": ["没有待审核的环节"]})
         lowered = None
         if amount not in (None, ""):
-            from .application import _money
-
             errors: dict[str, list[str]] = {}
-            lowered = _money(amount, "amount", "核准金额", errors)
+            lowered = clean_into(errors, "amount", clean_amount, amount, label="核准金额", required=False)
             if errors:
                 raise ValidationError(errors)
             if withdrawal.closes_account:

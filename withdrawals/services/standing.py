@@ -18,12 +18,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from deposits.models import MemberAccount, MemberState
-from deposits.services.accounts import next_number
 from fund.audit.masking import mask_bank_card
 from fund.audit.services import audit_log
+from fund.dates import first_of_month
 from fund.integrations.bank import bank_account_verify
 from fund.integrations.base import IntegrationError
 from fund.money import format_money
+from fund.numbers import next_number
 from fund.people.roles import roles_of
 from fund.validation import clean_bank_card, clean_line
 
@@ -138,7 +139,7 @@ def standing_run(*, today: date | None = None) -> dict[str, int]:
     from ..tasks import withdrawal_decide_task
 
     today = today or timezone.localdate()
-    month = today.replace(day=1)
+    month = first_of_month(today)
     made = skipped = 0
     due = StandingInstruction.objects.filter(state=StandingState.ACTIVE, day__lte=today.day, starts_on__lte=today)
     for instruction in due.exclude(last_month=month).select_related("account__person", "account__unit__employer"):

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from fund.dates import first_of_month
 from fund.ledger.models import SubLedgerRow
 from fund.people.selectors import get_or_404, scoped
 
-from .models import MemberAccount, UnitAccount, UnitRatioChange
+from ..models import MemberAccount, UnitAccount, UnitRatioChange
 
 
 def unit_accounts_for_user(user: Any) -> QuerySet[UnitAccount]:
@@ -61,7 +62,7 @@ def unit_ratio_change_on(unit: UnitAccount, month: date) -> UnitRatioChange | No
     """The row of the unit's ratio history in force in `month`: the latest effective on or before it (of two
     in the same month, the one recorded later); before the first row, the first row; None with no history."""
     changes = UnitRatioChange.objects.filter(unit=unit)
-    change = changes.filter(effective_month__lte=month.replace(day=1)).order_by(
+    change = changes.filter(effective_month__lte=first_of_month(month)).order_by(
         "-effective_month", "-created_at", "-id").first()
     return change or changes.order_by("effective_month", "created_at", "id").first()
 

@@ -48,11 +48,11 @@ from fund.uploads import (
     workbook_open,
 )
 from fund.validation import clean_resident_id
+from fund.workflow.moves import StaleStatus, move_status
 
 from ..models import (
     ACTIVE_MEMBER_STATES,
     BATCH_LIVE_STATES,
-    BATCH_MOVES,
     BaseAdjustment,
     BaseAdjustmentBatch,
     BatchState,
@@ -63,6 +63,7 @@ from ..models import (
     UnitState,
 )
 from ..selectors import unit_ratio_change_on
+from ..states import BATCH_MOVES
 from .accounts import add_months, base_bounds, first_of_month, monthly_amounts
 
 # A member account whose base may change: working members (a frozen balance still takes deposits' base).
@@ -829,13 +830,12 @@ def _move(batch: BaseAdjustmentBatch, to: str, *, actor: Any = None, note: dict[
           **fields: Any) -> bool:
     """Compare-and-set the state from what `batch` holds to `to`, with an audit event
     (`deposits.base_batch.<state>`); False when another worker moved it first."""
-    if to not in BATCH_MOVES[batch.state]:
-        raise ValidationError(f"调基名单状态不能从“{BatchState(batch.state).label}”变为“{BatchState(to).label}”")
-    moved = BaseAdjustmentBatch.objects.filter(pk=batch.pk, state=batch.state).update(state=to, **fields) == 1
-    if moved:
-        audit_log(actor=actor, action=f"deposits.base_batch.{to}", target=batch,
-                  old={"state": batch.state}, new={"state": to, "attempt": batch.attempts, **(note or {})})
-    return moved
+    try:
+        move_status(batch, to, table=BATCH_MOVES, actor=actor, action=f"deposits.base_batch.{to}",
+                    note={"attempt": batch.attempts, **(note or {})}, **fields)
+    except StaleStatus:
+        return False
+    return True
 
 
 def _progress(batch_id: int, rows: int) -> None:

@@ -40,6 +40,7 @@ from fund.validation import (
     clean_person_name,
     clean_resident_id,
 )
+from fund.workflow.moves import move_status
 
 from ..models import (
     ACTIVE_MEMBER_STATES,
@@ -58,6 +59,7 @@ from ..models import (
     UnitState,
 )
 from ..selectors import member_accounts_for_user, unit_accounts_for_user
+from ..states import APPLICATION_MOVES, BACKPAY_MOVES, MEMBER_ACCOUNT_MOVES, UNIT_ACCOUNT_MOVES
 from .accounts import (
     UNIT_TEXT_RULES,
     add_months,
@@ -73,9 +75,11 @@ from .accounts import (
 # The longest period one deferral or ratio reduction may cover is the policy `deposit_deferral_max_months`
 # (缓缴/降比例最长期限), read for the day the unit applies.
 
-# ---- state tables -------------------------------------------------------------------------------------
-# action → {state it may start from: state it leads to}. `None` as a target means "the state before the
-# freeze", read from the freeze's business record.
+# ---- which action makes which move -----------------------------------------------------------------------
+# The allowed moves of each status are deposits.states' tables; an action names the states it starts from and
+# the one it leads to (several actions share a target: 解冻 and 封存 both may lead to 封存), the word a refusal
+# uses, and the audit code of its event. `None` as a target means "the state before the freeze", read from
+# the freeze's business record.
 MEMBER_MOVES: dict[str, dict[str, str | None]] = {
     "seal": {MemberState.NORMAL: MemberState.SEALED},
     "unseal": {MemberState.SEALED: MemberState.NORMAL},  # 启封 in place, or with 内部转移 into a new unit
@@ -89,66 +93,50 @@ UNIT_MOVES: dict[str, dict[str, str]] = {
     "unseal": {UnitState.SEALED: UnitState.NORMAL},
     "close": {UnitState.NORMAL: UnitState.CLOSED, UnitState.SEALED: UnitState.CLOSED},
 }
-APPLICATION_MOVES: dict[str, dict[str, str]] = {
-    "review": {ApplicationState.SUBMITTED: ApplicationState.REVIEWED},
-    "approve": {ApplicationState.REVIEWED: ApplicationState.APPROVED},
-    "reject": {ApplicationState.SUBMITTED: ApplicationState.REJECTED, ApplicationState.REVIEWED: ApplicationState.REJECTED},
-    "withdraw": {ApplicationState.SUBMITTED: ApplicationState.WITHDRAWN},
-    "start": {ApplicationState.APPROVED: ApplicationState.IN_EFFECT},
-    "end": {ApplicationState.IN_EFFECT: ApplicationState.ENDED},
-}
 ACTION_LABELS = {
     "seal": "封存", "unseal": "启封", "freeze": "冻结", "unfreeze": "解冻", "defer": "缓缴", "end_deferral": "结束缓缴",
     "close": "销户", "review": "初审", "approve": "审批", "reject": "驳回", "withdraw": "撤回", "start": "生效",
     "end": "到期",
 }
-STALE = "状态已被他人更改，请刷新后重试"
+MEMBER_AUDIT = {"seal": "deposits.member.sealed", "unseal": "deposits.member.unsealed",
+                "freeze": "deposits.member.frozen", "unfreeze": "deposits.member.unfrozen"}
+UNIT_AUDIT = {"defer": "deposits.unit.deferred", "end_deferral": "deposits.unit.deferral_ended",
+              "seal": "deposits.unit.sealed", "unseal": "deposits.unit.unsealed", "close": "deposits.unit.closed"}
 
 
-def _refuse(what: str, label: str, action: str) -> ValidationError:
-    return ValidationError({"state": [f"{what}状态为“{label}”，不能{ACTION_LABELS[action]}"]})
-
-
-def _member_move(account: MemberAccount, action: str, target: str | None = None, **fields: Any) -> tuple[str, str]:
-    """Move a (locked) member account by the table; compare-and-set on the old state."""
+def _member_move(
+    account: MemberAccount, action: str, *, actor: Any = None, target: str | None = None, audit: str = "",
+    reason: str = "", note: dict[str, Any] | None = None, was: dict[str, Any] | None = None, **fields: Any,
+) -> tuple[str, str]:
+    """Move a (locked) member account by `action`, through the account's move table."""
     old = account.state
-    table = MEMBER_MOVES[action]
-    if old not in table:
-        raise _refuse("个人账户", account.get_state_display(), action)
-    new = target or table[old]
-    assert new is not None
-    if MemberAccount.objects.filter(pk=account.pk, state=old).update(state=new, **fields) != 1:
-        raise ValidationError({"state": [f"个人账户{STALE}"]})
-    account.state = new
-    for name, value in fields.items():
-        setattr(account, name, value)
+    starts = MEMBER_MOVES[action]
+    new = target or starts.get(old)
+    if old not in starts or new is None:
+        raise MEMBER_ACCOUNT_MOVES.refusal(old, new or old, ACTION_LABELS[action])
+    move_status(account, new, table=MEMBER_ACCOUNT_MOVES, action=audit or MEMBER_AUDIT[action], actor=actor,
+                verb=ACTION_LABELS[action], reason=reason, note=note, was=was, **fields)
     return old, new
 
 
-def _unit_move(unit: UnitAccount, action: str) -> tuple[str, str]:
+def _unit_move(unit: UnitAccount, action: str, *, actor: Any = None, reason: str = "") -> tuple[str, str]:
+    """Move a (locked) unit account by `action`, through the unit's move table."""
     old = unit.state
-    table = UNIT_MOVES[action]
-    if old not in table:
-        raise _refuse("单位账户", unit.get_state_display(), action)
-    new = table[old]
-    if UnitAccount.objects.filter(pk=unit.pk, state=old).update(state=new) != 1:
-        raise ValidationError({"state": [f"单位账户{STALE}"]})
-    unit.state = new
-    return old, new
+    starts = UNIT_MOVES[action]
+    if old not in starts:
+        raise UNIT_ACCOUNT_MOVES.refusal(old, old, ACTION_LABELS[action])
+    move_status(unit, starts[old], table=UNIT_ACCOUNT_MOVES, action=UNIT_AUDIT[action], actor=actor,
+                verb=ACTION_LABELS[action], reason=reason)
+    return old, starts[old]
 
 
-def _application_move(application: UnitApplication, action: str, **fields: Any) -> tuple[str, str]:
-    old = application.state
-    table = APPLICATION_MOVES[action]
-    if old not in table:
-        raise _refuse("申请", application.get_state_display(), action)
-    new = table[old]
-    if UnitApplication.objects.filter(pk=application.pk, state=old).update(state=new, **fields) != 1:
-        raise ValidationError({"state": [f"申请{STALE}"]})
-    application.state = new
-    for name, value in fields.items():
-        setattr(application, name, value)
-    return old, new
+def _application_move(
+    application: UnitApplication, to: str, *, actor: Any, action: str, verb: str, note: dict[str, Any] | None = None,
+    reason: str = "", **fields: Any,
+) -> tuple[str, str]:
+    old = move_status(application, to, table=APPLICATION_MOVES, action=action, actor=actor, verb=verb, note=note,
+                      reason=reason, **fields)
+    return old, to
 
 
 def _event(
@@ -207,11 +195,9 @@ def member_account_seal(*, actor: Any, account: MemberAccount, reason: str) -> M
     account = _lock_member(account)
     _require(_operator_of(actor, account.unit) or _window(actor, account.unit))
     reason = _reason(reason, label="封存原因")
-    old, new = _member_move(account, "seal")
+    old, new = _member_move(account, "seal", actor=actor, reason=reason)
     _event(unit=account.unit, account=account, business_type=AccountBusiness.SEAL, summary="封存", actor=actor,
            old_state=old, new_state=new, reason=reason)
-    audit_log(actor=actor, action="deposits.member.sealed", target=account, old={"state": old}, new={"state": new},
-              reason=reason)
     return account
 
 
@@ -263,18 +249,18 @@ def member_transfer_in(*, actor: Any, unit: UnitAccount, id_number: str, base: D
     old_unit = found.unit
     before = {"unit": old_unit.number, "base": found.base, "unit_monthly": found.unit_monthly,
               "member_monthly": found.member_monthly, "state": found.state}
-    old, new = _member_move(
-        found, "unseal", unit=unit, base=base, unit_monthly=unit_monthly, member_monthly=member_monthly,
-    )
-    after = {"unit": unit.number, "base": base, "unit_monthly": unit_monthly, "member_monthly": member_monthly,
-             "state": new}
+    after = {"unit": unit.number, "base": base, "unit_monthly": unit_monthly, "member_monthly": member_monthly}
     if old_unit.pk == unit.pk:
         kind, summary, action = AccountBusiness.UNSEAL, "启封", "deposits.member.unsealed"
     else:
         kind, summary, action = AccountBusiness.TRANSFER_INTERNAL, f"内部转移：自{old_unit.employer.name}转入", "deposits.member.transferred"
+    old, new = _member_move(
+        found, "unseal", actor=actor, audit=action, was=before, note=after,
+        unit=unit, base=base, unit_monthly=unit_monthly, member_monthly=member_monthly,
+    )
+    after["state"] = new
     _event(unit=unit, account=found, business_type=kind, summary=summary[:60], actor=actor, old_state=old,
            new_state=new, from_unit=old_unit if old_unit.pk != unit.pk else None, detail={"old": _plain(before), "new": _plain(after)})
-    audit_log(actor=actor, action=action, target=found, old=before, new=after)
     person = found.person
     if person.branch_id != unit.employer.branch_id:
         # Which branch's staff may see this person follows their account.
@@ -297,11 +283,9 @@ def member_account_freeze(*, actor: Any, account: MemberAccount, reason: str) ->
     account = _lock_member(account)
     _require(_window(actor, account.unit), "只有管理部受理岗可以冻结个人账户")
     reason = _reason(reason, label="冻结原因")
-    old, new = _member_move(account, "freeze")
+    old, new = _member_move(account, "freeze", actor=actor, reason=reason)
     _event(unit=account.unit, account=account, business_type=AccountBusiness.FREEZE, summary="冻结", actor=actor,
            old_state=old, new_state=new, reason=reason)
-    audit_log(actor=actor, action="deposits.member.frozen", target=account, old={"state": old}, new={"state": new},
-              reason=reason)
     return account
 
 
@@ -313,11 +297,9 @@ def member_account_unfreeze(*, actor: Any, account: MemberAccount, reason: str) 
     reason = _reason(reason, label="解冻原因")
     freeze = account.events.filter(business_type=AccountBusiness.FREEZE).order_by("-id").first()
     before = freeze.old_state if freeze is not None and freeze.old_state in MEMBER_MOVES["freeze"] else MemberState.SEALED
-    old, new = _member_move(account, "unfreeze", target=before)
+    old, new = _member_move(account, "unfreeze", actor=actor, target=before, reason=reason)
     _event(unit=account.unit, account=account, business_type=AccountBusiness.UNFREEZE, summary="解冻", actor=actor,
            old_state=old, new_state=new, reason=reason)
-    audit_log(actor=actor, action="deposits.member.unfrozen", target=account, old={"state": old}, new={"state": new},
-              reason=reason)
     return account
 
 
@@ -490,10 +472,9 @@ def unit_account_seal(*, actor: Any, unit: UnitAccount, reason: str) -> UnitAcco
         normal = unit.members.filter(state=MemberState.NORMAL).count()
         if normal:
             raise ValidationError({"state": [f"本单位尚有 {normal} 名职工账户为正常状态，须先封存全部职工账户"]})
-    old, new = _unit_move(unit, "seal")
+    old, new = _unit_move(unit, "seal", actor=actor, reason=reason)
     _event(unit=unit, business_type=AccountBusiness.OTHER, summary="单位封存", actor=actor, old_state=old,
            new_state=new, reason=reason)
-    audit_log(actor=actor, action="deposits.unit.sealed", target=unit, old={"state": old}, new={"state": new}, reason=reason)
     return unit
 
 
@@ -503,10 +484,9 @@ def unit_account_unseal(*, actor: Any, unit: UnitAccount, reason: str) -> UnitAc
     unit = _lock_unit(unit)
     _require(_window(actor, unit))
     reason = _reason(reason, label="启封原因")
-    old, new = _unit_move(unit, "unseal")
+    old, new = _unit_move(unit, "unseal", actor=actor, reason=reason)
     _event(unit=unit, business_type=AccountBusiness.UNSEAL, summary="单位启封", actor=actor, old_state=old,
            new_state=new, reason=reason)
-    audit_log(actor=actor, action="deposits.unit.unsealed", target=unit, old={"state": old}, new={"state": new}, reason=reason)
     return unit
 
 
@@ -539,10 +519,9 @@ def unit_account_close(*, actor: Any, unit: UnitAccount, reason: str) -> UnitAcc
         obstacles = unit_close_obstacles(unit)
         if obstacles:
             raise ValidationError({"state": ["不能销户：" + "；".join(obstacles)]})
-    old, new = _unit_move(unit, "close")
+    old, new = _unit_move(unit, "close", actor=actor, reason=reason)
     _event(unit=unit, business_type=AccountBusiness.OTHER, summary="单位销户", actor=actor, old_state=old,
            new_state=new, reason=reason)
-    audit_log(actor=actor, action="deposits.unit.closed", target=unit, old={"state": old}, new={"state": new}, reason=reason)
     return unit
 
 
@@ -640,10 +619,12 @@ def unit_application_review(*, actor: Any, application: UnitApplication, approve
     if not approve and not opinion:
         raise ValidationError({"opinion": ["驳回时请填写意见"]})
     now = timezone.now()
-    old, new = _application_move(application, "review" if approve else "reject", reviewer=actor, reviewed_at=now,
-                                 review_opinion=opinion)
-    audit_log(actor=actor, action="deposits.application.reviewed" if approve else "deposits.application.rejected",
-              target=application, old={"state": old}, new={"state": new, "opinion": opinion})
+    _application_move(
+        application, ApplicationState.REVIEWED if approve else ApplicationState.REJECTED, actor=actor,
+        action="deposits.application.reviewed" if approve else "deposits.application.rejected",
+        verb="初审" if approve else "驳回", note={"opinion": opinion}, reviewer=actor, reviewed_at=now,
+        review_opinion=opinion,
+    )
     return application
 
 
@@ -666,20 +647,18 @@ def unit_application_approve(
     if not approve:
         if not opinion:
             raise ValidationError({"opinion": ["驳回时请填写意见"]})
-        old, new = _application_move(application, "reject", approver=actor, approved_at=timezone.now(),
-                                     approve_opinion=opinion)
-        audit_log(actor=actor, action="deposits.application.rejected", target=application,
-                  old={"state": old}, new={"state": new, "opinion": opinion})
+        _application_move(application, ApplicationState.REJECTED, actor=actor, action="deposits.application.rejected",
+                          verb="驳回", note={"opinion": opinion}, approver=actor, approved_at=timezone.now(),
+                          approve_opinion=opinion)
         return application
     unit = _lock_unit(application.unit)
     if unit.state != UnitState.NORMAL:
         raise ValidationError({"state": [f"单位账户状态为“{unit.get_state_display()}”，不能批准"]})
     if application.end_month < first_of_month(today):
         raise ValidationError({"state": ["申请期间已过，不能批准，请驳回"]})
-    old, new = _application_move(application, "approve", approver=actor, approved_at=timezone.now(),
-                                 approve_opinion=opinion, backpay_state=BackPayState.OWED)
-    audit_log(actor=actor, action="deposits.application.approved", target=application,
-              old={"state": old}, new={"state": new, "backpay_state": BackPayState.OWED, "opinion": opinion})
+    _application_move(application, ApplicationState.APPROVED, actor=actor, action="deposits.application.approved",
+                      verb="审批", note={"backpay_state": BackPayState.OWED, "opinion": opinion}, approver=actor,
+                      approved_at=timezone.now(), approve_opinion=opinion, backpay_state=BackPayState.OWED)
     if application.start_month <= first_of_month(today):
         application.unit = unit
         application_start(application=application, actor=actor)
@@ -691,8 +670,8 @@ def unit_application_withdraw(*, actor: Any, application: UnitApplication) -> Un
     """撤回 before 初审: the applicant or the unit's operator."""
     application = _lock_application(application)
     _require(application.applicant_id == actor.pk or _operator_of(actor, application.unit))
-    old, new = _application_move(application, "withdraw")
-    audit_log(actor=actor, action="deposits.application.withdrawn", target=application, old={"state": old}, new={"state": new})
+    _application_move(application, ApplicationState.WITHDRAWN, actor=actor, action="deposits.application.withdrawn",
+                      verb="撤回")
     return application
 
 
@@ -705,14 +684,9 @@ def unit_backpay_settle(*, actor: Any, application: UnitApplication, note: str =
         raise ValidationError({"state": ["该申请没有待补缴义务"]})
     if application.state not in (ApplicationState.ENDED, ApplicationState.IN_EFFECT):
         raise ValidationError({"state": ["申请尚未生效，不能登记补缴完成"]})
-    now = timezone.now()
-    rows = UnitApplication.objects.filter(pk=application.pk, backpay_state=BackPayState.OWED).update(
-        backpay_state=BackPayState.SETTLED, backpay_settled_at=now)
-    if rows != 1:
-        raise ValidationError({"state": [f"申请{STALE}"]})
-    application.backpay_state, application.backpay_settled_at = BackPayState.SETTLED, now
-    audit_log(actor=actor, action="deposits.application.backpay_settled", target=application,
-              old={"backpay_state": BackPayState.OWED}, new={"backpay_state": BackPayState.SETTLED}, reason=note[:500])
+    move_status(application, BackPayState.SETTLED, table=BACKPAY_MOVES, actor=actor,
+                action="deposits.application.backpay_settled", verb="登记补缴完成", reason=note[:500],
+                backpay_settled_at=timezone.now())
     return application
 
 
@@ -744,17 +718,15 @@ def application_start(*, application: UnitApplication, actor: Any = None) -> Uni
     ratio reduction: the unit's ratios change and members' monthly amounts are recomputed."""
     unit = _lock_unit(application.unit)
     if application.kind == ApplicationKind.DEFERRAL:
-        old, new = _unit_move(unit, "defer")
+        old, new = _unit_move(unit, "defer", actor=actor, reason=application.number)
         _event(unit=unit, business_type=AccountBusiness.DEFERRAL, summary="缓缴开始", actor=actor, old_state=old,
                new_state=new, reason=application.reason,
                detail={"application": application.number, "from": f"{application.start_month:%Y-%m}",
                        "to": f"{application.end_month:%Y-%m}"})
-        audit_log(actor=actor, action="deposits.unit.deferred", target=unit, old={"state": old}, new={"state": new},
-                  reason=application.number)
         fields: dict[str, Any] = {}
     else:
         if unit.state != UnitState.NORMAL:
-            raise _refuse("单位账户", unit.get_state_display(), "start")
+            raise ValidationError({"state": [f"单位账户状态为“{unit.get_state_display()}”，不能生效"]})
         assert application.unit_ratio is not None and application.member_ratio is not None
         before = {"unit_ratio": unit.unit_ratio, "member_ratio": unit.member_ratio}
         fields = {"previous_unit_ratio": unit.unit_ratio, "previous_member_ratio": unit.member_ratio}
@@ -765,9 +737,8 @@ def application_start(*, application: UnitApplication, actor: Any = None) -> Uni
                reason=application.reason, detail={"application": application.number, "old": _plain(before), "new": _plain(after)})
         audit_log(actor=actor, action="deposits.unit.ratio_reduced", target=unit, old=before, new=after,
                   reason=application.number)
-    _application_move(application, "start", effective_at=timezone.now(), **fields)
-    audit_log(actor=actor, action="deposits.application.started", target=application,
-              old={"state": ApplicationState.APPROVED}, new={"state": ApplicationState.IN_EFFECT})
+    _application_move(application, ApplicationState.IN_EFFECT, actor=actor, action="deposits.application.started",
+                      verb="生效", effective_at=timezone.now(), **fields)
     return application
 
 
@@ -775,11 +746,9 @@ def application_end(*, application: UnitApplication, actor: Any = None) -> UnitA
     """Non-durable core: the period is over. Deferral: 缓缴 → 正常; ratio reduction: the previous ratios return."""
     unit = _lock_unit(application.unit)
     if application.kind == ApplicationKind.DEFERRAL:
-        old, new = _unit_move(unit, "end_deferral")
+        old, new = _unit_move(unit, "end_deferral", actor=actor, reason=application.number)
         _event(unit=unit, business_type=AccountBusiness.DEFERRAL, summary="缓缴期满恢复正常", actor=actor,
                old_state=old, new_state=new, detail={"application": application.number})
-        audit_log(actor=actor, action="deposits.unit.deferral_ended", target=unit, old={"state": old}, new={"state": new},
-                  reason=application.number)
     elif unit.state != UnitState.CLOSED and application.previous_unit_ratio is not None:
         assert application.previous_member_ratio is not None
         before = {"unit_ratio": unit.unit_ratio, "member_ratio": unit.member_ratio}
@@ -791,9 +760,8 @@ def application_end(*, application: UnitApplication, actor: Any = None) -> UnitA
                detail={"application": application.number, "old": _plain(before), "new": _plain(after)})
         audit_log(actor=actor, action="deposits.unit.ratio_restored", target=unit, old=before, new=after,
                   reason=application.number)
-    _application_move(application, "end", ended_at=timezone.now())
-    audit_log(actor=actor, action="deposits.application.ended", target=application,
-              old={"state": ApplicationState.IN_EFFECT}, new={"state": ApplicationState.ENDED})
+    _application_move(application, ApplicationState.ENDED, actor=actor, action="deposits.application.ended",
+                      verb="到期", ended_at=timezone.now())
     return application
 
 

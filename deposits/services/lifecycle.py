@@ -40,7 +40,10 @@ from fund.validation import (
     clean_person_name,
     clean_resident_id,
 )
+from fund.workflow.flows import FlowSpec, StepSpec, register_flow
+from fund.workflow.models import WorkItem
 from fund.workflow.moves import move_status
+from fund.workflow.services import work_act, work_cancel, work_open, work_open_item, work_refusal
 
 from ..models import (
     ACTIVE_MEMBER_STATES,
@@ -71,6 +74,13 @@ from .accounts import (
     unit_ratio_change_record,
     unit_text_clean,
 )
+
+# Deferral and ratio-reduction applications are decided in two steps by different people, through the shared
+# flow machinery: they wait in the staff inbox (待办) of the unit's branch, due in working days by policy.
+APPLICATION_FLOW = register_flow(FlowSpec(
+    name="deposits.unit_application", label="缓缴/降比例审批", deadline_policy="deposit_application_review_days",
+    steps=(StepSpec("review", "初审", (Post.REVIEW,)), StepSpec("approve", "审批", (Post.APPROVE, Post.DIRECTOR))),
+))
 
 # The longest period one deferral or ratio reduction may cover is the policy `deposit_deferral_max_months`
 # (缓缴/降比例最长期限), read for the day the unit applies.
@@ -600,6 +610,8 @@ def unit_application_submit(
     audit_log(actor=actor, action="deposits.application.submitted", target=application,
               new={"kind": kind, "unit": unit.number, "start_month": start_month, "end_month": end_month,
                    "unit_ratio": unit_ratio, "member_ratio": member_ratio}, reason=reason)
+    # 初审 and 审批 wait in the branch's staff inbox, due by the policy's working days.
+    work_open(spec=APPLICATION_FLOW, subject=application, branch=unit.employer.branch, applicant=actor, today=today)
     return application
 
 
@@ -607,22 +619,32 @@ def _lock_application(application: UnitApplication) -> UnitApplication:
     return UnitApplication.objects.select_for_update().select_related("unit__employer").get(pk=application.pk)
 
 
+def _open_step(actor: Any, application: UnitApplication, step: str, approve: bool, opinion: str) -> WorkItem:
+    """The application's open step `step`, when `actor` may decide it (fund.workflow's rule: the step's post in
+    the unit's branch, not the applicant, not whoever decided the step before)."""
+    item = work_open_item(application)
+    if item is None or item.step != step:
+        target = ApplicationState.REVIEWED if step == "review" else ApplicationState.APPROVED
+        raise APPLICATION_MOVES.refusal(application.state, target, ACTION_LABELS[step])
+    refusal = work_refusal(actor=actor, item=item)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if not approve and not opinion:
+        raise ValidationError({"opinion": ["驳回时请填写意见"]})
+    return item
+
+
 @transaction.atomic(durable=True)
 def unit_application_review(*, actor: Any, application: UnitApplication, approve: bool, opinion: str = "") -> UnitApplication:
     """初审: a reviewer (初审岗) who did not apply passes it on to 审批, or rejects it."""
     application = _lock_application(application)
-    roles = roles_of(actor)
-    _require(roles.has_post(Post.REVIEW) and _sees_unit(actor, application.unit), "只有初审岗可以初审")
-    if application.applicant_id == actor.pk:
-        raise PermissionDenied("申请人不能审核自己提交的申请")
     opinion = (opinion or "").strip()[:500]
-    if not approve and not opinion:
-        raise ValidationError({"opinion": ["驳回时请填写意见"]})
-    now = timezone.now()
+    item = _open_step(actor, application, "review", approve, opinion)
+    work_act(actor=actor, item=item, approve=approve, opinion=opinion)
     _application_move(
         application, ApplicationState.REVIEWED if approve else ApplicationState.REJECTED, actor=actor,
         action="deposits.application.reviewed" if approve else "deposits.application.rejected",
-        verb="初审" if approve else "驳回", note={"opinion": opinion}, reviewer=actor, reviewed_at=now,
+        verb="初审" if approve else "驳回", note={"opinion": opinion}, reviewer=actor, reviewed_at=timezone.now(),
         review_opinion=opinion,
     )
     return application
@@ -636,17 +658,10 @@ def unit_application_approve(
     the back-pay obligation; a period that has begun takes effect at once, a later one on its first day."""
     today = today or timezone.localdate()
     application = _lock_application(application)
-    roles = roles_of(actor)
-    _require((roles.has_post(Post.APPROVE) or roles.has_post(Post.DIRECTOR)) and _sees_unit(actor, application.unit),
-             "只有审批岗可以审批")
-    if application.applicant_id == actor.pk:
-        raise PermissionDenied("申请人不能审批自己提交的申请")
-    if application.reviewer_id == actor.pk:
-        raise PermissionDenied("初审人不能再审批同一申请，须由另一人审批")
     opinion = (opinion or "").strip()[:500]
+    item = _open_step(actor, application, "approve", approve, opinion)
     if not approve:
-        if not opinion:
-            raise ValidationError({"opinion": ["驳回时请填写意见"]})
+        work_act(actor=actor, item=item, approve=False, opinion=opinion)
         _application_move(application, ApplicationState.REJECTED, actor=actor, action="deposits.application.rejected",
                           verb="驳回", note={"opinion": opinion}, approver=actor, approved_at=timezone.now(),
                           approve_opinion=opinion)
@@ -656,6 +671,7 @@ def unit_application_approve(
         raise ValidationError({"state": [f"单位账户状态为“{unit.get_state_display()}”，不能批准"]})
     if application.end_month < first_of_month(today):
         raise ValidationError({"state": ["申请期间已过，不能批准，请驳回"]})
+    work_act(actor=actor, item=item, approve=True, opinion=opinion)
     _application_move(application, ApplicationState.APPROVED, actor=actor, action="deposits.application.approved",
                       verb="审批", note={"backpay_state": BackPayState.OWED, "opinion": opinion}, approver=actor,
                       approved_at=timezone.now(), approve_opinion=opinion, backpay_state=BackPayState.OWED)
@@ -667,11 +683,12 @@ def unit_application_approve(
 
 @transaction.atomic(durable=True)
 def unit_application_withdraw(*, actor: Any, application: UnitApplication) -> UnitApplication:
-    """撤回 before 初审: the applicant or the unit's operator."""
+    """撤回 before 初审: the applicant or the unit's operator. Its open step leaves the staff inbox."""
     application = _lock_application(application)
     _require(application.applicant_id == actor.pk or _operator_of(actor, application.unit))
     _application_move(application, ApplicationState.WITHDRAWN, actor=actor, action="deposits.application.withdrawn",
                       verb="撤回")
+    work_cancel(subject=application, actor=actor, reason="申请人撤回")
     return application
 
 

@@ -366,7 +366,7 @@ def test_the_same_person_cannot_review_and_approve(world):
     both = staff("both", world.branch_a, [Post.REVIEW, Post.APPROVE])
     application = apply(world)
     unit_application_review(actor=both, application=application, approve=True)
-    with pytest.raises(PermissionDenied, match="初审人不能再审批"):
+    with pytest.raises(PermissionDenied, match="前后环节须由不同的人办理"):
         unit_application_approve(actor=both, application=application, approve=True)
     assert fresh(application).state == "reviewed" and fresh(world.unit_a).state == UnitState.NORMAL
 
@@ -375,11 +375,11 @@ def test_the_applicant_can_neither_review_nor_approve(world):
     window = staff("window", world.branch_a, [Post.ACCEPT, Post.REVIEW, Post.APPROVE])
     application = unit_application_submit(actor=window, unit=world.unit_a, kind="deferral", start_month=THIS_MONTH,
                                           end_month=THIS_MONTH, reason="困难")
-    with pytest.raises(PermissionDenied, match="申请人不能审核"):
+    with pytest.raises(PermissionDenied, match="不能审核自己提交"):
         unit_application_review(actor=window, application=application, approve=True)
     other = staff("other", world.branch_a, [Post.REVIEW])
     unit_application_review(actor=other, application=application, approve=True)
-    with pytest.raises(PermissionDenied, match="申请人不能审批"):
+    with pytest.raises(PermissionDenied, match="不能审核自己提交"):
         unit_application_approve(actor=window, application=application, approve=True)
     assert fresh(application).state == "reviewed"
 

@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from deposits.services import add_months
 from deposits.services.lifecycle import (
-    add_months,
     application_steps,
     unit_application_review,
     unit_application_submit,

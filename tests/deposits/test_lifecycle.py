@@ -134,17 +134,17 @@ def test_a_frozen_or_sealed_account_takes_no_deposit(world):
 @pytest.mark.parametrize("action", ["seal", "defer", "end_deferral", "unseal", "close"])
 @pytest.mark.parametrize("state", [UnitState.NORMAL, UnitState.DEFERRED, UnitState.SEALED, UnitState.CLOSED])
 def test_unit_moves_follow_the_table(world, reviewer, approver, action, state):
-    from deposits.services.lifecycle import _unit_move
+    from deposits.services.lifecycle_rules import unit_move
 
     unit = open_unit(world.clerk, world.branch_a, 40)  # no members: sealing and closing have no obstacle
     UnitAccount.objects.filter(pk=unit.pk).update(state=state)
     unit = fresh(unit)
     if state in UNIT_MOVES[action]:
-        old, new = _unit_move(unit, action)
+        old, new = unit_move(unit, action)
         assert (old, fresh(unit).state) == (state, UNIT_MOVES[action][state])
     else:
         with pytest.raises(ValidationError, match="不能"):
-            _unit_move(unit, action)
+            unit_move(unit, action)
         assert fresh(unit).state == state
 
 

@@ -11,5 +11,8 @@ class RiskConfig(AppConfig):
         from . import nav  # noqa: F401
         from .models import EntryState
 
-        register_actions({"risk": "风险防控", "risk.blacklist.added": "列入失信名单", "risk.blacklist.lifted": "移出失信名单"})
+        register_actions({"risk": "风险防控", "risk.blacklist.added": "列入失信名单", "risk.blacklist.lifted": "移出失信名单",
+                          "risk.blacklist.lift_requested": "申请移出失信名单"})
         register_audit_values("state", EntryState, prefix="risk")
+
+        from . import services  # noqa: F401  (registers the lifting approval flow)

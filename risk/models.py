@@ -19,6 +19,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -149,6 +150,9 @@ class BlacklistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_category_display()}）"
+
+    def get_staff_url(self) -> str:
+        return reverse("staff:risk-blacklist-detail", args=[self.pk])
 
     @property
     def subject_identifier(self) -> str:

@@ -16,6 +16,8 @@ from django.utils import timezone
 from fund.audit.masking import mask_id_number
 from fund.audit.services import audit_log
 from fund.dates import add_years
+from fund.people.models import Post
+from fund.people.roles import roles_of
 from fund.policy.selectors import PolicyMissing, policy_value
 from fund.validation import (
     clean_credit_code,
@@ -24,6 +26,9 @@ from fund.validation import (
     clean_person_name,
     clean_resident_id,
 )
+from fund.workflow.flows import FlowSpec, StepSpec, register_flow
+from fund.workflow.models import WorkItem
+from fund.workflow.services import work_act, work_open, work_open_item
 
 from .models import BlacklistEntry, Category, SubjectKind
 from .selectors import blacklist_can_manage
@@ -158,27 +163,70 @@ def blacklist_add(
     return entry
 
 
-def blacklist_lift(*, actor: Any, entry: BlacklistEntry, reason: str) -> BlacklistEntry:
-    """解除: end an entry early, with a reason, by an officer other than the one who listed it.
+# Lifting is decided through the shared flow machinery: a request waits in the 待办 of the risk officers and
+# directors, due by policy, and the four-eyes rule (not the requester, nor the lister) is work_act's.
+LIFT_FLOW = register_flow(FlowSpec(
+    name="risk.blacklist_lift", label="黑名单解除审批", deadline_policy="risk_blacklist_lift_days",
+    steps=(StepSpec("lift", "解除审批", (Post.RISK, Post.DIRECTOR)),),
+))
 
-    Compare-and-set: only an entry not yet lifted is lifted; a second lift (or a lift racing another) is
-    refused. Expired entries are refused too: they already bar nothing.
-    """
-    _require_manager(actor, "只有风控岗或分管领导可以解除黑名单")
+
+def _lift_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["请填写解除原因"]})
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": [f"解除原因不能超过 {REASON_MAX} 个字"]})
+    return reason
+
+
+def _liftable(entry: BlacklistEntry, today: date) -> BlacklistEntry:
+    current = BlacklistEntry.objects.select_for_update().get(pk=entry.pk)
+    if current.lifted_at is not None:
+        raise ValidationError({"reason": ["该记录已解除，不能重复解除"]})
+    if current.until <= today:
+        raise ValidationError({"reason": [f"该记录已于 {current.until:%Y-%m-%d} 到期，无需解除"]})
+    return current
+
+
+def _staff_branch(user: Any) -> Any:
+    profile = roles_of(user).staff
+    return profile.branch if profile is not None else None
+
+
+def blacklist_lift_request(*, actor: Any, entry: BlacklistEntry, reason: str) -> WorkItem:
+    """申请解除: an officer asks for an entry to be lifted; another officer or a director decides (blacklist_lift)."""
+    _require_manager(actor, "只有风控岗或分管领导可以申请解除黑名单")
+    reason = _lift_reason(reason)
+    with transaction.atomic():
+        current = _liftable(entry, timezone.localdate())
+        if work_open_item(current) is not None:
+            raise ValidationError({"reason": ["该记录已有待审批的解除申请"]})
+        item = work_open(spec=LIFT_FLOW, subject=current, branch=_staff_branch(actor), applicant=actor)
+        audit_log(actor=actor, action="risk.blacklist.lift_requested", target=current,
+                  new={"due_on": item.due_on}, reason=reason)
+    return item
+
+
+def blacklist_lift(*, actor: Any, entry: BlacklistEntry, reason: str) -> BlacklistEntry:
+    """解除: end an entry early, with a reason, deciding its lift request — or, with none, a request standing
+    for its lister. Never by the officer who listed it, nor by the one who asked for the lift (work_act's rule).
+
+    Compare-and-set: only an entry not yet lifted is lifted; a second lift (or a lift racing another) is
+    refused. Expired entries are refused too: they already bar nothing.
+    """
+    _require_manager(actor, "只有风控岗或分管领导可以解除黑名单")
+    reason = _lift_reason(reason)
     if entry.listed_by_id == actor.pk:
         raise PermissionDenied("列入人不能解除自己列入的黑名单记录，须由另一名风控岗人员或分管领导解除")
     today = timezone.localdate()
     with transaction.atomic():
-        current = BlacklistEntry.objects.select_for_update().get(pk=entry.pk)
-        if current.lifted_at is not None:
-            raise ValidationError({"reason": ["该记录已解除，不能重复解除"]})
-        if current.until <= today:
-            raise ValidationError({"reason": [f"该记录已于 {current.until:%Y-%m-%d} 到期，无需解除"]})
+        current = _liftable(entry, today)
+        item = work_open_item(current) or work_open(
+            spec=LIFT_FLOW, subject=current, branch=_staff_branch(current.listed_by) or _staff_branch(actor),
+            applicant=current.listed_by, today=today,
+        )
+        work_act(actor=actor, item=item, approve=True, opinion=reason)
         now = timezone.now()
         updated = BlacklistEntry.objects.filter(pk=entry.pk, lifted_at__isnull=True).update(
             lifted_at=now, lifted_by=actor, lift_reason=reason

@@ -9,7 +9,7 @@ from .accounts import (
     UnitState,
 )
 from .arrears import ArrearsReminder, OpeningNotice, OpeningNoticeChannel, ReminderState  # noqa: F401
-from .base_adjustment import BATCH_LIVE_STATES, BATCH_MOVES, BaseAdjustment, BaseAdjustmentBatch, BatchState
+from .base_adjustment import BATCH_LIVE_STATES, BaseAdjustment, BaseAdjustmentBatch, BatchState
 from .interest import InterestRun, InterestRunState
 from .lifecycle import (  # noqa: F401
     AccountBusiness,
@@ -23,7 +23,6 @@ from .merge import AccountMerge  # noqa: F401
 from .opening import OpeningRequestState, UnitOpeningRequest  # noqa: F401
 from .ratios import RatioSource, UnitRatioChange, unit_ratio_history_backfill  # noqa: F401
 from .remittance import (  # noqa: F401
-    BILL_MOVES,
     BillKind,
     BillState,
     PaymentChannel,
@@ -36,7 +35,7 @@ from .transfer import FINISHED_STATUSES, CrossRegionTransfer, TransferDirection
 
 __all__ = [
     "FINISHED_STATUSES", "CrossRegionTransfer", "TransferDirection",
-    "ACTIVE_MEMBER_STATES", "ArrearsReminder", "BATCH_LIVE_STATES", "BATCH_MOVES", "BILL_MOVES", "MONEY", "RATIO", "BaseAdjustment", "BaseAdjustmentBatch", "BatchState",
+    "ACTIVE_MEMBER_STATES", "ArrearsReminder", "BATCH_LIVE_STATES", "MONEY", "RATIO", "BaseAdjustment", "BaseAdjustmentBatch", "BatchState",
     "BillKind", "BillState", "InterestRun", "InterestRunState", "MemberAccount", "MemberState", "MonthlyDeposit",
     "PaymentChannel", "RemittanceBill", "RemittanceBillLine", "ReminderState", "UnitAccount", "UnitState",
 ]

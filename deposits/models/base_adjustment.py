@@ -14,15 +14,7 @@ class BatchState(models.TextChoices):
     FAILED = "failed", "处理失败"
 
 
-# The moves a batch's state may make, each a compare-and-set with an audit event. A batch checking when its
-# worker died is checked again from the start (nothing was written: the check applies in one transaction).
-BATCH_MOVES: dict[str, set[str]] = {
-    BatchState.QUEUED: {BatchState.CHECKING, BatchState.FAILED},
-    BatchState.CHECKING: {BatchState.REJECTED, BatchState.APPLIED, BatchState.FAILED},
-    BatchState.REJECTED: set(),
-    BatchState.APPLIED: set(),
-    BatchState.FAILED: set(),
-}
+# The moves a batch's state may make: deposits.states.BATCH_MOVES.
 BATCH_LIVE_STATES = (BatchState.QUEUED, BatchState.CHECKING)
 
 

@@ -5,9 +5,12 @@ Money does not move in any of these; the ledger is untouched. Each move is a com
 account's state plus one `AccountEvent` (the account's business record) and one audit row.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from .accounts import RATIO, MemberAccount, UnitAccount
 
@@ -140,3 +143,13 @@ class UnitApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.get_kind_display()}"
+
+    def get_staff_url(self) -> str:
+        return reverse("staff:application_detail", args=[self.pk])
+
+    # What the staff inbox (fund.workflow) shows: the unit, and the months asked for.
+    inbox_related = ("unit__employer",)
+
+    def inbox_facts(self) -> dict[str, Any]:
+        return {"name": self.unit.employer.name, "reason": f"{self.get_kind_display()} "
+                f"{self.start_month:%Y-%m}至{self.end_month:%Y-%m}"}

@@ -20,12 +20,7 @@ class BillState(models.TextChoices):
     CANCELLED = "cancelled", "已作废"
 
 
-BILL_MOVES = {
-    BillState.DRAFT: {BillState.CONFIRMED, BillState.CANCELLED},
-    BillState.CONFIRMED: {BillState.PAID, BillState.CANCELLED},
-    BillState.PAID: set(),
-    BillState.CANCELLED: set(),
-}
+# The moves a bill's state may make: deposits.states.BILL_MOVES.
 
 
 class PaymentChannel(models.TextChoices):

@@ -33,8 +33,10 @@ from django.utils import timezone
 from fund.audit.services import audit_log
 from fund.dates import first_of_month
 from fund.uploads import WorkbookShape, upload_read
+from fund.workflow.moves import StaleStatus, move_status
 
-from ..models import BATCH_LIVE_STATES, BATCH_MOVES, BaseAdjustmentBatch, BatchState, UnitAccount
+from ..models import BATCH_LIVE_STATES, BaseAdjustmentBatch, BatchState, UnitAccount
+from ..states import BATCH_MOVES
 from .base_adjustment_report import ReportLayout, base_batch_report, report_name, report_workbook
 from .base_adjustment_rules import (
     ADJUSTABLE_MEMBER_STATES,
@@ -136,13 +138,12 @@ def _move(batch: BaseAdjustmentBatch, to: str, *, actor: Any = None, note: dict[
           **fields: Any) -> bool:
     """Compare-and-set the state from what `batch` holds to `to`, with an audit event
     (`deposits.base_batch.<state>`); False when another worker moved it first."""
-    if to not in BATCH_MOVES[batch.state]:
-        raise ValidationError(f"调基名单状态不能从“{BatchState(batch.state).label}”变为“{BatchState(to).label}”")
-    moved = BaseAdjustmentBatch.objects.filter(pk=batch.pk, state=batch.state).update(state=to, **fields) == 1
-    if moved:
-        audit_log(actor=actor, action=f"deposits.base_batch.{to}", target=batch,
-                  old={"state": batch.state}, new={"state": to, "attempt": batch.attempts, **(note or {})})
-    return moved
+    try:
+        move_status(batch, to, table=BATCH_MOVES, actor=actor, action=f"deposits.base_batch.{to}",
+                    note={"attempt": batch.attempts, **(note or {})}, **fields)
+    except StaleStatus:
+        return False
+    return True
 
 
 def _progress(batch_id: int, rows: int) -> None:

@@ -31,12 +31,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from fund.audit.services import audit_log
 from fund.ledger import chart
 from fund.ledger.models import BusinessType, SubAccount, interest_period_start
 from fund.ledger.services import Movement, credit, debit, entry_post, sub_account_interest_close
 from fund.money import ZERO
 from fund.people.roles import roles_of
+from fund.workflow.moves import StaleStatus, move_status
 
 from ..models import (
     AccountBusiness,
@@ -49,6 +49,7 @@ from ..models import (
     RemittanceBillLine,
 )
 from ..selectors import member_accounts_for_user
+from ..states import MEMBER_ACCOUNT_MOVES
 from .interest import interest_to_date
 
 # Other lines register a check here: fn(account) -> str | None, the reason the source may not be merged yet
@@ -228,8 +229,6 @@ def member_account_merge_core(
             memo=f"合并销户 {source.person.name} {source.number}→{target.number}",
         ).entry
     old_state = source.state
-    if MemberAccount.objects.filter(pk=source.pk, state=old_state).update(state=MemberState.MERGED) != 1:
-        raise ValidationError({"source": [STALE]})
     merge = AccountMerge.objects.create(
         source=source, target=target, source_state=old_state, principal=principal,
         interest=interest_current + interest_prior, amount=amount, current_year=carried_current,
@@ -252,11 +251,12 @@ def member_account_merge_core(
         summary=f"合并转入，原账户 {source.number}"[:60], old_state=target.state, new_state=target.state,
         reason=reason, detail={**detail, "source": source.number}, actor=actor_or_none,
     )
-    audit_log(
-        actor=actor, action="deposits.member.merged", target=source, reason=reason,
-        old={"state": old_state, "balance": principal},
-        new={"state": MemberState.MERGED, "target": target.number, **detail},
-    )
+    try:
+        move_status(source, MemberState.MERGED, table=MEMBER_ACCOUNT_MOVES, action="deposits.member.merged",
+                    actor=actor, expect=old_state, verb="合并销户", reason=reason, was={"balance": principal},
+                    note={"target": target.number, **detail})
+    except StaleStatus as exc:
+        raise ValidationError({"source": [STALE]}) from exc
     return merge, True
 
 

@@ -20,8 +20,10 @@ from fund.people import tasks as people_tasks
 from fund.people.models import Branch, Employer, User
 from fund.people.services import operator_bind
 from fund.validation import clean_credit_code, clean_into, clean_mobile, clean_person_name
+from fund.workflow.moves import StaleStatus, move_status
 
 from ..models import OpeningRequestState, UnitOpeningRequest
+from ..states import OPENING_REQUEST_MOVES
 from .accounts import check_ratio, unit_account_open_core, unit_bank_account_check, unit_text_clean
 
 PENDING = OpeningRequestState.PENDING
@@ -113,13 +115,15 @@ def unit_opening_request_submit(
 
 # Reviewing ------------------------------------------------------------------------------------------
 
-def _claim(*, actor: Any, request: UnitOpeningRequest, new_state: str, opinion: str, **extra: Any) -> None:
-    """Compare-and-set pending → new_state; exactly one reviewer wins."""
-    moved = UnitOpeningRequest.objects.filter(pk=request.pk, state=PENDING).update(
-        state=new_state, reviewed_by=actor, reviewed_at=timezone.now(), opinion=opinion, **extra
-    )
-    if moved != 1:
-        raise ValidationError({"state": ["该申请已审核，不能重复办理"]})
+def _claim(*, actor: Any, request: UnitOpeningRequest, new_state: str, opinion: str, action: str,
+           note: dict[str, Any], **extra: Any) -> None:
+    """Move pending → new_state; exactly one reviewer wins."""
+    try:
+        move_status(request, new_state, table=OPENING_REQUEST_MOVES, actor=actor, action=action, expect=PENDING,
+                    note={**note, "opinion": opinion}, reviewed_by=actor, reviewed_at=timezone.now(), opinion=opinion,
+                    **extra)
+    except StaleStatus as exc:
+        raise ValidationError({"state": ["该申请已审核，不能重复办理"]}) from exc
 
 
 def _notify(phone: str, text: str) -> None:
@@ -163,12 +167,9 @@ def _unit_opening_request_open(*, actor: Any, request: UnitOpeningRequest, opini
     audit_log(actor=actor, action="people.operator.created", target=user, new={"employer": unit.employer_id})
     operator_bind(actor=actor, user=user, employer=unit.employer)
     opinion = (opinion or "").strip() or "同意开户"
-    _claim(actor=actor, request=request, new_state=OpeningRequestState.APPROVED, opinion=opinion, unit=unit, operator=user)
-    audit_log(
-        actor=actor, action="deposits.unit_request.approved", target=request,
-        old={"state": PENDING}, new={"state": OpeningRequestState.APPROVED, "unit": unit.number, "operator": user.username,
-                                     "opinion": opinion},
-    )
+    _claim(actor=actor, request=request, new_state=OpeningRequestState.APPROVED, opinion=opinion,
+           action="deposits.unit_request.approved", note={"unit": unit.number, "operator": user.username},
+           unit=unit, operator=user)
     _notify(
         request.contact_phone or request.operator_phone,
         f"【住房公积金】{request.name}单位开户申请已通过，单位账号{unit.number}，请以用户名{user.username}登录单位网厅。",
@@ -182,11 +183,8 @@ def unit_opening_request_reject(*, actor: Any, request: UnitOpeningRequest, opin
     opinion = (opinion or "").strip()
     if not opinion:
         raise ValidationError({"opinion": ["退回申请须填写审核意见"]})
-    _claim(actor=actor, request=request, new_state=OpeningRequestState.REJECTED, opinion=opinion)
-    audit_log(
-        actor=actor, action="deposits.unit_request.rejected", target=request,
-        old={"state": PENDING}, new={"state": OpeningRequestState.REJECTED, "opinion": opinion},
-    )
+    _claim(actor=actor, request=request, new_state=OpeningRequestState.REJECTED, opinion=opinion,
+           action="deposits.unit_request.rejected", note={})
     _notify(
         request.contact_phone or request.operator_phone,
         f"【住房公积金】{request.name}单位开户申请未通过：{opinion}。可修改后重新提交。",

@@ -37,6 +37,7 @@ from fund.people.models import Post
 from fund.people.roles import roles_of
 from fund.people.selectors import scoped
 from fund.validation import clean_bank_serial
+from fund.workflow.moves import move_status
 
 from ..models import (
     BaseAdjustment,
@@ -54,6 +55,7 @@ from ..models import (
     UnitState,
 )
 from ..selectors import unit_ratio_change_on
+from ..states import BILL_MOVES
 from .accounts import monthly_amounts
 from .base_adjustment_rules import adjustments_governing_ratios
 
@@ -247,37 +249,27 @@ def bill_generate(
 
 # 确认、作废 ---------------------------------------------------------------------------------------------
 
-def _move(*, bill: RemittanceBill, old: str, new: str, actor: Any, action: str, **fields: Any) -> RemittanceBill:
-    """Compare-and-set the bill's state; exactly one row or a Chinese error naming the state it is in."""
-    changed = RemittanceBill.objects.filter(pk=bill.pk, state=old).update(state=new, **fields)
-    if changed != 1:
-        current = RemittanceBill.objects.get(pk=bill.pk)
-        raise ValidationError(f"缴款单当前状态为“{current.get_state_display()}”，不能办理此操作")
-    audit_log(actor=actor, action=action, target=bill, old={"state": old}, new={"state": new})
-    bill.refresh_from_db()
-    return bill
-
-
 @transaction.atomic(durable=True)
 def bill_confirm(*, actor: Any, bill: RemittanceBill) -> RemittanceBill:
     """The unit (or 受理 staff) confirms the bill: DRAFT → CONFIRMED."""
     _require_actor(actor, bill.unit)
-    return _move(
-        bill=bill, old=BillState.DRAFT, new=BillState.CONFIRMED, actor=actor, action="deposits.bill.confirmed",
-        confirmed_by=actor, confirmed_at=timezone.now(),
-    )
+    bill = RemittanceBill.objects.select_for_update().get(pk=bill.pk)
+    move_status(bill, BillState.CONFIRMED, table=BILL_MOVES, actor=actor, action="deposits.bill.confirmed",
+                verb="确认", confirmed_by=actor, confirmed_at=timezone.now())
+    return bill
 
 
 @transaction.atomic(durable=True)
 def bill_cancel(*, actor: Any, bill: RemittanceBill) -> RemittanceBill:
     """作废: a draft or confirmed bill, never a paid one."""
     _require_actor(actor, bill.unit)
-    state = RemittanceBill.objects.get(pk=bill.pk).state
-    if state == BillState.PAID:
+    bill = RemittanceBill.objects.select_for_update().get(pk=bill.pk)
+    if bill.state == BillState.PAID:
         raise ValidationError("缴款单已入账，不能作废；错缴请办理错缴更正")
-    if state not in LIVE_UNPAID:
+    if bill.state not in LIVE_UNPAID:
         raise ValidationError("缴款单已作废")
-    return _move(bill=bill, old=state, new=BillState.CANCELLED, actor=actor, action="deposits.bill.cancelled")
+    move_status(bill, BillState.CANCELLED, table=BILL_MOVES, actor=actor, action="deposits.bill.cancelled", verb="作废")
+    return bill
 
 
 # 入账 ---------------------------------------------------------------------------------------------------
@@ -324,17 +316,11 @@ def _bill_post(*, bill: RemittanceBill, bank_reference: str, channel: str, actor
     if other is not None:
         raise ValidationError({"bank_reference": [f"该银行流水号已用于缴款单 {other.number}，不能重复入账"]})
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            changed = RemittanceBill.objects.filter(pk=bill.pk, state=BillState.CONFIRMED).update(
-                state=BillState.PAID, channel=channel, bank_reference=bank_reference, paid_at=now
-            )
-    except IntegrityError as exc:  # the same receipt, for another bill, committed a moment ago
-        raise ValidationError({"bank_reference": ["该银行流水号已用于另一张缴款单，不能重复入账"]}) from exc
-    bill = RemittanceBill.objects.select_related("unit__employer").get(pk=bill.pk)
-    if changed != 1:
-        if bill.state == BillState.PAID:
-            return bill, False  # posted before (a retry, a second receipt): nothing changes
+    # The bill's row lock makes a second posting (a retry, a second receipt) wait and then find it paid.
+    bill = RemittanceBill.objects.select_for_update().select_related("unit__employer").get(pk=bill.pk)
+    if bill.state == BillState.PAID:
+        return bill, False  # posted before: nothing changes
+    if bill.state != BillState.CONFIRMED:
         raise ValidationError(f"缴款单状态为“{bill.get_state_display()}”，须先确认才能入账")
 
     movements_sql = """
@@ -382,11 +368,16 @@ def _bill_post(*, bill: RemittanceBill, bank_reference: str, channel: str, actor
         cursor.execute(
             _ADVANCE_PAID_UP, {"bill": bill.pk, "month": bill.month, "index": month_index(bill.month)}
         )
-    audit_log(
-        actor=actor, action="deposits.bill.paid", target=bill, old={"state": BillState.CONFIRMED},
-        new={"state": BillState.PAID, "channel": channel, "bank_reference": bank_reference,
-             "entry": posted.entry.number, "total": total, "members": bill.member_count},
-    )
+    try:
+        with transaction.atomic():
+            move_status(
+                bill, BillState.PAID, table=BILL_MOVES, actor=actor, action="deposits.bill.paid", verb="入账",
+                note={"channel": channel, "bank_reference": bank_reference, "entry": posted.entry.number,
+                      "total": total, "members": bill.member_count},
+                channel=channel, bank_reference=bank_reference, paid_at=now,
+            )
+    except IntegrityError as exc:  # the same receipt, for another bill, committed a moment ago
+        raise ValidationError({"bank_reference": ["该银行流水号已用于另一张缴款单，不能重复入账"]}) from exc
     return bill, True
 
 

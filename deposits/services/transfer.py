@@ -32,8 +32,10 @@ from fund.validation import (
     clean_letter_number,
     clean_line,
 )
+from fund.workflow.moves import StaleStatus, move_status
 
 from ..models import ACTIVE_MEMBER_STATES, CrossRegionTransfer, MemberAccount, MemberState, TransferDirection
+from ..states import MEMBER_ACCOUNT_MOVES
 
 # Other lines (loans) register a check here: fn(account) -> str | None, the reason the account may not leave.
 TRANSFER_OUT_BLOCKERS: list[Any] = []
@@ -255,11 +257,13 @@ def _transfer_out_post(*, transfer: CrossRegionTransfer, account: MemberAccount,
     )
     transfer.principal, transfer.interest, transfer.entry = principal, total - principal, posted.entry
     transfer.save(update_fields=["principal", "interest", "entry"])
-    updated = MemberAccount.objects.filter(pk=account.pk, state=MemberState.SEALED).update(
-        state=MemberState.TRANSFERRED_OUT
-    )
-    if updated != 1:
-        raise ValidationError({"account": ["账户状态已变化，请刷新后重试"]})
+    try:
+        move_status(account, MemberState.TRANSFERRED_OUT, table=MEMBER_ACCOUNT_MOVES, actor=actor,
+                    action="deposits.member.transferred_out", expect=MemberState.SEALED, verb="外部转出销户",
+                    was={"balance": total}, note={"transfer": transfer.reference, "to": transfer.other_centre})
+    except StaleStatus as exc:
+        raise ValidationError({"account": ["账户状态已变化，请刷新后重试"]}) from exc
+    # The transfer's own record of the money leaving (the account's move above is the account's record).
     audit_log(actor=actor, action="deposits.transfer_out.executed", target=transfer,
               old={"state": MemberState.SEALED, "balance": total},
               new={"state": MemberState.TRANSFERRED_OUT, "entry": posted.entry.number, "to": transfer.other_centre,

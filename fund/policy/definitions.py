@@ -320,6 +320,12 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
         description="单位一次申请缓缴或降低缴存比例最长可覆盖的月数。",
         minimum=_d("1"), maximum=_d("36"), seeds=(Seed("12"),),
     ),
+    PolicyDefinition(
+        name="deposit_application_review_days", label="缓缴/降比例审批时限", unit="工作日", kind=Kind.INTEGER,
+        group=Group.DEPOSITS,
+        description="单位缓缴或降低缴存比例申请，自提交起完成初审、审批的工作日数。",
+        minimum=_d("1"), maximum=_d("30"), seeds=(Seed("5"),),
+    ),
     # ------------------------------------------------------------------ 提取 withdrawals
     PolicyDefinition(
         name="withdrawal_rent_cap_per_year", label="租房提取年度限额", group=Group.WITHDRAWALS,
@@ -483,6 +489,12 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
         name="risk_blacklist_years", label="失信黑名单期限", unit="年", kind=Kind.INTEGER, group=Group.RISK,
         description="骗提骗贷等失信行为列入黑名单后，禁止办理贷款和提取的年数。",
         minimum=_d("1"), maximum=_d("10"), seeds=(Seed("5"),),
+    ),
+    PolicyDefinition(
+        name="risk_blacklist_lift_days", label="黑名单解除审批时限", unit="工作日", kind=Kind.INTEGER,
+        group=Group.RISK,
+        description="申请解除黑名单记录后，由另一名风控岗人员或分管领导审批的工作日数。",
+        minimum=_d("1"), maximum=_d("30"), seeds=(Seed("5"),),
     ),
     PolicyDefinition(
         name="risk_transfer_in_withdrawal_months", label="转入后提取预警期", unit="个月", kind=Kind.INTEGER,

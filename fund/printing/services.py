@@ -25,6 +25,7 @@ from django.utils import timezone
 from fund.audit.masking import mask_id_number
 from fund.audit.services import audit_log
 from fund.people.models import Person
+from fund.workflow.moves import MoveTable, StaleStatus, move_status
 
 from .address import public_base_url
 from .limits import PrintLimitReached, print_limit_check, print_locks
@@ -57,14 +58,20 @@ def subject_label_for(person: Person) -> str:
     return f"{mask_name(person.name)}（{mask_id_number(person.id_number)}）"
 
 
-def _move(document: Document, *, to: str, **fields: Any) -> bool:
-    """Compare-and-set the status from what `document` holds to `to`; False when another process moved first."""
-    if to not in ALLOWED_MOVES[document.status]:
-        raise ValidationError(
-            f"文件状态不能从“{DocumentStatus(document.status).label}”变为“{DocumentStatus(to).label}”",
-            code="invalid_move",
-        )
-    return Document.objects.filter(pk=document.pk, status=document.status).update(status=to, **fields) == 1
+# The moves a document's status may make (models.ALLOWED_MOVES), each through the shared move helper.
+DOCUMENT_MOVES = MoveTable(Document, noun="文件", field="status", moves=ALLOWED_MOVES)
+
+
+def _move(document: Document, *, to: str, action: str, actor: Any = None, note: dict[str, Any] | None = None,
+          was: dict[str, Any] | None = None, reason: str = "", **fields: Any) -> bool:
+    """Move the status from what `document` holds to `to`, with its audit event `action`; False when another
+    process moved it first."""
+    try:
+        move_status(document, to, table=DOCUMENT_MOVES, action=action, actor=actor, note=note, was=was,
+                    reason=reason, **fields)
+    except StaleStatus:
+        return False
+    return True
 
 
 def _queue_render(document_id: int) -> None:
@@ -165,16 +172,9 @@ def document_request(
 def document_requeue(*, document: Document, actor: Any, reason: str = "") -> Document:
     """Send a failed document back to the queue (after the cause, e.g. a template error, was fixed)."""
     with transaction.atomic(savepoint=False):
-        if not _move(document, to=DocumentStatus.PENDING, error=""):
+        if not _move(document, to=DocumentStatus.PENDING, action="printing.document.requeued", actor=actor,
+                     was={"error": document.error}, reason=reason, error=""):
             raise ValidationError("文件状态已被他人更改，请刷新后重试", code="stale")
-        audit_log(
-            actor=actor,
-            action="printing.document.requeued",
-            target=document,
-            old={"status": document.status, "error": document.error},
-            new={"status": DocumentStatus.PENDING},
-            reason=reason,
-        )
         _queue_render(document.pk)
     document.refresh_from_db()
     return document
@@ -186,15 +186,7 @@ def document_mark_failed(*, document_id: int, error: str) -> Document:
     if document.status != DocumentStatus.PENDING:
         return document
     with transaction.atomic(savepoint=False):
-        if _move(document, to=DocumentStatus.FAILED, error=error[:4000]):
-            audit_log(
-                actor=None,
-                action="printing.document.failed",
-                target=document,
-                old={"status": document.status},
-                new={"status": DocumentStatus.FAILED},
-                reason=error,
-            )
+        _move(document, to=DocumentStatus.FAILED, action="printing.document.failed", reason=error, error=error[:4000])
     document.refresh_from_db()
     return document
 
@@ -223,16 +215,9 @@ def document_render(*, document_id: int) -> Document:
     )
     with transaction.atomic(savepoint=False):
         stored = _move(
-            document, to=DocumentStatus.READY, file=name, sha256=digest, rendered_at=timezone.now(), error=""
+            document, to=DocumentStatus.READY, action="printing.document.rendered",
+            note={"sha256": digest, "file": name}, file=name, sha256=digest, rendered_at=timezone.now(), error="",
         )
-        if stored:
-            audit_log(
-                actor=None,
-                action="printing.document.rendered",
-                target=document,
-                old={"status": document.status},
-                new={"status": DocumentStatus.READY, "sha256": digest, "file": name},
-            )
     if not stored:
         # Another worker finished first; its file is the one on record.
         default_storage.delete(name)

@@ -62,13 +62,15 @@ class MoveTable:
 
 def move_status(
     obj: models.Model, to: str, *, table: MoveTable, action: str, actor: Any = None, expect: str | None = None,
-    verb: str = "", note: Mapping[str, Any] | None = None, reason: str = "", **fields: Any,
+    verb: str = "", note: Mapping[str, Any] | None = None, was: Mapping[str, Any] | None = None, reason: str = "",
+    **fields: Any,
 ) -> str:
     """Move `obj`'s status to `to` and return the state it left.
 
     `expect`: the state the caller decided from (default: what `obj` holds). Refused by the table →
     ValidationError naming the state (`verb` says what was attempted: "封存"); moved by someone else since →
-    `StaleStatus`. `fields` are written in the same UPDATE; `note` goes into the audit event's new values."""
+    `StaleStatus`. `fields` are written in the same UPDATE; `note` goes into the audit event's new values and
+    `was` into its old ones (what else the move changed, as it stood before)."""
     old = expect if expect is not None else getattr(obj, table.field)
     if not table.allows(old, to):
         raise table.refusal(old, to, verb)
@@ -81,7 +83,7 @@ def move_status(
         subject_type=ContentType.objects.get_for_model(obj), subject_id=obj.pk, field=table.field, old=old, new=to,
         action=action, actor=actor if getattr(actor, "pk", None) else None,
     )
-    audit_log(actor=actor, action=action, target=obj, old={table.field: old}, new={table.field: to, **(note or {})},
+    audit_log(actor=actor, action=action, target=obj, old={**(was or {}), table.field: old}, new={table.field: to, **(note or {})},
               reason=reason)
     return old
 

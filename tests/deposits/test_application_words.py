@@ -6,11 +6,11 @@ from django.test import Client
 from django.urls import reverse
 
 from deposits.services.lifecycle import (
-    add_months,
     application_steps,
     unit_application_review,
     unit_application_submit,
 )
+from fund.dates import add_months
 from fund.people.models import Post
 from tests.deposits.test_lifecycle import THIS_MONTH, staff
 

@@ -135,17 +135,17 @@ def test_a_frozen_or_sealed_account_takes_no_deposit(world):
 @pytest.mark.parametrize("action", ["seal", "defer", "end_deferral", "unseal", "close"])
 @pytest.mark.parametrize("state", [UnitState.NORMAL, UnitState.DEFERRED, UnitState.SEALED, UnitState.CLOSED])
 def test_unit_moves_follow_the_table(world, reviewer, approver, action, state):
-    from deposits.services.lifecycle import _unit_move
+    from deposits.services.lifecycle_rules import unit_move
 
     unit = open_unit(world.clerk, world.branch_a, 40)  # no members: sealing and closing have no obstacle
     UnitAccount.objects.filter(pk=unit.pk).update(state=state)
     unit = fresh(unit)
     if state in UNIT_MOVES[action]:
-        old, new = _unit_move(unit, action)
+        old, new = unit_move(unit, action)
         assert (old, fresh(unit).state) == (state, UNIT_MOVES[action][state])
     else:
         with pytest.raises(ValidationError, match="不能"):
-            _unit_move(unit, action)
+            unit_move(unit, action)
         assert fresh(unit).state == state
 
 
@@ -367,7 +367,7 @@ def test_the_same_person_cannot_review_and_approve(world):
     both = staff("both", world.branch_a, [Post.REVIEW, Post.APPROVE])
     application = apply(world)
     unit_application_review(actor=both, application=application, approve=True)
-    with pytest.raises(PermissionDenied, match="初审人不能再审批"):
+    with pytest.raises(PermissionDenied, match="前后环节须由不同的人办理"):
         unit_application_approve(actor=both, application=application, approve=True)
     assert fresh(application).state == "reviewed" and fresh(world.unit_a).state == UnitState.NORMAL
 
@@ -376,11 +376,11 @@ def test_the_applicant_can_neither_review_nor_approve(world):
     window = staff("window", world.branch_a, [Post.ACCEPT, Post.REVIEW, Post.APPROVE])
     application = unit_application_submit(actor=window, unit=world.unit_a, kind="deferral", start_month=THIS_MONTH,
                                           end_month=THIS_MONTH, reason="困难")
-    with pytest.raises(PermissionDenied, match="申请人不能审核"):
+    with pytest.raises(PermissionDenied, match="不能审核自己提交"):
         unit_application_review(actor=window, application=application, approve=True)
     other = staff("other", world.branch_a, [Post.REVIEW])
     unit_application_review(actor=other, application=application, approve=True)
-    with pytest.raises(PermissionDenied, match="申请人不能审批"):
+    with pytest.raises(PermissionDenied, match="不能审核自己提交"):
         unit_application_approve(actor=window, application=application, approve=True)
     assert fresh(application).state == "reviewed"
 

@@ -206,3 +206,29 @@ def test_the_database_refuses_overlapping_unlifted_entries_whatever_code_writes_
     fields["until"] = entry.until + timedelta(days=365)
     with pytest.raises(IntegrityError), transaction.atomic():
         BlacklistEntry.objects.create(**fields)
+
+
+# ---- lifting through the staff inbox ---------------------------------------------------------------------
+
+def test_a_lift_request_waits_in_the_inbox_of_the_other_officers_with_its_due_date(world, officers):
+    from fund.policy.selectors import policy_value
+    from fund.workdays import add_working_days
+    from fund.workflow.services import work_items_for_user
+    from risk.services import blacklist_lift_request
+
+    entry = add(officers.risk)
+    item = blacklist_lift_request(actor=officers.risk_b, entry=entry, reason="法院撤销原认定")
+    assert item.due_on == add_working_days(TODAY, int(policy_value("risk_blacklist_lift_days")))
+    assert list(work_items_for_user(officers.risk)) == [item]
+    assert item.subject == entry and item.subject.get_staff_url() == f"/staff/risk/blacklist/{entry.pk}/"
+    assert not work_items_for_user(officers.risk_b).exists()  # the requester does not decide
+    clerk = world.clerk
+    assert not work_items_for_user(clerk).exists()  # not a risk post
+    with pytest.raises(PermissionDenied, match="自己提交"):
+        blacklist_lift(actor=officers.risk_b, entry=entry, reason="我自己批")
+    with pytest.raises(PermissionDenied, match="列入人不能解除"):
+        blacklist_lift(actor=officers.risk, entry=entry, reason="列入人批")
+    with pytest.raises(PermissionDenied):
+        blacklist_lift(actor=clerk, entry=entry, reason="无权")
+    assert blacklist_lift(actor=world.director, entry=entry, reason="同意解除").lifted_by == world.director
+    assert not work_items_for_user(world.director).exists()

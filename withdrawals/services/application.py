@@ -38,7 +38,7 @@ CLOSED_STATES = (MemberState.MERGED, MemberState.TRANSFERRED_OUT, MemberState.WI
 ONLINE_CHANNELS = (Channel.ONLINE, Channel.API)
 
 
-def _money(raw: Any, field: str, label: str, errors: dict[str, list[str]]) -> Decimal | None:
+def money_into(raw: Any, field: str, label: str, errors: dict[str, list[str]]) -> Decimal | None:
     if raw in (None, ""):
         return None
     try:
@@ -96,7 +96,7 @@ def _clean_details(reason: Reason, details: dict[str, Any], errors: dict[str, li
                 errors[spec.name] = [f"请填写{spec.label}"]
             continue
         if spec.kind == "money":
-            value = _money(raw, spec.name, spec.label, errors)
+            value = money_into(raw, spec.name, spec.label, errors)
             if value is not None:
                 clean[spec.name] = str(value)
         elif spec.kind == "choice":
@@ -238,7 +238,7 @@ def _accept(
     if refusals:
         errors.setdefault("reason", []).extend(refusals)
 
-    requested = _money(amount, "amount", "提取金额", errors)
+    requested = money_into(amount, "amount", "提取金额", errors)
     if requested is not None and requested > account.sub_account.balance:
         errors["amount"] = [f"提取金额不能超过账户余额 {format_money(account.sub_account.balance)} 元"]
     if requested is not None and spec.closes_account:

@@ -9,7 +9,7 @@ two measurements, each N withdrawals from CLIENTS concurrent clients:
    and Redis database; each client POSTs a member's withdrawal to the API with the member's token, waits
    until its payout is sent, and goes on with the next member (a closed loop: at most CLIENTS withdrawals
    in flight). The latency of one withdrawal is from just before its POST to the moment the payout is sent
-   to the bank (`Payout.sent_at`).
+   to the bank (the payment attempt's `sent_at`).
 2. The decision alone: `withdrawal_submit` and `withdrawal_decide` (rules against the sandboxes, the
    verdicts, the ledger posting and the payout instruction), without HTTP or the broker, by CLIENTS
    processes forked from this one, each a closed loop.
@@ -235,7 +235,7 @@ def http_run(pairs: list[tuple[int, int]], clients: int) -> tuple[dict[int, floa
 id → seconds until the POST was answered, and the refusals."""
     from django.db import connection
 
-    from withdrawals.models import Payout
+    from fund.payments.models import PaymentAttempt as Payout
 
     tokens = TOKENS
     started: dict[int, float] = {}
@@ -279,8 +279,8 @@ id → seconds until the POST was answered, and the refusals."""
             with lock:
                 ids = list(waiting)
             if ids:
-                found = set(Payout.objects.filter(withdrawal_id__in=ids, sent_at__isnull=False)
-                            .values_list("withdrawal_id", flat=True))
+                found = set(Payout.objects.filter(payment__purpose="withdrawals.payout", payment__subject_id__in=ids,
+                                                  sent_at__isnull=False).values_list("payment__subject_id", flat=True))
                 with lock:
                     for withdrawal_id in found:
                         waiting.pop(withdrawal_id).set()
@@ -302,11 +302,12 @@ id → seconds until the POST was answered, and the refusals."""
 
 
 def wait_sent(ids: list[int], timeout: float = 120) -> dict[int, datetime]:
-    from withdrawals.models import Payout
+    from fund.payments.models import PaymentAttempt as Payout
 
     deadline = time.time() + timeout
     while time.time() < deadline:
-        rows = dict(Payout.objects.filter(withdrawal_id__in=ids, sent_at__isnull=False).values_list("withdrawal_id", "sent_at"))
+        rows = dict(Payout.objects.filter(payment__purpose="withdrawals.payout", payment__subject_id__in=ids,
+                                          sent_at__isnull=False).values_list("payment__subject_id", "sent_at"))
         if len(rows) == len(ids):
             return rows
         time.sleep(0.5)

@@ -12,6 +12,7 @@ from fund import errors
 from fund.audit import reveal as audit_reveal
 from fund.catalogue import urls as catalogue_urls
 from fund.integrations import views as integration_views
+from fund.payments import views as payment_views
 from fund.portals import urls as portal_urls
 from fund.portals import views as portal_views
 from fund.printing.views import document_download
@@ -21,7 +22,7 @@ staff = (
     [path("", portal_views.staff_home, name="home"), path("audit/", portal_views.staff_audit, name="audit"),
      *deposits.urls.staff_patterns, *withdrawals.urls.staff_patterns, *risk.urls.staff_patterns,
      *catalogue_urls.staff_patterns, *workflow_views.staff_patterns, *integration_views.staff_patterns,
-     *audit_reveal.staff_patterns],
+     *audit_reveal.staff_patterns, *payment_views.staff_patterns],
     "staff",
 )
 unit = ([path("", portal_views.unit_home, name="home"), *deposits.urls.unit_patterns], "unit")
@@ -36,6 +37,7 @@ api_patterns = [
     path("", include("fund.policy.apis")),
     path("", include("fund.printing.apis")),
     path("", include("fund.integrations.apis")),
+    path("", include("fund.payments.apis")),
     path("deposits/", include(deposits.urls.api_patterns)),
     path("withdrawals/", include(withdrawals.urls.api_patterns)),
     path("risk/", include(risk.urls.api_patterns)),

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from fund.audit.admin_base import ReadOnlyAdmin, readable_json
 
-from .models import Payout, RuleCheck, StandingInstruction, Withdrawal
+from .models import RuleCheck, StandingInstruction, Withdrawal
 
 
 def reason_name(key: str, code: str = "") -> str:
@@ -44,20 +44,6 @@ class RuleCheckInline(admin.TabularInline):
         return False
 
 
-class PayoutInline(admin.TabularInline):
-    model = Payout
-    extra = 0
-    can_delete = False
-    fields = ["attempt", "reference", "amount", "status", "bank_serial", "reason", "requested_at", "sent_at", "finished_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return False
-
-
 @admin.register(Withdrawal)
 class WithdrawalAdmin(ReadOnlyAdmin):
     list_display = ["number", "account", "reason_name", "channel", "amount", "state", "decider", "submitted_at", "paid_at"]
@@ -65,7 +51,7 @@ class WithdrawalAdmin(ReadOnlyAdmin):
     search_fields = ["number", "account__number", "account__person__name"]
     list_select_related = ["account__person"]
     exclude = ["payee_card", "other_id_number"]
-    inlines = [RuleCheckInline, PayoutInline]
+    inlines = [RuleCheckInline]  # its bank attempts: the payments admin (付款)
 
     @admin.display(description="提取原因", ordering="reason")
     def reason_name(self, obj: Withdrawal) -> str:

@@ -115,7 +115,7 @@ class PayoutOutput(serializers.Serializer):
     finished_at = serializers.DateTimeField(allow_null=True)
 
     def get_card(self, obj: Any) -> str:
-        return mask_bank_card(obj.card)
+        return mask_bank_card(obj.payee_account)
 
 
 class StepOutput(serializers.Serializer):

@@ -4,7 +4,7 @@ from fund.audit.actions import register_actions, register_audit_keys, register_a
 
 
 def register_audit_names() -> None:
-    from .models import PayoutStatus, StandingState, WithdrawalState
+    from .models import StandingState, WithdrawalState
 
     register_actions({
         "withdrawals": "提取",
@@ -26,7 +26,6 @@ def register_audit_names() -> None:
                 register_audit_values(i.name, dict(i.choices))
     register_audit_values("state", WithdrawalState, prefix="withdrawals")
     register_audit_values("state", StandingState, prefix="withdrawals.standing")
-    register_audit_values("status", PayoutStatus, prefix="withdrawals")
     register_audit_keys({
         "reason_code": "提取原因", "payee": "收款人", "bank_serial": "银行流水号", "day": "日", "details": "明细",
         "finished_at": "完成时间", "home_place": "住房所在地", "loan": "贷款", "made": "已划款", "monthly": "月划款额",

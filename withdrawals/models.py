@@ -1,6 +1,8 @@
 """Withdrawals (提取): the application, the rules its decision checked, the bank payouts, and standing
 instructions (逐月提取).
 
+The bank payouts are `fund.payments` payments (purpose `withdrawals.payout`), read through `payouts`.
+
 A withdrawal's life: 已提交 (submitted; the 秒批 task is deciding) → 人工审核 (review, when a rule failed or the
 reason always needs people) → 已批准 (approved: the money has left the member's account into 提取待付款 and the
 bank is instructed) → 已到账 (paid). A payout the bank refuses puts the money back and leaves the withdrawal
@@ -9,14 +11,20 @@ withdrawal per account is in flight (a partial unique index), the national platf
 """
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
+if TYPE_CHECKING:
+    from fund.payments.models import PaymentAttempt
+
 MONEY = {"max_digits": 18, "decimal_places": 2}
+# The fund.payments purpose of a withdrawal's payment to the card.
+PAYOUT_PURPOSE = "withdrawals.payout"
 
 
 class WithdrawalState(models.TextChoices):
@@ -130,6 +138,16 @@ class Withdrawal(models.Model):
     def get_staff_url(self) -> str:
         return reverse("staff:withdrawal", args=[self.pk])
 
+    @property
+    def payouts(self) -> "QuerySet[PaymentAttempt]":
+        """The bank attempts of this withdrawal's payment (fund.payments), first to last."""
+        from fund.payments.models import PaymentAttempt
+
+        return PaymentAttempt.objects.filter(
+            payment__subject_type=ContentType.objects.get_for_model(Withdrawal), payment__subject_id=self.pk,
+            payment__purpose=PAYOUT_PURPOSE,
+        ).order_by("attempt")
+
     # What the staff inbox (fund.workflow) shows of a subject so a reviewer can pick up the work without
     # opening each one: who applied, how much, and why.
     inbox_related = ("account__person",)
@@ -164,46 +182,6 @@ class RuleCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}：{'通过' if self.passed else '未通过'}"
-
-
-class PayoutStatus(models.TextChoices):
-    PENDING = "pending", "处理中"
-    SUCCEEDED = "succeeded", "成功"
-    FAILED = "failed", "失败"
-
-
-class Payout(models.Model):
-    """One attempt to pay a withdrawal to a card. Its reference is the bank's idempotency key: the task may
-    run any number of times, the bank pays a reference once."""
-
-    withdrawal = models.ForeignKey(Withdrawal, on_delete=models.PROTECT, related_name="payouts")
-    attempt = models.PositiveSmallIntegerField("第几次付款")
-    reference = models.CharField("付款业务编号", max_length=40, unique=True)
-    amount = models.DecimalField("金额", **MONEY)
-    card = models.CharField("收款卡号", max_length=19)
-    name = models.CharField("收款人", max_length=60)
-    status = models.CharField("状态", max_length=10, choices=PayoutStatus.choices, default=PayoutStatus.PENDING)
-    bank_serial = models.CharField("银行流水号", max_length=40, blank=True)
-    reason = models.CharField("失败原因", max_length=200, blank=True)
-    debit_entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
-    settle_entry = models.ForeignKey(
-        "ledger.JournalEntry", verbose_name="付款/退回凭证", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    requested_at = models.DateTimeField("指令时间", auto_now_add=True)
-    sent_at = models.DateTimeField("发送银行时间", null=True, blank=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
-    retry_after = models.DateTimeField("下次重试时间", null=True, blank=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "提取付款"
-        ordering = ["withdrawal", "attempt"]
-        constraints = [
-            models.UniqueConstraint(fields=["withdrawal", "attempt"], name="payout_attempt_once"),
-            models.UniqueConstraint(fields=["withdrawal"], condition=Q(status="pending"), name="payout_one_pending"),
-        ]
-
-    def __str__(self) -> str:
-        return self.reference
 
 
 class StandingState(models.TextChoices):

@@ -22,6 +22,7 @@ class AccountBusiness(models.TextChoices):
     UNSEAL = "GJ04", "启封"
     SEAL = "GJ05", "封存"
     TRANSFER_INTERNAL = "GJ06", "内部转移"
+    CLOSING_WITHDRAWAL = "GJ12", "销户提取"
     DEFERRAL = "GJ13", "缓缴处理"
     FREEZE = "GJ14", "冻结"
     UNFREEZE = "GJ15", "解冻"

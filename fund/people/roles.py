@@ -65,6 +65,11 @@ class Roles:
         puts `roles` in every page), so no post is offered what answers 403."""
         return self.has_post(Post.ACCEPT) or self.has_post(Post.DIRECTOR)
 
+    @property
+    def handles_payments(self) -> bool:
+        """财务 (or the director): sees every outgoing payment and retries or hands it off (fund.payments)."""
+        return self.has_post(Post.FINANCE) or self.has_post(Post.DIRECTOR)
+
     @cached_property
     def portals(self) -> list[tuple[str, str]]:
         """(url name, label) of each portal this user may enter, in the order they are offered."""

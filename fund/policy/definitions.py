@@ -43,6 +43,7 @@ class Kind(StrEnum):
 class Group(StrEnum):
     DEPOSITS = "归集"
     WITHDRAWALS = "提取"
+    PAYMENTS = "付款"
     LOANS = "贷款"
     RISK = "风控"
 
@@ -367,6 +368,24 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
         group=Group.WITHDRAWALS,
         description="未通过秒批规则转人工审核（初审、审批）的提取申请，自受理起办结的工作日数。",
         minimum=_d("1"), maximum=_d("20"), seeds=(Seed("3"),),
+    ),
+    # ------------------------------------------------------------------ 付款 outgoing payments (fund.payments)
+    PolicyDefinition(
+        name="payment_attempts_max", label="付款自动尝试次数", unit="次", kind=Kind.INTEGER, group=Group.PAYMENTS,
+        description="银行拒绝付款后系统自动重试，连同首次共尝试的次数；用完仍未成功的转人工处理。",
+        minimum=_d("1"), maximum=_d("10"), seeds=(Seed("3"),),
+    ),
+    PolicyDefinition(
+        name="payment_retry_minutes", label="付款失败首次重试间隔", unit="分钟", kind=Kind.INTEGER,
+        group=Group.PAYMENTS,
+        description="银行拒绝付款后，到系统自动发起下一次付款的间隔。",
+        minimum=_d("1"), maximum=_d("1440"), seeds=(Seed("10"),),
+    ),
+    PolicyDefinition(
+        name="payment_retry_factor", label="付款重试间隔倍数", unit="倍", kind=Kind.DECIMAL, places=1,
+        group=Group.PAYMENTS,
+        description="每再失败一次，下次重试间隔为上次的倍数（首次间隔 × 倍数^(失败次数−1)）。",
+        minimum=_d("1"), maximum=_d("10"), seeds=(Seed("6"),),
     ),
     # ------------------------------------------------------------------ 贷款 loans
     PolicyDefinition(

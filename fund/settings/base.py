@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "fund.integrations",
     "fund.catalogue",
     "fund.workflow",
+    "fund.payments",
     "fund.printing",
     "fund.portals",
     # business lines
@@ -226,11 +227,12 @@ CELERY_BEAT_SCHEDULE = {
     "deposits-unit-applications-due": {"task": "deposits.unit_applications_due", "schedule": crontab(minute=10, hour=0)},
     # A unit is texted at most once a month whatever runs, so a daily run only catches late payers sooner.
     "deposits-arrears-reminders": {"task": "deposits.send_arrears_reminders", "schedule": crontab(minute=30, hour=9, day_of_month="5")},
-    # Payouts the bank has not settled a minute on are asked again (the reference makes a resend harmless).
-    "withdrawals-payouts-poll": {"task": "withdrawals.payouts_poll", "schedule": 60.0},
+    # Outgoing payments the bank has not settled a minute on are asked about again (the reference makes a
+    # resend harmless); refused ones whose back-off has passed get their next attempt.
+    "payments-poll": {"task": "payments.poll", "schedule": 60.0},
+    "payments-retry-due": {"task": "payments.retry_due", "schedule": 300.0},
     # A submitted withdrawal whose decide task was lost (broker down, worker killed) is queued again.
     "withdrawals-decide-stale": {"task": "withdrawals.decide_stale", "schedule": 60.0},
-    "withdrawals-payouts-retry": {"task": "withdrawals.payouts_retry_due", "schedule": 300.0},
     "withdrawals-standing-run": {"task": "withdrawals.standing_run", "schedule": crontab(minute=0, hour=7)},
 }
 

@@ -11,10 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from fund.integrations.models import SandboxBankPayment
 from fund.ledger.models import JournalEntry
 from fund.ledger.selectors import ledger_reconcile
+from fund.payments.models import AttemptStatus as PayoutStatus
+from fund.payments.models import PaymentAttempt as Payout
+from fund.payments.services import attempt_send
 from tests.deposits.test_concurrency import race
 from tests.withdrawals.conftest import set_policy_today
-from withdrawals.models import Payout, PayoutStatus, Withdrawal, WithdrawalState
-from withdrawals.services import payout_send, withdrawal_review, withdrawal_submit
+from withdrawals.models import Withdrawal, WithdrawalState
+from withdrawals.services import withdrawal_review, withdrawal_submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -81,7 +84,7 @@ def test_twenty_approvals_at_once_pay_once(wd):
     assert len(done) == 1 and len(refused) == N - 1, [type(r).__name__ for r in results]
     w.refresh_from_db()
     assert w.state == WithdrawalState.PAID
-    assert Payout.objects.filter(withdrawal=w).count() == 1
+    assert w.payouts.count() == 1
     assert SandboxBankPayment.objects.filter(account_number=wd.card).count() == 1
     assert JournalEntry.objects.count() == entries + 2
     assert wd.balance == before - Decimal("2000.00") >= 0
@@ -90,15 +93,15 @@ def test_twenty_approvals_at_once_pay_once(wd):
 
 def test_twenty_sends_of_the_same_payout_pay_once(wd):
     # Approve, but leave the bank call to the race (the decide task sends it inline, or queues it).
-    with mock.patch("withdrawals.services.payout.payout_send"), mock.patch("withdrawals.tasks.payout_send_task.delay"):
+    with mock.patch("withdrawals.services.payout.attempt_send"), mock.patch("fund.payments.tasks.payment_send_task.delay"):
         w = withdrawal_submit(actor=wd.world.member_a, account=wd.account, reason="07", channel="online",
                               amount="1500.00")
     w.refresh_from_db()
     assert w.state == WithdrawalState.APPROVED
-    payout = Payout.objects.get(withdrawal=w)
+    payout = w.payouts.get()
     assert payout.sent_at is None
     entries = JournalEntry.objects.count()
-    results = race(N, lambda i: payout_send(payout_id=payout.pk))
+    results = race(N, lambda i: attempt_send(attempt_id=payout.pk))
     assert all(isinstance(r, Payout) for r in results), [r for r in results if not isinstance(r, Payout)]
     w.refresh_from_db()
     assert w.state == WithdrawalState.PAID

@@ -6,7 +6,8 @@ from typing import Any
 import pytest
 
 from fund.ledger.selectors import ledger_reconcile
-from withdrawals.models import PayoutStatus, Withdrawal, WithdrawalState
+from fund.payments.models import AttemptStatus as PayoutStatus
+from withdrawals.models import Withdrawal, WithdrawalState
 from withdrawals.services import withdrawal_review, withdrawal_submit
 
 pytestmark = pytest.mark.django_db

@@ -17,10 +17,12 @@ from fund.integrations.bank import BANK_DOWN, bank_account_refused
 from fund.integrations.models import PaymentStatus, SandboxBankAccount, SandboxBankPayment
 from fund.integrations.sms import sandbox_last_message
 from fund.ledger.selectors import ledger_reconcile
+from fund.payments.models import Payment, PaymentState
+from fund.payments.services import payments_retry_due as payouts_retry_due
 from tests.withdrawals.conftest import make_card, submit_decided
 from withdrawals.loans import housing_loans
-from withdrawals.models import Payout, PayoutStatus, Withdrawal, WithdrawalState
-from withdrawals.services import payout_retry, payouts_retry_due, standing_run, standing_sign
+from withdrawals.models import Withdrawal, WithdrawalState
+from withdrawals.services import payout_retry, standing_run, standing_sign
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +45,8 @@ def paid(card: str) -> Decimal:
 
 
 def retry_due(capture: Any, w: Withdrawal) -> None:
-    Payout.objects.filter(withdrawal=w, status=PayoutStatus.FAILED).update(retry_after=timezone.now() - timedelta(minutes=1))
+    Payment.objects.filter(subject_id=w.pk, purpose="withdrawals.payout", state=PaymentState.REFUSED).update(
+        retry_after=timezone.now() - timedelta(minutes=1))
     with capture(execute=True):
         payouts_retry_due()
     w.refresh_from_db()
@@ -55,13 +58,13 @@ def test_the_automatic_retry_pays_the_card_the_member_asked_for_not_the_card_on_
     asked = other_card(wd, 31, failing=True)
     w = submit_decided(django_capture_on_commit_callbacks, actor=wd.world.member_a, account=wd.account, reason="07",
                        amount="1200.00", payee_card=asked)
-    assert w.state == WithdrawalState.PAYOUT_FAILED and w.payouts.get().card == asked
+    assert w.state == WithdrawalState.PAYOUT_FAILED and w.payouts.get().payee_account == asked
 
     fail(asked, False)
     retry_due(django_capture_on_commit_callbacks, w)
 
     assert w.state == WithdrawalState.PAID
-    assert [p.card for p in w.payouts.order_by("attempt")] == [asked, asked] and w.payee_card == asked
+    assert [p.payee_account for p in w.payouts.order_by("attempt")] == [asked, asked] and w.payee_card == asked
     assert paid(asked) == Decimal("1200.00") and paid(wd.card) == 0  # the account's card on file got nothing
     assert f"尾号{asked[-4:]}" in sandbox_last_message(wd.person.phone)
     assert ledger_reconcile() == []
@@ -84,7 +87,7 @@ def test_a_standing_withdrawal_is_retried_to_the_card_the_instruction_was_signed
     retry_due(django_capture_on_commit_callbacks, w)
 
     assert w.state == WithdrawalState.PAID
-    assert [p.card for p in w.payouts.order_by("attempt")] == [signed, signed]
+    assert [p.payee_account for p in w.payouts.order_by("attempt")] == [signed, signed]
     assert w.payee_card == signed == type(instruction).objects.get(pk=instruction.pk).payee_card
     assert paid(signed) == Decimal("2100.00") and paid(wd.card) == 0
     assert f"尾号{signed[-4:]}" in sandbox_last_message(wd.person.phone)
@@ -113,7 +116,7 @@ def test_a_clerk_may_name_a_new_card_the_bank_knows_and_the_payout_and_text_foll
         payout_retry(withdrawal_id=w.pk, actor=wd.world.clerk, force=True, payee_card=new)
     w.refresh_from_db()
     assert w.state == WithdrawalState.PAID and w.payee_card == new
-    assert [p.card for p in w.payouts.order_by("attempt")] == [wd.card, new] and paid(new) == Decimal("900.00")
+    assert [p.payee_account for p in w.payouts.order_by("attempt")] == [wd.card, new] and paid(new) == Decimal("900.00")
     assert f"尾号{new[-4:]}" in sandbox_last_message(wd.person.phone)
     event = AuditEvent.objects.get(action="withdrawals.payee_changed")
     assert event.new["card"].endswith(new[-4:]) and new not in str(event.new)

@@ -16,8 +16,9 @@ from fund.demo import make_id_number
 from fund.integrations.models import SandboxBankPayment, SandboxInvoice
 from fund.ledger.models import SubAccount
 from fund.ledger.selectors import ledger_reconcile
+from fund.payments.models import AttemptStatus as PayoutStatus
 from tests.withdrawals.conftest import failed_rules, online, submit_decided, window
-from withdrawals.models import PayoutStatus, Withdrawal, WithdrawalState
+from withdrawals.models import Withdrawal, WithdrawalState
 
 pytestmark = pytest.mark.django_db
 

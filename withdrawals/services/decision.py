@@ -5,40 +5,47 @@ to other systems), then, under the withdrawal's row lock, stores every verdict w
 approves (all passed and the reason allows 秒批) or sends the application to 初审 → 审批 with a deadline in
 working days. Run twice, the second run finds the state moved and does nothing.
 
-Approval (`approve_and_instruct`) is one transaction: for a closing withdrawal, interest to the day and the
-積数 cleared; the amount from 住房公积金 (201) into 提取待付款 (221) with the member's sub-ledger row; a
-`Payout` attempt whose reference is the bank's idempotency key; the account closed as 提取销户 (05) when the
-reason closes it. The bank is called after commit (`payout.py`).
+Approval (`approve_and_instruct`) is one transaction: `withdrawal_take` takes the money (for a closing
+withdrawal, interest to the day and the 積数 cleared; the amount from 住房公积金 (201) into 提取待付款 (221) with
+the member's sub-ledger row; the account closed as 提取销户 (05) through deposits when the reason closes it),
+then a `fund.payments` payment (221 → bank) is made whose first attempt's reference is the bank's idempotency
+key. The bank is called after commit by the payments task, or by the decide task itself (`payout.py`), which
+also does a refused payout's part and the next attempts. This module imports neither.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from deposits.models import MemberAccount, MemberState
+from deposits.services.account_closing import account_close_by_withdrawal
 from deposits.services.interest import interest_to_date
 from fund.audit.services import audit_log
 from fund.integrations.base import IntegrationError
 from fund.ledger import chart
-from fund.ledger.models import BusinessType
+from fund.ledger.models import BusinessType, JournalEntry
 from fund.ledger.services import Movement, credit, debit, entry_post, sub_account_interest_close
 from fund.money import ZERO, clean_amount, format_money
+from fund.payments.services import payment_create
 from fund.people.models import Post
 from fund.validation import clean_into
 from fund.workflow.flows import FlowSpec, StepSpec, register_flow
 from fund.workflow.models import WorkItem
+from fund.workflow.moves import move_status
 from fund.workflow.services import work_act, work_open, work_open_item, work_refusal
 
-from ..models import Decider, Payout, RuleCheck, Withdrawal, WithdrawalState
+from ..models import Decider, RuleCheck, Withdrawal, WithdrawalState
 from ..reasons import REASONS, Context, Limit, Reason, Verdict, run_rule
 from .application import blacklist_refusal
+from .states import PAYOUT_PURPOSE, WITHDRAWAL_MOVES, payee_of, withdrawal_notify
 
 REVIEW_FLOW = register_flow(FlowSpec(
     name="withdrawals.review", label="提取人工审核", deadline_policy="withdrawal_review_days",
@@ -80,10 +87,9 @@ def withdrawal_decide(*, withdrawal_id: int, today: date | None = None, queue_pa
     ctx, verdicts = _verdicts(withdrawal, spec, today)
     limit, unverified = _limit(spec, ctx)
     with transaction.atomic():
-        # The row lock, with the last rule round and payout attempt read in the same statement.
+        # The row lock, with the last rule round read in the same statement.
         withdrawal = (Withdrawal.objects.select_for_update(of=("self",)).select_related("account")
-                      .annotate(last_round=_last(RuleCheck, "round"), last_attempt=_last(Payout, "attempt"))
-                      .get(pk=withdrawal_id))
+                      .annotate(last_round=_last(RuleCheck, "round")).get(pk=withdrawal_id))
         if withdrawal.state != WithdrawalState.SUBMITTED:
             return withdrawal
         if withdrawal.home_key:
@@ -117,7 +123,7 @@ def withdrawal_decide(*, withdrawal_id: int, today: date | None = None, queue_pa
             # The verdict's details and amount go in the same compare-and-set as the approval.
             note = f"秒批通过：{len(verdicts)} 项规则全部通过；{limit.note}"
             return _approve(withdrawal=withdrawal, decider=Decider.AUTO, note=note, actor=None, today=today,
-                            queue_payout=queue_payout, account=account, attempt=(withdrawal.last_attempt or 0) + 1,
+                            queue_payout=queue_payout, account=account,
                             fields={"details": withdrawal.details, "home_place": withdrawal.home_place})
         withdrawal.save(update_fields=["details", "home_place", "amount"])
         if blacklisted:
@@ -173,7 +179,7 @@ def _limit(spec: Reason, ctx: Context) -> tuple[Limit, Verdict | None]:
 
 
 def _last(model: Any, field: str) -> Subquery:
-    """The highest `field` of the withdrawal's `model` rows (rule rounds, payout attempts), as a subquery."""
+    """The highest `field` of the withdrawal's `model` rows (rule rounds), as a subquery."""
     rows = model.objects.filter(withdrawal=OuterRef("pk")).order_by(f"-{field}").values(field)[:1]
     return Subquery(rows)
 
@@ -184,73 +190,79 @@ def _account_locked(account_id: int) -> MemberAccount:
             .select_related("person", "sub_account").get(pk=account_id))
 
 
-def _move(withdrawal: Withdrawal, to: str, **fields: Any) -> str:
-    old = withdrawal.state
-    if Withdrawal.objects.filter(pk=withdrawal.pk, state=old).update(state=to, **fields) != 1:
-        raise ValidationError({"state": ["提取状态已被他人更改，请刷新后重试"]})
-    withdrawal.state = to
-    for name, value in fields.items():
-        setattr(withdrawal, name, value)
-    return old
-
-
 def _end(withdrawal: Withdrawal, state: str, note: str, *, actor: Any) -> Withdrawal:
     now = timezone.now()
-    old = _move(withdrawal, state, decision_note=note[:500], decided_at=now, ended_at=now,
+    move_status(withdrawal, state, table=WITHDRAWAL_MOVES, action=f"withdrawals.{state}", actor=actor,
+                note={"note": note[:200]}, decision_note=note[:500], decided_at=now, ended_at=now,
                 decider=Decider.MANUAL if actor else Decider.AUTO)
-    audit_log(actor=actor, action=f"withdrawals.{state}", target=withdrawal, old={"state": old},
-              new={"state": state, "note": note[:200]})
-    _notify(withdrawal, f"您的住房公积金提取申请（{withdrawal.number}）未通过：{note[:60]}")
+    withdrawal_notify(withdrawal, f"您的住房公积金提取申请（{withdrawal.number}）未通过：{note[:60]}")
     return withdrawal
 
 
 def _to_review(withdrawal: Withdrawal, *, note: str, today: date) -> Withdrawal:
     item = work_open(spec=REVIEW_FLOW, subject=withdrawal, branch=withdrawal.branch,
                      applicant=withdrawal.submitted_by, today=today)
-    old = _move(withdrawal, WithdrawalState.REVIEW, decision_note=note, due_on=item.due_on)
-    audit_log(actor=None, action="withdrawals.to_review", target=withdrawal, old={"state": old},
-              new={"state": WithdrawalState.REVIEW, "due_on": item.due_on, "note": note[:200]})
-    _notify(withdrawal, f"您的住房公积金提取申请（{withdrawal.number}）已转人工审核，"
+    move_status(withdrawal, WithdrawalState.REVIEW, table=WITHDRAWAL_MOVES, action="withdrawals.to_review", actor=None,
+                note={"due_on": item.due_on, "note": note[:200]}, decision_note=note, due_on=item.due_on)
+    withdrawal_notify(withdrawal, f"您的住房公积金提取申请（{withdrawal.number}）已转人工审核，"
                         f"将于 {item.due_on:%Y年%m月%d日} 前办结，进度可在个人网厅查询。")
     return withdrawal
-
-
-def _notify(withdrawal: Withdrawal, text: str) -> None:
-    phone = withdrawal.account.person.phone
-    if not phone:
-        return
-    from fund.people.tasks import send_sms
-
-    transaction.on_commit(lambda: send_sms.delay(phone, text), robust=True)
-
-
-def payee_of(withdrawal: Withdrawal) -> tuple[str, str]:
-    """The card (and holder) every attempt of this withdrawal pays: the one the business names. A standing
-    withdrawal pays the card its instruction was signed for; any other, the card on the withdrawal (given at
-    submission, or named by the window at a retry, `payout_retry`). Never the account's card on file: that
-    card was not what the member signed or asked for, and the texts and the instruction would name another."""
-    if withdrawal.standing_id is not None:
-        standing = withdrawal.standing
-        return standing.payee_card, standing.payee_name
-    return withdrawal.payee_card, withdrawal.payee_name
 
 
 def approve_and_instruct(
     *, withdrawal: Withdrawal, decider: str, note: str, actor: Any, today: date | None = None, queue_payout: bool = True
 ) -> Withdrawal:
     """Take the money and instruct the bank (after commit). The caller holds the withdrawal's row lock."""
-    attempt = (withdrawal.payouts.aggregate(n=Max("attempt"))["n"] or 0) + 1
     return _approve(withdrawal=withdrawal, decider=decider, note=note, actor=actor, today=today,
-                    queue_payout=queue_payout, account=_account_locked(withdrawal.account_id), attempt=attempt)
+                    queue_payout=queue_payout, account=_account_locked(withdrawal.account_id))
 
 
 def _approve(
     *, withdrawal: Withdrawal, decider: str, note: str, actor: Any, today: date | None, queue_payout: bool,
-    account: MemberAccount, attempt: int, fields: dict[str, Any] | None = None,
+    account: MemberAccount, fields: dict[str, Any] | None = None,
 ) -> Withdrawal:
-    """`approve_and_instruct` with the account and its sub-account already locked (`_account_locked`) and the
-    attempt number known; `fields` are saved with the state move."""
+    """The first approval: take the money (`withdrawal_take`, the account and its sub-account already locked by
+    `_account_locked`) and make the payment, whose first attempt is sent after commit unless the caller sends it
+    (`queue_payout=False`: the decide task). `fields` are saved with the state move."""
+    taken = withdrawal_take(withdrawal=withdrawal, account=account, attempt=1, actor=actor, today=today,
+                            fields={**(fields or {}), "decider": decider, "decided_at": timezone.now(),
+                                    "decision_note": note[:500]})
+    payment_create(
+        purpose=PAYOUT_PURPOSE, subject=withdrawal, subject_label=f"提取 {withdrawal.number}", amount=taken.amount,
+        payee_account=taken.card, payee_name=taken.name, reference=f"{withdrawal.number}-1",
+        business_type=_business_type(withdrawal), ledger_reference=f"withdrawals:{withdrawal.number}",
+        memo=f"住房公积金提取 {withdrawal.number}", branch=withdrawal.branch, actor=actor, hold_entry=taken.entry,
+        send=queue_payout,
+    )
+    return withdrawal
+
+
+def _business_type(withdrawal: Withdrawal) -> str:
+    return BusinessType.GJ_CLOSING_WITHDRAWAL if withdrawal.closes_account else BusinessType.GJ_PARTIAL_WITHDRAWAL
+
+
+@dataclass(frozen=True)
+class Taken:
+    """What one payout attempt pays: the amount taken into 221 (`entry`), and the card."""
+
+    amount: Decimal
+    card: str
+    name: str
+    entry: JournalEntry
+
+
+def withdrawal_take(
+    *, withdrawal: Withdrawal, account: MemberAccount | None, attempt: int, actor: Any, today: date | None = None,
+    fields: dict[str, Any] | None = None,
+) -> Taken:
+    """Take the money for payout attempt `attempt` and move the withdrawal to 已批准, under the withdrawal's row
+    lock and the account's and its sub-account's (`_account_locked`). A closing withdrawal settles interest to
+    the day first and closes the account through deposits (`account_close_by_withdrawal`). `fields` are saved
+    with the state move (`account` None: locked here). The first approval and every retry after a refused
+    payout take it this way."""
     today = today or timezone.localdate()
+    if account is None:
+        account = _account_locked(withdrawal.account_id)
     if account.state == MemberState.FROZEN:
         raise ValidationError({"account": ["个人账户已冻结，不能付款"]})
     sub = account.sub_account
@@ -271,7 +283,7 @@ def _approve(
         raise ValidationError({"amount": ["账户可提取金额为 0"]})
     closing = withdrawal.closes_account
     posted = entry_post(
-        business_type=BusinessType.GJ_CLOSING_WITHDRAWAL if closing else BusinessType.GJ_PARTIAL_WITHDRAWAL,
+        business_type=_business_type(withdrawal),
         reference=f"withdrawals:{withdrawal.number}",
         idempotency_key=f"withdrawals.debit:{withdrawal.pk}:{attempt}",
         value_date=today,
@@ -280,28 +292,15 @@ def _approve(
         actor=actor, memo=f"提取 {withdrawal.number} 第 {attempt} 次付款",
     )
     card, name = payee_of(withdrawal)
-    payout = Payout.objects.create(
-        withdrawal=withdrawal, attempt=attempt, reference=f"{withdrawal.number}-{attempt}", amount=amount,
-        card=card, name=name, debit_entry=posted.entry,
-    )
-    fields = {**(fields or {}), "amount": amount, "payee_card": card}
-    if attempt == 1:
-        fields.update(decider=decider, decided_at=timezone.now(), decision_note=note[:500], interest=interest)
-    else:
-        fields.update(interest=withdrawal.interest + interest)
+    fields = {**(fields or {}), "amount": amount, "payee_card": card,
+              "interest": interest if attempt == 1 else withdrawal.interest + interest}
     if closing:
-        fields["prior_account_state"] = account.state
-        if MemberAccount.objects.filter(pk=account.pk, state=account.state).update(state=MemberState.WITHDRAWN) != 1:
-            raise ValidationError({"account": ["账户状态已变化，请刷新后重试"]})
-    old = _move(withdrawal, WithdrawalState.APPROVED, **fields)
-    audit_log(actor=actor, action="withdrawals.approved", target=withdrawal, old={"state": old},
-              new={"state": WithdrawalState.APPROVED, "amount": amount, "attempt": attempt, "entry": posted.entry.number})
-    from ..tasks import payout_send_task
-
-    if queue_payout:
-        transaction.on_commit(lambda: payout_send_task.delay(payout.pk), robust=True)
-    withdrawal.instructed = payout  # the attempt just made, for a caller that sends it itself
-    return withdrawal
+        fields["prior_account_state"] = account_close_by_withdrawal(
+            account=account, withdrawal_number=withdrawal.number, actor=actor)
+    move_status(withdrawal, WithdrawalState.APPROVED, table=WITHDRAWAL_MOVES, action="withdrawals.approved",
+                actor=actor, verb="批准付款",
+                note={"amount": amount, "attempt": attempt, "entry": posted.entry.number}, **fields)
+    return Taken(amount=amount, card=card, name=name, entry=posted.entry)
 
 
 def withdrawal_review(

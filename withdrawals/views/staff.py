@@ -170,9 +170,9 @@ def _detail(request: HttpRequest, withdrawal: Any, review_form: ReviewForm | Non
     for check in checks:
         check.evidence_items = _evidence(check)
     rounds = sorted({c.round for c in checks}, reverse=True)
-    payouts = list(withdrawal.payouts.select_related("debit_entry", "settle_entry"))
+    payouts = list(withdrawal.payouts.select_related("hold_entry", "settle_entry"))
     for payout in payouts:
-        payout.masked_card = mask_bank_card(payout.card)
+        payout.masked_card = mask_bank_card(payout.payee_account)
     person_viewed(actor=request.user, person=withdrawal.account.person, context=f"查看提取 {withdrawal.number}")
     return render(request, "withdrawals/staff/detail.html", {
         "w": withdrawal, "reason": REASONS[withdrawal.reason], "steps": withdrawal_progress(withdrawal, items=history),

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,7 +14,7 @@ from .services import password_reset_confirm, password_reset_request
 from .tokens import api_token_get_for_user, api_token_revoke, api_tokens_for_user
 
 
-def apply_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
+def apply_errors(form: BaseForm, exc: ValidationError) -> None:
     """Put a service's ValidationError onto the form, by field where the form has that field."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():

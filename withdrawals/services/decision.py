@@ -91,7 +91,7 @@ def withdrawal_decide(*, withdrawal_id: int, today: date | None = None, queue_pa
             _lock_home(withdrawal.home_key, ctx.home_place)
             ctx.withdrawal = withdrawal
             ctx.forget()
-            verdicts = [(code, label, run_rule(rule, ctx) if code == "same_home" else v)
+            verdicts = [(code, label, run_rule(rule, ctx) if code == "same_home" and rule is not None else v)
                         for (code, label, v), rule in zip(verdicts, (None, *spec.rules), strict=True)]
             limit, unverified = _limit(spec, ctx)
         RuleCheck.objects.bulk_create([
@@ -228,8 +228,7 @@ def payee_of(withdrawal: Withdrawal) -> tuple[str, str]:
     withdrawal pays the card its instruction was signed for; any other, the card on the withdrawal (given at
     submission, or named by the window at a retry, `payout_retry`). Never the account's card on file: that
     card was not what the member signed or asked for, and the texts and the instruction would name another."""
-    if withdrawal.standing_id is not None:
-        standing = withdrawal.standing
+    if (standing := withdrawal.standing) is not None:
         return standing.payee_card, standing.payee_name
     return withdrawal.payee_card, withdrawal.payee_name
 
@@ -299,7 +298,7 @@ def _approve(
 
     if queue_payout:
         transaction.on_commit(lambda: payout_send_task.delay(payout.pk), robust=True)
-    withdrawal.instructed = payout  # the attempt just made, for a caller that sends it itself
+    withdrawal.instructed = payout  # type: ignore[attr-defined]  # the attempt just made, for a caller that sends it itself
     return withdrawal
 
 

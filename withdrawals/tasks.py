@@ -18,7 +18,7 @@ def withdrawal_decide_task(withdrawal_id: int) -> str:
 
 
 @shared_task(bind=True, name="withdrawals.payout_send", ignore_result=True, acks_late=True, max_retries=5)
-def payout_send_task(self, payout_id: int) -> str:  # type: ignore[no-untyped-def]
+def payout_send_task(self, payout_id: int) -> str:
     from .services.payout import payout_send
 
     try:

@@ -51,7 +51,7 @@ COLUMNS = {
 }
 
 
-def copy(cursor, table: str, data: io.StringIO) -> None:  # type: ignore[no-untyped-def]
+def copy(cursor, table: str, data: io.StringIO) -> None:
     data.seek(0)
     with cursor.copy(f"COPY {table} {COLUMNS[table]} FROM STDIN") as copy_:
         while chunk := data.read(1 << 20):

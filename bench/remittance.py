@@ -22,7 +22,7 @@ os.environ.setdefault("DATABASE_NAME", "fund_remit_bench")
 import accounts as bench_accounts  # noqa: E402  (bench/accounts.py: COPY helpers and the bench unit)
 
 
-def floor_seconds(unit_id: int, month) -> float:  # type: ignore[no-untyped-def]
+def floor_seconds(unit_id: int, month) -> float:
     from django.db import connection, transaction
 
     with transaction.atomic(), connection.cursor() as c:

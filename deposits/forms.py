@@ -12,10 +12,10 @@ PERCENT_HELP = "填写百分数，如 12 表示 12%"
 class PercentField(forms.DecimalField):
     """A ratio typed as a percentage (12) and stored as a fraction (0.12)."""
 
-    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, **kwargs):
         super().__init__(max_digits=5, decimal_places=2, help_text=PERCENT_HELP, **kwargs)
 
-    def clean(self, value):  # type: ignore[no-untyped-def]
+    def clean(self, value):
         cleaned = super().clean(value)
         return None if cleaned is None else (cleaned / Decimal(100)).quantize(Decimal("0.0001"))
 
@@ -42,7 +42,7 @@ class MemberOpenForm(forms.Form):
     base = forms.DecimalField(label="缴存基数（元）", max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     bank_card = forms.CharField(label="个人银行卡号", max_length=23, required=False)
 
-    def __init__(self, *args, units=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units if units is not None else UnitAccount.objects.none()
         self.fields["unit"].label_from_instance = lambda u: f"{u.number} {u.employer.name}"

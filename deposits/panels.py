@@ -44,13 +44,13 @@ def staff_overview(request: HttpRequest) -> dict[str, Any]:
         "this_month": by_month.get(this_month, 0) or 0,
         "chart": chart,
         "by_state": accounts.values("state").annotate(n=Count("id")).order_by("state"),
-        "recent": AuditEvent.objects.filter(actor__staff_profile__branch=request.roles.staff.branch).select_related("actor")[:8],  # type: ignore[attr-defined]
+        "recent": AuditEvent.objects.filter(actor__staff_profile__branch=request.roles.staff.branch).select_related("actor")[:8],
     }
 
 
 @register_panel("unit", order=10, template="deposits/panels/unit_overview.html")
 def unit_overview(request: HttpRequest) -> dict[str, Any] | None:
-    employer = request.roles.employer  # type: ignore[attr-defined]
+    employer = request.roles.employer
     unit = getattr(employer, "account", None)
     if unit is None:
         return None

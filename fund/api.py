@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
-from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import Direction, extend_schema_field, extend_schema_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
@@ -201,7 +201,7 @@ class FundAutoSchema(AutoSchema):
                 responses[code]["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "Token"}}
         return dict(sorted(responses.items()))
 
-    def get_serializer_name(self, serializer: serializers.BaseSerializer, direction: str) -> str:
+    def get_serializer_name(self, serializer: serializers.Serializer, direction: Direction) -> str:
         outer, _, inner = type(serializer).__qualname__.rpartition(".")
         if not outer:
             return super().get_serializer_name(serializer, direction)

@@ -69,6 +69,7 @@ def _check_body(request: HttpRequest) -> None:
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     if content_type in FORM_TYPES:
+        fields: QueryDict
         if request.method == "POST":
             fields, files = request.POST, request.FILES
         elif content_type == FORM_TYPES[0]:

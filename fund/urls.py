@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 import deposits.urls
+import deposits.views.opening
 import loans.urls
 import risk.urls
 import withdrawals.urls

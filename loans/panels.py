@@ -11,4 +11,4 @@ from .models import Project
 @register_panel("developer", order=10, template="loans/panels/developer_projects.html")
 def developer_projects(request: HttpRequest) -> dict[str, Any]:
     projects = scoped(Project.objects.all(), request.user, developer="developer").order_by("name")
-    return {"developer": request.roles.developer, "projects": projects}  # type: ignore[attr-defined]
+    return {"developer": request.roles.developer, "projects": projects}

@@ -21,7 +21,7 @@ from .selectors import (
 )
 
 
-def _require_staff(user) -> None:  # type: ignore[no-untyped-def]
+def _require_staff(user) -> None:
     """Not staff: the blacklist does not exist for you (404), the same answer as a missing entry."""
     if not roles_of(user).is_staff:
         raise Http404
@@ -50,7 +50,7 @@ class BlacklistEntryOutput(serializers.Serializer):
     lift_reason = serializers.CharField(label="解除原因")
     created_at = serializers.DateTimeField(label="登记时间")
 
-    def get_id_number(self, obj) -> str:  # type: ignore[no-untyped-def]
+    def get_id_number(self, obj) -> str:
         return obj.id_number if self.context.get("full_ids") else mask_id_number(obj.id_number)
 
 
@@ -85,13 +85,13 @@ class BlacklistListApi(APIView):
             OpenApiParameter("q", OpenApiTypes.STR, description="姓名、单位名称，或完整的身份证号码/统一社会信用代码"),
         ],
     )
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         _require_staff(request.user)
         entries = api_filtered(BlacklistFilter, request, blacklist_entries_for_user(request.user))
         return paginated(self, entries, BlacklistEntryOutput, context={"full_ids": blacklist_sees_full_ids(request.user)})
 
     @extend_schema(request=InputSerializer, responses={201: BlacklistEntryOutput}, summary="列入诚信黑名单（风控岗、分管领导）")
-    def post(self, request):  # type: ignore[no-untyped-def]
+    def post(self, request):
         _require_staff(request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -102,7 +102,7 @@ class BlacklistListApi(APIView):
 
 class BlacklistDetailApi(APIView):
     @extend_schema(responses=BlacklistEntryOutput, summary="诚信黑名单记录详情（工作人员）")
-    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def get(self, request, pk: int):
         entry = blacklist_entry_get_for_user(request.user, pk)
         return Response(BlacklistEntryOutput(entry, context={"full_ids": blacklist_sees_full_ids(request.user)}).data)
 
@@ -115,7 +115,7 @@ class BlacklistLiftApi(APIView):
         request=InputSerializer, responses=BlacklistEntryOutput,
         summary="解除黑名单记录（风控岗、分管领导；列入人本人不能解除）",
     )
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         entry = blacklist_entry_get_for_user(request.user, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -25,7 +25,7 @@ class BlacklistFilter(django_filters.FilterSet):
 
     def in_state(self, queryset: QuerySet[BlacklistEntry], name: str, value: Any) -> QuerySet[BlacklistEntry]:
         """The state on today's date: 生效中 and 已到期 depend on the day, not on a stored column."""
-        return queryset.in_state(value, timezone.localdate())  # type: ignore[attr-defined]
+        return queryset.in_state(value, timezone.localdate())
 
     def search(self, queryset: QuerySet[BlacklistEntry], name: str, value: Any) -> QuerySet[BlacklistEntry]:
         """A name in part, or a whole ID number or credit code."""

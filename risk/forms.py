@@ -28,7 +28,7 @@ class BlacklistAddForm(forms.Form):
         help_text="写明失信事实、认定依据（文书编号）",
     )
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["listed_on"].initial = timezone.localdate()
 

@@ -15,7 +15,7 @@ from fund.people.models import Post
 from fund.people.roles import roles_of
 from fund.people.selectors import get_or_404
 
-from .models import BAN_FIELDS, BlacklistEntry, Business, SubjectKind
+from .models import BAN_FIELDS, BlacklistEntry, BlacklistEntryQuerySet, Business, SubjectKind
 
 
 def blacklist_check(
@@ -48,7 +48,7 @@ def blacklist_check(
         .first()
     )
     if entry is not None:
-        entry.checked_business = business  # type: ignore[attr-defined]
+        entry.checked_business = business
     return entry
 
 
@@ -63,7 +63,7 @@ def blacklist_sees_full_ids(user: Any) -> bool:
     return blacklist_can_manage(user)
 
 
-def blacklist_entries_for_user(user: Any) -> QuerySet[BlacklistEntry]:
+def blacklist_entries_for_user(user: Any) -> BlacklistEntryQuerySet:
     if not getattr(user, "is_authenticated", False) or not roles_of(user).is_staff:
         return BlacklistEntry.objects.none()
     return BlacklistEntry.objects.select_related("listed_by", "lifted_by")

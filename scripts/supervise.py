@@ -115,15 +115,15 @@ class Supervisor:
         running = [c for c in self.children if c.process is not None and c.process.poll() is None]
         self.say("stopping " + (", ".join(c.name for c in running) or "nothing"))
         for child in running:
-            signal_group(child.process.pid, signal.SIGTERM)  # type: ignore[union-attr]
+            signal_group(child.process.pid, signal.SIGTERM)
         deadline = time.monotonic() + self.grace
         while not self.forced and time.monotonic() < deadline:
-            if all(c.process.poll() is not None for c in running):  # type: ignore[union-attr]
+            if all(c.process.poll() is not None for c in running):
                 break
             time.sleep(POLL_SECONDS)
         for child in running:
-            signal_group(child.process.pid, signal.SIGKILL)  # type: ignore[union-attr]  # what did not stop
-            child.process.wait()  # type: ignore[union-attr]
+            signal_group(child.process.pid, signal.SIGKILL)  # what did not stop
+            child.process.wait()
         self.say("stopped")
 
 

@@ -38,7 +38,7 @@ PAGINATED = [
 ]
 
 
-def this_month():  # type: ignore[no-untyped-def]
+def this_month():
     """Read when a test runs, never at import (the suite passes on any date)."""
     return first_of_month(timezone.localdate())
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

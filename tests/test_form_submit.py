@@ -15,19 +15,19 @@ class NameForm(forms.Form):
     name = forms.CharField(label="名称", max_length=20)
 
 
-def _request(data: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def _request(data: dict[str, str] | None = None):
     request = RequestFactory().post("/x/", data or {}) if data is not None else RequestFactory().get("/x/")
     request.session = SessionStore()
     request._messages = FallbackStorage(request)
     return request
 
 
-def _said(request) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _said(request) -> list[tuple[str, str]]:
     return [(m.level_tag, str(m)) for m in get_messages(request)]
 
 
-def _refuse(error: ValidationError):  # type: ignore[no-untyped-def]
-    def run(data):  # type: ignore[no-untyped-def]
+def _refuse(error: ValidationError):
+    def run(data):
         raise error
     return run
 
@@ -83,7 +83,7 @@ def test_it_does_not_run_the_service_for_an_invalid_or_unbound_form():
 def test_it_lets_a_permission_refusal_through_so_it_stays_a_403():
     request = _request({"name": "甲"})
 
-    def forbidden(data):  # type: ignore[no-untyped-def]
+    def forbidden(data):
         raise PermissionDenied("您的岗位不能办理此业务")
 
     with pytest.raises(PermissionDenied):

@@ -17,12 +17,12 @@ class ReasonFilter(admin.SimpleListFilter):
     title = "提取原因"
     parameter_name = "reason"
 
-    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+    def lookups(self, request, model_admin):
         from .reasons import REASONS
 
         return [(key, reason_name(key)) for key in REASONS]
 
-    def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+    def queryset(self, request, queryset):
         return queryset.filter(reason=self.value()) if self.value() else queryset
 
 
@@ -37,10 +37,10 @@ class RuleCheckInline(admin.TabularInline):
     def evidence_readable(self, obj: RuleCheck) -> object:
         return readable_json(obj.evidence)
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -57,11 +57,11 @@ class WithdrawalAdmin(ReadOnlyAdmin):
     def reason_name(self, obj: Withdrawal) -> str:
         return reason_name(obj.reason, obj.reason_code)
 
-    def get_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_fields(self, request, obj=None):
         # The reason as its name with the national code beside it, not a bare "03".
         return ["reason_name" if f == "reason" else f for f in super().get_fields(request, obj) if f != "reason_code"]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "reason_name"]
 
 

@@ -212,7 +212,7 @@ def _detail(request: Any, withdrawal: Any, code: int = status.HTTP_200_OK, *, fe
 
 class ReasonListApi(APIView):
     @extend_schema(responses=ReasonOutput(many=True), summary="提取原因（含所需信息与纸质材料）")
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         return Response(ReasonOutput(list(REASONS.values()), many=True).data)
 
 
@@ -239,7 +239,7 @@ class WithdrawalListApi(APIView):
         parameters=[OpenApiParameter("state", str, required=False), OpenApiParameter("reason", str, required=False)],
         responses=WithdrawalOutput(many=True), summary="提取业务列表（按权限范围）",
     )
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         rows = api_filtered(WithdrawalApiFilter, request, withdrawals_for_user(request.user).order_by("-id"))
         return paginated(self, rows, WithdrawalOutput)
 
@@ -249,7 +249,7 @@ class WithdrawalListApi(APIView):
                                      description="同一提交人重复提交同一键只生成一笔提取（返回 200 与原提取）")],
         summary="申请提取（职工本人：接口渠道；受理岗：窗口渠道）",
     )
-    def post(self, request):  # type: ignore[no-untyped-def]
+    def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -274,13 +274,13 @@ class WithdrawalListApi(APIView):
 
 class WithdrawalDetailApi(APIView):
     @extend_schema(responses=WithdrawalDetailOutput, summary="提取详情（核查结果、付款、进度）")
-    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def get(self, request, pk: int):
         return _detail(request, withdrawal_get_for_user(user=request.user, pk=pk))
 
 
 class WithdrawalCancelApi(APIView):
     @extend_schema(request=None, responses=WithdrawalDetailOutput, summary="撤回提取申请（审核中可撤回）")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         withdrawal = withdrawal_get_for_user(user=request.user, pk=pk)
         withdrawal_cancel(actor=request.user, withdrawal=withdrawal, reason="通过接口撤回")
         return _detail(request, withdrawal)
@@ -295,7 +295,7 @@ class WithdrawalReviewApi(APIView):
 
     @extend_schema(request=InputSerializer, responses=WithdrawalDetailOutput,
                    summary="审核当前环节（初审、审批；不同的人办理）")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         if not roles_of(request.user).is_staff:
             raise PermissionDenied
         withdrawal = withdrawal_get_for_user(user=request.user, pk=pk)
@@ -312,7 +312,7 @@ class WithdrawalRetryApi(APIView):
 
     @extend_schema(request=InputSerializer, responses=WithdrawalDetailOutput,
                    summary="付款失败后重新付款（受理岗；可改付至经银行核验的新银行卡）")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         if not roles_of(request.user).can_accept:
             raise PermissionDenied
         withdrawal = withdrawal_get_for_user(user=request.user, pk=pk)
@@ -336,7 +336,7 @@ class WithdrawalReceiptApi(APIView):
             return reverse("printing_api:document-detail", args=[obj.pk])
 
     @extend_schema(request=None, responses={202: OutputSerializer}, summary="打印提取凭证（到账后；异步生成PDF）")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         withdrawal = withdrawal_get_for_user(user=request.user, pk=pk)
         document = receipt_request(withdrawal=withdrawal, requested_by=request.user)
         return Response(self.OutputSerializer(document).data, status=status.HTTP_202_ACCEPTED)
@@ -373,11 +373,11 @@ class StandingListApi(APIView):
             "invalid": "每月提取日（day）必须是 1 至 28 的整数"})
 
     @extend_schema(responses=StandingOutput(many=True), summary="逐月提取协议（按权限范围）")
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         return Response(StandingOutput(standing_instructions_for_user(request.user)[:100], many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: StandingOutput}, summary="签订逐月提取协议")
-    def post(self, request):  # type: ignore[no-untyped-def]
+    def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -391,7 +391,7 @@ class StandingEndApi(APIView):
         reason = _text("终止原因（reason）", required=True, allow_blank=False, max_length=200)
 
     @extend_schema(request=InputSerializer, responses=StandingOutput, summary="终止逐月提取协议")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         instruction = standing_instruction_get_for_user(user=request.user, pk=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -410,7 +410,7 @@ class LoansApi(APIView):
 
     @extend_schema(responses={200: OutputSerializer(many=True), 503: OpenApiResponse(ErrorOutput, OUTSIDE_SYSTEM_DOWN)},
                    summary="个人账户持有人及其配偶的未结清住房贷款")
-    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def get(self, request, pk: int):
         account = loan_account_get_for_user(user=request.user, pk=pk)  # before anything is asked outside
         try:
             loans = household_loans(account.person.id_number)

@@ -110,6 +110,8 @@ class Withdrawal(models.Model):
         related_name="withdrawals",
     )
     standing_month = models.DateField("逐月提取月份", null=True, blank=True)
+    # Not a column: withdrawal_submit marks the first withdrawal it hands back for a repeated client token.
+    replayed = False
 
     class Meta:
         verbose_name = verbose_name_plural = "提取申请"

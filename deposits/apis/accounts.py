@@ -26,7 +26,7 @@ from ..selectors import (
 RATIO = {"max_digits": 5, "decimal_places": 4, "min_value": 0, "max_value": 1}
 
 
-def _require_accept_post(user) -> None:  # type: ignore[no-untyped-def]
+def _require_accept_post(user) -> None:
     """Window business that writes needs the 受理 post (or a director); 稽核, 财务 and the rest read only."""
     if not roles_of(user).can_accept:
         raise PermissionDenied
@@ -63,11 +63,11 @@ class UnitListApi(APIView):
         pay_day = serializers.IntegerField(label="每月缴存日", min_value=1, max_value=28)
 
     @extend_schema(responses=UnitOutput(many=True), summary="单位账户列表（按权限范围）")
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         return paginated(self, unit_accounts_for_user(request.user).order_by("number"), UnitOutput)
 
     @extend_schema(request=InputSerializer, responses={201: UnitOutput}, summary="单位开户（综合窗口）")
-    def post(self, request):  # type: ignore[no-untyped-def]
+    def post(self, request):
         _require_accept_post(request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -81,7 +81,7 @@ class UnitListApi(APIView):
 
 class UnitDetailApi(APIView):
     @extend_schema(responses=UnitOutput, summary="单位账户详情")
-    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def get(self, request, pk: int):
         return Response(UnitOutput(unit_account_get_for_user(user=request.user, pk=pk)).data)
 
 
@@ -104,10 +104,10 @@ class MemberOutput(serializers.Serializer):
     paid_up_to = MonthField(allow_null=True, label="缴至年月")
     bank_card = serializers.SerializerMethodField()
 
-    def get_id_number(self, obj) -> str:  # type: ignore[no-untyped-def]
+    def get_id_number(self, obj) -> str:
         return mask_id_number(obj.person.id_number)
 
-    def get_bank_card(self, obj) -> str:  # type: ignore[no-untyped-def]
+    def get_bank_card(self, obj) -> str:
         return mask_bank_card(obj.bank_card)
 
 
@@ -123,11 +123,11 @@ class MemberListApi(APIView):
         bank_card = serializers.CharField(label="个人银行卡号", max_length=23, required=False, allow_blank=True)
 
     @extend_schema(responses=MemberOutput(many=True), summary="个人账户列表（按权限范围）")
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         return paginated(self, member_accounts_for_user(request.user).order_by("number"), MemberOutput)
 
     @extend_schema(request=InputSerializer, responses={201: MemberOutput}, summary="个人开户（综合窗口或单位经办人）")
-    def post(self, request):  # type: ignore[no-untyped-def]
+    def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -144,7 +144,7 @@ class MemberListApi(APIView):
 
 class MemberDetailApi(APIView):
     @extend_schema(responses=MemberOutput, summary="个人账户详情")
-    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def get(self, request, pk: int):
         account = member_account_get_for_user(user=request.user, pk=pk)
         if account.person_id != request.user.person_id:
             person_viewed(actor=request.user, person=account.person, context=f"API 查看个人账户 {account.number}")
@@ -165,7 +165,7 @@ class MemberStatementApi(APIView):
     pagination_class = Pagination
 
     @extend_schema(responses=StatementRowOutput(many=True), summary="个人明细账")
-    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def get(self, request, pk: int):
         account = member_account_get_for_user(user=request.user, pk=pk)
         return paginated(self, member_statement(account), StatementRowOutput)
 
@@ -185,7 +185,7 @@ class MemberDepositApi(APIView):
         request=InputSerializer, responses={201: OutputSerializer, 200: OutputSerializer},
         summary="按月缴存入账（幂等：同月重复提交返回 200 与原入账，不重复入账）",
     )
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         _require_accept_post(request.user)
         account = member_account_get_for_user(user=request.user, pk=pk)
         data = self.InputSerializer(data=request.data)
@@ -206,7 +206,7 @@ class MemberAccountSheetApi(APIView):
         verification_code = serializers.CharField()
 
     @extend_schema(request=None, responses={202: OutputSerializer}, summary="打印个人账户信息表（异步生成PDF）")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         account = member_account_get_for_user(user=request.user, pk=pk)
         document = account_sheet_request(account=account, requested_by=request.user)
         return Response(self.OutputSerializer(document).data, status=status.HTTP_202_ACCEPTED)

@@ -39,7 +39,7 @@ class OpeningNoticeOutput(serializers.Serializer):
 class UnopenedUnitListApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("q", str, required=False, description="单位名称或统一社会信用代码")],
                    responses=UnopenedUnitOutput(many=True), summary="应建未建单位（社保参保但未开立公积金单位账户）")
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         if not roles_of(request.user).is_staff:
             raise Http404
         rows = unopened_units_list(on=timezone.localdate(), query=request.query_params.get("q", ""))
@@ -54,7 +54,7 @@ class OpeningNoticeApi(APIView):
         note = serializers.CharField(label="说明", max_length=200, required=False, allow_blank=True)
 
     @extend_schema(request=InputSerializer, responses={201: OpeningNoticeOutput}, summary="记录催建通知（受理岗）")
-    def post(self, request):  # type: ignore[no-untyped-def]
+    def post(self, request):
         roles = roles_of(request.user)
         if not roles.is_staff:
             raise Http404

@@ -111,7 +111,7 @@ class BaseTemplateApi(APIView):
         parameters=[OpenApiParameter("year", int, description="调整年度，默认下一个7月所在年度")],
         responses={(200, XLSX): OpenApiTypes.BINARY}, summary="下载年度调基名单模板（Excel）",
     )
-    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def get(self, request, pk: int):
         unit = unit_account_get_for_user(user=request.user, pk=pk)
         data = BaseYearInput(data=request.query_params)
         data.is_valid(raise_exception=True)
@@ -141,7 +141,7 @@ class BaseBatchListApi(APIView):
         )
 
     @extend_schema(responses=BaseBatchOutput(many=True), summary="调基名单上传记录")
-    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def get(self, request, pk: int):
         unit = unit_account_get_for_user(user=request.user, pk=pk)
         return paginated(self, BaseAdjustmentBatch.objects.filter(unit=unit).select_related("unit").order_by("-id"),
                          BaseBatchOutput)
@@ -157,7 +157,7 @@ class BaseBatchListApi(APIView):
         summary="上传年度调基名单：文件收下后由后台逐行校验（202，按 status_url 查询进度与结果：全部行通过则生效，"
                 "任何一行有误则整份不生效并给出逐行报告）；文件过大、不是 .xlsx 等在读取前即拒绝（400）",
     )
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         unit = unit_account_get_for_user(user=request.user, pk=pk)
         _require_writer(request.user, unit)
         data = self.InputSerializer(data=request.data)
@@ -177,7 +177,7 @@ def _batch(user: Any, pk: int, batch: int) -> BaseAdjustmentBatch:
 
 class BaseBatchDetailApi(APIView):
     @extend_schema(responses=BaseBatchOutput, summary="一次调基名单上传的进度、结果与逐行报告")
-    def get(self, request, pk: int, batch: int):  # type: ignore[no-untyped-def]
+    def get(self, request, pk: int, batch: int):
         return Response(BaseBatchOutput(_batch(request.user, pk, batch)).data)
 
 
@@ -188,7 +188,7 @@ class BaseBatchReportApi(APIView):
         responses={(200, XLSX): OpenApiTypes.BINARY},
         summary="下载带“错误说明”列的调基名单（Excel，校验完成时生成一次；尚在校验或已生效的批次为 404）",
     )
-    def get(self, request, pk: int, batch: int):  # type: ignore[no-untyped-def]
+    def get(self, request, pk: int, batch: int):
         found = _batch(request.user, pk, batch)
         content = base_batch_report(found)
         if content is None:
@@ -232,13 +232,13 @@ class MemberBaseApi(APIView):
                                                 min_value=0, max_value=1, required=False)
 
     @extend_schema(responses=BaseAdjustmentOutput(many=True), summary="个人缴存基数调整记录")
-    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def get(self, request, pk: int):
         account = _adjustable_account(request.user, pk)
         rows = account.base_adjustments.select_related("account").order_by("-id")[:100]
         return Response(BaseAdjustmentOutput(rows, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: BaseAdjustmentOutput}, summary="逐人调整缴存基数")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         account = _adjustable_account(request.user, pk)
         _require_writer(request.user, account.unit)
         data = self.InputSerializer(data=request.data)

@@ -14,7 +14,7 @@ from ..models import InterestRun, InterestRunState
 from ..services.interest import interest_can_start, interest_run_start, interest_run_totals
 
 
-def _require_staff(user) -> None:  # type: ignore[no-untyped-def]
+def _require_staff(user) -> None:
     if not roles_of(user).is_staff:
         raise Http404
 
@@ -35,12 +35,12 @@ class InterestRunOutput(serializers.Serializer):
     finished_at = serializers.DateTimeField(allow_null=True)
     error = serializers.CharField(label="错误")
 
-    def _totals(self, run: InterestRun):  # type: ignore[no-untyped-def]
+    def _totals(self, run: InterestRun):
         if run.state != InterestRunState.DONE:
             return None
         if not hasattr(run, "_totals"):
-            run._totals = interest_run_totals(run)  # type: ignore[attr-defined]
-        return run._totals  # type: ignore[attr-defined]
+            run._totals = interest_run_totals(run)
+        return run._totals
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_interest_current(self, run: InterestRun) -> str | None:
@@ -58,13 +58,13 @@ class InterestRunListApi(APIView):
         year = serializers.IntegerField(label="结息年度（截至该年6月30日）", min_value=2000, max_value=2100)
 
     @extend_schema(responses=InterestRunOutput(many=True), summary="年终结息记录")
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         _require_staff(request.user)
         return Response(InterestRunOutput(InterestRun.objects.order_by("-year"), many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: InterestRunOutput, 200: InterestRunOutput},
                    summary="开始（或从断点继续）年度结息")
-    def post(self, request):  # type: ignore[no-untyped-def]
+    def post(self, request):
         _require_staff(request.user)
         if not interest_can_start(request.user):
             raise PermissionDenied
@@ -78,7 +78,7 @@ class InterestRunListApi(APIView):
 
 class InterestRunDetailApi(APIView):
     @extend_schema(responses=InterestRunOutput, summary="年度结息进度")
-    def get(self, request, year: int):  # type: ignore[no-untyped-def]
+    def get(self, request, year: int):
         _require_staff(request.user)
         run = InterestRun.objects.filter(year=year).first()
         if run is None:

@@ -38,10 +38,10 @@ class EventOutput(serializers.Serializer):
     actor = serializers.CharField(default=None, allow_null=True)
 
 
-def _member_action(service, summary: str):  # type: ignore[no-untyped-def]
+def _member_action(service, summary: str):
     class MemberActionApi(APIView):
         @extend_schema(request=ReasonInput, responses=MemberOutput, summary=summary)
-        def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+        def post(self, request, pk: int):
             account = member_account_get_for_user(user=request.user, pk=pk)
             data = ReasonInput(data=request.data)
             data.is_valid(raise_exception=True)
@@ -63,7 +63,7 @@ class MemberChangeApi(APIView):
         bank_card = serializers.CharField(label="新银行卡号", max_length=23, required=False, allow_blank=True)
 
     @extend_schema(request=InputSerializer, responses=MemberOutput, summary="个人信息变更（手机号码、银行卡；本人或受理岗）")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         account = member_account_get_for_user(user=request.user, pk=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -79,7 +79,7 @@ class MemberTransferInApi(APIView):
 
     @extend_schema(request=InputSerializer, responses=MemberOutput,
                    summary="职工转入（市内单位间转移，凭身份证号码；原单位须已封存）")
-    def post(self, request):  # type: ignore[no-untyped-def]
+    def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -95,7 +95,7 @@ class MemberEventsApi(APIView):
     pagination_class = Pagination
 
     @extend_schema(responses=EventOutput(many=True), summary="个人账户业务记录")
-    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def get(self, request, pk: int):
         account = member_account_get_for_user(user=request.user, pk=pk)
         return paginated(self, svc.member_events(account), EventOutput)
 
@@ -110,7 +110,7 @@ class VoluntaryOpenApi(APIView):
         bank_card = serializers.CharField(label="代扣银行卡号", max_length=23)
 
     @extend_schema(request=InputSerializer, responses={201: MemberOutput}, summary="灵活就业人员开户（受理岗，专户）")
-    def post(self, request):  # type: ignore[no-untyped-def]
+    def post(self, request):
         roles = roles_of(request.user)
         if not roles.can_accept:
             raise PermissionDenied
@@ -134,7 +134,7 @@ class UnitChangeApi(APIView):
         pay_day = serializers.IntegerField(label="每月缴存日", min_value=1, max_value=28, required=False)
 
     @extend_schema(request=InputSerializer, responses=UnitOutput, summary="单位信息变更（单位经办人或受理岗）")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         unit = unit_account_get_for_user(user=request.user, pk=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -142,10 +142,10 @@ class UnitChangeApi(APIView):
         return Response(UnitOutput(unit_account_get_for_user(user=request.user, pk=pk)).data)
 
 
-def _unit_action(service, summary: str):  # type: ignore[no-untyped-def]
+def _unit_action(service, summary: str):
     class UnitActionApi(APIView):
         @extend_schema(request=ReasonInput, responses=UnitOutput, summary=summary)
-        def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+        def post(self, request, pk: int):
             unit = unit_account_get_for_user(user=request.user, pk=pk)
             data = ReasonInput(data=request.data)
             data.is_valid(raise_exception=True)
@@ -165,7 +165,7 @@ class UnitEventsApi(APIView):
     pagination_class = Pagination
 
     @extend_schema(responses=EventOutput(many=True), summary="单位及职工业务记录")
-    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def get(self, request, pk: int):
         unit = unit_account_get_for_user(user=request.user, pk=pk)
         return paginated(self, svc.unit_events(unit), EventOutput)
 
@@ -212,12 +212,12 @@ class ApplicationListApi(APIView):
 
     @extend_schema(responses=ApplicationOutput(many=True), summary="缓缴/降比例申请列表（按权限范围）",
                    parameters=[OpenApiParameter("state", str, description=choices_help(ApplicationState.choices))])
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         queryset = api_filtered(ApplicationFilter, request, svc.unit_applications_for_user(request.user).order_by("-id"))
         return paginated(self, queryset, ApplicationOutput)
 
     @extend_schema(request=InputSerializer, responses={201: ApplicationOutput}, summary="提交缓缴或降比例申请（单位）")
-    def post(self, request):  # type: ignore[no-untyped-def]
+    def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -229,13 +229,13 @@ class ApplicationListApi(APIView):
         return Response(ApplicationOutput(application).data, status=status.HTTP_201_CREATED)
 
 
-def _application(request, pk):  # type: ignore[no-untyped-def]
+def _application(request, pk):
     return get_or_404(svc.unit_applications_for_user(request.user), pk=pk)
 
 
 class ApplicationDetailApi(APIView):
     @extend_schema(responses=ApplicationOutput, summary="缓缴/降比例申请详情")
-    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def get(self, request, pk: int):
         return Response(ApplicationOutput(_application(request, pk)).data)
 
 
@@ -246,7 +246,7 @@ class DecisionInput(serializers.Serializer):
 
 class ApplicationReviewApi(APIView):
     @extend_schema(request=DecisionInput, responses=ApplicationOutput, summary="初审（初审岗；申请人不能初审）")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         application = _application(request, pk)
         data = DecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -257,7 +257,7 @@ class ApplicationReviewApi(APIView):
 class ApplicationApproveApi(APIView):
     @extend_schema(request=DecisionInput, responses=ApplicationOutput,
                    summary="审批（审批岗或主任；申请人与初审人不能审批）；批准即记补缴义务，期间已开始的立即生效")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         application = _application(request, pk)
         data = DecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -267,14 +267,14 @@ class ApplicationApproveApi(APIView):
 
 class ApplicationWithdrawApi(APIView):
     @extend_schema(request=None, responses=ApplicationOutput, summary="撤回申请（初审前；申请人或单位经办人）")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         svc.unit_application_withdraw(actor=request.user, application=_application(request, pk))
         return Response(ApplicationOutput(_application(request, pk)).data)
 
 
 class ApplicationBackpayApi(APIView):
     @extend_schema(request=None, responses=ApplicationOutput, summary="登记补缴完成（受理岗）")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         svc.unit_backpay_settle(actor=request.user, application=_application(request, pk))
         return Response(ApplicationOutput(_application(request, pk)).data)
 

@@ -26,7 +26,7 @@ from ..services.merge import member_account_merge, member_account_merge_preview
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
-def _staff_only(user) -> None:  # type: ignore[no-untyped-def]
+def _staff_only(user) -> None:
     if not roles_of(user).is_staff:
         raise Http404
 
@@ -65,7 +65,7 @@ class PersonAccountsApi(APIView):
         parameters=[OpenApiParameter("id_number", str, required=True, description="身份证号码")],
         responses=MergeAccountOutput(many=True), summary="按身份证号码查询职工的全部个人账户（合并销户用）",
     )
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         _staff_only(request.user)
         id_number = (request.query_params.get("id_number") or "").strip()
         if not id_number:
@@ -83,13 +83,13 @@ class MergeListApi(APIView):
         reason = serializers.CharField(label="合并原因", max_length=200, required=False, allow_blank=True)
 
     @extend_schema(responses=MergeOutput(many=True), summary="合并销户记录（按权限范围）")
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         _staff_only(request.user)
         return Response(MergeOutput(merges_for_user(request.user)[:200], many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: MergeOutput, 200: MergeOutput},
                    summary="办理合并销户（受理岗）；重复提交返回原记录（200），不重复记账")
-    def post(self, request):  # type: ignore[no-untyped-def]
+    def post(self, request):
         _staff_only(request.user)
         if not roles_of(request.user).can_accept:
             raise PermissionDenied
@@ -117,7 +117,7 @@ class MergePreviewApi(APIView):
         parameters=[OpenApiParameter("source", int, required=True), OpenApiParameter("target", int, required=True)],
         responses=PreviewOutput, summary="合并销户预览：结息至办理前一日及转入金额，不记账",
     )
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         _staff_only(request.user)
         errors = {n: ["请填写账户ID"] for n in ("source", "target") if not (request.query_params.get(n) or "").isdigit()}
         if errors:
@@ -129,7 +129,7 @@ class MergePreviewApi(APIView):
 
 class MergeDetailApi(APIView):
     @extend_schema(responses=MergeOutput, summary="合并销户记录")
-    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def get(self, request, pk: int):
         _staff_only(request.user)
         return Response(MergeOutput(get_or_404(merges_for_user(request.user), pk=pk)).data)
 
@@ -140,11 +140,11 @@ class DuplicateListApi(APIView):
         id_number = serializers.SerializerMethodField(label="身份证号码（脱敏）")
         accounts = MergeAccountOutput(many=True)
 
-        def get_id_number(self, row) -> str:  # type: ignore[no-untyped-def]
+        def get_id_number(self, row) -> str:
             return mask_id_number(row.id_number)
 
     @extend_schema(responses=DuplicateOutput(many=True), summary="疑似重复账户：一人有两个及以上未销户账户")
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         _staff_only(request.user)
         return Response(self.DuplicateOutput(duplicate_accounts_for_user(request.user), many=True).data)
 

@@ -57,12 +57,12 @@ class SubmittedOutput(serializers.Serializer):
     state_label = serializers.CharField(source="get_state_display")
 
 
-def _require_staff(user) -> None:  # type: ignore[no-untyped-def]
+def _require_staff(user) -> None:
     if not roles_of(user).is_staff:
         raise PermissionDenied
 
 
-def _require_accept_post(user) -> None:  # type: ignore[no-untyped-def]
+def _require_accept_post(user) -> None:
     if not roles_of(user).can_accept:
         raise PermissionDenied
 
@@ -88,21 +88,21 @@ class UnitRequestListApi(APIView):
         password = serializers.CharField(label="登录密码", trim_whitespace=False, write_only=True)
         password_again = serializers.CharField(label="确认登录密码", trim_whitespace=False, write_only=True)
 
-    def get_permissions(self):  # type: ignore[no-untyped-def]
+    def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
 
-    def get_throttles(self):  # type: ignore[no-untyped-def]
+    def get_throttles(self):
         return [UnitOpeningThrottle()] if self.request.method == "POST" else super().get_throttles()
 
     @extend_schema(responses=UnitRequestOutput(many=True), summary="单位网上开户申请列表（综合窗口，按权限范围）",
                    parameters=[OpenApiParameter("state", str, description=choices_help(OpeningRequestState.choices))])
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         _require_staff(request.user)
         requests = api_filtered(OpeningRequestFilter, request, unit_opening_requests_for_user(request.user).order_by("-id"))
         return paginated(self, requests, UnitRequestOutput)
 
     @extend_schema(request=InputSerializer, responses={201: SubmittedOutput}, summary="单位网上开户申请（无需登录）")
-    def post(self, request):  # type: ignore[no-untyped-def]
+    def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         applied = unit_opening_request_submit(**data.validated_data)
@@ -115,7 +115,7 @@ class ReviewInput(serializers.Serializer):
 
 class UnitRequestApproveApi(APIView):
     @extend_schema(request=ReviewInput, responses=UnitRequestOutput, summary="审核通过单位开户申请（受理岗）")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         _require_accept_post(request.user)
         applied = unit_opening_request_get_for_user(user=request.user, pk=pk)
         data = ReviewInput(data=request.data)
@@ -126,7 +126,7 @@ class UnitRequestApproveApi(APIView):
 
 class UnitRequestRejectApi(APIView):
     @extend_schema(request=ReviewInput, responses=UnitRequestOutput, summary="退回单位开户申请（受理岗）")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         _require_accept_post(request.user)
         applied = unit_opening_request_get_for_user(user=request.user, pk=pk)
         data = ReviewInput(data=request.data)

@@ -25,19 +25,19 @@ from ..services import remittance as services
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
-def _require_writer(user) -> None:  # type: ignore[no-untyped-def]
+def _require_writer(user) -> None:
     """Unit operators and window staff (受理/director) write; 稽核 and other posts read only."""
     roles = roles_of(user)
     if not (roles.is_unit_operator or roles.can_accept):
         raise PermissionDenied
 
 
-def _require_accept_post(user) -> None:  # type: ignore[no-untyped-def]
+def _require_accept_post(user) -> None:
     if not roles_of(user).can_accept:
         raise PermissionDenied
 
 
-def _accounts(user, ids: list[int], field: str = "accounts"):  # type: ignore[no-untyped-def]
+def _accounts(user, ids: list[int], field: str = "accounts"):
     """The member accounts named by id, as the user may see them; an unseen id is a field error."""
     found = {a.pk: a for a in member_accounts_for_user(user).filter(pk__in=ids)}
     missing = [str(i) for i in ids if i not in found]
@@ -81,10 +81,10 @@ class BillLineOutput(serializers.Serializer):
     member_amount = serializers.DecimalField(**MONEY)
     reversed = serializers.SerializerMethodField(label="已错缴更正")
 
-    def get_id_number(self, obj) -> str:  # type: ignore[no-untyped-def]
+    def get_id_number(self, obj) -> str:
         return mask_id_number(obj.account.person.id_number)
 
-    def get_reversed(self, obj) -> bool:  # type: ignore[no-untyped-def]
+    def get_reversed(self, obj) -> bool:
         deposit = getattr(obj, "deposit", None)
         return bool(deposit and deposit.reversal_id)
 
@@ -92,7 +92,7 @@ class BillLineOutput(serializers.Serializer):
 class BillDetailOutput(BillOutput):
     lines = serializers.SerializerMethodField()
 
-    def get_lines(self, obj) -> list[dict]:  # type: ignore[no-untyped-def]
+    def get_lines(self, obj) -> list[dict]:
         lines = obj.lines.select_related("account__person", "deposit").order_by("account__number")
         return BillLineOutput(lines, many=True).data
 
@@ -114,12 +114,12 @@ class BillListApi(APIView):
         parameters=[OpenApiParameter("state", str, description=choices_help(BillState.choices)),
                     OpenApiParameter("month", str, pattern=MONTH_PATTERN, description="缴存年月，如 2026-11")],
     )
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         bills = api_filtered(BillFilter, request, bills_for_user(request.user).order_by("-month", "-id"))
         return paginated(self, bills, BillOutput)
 
     @extend_schema(request=InputSerializer, responses={201: BillDetailOutput}, summary="生成汇缴单/补缴单")
-    def post(self, request):  # type: ignore[no-untyped-def]
+    def post(self, request):
         _require_writer(request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -142,13 +142,13 @@ class BillListApi(APIView):
 
 class BillDetailApi(APIView):
     @extend_schema(responses=BillDetailOutput, summary="缴款单详情（明细中的身份证号码已脱敏）")
-    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def get(self, request, pk: int):
         return Response(BillDetailOutput(bill_get_for_user(user=request.user, pk=pk)).data)
 
 
 class BillConfirmApi(APIView):
     @extend_schema(request=None, responses=BillOutput, summary="确认缴款单")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         bill = bill_get_for_user(user=request.user, pk=pk)
         _require_writer(request.user)
         return Response(BillOutput(services.bill_confirm(actor=request.user, bill=bill)).data)
@@ -156,7 +156,7 @@ class BillConfirmApi(APIView):
 
 class BillCancelApi(APIView):
     @extend_schema(request=None, responses=BillOutput, summary="作废缴款单（已入账的不能作废）")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         bill = bill_get_for_user(user=request.user, pk=pk)
         _require_writer(request.user)
         return Response(BillOutput(services.bill_cancel(actor=request.user, bill=bill)).data)
@@ -167,7 +167,7 @@ class BillPayApi(APIView):
         created = serializers.BooleanField(help_text="本次是否入账；已入账的再次提交为 false")
 
     @extend_schema(request=None, responses=OutputSerializer, summary="委托收款缴款并入账（幂等）")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         bill = bill_get_for_user(user=request.user, pk=pk)
         _require_writer(request.user)
         bill, created = services.bill_pay_by_collection(actor=request.user, bill=bill)
@@ -189,7 +189,7 @@ class BillReceiptApi(APIView):
         request=InputSerializer, responses={201: OutputSerializer, 200: OutputSerializer},
         summary="登记银行回单并入账（综合窗口；幂等）",
     )
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         bill = bill_get_for_user(user=request.user, pk=pk)
         _require_accept_post(request.user)
         data = self.InputSerializer(data=request.data)
@@ -212,7 +212,7 @@ class BillReverseApi(APIView):
         bill = BillDetailOutput()
 
     @extend_schema(request=InputSerializer, responses=OutputSerializer, summary="错缴更正（冲正，综合窗口）")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         bill = bill_get_for_user(user=request.user, pk=pk)
         _require_accept_post(request.user)
         data = self.InputSerializer(data=request.data)
@@ -241,14 +241,14 @@ class CorrectionOutput(serializers.Serializer):
 
 class CorrectionListApi(APIView):
     @extend_schema(responses=CorrectionOutput(many=True), summary="错缴更正待退款（应退单位款，按权限范围）")
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         return Response(CorrectionOutput(services.corrections_awaiting_refund_for_user(request.user)[:200], many=True).data)
 
 
 class CorrectionRefundApi(APIView):
     @extend_schema(request=None, responses=CorrectionOutput,
                    summary="退款至单位银行账户（财务岗或分管主任，非更正经办人；重试只付一次）")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         correction = services.corrections_for_user(request.user).filter(pk=pk).first()
         if correction is None or not roles_of(request.user).is_staff:
             raise NotFound

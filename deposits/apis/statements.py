@@ -53,7 +53,7 @@ class MemberStatementExportApi(APIView):
     @extend_schema(
         operation_id="deposits_members_statement_xlsx", parameters=FILTER_PARAMETERS, responses=XLSX_RESPONSE,
         summary="导出个人明细（Excel，可按日期和业务类型筛选）")
-    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def get(self, request, pk: int):
         account = member_account_get_for_user(user=request.user, pk=pk)
         filters = statement_filter_parse(
             date_from=request.query_params.get("from"), date_to=request.query_params.get("to"),
@@ -79,7 +79,7 @@ class MemberDepositCertificateApi(APIView):
         verification_code = serializers.CharField(source="code_display")
 
     @extend_schema(request=InputSerializer, responses={202: OutputSerializer}, summary="打印个人缴存证明（异步生成PDF）")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         account = member_account_get_for_user(user=request.user, pk=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -93,7 +93,7 @@ class UnitRosterExportApi(APIView):
     renderer_classes = [JSONRenderer, XlsxRenderer]
 
     @extend_schema(operation_id="deposits_units_roster_xlsx", responses=XLSX_RESPONSE, summary="导出职工名册（Excel，身份证号码脱敏）")
-    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def get(self, request, pk: int):
         unit = unit_account_get_for_user(user=request.user, pk=pk)
         members = unit_roster(unit=unit, members=member_accounts_for_user(request.user))
         audit_log(actor=request.user, action="deposits.roster.exported", target=unit, new={"rows": members.count()})
@@ -106,7 +106,7 @@ class UnitBillsExportApi(APIView):
     renderer_classes = [JSONRenderer, XlsxRenderer]
 
     @extend_schema(operation_id="deposits_units_bills_xlsx", responses=XLSX_RESPONSE, summary="导出汇补缴记录（Excel）")
-    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def get(self, request, pk: int):
         unit = unit_account_get_for_user(user=request.user, pk=pk)
         return xlsx_response(bills_workbook(unit=unit, bills=unit_bill_history(unit=unit)), export_name(f"汇补缴记录-{unit.number}"))
 
@@ -123,7 +123,7 @@ class ArrearsListApi(APIView):
         amount_owed = serializers.DecimalField(max_digits=18, decimal_places=2, label="估算欠缴金额")
 
     @extend_schema(responses=OutputSerializer(many=True), summary="欠缴单位（按权限范围，截至今日，按上月应缴计）")
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         rows = arrears_list(on=timezone.localdate(), units=unit_accounts_for_user(request.user))
         return Response(self.OutputSerializer(rows, many=True).data)
 

@@ -45,7 +45,7 @@ class TransferOutput(serializers.Serializer):
 
 class TransferListApi(APIView):
     @extend_schema(responses=TransferOutput(many=True), summary="异地转移接续业务（按权限范围）")
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         return Response(TransferOutput(transfers_for_user(request.user)[:200], many=True).data)
 
 
@@ -55,7 +55,7 @@ class TransferInApi(APIView):
         from_account_number = serializers.CharField(label="原个人账号", max_length=40, required=False, allow_blank=True)
 
     @extend_schema(request=InputSerializer, responses={201: TransferOutput}, summary="申请异地转入（职工本人或受理岗）")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         # Not the unit's operator: the letter goes out through the national platform in the member's name.
         account = member_account_get_for_holder_or_staff(user=request.user, pk=pk)
         if account.person_id != request.user.person_id and not roles_of(request.user).can_accept:
@@ -76,12 +76,12 @@ class TransferOutApi(APIView):
         blockers = serializers.ListField(child=serializers.CharField())
 
     @extend_schema(responses=BlockersSerializer, summary="转出前置条件检查")
-    def get(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def get(self, request, pk: int):
         account = member_account_get_for_user(user=request.user, pk=pk)
         return Response({"blockers": transfer_out_blockers(account)})
 
     @extend_schema(request=InputSerializer, responses={201: TransferOutput}, summary="办理异地转出（受理岗；未经平台来函的补录，平台来函请用 transfer-letters）")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         if not roles_of(request.user).can_accept:
             raise PermissionDenied
         account = member_account_get_for_holder_or_staff(user=request.user, pk=pk)
@@ -104,16 +104,16 @@ class LetterOutput(TransferOutput):
     replied_at = serializers.DateTimeField(allow_null=True)
     funds_reported_at = serializers.DateTimeField(allow_null=True)
 
-    def get_stage(self, obj) -> str:  # type: ignore[no-untyped-def]
+    def get_stage(self, obj) -> str:
         return letter_stage(obj)[1]
 
-    def get_blockers(self, obj) -> list[str]:  # type: ignore[no-untyped-def]
+    def get_blockers(self, obj) -> list[str]:
         return letter_blockers(obj)
 
 
 class LetterListApi(APIView):
     @extend_schema(responses=LetterOutput(many=True), summary="待办转出联系函（平台来函，按权限范围）")
-    def get(self, request):  # type: ignore[no-untyped-def]
+    def get(self, request):
         return Response(LetterOutput(pending_letters_for_user(request.user)[:200], many=True).data)
 
     class FetchOutput(serializers.Serializer):
@@ -124,7 +124,7 @@ class LetterListApi(APIView):
     @extend_schema(operation_id="deposits_transfer_letters_fetch", request=None,
                    responses={200: FetchOutput, 503: OpenApiResponse(ErrorOutput, OUTSIDE_SYSTEM_DOWN)},
                    summary="立即从转移接续平台获取来函（受理岗）")
-    def post(self, request):  # type: ignore[no-untyped-def]
+    def post(self, request):
         if not roles_of(request.user).can_accept:
             raise PermissionDenied
         try:
@@ -141,7 +141,7 @@ class LetterActionApi(APIView):
         reason = serializers.CharField(label="不予转出原因", max_length=200, required=False, allow_blank=True)
 
     @extend_schema(operation_id="deposits_transfer_letters_act", request=InputSerializer, responses=LetterOutput, summary="办理、拒绝转出联系函或重新划款")
-    def post(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def post(self, request, pk: int):
         transfer = get_or_404(pending_letters_for_user(request.user), pk=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

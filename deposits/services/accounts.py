@@ -52,7 +52,7 @@ from ..models import (
 def check_ratio(errors: dict[str, list[str]], field: str, label: str, value: Decimal, on: date) -> None:
     """unit_ratio / member_ratio within the policy bounds in force (DWJCBLXX–DWJCBLSX, GRJCBLXX–GRJCBLSX)."""
     part = "unit" if field == "unit_ratio" else "member"
-    low, high = policy_value(f"deposit_{part}_ratio_min", on), policy_value(f"deposit_{part}_ratio_max", on)
+    low, high = Decimal(policy_value(f"deposit_{part}_ratio_min", on)), Decimal(policy_value(f"deposit_{part}_ratio_max", on))
     if not low <= value <= high:
         errors.setdefault(field, []).append(f"{label}须在 {low:.0%} 至 {high:.0%} 之间")
 
@@ -315,6 +315,7 @@ def monthly_deposit_post_core(
         entry=posted.entry,
     )
     expected_next = add_months(account.paid_up_to, 1) if account.paid_up_to else account.first_month
+    new_paid_up: date | None
     if month == expected_next:
         paid = set(MonthlyDeposit.objects.filter(account=account, month__gt=month).values_list("month", flat=True))
         new_paid_up = month

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
@@ -33,6 +33,7 @@ from fund.integrations import sms_gateway
 from fund.integrations.base import IntegrationError, Unavailable
 from fund.integrations.models import SandboxSocialInsurance
 from fund.money import format_money
+from fund.people.models import User
 from fund.people.roles import roles_of
 from fund.validation import clean_into, clean_line, clean_text
 
@@ -139,9 +140,9 @@ def unit_reminder_phone(unit: UnitAccount) -> str:
     contact = (unit.employer.contact_phone or "").replace("-", "").replace(" ", "")
     if _MOBILE.match(contact):
         return contact
-    operators = get_users_with_perms(
+    operators = cast("QuerySet[User]", get_users_with_perms(  # without attach_perms: a QuerySet of users
         unit.employer, only_with_perms_in=["act_for_employer"], with_superusers=False, with_group_users=False
-    )
+    ))
     for phone in operators.order_by("pk").values_list("phone", flat=True):
         if _MOBILE.match(phone or ""):
             return phone
@@ -314,8 +315,8 @@ def opening_notice_record(
         errors["credit_code"] = ["该统一社会信用代码不在应建未建单位名单中（可能已开户，或社保无参保记录）"]
     if channel not in OpeningNoticeChannel.values:
         errors["channel"] = ["请选择通知方式"]
-    contact = clean_into(errors, "contact", clean_line, contact, label="联系人/电话", max_length=60, required=False)
-    note = clean_into(errors, "note", clean_text, note, label="说明", max_length=200, required=False)
+    contact = clean_into(errors, "contact", clean_line, contact, label="联系人/电话", max_length=60, required=False) or ""
+    note = clean_into(errors, "note", clean_text, note, label="说明", max_length=200, required=False) or ""
     if errors:
         raise ValidationError(errors)
     assert row is not None

@@ -83,8 +83,9 @@ class Rules:
         return cls(
             on=on, floor=floor, cap=cap,
             cap_multiple=Decimal(policy_value("deposit_base_cap_multiple", on)),
-            unit_ratio=(policy_value("deposit_unit_ratio_min", on), policy_value("deposit_unit_ratio_max", on)),
-            member_ratio=(policy_value("deposit_member_ratio_min", on), policy_value("deposit_member_ratio_max", on)),
+            unit_ratio=(Decimal(policy_value("deposit_unit_ratio_min", on)), Decimal(policy_value("deposit_unit_ratio_max", on))),
+            member_ratio=(Decimal(policy_value("deposit_member_ratio_min", on)),
+                          Decimal(policy_value("deposit_member_ratio_max", on))),
             rounding_unit=Decimal(policy_value("deposit_rounding_unit", on)),
             rounding_mode=str(policy_value("deposit_rounding_mode", on)),
         )

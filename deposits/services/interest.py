@@ -62,7 +62,7 @@ def interest_can_start(user: Any) -> bool:
     """Settlement is the centre's books: centre-wide staff of 财务 or a director start it."""
     roles = roles_of(user)
     return bool(
-        roles.is_staff and roles.staff.centre_wide and (roles.has_post(Post.FINANCE) or roles.has_post(Post.DIRECTOR))
+        roles.staff is not None and roles.staff.centre_wide and (roles.has_post(Post.FINANCE) or roles.has_post(Post.DIRECTOR))
     )
 
 

@@ -16,13 +16,23 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import DecimalField, Exists, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class MonthTerms(TypedDict):
+        """What `_with_month_terms` annotates on each member."""
+
+        month_base: Decimal
+        month_unit_ratio: Decimal
+        month_member_ratio: Decimal
 
 from fund.audit.services import audit_log
 from fund.dates import add_months, first_of_month, month_index
@@ -97,7 +107,9 @@ def _require_actor(actor: Any, unit: UnitAccount) -> None:
         raise ValidationError("您无权为该单位办理汇缴业务")
 
 
-def _with_month_terms(members: QuerySet[MemberAccount], unit: UnitAccount, month: date) -> QuerySet[MemberAccount]:
+def _with_month_terms(
+    members: QuerySet[MemberAccount], unit: UnitAccount, month: date
+) -> QuerySet[WithAnnotations[MemberAccount, MonthTerms]]:
     """Annotate the base and ratios in force for `month` (month_base, month_unit_ratio, month_member_ratio),
     by the same rule as `base_adjustment.month_terms`.
 
@@ -198,8 +210,8 @@ def bill_generate(
                 f"以下个人账户不属于本单位、不是正常状态、该月尚未起缴或已缴存/已在待缴款单中：{names}"
             ]})
         members = members.filter(pk__in=found)
-    members = _with_month_terms(members, unit, month)
-    keys = list(members.order_by().values_list("month_base", "month_unit_ratio", "month_member_ratio").distinct())
+    termed = _with_month_terms(members, unit, month)
+    keys = list(termed.order_by().values_list("month_base", "month_unit_ratio", "month_member_ratio").distinct())
     if not keys:
         raise ValidationError({"month": [f"{month:%Y年%m月}没有需要缴存的职工"]})
     # The rounding policy is read once per distinct (base, ratios), not once per member.
@@ -213,7 +225,7 @@ def bill_generate(
             bill.save()
     except IntegrityError as exc:  # a concurrent request generated the same month's bill first
         raise ValidationError({"month": [f"{month:%Y年%m月}的缴款单正在生成或已生成，请刷新后查看"]}) from exc
-    roster_sql, roster_params = members.values("pk", "month_base", "month_unit_ratio", "month_member_ratio").query.sql_with_params()
+    roster_sql, roster_params = termed.values("pk", "month_base", "month_unit_ratio", "month_member_ratio").query.sql_with_params()
     with connection.cursor() as cursor:
         # One set-based INSERT of every line: the roster joined to the amounts of its distinct terms. The
         # roster is MATERIALIZED: otherwise the planner, misjudging the join on computed bases as one row,
@@ -472,7 +484,7 @@ def incoming_transfers_match(*, start: date, end: date, post: bool = True) -> Ma
             why = f"缴款单状态为“{bill.get_state_display()}”"
         elif t.amount != bill.total:
             why = f"金额不符：来账 {format_money(t.amount)} 元，应缴 {format_money(bill.total)} 元"
-        if not why and post:
+        if not why and post and bill is not None:
             try:
                 bill, created = bill_post(
                     bill=bill, bank_reference=t.bank_serial, channel=PaymentChannel.TRANSFER, actor=None

@@ -174,7 +174,7 @@ def transfer_out_blockers(account: MemberAccount, *, letter: CrossRegionTransfer
 def _letter_problems(letter: CrossRegionTransfer) -> list[str]:
     """What on a platform letter no real one has: the money is paid to its centre's account by name, so a
     letter naming no centre or no account is answered with a refusal, never paid."""
-    problems = []
+    problems: list[str] = []
     for cleaner, value, label in (
         (clean_centre_name, letter.other_centre, "来函的转入地公积金中心"),
         (clean_bank_account, letter.other_bank_account, "来函的转入中心收款账号"),
@@ -463,7 +463,7 @@ def _reply(transfer: CrossRegionTransfer) -> None:
     if not accept and not transfer.refuse_reason:
         return  # not decided yet
     letter = transfer_platform().reply(
-        letter_number=transfer.letter_number, accept=accept, reason="" if accept else transfer.refuse_reason
+        letter_number=transfer.letter_number or "", accept=accept, reason="" if accept else transfer.refuse_reason
     )
     CrossRegionTransfer.objects.filter(pk=transfer.pk).update(replied_at=timezone.now())
     _record_status(transfer, letter.letter_number, letter.status, letter.status_message)
@@ -514,7 +514,7 @@ def _report_funds(transfer: CrossRegionTransfer) -> None:
     if transfer.funds_entry_id is None or transfer.funds_reported_at is not None:
         return
     letter = transfer_platform().funds_sent(
-        letter_number=transfer.letter_number, principal=transfer.principal or ZERO,
+        letter_number=transfer.letter_number or "", principal=transfer.principal or ZERO,
         interest=transfer.interest or ZERO, bank_serial=transfer.funds_bank_serial,
     )
     CrossRegionTransfer.objects.filter(pk=transfer.pk).update(funds_reported_at=timezone.now())

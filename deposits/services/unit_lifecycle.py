@@ -98,7 +98,8 @@ def _unit_account_record_change(*, actor: Any, unit: UnitAccount, **values: Any)
         raise ValidationError(errors)
     old: dict[str, Any] = {}
     new: dict[str, Any] = {}
-    employer_fields, unit_fields = [], []
+    employer_fields: list[str] = []
+    unit_fields: list[str] = []
     for name, value in clean.items():
         on_employer = UNIT_CHANGE_FIELDS[name][1]
         holder = unit.employer if on_employer else unit

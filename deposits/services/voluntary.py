@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from fund.dates import add_months, first_of_month
@@ -87,7 +88,7 @@ def debit_reference(account: MemberAccount, month: date, attempt: int) -> str:
     return attempt_reference(f"DK{account.number}{month:%Y%m}", attempt)
 
 
-def voluntary_accounts_due(*, month: date, on: date | None = None):
+def voluntary_accounts_due(*, month: date, on: date | None = None) -> QuerySet[MemberAccount]:
     """正常 accounts under a 正常 special unit whose first month is no later than `month`. With `on`, only
     units whose pay day (每月缴存日) has come by that date."""
     month = first_of_month(month)

@@ -27,7 +27,7 @@ def send_arrears_reminders(on: str | None = None) -> int:
 
 
 @shared_task(bind=True, name="deposits.send_arrears_reminder", max_retries=5, ignore_result=True, acks_late=True)
-def send_arrears_reminder(self, unit_id: int, on: str) -> str:  # type: ignore[no-untyped-def]
+def send_arrears_reminder(self, unit_id: int, on: str) -> str:
     try:
         reminder = arrears_reminder_send(unit_id=unit_id, on=date.fromisoformat(on))
     except Unavailable as exc:

@@ -35,7 +35,7 @@ from ..selectors import (
 @portal_required("staff")
 @accept_post_required
 def staff_unit_open(request: HttpRequest) -> HttpResponse:
-    roles = request.roles  # type: ignore[attr-defined]
+    roles = request.roles
     form = UnitOpenForm(request.POST or None, initial={"branch": roles.staff.branch})
     if not roles.staff.centre_wide:
         form.fields["branch"].queryset = form.fields["branch"].queryset.filter(pk=roles.staff.branch_id)
@@ -141,9 +141,9 @@ def _request_sheet(request: HttpRequest, account: Any) -> None:
 
 # 单位网厅 ---------------------------------------------------------------------------------------------
 
-def _operator_unit(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _operator_unit(request: HttpRequest):
     """The unit account of the employer this operator acts for; 404 while it has none."""
-    employer = request.roles.employer  # type: ignore[attr-defined]
+    employer = request.roles.employer
     return unit_account_get_for_user(user=request.user, pk=getattr(getattr(employer, "account", None), "pk", None))
 
 
@@ -166,7 +166,7 @@ def unit_profile(request: HttpRequest) -> HttpResponse:
 
 # 个人网厅 ---------------------------------------------------------------------------------------------
 
-def _own_account(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _own_account(request: HttpRequest):
     return (
         scoped(member_accounts_for_user(request.user), request.user, person="person")
         .order_by("-opened_on", "-id")

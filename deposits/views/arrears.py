@@ -51,7 +51,7 @@ def staff_unopened_units(request: HttpRequest) -> HttpResponse:
     return render(
         request, "deposits/arrears/unopened.html",
         {"page_obj": page, "totals": totals, "chart": chart, "on": on, "q": query,
-         "can_notice": request.roles.can_accept},  # type: ignore[attr-defined]
+         "can_notice": request.roles.can_accept},
     )
 
 

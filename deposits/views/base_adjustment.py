@@ -75,13 +75,13 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 def _operator_unit(request: HttpRequest) -> UnitAccount:
     """The unit account of the employer this operator acts for; 404 while it has none."""
-    employer = request.roles.employer  # type: ignore[attr-defined]
+    employer = request.roles.employer
     return unit_account_get_for_user(user=request.user, pk=getattr(getattr(employer, "account", None), "pk", None))
 
 
 def _may_write(request: HttpRequest, unit: UnitAccount) -> bool:
     """受理 staff (or a director) in scope, or the unit's own operator; 稽核 and other posts read only."""
-    roles = request.roles  # type: ignore[attr-defined]
+    roles = request.roles
     return roles.can_accept or any(e.pk == unit.employer_id for e in roles.employers)
 
 
@@ -114,9 +114,9 @@ class Portal:
 def _decorate(portal: Portal, batches: Any) -> list[BaseAdjustmentBatch]:
     out = list(batches)
     for batch in out:
-        batch.detail_url = portal.url("_batch", batch.pk)  # type: ignore[attr-defined]
-        batch.report_url = portal.url("_report", batch.pk)  # type: ignore[attr-defined]
-        batch.error_count = len(batch.errors)  # type: ignore[attr-defined]
+        batch.detail_url = portal.url("_batch", batch.pk)
+        batch.report_url = portal.url("_report", batch.pk)
+        batch.error_count = len(batch.errors)
     return out
 
 
@@ -160,7 +160,7 @@ def _base_page(request: HttpRequest, portal: Portal) -> HttpResponse:
     batches = _decorate(portal, BaseAdjustmentBatch.objects.filter(unit=unit).select_related("uploaded_by")[:20])
     members = Paginator(adjustable_members(unit), 20).get_page(request.GET.get("page"))
     for account in members:
-        account.adjust_url = portal.member_url(account)  # type: ignore[attr-defined]
+        account.adjust_url = portal.member_url(account)
     return render(request, "deposits/base_adjustment/unit_base.html", {
         "layout": portal.layout, "portal": portal.name, "unit": unit, "form": form, "may_write": may_write,
         "year_form": YearForm(initial={"year": year}), "template_url": portal.url("_template"),

@@ -103,7 +103,7 @@ def _fail(request: HttpRequest, exc: ValidationError) -> None:
 # 综合窗口：个人账户 -------------------------------------------------------------------------------------
 
 def _member_hub(request: HttpRequest, account: Any, **bound: Any) -> HttpResponse:
-    roles = request.roles  # type: ignore[attr-defined]
+    roles = request.roles
     context = {
         "account": account,
         "can_write": roles.can_accept,
@@ -123,7 +123,7 @@ def staff_member_manage(request: HttpRequest, pk: int) -> HttpResponse:
     return _member_hub(request, member_account_get_for_user(user=request.user, pk=pk))
 
 
-def _reason_action(subject: str, action: str, service: Any, done: str):  # type: ignore[no-untyped-def]
+def _reason_action(subject: str, action: str, service: Any, done: str):
     """A staff action on a member or unit account that takes only a reason: the form, the service, the hub page."""
     fetch, hub = (member_account_get_for_user, _member_hub) if subject == "member" else (unit_account_get_for_user, _unit_hub)
 
@@ -179,7 +179,7 @@ def staff_transfer_in(request: HttpRequest) -> HttpResponse:
 @portal_required("staff")
 @accept_post_required
 def staff_voluntary_open(request: HttpRequest) -> HttpResponse:
-    roles = request.roles  # type: ignore[attr-defined]
+    roles = request.roles
     form = VoluntaryOpenForm(request.POST or None, initial={"branch": roles.staff.branch})
     if not roles.staff.centre_wide:
         form.fields["branch"].queryset = Branch.objects.filter(pk=roles.staff.branch_id)
@@ -195,7 +195,7 @@ def staff_voluntary_open(request: HttpRequest) -> HttpResponse:
 # 综合窗口：单位账户 -------------------------------------------------------------------------------------
 
 def _unit_hub(request: HttpRequest, unit: UnitAccount, **bound: Any) -> HttpResponse:
-    roles = request.roles  # type: ignore[attr-defined]
+    roles = request.roles
     applications = unit.applications.select_related("applicant").order_by("-id")
     context = {
         "unit": unit,
@@ -253,7 +253,7 @@ QUEUE_FILTERS = {
 
 @portal_required("staff")
 def staff_applications(request: HttpRequest) -> HttpResponse:
-    roles = request.roles  # type: ignore[attr-defined]
+    roles = request.roles
     show = request.GET.get("show", "todo")
     if show not in QUEUE_FILTERS:
         show = "todo"
@@ -279,7 +279,7 @@ def _application_get(request: HttpRequest, pk: int) -> Any:
 
 
 def _application_page(request: HttpRequest, application: Any, form: Any = None) -> HttpResponse:
-    roles = request.roles  # type: ignore[attr-defined]
+    roles = request.roles
     me = request.user.pk
     may_review = (application.state == ApplicationState.SUBMITTED and roles.has_post(Post.REVIEW)
                   and application.applicant_id != me)
@@ -301,7 +301,7 @@ def staff_application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _application_page(request, _application_get(request, pk))
 
 
-def _decide(step: str):  # type: ignore[no-untyped-def]
+def _decide(step: str):
     service = svc.unit_application_review if step == "review" else svc.unit_application_approve
 
     @require_POST
@@ -345,7 +345,7 @@ def staff_application_backpay(request: HttpRequest, pk: int) -> HttpResponse:
 # 单位网厅 ---------------------------------------------------------------------------------------------
 
 def _operator_unit(request: HttpRequest) -> UnitAccount:
-    employer = request.roles.employer  # type: ignore[attr-defined]
+    employer = request.roles.employer
     return unit_account_get_for_user(user=request.user, pk=getattr(getattr(employer, "account", None), "pk", None))
 
 

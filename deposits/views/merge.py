@@ -55,7 +55,7 @@ class MergeForm(forms.Form):
 
 
 def _can_merge(request: HttpRequest) -> bool:
-    return bool(request.roles.can_accept)  # type: ignore[attr-defined]
+    return bool(request.roles.can_accept)
 
 
 @portal_required("staff")

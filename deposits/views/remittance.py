@@ -29,7 +29,7 @@ from ..tasks.remittance import match_incoming_transfers
 
 def _operator_unit(request: HttpRequest) -> UnitAccount:
     """The unit account of the employer this operator acts for; 404 while it has none."""
-    employer = request.roles.employer  # type: ignore[attr-defined]
+    employer = request.roles.employer
     return unit_account_get_for_user(user=request.user, pk=getattr(getattr(employer, "account", None), "pk", None))
 
 
@@ -38,7 +38,7 @@ def _flash(request: HttpRequest, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _lines(bill):  # type: ignore[no-untyped-def]
+def _lines(bill):
     return (
         bill.lines.select_related("account__person", "deposit")
         .annotate(line_total=F("unit_amount") + F("member_amount"))
@@ -46,7 +46,7 @@ def _lines(bill):  # type: ignore[no-untyped-def]
     )
 
 
-def _bills_page(request: HttpRequest, bills):  # type: ignore[no-untyped-def]
+def _bills_page(request: HttpRequest, bills):
     _, bills = page_filtered(request, BillFilter, bills)
     state = request.GET.get("state", "")
     return Paginator(bills.order_by("-month", "-id"), 20).get_page(request.GET.get("page")), state
@@ -200,7 +200,7 @@ def staff_bill_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("staff:bill_detail", pk=bill.pk)
 
 
-def _bill_move(portal: str, service, done: str):  # type: ignore[no-untyped-def]
+def _bill_move(portal: str, service, done: str):
     """A POST that moves a bill one state on (confirm, cancel) from the unit hall or the staff window."""
 
     def view(request: HttpRequest, pk: int) -> HttpResponse:

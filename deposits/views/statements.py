@@ -189,7 +189,7 @@ def staff_arrears(request: HttpRequest) -> HttpResponse:
     rows = arrears_list(on=on, units=unit_accounts_for_user(request.user))
     reminders = last_reminders([r.unit.pk for r in rows])
     for row in rows:
-        row.reminder = reminders.get(row.unit.pk)  # type: ignore[attr-defined]
+        row.reminder = reminders.get(row.unit.pk)
     worst = max((r.months_owed for r in rows), default=0)
     chart = [
         {"label": r.unit.employer.name, "value": r.months_owed, "percent": round(100 * r.months_owed / worst)}
@@ -210,7 +210,7 @@ def staff_arrears(request: HttpRequest) -> HttpResponse:
 # 单位网厅 ---------------------------------------------------------------------------------------------
 
 def _operator_unit(request: HttpRequest) -> UnitAccount:
-    employer = request.roles.employer  # type: ignore[attr-defined]
+    employer = request.roles.employer
     return unit_account_get_for_user(user=request.user, pk=getattr(getattr(employer, "account", None), "pk", None))
 
 

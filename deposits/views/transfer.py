@@ -41,7 +41,7 @@ class TransferOutForm(forms.Form):
     to_account_number = forms.CharField(label="转入地个人账号", max_length=40, required=False)
 
 
-def transfers_for_user(user):  # type: ignore[no-untyped-def]
+def transfers_for_user(user):
     queryset = CrossRegionTransfer.objects.select_related("account__person", "account__unit__employer")
     return scoped(queryset, user, branch="account__unit__employer__branch", person="account__person")
 
@@ -120,7 +120,7 @@ def letter_stage(transfer: CrossRegionTransfer) -> tuple[str, str]:
 def staff_transfer_letters(request: HttpRequest) -> HttpResponse:
     """待办转出联系函: letters other centres sent through the platform, with the preconditions of each."""
     if request.method == "POST":
-        if not request.roles.can_accept:  # type: ignore[attr-defined]
+        if not request.roles.can_accept:
             raise PermissionDenied("您的岗位不能办理此业务")
         try:
             report = transfer_out_letters_fetch()
@@ -135,7 +135,7 @@ def staff_transfer_letters(request: HttpRequest) -> HttpResponse:
         status, stage = letter_stage(t)
         letters.append({"t": t, "blockers": letter_blockers(t), "stage": stage, "stage_status": status})
     return render(request, "deposits/transfer/staff_letters.html", {
-        "letters": letters, "refuse_form": RefuseForm(), "can_accept": request.roles.can_accept,  # type: ignore[attr-defined]
+        "letters": letters, "refuse_form": RefuseForm(), "can_accept": request.roles.can_accept,
     })
 
 

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.db import models
@@ -7,6 +7,12 @@ from django.utils.html import format_html_join
 
 from .actions import key_label, value_label
 from .masking import mask_data, mask_text
+
+# The mixins below extend ModelAdmin's methods; the checker reads them as ModelAdmin subclasses.
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
 
 
 def readable_json(value: Any) -> Any:
@@ -30,11 +36,11 @@ def _unique(names: Any) -> list[Any]:
     return out
 
 
-class ReadableJsonMixin:
+class ReadableJsonMixin(_AdminBase):
     """Shows each JSONField of the model through `readable_json` instead of its raw text."""
 
     def __init__(self, model: type[models.Model], admin_site: Any) -> None:
-        super().__init__(model, admin_site)  # type: ignore[call-arg]
+        super().__init__(model, admin_site)
         self._json_names = [f.name for f in model._meta.concrete_fields if isinstance(f, models.JSONField)]
         for field in model._meta.concrete_fields:
             if isinstance(field, models.JSONField):
@@ -45,17 +51,16 @@ class ReadableJsonMixin:
         def show(obj: Any) -> Any:
             return readable_json(getattr(obj, field.name))
 
-        show.short_description = field.verbose_name  # type: ignore[attr-defined]
-        return show
+        return admin.display(show, description=field.verbose_name)
 
     def _swap(self, names: Any) -> list[Any]:
         return _unique(f"{n}_readable" if n in self._json_names else n for n in names)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return self._swap(super().get_fields(request, obj))  # type: ignore[misc]
+        return self._swap(super().get_fields(request, obj))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return [*super().get_readonly_fields(request, obj), *(f"{n}_readable" for n in self._json_names)]  # type: ignore[misc]
+        return [*super().get_readonly_fields(request, obj), *(f"{n}_readable" for n in self._json_names)]
 
 
 # Field names that hold a person's ID, card or phone number across the project's models.
@@ -66,7 +71,7 @@ MASKED_NAMES = frozenset({
 })
 
 
-class MaskedFieldsMixin:
+class MaskedFieldsMixin(_AdminBase):
     """Identifying numbers (ID, card, phone) shown masked in lists, and on the record's page to whoever may not
     edit it (the auditor): the admin is for checking records, not for reading people's numbers. Testers who
     edit a sandbox table still see and type the whole value in its form."""
@@ -74,7 +79,7 @@ class MaskedFieldsMixin:
     masked_fields: tuple[str, ...] | None = None  # None: every field whose name says it holds such a number
 
     def __init__(self, model: type[models.Model], admin_site: Any) -> None:
-        super().__init__(model, admin_site)  # type: ignore[call-arg]
+        super().__init__(model, admin_site)
         if self.masked_fields is None:
             self.masked_fields = tuple(f.name for f in model._meta.concrete_fields if f.name in MASKED_NAMES)
         for name in self.masked_fields:
@@ -88,29 +93,27 @@ class MaskedFieldsMixin:
                 return "、".join(mask_text(str(v)) for v in value) or "—"
             return mask_text(str(value)) if value not in (None, "") else "—"
 
-        show.short_description = field.verbose_name  # type: ignore[attr-defined]
-        show.admin_order_field = field.name  # type: ignore[attr-defined]
-        return show
+        return admin.display(show, description=field.verbose_name, ordering=field.name)
 
     def _mask_names(self, names: Any) -> list[Any]:
-        return _unique(f"{n}_masked" if n in self.masked_fields else n for n in names)
+        return _unique(f"{n}_masked" if n in (self.masked_fields or ()) else n for n in names)
 
     def get_list_display(self, request: HttpRequest) -> Any:
-        return self._mask_names(super().get_list_display(request))  # type: ignore[misc]
+        return self._mask_names(super().get_list_display(request))
 
     def get_list_display_links(self, request: HttpRequest, list_display: Any) -> Any:
-        links = super().get_list_display_links(request, list_display)  # type: ignore[misc]
+        links = super().get_list_display_links(request, list_display)
         return self._mask_names(links) if links else links
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        fields = super().get_fields(request, obj)  # type: ignore[misc]
-        if obj is not None and not self.has_change_permission(request, obj):  # type: ignore[attr-defined]
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
             return self._mask_names(fields)
         return fields
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        readonly = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
-        if obj is not None and not self.has_change_permission(request, obj):  # type: ignore[attr-defined]
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
             readonly += [f"{n}_masked" for n in self.masked_fields or ()]
         return readonly
 

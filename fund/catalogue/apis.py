@@ -16,7 +16,8 @@ from .registry import Material, ServiceItem, catalogue_item, catalogue_search
 
 class CatalogueChannelOutput(serializers.Serializer):
     code = serializers.CharField(source="value", label="渠道代码")
-    label = serializers.CharField(label="渠道")
+    # A field named like Field.label: DRF's metaclass takes it off the class, which the stubs cannot see.
+    label = serializers.CharField(label="渠道")  # type: ignore[assignment]
 
 
 class CatalogueMaterialOutput(serializers.Serializer):

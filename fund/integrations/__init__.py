@@ -19,7 +19,7 @@ Nothing is imported eagerly: this package is loaded while Django sets up its app
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -130,36 +130,36 @@ def get_client(system: str) -> Integration:
 
 
 def identity_registry() -> IdentityRegistry:
-    return get_client("identity")  # type: ignore[return-value]
+    return cast("IdentityRegistry", get_client("identity"))
 
 
 def marriage_registry() -> MarriageRegistry:
-    return get_client("marriage")  # type: ignore[return-value]
+    return cast("MarriageRegistry", get_client("marriage"))
 
 
 def property_registry() -> PropertyRegistry:
-    return get_client("property")  # type: ignore[return-value]
+    return cast("PropertyRegistry", get_client("property"))
 
 
 def tax_bureau() -> TaxBureau:
-    return get_client("tax")  # type: ignore[return-value]
+    return cast("TaxBureau", get_client("tax"))
 
 
 def social_insurance_bureau() -> SocialInsuranceBureau:
-    return get_client("social_insurance")  # type: ignore[return-value]
+    return cast("SocialInsuranceBureau", get_client("social_insurance"))
 
 
 def credit_bureau() -> CreditBureau:
-    return get_client("credit")  # type: ignore[return-value]
+    return cast("CreditBureau", get_client("credit"))
 
 
 def entrusted_bank() -> Bank:
-    return get_client("bank")  # type: ignore[return-value]
+    return cast("Bank", get_client("bank"))
 
 
 def sms_gateway() -> SmsGateway:
-    return get_client("sms")  # type: ignore[return-value]
+    return cast("SmsGateway", get_client("sms"))
 
 
 def transfer_platform() -> TransferPlatform:
-    return get_client("transfer")  # type: ignore[return-value]
+    return cast("TransferPlatform", get_client("transfer"))

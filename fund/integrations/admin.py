@@ -1,6 +1,8 @@
 """Admin: every sandbox table is editable (that is how testers shape the outside world); the call log is read-only."""
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from fund.audit.admin_base import MaskedFieldsMixin, ReadOnlyAdmin
 
@@ -54,7 +56,9 @@ class SandboxHomeAdmin(MaskedFieldsMixin, admin.ModelAdmin):
     search_fields = ["certificate_number", "address"]
     inlines = [SandboxMortgageInline]
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[models.SandboxHome], search_term: str
+    ) -> tuple[QuerySet[models.SandboxHome], bool]:
         # An owner's ID number is one element of the array: match it exactly as well as by text.
         results, distinct = super().get_search_results(request, queryset, search_term)
         if search_term:

@@ -93,6 +93,7 @@ def operation(*, reference: str | None = None, redact: tuple[str, ...] = (), que
 
     def mark(fn: F) -> F:
         spec = OperationSpec(name=fn.__name__, reference=reference, redact=redact, query=query)
+        # A marker on the function itself, read back with getattr by the logging wrapper.
         fn.__integration_operation__ = spec  # type: ignore[attr-defined]
         return fn
 
@@ -195,6 +196,7 @@ def _logged(spec: OperationSpec, fn: Callable[..., Any]) -> Callable[..., Any]:
         )
         return dataclasses.replace(result, call_id=call.pk)
 
+    # A marker on the function itself, read back with getattr so a method is never wrapped twice.
     wrapper.__integration_logged__ = True  # type: ignore[attr-defined]
     return wrapper
 

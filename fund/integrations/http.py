@@ -118,7 +118,7 @@ def _convert(tp: Any, value: Any) -> Any:
         (inner, *_) = get_args(tp)
         items = [_convert(inner, v) for v in value]
         return tuple(items) if origin is tuple else items
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _build(tp, value)
     if tp is Decimal:
         return Decimal(str(value))

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from fund.audit.admin_base import ReadOnlyAdmin
 
@@ -12,12 +15,12 @@ class AccountAdmin(ReadOnlyAdmin):
 
 class JournalLineInline(admin.TabularInline):
     model = JournalLine
-    fields = ["account", "debit", "credit"]
+    fields = ("account", "debit", "credit")
     readonly_fields = fields
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

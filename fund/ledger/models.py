@@ -12,11 +12,12 @@ sub-account's balance never goes below zero unless it is allowed to, and an idem
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
 
 
 class AccountKind(models.TextChoices):

@@ -9,8 +9,8 @@ class AttemptInline(admin.TabularInline):
     model = PaymentAttempt
     extra = 0
     can_delete = False
-    fields = readonly_fields = ["attempt", "reference", "amount", "payee_name", "status", "bank_serial", "reason",
-                                "sent_at", "finished_at"]
+    fields = readonly_fields = ("attempt", "reference", "amount", "payee_name", "status", "bank_serial", "reason",
+                                "sent_at", "finished_at")
 
     def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False

@@ -5,13 +5,15 @@ in 待重试 (refused) with the time of its next attempt, or, after the last att
 for a purpose that never retries by itself), 转人工处理 (handed_off) until someone retries it.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
 
 
 class PaymentState(models.TextChoices):

@@ -1,5 +1,7 @@
 """Sign-in: user name or resident ID number, with throttling per account and per address."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
@@ -9,7 +11,7 @@ from rest_framework.authentication import TokenAuthentication
 
 from fund.validation import CONTROL
 
-from .models import LoginAttempt
+from .models import ApiToken, LoginAttempt, User
 
 
 class LoginThrottled(Exception):
@@ -33,7 +35,9 @@ def client_ip(request: HttpRequest | None) -> str | None:
 
 
 class ThrottledBackend(ModelBackend):
-    def authenticate(self, request, username=None, password=None, **kwargs):  # type: ignore[override]
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
         if not username or not password:
             return None
         ip = client_ip(request)
@@ -46,7 +50,8 @@ class ThrottledBackend(ModelBackend):
             return None
         if login_is_throttled(username=key, ip=ip):
             if request is not None:
-                request.login_throttled = True
+                # Read by LoginForm and the token API to tell the user why: a backend can only answer None.
+                request.login_throttled = True  # type: ignore[attr-defined]
             LoginAttempt.objects.create(username=key, ip=ip, succeeded=False)
             return None
         user = super().authenticate(request, username=username.strip(), password=password, **kwargs)
@@ -64,7 +69,7 @@ class ApiTokenAuthentication(TokenAuthentication):
 
     keyword = "Token"
 
-    def authenticate_credentials(self, key):  # type: ignore[no-untyped-def]
+    def authenticate_credentials(self, key: str) -> tuple[User, ApiToken]:
         from .tokens import TokenRefused, api_token_authenticate
 
         try:
@@ -88,15 +93,15 @@ class AuditorReadOnlyBackend:
     An allow-list of apps, so sessions stay out of reach; and within it, API tokens and one-time codes.
     """
 
-    def authenticate(self, request, **credentials):  # type: ignore[no-untyped-def]
+    def authenticate(self, request: HttpRequest | None, **credentials: Any) -> None:
         return None
 
-    def _is_auditor(self, user) -> bool:  # type: ignore[no-untyped-def]
+    def _is_auditor(self, user: Any) -> bool:
         from .roles import roles_of
 
         return bool(user.is_active and user.is_authenticated and roles_of(user).is_auditor)
 
-    def has_perm(self, user, perm: str, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_perm(self, user: Any, perm: str, obj: Any = None) -> bool:
         app_label, _, codename = perm.partition(".")
         if obj is not None or not codename.startswith("view_") or app_label not in AUDITOR_APPS:
             return False
@@ -104,5 +109,5 @@ class AuditorReadOnlyBackend:
             return False
         return self._is_auditor(user)
 
-    def has_module_perms(self, user, app_label: str) -> bool:  # type: ignore[no-untyped-def]
+    def has_module_perms(self, user: Any, app_label: str) -> bool:
         return app_label in AUDITOR_APPS and self._is_auditor(user)

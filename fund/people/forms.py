@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -12,7 +14,7 @@ class LoginForm(AuthenticationForm):
         "throttled": "登录失败次数过多，请15分钟后再试，或通过短信验证码重置密码。",
     }
 
-    def clean(self):  # type: ignore[override]
+    def clean(self) -> dict[str, Any]:
         try:
             return super().clean()
         except forms.ValidationError:
@@ -34,8 +36,8 @@ class PasswordResetConfirmForm(forms.Form):
     new_password1 = forms.CharField(label="新密码", strip=False, widget=forms.PasswordInput)
     new_password2 = forms.CharField(label="确认新密码", strip=False, widget=forms.PasswordInput)
 
-    def clean(self):  # type: ignore[override]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
         if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
             self.add_error("new_password2", "两次输入的密码不一致")
         return data

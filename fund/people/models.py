@@ -5,6 +5,8 @@ clerk, a `person` link makes a member, and guardian object permissions bind an o
 or developer they act for. A person may hold several roles (a member who is also a unit's operator).
 """
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -103,14 +105,14 @@ class Developer(models.Model):
         return self.name
 
 
-class FundUserManager(UserManager):
-    def get_by_natural_key(self, username: str) -> "User":
+class FundUserManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> "User":
         # Members sign in with their resident ID number, others with their user name. A user name may equal
         # another user's ID number: the exact user name wins, so the lookup never finds two.
         try:
             return self.get(username=username)
         except self.model.DoesNotExist:
-            return self.get(person__id_number=username.upper())
+            return self.get(person__id_number=(username or "").upper())
 
 
 class User(AbstractUser):
@@ -119,7 +121,7 @@ class User(AbstractUser):
     )
     phone = models.CharField("手机号码", max_length=20, blank=True)
 
-    objects = FundUserManager()
+    objects: ClassVar[FundUserManager] = FundUserManager()
 
     class Meta(AbstractUser.Meta):
         verbose_name = verbose_name_plural = "用户"

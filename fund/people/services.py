@@ -51,7 +51,9 @@ def operator_bind(*, actor: Any, user: User, employer: Employer | None = None, d
     if (employer is None) == (developer is None):
         raise ValueError("bind to exactly one employer or developer")
     perm, target = ("people.act_for_employer", employer) if employer else ("people.act_for_developer", developer)
+    assert target is not None  # exactly one of the two was given (checked above)
     with transaction.atomic():
+        previous: Employer | Developer
         for previous in get_objects_for_user(user, perm, accept_global_perms=False):
             if previous != target:
                 remove_perm(perm, user, previous)
@@ -103,7 +105,7 @@ def _user_for_reset(key: str, phone: str) -> User | None:
         return None
     user = User.objects.filter(username__iexact=key).first() or User.objects.filter(person__id_number=key).first()
     if user is not None:
-        known_phone = user.phone or (user.person.phone if user.person_id else "")
+        known_phone = user.phone or (user.person.phone if user.person else "")
         return user if known_phone and known_phone == phone else None
     person = Person.objects.filter(id_number=key).first()
     if person is None or not person.phone or person.phone != phone or not person.fund_accounts.exists():
@@ -170,7 +172,7 @@ def password_reset_confirm(*, username: str, code: str, new_password: str) -> Us
             .order_by("-id")
             .first()
         )
-    if otp is None or otp.attempts >= CODE_MAX_ATTEMPTS:
+    if user is None or otp is None or otp.attempts >= CODE_MAX_ATTEMPTS:
         raise ValidationError({"code": ["验证码已失效，请重新获取"]})
     if not hmac.compare_digest(otp.code_hash, _hash_code(code.strip())):
         # Counted outside any transaction the caller may roll back, so guessing stays limited.

@@ -2,7 +2,7 @@
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from fund.integrations.base import IntegrationError, Unavailable
 
@@ -10,7 +10,7 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, name="people.send_sms", max_retries=5, ignore_result=True, acks_late=True)
-def send_sms(self, phone: str, text: str) -> str:  # type: ignore[no-untyped-def]
+def send_sms(self: Task, phone: str, text: str) -> str:
     """Send one text message. Retried with backoff while the gateway is unavailable; any other refusal (or the
     last retry) is logged and swallowed: the person asked for a code and may simply ask again.
 

@@ -77,7 +77,8 @@ def _definition(definition: PolicyDefinition) -> dict[str, Any]:
 class PolicyDefinitionSerializer(serializers.Serializer):
     name = serializers.CharField()
     code = serializers.CharField(help_text="住房公积金基础数据标准中的政策信息代码，无则为空")
-    label = serializers.CharField()
+    # A field named like Field.label: DRF's metaclass takes it off the class, which the stubs cannot see.
+    label = serializers.CharField()  # type: ignore[assignment]
     group = serializers.CharField()
     unit = serializers.CharField()
     kind = serializers.ChoiceField(choices=["decimal", "integer", "choice"])

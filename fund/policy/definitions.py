@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from fund.money import to_decimal
 
@@ -222,9 +223,9 @@ RATE_2024_NOTE = "中国人民银行决定自2024年5月18日起下调个人住�
 RATE_2025 = date(2025, 5, 8)
 RATE_2025_NOTE = "中国人民银行决定自2025年5月8日起下调个人住房公积金贷款利率0.25个百分点"
 
-_RATIO = {"unit": PERCENT, "kind": Kind.DECIMAL, "places": 4}
-_RATE = {"unit": PERCENT, "kind": Kind.DECIMAL, "places": 5, "minimum": _d("0"), "maximum": _d("0.10")}
-_MONEY = {"unit": YUAN, "kind": Kind.DECIMAL, "places": 2}
+_RATIO: dict[str, Any] = {"unit": PERCENT, "kind": Kind.DECIMAL, "places": 4}
+_RATE: dict[str, Any] = {"unit": PERCENT, "kind": Kind.DECIMAL, "places": 5, "minimum": _d("0"), "maximum": _d("0.10")}
+_MONEY: dict[str, Any] = {"unit": YUAN, "kind": Kind.DECIMAL, "places": 2}
 _ROUNDING_MODES = (("half_up", "四舍五入"), ("down", "舍去（向下取整）"))
 
 DEFINITIONS: tuple[PolicyDefinition, ...] = (

@@ -40,6 +40,7 @@ def _partner_errors(definition: PolicyDefinition, value: PolicyScalar, on: date)
         if row is None:
             continue
         other = partner.from_stored(row.number, row.text)
+        # Only numbers have partners (definitions pair numeric bounds); PolicyScalar also allows text.
         if must_be_lower and value > other:  # type: ignore[operator]
             errors.append(f"{definition.label}不能高于同日生效的{partner.label}（{partner.display(other)}）")
         if not must_be_lower and value < other:  # type: ignore[operator]

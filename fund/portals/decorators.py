@@ -26,6 +26,7 @@ def portal_required(portal: str) -> Callable[[Callable[..., HttpResponse]], Call
             roles = roles_of(request.user)
             if not ROLE_CHECKS[portal](roles):
                 raise Http404("未找到，或您无权访问")
+            # Portal views read the roles from the request; HttpRequest declares no such attribute.
             request.roles = roles  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
 

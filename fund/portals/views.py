@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -39,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect(portals[0][0])
 
 
-def _portal_home(portal: str, title: str):  # type: ignore[no-untyped-def]
+def _portal_home(portal: str, title: str) -> Callable[[HttpRequest], HttpResponse]:
     @portal_required(portal)
     def view(request: HttpRequest) -> HttpResponse:
         return render(

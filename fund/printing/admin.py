@@ -61,4 +61,4 @@ class DocumentAdmin(ReadOnlyAdmin):
         if not obj.file:
             return "-"
         return format_html('<a href="{}">{}</a>', reverse("document_download", args=[obj.pk]),
-                           PurePosixPath(obj.file.name).name)
+                           PurePosixPath(obj.file.name or "").name)

@@ -2,7 +2,7 @@
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from .models import Document, DocumentStatus
 from .services import TRANSIENT_ERRORS, document_mark_failed, document_render
@@ -11,7 +11,7 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, name="printing.render_document", max_retries=5, ignore_result=True, acks_late=True)
-def render_document(self, document_id: int) -> str:  # type: ignore[no-untyped-def]
+def render_document(self: Task, document_id: int) -> str:
     """Render one document; retried with backoff when the database or file store is briefly unavailable."""
     try:
         return document_render(document_id=document_id).status

@@ -155,7 +155,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(env("FUND_STATIC_ROOT", str(BASE_DIR / ".local" / "static")))
+STATIC_ROOT: Path | None = Path(env("FUND_STATIC_ROOT", str(BASE_DIR / ".local" / "static")))
 # Uploaded and generated files hold names and ID numbers: no URL serves this folder (there is no MEDIA_URL);
 # views that check who asks stream them (fund.storage).
 MEDIA_ROOT = Path(env("FUND_MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))

@@ -43,7 +43,7 @@ class MoveTable:
     _labels: dict[str, str] = dataclasses.field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        choices = self.model._meta.get_field(self.field).choices or []
+        choices = getattr(self.model._meta.get_field(self.field), "choices", None) or []
         self._labels.update({str(value): str(label) for value, label in choices})
         unknown = {s for s in [*self.moves, *(t for ts in self.moves.values() for t in ts)] if s not in self._labels}
         if unknown:

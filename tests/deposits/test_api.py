@@ -24,7 +24,7 @@ UNIT = {
 
 
 @pytest.fixture(autouse=True)
-def _unit_account_at_the_bank(db):  # type: ignore[no-untyped-def]
+def _unit_account_at_the_bank(db):
     bank_account_at_the_bank(UNIT["bank_account"], UNIT["name"], UNIT["credit_code"])  # opening checks it
 
 

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def post(world, content: bytes, name: str = "upload.xlsx"):  # type: ignore[no-untyped-def]
+def post(world, content: bytes, name: str = "upload.xlsx"):
     """Upload, run the check the commit queues, and answer (status, batch as the API shows it after)."""
     client = APIClient()
     client.force_authenticate(world.unit_a_op)
@@ -37,7 +37,7 @@ def post(world, content: bytes, name: str = "upload.xlsx"):  # type: ignore[no-u
     return response.status_code, client.get(batch["status_url"]).json()
 
 
-def assert_rejected_cleanly(world, answer) -> None:  # type: ignore[no-untyped-def]
+def assert_rejected_cleanly(world, answer) -> None:
     _, batch = answer
     assert batch["state"] == "rejected", batch
     rows = batch["rows"]

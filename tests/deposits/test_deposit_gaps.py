@@ -39,7 +39,7 @@ def test_the_deferral_limit_is_a_policy_and_changing_it_changes_what_an_applicat
     assert (definition.kind, definition.group, definition.unit) == (Kind.INTEGER, Group.DEPOSITS, "个月")
     assert policy_value("deposit_deferral_max_months") == 12  # seeded by the migrations (and the fixture)
 
-    def apply(months: int):  # type: ignore[no-untyped-def]
+    def apply(months: int):
         return unit_application_submit(actor=world.unit_a_op, unit=world.unit_a, kind="deferral",
                                        start_month=THIS_MONTH, end_month=add_months(THIS_MONTH, months - 1),
                                        reason="经营困难")
@@ -106,7 +106,7 @@ def test_months_on_either_side_of_a_past_adjustment(world):
 
 # 5. voluntary depositors at the end of the month --------------------------------------------------------------
 
-def _voluntary(world, seq: int, *, balance: str, pay_day: int = 28, opened_on=date(2025, 1, 10)):  # type: ignore[no-untyped-def]
+def _voluntary(world, seq: int, *, balance: str, pay_day: int = 28, opened_on=date(2025, 1, 10)):
     number = make_id_number(birth=date(1990, 5, 5), seq=800 + seq)
     SandboxSocialInsurance.objects.update_or_create(id_number=number, defaults={"months_local": 36})
     body = f"62220300{seq:010d}"
@@ -120,7 +120,7 @@ def _voluntary(world, seq: int, *, balance: str, pay_day: int = 28, opened_on=da
     return account
 
 
-def _payments(account, month):  # type: ignore[no-untyped-def]
+def _payments(account, month):
     return list(SandboxBankPayment.objects.filter(reference__startswith=f"DK{account.number}{month:%Y%m}")
                 .order_by("id"))
 

@@ -44,7 +44,7 @@ def sub(account) -> SubAccount:
     return SubAccount.objects.get(pk=account.sub_account_id)
 
 
-def duplicate(world):  # type: ignore[no-untyped-def]
+def duplicate(world):
     """One person, two accounts in branch A: a legacy one (99 其他, taken over from the old system) holding
     money, and the active one a second unit opened on 2025-05-01, still empty.
 
@@ -157,7 +157,7 @@ def test_the_preview_computes_what_the_merge_then_does(world):
 
 # ---- refusals --------------------------------------------------------------------------------------------
 
-def _unchanged(world, old, new, entries):  # type: ignore[no-untyped-def]
+def _unchanged(world, old, new, entries):
     assert JournalEntry.objects.count() == entries
     assert not AccountMerge.objects.exists()
     assert MemberAccount.objects.get(pk=old.pk).state == old.state

@@ -44,13 +44,13 @@ def bank_101() -> Decimal:
 
 
 @pytest.fixture
-def finance(world):  # type: ignore[no-untyped-def]
+def finance(world):
     return staff_create(actor=None, username="finance", name="财务甲", branch=world.branch_a, posts=[Post.FINANCE],
                         employee_number="finance", password=PASSWORD)
 
 
 @pytest.fixture
-def correction(world):  # type: ignore[no-untyped-def]
+def correction(world):
     SandboxBankAccount.objects.update_or_create(account_number=world.unit_a.bank_account, defaults={
         "name": world.unit_a.employer.name, "balance": Decimal("0.00")})  # known since the unit opened
     bill = bill_confirm(actor=world.unit_a_op, bill=bill_generate(actor=world.unit_a_op, unit=world.unit_a, month=FEB))
@@ -128,7 +128,7 @@ def test_a_failed_refund_stays_refundable_with_the_reason_and_a_retry_pays_once(
     assert ledger_reconcile() == []
 
 
-def _staff_page(user) -> str:  # type: ignore[no-untyped-def]
+def _staff_page(user) -> str:
     client = Client()
     client.force_login(user)
     response = client.get("/staff/remittance/")

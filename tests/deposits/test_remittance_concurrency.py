@@ -15,7 +15,7 @@ from tests.deposits.test_concurrency import race
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _confirmed(world, month):  # type: ignore[no-untyped-def]
+def _confirmed(world, month):
     bill = bill_generate(actor=world.unit_a_op, unit=world.unit_a, month=month)
     return bill_confirm(actor=world.unit_a_op, bill=bill)
 

@@ -24,7 +24,7 @@ def test_a_repeated_collection_overtaken_by_the_first_answers_paid_not_paid_else
     check_months = remittance._already_paid_lines
     overtaken: list[object] = []
 
-    def first_commits_meanwhile(checked):  # type: ignore[no-untyped-def]
+    def first_commits_meanwhile(checked):
         if not overtaken:  # the repeat has read the bill as confirmed; now the first completes
             overtaken.append(None)
             overtaken[0] = bill_pay_by_collection(actor=world.unit_a_op, bill=bill)

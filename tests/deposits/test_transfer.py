@@ -15,7 +15,7 @@ from fund.ledger.selectors import ledger_reconcile
 pytestmark = pytest.mark.django_db
 
 
-def apply_in(world, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def apply_in(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):  # the letter goes out after commit
         return transfer_in_apply(actor=world.clerk, account=world.account_a, from_centre="武汉住房公积金管理中心",
                                  from_account_number="420100123456")
@@ -57,7 +57,7 @@ def test_one_open_transfer_per_account(world, django_capture_on_commit_callbacks
     assert exc.value.message_dict["account"] == ["该职工已有办理中的转移接续业务"]
 
 
-def _fund(world):  # type: ignore[no-untyped-def]
+def _fund(world):
     from datetime import date
 
     from deposits.services import monthly_deposit_post
@@ -104,7 +104,7 @@ def test_transfer_out_pays_the_whole_balance_and_closes_the_account(world):
 def test_the_member_applies_online_and_others_cannot(world, django_capture_on_commit_callbacks):
     from rest_framework.test import APIClient
 
-    def client(user):  # type: ignore[no-untyped-def]
+    def client(user):
         c = APIClient()
         c.force_authenticate(user)
         return c

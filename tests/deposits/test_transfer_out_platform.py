@@ -39,13 +39,13 @@ CENTRE = "上海市住房公积金管理中心"
 CENTRE_ACCOUNT = "31001500100056000000"
 
 
-def _sealed_with_money(world):  # type: ignore[no-untyped-def]
+def _sealed_with_money(world):
     monthly_deposit_post(actor=world.clerk, account=world.account_a, month=date(2025, 2, 1), value_date=date(2025, 2, 15))
     MemberAccount.objects.filter(pk=world.account_a.pk).update(state=MemberState.SEALED)
     return MemberAccount.objects.get(pk=world.account_a.pk)
 
 
-def _letter(account, **kw):  # type: ignore[no-untyped-def]
+def _letter(account, **kw):
     return sandbox_incoming_letter(id_number=account.person.id_number, name=account.person.name, to_centre=CENTRE,
                                    to_centre_account=CENTRE_ACCOUNT, to_account_number="SH0001", **kw)
 
@@ -127,7 +127,7 @@ def test_a_letter_is_fetched_listed_executed_paid_once_and_closed(world, django_
     assert ledger_reconcile() == []
 
 
-def _page(user, url):  # type: ignore[no-untyped-def]
+def _page(user, url):
     from django.test import Client
 
     client = Client()

@@ -32,7 +32,7 @@ def insure(seq: int, code: str, name: str, *, retired_on: date | None = None) ->
 
 
 @pytest.fixture
-def insured(world):  # type: ignore[no-untyped-def]
+def insured(world):
     for seq in (1, 2, 3):
         insure(700 + seq, LATE, "迟建商贸有限公司")
     insure(704, LATE, "迟建商贸有限公司", retired_on=timezone.localdate() - timedelta(days=30))

@@ -32,12 +32,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def calls():  # type: ignore[no-untyped-def]
+def calls():
     return reset()
 
 
 @pytest.fixture
-def finance(world):  # type: ignore[no-untyped-def]
+def finance(world):
     return staff_create(actor=None, username="finance", name="财务甲", branch=world.branch_a, posts=[Post.FINANCE],
                         employee_number="finance", password=PASSWORD)
 

@@ -29,7 +29,7 @@ def _fresh_sign_in_rate():
     cache.clear()
 
 
-def sign_in(username: str, password: str = PASSWORD, **extra) -> dict:  # type: ignore[no-untyped-def]
+def sign_in(username: str, password: str = PASSWORD, **extra) -> dict:
     response = APIClient().post("/api/auth/token/", {"username": username, "password": password, **extra}, format="json")
     assert response.status_code == 200, response.content
     return response.json()
@@ -185,7 +185,7 @@ def test_an_unnamed_sign_in_is_named_after_its_client_without_control_characters
 
 # --- the page: 我的登录设备 ------------------------------------------------------------------------------------
 
-def page_client(user) -> Client:  # type: ignore[no-untyped-def]
+def page_client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client

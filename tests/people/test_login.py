@@ -16,7 +16,7 @@ from tests.conftest import PASSWORD, open_member
 pytestmark = pytest.mark.django_db
 
 
-def login(client: Client, username: str, password: str):  # type: ignore[no-untyped-def]
+def login(client: Client, username: str, password: str):
     return client.post("/accounts/login/", {"username": username, "password": password})
 
 
@@ -100,7 +100,7 @@ RESET = "/accounts/password-reset/"
 NEUTRAL = "如账号与手机号码匹配，验证码已发送，10分钟内有效。"
 
 
-def ask_code(client: Client, username: str, phone: str, ip: str = "10.0.0.1"):  # type: ignore[no-untyped-def]
+def ask_code(client: Client, username: str, phone: str, ip: str = "10.0.0.1"):
     return client.post(RESET, {"username": username, "phone": phone}, REMOTE_ADDR=ip)
 
 
@@ -129,7 +129,7 @@ def test_a_failing_gateway_is_logged_not_shown(world, client, django_capture_on_
     person = world.account_a.person
     calls = []
 
-    def broken(self, *, phone, text):  # type: ignore[no-untyped-def]
+    def broken(self, *, phone, text):
         calls.append(phone)
         raise error
 

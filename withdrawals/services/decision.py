@@ -98,7 +98,7 @@ def withdrawal_decide(*, withdrawal_id: int, today: date | None = None, queue_pa
             _lock_home(withdrawal.home_key, ctx.home_place)
             ctx.withdrawal = withdrawal
             ctx.forget()
-            verdicts = [(code, label, run_rule(rule, ctx) if code == "same_home" else v)
+            verdicts = [(code, label, run_rule(rule, ctx) if code == "same_home" and rule is not None else v)
                         for (code, label, v), rule in zip(verdicts, (None, *spec.rules), strict=True)]
             limit, unverified = _limit(spec, ctx)
         RuleCheck.objects.bulk_create([

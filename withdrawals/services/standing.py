@@ -11,6 +11,7 @@ same 秒批 rules and payout as any other.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -174,6 +175,6 @@ def standing_run(*, today: date | None = None) -> dict[str, int]:
             )
             audit_log(actor=None, action="withdrawals.standing.run", target=withdrawal,
                       new={"instruction": instruction.number, "month": month, "amount": amount})
-            transaction.on_commit(lambda pk=withdrawal.pk: withdrawal_decide_task.delay(pk), robust=True)
+            transaction.on_commit(partial(withdrawal_decide_task.delay, withdrawal.pk), robust=True)
             made += 1
     return {"made": made, "skipped": skipped}

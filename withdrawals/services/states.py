@@ -37,7 +37,7 @@ def payee_of(withdrawal: Withdrawal) -> tuple[str, str]:
     withdrawal pays the card its instruction was signed for; any other, the card on the withdrawal (given at
     submission, or named by the window at a retry, `payout_retry`). Never the account's card on file: that
     card was not what the member signed or asked for, and the texts and the instruction would name another."""
-    if withdrawal.standing_id is not None:
-        standing = withdrawal.standing
+    standing = withdrawal.standing if withdrawal.standing_id is not None else None
+    if standing is not None:
         return standing.payee_card, standing.payee_name
     return withdrawal.payee_card, withdrawal.payee_name

@@ -5,10 +5,11 @@ Runs once: if the demo branches exist it loads nothing and only prints the login
 
 import importlib
 import random
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,11 +23,11 @@ BUSINESS_APPS = ("deposits", "withdrawals", "loans", "risk")
 class Command(BaseCommand):
     help = "载入演示数据（已存在则跳过），并可打印访问地址与演示账号。"
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--logins", action="store_true", help="只打印演示账号")
         parser.add_argument("--url", default="http://127.0.0.1:8000/")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["logins"]:
             self._print_logins(options["url"])
             return

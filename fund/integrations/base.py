@@ -95,8 +95,8 @@ def operation(*, reference: str | None = None, redact: tuple[str, ...] = (), que
 
     `query=True` says the operation changes nothing there. A sandbox runs a query outside any transaction when
     its caller has none (one statement each, no BEGIN and COMMIT around them: the 秒批 rules make four such
-    calls per withdrawal); every other operation, and any call inside a caller's transaction, runs in an
-    atomic block of its own."""
+    calls per withdrawal); every other operation, and any call inside a test case's wrapping transaction (the
+    only one a call may run in), runs in an atomic block of its own."""
 
     def mark(fn: F) -> F:
         spec = OperationSpec(name=fn.__name__, reference=reference, redact=redact, query=query)
@@ -170,7 +170,7 @@ def _logged(spec: OperationSpec, fn: Callable[..., Any]) -> Callable[..., Any]:
         started = time.perf_counter()
         try:
             if self.backend == "sandbox" and not (spec.query and not transaction.get_connection().in_atomic_block):
-                # A transaction for the sandbox's own writes and locks; inside the caller's transaction, a
+                # A transaction for the sandbox's own writes and locks; inside a test case's transaction, a
                 # savepoint, so a database error inside the sandbox leaves the transaction usable for the log.
                 with transaction.atomic():
                     result = fn(self, **kwargs)

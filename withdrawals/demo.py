@@ -4,8 +4,6 @@ the 初审 inbox when a rule sends it to people). The demo member with a login i
 
 from typing import Any
 
-from django.db import transaction
-
 
 def seed(ctx: Any) -> None:  # everything happens after the sandboxes are seeded
     return None
@@ -28,17 +26,17 @@ def seed_after_sandbox(ctx: Any) -> None:
         homes = SandboxHome.objects.filter(owner_id_numbers__contains=[account.person.id_number])
         if account.person_id in with_login:
             continue
-        with transaction.atomic():
-            if made < 3 and not homes.exists():
-                withdrawal = withdrawal_submit(actor=clerk, account=account, reason="07", channel=Channel.WINDOW,
-                                               amount="1500.00", client_token=f"demo-rent-{account.pk}")
-            elif made == 3 and homes.exists():
-                home = homes.first()
-                withdrawal = withdrawal_submit(actor=clerk, account=account, reason="01", channel=Channel.WINDOW,
-                                               amount="10000.00", details={"certificate_number": home.certificate_number},
-                                               client_token=f"demo-purchase-{account.pk}")
-            else:
-                continue
+        # Submitted outside any transaction: submission asks the bank about the card.
+        if made < 3 and not homes.exists():
+            withdrawal = withdrawal_submit(actor=clerk, account=account, reason="07", channel=Channel.WINDOW,
+                                           amount="1500.00", client_token=f"demo-rent-{account.pk}")
+        elif made == 3 and homes.exists():
+            home = homes.first()
+            withdrawal = withdrawal_submit(actor=clerk, account=account, reason="01", channel=Channel.WINDOW,
+                                           amount="10000.00", details={"certificate_number": home.certificate_number},
+                                           client_token=f"demo-purchase-{account.pk}")
+        else:
+            continue
         withdrawal_decide_and_send(withdrawal_id=withdrawal.pk)
         made += 1
         if made > 3:

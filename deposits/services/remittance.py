@@ -46,6 +46,7 @@ from fund.numbers import next_in_series
 from fund.people.models import Post
 from fund.people.roles import roles_of
 from fund.people.selectors import scoped
+from fund.transactions import in_business_transaction
 from fund.validation import clean_bank_serial
 from fund.workflow.moves import move_status
 
@@ -406,7 +407,7 @@ def bill_pay_by_collection(*, actor: Any, bill: RemittanceBill) -> tuple[Remitta
     """委托收款: debit the unit's bank account for the bill, then post it. Runs outside any transaction.
 
     The bank is idempotent by the bill number, so a retry after a lost answer never debits twice."""
-    if _inside_business_transaction():
+    if in_business_transaction():
         # A bank call inside a transaction could debit the unit and then roll back our record of it.
         raise RuntimeError("委托收款不能在事务中调用")
     _require_actor(actor, bill.unit)
@@ -432,11 +433,6 @@ def bill_pay_by_collection(*, actor: Any, bill: RemittanceBill) -> tuple[Remitta
     if not payment.succeeded:
         raise ValidationError("银行正在处理委托收款，请稍后刷新查看")
     return bill_post(bill=bill, bank_reference=payment.bank_serial, channel=PaymentChannel.COLLECTION, actor=actor)
-
-
-def _inside_business_transaction() -> bool:
-    """In an atomic block other than the ones a test case wraps around each test."""
-    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
 
 
 # 来账匹配 ------------------------------------------------------------------------------------------------
@@ -615,7 +611,7 @@ def correction_refund(*, actor: Any, correction: RemittanceCorrection) -> Remitt
     """Refund a correction's money from 231 to the unit's bank account (委托银行付款). Runs outside any
     transaction; the bank's answer is recorded: paid → posted and REFUNDED; failed → stays 待退款 with the
     bank's reason (the next try uses a new reference); in progress → asked again on the next try."""
-    if _inside_business_transaction():
+    if in_business_transaction():
         raise RuntimeError("退款不能在事务中调用")
     correction = RemittanceCorrection.objects.select_related("unit__employer", "bill").get(pk=correction.pk)
     problem = may_refund(actor, correction)

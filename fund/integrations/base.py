@@ -7,11 +7,12 @@ request, the response or error, and the latency — no implementation can forget
 logging code. The row's id comes back on the result (`call_id`), or on the raised `IntegrationError`, so a
 business decision can store the ids it relied on as evidence.
 
-Transactions: the log row is written in the caller's current transaction. If the caller later rolls back,
-the row goes too — consistent with the decision that used it vanishing, but it also loses the trace of a
-call with an outside effect (a payout). That is one more reason side-effecting calls (bank, SMS, mortgage
-registration) belong outside business transactions, queued on commit, as the design asks; a separate
-connection for the log would make the row durable but costs a second connection per worker.
+Transactions: no operation runs inside a business transaction. The same wrapper refuses it with
+`CalledInTransaction` (a programming error, never shown to a user): a payment could leave the bank and the
+record of it roll back, a slow agency would hold the caller's row locks for its whole answer, and the log row,
+written in the caller's transaction, would vanish with a rollback. Callers ask first, outside any transaction,
+then lock and re-check; messages are sent on commit. The test case's own wrapping blocks do not count
+(`fund.transactions.in_business_transaction`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from typing import Any, ClassVar, TypeVar
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+
+from fund.transactions import in_business_transaction
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -75,6 +78,10 @@ class Unavailable(IntegrationError):
     code = "unavailable"
 
 
+class CalledInTransaction(RuntimeError):
+    """An outside system was called inside a business transaction: a bug in the caller, not bad input."""
+
+
 @dataclass(frozen=True)
 class OperationSpec:
     name: str
@@ -88,8 +95,8 @@ def operation(*, reference: str | None = None, redact: tuple[str, ...] = (), que
 
     `query=True` says the operation changes nothing there. A sandbox runs a query outside any transaction when
     its caller has none (one statement each, no BEGIN and COMMIT around them: the 秒批 rules make four such
-    calls per withdrawal); every other operation, and any call inside a caller's transaction, runs in an
-    atomic block of its own."""
+    calls per withdrawal); every other operation, and any call inside a test case's wrapping transaction (the
+    only one a call may run in), runs in an atomic block of its own."""
 
     def mark(fn: F) -> F:
         spec = OperationSpec(name=fn.__name__, reference=reference, redact=redact, query=query)
@@ -153,13 +160,18 @@ def _logged(spec: OperationSpec, fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(self: Integration, **kwargs: Any) -> Any:
         if _in_call.get():
             return fn(self, **kwargs)
+        if in_business_transaction():
+            raise CalledInTransaction(
+                f"{self.system}.{spec.name} was called inside a transaction; call outside systems before "
+                "opening it (then lock and re-check) or on commit"
+            )
         from .models import IntegrationCall
 
         token = _in_call.set(True)
         started = time.perf_counter()
         try:
             if self.backend == "sandbox" and not (spec.query and not transaction.get_connection().in_atomic_block):
-                # A transaction for the sandbox's own writes and locks; inside the caller's transaction, a
+                # A transaction for the sandbox's own writes and locks; inside a test case's transaction, a
                 # savepoint, so a database error inside the sandbox leaves the transaction usable for the log.
                 with transaction.atomic():
                     result = fn(self, **kwargs)

@@ -23,7 +23,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -33,6 +33,7 @@ from fund.integrations.base import IntegrationError, NotFound
 from fund.ledger.models import JournalEntry
 from fund.ledger.services import credit, debit, entry_post
 from fund.policy.selectors import policy_value
+from fund.transactions import in_business_transaction
 from fund.workflow.moves import MoveTable, move_status
 
 from .models import AttemptStatus, Payment, PaymentAttempt, PaymentState
@@ -46,11 +47,6 @@ PAYMENT_MOVES = MoveTable(Payment, noun="付款", moves={
 
 # An attempt the bank has not settled this long after it was made is asked about again by the poll.
 POLL_AFTER = timedelta(minutes=1)
-
-
-def _inside_transaction() -> bool:
-    """In an atomic block other than the ones a test case wraps around each test."""
-    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
 
 
 def payment_create(
@@ -92,7 +88,7 @@ def attempt_send(*, attempt_id: int, attempt: PaymentAttempt | None = None) -> P
     IntegrationError when the bank did not answer (the caller's task retries; the poll sends it again).
 
     `attempt`: the attempt with its payment as the caller has just read it, to save a read."""
-    if _inside_transaction():
+    if in_business_transaction():
         raise RuntimeError("付款不能在事务中发送")
     if attempt is None or attempt.pk != attempt_id:
         attempt = PaymentAttempt.objects.select_related("payment").get(pk=attempt_id)
@@ -109,7 +105,7 @@ def attempt_send(*, attempt_id: int, attempt: PaymentAttempt | None = None) -> P
 def attempt_poll(*, attempt_id: int) -> PaymentAttempt:
     """Ask the bank about a pending attempt and apply the answer; one the bank never received (or that was never
     sent) is sent now under the same reference."""
-    if _inside_transaction():
+    if in_business_transaction():
         raise RuntimeError("付款不能在事务中查询")
     attempt = PaymentAttempt.objects.select_related("payment").get(pk=attempt_id)
     if attempt.status != AttemptStatus.PENDING:

@@ -171,12 +171,19 @@ class Context:
     # ---- outside systems (cached; NotFound comes back as None) --------------------------------------------
 
     def _ask(self, key: tuple[str, str], call: Callable[[], Any]) -> Any:
+        # A failure is kept too and raised again: the checks repeated under the decision's locks must find
+        # every answer here, since no outside system may be asked inside a transaction.
         if key not in self._cache:
             try:
                 self._cache[key] = call()
             except NotFound:
                 self._cache[key] = None
-        return self._cache[key]
+            except IntegrationError as exc:
+                self._cache[key] = exc
+        answer = self._cache[key]
+        if isinstance(answer, IntegrationError):
+            raise answer
+        return answer
 
     def identity(self, id_number: str | None = None) -> Any:
         number = id_number or self.person.id_number

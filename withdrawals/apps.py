@@ -20,8 +20,7 @@ class WithdrawalsConfig(AppConfig):
         from fund.audit.schedules import register_task_names
 
         register_task_names({
-            "withdrawals.payouts_poll": "查询提取付款结果", "withdrawals.decide_stale": "重新审批滞留的提取申请",
-            "withdrawals.payouts_retry_due": "重试失败的提取付款", "withdrawals.standing_run": "逐月提取",
+            "withdrawals.decide_stale": "重新审批滞留的提取申请", "withdrawals.standing_run": "逐月提取",
         })
 
         # An account with a withdrawal in flight may not leave the city or be merged away until it ends.

@@ -25,6 +25,10 @@ class PaymentsConfig(AppConfig):
         register_audit_values("state", PaymentState, prefix="payments")
         register_audit_values("status", AttemptStatus, prefix="payments")
 
+        from fund.audit.schedules import register_task_names
+
+        register_task_names({"payments.poll": "查询银行付款结果", "payments.retry_due": "重试到期的失败付款"})
+
         from django.utils.translation import gettext_lazy as _
 
         from fund.portals.nav import MANAGEMENT, register_nav

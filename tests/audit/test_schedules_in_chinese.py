@@ -38,7 +38,7 @@ def _latin_words(html: str) -> set[str]:
 def test_the_auditors_beat_pages_have_no_english_labels(world):
     every = IntervalSchedule.objects.create(every=60, period="seconds")
     daily = CrontabSchedule.objects.create(minute="0", hour="8")
-    poll = PeriodicTask.objects.create(name="withdrawals-payouts-poll", task="withdrawals.payouts_poll", interval=every)
+    poll = PeriodicTask.objects.create(name="payments-poll", task="payments.poll", interval=every)
     PeriodicTask.objects.create(name="withdrawals-standing-run", task="withdrawals.standing_run", crontab=daily)
     client = Client()
     client.force_login(world.auditor)
@@ -52,4 +52,4 @@ def test_the_auditors_beat_pages_have_no_english_labels(world):
         found[url] = _latin_words(response.content.decode())
     assert {url: words for url, words in found.items() if words} == {}
     listing = client.get(f"{base}periodictask/").content.decode()
-    assert "查询提取付款结果" in listing and "逐月提取" in listing and "每 60 秒" in listing
+    assert "查询银行付款结果" in listing and "逐月提取" in listing and "每 60 秒" in listing

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from fund.dates import first_of_month
 from fund.ledger.models import SubLedgerRow
+from fund.people.roles import roles_of
 from fund.people.selectors import get_or_404, scoped
 
 from ..models import MemberAccount, UnitAccount, UnitRatioChange
@@ -74,3 +75,17 @@ def unit_ratios_on(unit: UnitAccount, month: date) -> tuple[Decimal, Decimal]:
     if change is None:
         return unit.unit_ratio, unit.member_ratio
     return change.unit_ratio, change.member_ratio
+
+
+def operator_unit_account(user: Any) -> UnitAccount:
+    """The unit account of the employer this operator acts for (单位网厅); 404 while it has none."""
+    employer = roles_of(user).employer
+    return unit_account_get_for_user(user=user, pk=getattr(getattr(employer, "account", None), "pk", None))
+
+
+def member_own_account(user: Any) -> MemberAccount | None:
+    """The member's own newest account (个人网厅) — never one they see as a unit operator or staff."""
+    person_id = getattr(user, "person_id", None)
+    if person_id is None:
+        return None
+    return member_accounts_for_user(user).filter(person_id=person_id).order_by("-opened_on", "-id").first()

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from fund.audit.services import person_viewed
 from fund.money import format_money
-from fund.people.selectors import scoped
 from fund.portals.decorators import accept_post_required, portal_required
 from fund.printing.models import Document
 from fund.views import attempt, form_submit
@@ -25,7 +24,9 @@ from ..selectors import (
     member_account_get_for_user,
     member_accounts_for_user,
     member_accounts_search,
+    member_own_account,
     member_statement,
+    operator_unit_account,
     unit_account_get_for_user,
     unit_accounts_for_user,
 )
@@ -141,15 +142,11 @@ def _request_sheet(request: HttpRequest, account: Any) -> None:
 
 # 单位网厅 ---------------------------------------------------------------------------------------------
 
-def _operator_unit(request: HttpRequest):
-    """The unit account of the employer this operator acts for; 404 while it has none."""
-    employer = request.roles.employer
-    return unit_account_get_for_user(user=request.user, pk=getattr(getattr(employer, "account", None), "pk", None))
 
 
 @portal_required("unit")
 def unit_members(request: HttpRequest) -> HttpResponse:
-    unit = _operator_unit(request)
+    unit = operator_unit_account(request.user)
     query = request.GET.get("q", "").strip()
     # Newest first: the member just opened is on the first page, not at the end of the roster.
     members = member_accounts_for_user(request.user).filter(unit=unit).order_by("-opened_on", "-id")
@@ -160,23 +157,17 @@ def unit_members(request: HttpRequest) -> HttpResponse:
 
 @portal_required("unit")
 def unit_profile(request: HttpRequest) -> HttpResponse:
-    unit = _operator_unit(request)
+    unit = operator_unit_account(request.user)
     return render(request, "deposits/unit/profile.html", {"unit": unit})
 
 
 # 个人网厅 ---------------------------------------------------------------------------------------------
 
-def _own_account(request: HttpRequest):
-    return (
-        scoped(member_accounts_for_user(request.user), request.user, person="person")
-        .order_by("-opened_on", "-id")
-        .first()
-    )
 
 
 @portal_required("member")
 def member_certificates(request: HttpRequest) -> HttpResponse:
-    account = _own_account(request)
+    account = member_own_account(request.user)
     if request.method == "POST" and account is not None:
         _request_sheet(request, account)
         return redirect("member:certificates")

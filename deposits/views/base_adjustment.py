@@ -25,7 +25,7 @@ from fund.portals.decorators import portal_required
 from fund.views import apply_errors, form_submit
 
 from ..models import BaseAdjustmentBatch, MemberAccount, UnitAccount
-from ..selectors import unit_account_get_for_user
+from ..selectors import operator_unit_account, unit_account_get_for_user
 from ..services.accounts import base_bounds
 from ..services.base_adjustment import (
     ADJUSTMENT_MONTH,
@@ -73,10 +73,6 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _operator_unit(request: HttpRequest) -> UnitAccount:
-    """The unit account of the employer this operator acts for; 404 while it has none."""
-    employer = request.roles.employer
-    return unit_account_get_for_user(user=request.user, pk=getattr(getattr(employer, "account", None), "pk", None))
 
 
 def _may_write(request: HttpRequest, unit: UnitAccount) -> bool:
@@ -285,32 +281,32 @@ def staff_member_base(request: HttpRequest, pk: int) -> HttpResponse:
 
 @portal_required("unit")
 def unit_base(request: HttpRequest) -> HttpResponse:
-    return _base_page(request, Portal("unit", _operator_unit(request)))
+    return _base_page(request, Portal("unit", operator_unit_account(request.user)))
 
 
 @portal_required("unit")
 def unit_base_template(request: HttpRequest) -> HttpResponse:
-    return _template_download(request, Portal("unit", _operator_unit(request)))
+    return _template_download(request, Portal("unit", operator_unit_account(request.user)))
 
 
 @portal_required("unit")
 def unit_base_batch(request: HttpRequest, batch: int) -> HttpResponse:
-    return _batch_page(request, Portal("unit", _operator_unit(request)), batch)
+    return _batch_page(request, Portal("unit", operator_unit_account(request.user)), batch)
 
 
 @portal_required("unit")
 def unit_base_progress(request: HttpRequest, batch: int) -> HttpResponse:
-    return _batch_progress(request, Portal("unit", _operator_unit(request)), batch)
+    return _batch_progress(request, Portal("unit", operator_unit_account(request.user)), batch)
 
 
 @portal_required("unit")
 def unit_base_report(request: HttpRequest, batch: int) -> HttpResponse:
-    return _batch_report(request, Portal("unit", _operator_unit(request)), batch)
+    return _batch_report(request, Portal("unit", operator_unit_account(request.user)), batch)
 
 
 @portal_required("unit")
 def unit_member_base(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _operator_unit(request)
+    unit = operator_unit_account(request.user)
     return _member_page(request, "unit", get_or_404(_adjustable_accounts(request.user).filter(unit=unit), pk=pk))
 
 

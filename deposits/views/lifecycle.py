@@ -21,7 +21,13 @@ from fund.views import apply_errors, form_submit
 
 from ..forms import PercentField
 from ..models import ApplicationKind, ApplicationState, MemberState, UnitAccount, UnitState
-from ..selectors import member_account_get_for_user, unit_account_get_for_user, unit_accounts_for_user
+from ..selectors import (
+    member_account_get_for_user,
+    member_own_account,
+    operator_unit_account,
+    unit_account_get_for_user,
+    unit_accounts_for_user,
+)
 from ..services import lifecycle as svc
 
 MONTH = {"input_formats": ["%Y-%m"], "widget": forms.DateInput(attrs={"type": "month"}), "help_text": "格式：2026-12"}
@@ -344,14 +350,11 @@ def staff_application_backpay(request: HttpRequest, pk: int) -> HttpResponse:
 
 # 单位网厅 ---------------------------------------------------------------------------------------------
 
-def _operator_unit(request: HttpRequest) -> UnitAccount:
-    employer = request.roles.employer
-    return unit_account_get_for_user(user=request.user, pk=getattr(getattr(employer, "account", None), "pk", None))
 
 
 def _own_member(request: HttpRequest, pk: int) -> Any:
     """A member of the operator's own unit; any other account is 404."""
-    unit = _operator_unit(request)
+    unit = operator_unit_account(request.user)
     account = member_account_get_for_user(user=request.user, pk=pk)
     if account.unit_id != unit.pk:
         from django.http import Http404
@@ -374,7 +377,7 @@ def unit_member_seal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @portal_required("unit")
 def unit_transfer_in(request: HttpRequest) -> HttpResponse:
-    unit = _operator_unit(request)
+    unit = operator_unit_account(request.user)
     form = TransferInForm(request.POST or None)
     if response := form_submit(
         request, form, lambda data: svc.member_transfer_in(actor=request.user, unit=unit, **data),
@@ -389,7 +392,7 @@ def unit_transfer_in(request: HttpRequest) -> HttpResponse:
 
 @portal_required("unit")
 def unit_profile_change(request: HttpRequest) -> HttpResponse:
-    unit = _operator_unit(request)
+    unit = operator_unit_account(request.user)
     form = UnitChangeForm.for_unit(unit, request.POST or None)
     if response := form_submit(
         request, form, lambda data: svc.unit_account_change(actor=request.user, unit=unit, **data),
@@ -401,7 +404,7 @@ def unit_profile_change(request: HttpRequest) -> HttpResponse:
 
 @portal_required("unit")
 def unit_applications(request: HttpRequest) -> HttpResponse:
-    unit = _operator_unit(request)
+    unit = operator_unit_account(request.user)
     form = ApplicationForm(request.POST or None)
     if response := form_submit(
         request, form, lambda data: svc.unit_application_submit(actor=request.user, unit=unit, **data),
@@ -417,7 +420,7 @@ def unit_applications(request: HttpRequest) -> HttpResponse:
 @require_POST
 @portal_required("unit")
 def unit_application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _operator_unit(request)
+    unit = operator_unit_account(request.user)
     application = get_or_404(unit.applications.all(), pk=pk)
     try:
         svc.unit_application_withdraw(actor=request.user, application=application)
@@ -432,9 +435,8 @@ def unit_application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @portal_required("member")
 def member_account_change(request: HttpRequest) -> HttpResponse:
-    from .accounts import _own_account
 
-    account = _own_account(request)
+    account = member_own_account(request.user)
     form = MemberChangeForm(request.POST or None)
     if request.method == "POST" and account is not None and form.is_valid():
         try:

@@ -19,6 +19,7 @@ from ..filters import OpeningRequestFilter
 from ..forms import MemberOpenForm, UnitOpenForm
 from ..models import OpeningRequestState
 from ..selectors import (
+    operator_unit_account,
     unit_accounts_for_user,
     unit_opening_request_get_for_user,
     unit_opening_requests_for_user,
@@ -28,7 +29,6 @@ from ..services.opening import (
     unit_opening_request_reject,
     unit_opening_request_submit,
 )
-from .accounts import _operator_unit
 
 SUBMITTED_KEY = "unit_opening_submitted"
 
@@ -127,7 +127,7 @@ def staff_unit_request_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 @portal_required("unit")
 def unit_member_open(request: HttpRequest) -> HttpResponse:
-    unit = _operator_unit(request)
+    unit = operator_unit_account(request.user)
     units = unit_accounts_for_user(request.user).filter(pk=unit.pk)
     form = MemberOpenForm(request.POST or None, units=units, initial={"unit": unit.pk})
     form.fields["unit"].empty_label = None

@@ -21,16 +21,15 @@ from fund.views import form_submit
 
 from ..filters import BillFilter
 from ..forms_remittance import BillGenerateForm, ReceiptForm, ReverseForm
-from ..models import BillState, RefundState, UnitAccount
-from ..selectors import bill_get_for_user, bills_for_user, member_accounts_for_user, unit_account_get_for_user
+from ..models import BillState, RefundState
+from ..selectors import (
+    bill_get_for_user,
+    bills_for_user,
+    member_accounts_for_user,
+    operator_unit_account,
+)
 from ..services import remittance as services
 from ..tasks.remittance import match_incoming_transfers
-
-
-def _operator_unit(request: HttpRequest) -> UnitAccount:
-    """The unit account of the employer this operator acts for; 404 while it has none."""
-    employer = request.roles.employer
-    return unit_account_get_for_user(user=request.user, pk=getattr(getattr(employer, "account", None), "pk", None))
 
 
 def _flash(request: HttpRequest, exc: ValidationError) -> None:
@@ -56,7 +55,7 @@ def _bills_page(request: HttpRequest, bills):
 
 @portal_required("unit")
 def unit_remittance(request: HttpRequest) -> HttpResponse:
-    unit = _operator_unit(request)
+    unit = operator_unit_account(request.user)
     form = BillGenerateForm(request.POST or None, initial={"month": first_of_month(timezone.localdate())})
     if response := form_submit(
         request, form, lambda data: services.bill_generate(actor=request.user, unit=unit, **data),

@@ -27,6 +27,8 @@ from ..pdf import DEPOSIT_CERTIFICATE, PURPOSE_MAX_LENGTH, deposit_certificate_r
 from ..selectors import (
     member_account_get_for_user,
     member_accounts_for_user,
+    member_own_account,
+    operator_unit_account,
     unit_account_get_for_user,
     unit_accounts_for_user,
 )
@@ -209,14 +211,11 @@ def staff_arrears(request: HttpRequest) -> HttpResponse:
 
 # 单位网厅 ---------------------------------------------------------------------------------------------
 
-def _operator_unit(request: HttpRequest) -> UnitAccount:
-    employer = request.roles.employer
-    return unit_account_get_for_user(user=request.user, pk=getattr(getattr(employer, "account", None), "pk", None))
 
 
 def _unit_member(request: HttpRequest, pk: int) -> MemberAccount:
     """A member of this operator's unit; anyone else's account (even one the user holds as a member) is 404."""
-    unit = _operator_unit(request)
+    unit = operator_unit_account(request.user)
     return get_or_404(member_accounts_for_user(request.user).filter(unit=unit), pk=pk)
 
 
@@ -257,7 +256,7 @@ def unit_member_certificate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @portal_required("unit")
 def unit_exports(request: HttpRequest) -> HttpResponse:
-    unit = _operator_unit(request)
+    unit = operator_unit_account(request.user)
     bills = unit_bill_history(unit=unit)
     members = unit_roster(unit=unit, members=member_accounts_for_user(request.user))
     page = Paginator(bills, 20).get_page(request.GET.get("page"))
@@ -270,27 +269,21 @@ def unit_exports(request: HttpRequest) -> HttpResponse:
 
 @portal_required("unit")
 def unit_roster_export(request: HttpRequest) -> HttpResponse:
-    return _roster_response(request, _operator_unit(request))
+    return _roster_response(request, operator_unit_account(request.user))
 
 
 @portal_required("unit")
 def unit_bills_export(request: HttpRequest) -> HttpResponse:
-    return _bills_response(_operator_unit(request))
+    return _bills_response(operator_unit_account(request.user))
 
 
 # 个人网厅 ---------------------------------------------------------------------------------------------
 
-def _own_account(request: HttpRequest) -> MemberAccount | None:
-    """The member's own newest account — never one they see as a unit operator or staff."""
-    return (
-        member_accounts_for_user(request.user).filter(person_id=request.user.person_id)
-        .order_by("-opened_on", "-id").first()
-    )
 
 
 @portal_required("member")
 def member_statement_search(request: HttpRequest, status: int = 200) -> HttpResponse:
-    account = _own_account(request)
+    account = member_own_account(request.user)
     if account is None:
         return render(request, "deposits/statements/statement.html", {"base_template": "member/base.html"})
     return _statement_page(
@@ -301,7 +294,7 @@ def member_statement_search(request: HttpRequest, status: int = 200) -> HttpResp
 
 @portal_required("member")
 def member_statement_export(request: HttpRequest) -> HttpResponse:
-    account = _own_account(request)
+    account = member_own_account(request.user)
     if account is None:
         return redirect("member:statement_search")
     return _statement_export(request, account, page=lambda status: member_statement_search(request, status=status))
@@ -309,7 +302,7 @@ def member_statement_export(request: HttpRequest) -> HttpResponse:
 
 @portal_required("member")
 def member_deposit_certificate(request: HttpRequest) -> HttpResponse:
-    account = _own_account(request)
+    account = member_own_account(request.user)
     form = CertificateForm()
     if request.method == "POST" and account is not None:
         bound = _certificate_post(request, account)

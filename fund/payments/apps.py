@@ -25,6 +25,11 @@ class PaymentsConfig(AppConfig):
         register_audit_values("state", PaymentState, prefix="payments")
         register_audit_values("status", AttemptStatus, prefix="payments")
 
+        from fund.audit.schedules import register_task_names
+
+        register_task_names({"payments.poll": "查询银行处理中的付款", "payments.retry_due": "到期重试付款",
+                             "payments.send": "发送银行付款"})
+
         from django.utils.translation import gettext_lazy as _
 
         from fund.portals.nav import MANAGEMENT, register_nav

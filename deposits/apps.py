@@ -28,7 +28,7 @@ class DepositsConfig(AppConfig):
         # (fund.batches' beat job).
         from fund.batches import register_batch
 
-        from .services import unit_applications  # noqa: F401  (registers the deferral/ratio-reduction flow)
+        from .services import refunds, transfer, unit_applications  # noqa: F401  (register the payment purposes and the deferral/ratio-reduction flow)
         from .services.base_adjustment import base_batch_requeue, base_batches_stalled
         from .services.interest import interest_run_requeue, interest_runs_stalled
 

@@ -1,11 +1,22 @@
 """Monthly remittance (汇缴) and back-pay (补缴): a unit's bill, confirmed by the unit, paid through the bank,
 then split onto every member account and the ledger in one transaction."""
 
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 
 from .accounts import MONEY, MemberAccount, UnitAccount
+
+if TYPE_CHECKING:
+    from fund.ledger.models import JournalEntry
+    from fund.payments.models import Payment, PaymentAttempt
+
+# The fund.payments purpose of a correction's refund to the unit.
+REFUND_PURPOSE = "deposits.correction_refund"
 
 
 class BillKind(models.TextChoices):
@@ -101,31 +112,81 @@ class RemittanceCorrection(models.Model):
         related_name="+",
     )
     corrected_at = models.DateTimeField("更正时间", auto_now_add=True)
-    refund_state = models.CharField("退款状态", max_length=10, choices=RefundState.choices, default=RefundState.AWAITING)
-    refund_attempt = models.PositiveSmallIntegerField("退款次数", default=0)
-    refund_failure = models.CharField("退款失败原因", max_length=200, blank=True)
-    refund_bank_serial = models.CharField("退款银行流水号", max_length=32, blank=True)
-    refund_entry = models.OneToOneField(
-        "ledger.JournalEntry", verbose_name="退款凭证", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+",
-    )
-    refunded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="退款经办人", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+",
-    )
-    refunded_at = models.DateTimeField("退款时间", null=True, blank=True)
+    # The refund to the unit is a fund.payments payment (purpose `deposits.correction_refund`); what the pages
+    # show of it (state, failure, bank serial, entry, who and when) is read from the payment below.
+    payments = GenericRelation("payments.Payment", content_type_field="subject_type", object_id_field="subject_id")
 
     class Meta:
         verbose_name = verbose_name_plural = "错缴更正退款"
         ordering = ["-id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="correction_amount_positive")]
-        indexes = [models.Index(fields=["refund_state", "unit"])]
 
     def __str__(self) -> str:
         return f"{self.bill.number} 更正 {self.amount}"
 
     @property
+    def refund_payment(self) -> "Payment | None":
+        """The refund's payment, if one was made (from `payments` as prefetched, when it was)."""
+        return next((p for p in self.payments.all() if p.purpose == REFUND_PURPOSE), None)
+
+    def _refund_attempts(self) -> "list[PaymentAttempt]":
+        payment = self.refund_payment
+        return sorted(payment.attempts.all(), key=lambda a: a.attempt) if payment is not None else []
+
+    def _refund_paid(self) -> "PaymentAttempt | None":
+        return next((a for a in self._refund_attempts() if a.status == "succeeded"), None)
+
+    @property
+    def refund_state(self) -> str:
+        payment = self.refund_payment
+        return RefundState.REFUNDED if payment is not None and payment.state == "paid" else RefundState.AWAITING
+
+    def get_refund_state_display(self) -> str:
+        return RefundState(self.refund_state).label
+
+    @property
+    def refund_attempt(self) -> int:
+        """How many refund attempts the bank refused."""
+        return sum(1 for a in self._refund_attempts() if a.status == "failed")
+
+    @property
+    def refund_failure(self) -> str:
+        """Why the refund is not done: the bank's reason for the last refusal, or that the bank is still at it."""
+        payment = self.refund_payment
+        if payment is None or payment.state == "paid":
+            return ""
+        if payment.state == "pending":
+            return "银行处理中，请稍后刷新或重试" if any(a.sent_at for a in self._refund_attempts()
+                                                     if a.status == "pending") else ""
+        return payment.failure
+
+    @property
+    def refund_bank_serial(self) -> str:
+        paid = self._refund_paid()
+        return paid.bank_serial if paid is not None else ""
+
+    @property
+    def refund_entry(self) -> "JournalEntry | None":
+        paid = self._refund_paid()
+        return paid.settle_entry if paid is not None else None
+
+    @property
+    def refunded_by(self) -> Any:
+        paid = self._refund_paid()
+        return paid.actor if paid is not None else None
+
+    @property
+    def refunded_at(self) -> "datetime | None":
+        payment = self.refund_payment
+        return payment.paid_at if payment is not None else None
+
+    @property
     def refund_reference(self) -> str:
-        """The bank reference of the current refund attempt: one per correction, a new one after a failure."""
-        base = f"TK{self.pk:010d}"
-        return base if self.refund_attempt == 0 else f"{base}R{self.refund_attempt:02d}"
+        """The bank reference of the latest refund attempt (the first one's before any is made)."""
+        attempts = self._refund_attempts()
+        return attempts[-1].reference if attempts else refund_reference(self.pk)
+
+
+def refund_reference(correction_id: int) -> str:
+    """The bank reference of a correction's first refund attempt; later ones add R01, R02 … (fund.payments)."""
+    return f"TK{correction_id:010d}"

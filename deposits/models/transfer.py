@@ -7,13 +7,23 @@ preconditions (sealed, not frozen, no unpaid loan) we pay the whole balance out 
 The platform's status codes are kept as they are.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 
 from fund.integrations.models import TransferStatus
 
 from .accounts import MONEY, MemberAccount
+
+if TYPE_CHECKING:
+    from fund.ledger.models import JournalEntry
+    from fund.payments.models import Payment, PaymentAttempt
+
+# The fund.payments purpose of a transfer out's payment to the new centre's account.
+TRANSFER_OUT_PURPOSE = "deposits.transfer_out"
 
 
 class TransferDirection(models.TextChoices):
@@ -55,13 +65,9 @@ class CrossRegionTransfer(models.Model):
     )
     refuse_reason = models.CharField("不予转出原因", max_length=200, blank=True)
     replied_at = models.DateTimeField("答复平台时间", null=True, blank=True)
-    payout_attempt = models.PositiveSmallIntegerField("划款次数", default=0)
-    payout_failure = models.CharField("划款失败原因", max_length=200, blank=True)
-    funds_entry = models.OneToOneField(
-        "ledger.JournalEntry", verbose_name="划款凭证", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+",
-    )
-    funds_bank_serial = models.CharField("划款银行流水号", max_length=32, blank=True)
+    # The payment of the funds to the new centre is a fund.payments payment (purpose `deposits.transfer_out`);
+    # its failure, entry and bank serial are read from it below.
+    payments = GenericRelation("payments.Payment", content_type_field="subject_type", object_id_field="subject_id")
     funds_reported_at = models.DateTimeField("划款报平台时间", null=True, blank=True)
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
     finished_at = models.DateTimeField("办结时间", null=True, blank=True)
@@ -81,3 +87,42 @@ class CrossRegionTransfer(models.Model):
     @property
     def finished(self) -> bool:
         return self.finished_at is not None
+
+    @property
+    def payout_payment(self) -> "Payment | None":
+        """The payment of the funds to the new centre, if one was made (as prefetched, when it was)."""
+        return next((p for p in self.payments.all() if p.purpose == TRANSFER_OUT_PURPOSE), None)
+
+    def _payout_attempts(self) -> "list[PaymentAttempt]":
+        payment = self.payout_payment
+        return sorted(payment.attempts.all(), key=lambda a: a.attempt) if payment is not None else []
+
+    def _payout_paid(self) -> "PaymentAttempt | None":
+        return next((a for a in self._payout_attempts() if a.status == "succeeded"), None)
+
+    @property
+    def payout_attempt(self) -> int:
+        """How many attempts of the payout the bank refused."""
+        return sum(1 for a in self._payout_attempts() if a.status == "failed")
+
+    @property
+    def payout_failure(self) -> str:
+        """The bank's reason while a refused payout waits for someone to retry it; empty otherwise."""
+        payment = self.payout_payment
+        return payment.failure if payment is not None and payment.state in ("refused", "handed_off") else ""
+
+    @property
+    def funds_entry(self) -> "JournalEntry | None":
+        """划款凭证: the paid attempt's entry (Dr 231 / Cr 101)."""
+        paid = self._payout_paid()
+        return paid.settle_entry if paid is not None else None
+
+    @property
+    def funds_entry_id(self) -> int | None:
+        paid = self._payout_paid()
+        return paid.settle_entry_id if paid is not None else None
+
+    @property
+    def funds_bank_serial(self) -> str:
+        paid = self._payout_paid()
+        return paid.bank_serial if paid is not None else ""

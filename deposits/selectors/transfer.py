@@ -14,6 +14,7 @@ def pending_letters_for_user(user: Any):  # type: ignore[no-untyped-def]
         return CrossRegionTransfer.objects.none()
     queryset = CrossRegionTransfer.objects.filter(
         direction=TransferDirection.OUT, from_platform=True, finished_at__isnull=True,
-    ).select_related("account__person", "account__sub_account", "account__unit__employer")
+    ).select_related("account__person", "account__sub_account", "account__unit__employer").prefetch_related(
+        "payments__attempts")
     # By branch only: staff who are members do not answer (and pay out on) the letter about their own account.
     return scoped(queryset, user, branch="account__unit__employer__branch").order_by("id")

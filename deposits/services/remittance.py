@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import DecimalField, Exists, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -43,7 +43,6 @@ from fund.ledger.models import BusinessType
 from fund.ledger.services import Movement, credit, debit, entry_post, entry_post_set
 from fund.money import ZERO, format_money
 from fund.numbers import next_in_series
-from fund.people.models import Post
 from fund.people.roles import roles_of
 from fund.people.selectors import scoped
 from fund.transactions import in_business_transaction
@@ -58,7 +57,6 @@ from ..models import (
     MemberState,
     MonthlyDeposit,
     PaymentChannel,
-    RefundState,
     RemittanceBill,
     RemittanceBillLine,
     RemittanceCorrection,
@@ -69,6 +67,12 @@ from ..selectors import unit_ratio_change_on
 from ..states import BILL_MOVES
 from .accounts import monthly_amounts
 from .base_adjustment_rules import adjustments_governing_ratios
+
+# 应退单位款退款 lives in .refunds (a fund.payments purpose); these names stay importable from here.
+from .refunds import correction_refund as correction_refund
+from .refunds import corrections_awaiting_refund_for_user as corrections_awaiting_refund_for_user
+from .refunds import corrections_for_user as corrections_for_user
+from .refunds import may_refund as may_refund
 
 LIVE_UNPAID = (BillState.DRAFT, BillState.CONFIRMED)
 BILL_NUMBER = re.compile(r"(?:HJ|BJ)[0-9A-Z]{8,22}")
@@ -574,96 +578,3 @@ def bill_reverse(
         audit_log(actor=actor, action="deposits.correction.recorded", target=correction, reason=reason,
                   new={"bill": bill.number, "amount": total, "deposits": len(reversed_now)})
     return reversed_now
-
-
-# 应退单位款退款 ------------------------------------------------------------------------------------------
-#
-# The money a correction put in 暂收款 (231) goes back to the unit's bank account: one refund per correction.
-# The bank is asked under the correction's reference (TK…, a new one after a failure, since the bank keeps a
-# failed reference failed), the ledger entry (Dr 231 / Cr 101) is keyed by the correction, and the state
-# moves AWAITING → REFUNDED by compare-and-set: however often it is retried, the unit is paid once.
-
-def corrections_for_user(user: Any) -> QuerySet[RemittanceCorrection]:
-    """Corrections staff of the unit's branch (or centre-wide) may see; operators see their own unit's."""
-    queryset = RemittanceCorrection.objects.select_related("bill", "unit__employer", "corrected_by", "refunded_by")
-    return scoped(queryset, user, branch="unit__employer__branch", employer="unit__employer")
-
-
-def corrections_awaiting_refund_for_user(user: Any) -> QuerySet[RemittanceCorrection]:
-    """待退款: corrections whose money still waits in 231, oldest first (staff only)."""
-    if not roles_of(user).is_staff:
-        return RemittanceCorrection.objects.none()
-    return corrections_for_user(user).filter(refund_state=RefundState.AWAITING).order_by("id")
-
-
-def may_refund(actor: Any, correction: RemittanceCorrection) -> str | None:
-    """Why `actor` may not refund this correction (None when they may): 财务岗 or director, never the person
-    who made the correction."""
-    roles = roles_of(actor)
-    if not (roles.has_post(Post.FINANCE) or roles.has_post(Post.DIRECTOR)):
-        return "应退单位款须由财务岗或分管主任办理退款"
-    if correction.corrected_by_id is not None and correction.corrected_by_id == actor.pk:
-        return "办理错缴更正的人员不能再办理该笔退款，须由另一人办理"
-    return None
-
-
-def correction_refund(*, actor: Any, correction: RemittanceCorrection) -> RemittanceCorrection:
-    """Refund a correction's money from 231 to the unit's bank account (委托银行付款). Runs outside any
-    transaction; the bank's answer is recorded: paid → posted and REFUNDED; failed → stays 待退款 with the
-    bank's reason (the next try uses a new reference); in progress → asked again on the next try."""
-    if in_business_transaction():
-        raise RuntimeError("退款不能在事务中调用")
-    correction = RemittanceCorrection.objects.select_related("unit__employer", "bill").get(pk=correction.pk)
-    problem = may_refund(actor, correction)
-    if problem:
-        raise PermissionDenied(problem)
-    if correction.refund_state == RefundState.REFUNDED:
-        return correction
-    unit = correction.unit
-    try:
-        payment = entrusted_bank().payout(
-            card_number=unit.bank_account, name=unit.employer.name, amount=correction.amount,
-            reference=correction.refund_reference, purpose=f"错缴更正退款 {correction.bill.number}",
-        )
-    except IntegrationError as exc:
-        raise ValidationError(f"银行付款未成功：{exc.message}，请稍后重试") from exc
-    if payment.failed:
-        with transaction.atomic():
-            moved = RemittanceCorrection.objects.filter(
-                pk=correction.pk, refund_state=RefundState.AWAITING, refund_attempt=correction.refund_attempt
-            ).update(refund_failure=(payment.reason or "银行付款失败")[:200], refund_attempt=F("refund_attempt") + 1)
-            if moved:
-                audit_log(actor=actor, action="deposits.correction.refund_failed", target=correction,
-                          new={"reference": payment.reference, "reason": payment.reason})
-        correction.refresh_from_db()
-        return correction
-    if not payment.succeeded:
-        RemittanceCorrection.objects.filter(pk=correction.pk).update(refund_failure="银行处理中，请稍后刷新或重试")
-        correction.refresh_from_db()
-        return correction
-    with transaction.atomic():
-        correction = RemittanceCorrection.objects.select_for_update().get(pk=correction.pk)
-        if correction.refund_state == RefundState.REFUNDED:
-            return correction
-        posted = entry_post(
-            business_type=BusinessType.GJ_OTHER,
-            reference=f"deposits.bill:{correction.bill.number}",
-            idempotency_key=f"deposits.correction_refund:{correction.pk}",
-            value_date=timezone.localdate(),
-            legs=[debit(chart.SUSPENSE, correction.amount), credit(chart.BANK, correction.amount)],
-            actor=actor,
-            memo=f"错缴更正退款 {correction.bill.number} → {unit.employer.name}",
-        )
-        now = timezone.now()
-        updated = RemittanceCorrection.objects.filter(pk=correction.pk, refund_state=RefundState.AWAITING).update(
-            refund_state=RefundState.REFUNDED, refund_entry=posted.entry, refund_bank_serial=payment.bank_serial,
-            refund_failure="", refunded_by=actor, refunded_at=now,
-        )
-        if updated != 1:
-            raise ValidationError("该笔退款状态已变化，请刷新后查看")
-        audit_log(actor=actor, action="deposits.correction.refunded", target=correction,
-                  old={"refund_state": RefundState.AWAITING},
-                  new={"refund_state": RefundState.REFUNDED, "amount": correction.amount,
-                       "bank_serial": payment.bank_serial, "entry": posted.entry.number})
-    correction.refresh_from_db()
-    return correction

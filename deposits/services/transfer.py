@@ -10,18 +10,21 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from fund.audit.services import audit_log
-from fund.integrations import entrusted_bank, transfer_platform
+from fund.integrations import transfer_platform
 from fund.integrations.base import IntegrationError
 from fund.integrations.models import TransferStatus
 from fund.ledger import chart
-from fund.ledger.models import BusinessType, SubAccount
+from fund.ledger.models import BusinessType, JournalEntry, SubAccount
 from fund.ledger.services import Movement, credit, debit, entry_post, sub_account_interest_close
 from fund.money import ZERO
 from fund.numbers import next_number
+from fund.payments.models import AttemptStatus, Payment, PaymentAttempt, PaymentState
+from fund.payments.purposes import Purpose, register_purpose
+from fund.payments.services import attempt_poll, payment_create, payment_of, payment_retry
 from fund.people.models import Post
 from fund.people.roles import roles_of
 from fund.validation import (
@@ -35,6 +38,7 @@ from fund.validation import (
 from fund.workflow.moves import StaleStatus, move_status
 
 from ..models import ACTIVE_MEMBER_STATES, CrossRegionTransfer, MemberAccount, MemberState, TransferDirection
+from ..models.transfer import TRANSFER_OUT_PURPOSE
 from ..states import MEMBER_ACCOUNT_MOVES
 
 # Other lines (loans) register a check here: fn(account) -> str | None, the reason the account may not leave.
@@ -275,7 +279,7 @@ def _transfer_out_post(*, transfer: CrossRegionTransfer, account: MemberAccount,
 # fetch (beat) → a CrossRegionTransfer per letter, status 01, matched to the member by ID number
 # execute (受理岗): the money to 231 and the account closed, then the platform told "accept" (02)
 #   or refuse (受理岗, with a reason): the platform told "refuse" (13), nothing moves
-# 划款: the bank pays the new centre's account from 231 (Dr 231 / Cr 101, once), the platform told (08)
+# 划款: a fund.payments payment to the new centre's account from 231 (Dr 231 / Cr 101, once), the platform told (08)
 # the new centre confirms receipt on the platform (00), seen by the next fetch.
 #
 # Every platform or bank call is made after the decision is committed and may be repeated: the letter's
@@ -409,32 +413,26 @@ def transfer_out_letter_refuse(*, actor: Any, transfer: CrossRegionTransfer, rea
 
 
 def transfer_out_payout_retry(*, actor: Any, transfer: CrossRegionTransfer) -> CrossRegionTransfer:
-    """重新划款 after a failed payout (e.g. the new centre's account was wrong and has been put right): the next
-    attempt goes to the bank under a new reference; the money still leaves 231 once."""
+    """重新划款 after a refused payout (e.g. the new centre's account was wrong and has been put right): the
+    payment's next attempt goes to the bank under a new reference (fund.payments); the money leaves 231 once."""
+    _require_payout_post(actor)
+    payment = payment_of(transfer, TRANSFER_OUT_PURPOSE)
+    if payment is None or payment.state not in (PaymentState.REFUSED, PaymentState.HANDED_OFF):
+        raise ValidationError("该笔转出没有失败待重试的划款")
+    payment_retry(payment_id=payment.pk, actor=actor, force=True)
+    return CrossRegionTransfer.objects.get(pk=transfer.pk)
+
+
+def _require_payout_post(actor: Any) -> None:
     roles = roles_of(actor)
     if not (roles.can_accept or roles.has_post(Post.FINANCE)):
         raise PermissionDenied("划款须由财务岗或受理岗办理")
-    with transaction.atomic(durable=True):
-        transfer = _lock_letter(transfer)
-        if not transfer.payout_failure:
-            raise ValidationError("该笔转出没有失败待重试的划款")
-        CrossRegionTransfer.objects.filter(pk=transfer.pk).update(payout_failure="")
-        audit_log(actor=actor, action="deposits.transfer_out.payout_retried", target=transfer,
-                  old={"failure": transfer.payout_failure}, new={"attempt": transfer.payout_attempt})
-        _advance_after_commit(transfer.pk)
-    transfer.refresh_from_db()
-    return transfer
 
 
 def _advance_after_commit(transfer_id: int) -> None:
     from ..tasks.transfer import transfer_out_advance as task
 
     transaction.on_commit(lambda: task.delay(transfer_id), robust=True)
-
-
-def payout_reference(transfer: CrossRegionTransfer) -> str:
-    """The bank reference of the current payout attempt: the transfer's own, then R01, R02 … after failures."""
-    return transfer.reference if transfer.payout_attempt == 0 else f"{transfer.reference}R{transfer.payout_attempt:02d}"
 
 
 def transfer_out_advance(*, transfer_id: int) -> CrossRegionTransfer:
@@ -448,7 +446,7 @@ def transfer_out_advance(*, transfer_id: int) -> CrossRegionTransfer:
         _reply(transfer)
         transfer.refresh_from_db()
         _pay(transfer)
-        transfer.refresh_from_db()
+        transfer = CrossRegionTransfer.objects.get(pk=transfer_id)  # the payment as it is now, not as cached
         _report_funds(transfer)
     except IntegrationError as exc:
         CrossRegionTransfer.objects.filter(pk=transfer.pk).update(status_message=str(exc)[:200])
@@ -470,44 +468,30 @@ def _reply(transfer: CrossRegionTransfer) -> None:
 
 
 def _pay(transfer: CrossRegionTransfer) -> None:
-    if (transfer.entry_id is None or transfer.funds_entry_id is not None or transfer.payout_failure
-            or transfer.status != TransferStatus.LETTER_ACCEPTED):
+    """划款: the payment to the new centre is made once (under the letter's lock) and its pending attempt is
+    sent, or asked about, now; a refused one waits for 重新划款, a paid one for the report."""
+    if transfer.entry_id is None or transfer.status != TransferStatus.LETTER_ACCEPTED:
         return
-    amount = (transfer.principal or ZERO) + (transfer.interest or ZERO)
-    payment = entrusted_bank().payout(
-        card_number=transfer.other_bank_account, name=transfer.other_centre, amount=amount,
-        reference=payout_reference(transfer), purpose=f"异地转移接续资金 {transfer.letter_number}",
-    )
-    if payment.failed:
+    payment = payment_of(transfer, TRANSFER_OUT_PURPOSE)
+    if payment is None:
         with transaction.atomic():
-            moved = CrossRegionTransfer.objects.filter(
-                pk=transfer.pk, payout_attempt=transfer.payout_attempt, funds_entry__isnull=True
-            ).update(payout_failure=(payment.reason or "银行划款失败")[:200], payout_attempt=transfer.payout_attempt + 1)
-            if moved:
-                audit_log(actor=None, action="deposits.transfer_out.payout_failed", target=transfer,
-                          new={"reference": payment.reference, "reason": payment.reason})
+            transfer = _lock_letter(transfer.pk)
+            payment = payment_of(transfer, TRANSFER_OUT_PURPOSE)
+            if payment is None:
+                payment = payment_create(
+                    purpose=TRANSFER_OUT_PURPOSE, subject=transfer, subject_label=f"异地转出 {transfer.reference}",
+                    amount=(transfer.principal or ZERO) + (transfer.interest or ZERO),
+                    payee_account=transfer.other_bank_account, payee_name=transfer.other_centre,
+                    reference=transfer.reference, business_type=BusinessType.GJ_TRANSFER_OUT,
+                    ledger_reference=f"deposits.transfer:{transfer.reference}",
+                    memo=f"异地转移接续资金 {transfer.letter_number}", branch=transfer.account.unit.employer.branch,
+                    send=False,
+                ).payment
+    attempt = payment.attempts.filter(status=AttemptStatus.PENDING).first()
+    if attempt is None:
         return
-    if not payment.succeeded:
+    if attempt_poll(attempt_id=attempt.pk).status == AttemptStatus.PENDING:
         CrossRegionTransfer.objects.filter(pk=transfer.pk).update(status_message="银行划款处理中")
-        return
-    with transaction.atomic():
-        transfer = _lock_letter(transfer.pk)
-        if transfer.funds_entry_id is not None:
-            return
-        posted = entry_post(
-            business_type=BusinessType.GJ_TRANSFER_OUT,
-            reference=f"deposits.transfer:{transfer.reference}",
-            idempotency_key=f"deposits.transfer_out_funds:{transfer.pk}",
-            value_date=timezone.localdate(),
-            legs=[debit(chart.SUSPENSE, amount), credit(chart.BANK, amount)],
-            memo=f"异地转出划款 {transfer.reference} → {transfer.other_centre}",
-        )
-        CrossRegionTransfer.objects.filter(pk=transfer.pk).update(
-            funds_entry=posted.entry, funds_bank_serial=payment.bank_serial, payout_failure=""
-        )
-        audit_log(actor=None, action="deposits.transfer_out.paid", target=transfer,
-                  new={"amount": amount, "bank_serial": payment.bank_serial, "entry": posted.entry.number,
-                       "account": transfer.other_bank_account})
 
 
 def _report_funds(transfer: CrossRegionTransfer) -> None:
@@ -521,15 +505,61 @@ def _report_funds(transfer: CrossRegionTransfer) -> None:
     _record_status(transfer, letter.letter_number, letter.status, letter.status_message)
 
 
+# The transfer's part of each outcome of its payment (fund.payments calls these in the payment's transaction).
+
+def _payout_locked(payment: Payment) -> CrossRegionTransfer:
+    return CrossRegionTransfer.objects.select_for_update().get(pk=payment.subject_id)
+
+
+def _payout_paid(payment: Payment, attempt: PaymentAttempt) -> None:
+    """Paid: the funds are reported to the platform next (after commit, whoever applied the bank's answer)."""
+    transfer = _payout_locked(payment)
+    audit_log(actor=attempt.actor, action="deposits.transfer_out.paid", target=transfer,
+              new={"amount": attempt.amount, "bank_serial": attempt.bank_serial,
+                   "entry": attempt.settle_entry.number if attempt.settle_entry else "",
+                   "account": attempt.payee_account})
+    _advance_after_commit(transfer.pk)
+
+
+def _payout_refused(payment: Payment, attempt: PaymentAttempt) -> JournalEntry | None:
+    """Refused: the money stays in 231 and the transfer waits for 重新划款 (the schedule does not retry)."""
+    transfer = _payout_locked(payment)
+    audit_log(actor=attempt.actor, action="deposits.transfer_out.payout_failed", target=transfer,
+              new={"reference": attempt.reference, "reason": attempt.reason})
+    return None
+
+
+def _payout_retry(payment: Payment, number: int, actor: Any) -> None:
+    """重新划款, here or on the 付款管理 page: by 财务岗 or the window, while the letter is still open."""
+    if actor is None:
+        raise ValidationError("转出划款失败须人工核实后重新划款")
+    _require_payout_post(actor)
+    transfer = _payout_locked(payment)
+    if transfer.finished or transfer.status != TransferStatus.LETTER_ACCEPTED:
+        raise ValidationError(f"联系函平台状态为“{transfer.get_status_display()}”，不能重新划款")
+    audit_log(actor=actor, action="deposits.transfer_out.payout_retried", target=transfer,
+              old={"failure": payment.failure}, new={"attempt": number})
+
+
+register_purpose(Purpose(
+    code=TRANSFER_OUT_PURPOSE, label="异地转出划款", debit_account=chart.SUSPENSE, retries=False,
+    on_paid=_payout_paid, on_refused=_payout_refused, on_retry=_payout_retry,
+))
+
+
 def transfer_out_sync() -> dict[str, int]:
     """The scheduled job: fetch the platform's letters, then finish every open letter's remaining steps."""
     report = transfer_out_letters_fetch()
+    # A refused payout waits for people (重新划款), not for the schedule.
+    waiting = Payment.objects.filter(
+        purpose=TRANSFER_OUT_PURPOSE, subject_type__app_label="deposits", subject_type__model="crossregiontransfer",
+        subject_id=OuterRef("pk"), state__in=(PaymentState.REFUSED, PaymentState.HANDED_OFF))
     open_ids = list(
         CrossRegionTransfer.objects.filter(
             direction=TransferDirection.OUT, from_platform=True, finished_at__isnull=True
         ).filter(
             Q(replied_at__isnull=True, entry__isnull=False) | Q(replied_at__isnull=True) & ~Q(refuse_reason="")
-            | Q(entry__isnull=False, funds_reported_at__isnull=True, payout_failure="")
+            | Q(entry__isnull=False, funds_reported_at__isnull=True) & ~Exists(waiting)
         ).values_list("pk", flat=True)[:1000]
     )
     for transfer_id in open_ids:

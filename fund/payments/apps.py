@@ -27,7 +27,8 @@ class PaymentsConfig(AppConfig):
 
         from fund.audit.schedules import register_task_names
 
-        register_task_names({"payments.poll": "查询银行付款结果", "payments.retry_due": "重试到期的失败付款"})
+        register_task_names({"payments.poll": "查询银行处理中的付款", "payments.retry_due": "到期重试付款",
+                             "payments.send": "发送银行付款"})
 
         from django.utils.translation import gettext_lazy as _
 

@@ -191,9 +191,12 @@ def _refused(spec: Purpose, payment: Payment, attempt: PaymentAttempt, answer: A
         spec.on_handed_off(payment, None)
 
 
-def payment_retry(*, payment_id: int, actor: Any = None, force: bool = False, now: datetime | None = None) -> Payment:
+def payment_retry(
+    *, payment_id: int, actor: Any = None, force: bool = False, now: datetime | None = None, send: bool = True
+) -> Payment:
     """Make the next attempt of a refused payment — when its back-off has passed, or at once (`force`: a person,
-    also for a payment handed to people) — and send it after commit. Anything else is returned unchanged.
+    also for a payment handed to people) — and, with `send`, send it after commit (without: the caller sends
+    it itself once its transaction is over). Anything else is returned unchanged.
     The caller checks who may force a retry."""
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment_id)
@@ -216,7 +219,8 @@ def payment_retry(*, payment_id: int, actor: Any = None, force: bool = False, no
         move_status(payment, PaymentState.PENDING, table=PAYMENT_MOVES, action="payments.retried", actor=actor,
                     verb="重新付款", note={"attempt": number, "reference": attempt.reference},
                     retry_after=None, handed_off_at=None, amount=amount, payee_account=account, payee_name=name)
-        _send_after_commit(attempt.pk)
+        if send:
+            _send_after_commit(attempt.pk)
         return payment
 
 

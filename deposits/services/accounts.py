@@ -18,7 +18,7 @@ from fund.integrations.bank import bank_account_verify
 from fund.ledger import chart
 from fund.ledger.models import BusinessType
 from fund.ledger.services import Movement, credit, debit, entry_post, sub_account_open
-from fund.money import format_money, round_money
+from fund.money import format_money
 from fund.numbers import next_number
 from fund.people.models import Branch, Employer, Person
 from fund.people.selectors import scoped
@@ -47,29 +47,8 @@ from ..models import (
     UnitRatioChange,
     UnitState,
 )
-
-
-def check_ratio(errors: dict[str, list[str]], field: str, label: str, value: Decimal, on: date) -> None:
-    """unit_ratio / member_ratio within the policy bounds in force (DWJCBLXX–DWJCBLSX, GRJCBLXX–GRJCBLSX)."""
-    part = "unit" if field == "unit_ratio" else "member"
-    low, high = Decimal(policy_value(f"deposit_{part}_ratio_min", on)), Decimal(policy_value(f"deposit_{part}_ratio_max", on))
-    if not low <= value <= high:
-        errors.setdefault(field, []).append(f"{label}须在 {low:.0%} 至 {high:.0%} 之间")
-
-
-def monthly_amounts(*, base: Decimal, unit_ratio: Decimal, member_ratio: Decimal, on: date) -> tuple[Decimal, Decimal]:
-    """单位月缴存额 and 个人月缴存额: base × ratio, each part rounded as policy says (default: to the yuan)."""
-    unit = Decimal(policy_value("deposit_rounding_unit", on))
-    mode = str(policy_value("deposit_rounding_mode", on))
-    return round_money(base * unit_ratio, unit=unit, mode=mode), round_money(base * member_ratio, unit=unit, mode=mode)
-
-
-def base_bounds(on: date) -> tuple[Decimal, Decimal]:
-    """The lowest and highest 缴存基数 allowed: the minimum wage, and a multiple of last year's average wage."""
-    floor = Decimal(policy_value("minimum_monthly_wage", on))
-    cap = Decimal(policy_value("average_monthly_wage", on)) * Decimal(policy_value("deposit_base_cap_multiple", on))
-    return floor, cap.quantize(Decimal("0.01"))
-
+from .base_adjustment_rules import month_terms
+from .contribution import base_bounds, check_ratio, monthly_amounts
 
 # A unit's free-text details, one rule each, for opening at the window, applying online and changing them.
 UNIT_TEXT_RULES: dict[str, tuple[Any, dict[str, Any]]] = {
@@ -295,8 +274,6 @@ def monthly_deposit_post_core(
     if errors:
         raise ValidationError(errors)
     # The base and amounts in force for THAT month: an adjustment effective later must not change it.
-    from .base_adjustment_rules import month_terms
-
     terms = month_terms(account, month)
     amount = terms.total
     kind = BusinessType.GJ_REMIT if month == first_of_month(value_date) else BusinessType.GJ_BACKPAY

@@ -33,7 +33,7 @@ from ..models import (
     UnitState,
 )
 from ..selectors import unit_ratio_change_on
-from .accounts import base_bounds, monthly_amounts
+from .contribution import base_bounds, monthly_amounts
 
 # A member account whose base may change: working members (a frozen balance still takes deposits' base).
 ADJUSTABLE_MEMBER_STATES = (MemberState.NORMAL, MemberState.FROZEN)

@@ -31,10 +31,7 @@ from ..models import (
     UnitState,
 )
 from ..selectors import member_accounts_for_user
-from .accounts import (
-    base_bounds,
-    monthly_amounts,
-)
+from .contribution import base_bounds, monthly_amounts
 from .lifecycle_rules import (
     MEMBER_MOVES,
     account_event,

@@ -24,7 +24,8 @@ from fund.workflow.moves import StaleStatus, move_status
 
 from ..models import OpeningRequestState, UnitOpeningRequest
 from ..states import OPENING_REQUEST_MOVES
-from .accounts import check_ratio, unit_account_open_core, unit_bank_account_check, unit_text_clean
+from .accounts import unit_account_open_core, unit_bank_account_check, unit_text_clean
+from .contribution import check_ratio
 
 PENDING = OpeningRequestState.PENDING
 

@@ -65,8 +65,8 @@ from ..models import (
 )
 from ..selectors import unit_ratio_change_on
 from ..states import BILL_MOVES
-from .accounts import monthly_amounts
 from .base_adjustment_rules import adjustments_governing_ratios
+from .contribution import monthly_amounts
 
 # 应退单位款退款 lives in .refunds (a fund.payments purpose); these names stay importable from here.
 from .refunds import correction_refund as correction_refund

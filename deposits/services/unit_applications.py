@@ -35,7 +35,8 @@ from ..models import (
     UnitState,
 )
 from ..states import APPLICATION_MOVES, BACKPAY_MOVES
-from .accounts import check_ratio, monthly_amounts, unit_ratio_change_record
+from .accounts import unit_ratio_change_record
+from .contribution import check_ratio, monthly_amounts
 from .lifecycle_rules import (
     ACTION_LABELS,
     account_event,

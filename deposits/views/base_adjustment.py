@@ -26,7 +26,6 @@ from fund.views import apply_errors, form_submit
 
 from ..models import BaseAdjustmentBatch, MemberAccount, UnitAccount
 from ..selectors import operator_unit_account, unit_account_get_for_user
-from ..services.accounts import base_bounds
 from ..services.base_adjustment import (
     ADJUSTMENT_MONTH,
     MAX_ROWS,
@@ -39,6 +38,7 @@ from ..services.base_adjustment import (
     default_year,
     next_adjustable_month,
 )
+from ..services.contribution import base_bounds
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONTH_INPUT = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")

@@ -48,7 +48,7 @@ class TaskFilter(admin.SimpleListFilter):
 
 class PeriodicTaskChineseAdmin(beat_admin.PeriodicTaskAdmin):
     form = PeriodicTaskChineseForm
-    list_display = ("task_name", "name", "enabled", "schedule", "last_run_at", "total_run_count")
+    list_display = ("task_name", "schedule_key", "enabled", "schedule", "last_run_at", "total_run_count")
     list_filter = ["enabled", "one_off", TaskFilter, "last_run_at"]
 
     readonly_fields = (*beat_admin.PeriodicTaskAdmin.readonly_fields, "task_name")
@@ -64,6 +64,10 @@ class PeriodicTaskChineseAdmin(beat_admin.PeriodicTaskAdmin):
     @admin.display(description="任务", ordering="task")
     def task_name(self, obj: PeriodicTask) -> str:
         return task_label(obj.task)
+
+    @admin.display(description="调度编号", ordering="name")
+    def schedule_key(self, obj: PeriodicTask) -> str:
+        return obj.name
 
     @admin.display(description="执行计划")
     def schedule(self, obj: PeriodicTask) -> str:

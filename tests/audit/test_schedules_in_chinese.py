@@ -52,4 +52,4 @@ def test_the_auditors_beat_pages_have_no_english_labels(world):
         found[url] = _latin_words(response.content.decode())
     assert {url: words for url, words in found.items() if words} == {}
     listing = client.get(f"{base}periodictask/").content.decode()
-    assert "查询银行付款结果" in listing and "逐月提取" in listing and "每 60 秒" in listing
+    assert "查询银行处理中的付款" in listing and "逐月提取" in listing and "每 60 秒" in listing

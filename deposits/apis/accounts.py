@@ -14,6 +14,7 @@ from fund.people.models import Branch
 from fund.people.roles import roles_of
 
 from .. import services
+from ..models import UnitAccount
 from ..pdf import account_sheet_request
 from ..selectors import (
     member_account_get_for_user,
@@ -24,6 +25,15 @@ from ..selectors import (
 )
 
 RATIO = {"max_digits": 5, "decimal_places": 4, "min_value": 0, "max_value": 1}
+
+
+def unit_in_body(user, pk) -> UnitAccount:
+    """The unit account a request's `unit` field names; one the user cannot see is an error on that field (400),
+    since the request itself was found."""
+    try:
+        return unit_account_get_for_user(user=user, pk=pk)
+    except Exception as exc:  # noqa: BLE001 — a unit the user cannot see is a field error, not a leak
+        raise serializers.ValidationError({"unit": ["单位账户不存在"]}) from exc
 
 
 def _require_accept_post(user) -> None:
@@ -134,10 +144,7 @@ class MemberListApi(APIView):
         roles = roles_of(request.user)
         if not (roles.can_accept or roles.is_unit_operator):
             raise PermissionDenied
-        try:
-            unit = unit_account_get_for_user(user=request.user, pk=values.pop("unit"))
-        except Exception as exc:  # noqa: BLE001 — a unit the user cannot see is a field error, not a leak
-            raise serializers.ValidationError({"unit": ["单位账户不存在"]}) from exc
+        unit = unit_in_body(request.user, values.pop("unit"))
         account = services.member_account_open(actor=request.user, unit=unit, **values)
         return Response(MemberOutput(account).data, status=status.HTTP_201_CREATED)
 

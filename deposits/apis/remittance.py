@@ -19,8 +19,9 @@ from fund.people.roles import roles_of
 
 from ..filters import BillFilter
 from ..models import BillKind, BillState, PaymentChannel
-from ..selectors import bill_get_for_user, bills_for_user, member_accounts_for_user, unit_account_get_for_user
+from ..selectors import bill_get_for_user, bills_for_user, member_accounts_for_user
 from ..services import remittance as services
+from .accounts import unit_in_body
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -130,10 +131,7 @@ class BillListApi(APIView):
             unit_id = getattr(getattr(roles.employer, "account", None), "pk", None)
         if unit_id is None:
             raise serializers.ValidationError({"unit": ["请指定单位账户"]})
-        try:
-            unit = unit_account_get_for_user(user=request.user, pk=unit_id)
-        except Exception as exc:  # noqa: BLE001 — a unit the user cannot see is a field error, not a leak
-            raise serializers.ValidationError({"unit": ["单位账户不存在"]}) from exc
+        unit = unit_in_body(request.user, unit_id)
         ids = values.pop("accounts", None)
         accounts = _accounts(request.user, ids) if ids is not None else None
         bill = services.bill_generate(actor=request.user, unit=unit, accounts=accounts, **values)

@@ -72,6 +72,29 @@ def unit_text_clean(errors: dict[str, list[str]], **values: Any) -> dict[str, st
     return clean
 
 
+def unit_credit_code_clean(errors: dict[str, list[str]], credit_code: str) -> str:
+    """The credit code of a unit to be opened, cleaned; a malformed one, or one that already has a unit account,
+    is refused into `errors`."""
+    try:
+        credit_code = clean_credit_code(credit_code)
+    except ValidationError as exc:
+        errors["credit_code"] = exc.messages
+    else:
+        if Employer.objects.filter(credit_code=credit_code).exists():
+            errors["credit_code"] = ["该统一社会信用代码已开户"]
+    return credit_code
+
+
+def unit_terms_check(
+    errors: dict[str, list[str]], *, unit_ratio: Decimal, member_ratio: Decimal, pay_day: int, on: date
+) -> None:
+    """A new unit's ratios within the policy bounds in force `on`, and its monthly pay day one a month has."""
+    check_ratio(errors, "unit_ratio", "单位缴存比例", unit_ratio, on)
+    check_ratio(errors, "member_ratio", "个人缴存比例", member_ratio, on)
+    if not 1 <= pay_day <= 28:
+        errors["pay_day"] = ["每月缴存日须在1至28日之间"]
+
+
 def unit_text_is_clean(**values: Any) -> bool:
     """Whether the given unit details all keep their rules: the bank is asked about an account only then, so a
     form with nonsense in it is told what is wrong with it rather than that the bank does not know the account."""
@@ -111,19 +134,10 @@ def unit_account_open_core(
     """Open an employer's unit account at the window; the unit account starts 正常."""
     opened_on = opened_on or timezone.localdate()
     errors: dict[str, list[str]] = {}
-    try:
-        credit_code = clean_credit_code(credit_code)
-    except ValidationError as exc:
-        errors["credit_code"] = exc.messages
-    else:
-        if Employer.objects.filter(credit_code=credit_code).exists():
-            errors["credit_code"] = ["该统一社会信用代码已开户"]
+    credit_code = unit_credit_code_clean(errors, credit_code)
     text = unit_text_clean(errors, name=name, address=address, contact_name=contact_name,
                            contact_phone=contact_phone, bank_name=bank_name, bank_account=bank_account)
-    check_ratio(errors, "unit_ratio", "单位缴存比例", unit_ratio, opened_on)
-    check_ratio(errors, "member_ratio", "个人缴存比例", member_ratio, opened_on)
-    if not 1 <= pay_day <= 28:
-        errors["pay_day"] = ["每月缴存日须在1至28日之间"]
+    unit_terms_check(errors, unit_ratio=unit_ratio, member_ratio=member_ratio, pay_day=pay_day, on=opened_on)
     if errors:
         raise ValidationError(errors)
     employer = Employer(

@@ -22,6 +22,7 @@ from fund.money import format_money
 from fund.numbers import next_number
 from fund.people.models import Branch, Employer, Person
 from fund.people.selectors import scoped
+from fund.people.services import person_branch_follow
 from fund.policy.selectors import policy_value
 from fund.validation import (
     clean_address,
@@ -185,11 +186,7 @@ def member_account_open_core(
     """
     opened_on = opened_on or timezone.localdate()
     errors: dict[str, list[str]] = {}
-    resident = None
-    try:
-        resident = clean_resident_id(id_number)
-    except ValidationError as exc:
-        errors["id_number"] = exc.messages
+    resident = clean_into(errors, "id_number", clean_resident_id, id_number)
     name = clean_into(errors, "name", clean_person_name, name) or ""
     phone = clean_into(errors, "phone", clean_mobile, phone, required=False) or ""
     if bank_card:
@@ -229,13 +226,8 @@ def member_account_open_core(
                 person.save()
         except IntegrityError as exc:  # a concurrent opening for the same person committed first
             raise ValidationError({"id_number": ["该职工已有个人账户，一人只能有一个账户，请办理转移或合并"]}) from exc
-    elif person.branch_id != unit.employer.branch_id:
-        # Which branch's staff may see this person follows their account; record the move.
-        old_branch = person.branch_id
-        person.branch = unit.employer.branch
-        person.save(update_fields=["branch"])
-        audit_log(actor=actor, action="people.person.branch_changed", target=person,
-                  old={"branch": old_branch}, new={"branch": person.branch_id})
+    else:
+        person_branch_follow(actor=actor, person=person, branch=unit.employer.branch)
     unit_monthly, member_monthly = monthly_amounts(
         base=base, unit_ratio=unit.unit_ratio, member_ratio=unit.member_ratio, on=opened_on
     )

@@ -21,7 +21,7 @@ from ..filters import BillFilter
 from ..models import BillKind, BillState, PaymentChannel
 from ..selectors import bill_get_for_user, bills_for_user, member_accounts_for_user
 from ..services import remittance as services
-from .accounts import unit_in_body
+from .accounts import require_accept_post, unit_in_body
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -30,11 +30,6 @@ def _require_writer(user) -> None:
     """Unit operators and window staff (受理/director) write; 稽核 and other posts read only."""
     roles = roles_of(user)
     if not (roles.is_unit_operator or roles.can_accept):
-        raise PermissionDenied
-
-
-def _require_accept_post(user) -> None:
-    if not roles_of(user).can_accept:
         raise PermissionDenied
 
 
@@ -189,7 +184,7 @@ class BillReceiptApi(APIView):
     )
     def post(self, request, pk: int):
         bill = bill_get_for_user(user=request.user, pk=pk)
-        _require_accept_post(request.user)
+        require_accept_post(request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         bill, created = services.bill_post(bill=bill, actor=request.user, **data.validated_data)
@@ -212,7 +207,7 @@ class BillReverseApi(APIView):
     @extend_schema(request=InputSerializer, responses=OutputSerializer, summary="错缴更正（冲正，综合窗口）")
     def post(self, request, pk: int):
         bill = bill_get_for_user(user=request.user, pk=pk)
-        _require_accept_post(request.user)
+        require_accept_post(request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ids = data.validated_data.get("accounts")

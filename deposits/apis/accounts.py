@@ -14,6 +14,7 @@ from fund.people.models import Branch
 from fund.people.roles import roles_of
 
 from .. import services
+from ..models import UnitAccount
 from ..pdf import account_sheet_request
 from ..selectors import (
     member_account_get_for_user,
@@ -26,7 +27,31 @@ from ..selectors import (
 RATIO = {"max_digits": 5, "decimal_places": 4, "min_value": 0, "max_value": 1}
 
 
-def _require_accept_post(user) -> None:
+def unit_in_body(user, pk) -> UnitAccount:
+    """The unit account a request's `unit` field names; one the user cannot see is an error on that field (400),
+    since the request itself was found."""
+    try:
+        return unit_account_get_for_user(user=user, pk=pk)
+    except Exception as exc:  # noqa: BLE001 — a unit the user cannot see is a field error, not a leak
+        raise serializers.ValidationError({"unit": ["单位账户不存在"]}) from exc
+
+
+class UnitOpenFields(serializers.Serializer):
+    """What a unit account is opened with, at the window and in an online application alike."""
+
+    name = serializers.CharField(label="单位名称", max_length=120)
+    credit_code = serializers.CharField(label="统一社会信用代码", max_length=18)
+    address = serializers.CharField(label="单位地址", max_length=200, required=False, allow_blank=True)
+    contact_name = serializers.CharField(label="经办人", max_length=60, required=False, allow_blank=True)
+    contact_phone = serializers.CharField(label="联系电话", max_length=30, required=False, allow_blank=True)
+    bank_name = serializers.CharField(label="缴存银行", max_length=60)
+    bank_account = serializers.CharField(label="单位银行账号", max_length=32)
+    unit_ratio = serializers.DecimalField(label="单位缴存比例（小数，如0.12）", **RATIO)
+    member_ratio = serializers.DecimalField(label="个人缴存比例（小数，如0.12）", **RATIO)
+    pay_day = serializers.IntegerField(label="每月缴存日", min_value=1, max_value=28)
+
+
+def require_accept_post(user) -> None:
     """Window business that writes needs the 受理 post (or a director); 稽核, 财务 and the rest read only."""
     if not roles_of(user).can_accept:
         raise PermissionDenied
@@ -49,18 +74,8 @@ class UnitOutput(serializers.Serializer):
 class UnitListApi(APIView):
     pagination_class = Pagination
 
-    class InputSerializer(serializers.Serializer):
-        name = serializers.CharField(label="单位名称", max_length=120)
-        credit_code = serializers.CharField(label="统一社会信用代码", max_length=18)
+    class InputSerializer(UnitOpenFields):
         branch = serializers.PrimaryKeyRelatedField(label="所属管理部", queryset=Branch.objects.all(), required=False)
-        address = serializers.CharField(label="单位地址", max_length=200, required=False, allow_blank=True)
-        contact_name = serializers.CharField(label="经办人", max_length=60, required=False, allow_blank=True)
-        contact_phone = serializers.CharField(label="联系电话", max_length=30, required=False, allow_blank=True)
-        bank_name = serializers.CharField(label="缴存银行", max_length=60)
-        bank_account = serializers.CharField(label="单位银行账号", max_length=32)
-        unit_ratio = serializers.DecimalField(label="单位缴存比例（小数，如0.12）", **RATIO)
-        member_ratio = serializers.DecimalField(label="个人缴存比例（小数，如0.12）", **RATIO)
-        pay_day = serializers.IntegerField(label="每月缴存日", min_value=1, max_value=28)
 
     @extend_schema(responses=UnitOutput(many=True), summary="单位账户列表（按权限范围）")
     def get(self, request):
@@ -68,7 +83,7 @@ class UnitListApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: UnitOutput}, summary="单位开户（综合窗口）")
     def post(self, request):
-        _require_accept_post(request.user)
+        require_accept_post(request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         staff = roles_of(request.user).staff
@@ -134,10 +149,7 @@ class MemberListApi(APIView):
         roles = roles_of(request.user)
         if not (roles.can_accept or roles.is_unit_operator):
             raise PermissionDenied
-        try:
-            unit = unit_account_get_for_user(user=request.user, pk=values.pop("unit"))
-        except Exception as exc:  # noqa: BLE001 — a unit the user cannot see is a field error, not a leak
-            raise serializers.ValidationError({"unit": ["单位账户不存在"]}) from exc
+        unit = unit_in_body(request.user, values.pop("unit"))
         account = services.member_account_open(actor=request.user, unit=unit, **values)
         return Response(MemberOutput(account).data, status=status.HTTP_201_CREATED)
 
@@ -186,7 +198,7 @@ class MemberDepositApi(APIView):
         summary="按月缴存入账（幂等：同月重复提交返回 200 与原入账，不重复入账）",
     )
     def post(self, request, pk: int):
-        _require_accept_post(request.user)
+        require_accept_post(request.user)
         account = member_account_get_for_user(user=request.user, pk=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -18,7 +18,7 @@ from ..filters import ApplicationFilter
 from ..models import ApplicationState
 from ..selectors import member_account_get_for_user, unit_account_get_for_user
 from ..services import lifecycle as svc
-from .accounts import RATIO, MemberOutput, UnitOutput
+from .accounts import RATIO, MemberOutput, UnitOutput, unit_in_body
 
 
 class ReasonInput(serializers.Serializer):
@@ -38,37 +38,60 @@ class EventOutput(serializers.Serializer):
     actor = serializers.CharField(default=None, allow_null=True)
 
 
-def _member_action(service, summary: str):
-    class MemberActionApi(APIView):
-        @extend_schema(request=ReasonInput, responses=MemberOutput, summary=summary)
+# The two kinds of account these APIs act on: how one is fetched for the user, how it is shown, and the name
+# the services take it by.
+_ACCOUNTS = {
+    "member": (member_account_get_for_user, MemberOutput, "account"),
+    "unit": (unit_account_get_for_user, UnitOutput, "unit"),
+}
+
+
+def _account_events(events, summary: str, *, kind: str):
+    """A GET of one account's business records, a page at a time."""
+    get = _ACCOUNTS[kind][0]
+
+    class AccountEventsApi(APIView):
+        pagination_class = Pagination
+
+        @extend_schema(responses=EventOutput(many=True), summary=summary)
+        def get(self, request, pk: int):
+            return paginated(self, events(get(user=request.user, pk=pk)), EventOutput)
+
+    AccountEventsApi.__name__ = AccountEventsApi.__qualname__ = f"{kind.title()}EventsApi"
+    return AccountEventsApi
+
+
+def _account_post(service, summary: str, *, kind: str, body: type[serializers.Serializer] = ReasonInput):
+    """A POST that changes one member account (`kind` "member") or unit account ("unit") with the fields of
+    `body` (a reason, by default), answering with the account as it now is."""
+    get, output, name = _ACCOUNTS[kind]
+
+    class AccountPostApi(APIView):
+        @extend_schema(request=body, responses=output, summary=summary)
         def post(self, request, pk: int):
-            account = member_account_get_for_user(user=request.user, pk=pk)
-            data = ReasonInput(data=request.data)
+            target = get(user=request.user, pk=pk)
+            data = body(data=request.data)
             data.is_valid(raise_exception=True)
-            account = service(actor=request.user, account=account, reason=data.validated_data["reason"])
-            return Response(MemberOutput(member_account_get_for_user(user=request.user, pk=account.pk)).data)
+            service(actor=request.user, **{name: target}, **data.validated_data)
+            return Response(output(get(user=request.user, pk=pk)).data)
 
-    MemberActionApi.__name__ = MemberActionApi.__qualname__ = f"Member{service.__name__.split('_')[-1].title()}Api"
-    return MemberActionApi
-
-
-MemberSealApi = _member_action(svc.member_account_seal, "个人账户封存（单位经办人或受理岗）")
-MemberFreezeApi = _member_action(svc.member_account_freeze, "个人账户冻结（受理岗）")
-MemberUnfreezeApi = _member_action(svc.member_account_unfreeze, "个人账户解冻（受理岗），恢复冻结前状态")
+    AccountPostApi.__name__ = AccountPostApi.__qualname__ = f"{kind.title()}{service.__name__.split('_')[-1].title()}Api"
+    return AccountPostApi
 
 
-class MemberChangeApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        phone = serializers.CharField(label="新手机号码", max_length=20, required=False, allow_blank=True)
-        bank_card = serializers.CharField(label="新银行卡号", max_length=23, required=False, allow_blank=True)
+MemberSealApi = _account_post(svc.member_account_seal, "个人账户封存（单位经办人或受理岗）", kind="member")
+MemberFreezeApi = _account_post(svc.member_account_freeze, "个人账户冻结（受理岗）", kind="member")
+MemberUnfreezeApi = _account_post(svc.member_account_unfreeze, "个人账户解冻（受理岗），恢复冻结前状态", kind="member")
 
-    @extend_schema(request=InputSerializer, responses=MemberOutput, summary="个人信息变更（手机号码、银行卡；本人或受理岗）")
-    def post(self, request, pk: int):
-        account = member_account_get_for_user(user=request.user, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        svc.member_account_change(actor=request.user, account=account, **data.validated_data)
-        return Response(MemberOutput(member_account_get_for_user(user=request.user, pk=pk)).data)
+
+class MemberChangeInput(serializers.Serializer):
+    phone = serializers.CharField(label="新手机号码", max_length=20, required=False, allow_blank=True)
+    bank_card = serializers.CharField(label="新银行卡号", max_length=23, required=False, allow_blank=True)
+
+
+MemberChangeApi = _account_post(
+    svc.member_account_change, "个人信息变更（手机号码、银行卡；本人或受理岗）", kind="member", body=MemberChangeInput
+)
 
 
 class MemberTransferInApi(APIView):
@@ -83,21 +106,12 @@ class MemberTransferInApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        try:
-            unit = unit_account_get_for_user(user=request.user, pk=values.pop("unit"))
-        except Exception as exc:  # noqa: BLE001 — a unit the user cannot see is a field error, not a leak
-            raise serializers.ValidationError({"unit": ["单位账户不存在"]}) from exc
+        unit = unit_in_body(request.user, values.pop("unit"))
         account = svc.member_transfer_in(actor=request.user, unit=unit, **values)
         return Response(MemberOutput(account).data)
 
 
-class MemberEventsApi(APIView):
-    pagination_class = Pagination
-
-    @extend_schema(responses=EventOutput(many=True), summary="个人账户业务记录")
-    def get(self, request, pk: int):
-        account = member_account_get_for_user(user=request.user, pk=pk)
-        return paginated(self, svc.member_events(account), EventOutput)
+MemberEventsApi = _account_events(svc.member_events, "个人账户业务记录", kind="member")
 
 
 class VoluntaryOpenApi(APIView):
@@ -124,50 +138,26 @@ class VoluntaryOpenApi(APIView):
 
 # ---- units ---------------------------------------------------------------------------------------------
 
-class UnitChangeApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        contact_name = serializers.CharField(label="经办人", max_length=60, required=False, allow_blank=True)
-        contact_phone = serializers.CharField(label="联系电话", max_length=30, required=False, allow_blank=True)
-        address = serializers.CharField(label="单位地址", max_length=200, required=False, allow_blank=True)
-        bank_name = serializers.CharField(label="缴存银行", max_length=60, required=False)
-        bank_account = serializers.CharField(label="单位银行账号", max_length=32, required=False)
-        pay_day = serializers.IntegerField(label="每月缴存日", min_value=1, max_value=28, required=False)
-
-    @extend_schema(request=InputSerializer, responses=UnitOutput, summary="单位信息变更（单位经办人或受理岗）")
-    def post(self, request, pk: int):
-        unit = unit_account_get_for_user(user=request.user, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        svc.unit_account_change(actor=request.user, unit=unit, **data.validated_data)
-        return Response(UnitOutput(unit_account_get_for_user(user=request.user, pk=pk)).data)
+class UnitChangeInput(serializers.Serializer):
+    contact_name = serializers.CharField(label="经办人", max_length=60, required=False, allow_blank=True)
+    contact_phone = serializers.CharField(label="联系电话", max_length=30, required=False, allow_blank=True)
+    address = serializers.CharField(label="单位地址", max_length=200, required=False, allow_blank=True)
+    bank_name = serializers.CharField(label="缴存银行", max_length=60, required=False)
+    bank_account = serializers.CharField(label="单位银行账号", max_length=32, required=False)
+    pay_day = serializers.IntegerField(label="每月缴存日", min_value=1, max_value=28, required=False)
 
 
-def _unit_action(service, summary: str):
-    class UnitActionApi(APIView):
-        @extend_schema(request=ReasonInput, responses=UnitOutput, summary=summary)
-        def post(self, request, pk: int):
-            unit = unit_account_get_for_user(user=request.user, pk=pk)
-            data = ReasonInput(data=request.data)
-            data.is_valid(raise_exception=True)
-            service(actor=request.user, unit=unit, reason=data.validated_data["reason"])
-            return Response(UnitOutput(unit_account_get_for_user(user=request.user, pk=pk)).data)
-
-    UnitActionApi.__name__ = UnitActionApi.__qualname__ = f"Unit{service.__name__.split('_')[-1].title()}Api"
-    return UnitActionApi
+UnitChangeApi = _account_post(
+    svc.unit_account_change, "单位信息变更（单位经办人或受理岗）", kind="unit", body=UnitChangeInput
+)
+UnitSealApi = _account_post(svc.unit_account_seal, "单位账户封存（受理岗；须先封存全部职工）", kind="unit")
+UnitUnsealApi = _account_post(svc.unit_account_unseal, "单位账户启封（受理岗）", kind="unit")
+UnitCloseApi = _account_post(
+    svc.unit_account_close, "单位账户销户（受理岗；无在册职工、无余额、无未缴清汇补缴单、无待补缴义务）", kind="unit"
+)
 
 
-UnitSealApi = _unit_action(svc.unit_account_seal, "单位账户封存（受理岗；须先封存全部职工）")
-UnitUnsealApi = _unit_action(svc.unit_account_unseal, "单位账户启封（受理岗）")
-UnitCloseApi = _unit_action(svc.unit_account_close, "单位账户销户（受理岗；无在册职工、无余额、无未缴清汇补缴单、无待补缴义务）")
-
-
-class UnitEventsApi(APIView):
-    pagination_class = Pagination
-
-    @extend_schema(responses=EventOutput(many=True), summary="单位及职工业务记录")
-    def get(self, request, pk: int):
-        unit = unit_account_get_for_user(user=request.user, pk=pk)
-        return paginated(self, svc.unit_events(unit), EventOutput)
+UnitEventsApi = _account_events(svc.unit_events, "单位及职工业务记录", kind="unit")
 
 
 # ---- applications ---------------------------------------------------------------------------------------
@@ -221,10 +211,7 @@ class ApplicationListApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        try:
-            unit = unit_account_get_for_user(user=request.user, pk=values.pop("unit"))
-        except Exception as exc:  # noqa: BLE001 — a unit the user cannot see is a field error, not a leak
-            raise serializers.ValidationError({"unit": ["单位账户不存在"]}) from exc
+        unit = unit_in_body(request.user, values.pop("unit"))
         application = svc.unit_application_submit(actor=request.user, unit=unit, **values)
         return Response(ApplicationOutput(application).data, status=status.HTTP_201_CREATED)
 
@@ -244,39 +231,41 @@ class DecisionInput(serializers.Serializer):
     opinion = serializers.CharField(label="意见", max_length=500, required=False, allow_blank=True, default="")
 
 
-class ApplicationReviewApi(APIView):
-    @extend_schema(request=DecisionInput, responses=ApplicationOutput, summary="初审（初审岗；申请人不能初审）")
-    def post(self, request, pk: int):
-        application = _application(request, pk)
-        data = DecisionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        application = svc.unit_application_review(actor=request.user, application=application, **data.validated_data)
-        return Response(ApplicationOutput(_application(request, pk)).data)
+def _application_step(service, summary: str, name: str, *, decision: bool):
+    """A POST that moves one application, with a decision (approve or not, an opinion) or with no body,
+    answering with the application as it now is."""
+
+    class ApplicationStepApi(APIView):
+        @extend_schema(request=DecisionInput if decision else None, responses=ApplicationOutput, summary=summary)
+        def post(self, request, pk: int):
+            application = _application(request, pk)
+            values = {}
+            if decision:
+                data = DecisionInput(data=request.data)
+                data.is_valid(raise_exception=True)
+                values = data.validated_data
+            service(actor=request.user, application=application, **values)
+            return Response(ApplicationOutput(_application(request, pk)).data)
+
+    ApplicationStepApi.__name__ = ApplicationStepApi.__qualname__ = name
+    return ApplicationStepApi
 
 
-class ApplicationApproveApi(APIView):
-    @extend_schema(request=DecisionInput, responses=ApplicationOutput,
-                   summary="审批（审批岗或主任；申请人与初审人不能审批）；批准即记补缴义务，期间已开始的立即生效")
-    def post(self, request, pk: int):
-        application = _application(request, pk)
-        data = DecisionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        svc.unit_application_approve(actor=request.user, application=application, **data.validated_data)
-        return Response(ApplicationOutput(_application(request, pk)).data)
-
-
-class ApplicationWithdrawApi(APIView):
-    @extend_schema(request=None, responses=ApplicationOutput, summary="撤回申请（初审前；申请人或单位经办人）")
-    def post(self, request, pk: int):
-        svc.unit_application_withdraw(actor=request.user, application=_application(request, pk))
-        return Response(ApplicationOutput(_application(request, pk)).data)
-
-
-class ApplicationBackpayApi(APIView):
-    @extend_schema(request=None, responses=ApplicationOutput, summary="登记补缴完成（受理岗）")
-    def post(self, request, pk: int):
-        svc.unit_backpay_settle(actor=request.user, application=_application(request, pk))
-        return Response(ApplicationOutput(_application(request, pk)).data)
+ApplicationReviewApi = _application_step(
+    svc.unit_application_review, "初审（初审岗；申请人不能初审）", "ApplicationReviewApi", decision=True
+)
+ApplicationApproveApi = _application_step(
+    svc.unit_application_approve,
+    "审批（审批岗或主任；申请人与初审人不能审批）；批准即记补缴义务，期间已开始的立即生效",
+    "ApplicationApproveApi",
+    decision=True,
+)
+ApplicationWithdrawApi = _application_step(
+    svc.unit_application_withdraw, "撤回申请（初审前；申请人或单位经办人）", "ApplicationWithdrawApi", decision=False
+)
+ApplicationBackpayApi = _application_step(
+    svc.unit_backpay_settle, "登记补缴完成（受理岗）", "ApplicationBackpayApi", decision=False
+)
 
 
 api_patterns = [

@@ -22,8 +22,7 @@ from ..services.opening import (
     unit_opening_request_reject,
     unit_opening_request_submit,
 )
-
-RATIO = {"max_digits": 5, "decimal_places": 4, "min_value": 0, "max_value": 1}
+from .accounts import UnitOpenFields, require_accept_post
 
 
 class UnitOpeningThrottle(AnonRateThrottle):
@@ -62,26 +61,11 @@ def _require_staff(user) -> None:
         raise PermissionDenied
 
 
-def _require_accept_post(user) -> None:
-    if not roles_of(user).can_accept:
-        raise PermissionDenied
-
-
 class UnitRequestListApi(APIView):
     pagination_class = Pagination
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(UnitOpenFields):
         branch = serializers.PrimaryKeyRelatedField(label="所属管理部", queryset=Branch.objects.all())
-        name = serializers.CharField(label="单位名称", max_length=120)
-        credit_code = serializers.CharField(label="统一社会信用代码", max_length=18)
-        address = serializers.CharField(label="单位地址", max_length=200, required=False, allow_blank=True)
-        contact_name = serializers.CharField(label="经办人", max_length=60, required=False, allow_blank=True)
-        contact_phone = serializers.CharField(label="联系电话", max_length=30, required=False, allow_blank=True)
-        bank_name = serializers.CharField(label="缴存银行", max_length=60)
-        bank_account = serializers.CharField(label="单位银行账号", max_length=32)
-        unit_ratio = serializers.DecimalField(label="单位缴存比例（小数，如0.12）", **RATIO)
-        member_ratio = serializers.DecimalField(label="个人缴存比例（小数，如0.12）", **RATIO)
-        pay_day = serializers.IntegerField(label="每月缴存日", min_value=1, max_value=28)
         username = serializers.CharField(label="登录用户名", max_length=150)
         operator_name = serializers.CharField(label="经办人姓名", max_length=60)
         operator_phone = serializers.CharField(label="经办人手机号码", max_length=20)
@@ -113,26 +97,25 @@ class ReviewInput(serializers.Serializer):
     opinion = serializers.CharField(label="审核意见", max_length=200, required=False, allow_blank=True, default="")
 
 
-class UnitRequestApproveApi(APIView):
-    @extend_schema(request=ReviewInput, responses=UnitRequestOutput, summary="审核通过单位开户申请（受理岗）")
-    def post(self, request, pk: int):
-        _require_accept_post(request.user)
-        applied = unit_opening_request_get_for_user(user=request.user, pk=pk)
-        data = ReviewInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        applied = unit_opening_request_approve(actor=request.user, request=applied, opinion=data.validated_data["opinion"])
-        return Response(UnitRequestOutput(applied).data)
+def _review(service, summary: str, name: str):
+    """A 受理 decision on one application in scope, with an opinion; the answer is the application as it now is."""
+
+    class UnitRequestReviewApi(APIView):
+        @extend_schema(request=ReviewInput, responses=UnitRequestOutput, summary=summary)
+        def post(self, request, pk: int):
+            require_accept_post(request.user)
+            applied = unit_opening_request_get_for_user(user=request.user, pk=pk)
+            data = ReviewInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            applied = service(actor=request.user, request=applied, opinion=data.validated_data["opinion"])
+            return Response(UnitRequestOutput(applied).data)
+
+    UnitRequestReviewApi.__name__ = UnitRequestReviewApi.__qualname__ = name
+    return UnitRequestReviewApi
 
 
-class UnitRequestRejectApi(APIView):
-    @extend_schema(request=ReviewInput, responses=UnitRequestOutput, summary="退回单位开户申请（受理岗）")
-    def post(self, request, pk: int):
-        _require_accept_post(request.user)
-        applied = unit_opening_request_get_for_user(user=request.user, pk=pk)
-        data = ReviewInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        applied = unit_opening_request_reject(actor=request.user, request=applied, opinion=data.validated_data["opinion"])
-        return Response(UnitRequestOutput(applied).data)
+UnitRequestApproveApi = _review(unit_opening_request_approve, "审核通过单位开户申请（受理岗）", "UnitRequestApproveApi")
+UnitRequestRejectApi = _review(unit_opening_request_reject, "退回单位开户申请（受理岗）", "UnitRequestRejectApi")
 
 
 api_patterns = [

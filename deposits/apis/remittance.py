@@ -19,8 +19,9 @@ from fund.people.roles import roles_of
 
 from ..filters import BillFilter
 from ..models import BillKind, BillState, PaymentChannel
-from ..selectors import bill_get_for_user, bills_for_user, member_accounts_for_user, unit_account_get_for_user
+from ..selectors import bill_get_for_user, bills_for_user, member_accounts_for_user
 from ..services import remittance as services
+from .accounts import require_accept_post, unit_in_body
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -29,11 +30,6 @@ def _require_writer(user) -> None:
     """Unit operators and window staff (受理/director) write; 稽核 and other posts read only."""
     roles = roles_of(user)
     if not (roles.is_unit_operator or roles.can_accept):
-        raise PermissionDenied
-
-
-def _require_accept_post(user) -> None:
-    if not roles_of(user).can_accept:
         raise PermissionDenied
 
 
@@ -130,10 +126,7 @@ class BillListApi(APIView):
             unit_id = getattr(getattr(roles.employer, "account", None), "pk", None)
         if unit_id is None:
             raise serializers.ValidationError({"unit": ["请指定单位账户"]})
-        try:
-            unit = unit_account_get_for_user(user=request.user, pk=unit_id)
-        except Exception as exc:  # noqa: BLE001 — a unit the user cannot see is a field error, not a leak
-            raise serializers.ValidationError({"unit": ["单位账户不存在"]}) from exc
+        unit = unit_in_body(request.user, unit_id)
         ids = values.pop("accounts", None)
         accounts = _accounts(request.user, ids) if ids is not None else None
         bill = services.bill_generate(actor=request.user, unit=unit, accounts=accounts, **values)
@@ -191,7 +184,7 @@ class BillReceiptApi(APIView):
     )
     def post(self, request, pk: int):
         bill = bill_get_for_user(user=request.user, pk=pk)
-        _require_accept_post(request.user)
+        require_accept_post(request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         bill, created = services.bill_post(bill=bill, actor=request.user, **data.validated_data)
@@ -214,7 +207,7 @@ class BillReverseApi(APIView):
     @extend_schema(request=InputSerializer, responses=OutputSerializer, summary="错缴更正（冲正，综合窗口）")
     def post(self, request, pk: int):
         bill = bill_get_for_user(user=request.user, pk=pk)
-        _require_accept_post(request.user)
+        require_accept_post(request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ids = data.validated_data.get("accounts")

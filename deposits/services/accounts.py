@@ -22,6 +22,7 @@ from fund.money import format_money
 from fund.numbers import next_number
 from fund.people.models import Branch, Employer, Person
 from fund.people.selectors import scoped
+from fund.people.services import person_branch_follow
 from fund.policy.selectors import policy_value
 from fund.validation import (
     clean_address,
@@ -72,6 +73,29 @@ def unit_text_clean(errors: dict[str, list[str]], **values: Any) -> dict[str, st
     return clean
 
 
+def unit_credit_code_clean(errors: dict[str, list[str]], credit_code: str) -> str:
+    """The credit code of a unit to be opened, cleaned; a malformed one, or one that already has a unit account,
+    is refused into `errors`."""
+    try:
+        credit_code = clean_credit_code(credit_code)
+    except ValidationError as exc:
+        errors["credit_code"] = exc.messages
+    else:
+        if Employer.objects.filter(credit_code=credit_code).exists():
+            errors["credit_code"] = ["该统一社会信用代码已开户"]
+    return credit_code
+
+
+def unit_terms_check(
+    errors: dict[str, list[str]], *, unit_ratio: Decimal, member_ratio: Decimal, pay_day: int, on: date
+) -> None:
+    """A new unit's ratios within the policy bounds in force `on`, and its monthly pay day one a month has."""
+    check_ratio(errors, "unit_ratio", "单位缴存比例", unit_ratio, on)
+    check_ratio(errors, "member_ratio", "个人缴存比例", member_ratio, on)
+    if not 1 <= pay_day <= 28:
+        errors["pay_day"] = ["每月缴存日须在1至28日之间"]
+
+
 def unit_text_is_clean(**values: Any) -> bool:
     """Whether the given unit details all keep their rules: the bank is asked about an account only then, so a
     form with nonsense in it is told what is wrong with it rather than that the bank does not know the account."""
@@ -111,19 +135,10 @@ def unit_account_open_core(
     """Open an employer's unit account at the window; the unit account starts 正常."""
     opened_on = opened_on or timezone.localdate()
     errors: dict[str, list[str]] = {}
-    try:
-        credit_code = clean_credit_code(credit_code)
-    except ValidationError as exc:
-        errors["credit_code"] = exc.messages
-    else:
-        if Employer.objects.filter(credit_code=credit_code).exists():
-            errors["credit_code"] = ["该统一社会信用代码已开户"]
+    credit_code = unit_credit_code_clean(errors, credit_code)
     text = unit_text_clean(errors, name=name, address=address, contact_name=contact_name,
                            contact_phone=contact_phone, bank_name=bank_name, bank_account=bank_account)
-    check_ratio(errors, "unit_ratio", "单位缴存比例", unit_ratio, opened_on)
-    check_ratio(errors, "member_ratio", "个人缴存比例", member_ratio, opened_on)
-    if not 1 <= pay_day <= 28:
-        errors["pay_day"] = ["每月缴存日须在1至28日之间"]
+    unit_terms_check(errors, unit_ratio=unit_ratio, member_ratio=member_ratio, pay_day=pay_day, on=opened_on)
     if errors:
         raise ValidationError(errors)
     employer = Employer(
@@ -171,11 +186,7 @@ def member_account_open_core(
     """
     opened_on = opened_on or timezone.localdate()
     errors: dict[str, list[str]] = {}
-    resident = None
-    try:
-        resident = clean_resident_id(id_number)
-    except ValidationError as exc:
-        errors["id_number"] = exc.messages
+    resident = clean_into(errors, "id_number", clean_resident_id, id_number)
     name = clean_into(errors, "name", clean_person_name, name) or ""
     phone = clean_into(errors, "phone", clean_mobile, phone, required=False) or ""
     if bank_card:
@@ -215,13 +226,8 @@ def member_account_open_core(
                 person.save()
         except IntegrityError as exc:  # a concurrent opening for the same person committed first
             raise ValidationError({"id_number": ["该职工已有个人账户，一人只能有一个账户，请办理转移或合并"]}) from exc
-    elif person.branch_id != unit.employer.branch_id:
-        # Which branch's staff may see this person follows their account; record the move.
-        old_branch = person.branch_id
-        person.branch = unit.employer.branch
-        person.save(update_fields=["branch"])
-        audit_log(actor=actor, action="people.person.branch_changed", target=person,
-                  old={"branch": old_branch}, new={"branch": person.branch_id})
+    else:
+        person_branch_follow(actor=actor, person=person, branch=unit.employer.branch)
     unit_monthly, member_monthly = monthly_amounts(
         base=base, unit_ratio=unit.unit_ratio, member_ratio=unit.member_ratio, on=opened_on
     )

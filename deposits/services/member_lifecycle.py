@@ -16,8 +16,10 @@ from fund.audit.services import audit_log
 from fund.integrations.bank import bank_account_verify
 from fund.money import format_money
 from fund.people.models import Person
+from fund.people.services import person_branch_follow
 from fund.validation import (
     clean_bank_card,
+    clean_into,
     clean_mobile,
     clean_resident_id,
 )
@@ -68,11 +70,7 @@ def member_transfer_in(*, actor: Any, unit: UnitAccount, id_number: str, base: D
     on = on or timezone.localdate()
     require(operator_of(actor, unit) or window_staff(actor, unit))
     errors: dict[str, list[str]] = {}
-    resident = None
-    try:
-        resident = clean_resident_id(id_number)
-    except ValidationError as exc:
-        errors["id_number"] = exc.messages
+    resident = clean_into(errors, "id_number", clean_resident_id, id_number)
     floor, cap = base_bounds(on)
     if not isinstance(base, Decimal) or not floor <= base <= cap:
         errors["base"] = [f"缴存基数须在 {format_money(floor)} 元至 {format_money(cap)} 元之间"]
@@ -117,14 +115,7 @@ def member_transfer_in(*, actor: Any, unit: UnitAccount, id_number: str, base: D
     after["state"] = new
     account_event(unit=unit, account=found, business_type=kind, summary=summary[:60], actor=actor, old_state=old,
            new_state=new, from_unit=old_unit if old_unit.pk != unit.pk else None, detail={"old": plain_values(before), "new": plain_values(after)})
-    person = found.person
-    if person.branch_id != unit.employer.branch_id:
-        # Which branch's staff may see this person follows their account.
-        old_branch = person.branch_id
-        person.branch = unit.employer.branch
-        person.save(update_fields=["branch"])
-        audit_log(actor=actor, action="people.person.branch_changed", target=person,
-                  old={"branch": old_branch}, new={"branch": person.branch_id})
+    person_branch_follow(actor=actor, person=found.person, branch=unit.employer.branch)
     found.unit = unit
     return found
 

@@ -17,15 +17,20 @@ from django.utils import timezone
 
 from fund.audit.services import audit_log
 from fund.people import tasks as people_tasks
-from fund.people.models import Branch, Employer, User
+from fund.people.models import Branch, User
 from fund.people.services import operator_bind
-from fund.validation import clean_credit_code, clean_into, clean_mobile, clean_person_name
+from fund.validation import clean_into, clean_mobile, clean_person_name
 from fund.workflow.moves import StaleStatus, move_status
 
 from ..models import OpeningRequestState, UnitOpeningRequest
 from ..states import OPENING_REQUEST_MOVES
-from .accounts import unit_account_open_core, unit_bank_account_check, unit_text_clean
-from .contribution import check_ratio
+from .accounts import (
+    unit_account_open_core,
+    unit_bank_account_check,
+    unit_credit_code_clean,
+    unit_terms_check,
+    unit_text_clean,
+)
 
 PENDING = OpeningRequestState.PENDING
 
@@ -56,24 +61,15 @@ def unit_opening_request_submit(
     """Record an online application. Every field is checked now, so a clerk reviews only well-formed ones."""
     on = on or timezone.localdate()
     errors: dict[str, list[str]] = {}
-    try:
-        credit_code = clean_credit_code(credit_code)
-    except ValidationError as exc:
-        errors["credit_code"] = exc.messages
-    else:
-        if Employer.objects.filter(credit_code=credit_code).exists():
-            errors["credit_code"] = ["该统一社会信用代码已开户"]
-        elif UnitOpeningRequest.objects.filter(credit_code=credit_code, state=PENDING).exists():
-            errors["credit_code"] = ["该统一社会信用代码已有待审核的开户申请"]
+    credit_code = unit_credit_code_clean(errors, credit_code)
+    if "credit_code" not in errors and UnitOpeningRequest.objects.filter(credit_code=credit_code, state=PENDING).exists():
+        errors["credit_code"] = ["该统一社会信用代码已有待审核的开户申请"]
     username = (username or "").strip()
     text = unit_text_clean(errors, name=name, address=address, contact_name=contact_name,
                            contact_phone=contact_phone, bank_name=bank_name, bank_account=bank_account)
     name = text.get("name", "")
     operator_name = clean_into(errors, "operator_name", clean_person_name, operator_name, label="经办人姓名") or ""
-    check_ratio(errors, "unit_ratio", "单位缴存比例", unit_ratio, on)
-    check_ratio(errors, "member_ratio", "个人缴存比例", member_ratio, on)
-    if not 1 <= pay_day <= 28:
-        errors["pay_day"] = ["每月缴存日须在1至28日之间"]
+    unit_terms_check(errors, unit_ratio=unit_ratio, member_ratio=member_ratio, pay_day=pay_day, on=on)
     operator_phone = clean_into(errors, "operator_phone", clean_mobile, operator_phone, label="经办人手机号码") or ""
     candidate = User(username=username, first_name=operator_name, phone=operator_phone)
     try:

@@ -169,6 +169,19 @@ def _logged(spec: OperationSpec, fn: Callable[..., Any]) -> Callable[..., Any]:
 
         token = _in_call.set(True)
         started = time.perf_counter()
+
+        def log(**outcome: Any) -> IntegrationCall:
+            # One log row a call, failed or not; the latency is taken when the row is written.
+            return IntegrationCall.objects.create(
+                system=self.system,
+                operation=spec.name,
+                backend=self.backend,
+                reference=_reference(spec, kwargs),
+                request=_request(spec, kwargs),
+                latency_ms=_elapsed_ms(started),
+                **outcome,
+            )
+
         try:
             if self.backend == "sandbox" and not (spec.query and not transaction.get_connection().in_atomic_block):
                 # A transaction for the sandbox's own writes and locks; inside a test case's transaction, a
@@ -178,17 +191,7 @@ def _logged(spec: OperationSpec, fn: Callable[..., Any]) -> Callable[..., Any]:
             else:
                 result = fn(self, **kwargs)
         except Exception as exc:
-            call = IntegrationCall.objects.create(
-                system=self.system,
-                operation=spec.name,
-                backend=self.backend,
-                reference=_reference(spec, kwargs),
-                request=_request(spec, kwargs),
-                response=None,
-                ok=False,
-                error=(str(exc) or type(exc).__name__)[:2000],
-                latency_ms=_elapsed_ms(started),
-            )
+            call = log(response=None, ok=False, error=(str(exc) or type(exc).__name__)[:2000])
             if isinstance(exc, IntegrationError):
                 exc.call_id = call.pk
             raise
@@ -196,16 +199,7 @@ def _logged(spec: OperationSpec, fn: Callable[..., Any]) -> Callable[..., Any]:
             _in_call.reset(token)
         if not isinstance(result, Result):
             raise TypeError(f"{type(self).__name__}.{spec.name} must return a Result, not {type(result).__name__}")
-        call = IntegrationCall.objects.create(
-            system=self.system,
-            operation=spec.name,
-            backend=self.backend,
-            reference=_reference(spec, kwargs),
-            request=_request(spec, kwargs),
-            response=_jsonable(result),
-            ok=True,
-            latency_ms=_elapsed_ms(started),
-        )
+        call = log(response=_jsonable(result), ok=True)
         return dataclasses.replace(result, call_id=call.pk)
 
     # A marker on the function itself, read back with getattr so a method is never wrapped twice.

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import uuid
 from abc import abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -148,30 +149,33 @@ class TransferPlatform(Integration):
         """Tell the platform the money was paid to the new centre (08); the same report again is harmless."""
 
 
-def _incoming(row: SandboxIncomingLetter) -> IncomingLetter:
-    return IncomingLetter(
-        letter_number=row.letter_number,
-        id_number=row.id_number,
-        name=row.name,
-        to_centre=row.to_centre,
-        to_centre_account=row.to_centre_account,
-        to_account_number=row.to_account_number,
-        status=TransferStatus(row.status),
-        status_message=row.status_message,
-        sent_at=row.sent_at,
-    )
+R = TypeVar("R", ContactLetter, IncomingLetter)
+
+
+def _result(cls: type[R], row: SandboxTransferLetter | SandboxIncomingLetter) -> R:
+    """The platform's answer about a sandbox letter: the row's fields of the same names, the status as a code."""
+    values = {f.name: getattr(row, f.name) for f in fields(cls) if f.name not in ("call_id", "status")}
+    return cls(status=TransferStatus(row.status), **values)
 
 
 def _letter(row: SandboxTransferLetter) -> ContactLetter:
-    return ContactLetter(
-        letter_number=row.letter_number,
-        id_number=row.id_number,
-        name=row.name,
-        from_centre=row.from_centre,
-        status=TransferStatus(row.status),
-        status_message=row.status_message,
-        sent_at=row.sent_at,
-    )
+    return _result(ContactLetter, row)
+
+
+def _incoming(row: SandboxIncomingLetter) -> IncomingLetter:
+    return _result(IncomingLetter, row)
+
+
+M = TypeVar("M", SandboxTransferLetter, SandboxIncomingLetter)
+
+
+def _sandbox_row(model: type[M], letter_number: str, *, lock: bool = False) -> M:
+    """A sandbox letter by its number (locked for a write); `NotFound` as the platform answers an unknown one."""
+    rows = model.objects.select_for_update() if lock else model.objects.all()
+    row = rows.filter(letter_number=letter_number).first()
+    if row is None:
+        raise NotFound("转移接续平台查无此联系函")
+    return row
 
 
 class SandboxTransferPlatform(TransferPlatform):
@@ -290,18 +294,11 @@ class SandboxTransferPlatform(TransferPlatform):
 
     @staticmethod
     def _incoming(letter_number: str) -> SandboxIncomingLetter:
-        row = SandboxIncomingLetter.objects.select_for_update().filter(letter_number=letter_number).first()
-        if row is None:
-            raise NotFound("转移接续平台查无此联系函")
-        return row
+        return _sandbox_row(SandboxIncomingLetter, letter_number, lock=True)
 
     @staticmethod
     def _get(letter_number: str, *, lock: bool = False) -> SandboxTransferLetter:
-        rows = SandboxTransferLetter.objects.select_for_update() if lock else SandboxTransferLetter.objects
-        row = rows.filter(letter_number=letter_number).first()
-        if row is None:
-            raise NotFound("转移接续平台查无此联系函")
-        return row
+        return _sandbox_row(SandboxTransferLetter, letter_number, lock=lock)
 
 
 class HttpTransferPlatform(HttpClient, TransferPlatform):
@@ -366,9 +363,7 @@ def sandbox_set_status(*, letter_number: str, status: TransferStatus, message: s
 @transaction.atomic
 def sandbox_transfer_out(*, letter_number: str, principal: Decimal, interest: Decimal) -> None:
     """Play the transfer-out centre sending the money: funds recorded, status 08 账户信息复核通过."""
-    row = SandboxTransferLetter.objects.select_for_update().filter(letter_number=letter_number).first()
-    if row is None:
-        raise NotFound("转移接续平台查无此联系函")
+    row = _sandbox_row(SandboxTransferLetter, letter_number, lock=True)
     row.funds_principal = principal
     row.funds_interest = interest
     row.funds_transferred_at = timezone.now()
@@ -412,9 +407,7 @@ def sandbox_incoming_letter(
 def sandbox_incoming_confirm(*, letter_number: str) -> SandboxIncomingLetter:
     """Play the new centre confirming it received the money: 08 → 00 正常办结."""
     with transaction.atomic():
-        row = SandboxIncomingLetter.objects.select_for_update().filter(letter_number=letter_number).first()
-        if row is None:
-            raise NotFound("转移接续平台查无此联系函")
+        row = _sandbox_row(SandboxIncomingLetter, letter_number, lock=True)
         if row.status == TransferStatus.DONE:
             return row
         if row.status != TransferStatus.ACCOUNT_REVIEWED:

@@ -46,6 +46,18 @@ def staff_create(
     return user
 
 
+def person_branch_follow(*, actor: Any, person: Person, branch: Branch) -> None:
+    """Which branch's staff may see a person follows their account: when it moves to a unit of another branch,
+    the person moves too, and the move is recorded."""
+    if person.branch_id == branch.pk:
+        return
+    old_branch = person.branch_id
+    person.branch = branch
+    person.save(update_fields=["branch"])
+    audit_log(actor=actor, action="people.person.branch_changed", target=person,
+              old={"branch": old_branch}, new={"branch": person.branch_id})
+
+
 def operator_bind(*, actor: Any, user: User, employer: Employer | None = None, developer: Developer | None = None) -> None:
     """Make `user` the operator of one employer (or developer); any earlier binding of that kind ends."""
     if (employer is None) == (developer is None):

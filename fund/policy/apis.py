@@ -22,9 +22,8 @@ from .models import PolicyValue
 from .selectors import (
     PolicyHistoryEntry,
     PolicyTableRow,
-    PolicyUnknown,
     policy_can_manage,
-    policy_definition_get,
+    policy_definition_get_or_404,
     policy_history,
     policy_row_in_force,
     policy_table,
@@ -32,13 +31,6 @@ from .selectors import (
 from .services import policy_value_set, policy_value_withdraw
 
 app_name = "policy_api"
-
-
-def _definition_or_404(name: str) -> PolicyDefinition:
-    try:
-        return policy_definition_get(name)
-    except PolicyUnknown as exc:
-        raise Http404(str(exc)) from exc
 
 
 class PolicyValueSerializer(serializers.Serializer):
@@ -167,7 +159,7 @@ class PolicyDetailApi(APIView):
         responses=OutputSerializer,
     )
     def get(self, request: Request, name: str) -> Response:
-        definition = _definition_or_404(name)
+        definition = policy_definition_get_or_404(name)
         return Response(self.OutputSerializer(self._output(definition)).data)
 
     @extend_schema(
@@ -177,7 +169,7 @@ class PolicyDetailApi(APIView):
         responses={201: PolicyValueSerializer},
     )
     def post(self, request: Request, name: str) -> Response:
-        definition = _definition_or_404(name)
+        definition = policy_definition_get_or_404(name)
         _require_manager(request)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -197,7 +189,7 @@ class PolicyWithdrawApi(APIView):
         responses={200: PolicyValueSerializer},
     )
     def post(self, request: Request, name: str, pk: int) -> Response:
-        definition = _definition_or_404(name)
+        definition = policy_definition_get_or_404(name)
         _require_manager(request)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.http import Http404
 from django.utils import timezone
 
 from fund.people.models import Post
@@ -32,6 +33,14 @@ def policy_definition_get(name: str) -> PolicyDefinition:
     if definition is None:
         raise PolicyUnknown(f"未定义的政策参数：{name}")
     return definition
+
+
+def policy_definition_get_or_404(name: str) -> PolicyDefinition:
+    """For a page or an API addressed by the policy's name: an unknown name is a missing page."""
+    try:
+        return policy_definition_get(name)
+    except PolicyUnknown as exc:
+        raise Http404("未找到该政策参数") from exc
 
 
 def _live() -> Any:

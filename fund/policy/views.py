@@ -19,9 +19,8 @@ from .definitions import PolicyDefinition
 from .forms import PolicyScheduleForm, PolicyWithdrawForm
 from .models import PolicyValue
 from .selectors import (
-    PolicyUnknown,
     policy_can_manage,
-    policy_definition_get,
+    policy_definition_get_or_404,
     policy_history,
     policy_row_in_force,
     policy_table,
@@ -44,13 +43,6 @@ def staff_required(view: View) -> View:
     return wrapper
 
 
-def _definition_or_404(name: str) -> PolicyDefinition:
-    try:
-        return policy_definition_get(name)
-    except PolicyUnknown as exc:
-        raise Http404("未找到该政策参数") from exc
-
-
 def _schedule_form(definition: PolicyDefinition, data: Any = None) -> PolicyScheduleForm:
     return PolicyScheduleForm(data, choices=definition.choices, unit=definition.unit)
 
@@ -64,7 +56,7 @@ def policy_table_view(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def policy_detail_view(request: HttpRequest, name: str) -> HttpResponse:
-    definition = _definition_or_404(name)
+    definition = policy_definition_get_or_404(name)
     if definition.name != name:
         return redirect("policy:detail", name=definition.name)
     can_manage = policy_can_manage(request.user)
@@ -102,7 +94,7 @@ def policy_detail_view(request: HttpRequest, name: str) -> HttpResponse:
 @staff_required
 @require_POST
 def policy_withdraw_view(request: HttpRequest, name: str, pk: int) -> HttpResponse:
-    definition = _definition_or_404(name)
+    definition = policy_definition_get_or_404(name)
     form = PolicyWithdrawForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写撤回原因")

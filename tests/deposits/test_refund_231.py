@@ -12,21 +12,14 @@ from django.db.models import Sum
 from django.test import Client
 from rest_framework.test import APIClient
 
-from deposits.models import PaymentChannel, RefundState, RemittanceCorrection
+from deposits.models import RefundState, RemittanceCorrection
 from deposits.services.remittance import (
-    bill_confirm,
-    bill_generate,
-    bill_post,
-    bill_reverse,
     correction_refund,
 )
 from fund.audit.models import AuditEvent
 from fund.integrations.models import SandboxBankAccount, SandboxBankPayment
 from fund.ledger.models import JournalEntry, JournalLine
 from fund.ledger.selectors import ledger_reconcile
-from fund.people.models import Post
-from fund.people.services import staff_create
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -41,26 +34,6 @@ def suspense() -> Decimal:
 def bank_101() -> Decimal:
     sums = JournalLine.objects.filter(account__code="101").aggregate(d=Sum("debit"), c=Sum("credit"))
     return (sums["d"] or Decimal(0)) - (sums["c"] or Decimal(0))
-
-
-@pytest.fixture
-def finance(world):
-    return staff_create(actor=None, username="finance", name="财务甲", branch=world.branch_a, posts=[Post.FINANCE],
-                        employee_number="finance", password=PASSWORD)
-
-
-@pytest.fixture
-def correction(world):
-    SandboxBankAccount.objects.update_or_create(account_number=world.unit_a.bank_account, defaults={
-        "name": world.unit_a.employer.name, "balance": Decimal("0.00")})  # known since the unit opened
-    bill = bill_confirm(actor=world.unit_a_op, bill=bill_generate(actor=world.unit_a_op, unit=world.unit_a, month=FEB))
-    bill, _ = bill_post(bill=bill, bank_reference="SLIP-1", channel=PaymentChannel.COUNTER, actor=world.clerk)
-    before = suspense()
-    bill_reverse(actor=world.clerk, bill=bill, reason="职工已离职仍被缴存", accounts=[world.account_a])
-    [c] = RemittanceCorrection.objects.all()
-    assert c.amount == Decimal("1920.00") and suspense() == before + c.amount
-    c.suspense_before = before
-    return c
 
 
 def test_finance_refunds_the_unit_once_and_231_returns(world, finance, correction):

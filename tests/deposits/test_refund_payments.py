@@ -3,20 +3,15 @@ resent reference and a retried task; a held refund polled until the bank settles
 at once (no automatic retry), and 财务 — never the person who made the correction — retries it from the
 付款管理 page under TK…R01."""
 
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from deposits.models import PaymentChannel, RefundState, RemittanceCorrection
+from deposits.models import RefundState, RemittanceCorrection
 from deposits.services.remittance import (
-    bill_confirm,
-    bill_generate,
-    bill_post,
-    bill_reverse,
     correction_refund,
 )
 from fund.integrations.models import PaymentStatus, SandboxBankAccount, SandboxBankPayment
@@ -25,28 +20,8 @@ from fund.ledger.selectors import ledger_reconcile
 from fund.payments.models import AttemptStatus, Payment, PaymentState
 from fund.payments.services import attempt_send, payment_retry, payments_poll, payments_retry_due
 from fund.payments.tasks import payment_send_task
-from fund.people.models import Post
-from fund.people.services import staff_create
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def finance(world):
-    return staff_create(actor=None, username="finance", name="财务甲", branch=world.branch_a, posts=[Post.FINANCE],
-                        employee_number="finance", password=PASSWORD)
-
-
-@pytest.fixture
-def correction(world):
-    SandboxBankAccount.objects.update_or_create(account_number=world.unit_a.bank_account, defaults={
-        "name": world.unit_a.employer.name, "balance": Decimal("0.00")})
-    bill = bill_confirm(actor=world.unit_a_op,
-                        bill=bill_generate(actor=world.unit_a_op, unit=world.unit_a, month=date(2025, 2, 1)))
-    bill, _ = bill_post(bill=bill, bank_reference="SLIP-1", channel=PaymentChannel.COUNTER, actor=world.clerk)
-    bill_reverse(actor=world.clerk, bill=bill, reason="职工已离职仍被缴存", accounts=[world.account_a])
-    return RemittanceCorrection.objects.get()
 
 
 def _bank(world, **flags):

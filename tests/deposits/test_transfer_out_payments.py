@@ -3,7 +3,7 @@ a retried task and a resent reference; once the payment is paid — by whoever a
 transfer goes on to report its funds to the platform; a refusal goes to people (no automatic retry) and 财务
 retries it from the 付款管理 page under the transfer's reference + R01."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,8 +11,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from deposits.models import CrossRegionTransfer, MemberAccount, MemberState
-from deposits.services import monthly_deposit_post
+from deposits.models import CrossRegionTransfer
 from deposits.services.transfer import (
     transfer_out_letter_execute,
     transfer_out_letters_fetch,
@@ -31,9 +30,6 @@ from fund.ledger.selectors import ledger_reconcile
 from fund.payments.models import AttemptStatus, Payment, PaymentState
 from fund.payments.services import attempt_send, payment_retry, payments_poll, payments_retry_due
 from fund.payments.tasks import payment_send_task
-from fund.people.models import Post
-from fund.people.services import staff_create
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -41,18 +37,9 @@ CENTRE = "上海市住房公积金管理中心"
 CENTRE_ACCOUNT = "31001500100056000000"
 
 
-@pytest.fixture
-def finance(world):
-    return staff_create(actor=None, username="finance", name="财务甲", branch=world.branch_a, posts=[Post.FINANCE],
-                        employee_number="finance", password=PASSWORD)
-
-
-def _executed(world, capture, **bank_flags):
+def _executed(world, account, capture, **bank_flags):
     """A sealed account with money, its letter fetched and executed (the payout sent after commit)."""
-    monthly_deposit_post(actor=world.clerk, account=world.account_a, month=date(2025, 2, 1),
-                         value_date=date(2025, 2, 15))
-    MemberAccount.objects.filter(pk=world.account_a.pk).update(state=MemberState.SEALED)
-    letter = sandbox_incoming_letter(id_number=world.account_a.person.id_number, name=world.account_a.person.name,
+    letter = sandbox_incoming_letter(id_number=account.person.id_number, name=account.person.name,
                                      to_centre=CENTRE, to_centre_account=CENTRE_ACCOUNT, to_account_number="SH0001")
     transfer_out_letters_fetch()
     transfer = CrossRegionTransfer.objects.get(letter_number=letter.letter_number)
@@ -62,8 +49,10 @@ def _executed(world, capture, **bank_flags):
     return CrossRegionTransfer.objects.get(pk=transfer.pk)
 
 
-def test_a_held_payout_is_paid_once_and_then_the_transfer_reports_its_funds(world, django_capture_on_commit_callbacks):
-    transfer = _executed(world, django_capture_on_commit_callbacks, hold_payouts=True)
+def test_a_held_payout_is_paid_once_and_then_the_transfer_reports_its_funds(
+    world, sealed_with_money, django_capture_on_commit_callbacks
+):
+    transfer = _executed(world, sealed_with_money, django_capture_on_commit_callbacks, hold_payouts=True)
     payment = transfer.payout_payment
     total = transfer.principal + transfer.interest
     assert (payment.purpose, payment.debit_account, payment.credit_account, payment.business_type, payment.amount) == (
@@ -94,9 +83,9 @@ def test_a_held_payout_is_paid_once_and_then_the_transfer_reports_its_funds(worl
 
 
 def test_a_refused_payout_goes_to_people_and_finance_retries_it_from_the_payments_page(
-    world, finance, django_capture_on_commit_callbacks
+    world, finance, sealed_with_money, django_capture_on_commit_callbacks
 ):
-    transfer = _executed(world, django_capture_on_commit_callbacks, fail_payouts=True)
+    transfer = _executed(world, sealed_with_money, django_capture_on_commit_callbacks, fail_payouts=True)
     payment = transfer.payout_payment
     assert payment.state == PaymentState.HANDED_OFF and transfer.payout_failure == payment.failure != ""
     assert payments_retry_due(now=timezone.now() + timedelta(days=30)) == 0

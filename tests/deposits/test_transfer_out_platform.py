@@ -39,12 +39,6 @@ CENTRE = "上海市住房公积金管理中心"
 CENTRE_ACCOUNT = "31001500100056000000"
 
 
-def _sealed_with_money(world):
-    monthly_deposit_post(actor=world.clerk, account=world.account_a, month=date(2025, 2, 1), value_date=date(2025, 2, 15))
-    MemberAccount.objects.filter(pk=world.account_a.pk).update(state=MemberState.SEALED)
-    return MemberAccount.objects.get(pk=world.account_a.pk)
-
-
 def _letter(account, **kw):
     return sandbox_incoming_letter(id_number=account.person.id_number, name=account.person.name, to_centre=CENTRE,
                                    to_centre_account=CENTRE_ACCOUNT, to_account_number="SH0001", **kw)
@@ -59,8 +53,10 @@ def _suspense_net() -> Decimal:
     return (sums["c"] or Decimal(0)) - (sums["d"] or Decimal(0))
 
 
-def test_a_letter_is_fetched_listed_executed_paid_once_and_closed(world, django_capture_on_commit_callbacks):
-    account = _sealed_with_money(world)
+def test_a_letter_is_fetched_listed_executed_paid_once_and_closed(
+    world, sealed_with_money, django_capture_on_commit_callbacks
+):
+    account = sealed_with_money
     letter = _letter(account)
     suspense_before = _suspense_net()
 
@@ -180,8 +176,10 @@ def test_a_letter_for_nobody_here_is_refused_at_once(world):
     assert letter.status == TransferStatus.OUT_REJECTED and letter.reply_reason == NO_ACCOUNT
 
 
-def test_a_failed_payout_keeps_the_money_in_231_and_a_retry_pays_once(world, django_capture_on_commit_callbacks):
-    account = _sealed_with_money(world)
+def test_a_failed_payout_keeps_the_money_in_231_and_a_retry_pays_once(
+    world, sealed_with_money, django_capture_on_commit_callbacks
+):
+    account = sealed_with_money
     letter = _letter(account)
     SandboxBankAccount.objects.filter(account_number=CENTRE_ACCOUNT).update(fail_payouts=True)
     transfer_out_letters_fetch()

@@ -114,6 +114,13 @@ class Pagination(PageNumberPagination):
     invalid_page_message = "页码无效：{page_number}"
 
 
+def validated(serializer_class: type[serializers.Serializer], request: Any, **kwargs: Any) -> dict[str, Any]:
+    """The request body checked by `serializer_class`: its validated data, or a 400 naming each bad field."""
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
 def paginated(view: APIView, queryset: QuerySet[Any] | list[Any], serializer_class: type[serializers.Serializer],
               *, context: dict[str, Any] | None = None) -> Response:
     """One page of `queryset`, as `serializer_class` renders each row.

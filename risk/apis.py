@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fund.api import Pagination, paginated
+from fund.api import Pagination, paginated, validated
 from fund.audit.masking import mask_id_number
 from fund.filters import api_filtered
 from fund.people.roles import roles_of
@@ -93,9 +93,8 @@ class BlacklistListApi(APIView):
     @extend_schema(request=InputSerializer, responses={201: BlacklistEntryOutput}, summary="列入诚信黑名单（风控岗、分管领导）")
     def post(self, request):
         _require_staff(request.user)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        entry = services.blacklist_add(actor=request.user, **data.validated_data)
+        values = validated(self.InputSerializer, request)
+        entry = services.blacklist_add(actor=request.user, **values)
         context = {"full_ids": blacklist_sees_full_ids(request.user)}
         return Response(BlacklistEntryOutput(entry, context=context).data, status=status.HTTP_201_CREATED)
 
@@ -117,7 +116,6 @@ class BlacklistLiftApi(APIView):
     )
     def post(self, request, pk: int):
         entry = blacklist_entry_get_for_user(request.user, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        entry = services.blacklist_lift(actor=request.user, entry=entry, reason=data.validated_data["reason"])
+        values = validated(self.InputSerializer, request)
+        entry = services.blacklist_lift(actor=request.user, entry=entry, reason=values["reason"])
         return Response(BlacklistEntryOutput(entry, context={"full_ids": blacklist_sees_full_ids(request.user)}).data)

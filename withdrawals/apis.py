@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from deposits.selectors import member_account_get_for_holder_or_staff
-from fund.api import OUTSIDE_SYSTEM_DOWN, ErrorOutput, MonthField, Pagination, paginated
+from fund.api import OUTSIDE_SYSTEM_DOWN, ErrorOutput, MonthField, Pagination, paginated, validated
 from fund.audit.masking import mask_bank_card, mask_id_number
 from fund.filters import api_filtered
 from fund.integrations.base import IntegrationError
@@ -250,9 +250,7 @@ class WithdrawalListApi(APIView):
         summary="申请提取（职工本人：接口渠道；受理岗：窗口渠道）",
     )
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = validated(self.InputSerializer, request)
         key = (request.headers.get("Idempotency-Key") or "").strip()
         if len(key) > 64:
             raise serializers.ValidationError({"Idempotency-Key": ["Idempotency-Key 不能超过 64 个字符"]})
@@ -299,10 +297,9 @@ class WithdrawalReviewApi(APIView):
         if not roles_of(request.user).is_staff:
             raise PermissionDenied
         withdrawal = withdrawal_get_for_user(user=request.user, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        withdrawal_review(actor=request.user, withdrawal=withdrawal, approve=data.validated_data["approve"],
-                          opinion=data.validated_data.get("opinion", ""), amount=data.validated_data.get("amount") or None)
+        data = validated(self.InputSerializer, request)
+        withdrawal_review(actor=request.user, withdrawal=withdrawal, approve=data["approve"],
+                          opinion=data.get("opinion", ""), amount=data.get("amount") or None)
         return _detail(request, withdrawal)
 
 
@@ -316,12 +313,11 @@ class WithdrawalRetryApi(APIView):
         if not roles_of(request.user).can_accept:
             raise PermissionDenied
         withdrawal = withdrawal_get_for_user(user=request.user, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(self.InputSerializer, request)
         if withdrawal.state != WithdrawalState.PAYOUT_FAILED:
             raise serializers.ValidationError({"state": [f"提取状态为“{withdrawal.get_state_display()}”，无需重新付款"]})
         payout_retry(withdrawal_id=withdrawal.pk, actor=request.user, force=True,
-                     payee_card=data.validated_data.get("payee_card", ""))
+                     payee_card=data.get("payee_card", ""))
         return _detail(request, withdrawal)
 
 
@@ -378,9 +374,7 @@ class StandingListApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: StandingOutput}, summary="签订逐月提取协议")
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = validated(self.InputSerializer, request)
         account = _account_for(request.user, values.pop("account"))
         instruction = standing_sign(actor=request.user, account=account, **values)
         return Response(StandingOutput(instruction).data, status=status.HTTP_201_CREATED)
@@ -393,9 +387,8 @@ class StandingEndApi(APIView):
     @extend_schema(request=InputSerializer, responses=StandingOutput, summary="终止逐月提取协议")
     def post(self, request, pk: int):
         instruction = standing_instruction_get_for_user(user=request.user, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        instruction = standing_end(actor=request.user, instruction=instruction, reason=data.validated_data["reason"])
+        values = validated(self.InputSerializer, request)
+        instruction = standing_end(actor=request.user, instruction=instruction, reason=values["reason"])
         return Response(StandingOutput(instruction).data)
 
 

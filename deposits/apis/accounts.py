@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fund.api import MonthField, Pagination, paginated
+from fund.api import MonthField, Pagination, paginated, validated
 from fund.audit.masking import mask_bank_card, mask_id_number
 from fund.audit.services import person_viewed
 from fund.people.models import Branch
@@ -84,13 +84,12 @@ class UnitListApi(APIView):
     @extend_schema(request=InputSerializer, responses={201: UnitOutput}, summary="单位开户（综合窗口）")
     def post(self, request):
         require_accept_post(request.user)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        values = validated(self.InputSerializer, request)
         staff = roles_of(request.user).staff
-        branch = data.validated_data.pop("branch", None) or staff.branch
+        branch = values.pop("branch", None) or staff.branch
         if not staff.centre_wide and branch != staff.branch:
             raise serializers.ValidationError({"branch": ["只能在本管理部开户"]})
-        unit = services.unit_account_open(actor=request.user, branch=branch, **data.validated_data)
+        unit = services.unit_account_open(actor=request.user, branch=branch, **values)
         return Response(UnitOutput(unit).data, status=status.HTTP_201_CREATED)
 
 
@@ -143,9 +142,7 @@ class MemberListApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: MemberOutput}, summary="个人开户（综合窗口或单位经办人）")
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = validated(self.InputSerializer, request)
         roles = roles_of(request.user)
         if not (roles.can_accept or roles.is_unit_operator):
             raise PermissionDenied
@@ -200,10 +197,9 @@ class MemberDepositApi(APIView):
     def post(self, request, pk: int):
         require_accept_post(request.user)
         account = member_account_get_for_user(user=request.user, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        values = validated(self.InputSerializer, request)
         deposit, created = services.monthly_deposit_post(
-            actor=request.user, account=account, month=data.validated_data["month"]
+            actor=request.user, account=account, month=values["month"]
         )
         deposit.created = created
         return Response(

@@ -9,6 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fund.api import validated
 from fund.people.roles import roles_of
 
 from ..models import OpeningNoticeChannel
@@ -60,9 +61,8 @@ class OpeningNoticeApi(APIView):
             raise Http404
         if not roles.can_accept:
             raise PermissionDenied
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        notice = opening_notice_record(actor=request.user, **data.validated_data)
+        values = validated(self.InputSerializer, request)
+        notice = opening_notice_record(actor=request.user, **values)
         return Response(OpeningNoticeOutput(notice).data, status=status.HTTP_201_CREATED)
 
 

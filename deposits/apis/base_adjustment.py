@@ -22,7 +22,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fund.api import MonthField, Pagination, paginated
+from fund.api import MonthField, Pagination, paginated, validated
 from fund.audit.services import audit_log
 from fund.people.roles import roles_of
 from fund.people.selectors import get_or_404, scoped
@@ -160,9 +160,8 @@ class BaseBatchListApi(APIView):
     def post(self, request, pk: int):
         unit = unit_account_get_for_user(user=request.user, pk=pk)
         _require_writer(request.user, unit)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        batch = base_upload(actor=request.user, unit=unit, **data.validated_data)
+        values = validated(self.InputSerializer, request)
+        batch = base_upload(actor=request.user, unit=unit, **values)
         if batch.state == BatchState.REJECTED:
             return Response({"rows": batch_rows(batch), "batch": BaseBatchOutput(batch).data},
                             status=status.HTTP_400_BAD_REQUEST)
@@ -241,9 +240,8 @@ class MemberBaseApi(APIView):
     def post(self, request, pk: int):
         account = _adjustable_account(request.user, pk)
         _require_writer(request.user, account.unit)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        adjustment = base_adjust(actor=request.user, account=account, **data.validated_data)
+        values = validated(self.InputSerializer, request)
+        adjustment = base_adjust(actor=request.user, account=account, **values)
         return Response(BaseAdjustmentOutput(adjustment).data, status=status.HTTP_201_CREATED)
 
 

@@ -8,6 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fund.api import validated
 from fund.people.roles import roles_of
 
 from ..models import InterestRun, InterestRunState
@@ -68,10 +69,9 @@ class InterestRunListApi(APIView):
         _require_staff(request.user)
         if not interest_can_start(request.user):
             raise PermissionDenied
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        existed = InterestRun.objects.filter(year=data.validated_data["year"]).exists()
-        run = interest_run_start(year=data.validated_data["year"], actor=request.user)
+        values = validated(self.InputSerializer, request)
+        existed = InterestRun.objects.filter(year=values["year"]).exists()
+        run = interest_run_start(year=values["year"], actor=request.user)
         run.refresh_from_db()
         return Response(InterestRunOutput(run).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 

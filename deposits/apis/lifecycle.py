@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fund.api import MonthField, Pagination, choices_help, paginated
+from fund.api import MonthField, Pagination, choices_help, paginated, validated
 from fund.filters import api_filtered
 from fund.people.models import Branch
 from fund.people.roles import roles_of
@@ -70,9 +70,8 @@ def _account_post(service, summary: str, *, kind: str, body: type[serializers.Se
         @extend_schema(request=body, responses=output, summary=summary)
         def post(self, request, pk: int):
             target = get(user=request.user, pk=pk)
-            data = body(data=request.data)
-            data.is_valid(raise_exception=True)
-            service(actor=request.user, **{name: target}, **data.validated_data)
+            values = validated(body, request)
+            service(actor=request.user, **{name: target}, **values)
             return Response(output(get(user=request.user, pk=pk)).data)
 
     AccountPostApi.__name__ = AccountPostApi.__qualname__ = f"{kind.title()}{service.__name__.split('_')[-1].title()}Api"
@@ -103,9 +102,7 @@ class MemberTransferInApi(APIView):
     @extend_schema(request=InputSerializer, responses=MemberOutput,
                    summary="职工转入（市内单位间转移，凭身份证号码；原单位须已封存）")
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = validated(self.InputSerializer, request)
         unit = unit_in_body(request.user, values.pop("unit"))
         account = svc.member_transfer_in(actor=request.user, unit=unit, **values)
         return Response(MemberOutput(account).data)
@@ -128,9 +125,7 @@ class VoluntaryOpenApi(APIView):
         roles = roles_of(request.user)
         if not roles.can_accept:
             raise PermissionDenied
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = validated(self.InputSerializer, request)
         branch = values.pop("branch", None) or roles.staff.branch
         account = svc.voluntary_account_open(actor=request.user, branch=branch, **values)
         return Response(MemberOutput(account).data, status=status.HTTP_201_CREATED)
@@ -208,9 +203,7 @@ class ApplicationListApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: ApplicationOutput}, summary="提交缓缴或降比例申请（单位）")
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = validated(self.InputSerializer, request)
         unit = unit_in_body(request.user, values.pop("unit"))
         application = svc.unit_application_submit(actor=request.user, unit=unit, **values)
         return Response(ApplicationOutput(application).data, status=status.HTTP_201_CREATED)
@@ -241,9 +234,7 @@ def _application_step(service, summary: str, name: str, *, decision: bool):
             application = _application(request, pk)
             values = {}
             if decision:
-                data = DecisionInput(data=request.data)
-                data.is_valid(raise_exception=True)
-                values = data.validated_data
+                values = validated(DecisionInput, request)
             service(actor=request.user, application=application, **values)
             return Response(ApplicationOutput(_application(request, pk)).data)
 

@@ -10,6 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fund.api import validated
 from fund.audit.masking import mask_id_number
 from fund.audit.services import person_viewed
 from fund.people.roles import roles_of
@@ -93,12 +94,11 @@ class MergeListApi(APIView):
         _staff_only(request.user)
         if not roles_of(request.user).can_accept:
             raise PermissionDenied
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        source = member_account_get_for_user(user=request.user, pk=data.validated_data["source"])
-        target = member_account_get_for_user(user=request.user, pk=data.validated_data["target"])
+        values = validated(self.InputSerializer, request)
+        source = member_account_get_for_user(user=request.user, pk=values["source"])
+        target = member_account_get_for_user(user=request.user, pk=values["target"])
         merge, created = member_account_merge(
-            actor=request.user, source=source, target=target, reason=data.validated_data.get("reason", "")
+            actor=request.user, source=source, target=target, reason=values.get("reason", "")
         )
         return Response(MergeOutput(merge).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from fund.api import Pagination, choices_help, paginated
+from fund.api import Pagination, choices_help, paginated, validated
 from fund.filters import api_filtered
 from fund.people.models import Branch
 from fund.people.roles import roles_of
@@ -87,9 +87,8 @@ class UnitRequestListApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: SubmittedOutput}, summary="单位网上开户申请（无需登录）")
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        applied = unit_opening_request_submit(**data.validated_data)
+        values = validated(self.InputSerializer, request)
+        applied = unit_opening_request_submit(**values)
         return Response(SubmittedOutput(applied).data, status=status.HTTP_201_CREATED)
 
 
@@ -105,9 +104,8 @@ def _review(service, summary: str, name: str):
         def post(self, request, pk: int):
             require_accept_post(request.user)
             applied = unit_opening_request_get_for_user(user=request.user, pk=pk)
-            data = ReviewInput(data=request.data)
-            data.is_valid(raise_exception=True)
-            applied = service(actor=request.user, request=applied, opinion=data.validated_data["opinion"])
+            values = validated(ReviewInput, request)
+            applied = service(actor=request.user, request=applied, opinion=values["opinion"])
             return Response(UnitRequestOutput(applied).data)
 
     UnitRequestReviewApi.__name__ = UnitRequestReviewApi.__qualname__ = name

@@ -12,7 +12,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fund.api import MONTH_PATTERN, MonthField, Pagination, choices_help, paginated
+from fund.api import MONTH_PATTERN, MonthField, Pagination, choices_help, paginated, validated
 from fund.audit.masking import mask_id_number
 from fund.filters import api_filtered
 from fund.people.roles import roles_of
@@ -117,9 +117,7 @@ class BillListApi(APIView):
     @extend_schema(request=InputSerializer, responses={201: BillDetailOutput}, summary="生成汇缴单/补缴单")
     def post(self, request):
         _require_writer(request.user)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = validated(self.InputSerializer, request)
         roles = roles_of(request.user)
         unit_id = values.pop("unit", None)
         if unit_id is None and roles.employer is not None:
@@ -185,9 +183,8 @@ class BillReceiptApi(APIView):
     def post(self, request, pk: int):
         bill = bill_get_for_user(user=request.user, pk=pk)
         require_accept_post(request.user)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        bill, created = services.bill_post(bill=bill, actor=request.user, **data.validated_data)
+        values = validated(self.InputSerializer, request)
+        bill, created = services.bill_post(bill=bill, actor=request.user, **values)
         bill.created = created
         return Response(self.OutputSerializer(bill).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -208,11 +205,10 @@ class BillReverseApi(APIView):
     def post(self, request, pk: int):
         bill = bill_get_for_user(user=request.user, pk=pk)
         require_accept_post(request.user)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        ids = data.validated_data.get("accounts")
+        values = validated(self.InputSerializer, request)
+        ids = values.get("accounts")
         accounts = _accounts(request.user, ids) if ids is not None else None
-        done = services.bill_reverse(actor=request.user, bill=bill, reason=data.validated_data["reason"], accounts=accounts)
+        done = services.bill_reverse(actor=request.user, bill=bill, reason=values["reason"], accounts=accounts)
         bill.refresh_from_db()
         return Response(self.OutputSerializer({"reversed": len(done), "bill": bill}).data)
 

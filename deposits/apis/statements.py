@@ -12,7 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fund.api import BinaryRenderer, MonthField
+from fund.api import BinaryRenderer, MonthField, validated
 from fund.audit.services import audit_log, person_viewed
 
 from ..exports import XLSX, bills_workbook, export_name, roster_workbook, statement_workbook, xlsx_response
@@ -81,10 +81,9 @@ class MemberDepositCertificateApi(APIView):
     @extend_schema(request=InputSerializer, responses={202: OutputSerializer}, summary="打印个人缴存证明（异步生成PDF）")
     def post(self, request, pk: int):
         account = member_account_get_for_user(user=request.user, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        values = validated(self.InputSerializer, request)
         document = deposit_certificate_request(
-            account=account, requested_by=request.user, purpose=data.validated_data.get("purpose", "")
+            account=account, requested_by=request.user, purpose=values.get("purpose", "")
         )
         return Response(self.OutputSerializer(document).data, status=status.HTTP_202_ACCEPTED)
 

@@ -5,7 +5,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fund.api import OUTSIDE_SYSTEM_DOWN, ErrorOutput
+from fund.api import OUTSIDE_SYSTEM_DOWN, ErrorOutput, validated
 from fund.integrations.base import IntegrationError
 from fund.people.roles import roles_of
 from fund.people.selectors import get_or_404
@@ -60,9 +60,8 @@ class TransferInApi(APIView):
         account = member_account_get_for_holder_or_staff(user=request.user, pk=pk)
         if account.person_id != request.user.person_id and not roles_of(request.user).can_accept:
             raise PermissionDenied
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        transfer = transfer_in_apply(actor=request.user, account=account, **data.validated_data)
+        values = validated(self.InputSerializer, request)
+        transfer = transfer_in_apply(actor=request.user, account=account, **values)
         return Response(TransferOutput(transfer).data, status=status.HTTP_201_CREATED)
 
 
@@ -85,9 +84,8 @@ class TransferOutApi(APIView):
         if not roles_of(request.user).can_accept:
             raise PermissionDenied
         account = member_account_get_for_holder_or_staff(user=request.user, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        transfer = transfer_out_execute(actor=request.user, account=account, **data.validated_data)
+        values = validated(self.InputSerializer, request)
+        transfer = transfer_out_execute(actor=request.user, account=account, **values)
         return Response(TransferOutput(transfer).data, status=status.HTTP_201_CREATED)
 
 
@@ -143,14 +141,13 @@ class LetterActionApi(APIView):
     @extend_schema(operation_id="deposits_transfer_letters_act", request=InputSerializer, responses=LetterOutput, summary="办理、拒绝转出联系函或重新划款")
     def post(self, request, pk: int):
         transfer = get_or_404(pending_letters_for_user(request.user), pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        action = data.validated_data["action"]
+        values = validated(self.InputSerializer, request)
+        action = values["action"]
         if action == "execute":
             transfer = transfer_out_letter_execute(actor=request.user, transfer=transfer)
         elif action == "refuse":
             transfer = transfer_out_letter_refuse(
-                actor=request.user, transfer=transfer, reason=data.validated_data.get("reason", "")
+                actor=request.user, transfer=transfer, reason=values.get("reason", "")
             )
         else:
             transfer = transfer_out_payout_retry(actor=request.user, transfer=transfer)

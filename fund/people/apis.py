@@ -10,6 +10,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from fund.api import validated
+
 from .auth import client_ip
 from .models import ApiToken
 from .roles import roles_of
@@ -59,9 +61,7 @@ class TokenObtainApi(APIView):
     @extend_schema(request=InputSerializer, responses=OutputSerializer,
                    summary="登录并获取本设备的 API 令牌（其他设备的令牌不受影响）")
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(self.InputSerializer, request)
         # Every attempt goes through the throttled backend, so failures here count toward the lockout too.
         user = authenticate(request, username=values["username"], password=values["password"])
         if user is None:

@@ -17,6 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fund.api import validated
+
 from .definitions import PolicyDefinition
 from .models import PolicyValue
 from .selectors import (
@@ -171,9 +173,8 @@ class PolicyDetailApi(APIView):
     def post(self, request: Request, name: str) -> Response:
         definition = policy_definition_get_or_404(name)
         _require_manager(request)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        row = policy_value_set(name=definition.name, actor=request.user, **serializer.validated_data)
+        values = validated(self.InputSerializer, request)
+        row = policy_value_set(name=definition.name, actor=request.user, **values)
         return Response(PolicyValueSerializer(_value(row)).data, status=status.HTTP_201_CREATED)
 
 
@@ -191,11 +192,10 @@ class PolicyWithdrawApi(APIView):
     def post(self, request: Request, name: str, pk: int) -> Response:
         definition = policy_definition_get_or_404(name)
         _require_manager(request)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        values = validated(self.InputSerializer, request)
         try:
             row = policy_value_withdraw(
-                value_id=pk, name=definition.name, actor=request.user, reason=serializer.validated_data["reason"]
+                value_id=pk, name=definition.name, actor=request.user, reason=values["reason"]
             )
         except PolicyValue.DoesNotExist as exc:
             raise Http404("未找到该政策值") from exc

@@ -71,12 +71,17 @@ def worker_environment() -> dict[str, str]:
     return {OFFSET_VARIABLE: repr(offset_seconds())} if travelling() else {}
 
 
-def worker_main() -> None:
-    """`python -c "from tests.clock import worker_main; worker_main()" -A fund worker ...`: Celery, with the
-    clock moved by the offset the test process passed (so both processes read the same time)."""
+def travel_by_offset() -> None:
+    """In a subprocess: move the clock by the offset the test process passed, if it passed one."""
     offset = float(os.environ.get(OFFSET_VARIABLE) or 0)
     if offset:
         time_machine.travel(time.time() + offset, tick=True).start()
+
+
+def worker_main() -> None:
+    """`python -c "from tests.clock import worker_main; worker_main()" -A fund worker ...`: Celery, with the
+    clock moved by the offset the test process passed (so both processes read the same time)."""
+    travel_by_offset()
     from celery.__main__ import main
 
     sys.argv[0] = "celery"

@@ -20,7 +20,10 @@ from fund.celery import app as celery_app
 from tests import clock
 
 REDIS_DB = int(os.environ.get("TEST_WORKER_REDIS_DB", "13"))
-WAIT_SECONDS = 45
+# How long a worker test waits for the worker to finish a task: it includes the worker starting up (Django,
+# Celery, the first connections), which on a loaded machine took over a minute. A deadline, not a sleep: a
+# passing test returns as soon as the task is done.
+WAIT_SECONDS = 240
 
 
 def broker_url() -> str:

@@ -88,6 +88,12 @@ def worker_main() -> None:
     main()
 
 
+def travel_to(day: date) -> time_machine.travel:
+    """For a test whose rule needs a particular kind of day: the clock at 10:00 that day, ticking on.
+    `with clock.travel_to(day): ...`, or yield inside it from a fixture."""
+    return time_machine.travel(datetime.combine(day, MORNING, tzinfo=ZONE), tick=True)
+
+
 def today() -> date:
     """Today in the centre's time zone, read when the test runs: a module-level TODAY is read at import, which
     may be before midnight (or before the clock moved) and then wrong for every test after."""

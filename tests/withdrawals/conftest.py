@@ -10,19 +10,18 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
-import time_machine
 from django.utils import timezone
 from stdnum import luhn
 
 from fund.demo import DEMO_PASSWORD as PASSWORD
 from fund.demo import make_id_number
 from fund.people.models import Post
-from tests.clock import ZONE
+from tests.clock import travel_to
 
 
 def make_card(seq: int) -> str:
@@ -133,7 +132,7 @@ def signing_day() -> Iterator[date]:
     if today.day <= 28:
         yield today
         return
-    with time_machine.travel(datetime.combine(today.replace(day=28), time(10), tzinfo=ZONE), tick=True):
+    with travel_to(today.replace(day=28)):
         yield timezone.localdate()
 
 

@@ -18,6 +18,11 @@ import pytest
 
 from fund.demo import DEMO_PASSWORD, make_credit_code, make_id_number
 from fund.people.models import Branch, Developer, Post, User
+from tests import clock
+
+# FUND_TEST_TODAY=2027-02-10 runs the whole suite at that date (tests/clock.py): the clock moves here, before
+# pytest imports any test module (Django and the apps are set up earlier, and read no date at import).
+_TRAVELLED_TO = clock.travel_from_environment()
 
 PASSWORD = DEMO_PASSWORD
 
@@ -178,3 +183,13 @@ def worker(transactional_db: Any, reference_data: None, tmp_path: Any) -> Any:
 
 # Headless Chromium for every browser test (tests/browser_support.py), without each module importing them.
 from tests.browser_support import browser, page  # noqa: E402, F401
+
+
+def pytest_report_header(config: Any) -> str | None:
+    if _TRAVELLED_TO is None:
+        return None
+    return f"clock: {clock.TODAY_VARIABLE} moved it to {_TRAVELLED_TO.isoformat()} (ticking)"
+
+
+def pytest_unconfigure(config: Any) -> None:
+    clock.stop()

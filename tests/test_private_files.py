@@ -14,6 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import clear_url_caches
+from django.utils import timezone
 
 import fund.urls
 from deposits.services.base_adjustment import base_upload
@@ -99,7 +100,9 @@ def test_stored_names_cannot_be_guessed(world: Any, certificate: Document) -> No
     batch = base_upload(actor=world.unit_a_op, unit=world.unit_a, year=YEAR,
                         file=SimpleUploadedFile("调基名单.xlsx", b"PK\x03\x04"))
     assert batch.file.name != f"base-adjustments/{YEAR}/{world.unit_a.number}-{YEAR}.xlsx"
-    assert re.fullmatch(rf"base-adjustments/{YEAR}/{world.unit_a.number}-{YEAR}-[0-9a-f]{{24}}\.xlsx", batch.file.name)
+    # The folder is the year of the upload (upload_to="base-adjustments/%Y/"), the name the batch's year.
+    uploaded = timezone.localdate().year
+    assert re.fullmatch(rf"base-adjustments/{uploaded}/{world.unit_a.number}-{YEAR}-[0-9a-f]{{24}}\.xlsx", batch.file.name)
 
 
 def test_a_stored_file_has_no_public_url(certificate: Document) -> None:

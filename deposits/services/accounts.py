@@ -201,6 +201,10 @@ def member_account_open_core(
         errors["unit"] = [f"单位账户状态为“{unit.get_state_display()}”，不能开立个人账户"]
     person = None
     if resident is not None:
+        # Openings for the same ID number queue here until the first commits, so the next one finds the person
+        # and the account it opened (and says so) instead of meeting the person's unique check half way.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"deposits.person:{resident.number}"])
         person = Person.objects.select_for_update().filter(id_number=resident.number).first()
         # Staff who may see this person get the detail; a unit operator or another branch's clerk gets a
         # message that neither confirms the name on file nor gives away another unit's account number.

@@ -12,7 +12,8 @@ from deposits.services.lifecycle import (
 )
 from fund.dates import add_months
 from fund.people.models import Post
-from tests.deposits.test_lifecycle import THIS_MONTH, staff
+from tests.clock import this_month
+from tests.deposits.test_lifecycle import staff
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def login(user):
 def test_the_unit_sees_each_step_by_post_and_never_the_reviewers_name(world):
     reviewer = staff("zhangsan_review", world.branch_a, [Post.REVIEW])
     application = unit_application_submit(actor=world.unit_a_op, unit=world.unit_a, kind="deferral",
-                                          start_month=THIS_MONTH, end_month=add_months(THIS_MONTH, 2),
+                                          start_month=this_month(), end_month=add_months(this_month(), 2),
                                           reason="疫情经营困难")
     steps = {s["label"]: s for s in application_steps(application)}
     assert steps["初审"]["state"] == "current" and steps["初审"]["holder"] == f"{world.branch_a.name}初审岗"

@@ -13,12 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
-from worker_support import broker_url, sending_to
+from worker_support import WAIT_SECONDS, broker_url, sending_to
 
 from deposits.models import BaseAdjustment, MemberAccount
 from deposits.services.base_adjustment import base_template
-
-WAIT_SECONDS = 45
 
 
 @pytest.mark.worker

@@ -15,7 +15,7 @@ from deposits.services import monthly_deposit_post
 from deposits.services.base_adjustment import base_adjust, month_terms
 from deposits.services.lifecycle import unit_application_submit, voluntary_account_open
 from deposits.services.voluntary import debit_reference, voluntary_debit_daily
-from fund.dates import add_months, first_of_month
+from fund.dates import add_months
 from fund.demo import make_id_number
 from fund.integrations import entrusted_bank
 from fund.integrations.models import SandboxBankAccount, SandboxBankPayment, SandboxSocialInsurance
@@ -24,12 +24,11 @@ from fund.ledger.selectors import ledger_reconcile
 from fund.policy.definitions import Group, Kind, definition_find
 from fund.policy.models import PolicyValue
 from fund.policy.selectors import policy_value
+from tests.clock import this_month, today
 from tests.conftest import member_name
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-THIS_MONTH = first_of_month(TODAY)
 
 
 # 3. 缓缴/降比例最长期限 -------------------------------------------------------------------------------------
@@ -41,19 +40,19 @@ def test_the_deferral_limit_is_a_policy_and_changing_it_changes_what_an_applicat
 
     def apply(months: int):
         return unit_application_submit(actor=world.unit_a_op, unit=world.unit_a, kind="deferral",
-                                       start_month=THIS_MONTH, end_month=add_months(THIS_MONTH, months - 1),
+                                       start_month=this_month(), end_month=add_months(this_month(), months - 1),
                                        reason="经营困难")
 
     with pytest.raises(ValidationError) as exc:
         apply(13)
     assert exc.value.message_dict["end_month"] == ["一次申请最长 12 个月"]
     # The city shortens it to 6 months from today: 7 is refused, 6 accepted.
-    PolicyValue.objects.create(name="deposit_deferral_max_months", number=Decimal(6), effective_from=TODAY,
+    PolicyValue.objects.create(name="deposit_deferral_max_months", number=Decimal(6), effective_from=today(),
                                note="测试：缩短缓缴期限")
     with pytest.raises(ValidationError) as exc:
         apply(7)
     assert exc.value.message_dict["end_month"] == ["一次申请最长 6 个月"]
-    assert apply(6).end_month == add_months(THIS_MONTH, 5)
+    assert apply(6).end_month == add_months(this_month(), 5)
 
 
 def test_an_existing_database_gets_the_new_policy_row():
@@ -75,7 +74,7 @@ def test_an_existing_database_gets_the_new_policy_row():
 
 def test_a_back_pay_for_an_old_month_after_a_raise_uses_the_old_base(world):
     account = world.account_a  # base 8000, 12% + 12% → 960 + 960, first month 2025-02
-    raise_from = add_months(THIS_MONTH, 1)  # a raise effective next month, entered today
+    raise_from = add_months(this_month(), 1)  # a raise effective next month, entered today
     base_adjust(actor=world.clerk, account=account, new_base=Decimal("10000.00"), effective_month=raise_from)
     account.refresh_from_db()
     assert (account.base, account.unit_monthly) == (Decimal("10000.00"), Decimal("1200.00"))  # the account moved
@@ -87,7 +86,7 @@ def test_a_back_pay_for_an_old_month_after_a_raise_uses_the_old_base(world):
         Decimal("8000.00"), Decimal("960.00"), Decimal("960.00"))
     assert deposit.entry.lines.get(account__code="201").credit == Decimal("1920.00")
     # This month is still before the raise: the old amounts too.
-    this, _ = monthly_deposit_post(actor=world.clerk, account=account, month=THIS_MONTH)
+    this, _ = monthly_deposit_post(actor=world.clerk, account=account, month=this_month())
     assert this.unit_amount + this.member_amount == Decimal("1920.00")
     assert month_terms(account, raise_from).total == Decimal("2400.00")
     assert ledger_reconcile() == []
@@ -179,13 +178,13 @@ def test_money_taken_on_the_last_day_but_not_posted_is_posted_next_month_without
 
 
 def test_a_voluntary_debit_uses_the_months_amount_after_a_later_raise(world):
-    account = _voluntary(world, 4, balance="100000.00", opened_on=TODAY - timedelta(days=70))
+    account = _voluntary(world, 4, balance="100000.00", opened_on=today() - timedelta(days=70))
     month = account.first_month
     old_total = account.monthly_total
-    base_adjust(actor=world.clerk, account=account, new_base=Decimal("6000.00"), effective_month=add_months(THIS_MONTH, 1))
+    base_adjust(actor=world.clerk, account=account, new_base=Decimal("6000.00"), effective_month=add_months(this_month(), 1))
     account.refresh_from_db()
     assert account.monthly_total > old_total
-    voluntary_debit_daily(on=TODAY if month == THIS_MONTH else month.replace(day=28))
+    voluntary_debit_daily(on=today() if month == this_month() else month.replace(day=28))
     [payment] = _payments(account, month)
     assert payment.amount == old_total
     assert MonthlyDeposit.objects.get(account=account, month=month).unit_amount * 2 == old_total

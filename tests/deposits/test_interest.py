@@ -19,12 +19,21 @@ from fund.ledger.selectors import ledger_reconcile
 from fund.ledger.services import Movement, credit, debit, entry_post
 from fund.people.models import Post
 from fund.people.services import staff_create
+from tests.clock import travel_to
 from tests.conftest import PASSWORD, open_member
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
 YEAR = 2026
+
+
+@pytest.fixture(autouse=True)
+def after_the_2026_year():
+    """Settling the 2026 year is refused until its period (to 30 June 2026) has ended: these tests run on
+    1 December 2026, whatever the machine's date."""
+    with travel_to(date(2026, 12, 1)):
+        yield
 
 
 def post(account, amount: str, on: date, *, prior: bool = False) -> None:

@@ -115,7 +115,7 @@ def test_a_long_run_goes_in_slices_each_queueing_the_next(lost_run, monkeypatch)
 def test_a_real_worker_finishes_a_run_the_beat_job_found_stalled(worker, world, history, tmp_path):  # noqa: F811
     """Through Redis and a real worker: the run a lost worker left (nothing settled yet, heartbeat old) is
     found by the beat task and finished by the worker, once."""
-    from worker_support import broker_url, sending_to
+    from worker_support import WAIT_SECONDS, broker_url, sending_to
 
     run = InterestRun.objects.create(
         year=YEAR, period_start=date(YEAR - 1, 7, 1), period_end=date(YEAR, 6, 30), state=InterestRunState.RUNNING,
@@ -124,7 +124,7 @@ def test_a_real_worker_finishes_a_run_the_beat_job_found_stalled(worker, world, 
     )
     with sending_to(broker_url()):
         assert resume_stalled_batches()["deposits.interest"] == 1  # autocommit: queued at once
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         run.refresh_from_db()
         if run.state not in (InterestRunState.PENDING, InterestRunState.RUNNING):

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from deposits.models import (
     AccountEvent,
@@ -39,15 +38,15 @@ from deposits.services.lifecycle import (
     unit_backpay_settle,
 )
 from fund.audit.models import AuditEvent
-from fund.dates import add_months, first_of_month
+from fund.dates import add_months
 from fund.ledger.models import JournalEntry
 from fund.ledger.selectors import ledger_reconcile
 from fund.people.models import Post
+from tests.clock import this_month
 from tests.conftest import PASSWORD, bank_account_at_the_bank, open_member, open_unit
 
 pytestmark = pytest.mark.django_db
 
-THIS_MONTH = first_of_month(timezone.localdate())
 CARD = "6222020200112233446"
 
 
@@ -337,7 +336,8 @@ def test_unit_sealing_and_closing_are_for_window_staff(world):
 
 # ---- applications: deferral and ratio reduction, four eyes ----------------------------------------------------
 
-def apply(world, kind="deferral", start=THIS_MONTH, months=3, **ratios):
+def apply(world, kind="deferral", start=None, months=3, **ratios):
+    start = start or this_month()
     return unit_application_submit(actor=world.unit_a_op, unit=world.unit_a, kind=kind, start_month=start,
                                    end_month=add_months(start, months - 1), reason="疫情经营困难", **ratios)
 
@@ -354,9 +354,9 @@ def test_deferral_through_two_different_people_blocks_deposits_and_records_back_
     with pytest.raises(ValidationError, match="缓缴"):  # not while deferred: sealing, closing, another application
         unit_account_seal(actor=world.clerk, unit=world.unit_a, reason="x")
     # The daily job: nothing before the period ends, 正常 again the month after.
-    assert unit_applications_due_run(today=add_months(THIS_MONTH, 2))["ended"] == 0
-    assert unit_applications_due_run(today=add_months(THIS_MONTH, 3)) == {"started": 0, "ended": 1, "skipped": 0}
-    assert unit_applications_due_run(today=add_months(THIS_MONTH, 3)) == {"started": 0, "ended": 0, "skipped": 0}
+    assert unit_applications_due_run(today=add_months(this_month(), 2))["ended"] == 0
+    assert unit_applications_due_run(today=add_months(this_month(), 3)) == {"started": 0, "ended": 1, "skipped": 0}
+    assert unit_applications_due_run(today=add_months(this_month(), 3)) == {"started": 0, "ended": 0, "skipped": 0}
     assert fresh(world.unit_a).state == UnitState.NORMAL
     assert fresh(application).state == "ended" and fresh(application).backpay_state == "owed"
     unit_backpay_settle(actor=world.clerk, application=application)
@@ -374,8 +374,8 @@ def test_the_same_person_cannot_review_and_approve(world):
 
 def test_the_applicant_can_neither_review_nor_approve(world):
     window = staff("window", world.branch_a, [Post.ACCEPT, Post.REVIEW, Post.APPROVE])
-    application = unit_application_submit(actor=window, unit=world.unit_a, kind="deferral", start_month=THIS_MONTH,
-                                          end_month=THIS_MONTH, reason="困难")
+    application = unit_application_submit(actor=window, unit=world.unit_a, kind="deferral", start_month=this_month(),
+                                          end_month=this_month(), reason="困难")
     with pytest.raises(PermissionDenied, match="不能审核自己提交"):
         unit_application_review(actor=window, application=application, approve=True)
     other = staff("other", world.branch_a, [Post.REVIEW])
@@ -403,12 +403,12 @@ def test_approval_needs_review_first_and_the_right_posts(world, reviewer, approv
 
 
 def test_a_future_deferral_starts_on_its_first_month(world, reviewer, approver):
-    application = apply(world, start=add_months(THIS_MONTH, 1))
+    application = apply(world, start=add_months(this_month(), 1))
     unit_application_review(actor=reviewer, application=application, approve=True)
     unit_application_approve(actor=approver, application=application, approve=True)
     assert fresh(application).state == "approved" and fresh(world.unit_a).state == UnitState.NORMAL
-    assert unit_applications_due_run(today=THIS_MONTH)["started"] == 0
-    assert unit_applications_due_run(today=add_months(THIS_MONTH, 1))["started"] == 1
+    assert unit_applications_due_run(today=this_month())["started"] == 0
+    assert unit_applications_due_run(today=add_months(this_month(), 1))["started"] == 1
     assert fresh(world.unit_a).state == UnitState.DEFERRED
 
 
@@ -419,7 +419,7 @@ def test_ratio_reduction_recomputes_members_and_restores_after(world, reviewer, 
     unit, account = fresh(world.unit_a), fresh(world.account_a)
     assert (unit.unit_ratio, unit.member_ratio, unit.state) == (Decimal("0.0600"), Decimal("0.0500"), UnitState.NORMAL)
     assert (account.unit_monthly, account.member_monthly) == (Decimal("480.00"), Decimal("400.00"))
-    unit_applications_due_run(today=add_months(THIS_MONTH, 2))
+    unit_applications_due_run(today=add_months(this_month(), 2))
     unit, account = fresh(world.unit_a), fresh(world.account_a)
     assert (unit.unit_ratio, unit.member_ratio) == (Decimal("0.1200"), Decimal("0.1200"))
     assert (account.unit_monthly, account.member_monthly) == (Decimal("960.00"), Decimal("960.00"))
@@ -432,13 +432,14 @@ def test_ratio_reduction_recomputes_members_and_restores_after(world, reviewer, 
         ({"kind": "ratio", "unit_ratio": Decimal("0.12"), "member_ratio": Decimal("0.12")}, "unit_ratio", "相同"),
         ({"kind": "ratio", "member_ratio": Decimal("0.05")}, "unit_ratio", "请填写"),
         ({"kind": "other"}, "kind", "申请类型"),
-        ({"start": add_months(THIS_MONTH, -1)}, "start_month", "早于本月"),
+        ({"start": lambda month: add_months(month, -1)}, "start_month", "早于本月"),
         ({"months": 13}, "end_month", "12 个月"),
     ],
 )
 def test_application_bad_input_names_the_field(world, values, field, text):
     values = dict(values)
-    kind, start, months = values.pop("kind", "deferral"), values.pop("start", THIS_MONTH), values.pop("months", 3)
+    kind, start, months = values.pop("kind", "deferral"), values.pop("start", None), values.pop("months", 3)
+    start = start(this_month()) if callable(start) else start
     with pytest.raises(ValidationError) as exc:
         apply(world, kind=kind, start=start, months=months, **values)
     assert text in " ".join(exc.value.message_dict[field])
@@ -460,7 +461,7 @@ def test_an_open_back_pay_obligation_blocks_closing(world, reviewer, approver):
     application = apply(world, months=1)
     unit_application_review(actor=reviewer, application=application, approve=True)
     unit_application_approve(actor=approver, application=application, approve=True)
-    unit_applications_due_run(today=add_months(THIS_MONTH, 1))
+    unit_applications_due_run(today=add_months(this_month(), 1))
     member_account_seal(actor=world.clerk, account=world.account_a, reason="离职")
     member_account_seal(actor=world.clerk_b, account=world.account_b, reason="离职")
     member_transfer_in(actor=world.unit_b_op, unit=world.unit_b, id_number=world.account_a.person.id_number, base=Decimal("8000"))

@@ -7,22 +7,21 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from deposits.models import MemberAccount, MemberState, UnitAccount, UnitApplication, UnitState
 from deposits.services.lifecycle import member_account_seal, voluntary_eligibility
 from fund.audit.models import AuditEvent
-from fund.dates import add_months, first_of_month
+from fund.dates import add_months
 from fund.demo import make_id_number
 from fund.integrations.models import SandboxSocialInsurance
 from fund.ledger.selectors import ledger_reconcile
 from fund.people.models import Post
 from tests.clients import api, page
+from tests.clock import this_month
 from tests.conftest import PASSWORD, bank_account_at_the_bank
 
 pytestmark = pytest.mark.django_db
 
-THIS_MONTH = first_of_month(timezone.localdate())
 
 
 def staff(username, branch, posts, centre_wide=False):
@@ -88,7 +87,7 @@ def test_unit_hall_seals_its_member_and_transfers_in_by_id_number(world):
 def test_unit_hall_applies_and_sees_progress(world):
     client = page(world.unit_a_op)
     response = client.post("/unit/applications/", {
-        "kind": "deferral", "start_month": f"{THIS_MONTH:%Y-%m}", "end_month": f"{add_months(THIS_MONTH, 2):%Y-%m}",
+        "kind": "deferral", "start_month": f"{this_month():%Y-%m}", "end_month": f"{add_months(this_month(), 2):%Y-%m}",
         "reason": "经营困难",
     })
     assert response.status_code == 302
@@ -114,7 +113,7 @@ def test_review_and_approve_through_pages_with_four_eyes(world):
     reviewer = staff("reviewer", world.branch_a, [Post.REVIEW])
     both = staff("both", world.branch_a, [Post.REVIEW, Post.APPROVE])
     page(world.unit_a_op).post("/unit/applications/", {
-        "kind": "ratio", "start_month": f"{THIS_MONTH:%Y-%m}", "end_month": f"{THIS_MONTH:%Y-%m}",
+        "kind": "ratio", "start_month": f"{this_month():%Y-%m}", "end_month": f"{this_month():%Y-%m}",
         "unit_ratio": "6", "member_ratio": "6", "reason": "困难",
     })
     application = UnitApplication.objects.get()
@@ -135,8 +134,8 @@ def test_api_four_eyes_and_deferral_blocks_bills(world):
 
     reviewer = staff("reviewer", world.branch_a, [Post.REVIEW])
     created = api(world.unit_a_op).post("/api/deposits/applications/", {
-        "unit": world.unit_a.pk, "kind": "deferral", "start_month": f"{THIS_MONTH:%Y-%m}",
-        "end_month": f"{add_months(THIS_MONTH, 1):%Y-%m}", "reason": "困难",
+        "unit": world.unit_a.pk, "kind": "deferral", "start_month": f"{this_month():%Y-%m}",
+        "end_month": f"{add_months(this_month(), 1):%Y-%m}", "reason": "困难",
     }, format="json")
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
@@ -148,7 +147,7 @@ def test_api_four_eyes_and_deferral_blocks_bills(world):
     assert approved.status_code == 200 and approved.json()["state"] == "in_effect" and approved.json()["backpay_state"] == "owed"
     assert UnitAccount.objects.get(pk=world.unit_a.pk).state == UnitState.DEFERRED
     with pytest.raises(ValidationError, match="缓缴"):
-        bill_generate(actor=world.unit_a_op, unit=world.unit_a, month=THIS_MONTH)
+        bill_generate(actor=world.unit_a_op, unit=world.unit_a, month=this_month())
     # Other units' operators and members do not see the application.
     for who in (world.unit_b_op, world.member_a, world.outsider, world.clerk_b):
         assert api(who).get(f"/api/deposits/applications/{pk}/").status_code == 404
@@ -196,7 +195,7 @@ def test_api_transfer_seal_freeze_and_ledger_unchanged(world):
 def test_bad_api_input_is_400_never_500(world, url, payload):
     url = url.format(a=world.account_a.pk, u=world.unit_a.pk)
     if isinstance(payload, dict):
-        payload = {k: (v.format(u=world.unit_a.pk, m=f"{THIS_MONTH:%Y-%m}") if isinstance(v, str) else v) for k, v in payload.items()}
+        payload = {k: (v.format(u=world.unit_a.pk, m=f"{this_month():%Y-%m}") if isinstance(v, str) else v) for k, v in payload.items()}
     response = api(world.clerk).post(url, payload, format="json")
     assert response.status_code == 400, response.content
     assert response.json()
@@ -274,4 +273,4 @@ def test_sealed_member_is_not_billed(world):
 
     member_account_seal(actor=world.unit_a_op, account=world.account_a, reason="离职")
     with pytest.raises(ValidationError):
-        bill_generate(actor=world.unit_a_op, unit=world.unit_a, month=THIS_MONTH)  # nobody billable
+        bill_generate(actor=world.unit_a_op, unit=world.unit_a, month=this_month())  # nobody billable

@@ -228,8 +228,9 @@ def test_a_token_issued_before_the_upgrade_keeps_working_until_it_expires(world)
     migration = importlib.import_module("fund.people.migrations.0003_api_tokens")
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id bigint, created timestamptz)")
-        cursor.execute("INSERT INTO authtoken_token VALUES (%s, %s, now())", ["0123456789abcdef0123456789abcdef01234567",
-                                                                             world.clerk.pk])
+        # Issued now by the application's clock (PostgreSQL's now() does not move with FUND_TEST_TODAY).
+        cursor.execute("INSERT INTO authtoken_token VALUES (%s, %s, %s)", ["0123456789abcdef0123456789abcdef01234567",
+                                                                          world.clerk.pk, timezone.now()])
     with connection.schema_editor() as editor:
         migration.port_authtoken_tokens(apps, editor)
     assert bearer("0123456789abcdef0123456789abcdef01234567").get(ME).json()["username"] == world.clerk.username

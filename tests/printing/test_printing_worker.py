@@ -8,12 +8,10 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from worker_support import REDIS_DB, broker_url, sending_to
+from worker_support import REDIS_DB, WAIT_SECONDS, broker_url, sending_to
 
 from fund.celery import app as celery_app
 from fund.printing.models import Document, DocumentStatus
-
-WAIT_SECONDS = 45
 
 
 def wait_until_done(document: Document, worker: subprocess.Popen, log: Path) -> Document:

@@ -3,19 +3,19 @@
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from fund.audit.masking import mask_id_number
 from fund.demo import make_credit_code, make_id_number
 from risk.models import BlacklistEntry
 from risk.selectors import blacklist_check
+from risk.services import add_years
+from tests.clock import today
 
 pytestmark = pytest.mark.django_db
 
 PERSON = make_id_number(birth=date(1985, 6, 12), seq=901)
 UNIT = make_credit_code(951)
-TODAY = timezone.localdate()
 NEW = {"subject_kind": "person", "id_number": PERSON, "name": "郭某某", "category": "fraud_withdrawal",
        "reason": "伪造购房合同骗提"}
 
@@ -32,7 +32,7 @@ def test_an_officer_lists_a_person_and_another_lifts_the_entry(officers):
     body = created.json()
     assert body["id_number"] == PERSON and body["state"] == "in_force" and body["public"] is False
     assert body["bans_withdrawal"] and body["bans_loan"]
-    assert body["listed_on"] == TODAY.isoformat() and body["until"] == TODAY.replace(year=TODAY.year + 5).isoformat()
+    assert body["listed_on"] == today().isoformat() and body["until"] == add_years(today(), 5).isoformat()
     assert blacklist_check(id_number=PERSON, business="withdrawal").pk == body["id"]
 
     lift = f"/api/risk/blacklist/{body['id']}/lift/"
@@ -106,14 +106,15 @@ def test_the_list_filters(officers):
         ({"reason": "   "}, "reason", None),
         ({"reason": None}, "reason", None),
         ({"name": ""}, "name", None),
-        ({"until": (TODAY - timedelta(days=1)).isoformat()}, "until", "限制截止日期须晚于列入日期"),
+        ({"until": lambda today: (today - timedelta(days=1)).isoformat()}, "until", "限制截止日期须晚于列入日期"),
         ({"until": "not-a-date"}, "until", None),
-        ({"listed_on": (TODAY + timedelta(days=3)).isoformat()}, "listed_on", "列入日期不能晚于今天"),
+        ({"listed_on": lambda today: (today + timedelta(days=3)).isoformat()}, "listed_on", "列入日期不能晚于今天"),
         ({"bans_loan": "maybe"}, "bans_loan", None),
         ({"bans_withdrawal": False, "bans_loan": False}, "bans_withdrawal", "至少限制"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field(officers, change, field, message):
+    change = {key: value(today()) if callable(value) else value for key, value in change.items()}  # dates: today's
     response = as_user(officers.risk).post("/api/risk/blacklist/", {**NEW, **change}, format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()

@@ -4,19 +4,18 @@ from datetime import date, timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from fund.audit.masking import mask_id_number
 from fund.audit.models import PersonView
 from fund.demo import make_credit_code, make_id_number
 from risk.models import BlacklistEntry, Category, SubjectKind
 from risk.services import blacklist_add, blacklist_lift
+from tests.clock import today
 
 pytestmark = pytest.mark.django_db
 
 PERSON = make_id_number(birth=date(1985, 6, 12), seq=901)
 UNIT = make_credit_code(951)
-TODAY = timezone.localdate()
 
 
 def browser(user) -> Client:
@@ -27,14 +26,14 @@ def browser(user) -> Client:
 
 def person_entry(actor, **overrides):
     values = dict(actor=actor, subject_kind=SubjectKind.PERSON, id_number=PERSON, name="郭骗提",
-                  category=Category.FRAUD_WITHDRAWAL, reason="伪造购房合同骗提", listed_on=TODAY - timedelta(days=3))
+                  category=Category.FRAUD_WITHDRAWAL, reason="伪造购房合同骗提", listed_on=today() - timedelta(days=3))
     values.update(overrides)
     return blacklist_add(**values)
 
 
 def unit_entry(actor, **overrides):
     values = dict(actor=actor, subject_kind=SubjectKind.UNIT, credit_code=UNIT, name="鑫达商贸有限公司",
-                  category=Category.STOPPED_AFTER_LOAN, reason="职工贷款后停缴", listed_on=TODAY - timedelta(days=3))
+                  category=Category.STOPPED_AFTER_LOAN, reason="职工贷款后停缴", listed_on=today() - timedelta(days=3))
     values.update(overrides)
     return blacklist_add(**values)
 
@@ -95,7 +94,7 @@ def test_a_clerk_may_not_open_the_add_form(world, officers):
     assert browser(world.clerk).get("/staff/risk/blacklist/new/").status_code == 403
     response = browser(world.clerk).post("/staff/risk/blacklist/new/", {
         "subject_kind": "person", "id_number": PERSON, "name": "郭某", "category": "fraud_withdrawal",
-        "reason": "骗提", "listed_on": TODAY.isoformat(), "bans_withdrawal": "on", "bans_loan": "on",
+        "reason": "骗提", "listed_on": today().isoformat(), "bans_withdrawal": "on", "bans_loan": "on",
     })
     assert response.status_code == 403 and not BlacklistEntry.objects.exists()
 
@@ -103,22 +102,22 @@ def test_a_clerk_may_not_open_the_add_form(world, officers):
 def test_an_officer_lists_a_person_through_the_form(officers):
     client = browser(officers.risk)
     form = {"subject_kind": "person", "id_number": PERSON, "name": "郭某", "category": "fraud_withdrawal",
-            "reason": "伪造购房合同骗提", "listed_on": TODAY.isoformat(), "bans_withdrawal": "on", "bans_loan": "on"}
+            "reason": "伪造购房合同骗提", "listed_on": today().isoformat(), "bans_withdrawal": "on", "bans_loan": "on"}
     response = client.post("/staff/risk/blacklist/new/", form)
     entry = BlacklistEntry.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/staff/risk/blacklist/{entry.pk}/"
     assert entry.listed_by == officers.risk and entry.bans_withdrawal and entry.bans_loan
-    assert entry.until.year == TODAY.year + 5
+    assert entry.until.year == today().year + 5
 
 
 def test_bad_form_input_is_shown_by_the_field_and_nothing_is_written(officers):
     form = {"subject_kind": "person", "id_number": "370802199003070000", "name": "郭某", "category": "fraud_loan",
-            "reason": "", "listed_on": TODAY.isoformat()}
+            "reason": "", "listed_on": today().isoformat()}
     page = browser(officers.risk).post("/staff/risk/blacklist/new/", form)
     text = page.content.decode()
     # Every mistake at once: the missing reason and the bad check digit.
     assert page.status_code == 200 and "该字段是必填项" in text and "身份证号码校验位不正确" in text
-    form.update(reason="骗贷", id_number=PERSON, until=(TODAY - timedelta(days=1)).isoformat())
+    form.update(reason="骗贷", id_number=PERSON, until=(today() - timedelta(days=1)).isoformat())
     text = browser(officers.risk).post("/staff/risk/blacklist/new/", form).content.decode()
     assert "限制截止日期须晚于列入日期" in text  # the service's error, put on its field
     assert not BlacklistEntry.objects.exists()
@@ -180,6 +179,6 @@ def test_auditors_read_the_blacklist_in_the_admin_and_change_nothing(world, offi
 def test_the_demo_rows_load_and_cover_every_state(world, officers):
     from risk.demo import demo_blacklist
 
-    entries = demo_blacklist(lister=officers.risk, lifter=world.director, today=TODAY)
+    entries = demo_blacklist(lister=officers.risk, lifter=world.director, today=today())
     assert {e.state for e in entries} == {"in_force", "expired", "lifted"}
     assert {e.subject_kind for e in entries if e.public} == {"unit"}

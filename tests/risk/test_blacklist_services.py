@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from fund.audit.models import AuditEvent
 from fund.demo import make_credit_code, make_id_number
@@ -14,18 +13,18 @@ from fund.policy.models import PolicyValue
 from risk.models import BlacklistEntry, Category, SubjectKind
 from risk.selectors import blacklist_check
 from risk.services import blacklist_add, blacklist_lift
+from tests.clock import today
 
 pytestmark = pytest.mark.django_db
 
 PERSON = make_id_number(birth=date(1985, 6, 12), seq=901)
 UNIT = make_credit_code(951)
-TODAY = timezone.localdate()
 
 
 def add(actor, **overrides):
     values = dict(
         actor=actor, subject_kind=SubjectKind.PERSON, id_number=PERSON, name="郭某某",
-        category=Category.FRAUD_WITHDRAWAL, reason="伪造购房合同骗提", listed_on=TODAY - timedelta(days=5),
+        category=Category.FRAUD_WITHDRAWAL, reason="伪造购房合同骗提", listed_on=today() - timedelta(days=5),
     )
     values.update(overrides)
     return blacklist_add(**values)
@@ -53,7 +52,7 @@ def test_a_listing_on_29_february_runs_full_years(officers):
 
 
 def test_an_explicit_until_wins_over_the_policy(officers):
-    assert add(officers.risk, until=TODAY + timedelta(days=100)).until == TODAY + timedelta(days=100)
+    assert add(officers.risk, until=today() + timedelta(days=100)).until == today() + timedelta(days=100)
 
 
 def test_units_are_public_and_persons_never(officers):
@@ -165,14 +164,15 @@ def test_listing_and_lifting_are_audited(officers):
         ({"category": "gossip"}, "category", "请选择失信类别"),
         ({"reason": ""}, "reason", "请填写列入事由"),
         ({"reason": "   "}, "reason", "请填写列入事由"),
-        ({"until": TODAY - timedelta(days=5)}, "until", "限制截止日期须晚于列入日期"),
-        ({"until": TODAY - timedelta(days=6)}, "until", "限制截止日期须晚于列入日期"),
-        ({"listed_on": TODAY + timedelta(days=1)}, "listed_on", "列入日期不能晚于今天"),
+        ({"until": lambda today: today - timedelta(days=5)}, "until", "限制截止日期须晚于列入日期"),
+        ({"until": lambda today: today - timedelta(days=6)}, "until", "限制截止日期须晚于列入日期"),
+        ({"listed_on": lambda today: today + timedelta(days=1)}, "listed_on", "列入日期不能晚于今天"),
         ({"listed_on": date(2010, 1, 1)}, "listed_on", "没有生效的黑名单期限政策"),
         ({"bans_withdrawal": False, "bans_loan": False}, "bans_withdrawal", "至少限制提取或贷款"),
     ],
 )
 def test_bad_input_names_the_field_and_writes_nothing(officers, change, field, message):
+    change = {key: value(today()) if callable(value) else value for key, value in change.items()}  # dates: today's
     with pytest.raises(ValidationError) as exc:
         add(officers.risk, **change)
     assert message in " ".join(errors_of(exc)[field])
@@ -183,14 +183,14 @@ def test_bad_input_names_the_field_and_writes_nothing(officers, change, field, m
 def test_a_subject_in_force_for_a_category_is_not_listed_twice(officers):
     first = add(officers.risk)
     with pytest.raises(ValidationError) as exc:
-        add(officers.risk_b, listed_on=TODAY, reason="重复列入")
+        add(officers.risk_b, listed_on=today(), reason="重复列入")
     assert "不能重复列入" in errors_of(exc)["category"][0]
     assert BlacklistEntry.objects.count() == 1
     # Another category for the same person is a separate listing.
     add(officers.risk, category=Category.FRAUD_LOAN)
     # Once lifted, the person may be listed again for the same category.
     blacklist_lift(actor=officers.risk_b, entry=first, reason="解除后重新认定")
-    assert add(officers.risk, listed_on=TODAY).category == Category.FRAUD_WITHDRAWAL
+    assert add(officers.risk, listed_on=today()).category == Category.FRAUD_WITHDRAWAL
 
 
 def test_an_expired_listing_does_not_stand_in_the_way_of_a_new_one(officers):
@@ -218,7 +218,7 @@ def test_a_lift_request_waits_in_the_inbox_of_the_other_officers_with_its_due_da
 
     entry = add(officers.risk)
     item = blacklist_lift_request(actor=officers.risk_b, entry=entry, reason="法院撤销原认定")
-    assert item.due_on == add_working_days(TODAY, int(policy_value("risk_blacklist_lift_days")))
+    assert item.due_on == add_working_days(today(), int(policy_value("risk_blacklist_lift_days")))
     assert list(work_items_for_user(officers.risk)) == [item]
     assert item.subject == entry and item.subject.get_staff_url() == f"/staff/risk/blacklist/{entry.pk}/"
     assert not work_items_for_user(officers.risk_b).exists()  # the requester does not decide

@@ -8,17 +8,20 @@
              wd.child(), wd.retire(), wd.seal(), wd.commercial_loan(balance, instalment)
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from stdnum import luhn
 
 from fund.demo import DEMO_PASSWORD as PASSWORD
 from fund.demo import make_id_number
 from fund.people.models import Post
+from tests.clock import travel_to
 
 
 def make_card(seq: int) -> str:
@@ -119,6 +122,19 @@ def deposit_months(clerk: Any, account: Any, months: int, start: date = date(202
 
     for i in range(months):
         monthly_deposit_post(actor=clerk, account=account, month=add_months(start, i))
+
+
+@pytest.fixture
+def signing_day() -> Iterator[date]:
+    """Today, for tests that sign a standing instruction due today: on the 29th to the 31st the clock moves back
+    to the 28th of the same month, as an instruction's day is 1 to 28 (a day-28 instruction is paid on the
+    29th–31st too, so the test would not see "due today")."""
+    today = timezone.localdate()
+    if today.day <= 28:
+        yield today
+        return
+    with travel_to(today.replace(day=28)):
+        yield timezone.localdate()
 
 
 @pytest.fixture

@@ -71,11 +71,11 @@ def test_the_automatic_retry_pays_the_card_the_member_asked_for_not_the_card_on_
 
 
 def test_a_standing_withdrawal_is_retried_to_the_card_the_instruction_was_signed_for(
-    wd, django_capture_on_commit_callbacks
+    signing_day, wd, django_capture_on_commit_callbacks
 ):
     signed = other_card(wd, 32, failing=True)
     wd.commercial_loan(instalment="2100.00")
-    today = timezone.localdate()
+    today = signing_day
     instruction = standing_sign(actor=wd.world.member_a, account=wd.account,
                                 loan=housing_loans(wd.person.id_number)[0].key, payee_card=signed, day=today.day)
     with django_capture_on_commit_callbacks(execute=True):
@@ -134,10 +134,12 @@ def test_a_new_card_is_refused_while_the_bank_cannot_check_it(wd, django_capture
     assert Withdrawal.objects.get(pk=w.pk).state == WithdrawalState.PAYOUT_FAILED and w.payouts.count() == 1
 
 
-def test_a_standing_withdrawal_keeps_its_instructions_card_at_a_forced_retry(wd, django_capture_on_commit_callbacks):
+def test_a_standing_withdrawal_keeps_its_instructions_card_at_a_forced_retry(
+    signing_day, wd, django_capture_on_commit_callbacks
+):
     fail(wd.card)
     wd.commercial_loan(instalment="2100.00")
-    today = timezone.localdate()
+    today = signing_day
     instruction = standing_sign(actor=wd.world.member_a, account=wd.account,
                                 loan=housing_loans(wd.person.id_number)[0].key, payee_card=wd.card, day=today.day)
     with django_capture_on_commit_callbacks(execute=True):

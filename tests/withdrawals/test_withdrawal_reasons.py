@@ -17,6 +17,7 @@ from fund.integrations.models import SandboxBankPayment, SandboxInvoice
 from fund.ledger.models import SubAccount
 from fund.ledger.selectors import ledger_reconcile
 from fund.payments.models import AttemptStatus as PayoutStatus
+from tests.clock import travel_to
 from tests.withdrawals.conftest import failed_rules, online, submit_decided, window
 from withdrawals.models import Withdrawal, WithdrawalState
 
@@ -126,7 +127,23 @@ def test_purchase_of_a_new_home_by_a_valid_invoice_passes_and_a_cancelled_one_go
 
 # ---- 03 retirement ---------------------------------------------------------------------------------------------
 
-def test_retirement_pays_the_whole_balance_with_interest_and_closes_the_account(wd, django_capture_on_commit_callbacks):
+@pytest.fixture
+def thirty_days_in_one_interest_year() -> Any:
+    """From 1 to 30 June the next 30 days cross 30 June, where interest is settled and a new year starts: the
+    clock moves a month back for the test below, which checks 30 days of interest within one year."""
+    from fund.ledger.services import interest_period_start
+
+    today = timezone.localdate()
+    if interest_period_start(today + timedelta(days=30)) <= today:
+        yield today
+        return
+    with travel_to(today - timedelta(days=31)):
+        yield timezone.localdate()
+
+
+def test_retirement_pays_the_whole_balance_with_interest_and_closes_the_account(
+    thirty_days_in_one_interest_year, wd, django_capture_on_commit_callbacks
+):
     from fund.ledger.services import interest_period_start
     from fund.policy.selectors import policy_value
     from withdrawals.services import withdrawal_decide, withdrawal_submit

@@ -36,8 +36,8 @@ def test_signing_needs_a_loan_on_the_credit_report(wd):
     assert "loan" in err.value.message_dict
 
 
-def test_one_paid_withdrawal_a_month_of_the_instalment(wd, django_capture_on_commit_callbacks):
-    today = timezone.localdate()
+def test_one_paid_withdrawal_a_month_of_the_instalment(signing_day, wd, django_capture_on_commit_callbacks):
+    today = signing_day
     instruction = sign(wd, day=today.day, instalment="2500.00")
     assert instruction.monthly_amount == Decimal("2500.00") and instruction.state == StandingState.ACTIVE
     assert run(django_capture_on_commit_callbacks, today - timedelta(days=1)) == {"made": 0, "skipped": 0}
@@ -123,7 +123,9 @@ def test_standing_withdrawals_after_a_one_off_repayment_are_not_limited_by_it(wd
     assert w.state == WithdrawalState.PAID, w.decision_note
 
 
-def test_a_standing_instruction_for_the_spouses_loan_pays_its_instalment(wd, django_capture_on_commit_callbacks):
+def test_a_standing_instruction_for_the_spouses_loan_pays_its_instalment(
+    signing_day, wd, django_capture_on_commit_callbacks
+):
     """本人或配偶的住房贷款, as for a one-off repayment: the loan listed, signed and repaid monthly is the spouse's,
     found through the marriage registry."""
     from rest_framework.test import APIClient
@@ -134,7 +136,7 @@ def test_a_standing_instruction_for_the_spouses_loan_pays_its_instalment(wd, dja
     client.force_authenticate(wd.world.member_a)
     listed = client.get(f"/api/withdrawals/accounts/{wd.account.pk}/loans/").json()
     assert [(loan["lender"], loan["spouse_name"]) for loan in listed] == [("工商银行示范分行", spouse_name)]
-    today = timezone.localdate()
+    today = signing_day
     instruction = standing_sign(actor=wd.world.member_a, account=wd.account, loan=listed[0]["key"],
                                 payee_card=wd.card, day=today.day)
     assert instruction.monthly_amount == Decimal("1800.00") and instruction.lender == "工商银行示范分行"

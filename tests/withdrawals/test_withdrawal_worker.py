@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from worker_support import broker_url, sending_to
+from worker_support import WAIT_SECONDS, broker_url, sending_to
 
 from fund.ledger.selectors import ledger_reconcile
 from withdrawals.models import Withdrawal, WithdrawalState
 from withdrawals.services import withdrawal_submit
 
 
-def wait_paid(withdrawal: Withdrawal, worker: subprocess.Popen, log: Path, seconds: float = 90) -> Withdrawal:
+def wait_paid(withdrawal: Withdrawal, worker: subprocess.Popen, log: Path, seconds: float = WAIT_SECONDS) -> Withdrawal:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         withdrawal.refresh_from_db()

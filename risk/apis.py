@@ -106,6 +106,25 @@ class BlacklistDetailApi(APIView):
         return Response(BlacklistEntryOutput(entry, context={"full_ids": blacklist_sees_full_ids(request.user)}).data)
 
 
+class BlacklistLiftRequestApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(label="解除理由", max_length=1000)
+
+    class OutputSerializer(serializers.Serializer):
+        item = serializers.IntegerField(source="pk", label="待办编号")
+        due_on = serializers.DateField(label="办结时限")
+
+    @extend_schema(
+        request=InputSerializer, responses={201: OutputSerializer},
+        summary="申请解除黑名单记录（风控岗、分管领导；由另一人审批）",
+    )
+    def post(self, request, pk: int):
+        entry = blacklist_entry_get_for_user(request.user, pk)
+        values = validated(self.InputSerializer, request)
+        item = services.blacklist_lift_request(actor=request.user, entry=entry, reason=values["reason"])
+        return Response(self.OutputSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
 class BlacklistLiftApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(label="解除原因", max_length=1000)

@@ -5,15 +5,19 @@ loan. The staff readers answer "not found" to anyone who is not staff: the black
 every member of staff may read it, and nobody else may (the public sees only units, on the public page).
 """
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from fund.audit.models import AuditEvent
 from fund.people.models import Post
 from fund.people.roles import roles_of
 from fund.people.selectors import get_or_404
+from fund.workflow.models import WorkItem
+from fund.workflow.services import work_open_item
 
 from .models import BAN_FIELDS, BlacklistEntry, BlacklistEntryQuerySet, Business, SubjectKind
 
@@ -80,3 +84,21 @@ def public_units(on: date | None = None) -> QuerySet[BlacklistEntry]:
         .filter(subject_kind=SubjectKind.UNIT, public=True)
         .order_by("-listed_on", "-id")
     )
+
+
+@dataclass(frozen=True)
+class LiftRequest:
+    """An entry's open lift request (申请解除): who asked, why, and by when it is to be decided."""
+
+    item: WorkItem
+    reason: str
+
+
+def blacklist_lift_request_open(entry: BlacklistEntry) -> LiftRequest | None:
+    item = work_open_item(entry)
+    if item is None:
+        return None
+    asked = AuditEvent.objects.filter(
+        action="risk.blacklist.lift_requested", target_type=entry._meta.label_lower, target_id=str(entry.pk)
+    ).order_by("-id").first()
+    return LiftRequest(item=item, reason=asked.reason if asked is not None else "")

@@ -13,6 +13,7 @@ staff_patterns: list = [
     path("risk/blacklist/new/", views.staff_blacklist_add, name="risk-blacklist-add"),
     path("risk/blacklist/<int:pk>/", views.staff_blacklist_detail, name="risk-blacklist-detail"),
     path("risk/blacklist/<int:pk>/lift/", views.staff_blacklist_lift, name="risk-blacklist-lift"),
+    path("risk/blacklist/<int:pk>/lift-request/", views.staff_blacklist_lift_request, name="risk-blacklist-lift-request"),
 ]
 public_patterns: list = [
     path("units/", views.public_blacklisted_units, name="units"),
@@ -21,4 +22,5 @@ api_patterns: list = [
     path("blacklist/", apis.BlacklistListApi.as_view(), name="api-risk-blacklist"),
     path("blacklist/<int:pk>/", apis.BlacklistDetailApi.as_view(), name="api-risk-blacklist-detail"),
     path("blacklist/<int:pk>/lift/", apis.BlacklistLiftApi.as_view(), name="api-risk-blacklist-lift"),
+    path("blacklist/<int:pk>/lift-request/", apis.BlacklistLiftRequestApi.as_view(), name="api-risk-blacklist-lift-request"),
 ]

@@ -59,7 +59,8 @@ def stop() -> None:
 
 
 def travelling() -> bool:
-    return _travel is not None
+    """Whether this process's clock is moved: by FUND_TEST_TODAY or by a test's own travel_to."""
+    return time_machine.escape_hatch.is_travelling()
 
 
 def offset_seconds() -> float:

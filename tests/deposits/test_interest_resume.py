@@ -18,7 +18,7 @@ from fund.batches import registered_batches
 from fund.ledger.models import BusinessType, JournalEntry, SubLedgerRow
 from fund.ledger.selectors import ledger_reconcile
 from fund.tasks import resume_stalled_batches
-from tests.deposits.test_interest import YEAR, history  # noqa: F401  (the fixture)
+from tests.deposits.test_interest import YEAR, after_the_2026_year, history  # noqa: F401  (the fixtures)
 
 pytestmark = pytest.mark.django_db
 

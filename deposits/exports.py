@@ -25,7 +25,7 @@ from fund.ledger.models import SubLedgerRow
 from fund.money import format_money
 
 from .models import MemberAccount, RemittanceBill, UnitAccount
-from .services.statements import StatementFilter
+from .selectors.statements import StatementFilter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_FORMAT = "#,##0.00"

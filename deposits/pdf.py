@@ -12,7 +12,7 @@ from fund.printing.models import Document
 from fund.printing.services import document_request, register_document_kind
 
 from .models import MemberAccount
-from .services.statements import deposit_history
+from .selectors.statements import deposit_history
 
 ACCOUNT_SHEET = "deposits.account_sheet"
 

@@ -13,7 +13,8 @@ from fund.api import validated
 from fund.people.roles import roles_of
 
 from ..models import OpeningNoticeChannel
-from ..services.arrears import opening_notice_record, unopened_units_list
+from ..selectors.arrears import unopened_units_list
+from ..services.arrears import opening_notice_record
 
 
 class UnopenedUnitOutput(serializers.Serializer):

@@ -23,8 +23,8 @@ from ..selectors import (
     unit_account_get_for_user,
     unit_accounts_for_user,
 )
-from ..services.arrears import arrears_list
-from ..services.statements import (
+from ..selectors.arrears import arrears_list
+from ..selectors.statements import (
     member_statement_rows,
     statement_filter_parse,
     unit_bill_history,

@@ -18,12 +18,8 @@ from fund.views import form_submit
 
 from ..exports import export_name, xlsx_response
 from ..models import OpeningNotice, OpeningNoticeChannel
-from ..services.arrears import (
-    opening_notice_record,
-    unopened_unit_get,
-    unopened_units_list,
-    unopened_units_workbook,
-)
+from ..selectors.arrears import unopened_unit_get, unopened_units_list
+from ..services.arrears import opening_notice_record, unopened_units_workbook
 
 
 class OpeningNoticeForm(forms.Form):

@@ -32,8 +32,8 @@ from ..selectors import (
     unit_account_get_for_user,
     unit_accounts_for_user,
 )
-from ..services.arrears import arrears_list, last_reminders
-from ..services.statements import (
+from ..selectors.arrears import arrears_list, last_reminders
+from ..selectors.statements import (
     STATEMENT_TYPES,
     StatementFilter,
     member_statement_rows,

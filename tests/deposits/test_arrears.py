@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 
 from deposits.models import ArrearsReminder, MemberState, ReminderState, UnitState
+from deposits.selectors.arrears import arrears_list
 from deposits.services import monthly_deposit_post
-from deposits.services.arrears import arrears_list
 from deposits.tasks.statements import send_arrears_reminders
 from fund.integrations.base import Unavailable
 from fund.integrations.models import SandboxSms

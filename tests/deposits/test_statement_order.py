@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from deposits.selectors import member_statement
-from deposits.services.statements import StatementFilter, member_statement_rows
+from deposits.selectors.statements import StatementFilter, member_statement_rows
 from fund.ledger import chart
 from fund.ledger.models import BusinessType
 from fund.ledger.services import Movement, credit, debit, entry_post

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from deposits.models import BillKind, BillState, RemittanceBill
+from deposits.selectors.statements import deposit_history
 from deposits.services import monthly_deposit_post
-from deposits.services.statements import deposit_history
 from fund.dates import add_months, first_of_month
 from fund.ledger.selectors import ledger_reconcile
 from fund.money import amount_in_capitals

@@ -10,7 +10,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from deposits.models import OpeningNotice, UnitAccount, UnitOpeningRequest, UnitState
-from deposits.services.arrears import opening_notice_record, unopened_units_list
+from deposits.selectors.arrears import unopened_units_list
+from deposits.services.arrears import opening_notice_record
 from fund.audit.models import AuditEvent
 from fund.demo import make_credit_code, make_id_number
 from fund.integrations.models import SandboxSocialInsurance

@@ -1,6 +1,6 @@
 """Statements (个人明细), deposit history for certificates, and the unit's roster and bill history.
 
-Reads only: callers fetch the account or unit through the selectors (scope, 404) and pass it in here.
+Reads only: callers fetch the account or unit through the scoped selectors (404) and pass it in here.
 """
 
 from dataclasses import dataclass, field

@@ -4,7 +4,7 @@ from fund.demo import DEMO_PASSWORD, DemoContext, make_credit_code
 from fund.people.models import Developer
 from fund.people.services import operator_create
 
-from .models import Project
+from .models import Project, ProjectState
 
 
 def seed(ctx: DemoContext) -> None:
@@ -13,7 +13,7 @@ def seed(ctx: DemoContext) -> None:
     )
     Project.objects.create(
         developer=developer, name="安居·湖畔花园", address="示范市北湖新区湖畔路88号",
-        presale_permit="示房预售字（2026）第018号", admitted=True,
+        presale_permit="示房预售字（2026）第018号", state=ProjectState.ADMITTED,
     )
     Project.objects.create(developer=developer, name="安居·学府里（二期）", address="示范市高新区学府路16号")
     operator_create(

@@ -105,6 +105,28 @@ class Developer(models.Model):
         return self.name
 
 
+class EntrustedBank(models.Model):
+    """受托银行: a bank the centre entrusts with loans (its outlets take applications, Linyi) and payments.
+
+    A bank's operators hold the guardian object permission `act_for_bank` on it, as a developer's operators
+    hold `act_for_developer`: they see the loan applications taken at this bank and nothing else."""
+
+    code = models.CharField("银行代码", max_length=12, unique=True, validators=[one_line_validator])
+    name = models.CharField("银行名称", max_length=120, validators=[one_line_validator])
+    outlet = models.CharField("网点", max_length=120, blank=True, validators=[one_line_validator])
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    active = models.BooleanField("合作中", default=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "受托银行"
+        ordering = ["code"]
+        permissions = [("act_for_bank", "代表受托银行办理业务")]
+
+    def __str__(self) -> str:
+        return f"{self.name}{self.outlet}"
+
+
 class FundUserManager(UserManager["User"]):
     def get_by_natural_key(self, username: str | None) -> "User":
         # Members sign in with their resident ID number, others with their user name. A user name may equal

@@ -1,0 +1,31 @@
+"""The move tables of the loans line's status fields. Every change of them goes through
+`fund.workflow.moves.move_status` with its table; services import these, never each other's helpers."""
+
+from fund.workflow.moves import MoveTable
+
+from .models import ApplicationState, Loan, LoanApplication, LoanStatus, Project, ProjectState
+
+A = ApplicationState
+
+APPLICATION_MOVES = MoveTable(LoanApplication, noun="贷款申请", moves={
+    # A developer's entry waits for the buyer to confirm it (or withdraw it).
+    A.DRAFT: {A.SUBMITTED, A.WITHDRAWN},
+    A.SUBMITTED: {A.REVIEWING, A.REJECTED, A.WITHDRAWN},
+    A.REVIEWING: {A.APPROVED, A.REJECTED, A.WITHDRAWN},
+    A.APPROVED: {A.SIGNED, A.WITHDRAWN},
+    A.SIGNED: {A.MORTGAGED},
+    A.MORTGAGED: {A.DISBURSING},
+    A.DISBURSING: {A.DISBURSED},
+})
+
+LOAN_MOVES = MoveTable(Loan, field="status", noun="贷款", moves={
+    LoanStatus.PENDING: {LoanStatus.ACTIVE},
+    LoanStatus.ACTIVE: {LoanStatus.CLOSED, LoanStatus.WRITTEN_OFF},
+})
+
+PROJECT_MOVES = MoveTable(Project, noun="楼盘", moves={
+    ProjectState.PENDING: {ProjectState.ADMITTED, ProjectState.REFUSED},
+    ProjectState.REFUSED: {ProjectState.ADMITTED},
+    ProjectState.ADMITTED: {ProjectState.SUSPENDED},
+    ProjectState.SUSPENDED: {ProjectState.ADMITTED},
+})

@@ -23,12 +23,13 @@ staff = (
     [path("", portal_views.staff_home, name="home"), path("audit/", portal_views.staff_audit, name="audit"),
      *deposits.urls.staff_patterns, *withdrawals.urls.staff_patterns, *risk.urls.staff_patterns,
      *catalogue_urls.staff_patterns, *workflow_views.staff_patterns, *integration_views.staff_patterns,
-     *audit_reveal.staff_patterns, *payment_views.staff_patterns],
+     *audit_reveal.staff_patterns, *payment_views.staff_patterns, *loans.urls.staff_patterns],
     "staff",
 )
 unit = ([path("", portal_views.unit_home, name="home"), *deposits.urls.unit_patterns], "unit")
 member = (
-    [path("", portal_views.member_home, name="home"), *deposits.urls.member_patterns, *withdrawals.urls.member_patterns],
+    [path("", portal_views.member_home, name="home"), *deposits.urls.member_patterns, *withdrawals.urls.member_patterns,
+     *loans.urls.member_patterns],
     "member",
 )
 developer = ([path("", portal_views.developer_home, name="home"), *loans.urls.developer_patterns], "developer")
@@ -42,6 +43,7 @@ api_patterns = [
     path("deposits/", include(deposits.urls.api_patterns)),
     path("withdrawals/", include(withdrawals.urls.api_patterns)),
     path("risk/", include(risk.urls.api_patterns)),
+    path("loans/", include(loans.urls.api_patterns)),
     path("catalogue/", include(catalogue_urls.api_patterns)),
 ]
 
@@ -50,6 +52,7 @@ urlpatterns = [
     path("", include((portal_urls.urlpatterns, "portals"))),
     path("guide/", include((catalogue_urls.public_patterns, "guide"))),
     path("risk/", include((risk.urls.public_patterns, "risk"))),
+    path("loans/", include((loans.urls.public_patterns, "loans"))),
     path("staff/", include(staff)),
     path("unit/", include(unit)),
     path("member/", include(member)),

@@ -1,7 +1,17 @@
-from django.urls import path
+"""Routes of the loans line; fund/urls.py mounts each list in its portal (one module of views per topic adds its
+patterns to these lists)."""
 
-from . import views
+from django.urls import URLPattern, URLResolver, path
 
-developer_patterns = [
-    path("projects/", views.developer_projects, name="projects"),
+from .views import projects
+
+Patterns = list[URLPattern | URLResolver]
+
+public_patterns: Patterns = []
+staff_patterns: Patterns = []
+member_patterns: Patterns = []
+developer_patterns: Patterns = [
+    path("projects/", projects.developer_projects, name="projects"),
 ]
+bank_patterns: Patterns = []
+api_patterns: Patterns = []

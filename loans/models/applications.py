@@ -157,7 +157,7 @@ class LoanApplication(models.Model):
         return f"贷款申请 {self.number}"
 
     def get_staff_url(self) -> str:
-        return reverse("loans:staff-application", args=[self.pk])
+        return reverse("staff:loan-application", args=[self.pk])
 
 
 class Relation(models.TextChoices):

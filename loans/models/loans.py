@@ -86,7 +86,7 @@ class Loan(models.Model):
         return f"贷款 {self.contract_number}"
 
     def get_staff_url(self) -> str:
-        return reverse("loans:staff-loan", args=[self.pk])
+        return reverse("staff:loan", args=[self.pk])
 
     @property
     def balance(self) -> Decimal:

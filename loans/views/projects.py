@@ -4,7 +4,7 @@ from django.shortcuts import render
 from fund.people.selectors import scoped
 from fund.portals.decorators import portal_required
 
-from .models import Project
+from ..models import Project
 
 
 @portal_required("developer")

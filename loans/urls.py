@@ -3,12 +3,12 @@ patterns to these lists)."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from .views import projects
+from .views import projects, timing
 
 Patterns = list[URLPattern | URLResolver]
 
 public_patterns: Patterns = []
-staff_patterns: Patterns = []
+staff_patterns: Patterns = [*timing.staff_patterns]
 member_patterns: Patterns = []
 developer_patterns: Patterns = [
     path("projects/", projects.developer_projects, name="projects"),

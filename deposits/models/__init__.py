@@ -21,7 +21,7 @@ from .lifecycle import (  # noqa: F401
 )
 from .merge import AccountMerge  # noqa: F401
 from .opening import OpeningRequestState, UnitOpeningRequest  # noqa: F401
-from .ratios import RatioSource, UnitRatioChange, unit_ratio_history_backfill  # noqa: F401
+from .ratios import RatioSource, UnitRatioChange  # noqa: F401
 from .remittance import (  # noqa: F401
     BillKind,
     BillState,

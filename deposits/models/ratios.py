@@ -9,8 +9,6 @@ row effective on or before it (`deposits.selectors.unit_ratios_on`).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -37,8 +35,8 @@ class UnitRatioChange(models.Model):
         "deposits.UnitApplication", verbose_name="降比例申请", on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
     )
-    # A default rather than auto_now_add: rows rebuilt from history (the backfill) carry the time of the
-    # change they stand for, which decides a tie with a base adjustment effective in the same month.
+    # A default rather than auto_now_add: rows rebuilt from history (when the history arrived) carry the time
+    # of the change they stand for, which decides a tie with a base adjustment effective in the same month.
     created_at = models.DateTimeField("登记时间", default=timezone.now, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, null=True, blank=True,
@@ -55,52 +53,3 @@ class UnitRatioChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.effective_month:%Y-%m} {self.unit_ratio}/{self.member_ratio}"
-
-
-def unit_ratio_history_backfill(*, unit_model: Any, change_model: Any, application_model: Any) -> int:
-    """Give every unit that has no ratio history one, rebuilt from what is on record (the data migration
-    `unit_ratio_history` calls this with its historical models; tests with the real ones). Idempotent.
-
-    The opening row takes the unit's current ratios from its opening month, unless a ratio reduction has
-    started: then the ratios before the earliest reduction, followed by a row for each reduction's start and,
-    once it has ended, its end. Returns the number of units given a history."""
-    from datetime import date, datetime, time
-
-    from fund.dates import add_months, first_of_month
-
-    def at(day: date) -> datetime:
-        return timezone.make_aware(datetime.combine(day, time.min))
-
-    reductions: dict[int, list[Any]] = {}
-    started = application_model.objects.filter(
-        kind="ratio", state__in=["in_effect", "ended"], previous_unit_ratio__isnull=False,
-        previous_member_ratio__isnull=False,
-    ).order_by("start_month", "id")
-    for application in started:
-        reductions.setdefault(application.unit_id, []).append(application)
-    rows = []
-    count = 0
-    for unit in unit_model.objects.filter(ratio_changes__isnull=True).order_by("pk").iterator():
-        history = reductions.get(unit.pk, [])
-        first = history[0] if history else None
-        opening = (first.previous_unit_ratio, first.previous_member_ratio) if first else (unit.unit_ratio, unit.member_ratio)
-        rows.append(change_model(
-            unit_id=unit.pk, effective_month=first_of_month(unit.opened_on), unit_ratio=opening[0], member_ratio=opening[1],
-            source="opening", created_at=at(unit.opened_on), actor_id=unit.opened_by_id,
-        ))
-        for application in history:
-            rows.append(change_model(
-                unit_id=unit.pk, effective_month=application.start_month, unit_ratio=application.unit_ratio,
-                member_ratio=application.member_ratio, source="reduction", application_id=application.pk,
-                created_at=application.effective_at or at(application.start_month), actor_id=None,
-            ))
-            if application.state == "ended":
-                rows.append(change_model(
-                    unit_id=unit.pk, effective_month=add_months(application.end_month, 1),
-                    unit_ratio=application.previous_unit_ratio, member_ratio=application.previous_member_ratio,
-                    source="reduction_end", application_id=application.pk,
-                    created_at=application.ended_at or at(add_months(application.end_month, 1)), actor_id=None,
-                ))
-        count += 1
-    change_model.objects.bulk_create(rows, batch_size=1000)
-    return count

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from stdnum import luhn
 
 from deposits.models import MonthlyDeposit, UnitAccount
@@ -53,21 +52,6 @@ def test_the_deferral_limit_is_a_policy_and_changing_it_changes_what_an_applicat
         apply(7)
     assert exc.value.message_dict["end_month"] == ["一次申请最长 6 个月"]
     assert apply(6).end_month == add_months(this_month(), 5)
-
-
-def test_an_existing_database_gets_the_new_policy_row():
-    """Migration deposits 0010 seeds the defaults missing from a database created before the policy existed."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    migration = import_module("deposits.migrations.0010_gaps_transfer_out_refund_policy")
-    PolicyValue.objects.filter(name="deposit_deferral_max_months").update(withdrawn_at=timezone.now())
-    assert not PolicyValue.objects.filter(name="deposit_deferral_max_months", withdrawn_at__isnull=True).exists()
-    migration.seed_new_policies(apps, None)
-    migration.seed_new_policies(apps, None)  # idempotent
-    assert PolicyValue.objects.filter(name="deposit_deferral_max_months", withdrawn_at__isnull=True).count() == 1
-    assert policy_value("deposit_deferral_max_months") == 12
 
 
 # 4. a month's deposit after a later base adjustment ---------------------------------------------------------

@@ -20,7 +20,6 @@ from deposits.models import (
     UnitAccount,
     UnitApplication,
     UnitRatioChange,
-    unit_ratio_history_backfill,
 )
 from deposits.selectors import unit_ratios_on
 from deposits.services import monthly_deposit_post
@@ -212,43 +211,6 @@ def test_an_adjustment_made_after_a_ratio_change_keeps_its_own_ratios(world):
     assert month_terms(world.account_a, JUN).total == Decimal("1280.00")
     assert month_terms(world.account_a, JUL).total == Decimal("1600.00")
     assert line_amounts(backpay_bill(world, JUL, today=IN_AUGUST)) == (Decimal("800.00"), Decimal("800.00"))
-
-
-# ---- the data migration -----------------------------------------------------------------------------------------
-
-def test_the_backfill_gives_existing_units_a_history_and_is_idempotent(world):
-    application = reduce_ratios(world)
-    end_reduction()
-    in_effect_unit = open_unit(world.clerk, world.branch_a, 8)
-    UnitRatioChange.objects.all().delete()  # as the units stood before the history existed
-    # A third unit: a reduction in effect when the history arrived, its current ratios the reduced ones.
-    UnitAccount.objects.filter(pk=in_effect_unit.pk).update(unit_ratio=Decimal("0.06"), member_ratio=Decimal("0.05"))
-    UnitApplication.objects.create(
-        number="HJ2025TEST01", unit=in_effect_unit, kind="ratio", state="in_effect", start_month=JUL,
-        end_month=date(2025, 12, 1), reason="困难", unit_ratio=Decimal("0.06"), member_ratio=Decimal("0.05"),
-        previous_unit_ratio=Decimal("0.10"), previous_member_ratio=Decimal("0.11"), applicant=world.unit_a_op,
-    )
-
-    made = unit_ratio_history_backfill(unit_model=UnitAccount, change_model=UnitRatioChange,
-                                       application_model=UnitApplication)
-    assert made == UnitAccount.objects.count() == 3
-    assert history(world.unit_b) == [(date(2025, 1, 1), FULL, FULL, RatioSource.OPENING)]
-    assert history(world.unit_a) == [
-        (date(2025, 1, 1), FULL, FULL, RatioSource.OPENING),
-        (JUN, REDUCED, REDUCED, RatioSource.REDUCTION),
-        (SEP, FULL, FULL, RatioSource.REDUCTION_END),
-    ]
-    assert UnitRatioChange.objects.get(unit=world.unit_a, source="reduction").application_id == application.pk
-    assert history(in_effect_unit) == [
-        (date(2025, 1, 1), Decimal("0.1000"), Decimal("0.1100"), RatioSource.OPENING),
-        (JUL, Decimal("0.0600"), Decimal("0.0500"), RatioSource.REDUCTION),
-    ]
-    assert unit_ratios_on(in_effect_unit, JUN) == (Decimal("0.1000"), Decimal("0.1100"))
-    assert unit_ratio_history_backfill(unit_model=UnitAccount, change_model=UnitRatioChange,
-                                       application_model=UnitApplication) == 0
-    assert UnitRatioChange.objects.count() == 6
-    # Back-pay after the backfill still follows the months.
-    assert line_amounts(backpay_bill(world, JUL, today=AFTER)) == (Decimal("640.00"), Decimal("640.00"))
 
 
 def test_a_unit_without_history_falls_back_to_its_current_ratios(world):

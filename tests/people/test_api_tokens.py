@@ -2,12 +2,10 @@
 own, and is listed and revoked by its user only; a bad token answers 401 with a challenge."""
 
 import hashlib
-import importlib
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -217,20 +215,3 @@ def test_the_page_needs_a_sign_in_and_a_revoke_needs_a_post(world):
     assert Client().get("/accounts/tokens/").status_code == 302
     token = sign_in(world.clerk.username)
     assert page_client(world.clerk).get(f"/accounts/tokens/{token['id']}/revoke/").status_code == 405
-
-
-# --- the upgrade --------------------------------------------------------------------------------------------
-
-def test_a_token_issued_before_the_upgrade_keeps_working_until_it_expires(world):
-    """The migration ports DRF authtoken rows (key in clear) to digests, so signed-in clients are not cut off."""
-    from django.apps import apps
-
-    migration = importlib.import_module("fund.people.migrations.0003_api_tokens")
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id bigint, created timestamptz)")
-        # Issued now by the application's clock (PostgreSQL's now() does not move with FUND_TEST_TODAY).
-        cursor.execute("INSERT INTO authtoken_token VALUES (%s, %s, %s)", ["0123456789abcdef0123456789abcdef01234567",
-                                                                          world.clerk.pk, timezone.now()])
-    with connection.schema_editor() as editor:
-        migration.port_authtoken_tokens(apps, editor)
-    assert bearer("0123456789abcdef0123456789abcdef01234567").get(ME).json()["username"] == world.clerk.username

@@ -8,6 +8,6 @@ from .selectors.projects import may_admit_projects
 
 register_nav("developer", _("楼盘项目"), "developer:projects", order=10, icon="project")
 register_nav("developer", _("登记楼盘"), "developer:project-new", order=11, icon="building-plus")
-register_nav("staff", _("楼盘准入"), "staff:loan-projects", order=400, group=QUERIES, icon="project")
-register_nav("staff", _("开发企业注册审核"), "staff:loan-registrations", order=410, group=BUSINESS, icon="check",
+register_nav("staff", _("楼盘准入"), "staff:loan-projects", order=255, group=QUERIES, icon="project")
+register_nav("staff", _("开发企业注册审核"), "staff:loan-registrations", order=185, group=BUSINESS, icon="check",
              visible=may_admit_projects)

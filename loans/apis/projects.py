@@ -37,7 +37,7 @@ class RegistrationThrottle(AnonRateThrottle):
     rate = "10/hour"
 
 
-class BuildingOutput(serializers.Serializer):
+class ProjectBuildingOutput(serializers.Serializer):
     number = serializers.CharField(label="楼号")
     floors = serializers.IntegerField(label="层数")
     homes = serializers.IntegerField(label="套数")
@@ -55,7 +55,7 @@ class PublicProjectOutput(serializers.Serializer):
     admitted_at = serializers.DateTimeField(label="准入时间", allow_null=True)
 
 
-class InspectionOutput(serializers.Serializer):
+class ProjectInspectionOutput(serializers.Serializer):
     id = serializers.IntegerField()
     inspected_on = serializers.DateField(label="查验日期")
     inspector = serializers.CharField(label="查验人")
@@ -73,8 +73,8 @@ class ProjectOutput(PublicProjectOutput):
     payee_account = serializers.CharField(label="预售资金监管账号")
     payee_name = serializers.CharField(label="监管账户户名")
     payee_bank = serializers.CharField(label="监管账户开户银行")
-    buildings = BuildingOutput(many=True, source="buildings.all")
-    inspections = InspectionOutput(many=True, source="inspections.all")
+    buildings = ProjectBuildingOutput(many=True, source="buildings.all")
+    inspections = ProjectInspectionOutput(many=True, source="inspections.all")
 
     def get_lendable(self, project: Any) -> bool:
         return services.project_lendable(project) is None
@@ -83,7 +83,7 @@ class ProjectOutput(PublicProjectOutput):
         return services.project_lendable(project) or ""
 
 
-class BuildingInputSerializer(serializers.Serializer):
+class ProjectBuildingInput(serializers.Serializer):
     number = serializers.CharField(label="楼号", max_length=30, allow_blank=True)
     floors = serializers.IntegerField(label="层数", min_value=-(10**6), max_value=10**6)
     homes = serializers.IntegerField(label="套数", min_value=-(10**6), max_value=10**6)
@@ -121,7 +121,7 @@ class ProjectListApi(APIView):
         payee_account = serializers.CharField(label="预售资金监管账号", max_length=40, allow_blank=True)
         payee_name = serializers.CharField(label="监管账户户名", max_length=120, allow_blank=True)
         payee_bank = serializers.CharField(label="监管账户开户银行", max_length=60, allow_blank=True)
-        buildings = BuildingInputSerializer(many=True, label="楼栋", required=False, default=list)
+        buildings = ProjectBuildingInput(many=True, label="楼栋", required=False, default=list)
 
     @extend_schema(responses=ProjectOutput(many=True), summary="楼盘列表（员工全部，开发企业本企业）", parameters=[
         OpenApiParameter("state", str, description=choices_help(ProjectState.choices)),
@@ -154,17 +154,17 @@ class ProjectDetailApi(APIView):
 class ProjectBuildingApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=BuildingInputSerializer, responses={201: ProjectOutput}, summary="登记楼栋")
+    @extend_schema(request=ProjectBuildingInput, responses={201: ProjectOutput}, summary="登记楼栋")
     def post(self, request, pk: int):
         project = project_get_for_user(request.user, pk)
         if roles_of(request.user).developer is None:
             _require_admin(request.user)
-        values = validated(BuildingInputSerializer, request)
+        values = validated(ProjectBuildingInput, request)
         services.building_add(actor=request.user, project=project, **values)
         return Response(ProjectOutput(project_get_for_user(request.user, pk)).data, status=status.HTTP_201_CREATED)
 
 
-class InspectionInput(serializers.Serializer):
+class ProjectInspectionInput(serializers.Serializer):
     inspected_on = serializers.DateField(label="查验日期")
     inspector = serializers.CharField(label="查验人", max_length=60, allow_blank=True)
     findings = serializers.CharField(label="查验情况", max_length=1000, allow_blank=True)
@@ -174,23 +174,23 @@ class InspectionInput(serializers.Serializer):
 class ProjectInspectApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=InspectionInput, responses={201: ProjectOutput}, summary="记录实地查验（委贷管理）")
+    @extend_schema(request=ProjectInspectionInput, responses={201: ProjectOutput}, summary="记录实地查验（委贷管理）")
     def post(self, request, pk: int):
         project = project_get_for_user(request.user, pk)
         _require_admin(request.user)
-        services.project_inspect(actor=request.user, project=project, **validated(InspectionInput, request))
+        services.project_inspect(actor=request.user, project=project, **validated(ProjectInspectionInput, request))
         return Response(ProjectOutput(project_get_for_user(request.user, pk)).data, status=status.HTTP_201_CREATED)
 
 
-class ReasonInput(serializers.Serializer):
+class ProjectReasonInput(serializers.Serializer):
     reason = serializers.CharField(label="原因", max_length=200, required=False, allow_blank=True, default="")
 
 
-class ConstructionInput(serializers.Serializer):
+class ProjectConstructionInput(serializers.Serializer):
     construction = serializers.ChoiceField(label="建设状态", choices=ConstructionState.choices)
 
 
-def _action(run: Any, summary: str, name: str, body: type[serializers.Serializer] = ReasonInput) -> type[APIView]:
+def _action(run: Any, summary: str, name: str, body: type[serializers.Serializer] = ProjectReasonInput) -> type[APIView]:
     """One 委贷管理 action on a project in scope; the answer is the project as it now is."""
 
     class ProjectActionApi(APIView):
@@ -216,7 +216,7 @@ ProjectSuspendApi = _action(lambda u, p, v: services.project_suspend(actor=u, pr
 ProjectResumeApi = _action(lambda u, p, v: services.project_resume(actor=u, project=p), "恢复准入", "ProjectResumeApi")
 ProjectConstructionApi = _action(
     lambda u, p, v: services.project_construction_move(actor=u, project=p, to=v["construction"]),
-    "变更建设状态（未建→在建→已建）", "ProjectConstructionApi", ConstructionInput)
+    "变更建设状态（未建→在建→已建）", "ProjectConstructionApi", ProjectConstructionInput)
 
 
 class RegistrationOutput(serializers.Serializer):
@@ -277,7 +277,7 @@ class RegistrationListApi(APIView):
         return Response(RegistrationSubmittedOutput(registration).data, status=status.HTTP_201_CREATED)
 
 
-class OpinionInput(serializers.Serializer):
+class RegistrationOpinionInput(serializers.Serializer):
     opinion = serializers.CharField(label="审核意见", max_length=200, required=False, allow_blank=True, default="")
 
 
@@ -285,11 +285,11 @@ def _review(service: Any, summary: str, name: str) -> type[APIView]:
     class RegistrationReviewApi(APIView):
         permission_classes = [IsAuthenticated]
 
-        @extend_schema(request=OpinionInput, responses=RegistrationOutput, summary=summary)
+        @extend_schema(request=RegistrationOpinionInput, responses=RegistrationOutput, summary=summary)
         def post(self, request, pk: int):
             registration = registration_get_for_user(request.user, pk)
             registration = service(actor=request.user, registration=registration,
-                                   opinion=validated(OpinionInput, request)["opinion"])
+                                   opinion=validated(RegistrationOpinionInput, request)["opinion"])
             return Response(RegistrationOutput(registration).data)
 
     RegistrationReviewApi.__name__ = RegistrationReviewApi.__qualname__ = name

@@ -33,6 +33,7 @@ member = (
     "member",
 )
 developer = ([path("", portal_views.developer_home, name="home"), *loans.urls.developer_patterns], "developer")
+bank = ([path("", portal_views.bank_home, name="home"), *loans.urls.bank_patterns], "bank")
 
 api_patterns = [
     path("", include("fund.people.apis")),
@@ -57,6 +58,7 @@ urlpatterns = [
     path("unit/", include(unit)),
     path("member/", include(member)),
     path("developer/", include(developer)),
+    path("bank/", include(bank)),
     path("apply/unit/", include((deposits.views.opening.public_patterns, "apply"))),
     path("accounts/", include("fund.people.urls")),
     path("policy/", include("fund.policy.urls")),

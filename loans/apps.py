@@ -7,3 +7,6 @@ class LoansConfig(AppConfig):
 
     def ready(self) -> None:
         from . import nav, panels  # noqa: F401
+        from .audit_names_projects import register_project_audit_names
+
+        register_project_audit_names()

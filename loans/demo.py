@@ -1,7 +1,8 @@
-"""Demo loans data: a developer with an admitted project and its operator."""
+"""Demo loans data: a developer with an admitted project and its operator; an entrusted bank with its outlet's
+operator (受托银行网点, Linyi)."""
 
 from fund.demo import DEMO_PASSWORD, DemoContext, make_credit_code
-from fund.people.models import Developer
+from fund.people.models import Developer, EntrustedBank
 from fund.people.services import operator_create
 
 from .models import Project, ProjectState
@@ -21,3 +22,10 @@ def seed(ctx: DemoContext) -> None:
         phone="13905379999", developer=developer,
     )
     ctx.logins.append(("开发企业", "dev01", developer.name))
+    bank = EntrustedBank.objects.create(code="CCB0537", name="中国建设银行", outlet="示范市分行营业部",
+                                        contact_phone="0537-2345678")
+    operator_create(
+        actor=ctx.staff["loanadmin"], username="bank01", name="周晓燕", password=DEMO_PASSWORD,
+        phone="13905378888", bank=bank,
+    )
+    ctx.logins.append(("受托银行", "bank01", str(bank)))

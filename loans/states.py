@@ -3,7 +3,17 @@
 
 from fund.workflow.moves import MoveTable
 
-from .models import ApplicationState, Loan, LoanApplication, LoanStatus, Project, ProjectState
+from .models import (
+    ApplicationState,
+    ConstructionState,
+    DeveloperRegistration,
+    Loan,
+    LoanApplication,
+    LoanStatus,
+    Project,
+    ProjectState,
+    RegistrationState,
+)
 
 A = ApplicationState
 
@@ -28,4 +38,14 @@ PROJECT_MOVES = MoveTable(Project, noun="楼盘", moves={
     ProjectState.REFUSED: {ProjectState.ADMITTED},
     ProjectState.ADMITTED: {ProjectState.SUSPENDED},
     ProjectState.SUSPENDED: {ProjectState.ADMITTED},
+})
+
+# 建设状态 only goes forward; each step is a StatusChange row, so the project keeps its construction history.
+CONSTRUCTION_MOVES = MoveTable(Project, field="construction", noun="楼盘建设", moves={
+    ConstructionState.UNBUILT: {ConstructionState.BUILDING, ConstructionState.BUILT},
+    ConstructionState.BUILDING: {ConstructionState.BUILT},
+})
+
+REGISTRATION_MOVES = MoveTable(DeveloperRegistration, noun="开发企业注册申请", moves={
+    RegistrationState.PENDING: {RegistrationState.APPROVED, RegistrationState.REFUSED},
 })

@@ -1,17 +1,16 @@
 """Routes of the loans line; fund/urls.py mounts each list in its portal (one module of views per topic adds its
 patterns to these lists)."""
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver
 
+from .apis import projects as project_apis
 from .views import projects, timing
 
 Patterns = list[URLPattern | URLResolver]
 
-public_patterns: Patterns = []
-staff_patterns: Patterns = [*timing.staff_patterns]
+public_patterns: Patterns = [*projects.public_patterns]
+staff_patterns: Patterns = [*projects.staff_patterns, *timing.staff_patterns]
 member_patterns: Patterns = []
-developer_patterns: Patterns = [
-    path("projects/", projects.developer_projects, name="projects"),
-]
+developer_patterns: Patterns = [*projects.developer_patterns]
 bank_patterns: Patterns = []
-api_patterns: Patterns = []
+api_patterns: Patterns = [*project_apis.api_patterns]

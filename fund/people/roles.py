@@ -1,7 +1,7 @@
-"""What a user may be: staff, a unit's operator, a member, a developer's operator, an auditor.
+"""What a user may be: staff, a unit's operator, a member, a developer's or entrusted bank's operator, an auditor.
 
 Roles are read, never stored as a flag: a StaffProfile makes staff, a linked Person with an account makes a
-member, a guardian object permission on an Employer or Developer makes an operator.
+member, a guardian object permission on an Employer, Developer or EntrustedBank makes an operator.
 """
 
 from dataclasses import dataclass, field
@@ -13,9 +13,10 @@ from django.db.models import CharField, OuterRef, Value
 from django.db.models.functions import Concat
 from guardian.models import UserObjectPermission
 
-from .models import Developer, Employer, Post, StaffProfile, User
+from .models import Developer, Employer, EntrustedBank, Post, StaffProfile, User
 
-GRANTS = ("act_for_employer", "act_for_developer")  # the object permissions that make a unit's or developer's operator
+# The object permissions that make a unit's, developer's or entrusted bank's operator.
+GRANTS = ("act_for_employer", "act_for_developer", "act_for_bank")
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Roles:
     staff: StaffProfile | None = None
     employers: list[Employer] = field(default_factory=list)
     developers: list[Developer] = field(default_factory=list)
+    banks: list[EntrustedBank] = field(default_factory=list)
 
     @property
     def is_staff(self) -> bool:
@@ -42,6 +44,11 @@ class Roles:
         return bool(self.developers)
 
     @property
+    def is_bank_operator(self) -> bool:
+        """受托银行网点的经办人 (Linyi): takes loan applications at the bank's outlet, for that bank only."""
+        return bool(self.banks)
+
+    @property
     def is_auditor(self) -> bool:
         return bool(self.user.is_staff and (self.user.is_superuser or self.has_post(Post.AUDIT)))
 
@@ -52,6 +59,10 @@ class Roles:
     @property
     def developer(self) -> Developer | None:
         return self.developers[0] if self.developers else None
+
+    @property
+    def bank(self) -> EntrustedBank | None:
+        return self.banks[0] if self.banks else None
 
     def has_post(self, post: str) -> bool:
         return self.staff is not None and post in self.staff.posts
@@ -82,6 +93,8 @@ class Roles:
             out.append(("member:home", "个人网厅"))
         if self.is_developer:
             out.append(("developer:home", "开发企业"))
+        if self.is_bank_operator:
+            out.append(("bank:home", "受托银行"))
         if self.is_auditor:
             # An auditor and nothing else starts in the read-only admin, where their work is.
             only_audit = self.staff is not None and set(self.staff.posts) == {Post.AUDIT}
@@ -117,6 +130,8 @@ def roles_of(user: Any) -> Roles:
         if granted["act_for_employer"] else [],
         developers=list(Developer.objects.filter(pk__in=granted["act_for_developer"]).order_by("pk"))
         if granted["act_for_developer"] else [],
+        banks=list(EntrustedBank.objects.filter(pk__in=granted["act_for_bank"]).order_by("pk"))
+        if granted["act_for_bank"] else [],
     )
     user._fund_roles = roles
     return roles

@@ -1,7 +1,7 @@
 """Fetching parties for a user. Missing and forbidden both answer 404, so a probe learns nothing.
 
-Staff see their branch, or everything when their post is centre-wide; an operator sees the employer or
-developer they hold the guardian permission for; a member sees themself.
+Staff see their branch, or everything when their post is centre-wide; an operator sees the employer,
+developer or entrusted bank they hold the guardian permission for; a member sees themself.
 """
 
 from typing import Any, TypeVar
@@ -31,10 +31,11 @@ def scoped(
     branch: str | None = None,
     employer: str | None = None,
     developer: str | None = None,
+    bank: str | None = None,
     person: str | None = None,
 ) -> QuerySet[M]:
     """Restrict `queryset` to what `user` may see. Each keyword names the lookup path from the model to
-    that party ("" when the model is that party: a Branch, Employer, Developer or Person); a role whose
+    that party ("" when the model is that party: a Branch, Employer, Developer, EntrustedBank or Person); a role whose
     path is not given sees nothing through it."""
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
@@ -49,6 +50,8 @@ def scoped(
         allowed |= Q(**{f"{employer}__in" if employer else "pk__in": [e.pk for e in roles.employers]})
     if developer is not None and roles.developers:
         allowed |= Q(**{f"{developer}__in" if developer else "pk__in": [d.pk for d in roles.developers]})
+    if bank is not None and roles.banks:
+        allowed |= Q(**{f"{bank}__in" if bank else "pk__in": [b.pk for b in roles.banks]})
     if person is not None and user.person_id is not None:
         allowed |= Q(**{f"{person}_id" if person else "pk": user.person_id})
     return queryset.filter(allowed)

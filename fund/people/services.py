@@ -17,7 +17,17 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from fund.audit.services import audit_log
 from fund.validation import CONTROL
 
-from .models import Branch, Developer, Employer, OneTimeCode, PasswordResetRequest, Person, StaffProfile, User
+from .models import (
+    Branch,
+    Developer,
+    Employer,
+    EntrustedBank,
+    OneTimeCode,
+    PasswordResetRequest,
+    Person,
+    StaffProfile,
+    User,
+)
 
 CODE_TTL = timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5
@@ -58,14 +68,20 @@ def person_branch_follow(*, actor: Any, person: Person, branch: Branch) -> None:
               old={"branch": old_branch}, new={"branch": person.branch_id})
 
 
-def operator_bind(*, actor: Any, user: User, employer: Employer | None = None, developer: Developer | None = None) -> None:
-    """Make `user` the operator of one employer (or developer); any earlier binding of that kind ends."""
-    if (employer is None) == (developer is None):
-        raise ValueError("bind to exactly one employer or developer")
-    perm, target = ("people.act_for_employer", employer) if employer else ("people.act_for_developer", developer)
-    assert target is not None  # exactly one of the two was given (checked above)
+def operator_bind(
+    *, actor: Any, user: User, employer: Employer | None = None, developer: Developer | None = None,
+    bank: EntrustedBank | None = None,
+) -> None:
+    """Make `user` the operator of one employer, developer or entrusted bank; any earlier binding of that kind
+    ends."""
+    targets = [(perm, target) for perm, target in (("people.act_for_employer", employer),
+                                                   ("people.act_for_developer", developer),
+                                                   ("people.act_for_bank", bank)) if target is not None]
+    if len(targets) != 1:
+        raise ValueError("bind to exactly one employer, developer or bank")
+    perm, target = targets[0]
     with transaction.atomic():
-        previous: Employer | Developer
+        previous: Employer | Developer | EntrustedBank
         for previous in get_objects_for_user(user, perm, accept_global_perms=False):
             if previous != target:
                 remove_perm(perm, user, previous)
@@ -75,16 +91,22 @@ def operator_bind(*, actor: Any, user: User, employer: Employer | None = None, d
 
 
 def operator_create(
-    *, actor: Any, username: str, name: str, password: str, phone: str = "",
-    employer: Employer | None = None, developer: Developer | None = None,
+    *, actor: Any, username: str, name: str, password: str | None, phone: str = "",
+    employer: Employer | None = None, developer: Developer | None = None, bank: EntrustedBank | None = None,
 ) -> User:
+    """An operator's login bound to what they act for. Without a password the login cannot be used until its
+    holder sets one by SMS code to `phone` (登录页“忘记密码”): a login made for someone else is never sent with a
+    password in it."""
     with transaction.atomic():
         user = User(username=username, first_name=name, phone=phone)
-        validate_password(password, user)
-        user.set_password(password)
+        if password is None:
+            user.set_unusable_password()
+        else:
+            validate_password(password, user)
+            user.set_password(password)
         user.full_clean()
         user.save()
-        operator_bind(actor=actor, user=user, employer=employer, developer=developer)
+        operator_bind(actor=actor, user=user, employer=employer, developer=developer, bank=bank)
     return user
 
 

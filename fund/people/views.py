@@ -62,7 +62,7 @@ def password_reset_sms_confirm(request: HttpRequest) -> HttpResponse:
 
 
 PORTAL_BASES = {"staff": "staff/base.html", "unit": "unit/base.html", "member": "member/base.html",
-                "developer": "developer/base.html"}
+                "developer": "developer/base.html", "bank": "bank/base.html"}
 
 
 @login_required

@@ -13,6 +13,7 @@ ROLE_CHECKS: dict[str, Callable[[Roles], bool]] = {
     "unit": lambda r: r.is_unit_operator,
     "member": lambda r: r.is_member,
     "developer": lambda r: r.is_developer,
+    "bank": lambda r: r.is_bank_operator,
 }
 
 

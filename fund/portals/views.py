@@ -56,6 +56,7 @@ staff_home = _portal_home("staff", "工作台")
 unit_home = _portal_home("unit", "单位网厅")
 member_home = _portal_home("member", "个人网厅")
 developer_home = _portal_home("developer", "开发企业服务")
+bank_home = _portal_home("bank", "受托银行服务")
 
 
 @portal_required("staff")

@@ -12,9 +12,19 @@ from .applications import (
     RepaymentMethod,
 )
 from .loans import IouDelivery, Loan, LoanStatus
-from .projects import ConstructionState, Project, ProjectState
+from .projects import (
+    Building,
+    ConstructionState,
+    DeveloperRegistration,
+    InspectionResult,
+    Project,
+    ProjectInspection,
+    ProjectState,
+    RegistrationState,
+)
 
 __all__ = [
-    "ApplicationState", "Channel", "CoBorrower", "ConstructionState", "HomeKind", "HomeOrder", "IouDelivery", "Loan",
+    "ApplicationState", "Building", "Channel", "DeveloperRegistration", "InspectionResult", "ProjectInspection",
+    "RegistrationState", "CoBorrower", "ConstructionState", "HomeKind", "HomeOrder", "IouDelivery", "Loan",
     "LoanApplication", "LoanStatus", "Product", "Project", "ProjectState", "Relation", "RepaymentMethod",
 ]

@@ -146,7 +146,7 @@ def deposit_months(clerk: Any, account: Any, months: int, start: date = date(202
 def ln(world: Any) -> Ln:
     from fund.integrations.models import SandboxBankAccount
     from fund.people.models import EntrustedBank
-    from fund.people.services import staff_create
+    from fund.people.services import operator_create, staff_create
     from loans.models import ConstructionState, Project, ProjectState
 
     account = world.account_a
@@ -166,7 +166,10 @@ def ln(world: Any) -> Ln:
                                       bank_name="建设银行")
     ln = Ln(world=world, account=account, person=account.person, reviewer=staff("loan_reviewer", [Post.REVIEW]),
             approver=staff("loan_approver", [Post.APPROVE]), loan_admin=staff("loan_admin", [Post.LOAN_ADMIN]),
-            finance=staff("finance", [Post.FINANCE]), bank=bank, bank_op=None, project=project)
+            finance=staff("finance", [Post.FINANCE]), bank=bank,
+            bank_op=operator_create(actor=world.clerk, username="bank_op", name="建行网点经办", password=PASSWORD,
+                                    phone="13905370001", bank=bank),
+            project=project)
     ln.identity(ln.person.id_number, ln.person.name)
     ln.credit_report()
     return ln

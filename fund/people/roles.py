@@ -13,9 +13,9 @@ from django.db.models import CharField, OuterRef, Value
 from django.db.models.functions import Concat
 from guardian.models import UserObjectPermission
 
-from .models import Developer, Employer, Post, StaffProfile, User
+from .models import Developer, Employer, EntrustedBank, Post, StaffProfile, User
 
-GRANTS = ("act_for_employer", "act_for_developer")  # the object permissions that make a unit's or developer's operator
+GRANTS = ("act_for_employer", "act_for_developer", "act_for_bank")  # the object permissions that make a unit's or developer's operator
 
 
 @dataclass
@@ -24,6 +24,7 @@ class Roles:
     staff: StaffProfile | None = None
     employers: list[Employer] = field(default_factory=list)
     developers: list[Developer] = field(default_factory=list)
+    banks: list[EntrustedBank] = field(default_factory=list)
 
     @property
     def is_staff(self) -> bool:
@@ -40,6 +41,14 @@ class Roles:
     @property
     def is_developer(self) -> bool:
         return bool(self.developers)
+
+    @property
+    def is_bank_operator(self) -> bool:
+        return bool(self.banks)
+
+    @property
+    def bank(self) -> EntrustedBank | None:
+        return self.banks[0] if self.banks else None
 
     @property
     def is_auditor(self) -> bool:
@@ -117,6 +126,8 @@ def roles_of(user: Any) -> Roles:
         if granted["act_for_employer"] else [],
         developers=list(Developer.objects.filter(pk__in=granted["act_for_developer"]).order_by("pk"))
         if granted["act_for_developer"] else [],
+        banks=list(EntrustedBank.objects.filter(pk__in=granted["act_for_bank"]).order_by("pk"))
+        if granted["act_for_bank"] else [],
     )
     user._fund_roles = roles
     return roles

@@ -32,6 +32,7 @@ def scoped(
     employer: str | None = None,
     developer: str | None = None,
     person: str | None = None,
+    bank: str | None = None,
 ) -> QuerySet[M]:
     """Restrict `queryset` to what `user` may see. Each keyword names the lookup path from the model to
     that party ("" when the model is that party: a Branch, Employer, Developer or Person); a role whose
@@ -49,6 +50,8 @@ def scoped(
         allowed |= Q(**{f"{employer}__in" if employer else "pk__in": [e.pk for e in roles.employers]})
     if developer is not None and roles.developers:
         allowed |= Q(**{f"{developer}__in" if developer else "pk__in": [d.pk for d in roles.developers]})
+    if bank is not None and roles.banks:
+        allowed |= Q(**{f"{bank}__in" if bank else "pk__in": [b.pk for b in roles.banks]})
     if person is not None and user.person_id is not None:
         allowed |= Q(**{f"{person}_id" if person else "pk": user.person_id})
     return queryset.filter(allowed)

@@ -7,3 +7,6 @@ class LoansConfig(AppConfig):
 
     def ready(self) -> None:
         from . import nav, panels  # noqa: F401
+        from .catalogue import register_loan_items
+
+        register_loan_items()

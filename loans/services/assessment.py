@@ -6,7 +6,6 @@ stores: the home order, the quota with its limits, the verdicts, the existing mo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +13,8 @@ from django.utils import timezone
 
 from fund.money import ZERO, round_money, to_fen
 from fund.policy.selectors import policy_value
+
+from .rates import loan_rate
 
 
 @dataclass(frozen=True)
@@ -50,13 +51,6 @@ class Assessment:
     verdicts: list[Verdict]
     monthly_debt: Decimal
     evidence: dict[str, Any]
-
-
-def loan_rate(*, home_order: str, term_months: int, on: date) -> Decimal:
-    """Annual % (2.600): the policy keeps fractions."""
-    which = "first" if home_order != "second" else "second"
-    span = "upto5" if term_months <= 60 else "over5"
-    return (Decimal(policy_value(f"loan_rate_{which}_{span}", on=on)) * 100).quantize(Decimal("0.001"))
 
 
 def _principal_for(payment: Decimal, rate_percent: Decimal, months: int) -> Decimal:

@@ -10,3 +10,4 @@ class LoansConfig(AppConfig):
         from .catalogue import register_loan_items
 
         register_loan_items()
+        from .services import approval  # noqa: F401  (registers the approval flows)

@@ -3,6 +3,7 @@ patterns to these lists)."""
 
 from django.urls import URLPattern, URLResolver, path
 
+from .apis import applications as application_apis
 from .views import projects
 
 Patterns = list[URLPattern | URLResolver]
@@ -14,4 +15,4 @@ developer_patterns: Patterns = [
     path("projects/", projects.developer_projects, name="projects"),
 ]
 bank_patterns: Patterns = []
-api_patterns: Patterns = []
+api_patterns: Patterns = [*application_apis.api_patterns]

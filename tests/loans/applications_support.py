@@ -30,3 +30,19 @@ def materials_for(home_kind: str, *, co: bool = False) -> list[str]:
     """Every paper material the window must tick for `home_kind` (the co-borrower's too when there is one)."""
     return [m.code for m in item_for(home_kind).paper_materials
             if not m.condition or (co and m.code.startswith("co_"))]
+
+
+def bank_operator(bank: Any, username: str = "bank_op") -> Any:
+    """A user bound to `bank` as its outlet's operator (act_for_bank)."""
+    from guardian.shortcuts import assign_perm
+
+    from fund.people.models import User
+
+    user = User.objects.create_user(username=username, password="Demo@2026fund")
+    assign_perm("people.act_for_bank", user, bank)
+    return user
+
+
+def buyer_world(ln: Any) -> Any:
+    """The `ln` borrower's login (world.member_a holds ln.account)."""
+    return ln.world.member_a

@@ -4,12 +4,13 @@ patterns to these lists)."""
 from django.urls import URLPattern, URLResolver, path
 
 from .apis import applications as application_apis
+from .views import applications as application_views
 from .views import projects
 
 Patterns = list[URLPattern | URLResolver]
 
 public_patterns: Patterns = []
-staff_patterns: Patterns = []
+staff_patterns: Patterns = [*application_views.staff_patterns]
 member_patterns: Patterns = []
 developer_patterns: Patterns = [
     path("projects/", projects.developer_projects, name="projects"),

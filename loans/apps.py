@@ -10,4 +10,5 @@ class LoansConfig(AppConfig):
         from .catalogue import register_loan_items
 
         register_loan_items()
+        from . import pdf  # noqa: F401  (registers the approval opinion)
         from .services import approval  # noqa: F401  (registers the approval flows)

@@ -92,6 +92,14 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             amount=d["amount"] or None), done="已提交审核意见", then=lambda a: redirect(a.get_staff_url()))
         if done is not None:
             return done
+    if request.method == "POST" and "print_opinion" in request.POST:
+        from django.contrib import messages
+
+        from ..pdf import opinion_request
+
+        document = opinion_request(application=application, requested_by=request.user)
+        messages.success(request, f"审批意见已开具，验证码 {document.code_display}，可在“我的文件”下载")
+        return redirect(application.get_staff_url())
     item_spec = item_for(application.home_kind)
     accept_error = ""
     if request.method == "POST" and "accept" in request.POST:

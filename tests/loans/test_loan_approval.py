@@ -137,3 +137,17 @@ def test_an_overdue_step_is_in_the_inbox_and_flagged(ln):
         assert work_items_for_user(ln.reviewer).filter(subject_id=app.pk).exists()
         html = page(ln.reviewer).get("/staff/tasks/").content.decode()
         assert app.number in html and "逾期" in html
+
+
+def test_the_approval_opinion_prints_after_the_decision_with_a_verification_code(ln):
+    from loans.pdf import opinion_request
+
+    app = at_window(ln)
+    with pytest.raises(ValidationError):
+        opinion_request(application=app, requested_by=ln.approver)
+    application_decide(actor=ln.reviewer, application=app, approve=True, opinion="材料齐全")
+    application_decide(actor=ln.approver, application=app, approve=True, opinion="同意")
+    app.refresh_from_db()
+    document = opinion_request(application=app, requested_by=ln.approver)
+    assert document.code_display and document.context["approved_amount"] == "200,000.00"
+    assert [s["step"] for s in document.context["steps"]] == ["初审", "审批"]

@@ -10,3 +10,8 @@ class LoansConfig(AppConfig):
         from .audit_names_projects import register_project_audit_names
 
         register_project_audit_names()
+        from .catalogue import register_loan_items
+
+        register_loan_items()
+        from . import pdf  # noqa: F401  (registers the approval opinion)
+        from .services import approval  # noqa: F401  (registers the approval flows)

@@ -504,6 +504,11 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
         description="抵押（预抵押）登记完成后发放贷款的工作日数。",
         minimum=_d("1"), maximum=_d("10"), seeds=(Seed("1"),),
     ),
+    PolicyDefinition(
+        name="loan_approval_large_threshold", label="贷款分管副主任审批起点金额", group=Group.LOANS,
+        description="申请金额超过此数的贷款，审批后还须由分管副主任审批（按金额分级授权）。",
+        minimum=_d("10000"), maximum=_d("5000000"), seeds=(Seed("500000.00"),), **_MONEY,
+    ),
     # ------------------------------------------------------------------ 风控 risk
     PolicyDefinition(
         name="risk_blacklist_years", label="失信黑名单期限", unit="年", kind=Kind.INTEGER, group=Group.RISK,

@@ -42,15 +42,18 @@ def _subject_filter(subject: models.Model) -> dict[str, Any]:
 
 
 def work_open(
-    *, spec: FlowSpec, subject: models.Model, branch: Branch, applicant: Any = None, today: date | None = None
+    *, spec: FlowSpec, subject: models.Model, branch: Branch, applicant: Any = None, today: date | None = None,
+    due_on: date | None = None,
 ) -> WorkItem:
-    """Open the first step of `spec` on `subject`, due `deadline_policy` working days from today."""
+    """Open the first step of `spec` on `subject`, due `deadline_policy` working days from today, or on
+    `due_on` when the business sets its own deadline (a loan taken at the window is finished the same day)."""
     today = today or timezone.localdate()
-    days = int(policy_value(spec.deadline_policy, on=today))
+    if due_on is None:
+        due_on = add_working_days(today, int(policy_value(spec.deadline_policy, on=today)))
     first = spec.steps[0]
     return WorkItem.objects.create(
         flow=spec.name, step=first.code, step_label=first.label, subject_label=str(subject)[:200],
-        branch=branch, applicant=applicant, due_on=add_working_days(today, days), **_subject_filter(subject),
+        branch=branch, applicant=applicant, due_on=due_on, **_subject_filter(subject),
     )
 
 

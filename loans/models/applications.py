@@ -159,6 +159,13 @@ class LoanApplication(models.Model):
     def get_staff_url(self) -> str:
         return reverse("staff:loan-application", args=[self.pk])
 
+    inbox_related = ("borrower",)  # what inbox_facts reads, fetched with the inbox's page
+
+    def inbox_facts(self) -> dict[str, Any]:
+        """What the staff inbox shows of an application: the borrower, the home, the amount asked."""
+        return {"name": self.borrower.name, "reason": f"贷款·{self.get_home_kind_display()}",
+                "amount": self.amount_requested}
+
 
 class Relation(models.TextChoices):
     SPOUSE = "spouse", "配偶"

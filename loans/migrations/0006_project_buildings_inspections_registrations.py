@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('loans', '0004_applications_and_loans'),
+        ('loans', '0005_application_intake'),
         ('people', '0006_entrusted_bank'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -56,7 +56,7 @@ def channel_of(user: Any) -> str:
     raise PermissionDenied
 
 
-class ApplicationOutput(serializers.Serializer):
+class LoanApplicationOutput(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField(label="贷款申请编号")
     channel = serializers.CharField()
@@ -85,7 +85,7 @@ class ApplicationOutput(serializers.Serializer):
         return mask_id_number(obj.borrower.id_number)
 
 
-class ApplicationDetailOutput(ApplicationOutput):
+class LoanApplicationDetailOutput(LoanApplicationOutput):
     quota_detail = serializers.JSONField()
     eligibility = serializers.JSONField()
     materials = serializers.ListField(child=serializers.CharField())
@@ -93,10 +93,10 @@ class ApplicationDetailOutput(ApplicationOutput):
 
 def _detail(request: Any, application: Any, code: int = status.HTTP_200_OK) -> Response:
     application = application_get_for_user(user=request.user, pk=application.pk)
-    return Response(ApplicationDetailOutput(application).data, status=code)
+    return Response(LoanApplicationDetailOutput(application).data, status=code)
 
 
-class ApplicationListApi(APIView):
+class LoanApplicationListApi(APIView):
     pagination_class = Pagination
 
     class InputSerializer(serializers.Serializer):
@@ -111,12 +111,12 @@ class ApplicationListApi(APIView):
 
     # The application's own fields, all text for the service to check (declared from FIELDS below).
 
-    @extend_schema(responses=ApplicationOutput(many=True), summary="贷款申请列表（按权限范围）")
+    @extend_schema(responses=LoanApplicationOutput(many=True), summary="贷款申请列表（按权限范围）")
     def get(self, request):
-        return paginated(self, applications_for_user(request.user).order_by("-id"), ApplicationOutput)
+        return paginated(self, applications_for_user(request.user).order_by("-id"), LoanApplicationOutput)
 
     @extend_schema(
-        request=InputSerializer, responses={201: ApplicationDetailOutput, 200: ApplicationDetailOutput},
+        request=InputSerializer, responses={201: LoanApplicationDetailOutput, 200: LoanApplicationDetailOutput},
         parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
                                      description="同一提交人重复提交同一键只生成一笔申请（返回 200 与原申请）")],
         summary="提交贷款申请（职工本人、受理岗、开发企业、受托银行网点）",
@@ -136,29 +136,29 @@ class ApplicationListApi(APIView):
         return _detail(request, application, status.HTTP_200_OK if replayed else status.HTTP_201_CREATED)
 
 
-ApplicationListApi.InputSerializer._declared_fields.update(
+LoanApplicationListApi.InputSerializer._declared_fields.update(
     {name: _text(f"{label}（{name}）") for name, label in FIELDS.items()})
 
 
-class ApplicationDetailApi(APIView):
-    @extend_schema(responses=ApplicationDetailOutput, summary="贷款申请详情")
+class LoanApplicationDetailApi(APIView):
+    @extend_schema(responses=LoanApplicationDetailOutput, summary="贷款申请详情")
     def get(self, request, pk: int):
         return _detail(request, application_get_for_user(user=request.user, pk=pk))
 
 
-class ApplicationConfirmApi(APIView):
-    @extend_schema(request=None, responses=ApplicationDetailOutput, summary="购房人确认开发企业录入的贷款申请")
+class LoanApplicationConfirmApi(APIView):
+    @extend_schema(request=None, responses=LoanApplicationDetailOutput, summary="购房人确认开发企业录入的贷款申请")
     def post(self, request, pk: int):
         application = application_get_for_user(user=request.user, pk=pk)
         return _detail(request, application_confirm(actor=request.user, application=application))
 
 
-class ApplicationAcceptApi(APIView):
+class LoanApplicationAcceptApi(APIView):
     class InputSerializer(serializers.Serializer):
         materials = serializers.ListField(child=_text("材料编码", max_length=40), required=False,
                                           error_messages={"not_a_list": "已收材料（materials）应为编码列表"})
 
-    @extend_schema(request=InputSerializer, responses=ApplicationDetailOutput, summary="窗口受理网上贷款申请")
+    @extend_schema(request=InputSerializer, responses=LoanApplicationDetailOutput, summary="窗口受理网上贷款申请")
     def post(self, request, pk: int):
         application = application_get_for_user(user=request.user, pk=pk)
         data = validated(self.InputSerializer, request)
@@ -166,14 +166,14 @@ class ApplicationAcceptApi(APIView):
                                                    materials=data.get("materials") or []))
 
 
-class ApplicationDecideApi(APIView):
+class LoanApplicationDecideApi(APIView):
     class InputSerializer(serializers.Serializer):
         approve = serializers.BooleanField(label="是否同意", error_messages={
             "required": "请填写是否同意（approve）", "invalid": "是否同意（approve）必须是 true 或 false"})
         opinion = _text("审批意见（opinion）", max_length=500)
         amount = _text("核准金额（amount）", max_length=30, allow_null=True)
 
-    @extend_schema(request=InputSerializer, responses=ApplicationDetailOutput,
+    @extend_schema(request=InputSerializer, responses=LoanApplicationDetailOutput,
                    summary="审核当前环节（初审、审批、分管副主任；不同的人办理）")
     def post(self, request, pk: int):
         if not roles_of(request.user).is_staff:
@@ -186,9 +186,9 @@ class ApplicationDecideApi(APIView):
 
 
 api_patterns = [
-    path("applications/", ApplicationListApi.as_view(), name="api-loan-applications"),
-    path("applications/<int:pk>/", ApplicationDetailApi.as_view(), name="api-loan-application"),
-    path("applications/<int:pk>/confirm/", ApplicationConfirmApi.as_view(), name="api-loan-application-confirm"),
-    path("applications/<int:pk>/accept/", ApplicationAcceptApi.as_view(), name="api-loan-application-accept"),
-    path("applications/<int:pk>/decide/", ApplicationDecideApi.as_view(), name="api-loan-application-decide"),
+    path("applications/", LoanApplicationListApi.as_view(), name="api-loan-applications"),
+    path("applications/<int:pk>/", LoanApplicationDetailApi.as_view(), name="api-loan-application"),
+    path("applications/<int:pk>/confirm/", LoanApplicationConfirmApi.as_view(), name="api-loan-application-confirm"),
+    path("applications/<int:pk>/accept/", LoanApplicationAcceptApi.as_view(), name="api-loan-application-accept"),
+    path("applications/<int:pk>/decide/", LoanApplicationDecideApi.as_view(), name="api-loan-application-decide"),
 ]

@@ -32,15 +32,12 @@ def materials_for(home_kind: str, *, co: bool = False) -> list[str]:
             if not m.condition or (co and m.code.startswith("co_"))]
 
 
-def bank_operator(bank: Any, username: str = "bank_op") -> Any:
-    """A user bound to `bank` as its outlet's operator (act_for_bank)."""
-    from guardian.shortcuts import assign_perm
+def bank_operator(bank: Any, username: str) -> Any:
+    """An operator of another `bank` (act_for_bank); `ln.bank_op` is the loans world's own bank's."""
+    from fund.demo import DEMO_PASSWORD
+    from fund.people.services import operator_create
 
-    from fund.people.models import User
-
-    user = User.objects.create_user(username=username, password="Demo@2026fund")
-    assign_perm("people.act_for_bank", user, bank)
-    return user
+    return operator_create(actor=None, username=username, name="网点经办", password=DEMO_PASSWORD, bank=bank)
 
 
 def buyer_world(ln: Any) -> Any:

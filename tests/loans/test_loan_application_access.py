@@ -30,7 +30,7 @@ def test_a_developer_entry_is_seen_by_its_developer_buyer_and_branch_only(ln):
 def test_a_bank_outlet_sees_what_it_took_and_another_bank_does_not(ln):
     from fund.people.models import EntrustedBank
 
-    op = bank_operator(ln.bank)
+    op = ln.bank_op
     other = bank_operator(EntrustedBank.objects.create(code="ICBC01", name="工商银行", outlet="示范支行"), "icbc_op")
     app = application_submit(actor=op, channel=Channel.BANK, id_number=ln.person.id_number,
                              fields=second_hand_form(), materials=materials_for("second_hand"))

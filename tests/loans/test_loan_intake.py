@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from fund.workflow.models import ItemState, WorkItem
 from loans.models import ApplicationState, Channel, LoanApplication, Project, ProjectState
 from loans.services.applications import application_accept, application_confirm, application_submit
-from tests.loans.applications_support import bank_operator, materials_for, new_home_form, second_hand_form
+from tests.loans.applications_support import materials_for, new_home_form, second_hand_form
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_the_window_refuses_an_application_missing_a_paper_material(ln):
 
 
 def test_a_bank_outlet_accepts_on_the_spot_and_records_its_bank(ln):
-    op = bank_operator(ln.bank)
+    op = ln.bank_op
     app = application_submit(actor=op, channel=Channel.BANK, id_number=ln.person.id_number,
                              fields=second_hand_form(), materials=materials_for("second_hand"))
     app.refresh_from_db()

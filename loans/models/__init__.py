@@ -11,10 +11,11 @@ from .applications import (
     Relation,
     RepaymentMethod,
 )
+from .documents import LoanDocument
 from .loans import IouDelivery, Loan, LoanStatus
 from .projects import ConstructionState, Project, ProjectState
 
 __all__ = [
     "ApplicationState", "Channel", "CoBorrower", "ConstructionState", "HomeKind", "HomeOrder", "IouDelivery", "Loan",
-    "LoanApplication", "LoanStatus", "Product", "Project", "ProjectState", "Relation", "RepaymentMethod",
+    "LoanApplication", "LoanDocument", "LoanStatus", "Product", "Project", "ProjectState", "Relation", "RepaymentMethod",
 ]

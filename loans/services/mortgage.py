@@ -100,8 +100,13 @@ def _record(*, actor: Any, loan: Loan, registration: MortgageRegistration, actio
     return locked
 
 
+def _fresh(loan: Loan) -> Loan:
+    return Loan.objects.select_related("application__project", "borrower").get(pk=loan.pk)
+
+
 def mortgage_register(*, actor: Any, loan: Loan) -> Loan:
     """Register the loan's mortgage (or pre-mortgage) and move the application to 已抵押待放款."""
+    loan = _fresh(loan)
     window_staff_check(actor=actor, application=loan.application, verb="抵押登记")
     if loan.mortgage_number:
         return loan  # already registered: a retry changes nothing and asks nobody
@@ -135,6 +140,7 @@ def mortgage_register(*, actor: Any, loan: Loan) -> Loan:
 def mortgage_convert(*, actor: Any, loan: Loan) -> Loan:
     """预抵押转抵押: once the project is 已建 and the home's certificate issued, register the full mortgage (the
     registry releases the pre-mortgage) and record its number on the loan."""
+    loan = _fresh(loan)  # the project's construction and the mortgage as they are now, not as the caller read them
     window_staff_check(actor=actor, application=loan.application, verb="预抵押转抵押")
     if loan.mortgage_kind == MortgageKind.MORTGAGE:
         return loan

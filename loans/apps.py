@@ -6,7 +6,7 @@ class LoansConfig(AppConfig):
     verbose_name = "贷款"
 
     def ready(self) -> None:
-        from . import nav, panels  # noqa: F401
+        from . import nav, panels, signing_pdf  # noqa: F401
         from .audit_names_projects import register_project_audit_names
 
         register_project_audit_names()
@@ -15,3 +15,6 @@ class LoansConfig(AppConfig):
         register_loan_items()
         from . import pdf  # noqa: F401  (registers the approval opinion)
         from .services import approval  # noqa: F401  (registers the approval flows)
+        from .signing_names import register_signing_names
+
+        register_signing_names()

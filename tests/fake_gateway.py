@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, get_type_hints
+from typing import Any, get_args, get_origin, get_type_hints
 
 from django.db import connections, transaction
 from django.utils.module_loading import import_string
@@ -59,6 +59,11 @@ def _from_json(tp: Any, value: Any) -> Any:
         if not isinstance(value, str):
             raise TypeError("money must travel as a string")
         return Decimal(value)
+    if get_origin(tp) is list:  # list[str]: the owners of an off-plan home
+        if not isinstance(value, list):
+            raise TypeError("not an array")
+        (item,) = get_args(tp)
+        return [_from_json(item, v) for v in value]
     if tp is date:
         return date.fromisoformat(value)
     if tp is bool:

@@ -51,9 +51,9 @@ class SandboxMortgageInline(admin.TabularInline):
 
 @admin.register(models.SandboxHome)
 class SandboxHomeAdmin(MaskedFieldsMixin, admin.ModelAdmin):
-    list_display = ["certificate_number", "address", "city_code", "area", "price", "registered_on"]
+    list_display = ["certificate_number", "purchase_contract", "address", "city_code", "area", "price", "registered_on"]
     list_filter = ["city_code"]
-    search_fields = ["certificate_number", "address"]
+    search_fields = ["certificate_number", "purchase_contract", "address"]
     inlines = [SandboxMortgageInline]
 
     def get_search_results(

@@ -8,6 +8,7 @@ in the business lines reads them directly — only the sandbox implementations d
 from django.contrib.postgres.fields import ArrayField
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Now
 
 from fund.audit.masking import mask_text  # sandbox rows are titled in the admin: no whole ID or card there
@@ -144,7 +145,15 @@ class SandboxMarriage(models.Model):
 
 
 class SandboxHome(models.Model):
-    certificate_number = models.CharField("不动产权证号", max_length=60, unique=True)
+    """A home in the registry. An off-plan home (期房) enters it with its purchase contract at the pre-mortgage
+    (预购商品房预告登记) and has no certificate until it is completed; the certificate is then issued on the same
+    row (`sandbox_certificate_issue`), so a full mortgage on it releases the pre-mortgage (预抵押转现)."""
+
+    # NULL (not "") until issued, so the plain unique index stays what the seed's upsert conflicts on.
+    certificate_number = models.CharField("不动产权证号", max_length=60, unique=True, null=True, blank=True,
+                                          help_text="期房在办证前为空")
+    purchase_contract = models.CharField("购房合同/网签备案号", max_length=60, blank=True,
+                                         help_text="期房预告登记所依据的购房合同")
     owner_id_numbers = ArrayField(
         models.CharField(max_length=18), verbose_name="权利人身份证号码", help_text="共有人以逗号分隔"
     )
@@ -158,9 +167,15 @@ class SandboxHome(models.Model):
         verbose_name = verbose_name_plural = "模拟不动产-房屋登记"
         ordering = ["certificate_number"]
         indexes = [models.Index(fields=["owner_id_numbers"], name="sandbox_home_owners")]
+        constraints = [
+            models.UniqueConstraint(fields=["purchase_contract"], condition=~Q(purchase_contract=""),
+                                    name="sandbox_home_contract_once"),
+            models.CheckConstraint(condition=Q(certificate_number__isnull=False) | ~Q(purchase_contract=""),
+                                   name="sandbox_home_certificate_or_contract"),
+        ]
 
     def __str__(self) -> str:
-        return self.certificate_number
+        return self.certificate_number or f"期房（合同 {self.purchase_contract}）"
 
 
 class MortgageKind(models.TextChoices):

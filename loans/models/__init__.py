@@ -11,6 +11,7 @@ from .applications import (
     Relation,
     RepaymentMethod,
 )
+from .documents import LoanDocument
 from .loans import IouDelivery, Loan, LoanStatus
 from .projects import (
     Building,
@@ -26,5 +27,5 @@ from .projects import (
 __all__ = [
     "ApplicationState", "Building", "Channel", "DeveloperRegistration", "InspectionResult", "ProjectInspection",
     "RegistrationState", "CoBorrower", "ConstructionState", "HomeKind", "HomeOrder", "IouDelivery", "Loan",
-    "LoanApplication", "LoanStatus", "Product", "Project", "ProjectState", "Relation", "RepaymentMethod",
+    "LoanApplication", "LoanDocument", "LoanStatus", "Product", "Project", "ProjectState", "Relation", "RepaymentMethod",
 ]

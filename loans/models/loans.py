@@ -71,6 +71,8 @@ class Loan(models.Model):
     iou_delivery = models.CharField("借据交付方式", max_length=8, choices=IouDelivery.choices, blank=True)
     iou_delivered_at = models.DateTimeField("借据交付时间", null=True, blank=True)
     closed_on = models.DateField("结清日期", null=True, blank=True)
+    # Not a column: loan_sign marks the loan it hands back when the application was already signed.
+    replayed = False
 
     class Meta:
         verbose_name = verbose_name_plural = "贷款账户"

@@ -32,6 +32,7 @@ from fund.integrations.models import (
     SandboxIdentity,
     SandboxInvoice,
     SandboxMarriage,
+    SandboxMortgage,
     SandboxSocialInsurance,
     TransferStatus,
 )
@@ -326,3 +327,33 @@ def test_transfer_status_codes_are_the_platforms():
 def test_unknown_letter_is_not_found(db):
     with pytest.raises(NotFound):
         transfer_platform().status(letter_number="ZY000")
+
+
+def test_an_off_plan_home_is_pre_mortgaged_by_its_purchase_contract_and_converted_once_its_certificate_is_issued(db):
+    from fund.integrations.property import sandbox_certificate_issue
+
+    registry = property_registry()
+    buyer = "370802199003070011"
+    pre = registry.register_pre_mortgage(
+        purchase_contract="WQ2026-000777", owner_id_numbers=[buyer], address="示范市湖畔路88号2-1-301",
+        mortgagee="示范市住房公积金管理中心", amount=Decimal("500000.00"), reference="HT-PRE-1",
+    )
+    again = registry.register_pre_mortgage(
+        purchase_contract="WQ2026-000777", owner_id_numbers=[buyer], address="示范市湖畔路88号2-1-301",
+        mortgagee="示范市住房公积金管理中心", amount=Decimal("500000.00"), reference="HT-PRE-1",
+    )
+    assert (pre.kind, pre.certificate_number, pre.purchase_contract) == (MortgageKind.PRE, "", "WQ2026-000777")
+    assert again.mortgage_number == pre.mortgage_number and SandboxHome.objects.get().mortgages.count() == 1
+    (home,) = registry.homes(id_number=buyer).homes
+    assert home.mortgaged and home.certificate_number == "" and home.purchase_contract == "WQ2026-000777"
+    with pytest.raises(NotFound):  # no certificate yet: nothing to take a full mortgage on
+        registry.register_mortgage(certificate_number="", kind=MortgageKind.MORTGAGE, mortgagee="中心",
+                                   amount=Decimal("500000.00"), reference="HT-FULL-1")
+
+    sandbox_certificate_issue(purchase_contract="WQ2026-000777", certificate_number="鲁(2028)示范市不动产权第0000777号")
+    full = registry.register_mortgage(
+        certificate_number="鲁(2028)示范市不动产权第0000777号", kind=MortgageKind.MORTGAGE,
+        mortgagee="示范市住房公积金管理中心", amount=Decimal("500000.00"), reference="HT-FULL-2",
+    )
+    assert full.mortgage_number != pre.mortgage_number and full.purchase_contract == "WQ2026-000777"
+    assert SandboxMortgage.objects.get(mortgage_number=pre.mortgage_number).released_at is not None

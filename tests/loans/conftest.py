@@ -133,6 +133,21 @@ class Ln:
         values.update(fields)
         return Loan.objects.create(**values)
 
+    def approved(self, **fields: Any) -> Any:
+        """An application 已审批待签约 with its approved amount and rate (L4: signing)."""
+        values: dict[str, Any] = dict(state="approved", approved_amount=Decimal("600000.00"), rate=Decimal("2.600"))
+        values.update(fields)
+        return self.application(**values)
+
+    def off_plan(self, **fields: Any) -> Any:
+        """An approved application for a new home in the admitted project under construction (期房), with its
+        purchase contract (L4: pre-mortgage)."""
+        values: dict[str, Any] = dict(home_kind="new", project=self.project, certificate_number="", building_year=None,
+                                      purchase_contract=f"WQ2026-{self.next_seq():06d}",
+                                      home_address="示范市北湖新区湖畔路88号2号楼1单元301")
+        values.update(fields)
+        return self.approved(**values)
+
 
 def deposit_months(clerk: Any, account: Any, months: int, start: date = date(2025, 2, 1)) -> None:
     from deposits.services.accounts import monthly_deposit_post

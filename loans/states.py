@@ -3,7 +3,16 @@
 
 from fund.workflow.moves import MoveTable
 
-from .models import ApplicationState, Loan, LoanApplication, LoanStatus, Project, ProjectState
+from .models import (
+    ApplicationState,
+    Disbursement,
+    DisbursementState,
+    Loan,
+    LoanApplication,
+    LoanStatus,
+    Project,
+    ProjectState,
+)
 
 A = ApplicationState
 
@@ -28,4 +37,11 @@ PROJECT_MOVES = MoveTable(Project, noun="楼盘", moves={
     ProjectState.REFUSED: {ProjectState.ADMITTED},
     ProjectState.ADMITTED: {ProjectState.SUSPENDED},
     ProjectState.SUSPENDED: {ProjectState.ADMITTED},
+})
+
+DISBURSEMENT_MOVES = MoveTable(Disbursement, noun="放款", moves={
+    # 财务's release pays at once when the fund's liquidity allows, or queues (轮候) in order of approval.
+    DisbursementState.NOTICED: {DisbursementState.PAYING, DisbursementState.QUEUED},
+    DisbursementState.QUEUED: {DisbursementState.PAYING},
+    DisbursementState.PAYING: {DisbursementState.PAID},
 })

@@ -11,10 +11,12 @@ from .applications import (
     Relation,
     RepaymentMethod,
 )
+from .disbursement import Disbursement, DisbursementState, PayeeKind
 from .loans import IouDelivery, Loan, LoanStatus
 from .projects import ConstructionState, Project, ProjectState
 
 __all__ = [
-    "ApplicationState", "Channel", "CoBorrower", "ConstructionState", "HomeKind", "HomeOrder", "IouDelivery", "Loan",
-    "LoanApplication", "LoanStatus", "Product", "Project", "ProjectState", "Relation", "RepaymentMethod",
+    "ApplicationState", "Channel", "CoBorrower", "ConstructionState", "Disbursement", "DisbursementState", "HomeKind",
+    "HomeOrder", "IouDelivery", "Loan", "LoanApplication", "LoanStatus", "PayeeKind", "Product", "Project", "ProjectState",
+    "Relation", "RepaymentMethod",
 ]

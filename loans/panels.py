@@ -5,10 +5,20 @@ from django.http import HttpRequest
 from fund.people.selectors import scoped
 from fund.portals.panels import register_panel
 
-from .models import Project
+from .models import Loan, LoanStatus, Project
 
 
 @register_panel("developer", order=10, template="loans/panels/developer_projects.html")
 def developer_projects(request: HttpRequest) -> dict[str, Any]:
     projects = scoped(Project.objects.all(), request.user, developer="developer").order_by("name")
     return {"developer": request.roles.developer, "projects": projects}
+
+
+@register_panel("member", order=30, template="loans/member/panel.html")
+def member_loan(request: HttpRequest) -> dict[str, Any]:
+    """The member's latest loan here with its schedule summary and progress (nothing when they have none)."""
+    from .views.disbursement import loan_progress
+
+    loan = (scoped(Loan.objects.select_related("sub_account"), request.user, person="borrower")
+            .exclude(status=LoanStatus.CLOSED).order_by("-id").first())
+    return {"item": loan_progress(loan) if loan is not None else None}

@@ -185,7 +185,7 @@ def mortgaged_loan(ln: Ln, *, amount: str = "600000.00", decided_at: Any = None,
     n = ln.next_seq()
     if borrower is None:
         number = make_id_number(birth=date(1988, 1, 2), seq=n)
-        borrower = Person.objects.create(id_number=number, name=f"借款人{chr(0x4e00 + n % 50)}", sex="1",
+        borrower = Person.objects.create(id_number=number, name=f"借款人{'甲乙丙丁戊己庚辛壬癸'[n % 10]}", sex="1",
                                          birth_date=date(1988, 1, 2), phone="13800000000", branch=ln.world.branch_a)
         ln.identity(number, borrower.name)
     money = Decimal(amount)

@@ -23,6 +23,6 @@ def register_disbursement_names() -> None:
         "disbursement": "放款通知书编号", "loan": "借款合同编号", "payee_kind": "收款账户类型",
         "iou_delivery": "借据交付方式", "recipient": "领取人/收件人", "tracking": "邮寄单号",
         "disbursed_on": "放款日期", "first_due_on": "首次还款日", "maturity_on": "到期日", "available": "可用资金",
-        "ahead": "前有轮候",
+        "ahead": "前有轮候", "document": "放款通知书",
     })
     register_task_names({"loans.disbursement_queue_drain": "贷款轮候放款"})

@@ -139,7 +139,7 @@ def payee_for(application: LoanApplication) -> tuple[str, str, str, str]:
     if application.product == Product.CONVERSION:
         kind, account, name, bank = (PayeeKind.COMMERCIAL, application.seller_account,
                                      application.commercial_bank or application.seller_name, application.seller_bank)
-    elif application.home_kind == HomeKind.NEW and application.project_id is not None:
+    elif application.home_kind == HomeKind.NEW and application.project is not None:
         project = application.project
         kind, account, name, bank = PayeeKind.SUPERVISION, project.payee_account, project.payee_name, ""
     else:

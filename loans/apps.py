@@ -18,3 +18,12 @@ class LoansConfig(AppConfig):
         from .signing_names import register_signing_names
 
         register_signing_names()
+        from .disbursement_names import register_disbursement_names
+
+        # Disbursement: the payments purpose, the notice document, the queue's beat job, the audit names; and the
+        # loans line as deposits and withdrawals see it (blockers, the "centre" loan source).
+        from .services import disbursement  # noqa: F401
+        from .services.other_lines import register_other_lines
+
+        register_disbursement_names()
+        register_other_lines()

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from fund.people.selectors import scoped
 from fund.portals.panels import register_panel
 
-from .models import Project, ProjectState
+from .models import Loan, LoanStatus, Project, ProjectState
 
 
 @register_panel("developer", order=10, template="loans/panels/developer_projects.html")
@@ -19,3 +19,13 @@ def bank_outlet(request: HttpRequest) -> dict[str, Any]:
     # The outlet takes applications for off-plan homes only in admitted projects: it sees the public list.
     projects = Project.objects.filter(state=ProjectState.ADMITTED).select_related("developer").order_by("name")
     return {"bank": request.roles.bank, "projects": projects}
+
+
+@register_panel("member", order=30, template="loans/member/panel.html")
+def member_loan(request: HttpRequest) -> dict[str, Any]:
+    """The member's latest loan here with its schedule summary and progress (nothing when they have none)."""
+    from .views.disbursement import loan_progress
+
+    loan = (scoped(Loan.objects.select_related("sub_account"), request.user, person="borrower")
+            .exclude(status=LoanStatus.CLOSED).order_by("-id").first())
+    return {"item": loan_progress(loan) if loan is not None else None}

@@ -16,7 +16,7 @@ def register_signing_names() -> None:
         "credit_reports": "征信报告", "credit_call_ids": "征信查询记录", "mortgage_kind": "抵押类型",
         "mortgage_number": "不动产登记证明号", "mortgage_registered_at": "抵押登记时间",
         "purchase_contract": "购房合同/网签备案号", "loan": "贷款", "bank": "受托银行", "method": "还款方式",
-        "property_call_id": "不动产登记查询记录",
+        "property_call_id": "不动产登记查询记录", "quota": "可贷额度",
     })
     from fund.integrations.models import MortgageKind
 

@@ -7,6 +7,8 @@ from .models import (
     ApplicationState,
     ConstructionState,
     DeveloperRegistration,
+    Disbursement,
+    DisbursementState,
     Loan,
     LoanApplication,
     LoanStatus,
@@ -48,4 +50,11 @@ CONSTRUCTION_MOVES = MoveTable(Project, field="construction", noun="楼盘建设
 
 REGISTRATION_MOVES = MoveTable(DeveloperRegistration, noun="开发企业注册申请", moves={
     RegistrationState.PENDING: {RegistrationState.APPROVED, RegistrationState.REFUSED},
+})
+
+DISBURSEMENT_MOVES = MoveTable(Disbursement, noun="放款", moves={
+    # 财务's release pays at once when the fund's liquidity allows, or queues (轮候) in order of approval.
+    DisbursementState.NOTICED: {DisbursementState.PAYING, DisbursementState.QUEUED},
+    DisbursementState.QUEUED: {DisbursementState.PAYING},
+    DisbursementState.PAYING: {DisbursementState.PAID},
 })

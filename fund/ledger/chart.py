@@ -4,7 +4,7 @@ from .models import AccountKind
 
 BANK = "101"  # 住房公积金存款: the fund's money at the entrusted banks
 VALUE_ADDED_BANK = "102"  # 增值收益存款
-LOANS = "111"  # 委托贷款: housing loans receivable
+LOANS = "111"  # 委托贷款: housing loans receivable (control of the loans' sub-accounts: principal outstanding)
 INTEREST_RECEIVABLE = "112"  # 应收利息
 MEMBER_DEPOSITS = "201"  # 住房公积金: what the fund owes its members (control of the personal accounts)
 INTEREST_PAYABLE = "211"  # 应付利息: interest owed to members, not yet credited
@@ -17,7 +17,7 @@ INTEREST_EXPENSE = "501"  # 利息支出: interest credited to members
 CHART: list[tuple[str, str, str, bool]] = [
     (BANK, "住房公积金存款", AccountKind.ASSET, False),
     (VALUE_ADDED_BANK, "增值收益存款", AccountKind.ASSET, False),
-    (LOANS, "委托贷款", AccountKind.ASSET, False),
+    (LOANS, "委托贷款", AccountKind.ASSET, True),
     (INTEREST_RECEIVABLE, "应收利息", AccountKind.ASSET, False),
     (MEMBER_DEPOSITS, "住房公积金", AccountKind.LIABILITY, True),
     (INTEREST_PAYABLE, "应付利息", AccountKind.LIABILITY, False),

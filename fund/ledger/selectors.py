@@ -31,7 +31,8 @@ class Discrepancy:
 def ledger_reconcile() -> list[Discrepancy]:
     """Every way the books could disagree with themselves; an empty list means they agree.
 
-    - each control account's balance equals the sum of its sub-accounts' balances;
+    - each control account's balance equals the sum of its sub-accounts' balances (住房公积金 201 = Σ member
+      accounts; 委托贷款 111 = Σ loans' principal outstanding);
     - each sub-account's balance equals the sum of its sub-ledger rows;
     - the general ledger as a whole balances (Σ debits = Σ credits).
     """

@@ -4,6 +4,9 @@ outcome in the same transaction as the payment's move.
 
     register_purpose(Purpose(code="withdrawals.payout", label="提取付款", debit_account=chart.WITHDRAWAL_PAYABLE,
                              on_paid=..., on_refused=..., on_retry=...))
+
+A purpose whose paid entry touches a control account (a loan disbursement debits 委托贷款 111) names the
+sub-ledger movements of that entry with `movements`; the payments service posts them in the same entry.
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ from typing import TYPE_CHECKING, Any
 from fund.ledger import chart
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from fund.ledger.models import JournalEntry
+    from fund.ledger.services import Movement
 
     from .models import Payment, PaymentAttempt
 
@@ -44,6 +50,10 @@ class Purpose:
     retries: bool = True
     # The reference of attempt n (n ≥ 2); default: the first attempt's reference + R01, R02 …
     reference: Callable[[Payment, int], str] | None = None
+    # The sub-ledger movements of the paid entry (Dr debit_account / Cr credit_account), when either is a control
+    # account: e.g. the loan's sub-account under 111 grows by what was lent. Called under the payment's lock,
+    # before the entry is posted; the entry is refused unless the movements match the control account's lines.
+    movements: Callable[[Payment, PaymentAttempt], Sequence[Movement]] | None = None
     on_paid: Callable[[Payment, PaymentAttempt], None] | None = None
     # Returns the entry that put the attempt's money back (its reversal), if any, kept as the attempt's settlement.
     on_refused: Callable[[Payment, PaymentAttempt], JournalEntry | None] | None = None

@@ -7,8 +7,8 @@
   again — the bank answers with the first payment and pays nothing more.
 - `attempt_apply` applies the bank's answer once, by compare-and-set on the attempt (under its and the
   payment's row locks): paid → the ledger entry (keyed by the reference) from the purpose's account to the
-  bank, the payment 已付款 and the purpose's `on_paid`; refused → the purpose's `on_refused` (the business puts
-  its money back), and the next attempt is scheduled with back-off (`payment_attempts_max`,
+  bank (with the purpose's sub-ledger `movements`, if any), the payment 已付款 and the purpose's `on_paid`;
+  refused → the purpose's `on_refused` (the business puts its money back), and the next attempt is scheduled with back-off (`payment_attempts_max`,
   `payment_retry_minutes`, `payment_retry_factor`), or the payment goes to people after the last one;
   still processing (a held payment) → left pending for `payments_poll`.
 - `payment_retry` makes the next attempt under a new reference (the bank keeps a refused one refused);
@@ -160,6 +160,7 @@ def _paid(spec: Purpose, payment: Payment, attempt: PaymentAttempt, answer: Any,
         business_type=payment.business_type, reference=payment.ledger_reference,
         idempotency_key=f"payments.paid:{attempt.reference}", value_date=timezone.localdate(),
         legs=[debit(payment.debit_account, attempt.amount), credit(payment.credit_account, attempt.amount)],
+        movements=spec.movements(payment, attempt) if spec.movements is not None else (),
         actor=attempt.actor, memo=f"{payment.memo} 银行付款 {answer.bank_serial}"[:200],
     )
     _settle(attempt, status=AttemptStatus.SUCCEEDED, bank_serial=answer.bank_serial, finished_at=now,

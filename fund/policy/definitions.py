@@ -509,6 +509,12 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
         description="申请金额超过此数的贷款，审批后还须由分管副主任审批（按金额分级授权）。",
         minimum=_d("10000"), maximum=_d("5000000"), seeds=(Seed("500000.00"),), **_MONEY,
     ),
+    PolicyDefinition(
+        name="loan_liquidity_reserve_ratio", label="放款备付金比例", group=Group.LOANS,
+        description="放款前须留存的备付资金占住房公积金缴存余额（201 科目）的比例：可用于放款的资金 = 住房公积金存款"
+                    "（101 科目）− 缴存余额 × 本比例 − 已放行尚未付款的贷款；不足时贷款进入轮候，按审批先后放款。",
+        minimum=_d("0"), maximum=_d("0.50"), seeds=(Seed("0.05"),), **_RATIO,
+    ),
     # ------------------------------------------------------------------ 风控 risk
     PolicyDefinition(
         name="risk_blacklist_years", label="失信黑名单期限", unit="年", kind=Kind.INTEGER, group=Group.RISK,

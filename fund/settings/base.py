@@ -234,6 +234,8 @@ CELERY_BEAT_SCHEDULE = {
     # A submitted withdrawal whose decide task was lost (broker down, worker killed) is queued again.
     "withdrawals-decide-stale": {"task": "withdrawals.decide_stale", "schedule": 60.0},
     "withdrawals-standing-run": {"task": "withdrawals.standing_run", "schedule": crontab(minute=0, hour=7)},
+    # Loans waiting in 轮候 are paid in order of approval as money arrives in the fund's bank account.
+    "loans-disbursement-queue-drain": {"task": "loans.disbursement_queue_drain", "schedule": 300.0},
 }
 
 # Which implementation talks to the outside systems: "sandbox" (tables in our own database) or "http".

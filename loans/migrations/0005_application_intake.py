@@ -10,7 +10,7 @@ def seed_new_policies(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("loans", "0004_applications_and_loans"), ("policy", "0003_seed_defaults")]
+    dependencies = [("loans", "0004_applications_and_loans"), ("policy", "0001_squashed_0003_seed_defaults")]
 
     operations = [
         # The application number (DK + day + sequence), whichever channel makes it.

@@ -11,6 +11,7 @@ from .applications import (
     Relation,
     RepaymentMethod,
 )
+from .disbursement import Disbursement, DisbursementState, PayeeKind
 from .documents import LoanDocument
 from .loans import IouDelivery, Loan, LoanStatus
 from .projects import (
@@ -25,7 +26,8 @@ from .projects import (
 )
 
 __all__ = [
-    "ApplicationState", "Building", "Channel", "DeveloperRegistration", "InspectionResult", "ProjectInspection",
-    "RegistrationState", "CoBorrower", "ConstructionState", "HomeKind", "HomeOrder", "IouDelivery", "Loan",
-    "LoanApplication", "LoanDocument", "LoanStatus", "Product", "Project", "ProjectState", "Relation", "RepaymentMethod",
+    "ApplicationState", "Building", "Channel", "CoBorrower", "ConstructionState", "DeveloperRegistration",
+    "Disbursement", "DisbursementState", "HomeKind", "HomeOrder", "InspectionResult", "IouDelivery", "Loan",
+    "LoanApplication", "LoanDocument", "LoanStatus", "PayeeKind", "Product", "Project", "ProjectInspection",
+    "ProjectState", "RegistrationState", "Relation", "RepaymentMethod",
 ]

@@ -70,6 +70,10 @@ class Loan(models.Model):
     maturity_on = models.DateField("到期日", null=True, blank=True)
     iou_delivery = models.CharField("借据交付方式", max_length=8, choices=IouDelivery.choices, blank=True)
     iou_delivered_at = models.DateTimeField("借据交付时间", null=True, blank=True)
+    iou_delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="借据交付经办人", on_delete=models.PROTECT,
+                                         null=True, blank=True, related_name="+")
+    iou_recipient = models.CharField("借据领取人/收件人", max_length=60, blank=True)
+    iou_tracking = models.CharField("邮寄单号", max_length=40, blank=True)
     closed_on = models.DateField("结清日期", null=True, blank=True)
     # Not a column: loan_sign marks the loan it hands back when the application was already signed.
     replayed = False

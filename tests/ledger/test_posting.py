@@ -258,3 +258,42 @@ def test_committed_postings_pass_the_deferred_checks(reference_data):
         JournalLine.objects.create(entry=entry, account=bank, credit=D("2.00"))
     assert not JournalEntry.objects.filter(idempotency_key="commit-2").exists()
     assert ledger_reconcile() == []
+
+
+def _loan_disbursed(number: str, amount: str, key: str) -> SubAccount:
+    """A loan's sub-account under 委托贷款 (111) with its principal lent out of the bank (Dr 111 / Cr 101)."""
+    sub = sub_account_open(control_code=chart.LOANS, number=number, name="李四", opened_on=date(2026, 1, 5))
+    value = D(amount)
+    entry_post(business_type=BusinessType.DK_DISBURSE, reference="test", idempotency_key=key,
+               value_date=date(2026, 1, 5), legs=[debit(chart.LOANS, value), credit(chart.BANK, value)],
+               movements=[Movement(sub.pk, value, summary="贷款发放")])
+    return sub
+
+
+def test_loans_receivable_is_a_control_account_whose_loans_reconcile(capsys):
+    _deposit(_sub("R5"), "900000.00", date(2026, 1, 5), "c5")
+    _loan_disbursed("DK1", "300000.00", "d1")
+    _loan_disbursed("DK2", "200000.00", "d2")
+    assert Account.objects.get(code=chart.LOANS).is_control
+    assert account_balance(Account.objects.get(code=chart.LOANS)) == D("500000.00")
+    assert ledger_reconcile() == []
+    call_command("reconcile")
+    assert "贷款分户余额合计与委托贷款科目一致" in capsys.readouterr().out
+
+
+def test_reconcile_fails_when_a_loan_balance_is_tampered_with(capsys):
+    _deposit(_sub("R6"), "900000.00", date(2026, 1, 5), "c6")
+    sub = _loan_disbursed("DK3", "300000.00", "d3")
+    SubAccount.objects.filter(pk=sub.pk).update(balance=D("299000.00"), current_year=D("299000.00"))
+    problems = [str(p) for p in ledger_reconcile()]
+    assert any("委托贷款" in p for p in problems) and any("DK3" in p for p in problems)
+    with pytest.raises(CommandError, match="对账失败"):
+        call_command("reconcile")
+    assert "委托贷款" in capsys.readouterr().err
+
+
+def test_a_posting_to_loans_receivable_without_its_loan_movement_is_refused():
+    _deposit(_sub("R7"), "1000.00", date(2026, 1, 5), "c7")
+    with pytest.raises(PostingError, match="明细账发生额与控制科目发生额不一致"):
+        entry_post(business_type=BusinessType.DK_DISBURSE, reference="test", idempotency_key="d4",
+                   value_date=date(2026, 1, 5), legs=[debit(chart.LOANS, D("100.00")), credit(chart.BANK, D("100.00"))])

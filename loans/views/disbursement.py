@@ -1,0 +1,124 @@
+"""放款 pages: the staff disbursement list (待出通知 / 待财务放款 / 轮候 / 付款中 / 已放款, the queue's order and the
+fund's liquidity), the notice and release buttons, the IOU's delivery; and the member's own loans in the hall."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from fund.people.models import Post
+from fund.people.selectors import get_or_404, scoped
+from fund.portals.decorators import portal_required
+from fund.views import attempt
+
+from ..models import IouDelivery, Loan, LoanApplication, LoanStatus
+from ..schedule import instalments, summary
+from ..services.disbursement import (
+    awaiting_notice_for_user,
+    disbursement_get_for_user,
+    disbursement_notice,
+    disbursement_release,
+    disbursements_for_user,
+    iou_deliver,
+    liquidity,
+    queue_for_user,
+)
+
+TABS = (("notice", "待出通知"), ("noticed", "待财务放款"), ("queued", "轮候"), ("paying", "付款中"), ("paid", "已放款"))
+
+
+def _tab_rows(user: Any, tab: str) -> Any:
+    if tab == "notice":
+        return awaiting_notice_for_user(user)
+    if tab == "queued":
+        return queue_for_user(user)
+    rows = disbursements_for_user(user).filter(state=tab)
+    return rows.order_by("-paid_at", "-id") if tab == "paid" else rows.order_by("approved_at", "id")
+
+
+@portal_required("staff")
+def staff_disbursements(request: HttpRequest) -> HttpResponse:
+    tab = request.GET.get("tab", "notice")
+    if tab not in dict(TABS):
+        tab = "notice"
+    tabs = [{"key": key, "label": label, "count": _tab_rows(request.user, key).count(), "active": key == tab}
+            for key, label in TABS]
+    rows = list(_tab_rows(request.user, tab)[:200])
+    roles = request.roles  # type: ignore[attr-defined]
+    return render(request, "loans/staff/disbursements.html", {
+        "tabs": tabs, "tab": tab, "rows": rows, "money": liquidity(),
+        "may_notice": roles.has_post(Post.LOAN_ADMIN), "may_release": roles.has_post(Post.FINANCE),
+        "deliveries": IouDelivery.choices,
+    })
+
+
+def _back(tab: str) -> HttpResponse:
+    return redirect(f"{reverse('staff:loan-disbursements')}?tab={tab}")
+
+
+@require_POST
+@portal_required("staff")
+def staff_disbursement_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_or_404(scoped(LoanApplication.objects.all(), request.user, branch="branch"), pk=pk)
+    attempt(request, lambda: disbursement_notice(actor=request.user, application=application),
+            f"已出具放款通知（{application.number}），请财务审核放款")
+    return _back("noticed")
+
+
+@require_POST
+@portal_required("staff")
+def staff_disbursement_release(request: HttpRequest, pk: int) -> HttpResponse:
+    disbursement = disbursement_get_for_user(user=request.user, pk=pk)
+    done = attempt(request, lambda: disbursement_release(actor=request.user, disbursement=disbursement),
+                   f"放款 {disbursement.number} 已放行")
+    if done:
+        disbursement.refresh_from_db()
+        return _back(disbursement.state)
+    return _back("noticed")
+
+
+@require_POST
+@portal_required("staff")
+def staff_iou_delivery(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = get_or_404(scoped(Loan.objects.all(), request.user, branch="branch"), pk=pk)
+    attempt(request, lambda: iou_deliver(actor=request.user, loan=loan, how=request.POST.get("how", ""),
+                                         recipient=request.POST.get("recipient", ""),
+                                         tracking=request.POST.get("tracking", "")),
+            f"已登记借据 {loan.iou_number} 的交付")
+    return _back("paid")
+
+
+def loan_progress(loan: Loan) -> dict[str, Any]:
+    """What the member reads about one loan: the schedule's summary, the next instalments and how far it is repaid."""
+    out: dict[str, Any] = {"loan": loan, "balance": loan.balance}
+    if loan.first_due_on is None:
+        return out
+    plan = instalments(principal=loan.principal, annual_rate_percent=loan.rate, months=loan.term_months,
+                       method=loan.method, first_due=loan.first_due_on, day=loan.repayment_day)
+    repaid = loan.principal - loan.balance
+    out.update(summary=summary(plan), upcoming=plan[:6], repaid=repaid,
+               percent=int(repaid * 100 / loan.principal) if loan.principal else 0,
+               periods=loan.term_months)
+    return out
+
+
+@portal_required("member")
+def member_loans(request: HttpRequest) -> HttpResponse:
+    loans = (scoped(Loan.objects.select_related("sub_account", "bank", "application"), request.user, person="borrower")
+             .order_by("-id"))
+    return render(request, "loans/member/loans.html", {"items": [loan_progress(loan) for loan in loans],
+                                                       "pending": LoanStatus.PENDING})
+
+
+staff_patterns = [
+    path("loans/disbursements/", staff_disbursements, name="loan-disbursements"),
+    path("loans/applications/<int:pk>/disbursement-notice/", staff_disbursement_notice,
+         name="loan-disbursement-notice"),
+    path("loans/disbursements/<int:pk>/release/", staff_disbursement_release, name="loan-disbursement-release"),
+    path("loans/<int:pk>/iou-delivery/", staff_iou_delivery, name="loan-iou-delivery"),
+]
+member_patterns = [path("loans/", member_loans, name="loan-loans")]

@@ -268,8 +268,12 @@ def member_estimate(*, person: Person, account: MemberAccount, typed: dict[str, 
     co: list[tuple[Person, MemberAccount | None]] = []
     if with_spouse:
         spouse_person = spouse_account.person if spouse_account else Person.objects.filter(id_number=spouse_id).first()
-        if spouse_person is not None:
-            co.append((spouse_person, spouse_account))
+        if spouse_person is None:
+            # A spouse who never deposited here: checked on blacklist and credit by ID number, never saved.
+            found = clean_resident_id(spouse_id)
+            spouse_person = Person(id_number=found.number, name=marriage.spouse_name, sex=found.sex,
+                                   birth_date=found.birth_date)
+        co.append((spouse_person, spouse_account))
     figures = household_figures(person=person, account=account, spouse_id_number=spouse_id, co_borrowers=co, on=on)
     debt = figures.monthly_debt
     conversion = None

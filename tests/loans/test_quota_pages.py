@@ -67,8 +67,11 @@ def test_the_member_estimator_is_prefilled_from_the_centres_data(ln, on_a_februa
     client = page(ln.world.member_a)
     assert "贷款额度试算" in client.get("/member/").content.decode()  # the navigation offers it
     body = client.post("/member/loans/estimate/", {"price": "900000", "home_kind": "new", "monthly_income": "10000",
-                                                   "term_years": "20", "product": "ordinary"}).content.decode()
+                                                   "term_years": "20", "product": "ordinary",
+                                                   "with_spouse": "on"}).content.decode()
     assert spouse_name in body and "800.00" in body
+    # The spouse, who has no account here, is a co-borrower checked on the blacklist and credit: the joint cap.
+    assert f"共同借款人核验（{spouse_name}）" in body and "有共同借款人贷款最高额度 800,000.00 元" in body
     assert "本市已有 1 套，所购认定为二套" in body
     assert "二套住房最高贷款比例" in body and "3.075" in body
     assert "连续缴存月数" in body and "符合" in body

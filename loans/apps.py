@@ -6,4 +6,4 @@ class LoansConfig(AppConfig):
     verbose_name = "贷款"
 
     def ready(self) -> None:
-        from . import nav, panels  # noqa: F401
+        from . import evidence_names, nav, panels  # noqa: F401

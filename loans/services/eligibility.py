@@ -217,16 +217,17 @@ def _rule_deposit_months(ctx: Context) -> list[Verdict]:
 def _rule_no_unpaid_loan(ctx: Context) -> list[Verdict]:
     code, label = "no_unpaid_loan", "无未结清公积金贷款"
     ids = [n.upper() for n in ctx.subject.household_id_numbers if n]
+    itself = [ctx.subject.exclude_application_id] if ctx.subject.exclude_application_id else []
     loans = list(
         Loan.objects.filter(status__in=UNPAID)
         .filter(Q(borrower__id_number__in=ids) | Q(application__co_borrowers__person__id_number__in=ids))
-        .exclude(application_id=ctx.subject.exclude_application_id).distinct().values_list("contract_number", flat=True)
+        .exclude(application_id__in=itself).distinct().values_list("contract_number", flat=True)
     )
     applications = list(
         LoanApplication.objects.filter(state__in=IN_FLIGHT)
         .filter(Q(borrower__id_number__in=ids) | Q(spouse_id_number__in=ids)
                 | Q(co_borrowers__person__id_number__in=ids))
-        .exclude(pk=ctx.subject.exclude_application_id).exclude(loan__isnull=False)
+        .exclude(pk__in=itself).exclude(loan__isnull=False)
         .distinct().values_list("number", flat=True)
     )
     elsewhere: list[dict[str, Any]] = []

@@ -23,6 +23,7 @@ from loans.services.eligibility import (
     subsidy_check,
 )
 from risk.models import BlacklistEntry
+from tests.clock import travel_to
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +87,13 @@ def test_it_refuses_fewer_continuous_months_than_policy(ln):
 def test_it_refuses_deposits_that_stopped_before_last_month(ln):
     verdict = verdicts(ln, on=date(2026, 4, 10))["deposit_months"]  # February and March unpaid
     assert not verdict.passed and "及上月均未缴存" in verdict.message
+
+
+def test_the_current_month_counts_when_it_is_paid(ln):
+    with travel_to(date(2026, 4, 10)):  # April may be posted only once it has come
+        ln.deposit_through(date(2026, 4, 1))
+    verdict = verdicts(ln, on=date(2026, 4, 10))["deposit_months"]
+    assert verdict.passed and verdict.evidence["months"] == 15 and verdict.evidence["through"] == "2026-04"
 
 
 def test_it_counts_only_the_months_in_a_row_up_to_now(ln):

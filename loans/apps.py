@@ -6,7 +6,7 @@ class LoansConfig(AppConfig):
     verbose_name = "贷款"
 
     def ready(self) -> None:
-        from . import nav, panels, signing_pdf  # noqa: F401
+        from . import evidence_names, nav, panels, signing_pdf  # noqa: F401
         from .audit_names_projects import register_project_audit_names
 
         register_project_audit_names()

@@ -22,4 +22,6 @@ register_nav("staff", _("贷款放款"), "staff:loan-disbursements", order=200, 
              visible=_disburses)
 register_nav("staff", _("楼盘准入"), "staff:loan-projects", order=255, group=QUERIES, icon="project")
 register_nav("staff", _("贷款办理时效"), "staff:loan-timing", order=315, group=MANAGEMENT, icon="calculator")
+register_nav("developer", _("额度试算"), "developer:loan-estimate", order=20, icon="calculator")
 register_nav("member", _("贷款"), "member:loan-loans", order=30, icon="loan")
+register_nav("member", _("贷款额度试算"), "member:loan-estimate", order=60, icon="calculator")

@@ -107,7 +107,8 @@ class SandboxCreditReportAdmin(MaskedFieldsMixin, admin.ModelAdmin):
 
 @admin.register(models.SandboxCreditLoan)
 class SandboxCreditLoanAdmin(MaskedFieldsMixin, admin.ModelAdmin):
-    list_display = ["report", "lender", "kind", "monthly_instalment", "balance", "overdue_count", "settled"]
+    list_display = ["report", "lender", "kind", "monthly_instalment", "balance", "overdue_count", "repayment_history",
+                    "settled"]
     list_filter = ["kind", "settled"]
     search_fields = ["report__id_number", "lender"]
 

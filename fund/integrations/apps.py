@@ -16,6 +16,7 @@ class IntegrationsConfig(AppConfig):
             "received_at": "到账时间", "start": "起始日期", "end": "截止日期", "transfers": "来账", "valid": "有效",
             "bank_name": "开户银行", "lender": "贷款机构", "for_housing": "住房贷款", "monthly_instalment": "月还款额",
             "overdue_count": "逾期次数", "report_number": "报告编号", "loans": "贷款", "acceptable": "符合要求",
+            "repayment_history": "24个月还款状态", "settled_loans": "已结清贷款", "longest_run": "最长连续逾期月数",
             "remark": "说明", "sex": "性别", "birth_date": "出生日期", "alive": "在世", "death_date": "死亡日期",
             "hukou_city_code": "户籍地代码", "hukou_city_name": "户籍地", "hukou_local": "本市户籍", "parents": "父母",
             "children": "子女", "spouse_id_number": "配偶证件号码", "spouse_name": "配偶姓名", "since": "登记日期",

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from .base import Integration, Result, operation
 from .http import HttpClient
-from .models import LoanKind, SandboxCreditReport
+from .models import LoanKind, SandboxCreditLoan, SandboxCreditReport
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -19,6 +19,41 @@ class CreditLoan:
     monthly_instalment: Decimal
     balance: Decimal
     overdue_count: int
+    # PBoC's 24-month repayment status, oldest month first: "N" normal, "1"–"7" months overdue in that month,
+    # "/" no record, "*" nothing due, "C" settled ... ("" when the bureau gave none).
+    repayment_history: str = ""
+
+    @property
+    def overdue(self) -> OverdueSummary:
+        return overdue_summary(self.repayment_history)
+
+
+@dataclass(frozen=True)
+class OverdueSummary:
+    """What a repayment status string says about overdue months, within the last `window` months."""
+
+    longest_run: int  # the most months overdue in a row (a "3" alone says three in a row)
+    months: int  # months with something overdue (累计逾期月数)
+
+    def __add__(self, other: OverdueSummary) -> OverdueSummary:
+        return OverdueSummary(max(self.longest_run, other.longest_run), self.months + other.months)
+
+
+NO_OVERDUE = OverdueSummary(0, 0)
+
+
+def overdue_summary(history: str, window: int = 24) -> OverdueSummary:
+    """The overdue months of the last `window` characters of `history` (the most recent is the last)."""
+    recent = history[-window:] if window > 0 else ""
+    longest = run = months = 0
+    for mark in recent:
+        if mark.isdigit() and mark != "0":
+            run += 1
+            months += 1
+            longest = max(longest, run, int(mark))
+        else:
+            run = 0
+    return OverdueSummary(longest, months)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,6 +63,8 @@ class CreditReport(Result):
     loans: tuple[CreditLoan, ...]  # loans not yet settled
     acceptable: bool  # no bad record (不良记录) on the report
     remark: str
+    # Loans settled already: their repayment status still counts for the last 24 months (连三累六).
+    settled_loans: tuple[CreditLoan, ...] = ()
 
     @property
     def monthly_instalments(self) -> Decimal:
@@ -35,6 +72,14 @@ class CreditReport(Result):
 
     def loans_of_kind(self, kind: LoanKind) -> tuple[CreditLoan, ...]:
         return tuple(loan for loan in self.loans if loan.kind == kind)
+
+    def overdue(self, window: int = 24) -> OverdueSummary:
+        """Overdue months over every loan on the report, settled ones included, in the last `window` months:
+        the longest run on any one loan, and the months summed over the loans."""
+        total = NO_OVERDUE
+        for loan in (*self.loans, *self.settled_loans):
+            total = total + overdue_summary(loan.repayment_history, window)
+        return total
 
 
 class CreditBureau(Integration):
@@ -56,23 +101,27 @@ class SandboxCreditBureau(CreditBureau):
             return CreditReport(
                 id_number=id_number, report_number="", loans=(), acceptable=True, remark="无信贷记录"
             )
+        loans = list(row.loans.order_by("id"))
         return CreditReport(
             id_number=id_number,
             report_number=row.report_number,
-            loans=tuple(
-                CreditLoan(
-                    lender=loan.lender,
-                    kind=LoanKind(loan.kind),
-                    for_housing=loan.for_housing,
-                    monthly_instalment=loan.monthly_instalment,
-                    balance=loan.balance,
-                    overdue_count=loan.overdue_count,
-                )
-                for loan in row.loans.filter(settled=False).order_by("id")
-            ),
+            loans=tuple(_loan(loan) for loan in loans if not loan.settled),
+            settled_loans=tuple(_loan(loan) for loan in loans if loan.settled),
             acceptable=row.acceptable,
             remark=row.remark,
         )
+
+
+def _loan(row: SandboxCreditLoan) -> CreditLoan:
+    return CreditLoan(
+        lender=row.lender,
+        kind=LoanKind(row.kind),
+        for_housing=row.for_housing,
+        monthly_instalment=row.monthly_instalment,
+        balance=row.balance,
+        overdue_count=row.overdue_count,
+        repayment_history=row.repayment_history,
+    )
 
 
 class HttpCreditBureau(HttpClient, CreditBureau):

@@ -7,6 +7,7 @@ in the business lines reads them directly — only the sandbox implementations d
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
@@ -279,6 +280,13 @@ class LoanKind(models.TextChoices):
     OTHER = "other", "其他贷款"
 
 
+# PBoC's 24-month repayment status (还款状态): one character a month, oldest first; a digit is the number of
+# months overdue in that month, the other marks are months with nothing overdue.
+repayment_history_validator = RegexValidator(
+    r"^[N1-7/*CG#]*$", "还款状态只能由 N、1–7、/、*、C、G、# 组成（每月一个字符）"
+)
+
+
 class SandboxCreditLoan(models.Model):
     report = models.ForeignKey(SandboxCreditReport, verbose_name="信用报告", on_delete=models.CASCADE, related_name="loans")
     lender = models.CharField("贷款机构", max_length=120)
@@ -287,6 +295,10 @@ class SandboxCreditLoan(models.Model):
     monthly_instalment = models.DecimalField("月还款额（元）", max_digits=12, decimal_places=2)
     balance = models.DecimalField("余额（元）", max_digits=14, decimal_places=2)
     overdue_count = models.PositiveIntegerField("逾期次数", default=0)
+    repayment_history = models.CharField(
+        "24个月还款状态", max_length=24, blank=True, default="", validators=[repayment_history_validator],
+        help_text="按月份由远及近，每月一个字符：N 正常，1–7 逾期月数，/ 无记录，* 当月无需还款，C 结清",
+    )
     settled = models.BooleanField("已结清", default=False)
 
     class Meta:

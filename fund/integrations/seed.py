@@ -273,7 +273,7 @@ def seed_sandbox(
             report=report, lender=f"中国建设银行股份有限公司{city_name}分行", kind=LoanKind.COMMERCIAL,
             defaults={
                 "for_housing": True, "monthly_instalment": Decimal("3520.00"), "balance": Decimal("586000.00"),
-                "overdue_count": 0, "settled": False,
+                "overdue_count": 0, "repayment_history": "N" * 24, "settled": False,
             },
         )
 

@@ -227,6 +227,20 @@ _RATIO: dict[str, Any] = {"unit": PERCENT, "kind": Kind.DECIMAL, "places": 4}
 _RATE: dict[str, Any] = {"unit": PERCENT, "kind": Kind.DECIMAL, "places": 5, "minimum": _d("0"), "maximum": _d("0.10")}
 _MONEY: dict[str, Any] = {"unit": YUAN, "kind": Kind.DECIMAL, "places": 2}
 _ROUNDING_MODES = (("half_up", "四舍五入"), ("down", "舍去（向下取整）"))
+_SWITCH = (("on", "核验"), ("off", "不核验"))
+# The loan eligibility rules a centre may switch off (the legacy HAFMIS idea of toggleable loan conditions):
+# loans.services.eligibility runs each only while its loan_rule_<key> is "on" on the day it decides.
+LOAN_RULES = (
+    ("account_normal", "账户状态正常", "借款人公积金账户状态为正常。"),
+    ("deposit_months", "连续缴存月数", "借款人申请前连续足额缴存满政策规定的月数。"),
+    ("no_unpaid_loan", "无未结清公积金贷款", "家庭（借款人及配偶）无未结清的住房公积金贷款，也无在办的贷款申请。"),
+    ("not_blacklisted", "未列入失信黑名单", "借款人及共同借款人均未列入禁止贷款的失信黑名单。"),
+    ("credit", "征信良好", "征信报告无不良记录，且核查期间内无连续或累计逾期超限（连三累六）。"),
+    ("co_borrowers", "共同借款人核验", "共同借款人账户正常、未列入黑名单、征信良好。"),
+    ("project_admitted", "期房楼盘已准入", "购买期房的，所购楼盘须经中心准入。"),
+    ("home_count", "住房套数", "第三套及以上住房不予贷款（套数按不动产登记认定）。"),
+    ("subsidy", "贴息条件", "购买首套住房的低收入家庭标记为符合贴息条件。"),
+)
 
 DEFINITIONS: tuple[PolicyDefinition, ...] = (
     # ------------------------------------------------------------------ 归集 deposits
@@ -514,6 +528,41 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
         description="放款前须留存的备付资金占住房公积金缴存余额（201 科目）的比例：可用于放款的资金 = 住房公积金存款"
                     "（101 科目）− 缴存余额 × 本比例 − 已放行尚未付款的贷款；不足时贷款进入轮候，按审批先后放款。",
         minimum=_d("0"), maximum=_d("0.50"), seeds=(Seed("0.05"),), **_RATIO,
+    ),
+    PolicyDefinition(
+        name="loan_credit_window_months", label="征信逾期核查期间", unit="个月", kind=Kind.INTEGER, group=Group.LOANS,
+        description="核查借款人征信报告逾期记录的最近月数（连三累六的“近24个月”）。",
+        minimum=_d("6"), maximum=_d("60"), seeds=(Seed("24"),),
+    ),
+    PolicyDefinition(
+        name="loan_credit_consecutive_limit", label="征信连续逾期月数上限", unit="个月", kind=Kind.INTEGER,
+        group=Group.LOANS,
+        description="核查期间内任一笔贷款连续逾期达到此月数的，不予贷款（连三）。",
+        minimum=_d("1"), maximum=_d("24"), seeds=(Seed("3"),),
+    ),
+    PolicyDefinition(
+        name="loan_credit_cumulative_limit", label="征信累计逾期月数上限", unit="个月", kind=Kind.INTEGER,
+        group=Group.LOANS,
+        description="核查期间内各笔贷款累计逾期达到此月数的，不予贷款（累六）。",
+        minimum=_d("1"), maximum=_d("60"), seeds=(Seed("6"),),
+    ),
+    PolicyDefinition(
+        name="loan_max_home_order", label="可贷款的住房套数上限", unit="套", kind=Kind.INTEGER, group=Group.LOANS,
+        description="家庭（借款人及配偶）在本市已有住房套数加上所购住房不超过此数的，方可贷款；默认 2，即第三套及以上不予贷款。",
+        minimum=_d("1"), maximum=_d("3"), seeds=(Seed("2"),),
+    ),
+    PolicyDefinition(
+        name="loan_subsidy_income_limit", label="贴息贷款家庭月收入上限", unit=YUAN, kind=Kind.DECIMAL, places=2,
+        group=Group.LOANS,
+        description="购买首套住房、家庭月收入不高于此数的低收入家庭，可享受公积金贷款贴息。",
+        minimum=_d("0"), maximum=_d("100000"), seeds=(Seed("5000.00", note=DEMO_NOTE),),
+    ),
+    *(
+        PolicyDefinition(
+            name=f"loan_rule_{key}", label=f"贷款条件：{label}", unit="", kind=Kind.CHOICE, group=Group.LOANS,
+            description=f"是否核验此项贷款条件：{about}", choices=_SWITCH, seeds=(Seed("on"),),
+        )
+        for key, label, about in LOAN_RULES
     ),
     # ------------------------------------------------------------------ 风控 risk
     PolicyDefinition(

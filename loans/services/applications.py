@@ -396,14 +396,12 @@ def application_submit(
             raise ValidationError(errors)
         draft = _draft(actor=actor, channel=channel, account=borrower_account, household=household, clean=clean,
                        project=project, party=party)
-        draft.draft_co_borrowers = [  # type: ignore[attr-defined]
-            CoBorrower(person=Person(id_number=r.id_number, name=r.name), relation=r.relation,
-                       monthly_income=r.monthly_income,
-                       account=MemberAccount.objects.select_related("sub_account").filter(
-                           person__id_number=r.id_number, state__in=OPEN_ACCOUNT_STATES).first())
+        co_borrowers = [
+            (Person(id_number=r.id_number, name=r.name), MemberAccount.objects.select_related("sub_account").filter(
+                person__id_number=r.id_number, state__in=OPEN_ACCOUNT_STATES).first())
             for r in co_rows
         ]
-        assessment = assessment_for(draft)
+        assessment = assessment_for(draft, co_borrowers=co_borrowers)
     except IntegrationError as exc:
         raise ValidationError({"detail": [f"外部系统暂时无法核验（{exc}），请稍后再试"]}) from exc
     _assessed(draft, assessment, errors)

@@ -95,7 +95,10 @@ def records(db: Any) -> Records:
                                                 remark="有逾期记录")
     SandboxCreditLoan.objects.create(report=report, lender="建设银行示范分行", kind=LoanKind.COMMERCIAL,
                                      monthly_instalment=Decimal("3520.45"), balance=Decimal("586000.10"),
-                                     overdue_count=2)
+                                     overdue_count=2, repayment_history="NNNNNNNN1NNNNNN12NNNNNNN")
+    SandboxCreditLoan.objects.create(report=report, lender="工商银行示范分行", kind=LoanKind.FUND, settled=True,
+                                     monthly_instalment=Decimal("0.00"), balance=Decimal("0.00"),
+                                     repayment_history="//////NNNNNNNNNNNNNNNNNC")
     SandboxCreditLoan.objects.create(report=report, lender="某消费金融公司", kind=LoanKind.OTHER, for_housing=False,
                                      monthly_instalment=Decimal("300.00"), balance=Decimal("1200.00"))
     SandboxBankAccount.objects.create(account_number=CARD, name="王伟", holder_id=ME, bank_name="建设银行",

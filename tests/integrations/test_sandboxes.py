@@ -19,7 +19,7 @@ from fund.integrations import (
 )
 from fund.integrations.bank import sandbox_receive_transfer
 from fund.integrations.base import NotFound, Rejected
-from fund.integrations.credit import CreditReport
+from fund.integrations.credit import CreditReport, OverdueSummary, overdue_summary
 from fund.integrations.marriage import MaritalStatus
 from fund.integrations.models import (
     LoanKind,
@@ -256,6 +256,41 @@ def test_credit_report_shows_a_bad_record(seeded, people):
     report_row.save()
     report = credit_bureau().report(id_number=report_row.id_number)
     assert not report.acceptable and report.loans[0].overdue_count == 7
+
+
+def test_credit_report_carries_each_loans_24_month_status_settled_loans_included(seeded, people):
+    loan = SandboxCreditLoan.objects.get()
+    loan.repayment_history = "NNNN1NNNNNN123NNNNNNNNNN"
+    loan.save()
+    SandboxCreditLoan.objects.create(report=loan.report, lender="某银行", kind=LoanKind.COMMERCIAL, settled=True,
+                                     monthly_instalment=Decimal("0"), balance=Decimal("0"),
+                                     repayment_history="1NNNNNNNNNNNNNNNNNNNNNNC")
+    report = credit_bureau().report(id_number=loan.report.id_number)
+    assert [x.repayment_history for x in report.loans] == ["NNNN1NNNNNN123NNNNNNNNNN"]
+    assert [x.repayment_history for x in report.settled_loans] == ["1NNNNNNNNNNNNNNNNNNNNNNC"]
+    # The longest run is 3 (the "123"), five months overdue in all over both loans.
+    assert report.overdue() == OverdueSummary(3, 5)
+    # Only the last 10 months: every overdue month is older than that; the last 12 catch the "23".
+    assert report.overdue(10) == OverdueSummary(0, 0)
+    assert report.overdue(12) == OverdueSummary(3, 2)
+    assert report.monthly_instalments == loan.monthly_instalment  # settled loans owe nothing
+
+
+def test_a_single_status_digit_says_how_many_months_in_a_row_are_overdue():
+    assert overdue_summary("NNNN4N") == OverdueSummary(4, 1)
+    assert overdue_summary("//////") == OverdueSummary(0, 0)
+    assert overdue_summary("") == OverdueSummary(0, 0)
+    assert overdue_summary("1N1N1N1N1N1N") == OverdueSummary(1, 6)
+
+
+def test_a_repayment_status_with_an_unknown_mark_is_refused_by_the_admin_form(seeded):
+    from django.core.exceptions import ValidationError
+
+    loan = SandboxCreditLoan.objects.get()
+    loan.repayment_history = "NNX"
+    with pytest.raises(ValidationError) as caught:
+        loan.full_clean()
+    assert "repayment_history" in caught.value.message_dict
 
 
 def test_sms_is_stored_and_the_last_one_readable(seeded):

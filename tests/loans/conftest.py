@@ -148,6 +148,15 @@ class Ln:
         values.update(fields)
         return self.approved(**values)
 
+    def deposit_through(self, month: date) -> None:
+        """Deposits for every month after 2026-01 up to `month`, so the borrower has deposited "up to now" on a
+        later day (the eligibility rule counts the months in a row back from the current or the last month)."""
+        from fund.dates import months_between
+
+        more = months_between(date(2026, 2, 1), month)
+        if more > 0:
+            deposit_months(self.world.clerk, self.account, more, start=date(2026, 2, 1))
+
 
 def deposit_months(clerk: Any, account: Any, months: int, start: date = date(2025, 2, 1)) -> None:
     from deposits.services.accounts import monthly_deposit_post

@@ -57,7 +57,7 @@ from ..models import (
 )
 from ..models.applications import IN_FLIGHT
 from ..states import APPLICATION_MOVES
-from .assessment import assessment_for
+from .assessment import Assessment, assessment_for
 from .notify import application_notify
 from .projects import project_lendable
 
@@ -443,11 +443,14 @@ def _draft(*, actor: Any, channel: str, account: MemberAccount, household: House
     )
 
 
-def _assessed(draft: LoanApplication, assessment: Any, errors: dict[str, list[str]]) -> None:
+def _assessed(draft: LoanApplication, assessment: Assessment, errors: dict[str, list[str]]) -> None:
     """Store the assessment on the draft, and refuse at the door what could never be lent: a failed rule, a
     term the borrower's age or the building's does not allow, more than the quota."""
     quota = assessment.quota
-    draft.home_order = assessment.home_order or ""
+    draft.home_order = assessment.home_order.order or ""
+    draft.subsidy_eligible = assessment.subsidy.passed
+    if assessment.conversion is not None:
+        draft.conversion_balance = assessment.conversion.balance
     draft.monthly_debt = assessment.monthly_debt
     draft.quota = quota.amount
     draft.rate = quota.rate

@@ -243,3 +243,13 @@ def available_becomes(amount: Decimal | str, key: str) -> None:
     gap = Decimal(amount) - liquidity().available
     assert gap > 0, "the test world already has more money than the test wants"
     money_arrives(gap, key)
+
+
+@pytest.fixture
+def deposits_to_date(ln: Ln) -> Ln:
+    """The loans world with the borrower's deposits carried up to this month (the test clock's), for tests that
+    apply "now": the continuous-deposits rule counts back from the current or the last month."""
+    from fund.dates import first_of_month
+
+    ln.deposit_through(first_of_month(timezone.localdate()))
+    return ln

@@ -8,7 +8,8 @@ from loans.services.applications import application_submit
 from tests.clients import api
 from tests.loans.applications_support import bank_operator, materials_for, new_home_form, second_hand_form
 
-pytestmark = pytest.mark.django_db
+# Applications are made "now": the borrower has deposited up to this month.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deposits_to_date")]
 
 
 def seen(user, app):

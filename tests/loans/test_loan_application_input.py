@@ -12,7 +12,8 @@ from loans.models import CoBorrower, LoanApplication
 from tests.clients import api
 from tests.loans.applications_support import second_hand_form
 
-pytestmark = pytest.mark.django_db
+# Applications are made "now": the borrower has deposited up to this month.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deposits_to_date")]
 
 URL = "/api/loans/applications/"
 

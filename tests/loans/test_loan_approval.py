@@ -20,7 +20,8 @@ from loans.services.rates import loan_rate
 from tests.clock import travel_to
 from tests.loans.applications_support import materials_for, second_hand_form
 
-pytestmark = pytest.mark.django_db
+# Applications are made "now": the borrower has deposited up to this month.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deposits_to_date")]
 
 MONDAY = date(2026, 3, 2)
 

@@ -12,7 +12,8 @@ from loans.models import ApplicationState, Channel, LoanApplication, Project, Pr
 from loans.services.applications import application_accept, application_confirm, application_submit
 from tests.loans.applications_support import materials_for, new_home_form, second_hand_form
 
-pytestmark = pytest.mark.django_db
+# Applications are made "now": the borrower has deposited up to this month.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deposits_to_date")]
 
 
 def open_item(app):

@@ -13,6 +13,7 @@ import sys
 import time
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from _setup import setup
 
@@ -58,6 +59,25 @@ def copy(cursor, table: str, data: io.StringIO) -> None:
             copy_.write(chunk)
 
 
+def bench_unit(opened_on: date) -> tuple[Any, Any, Any]:
+    """The benchmark's branch, user and unit (made once, found again on later runs): (branch, user, unit)."""
+    from deposits.models import UnitAccount
+    from fund.demo import make_credit_code
+    from fund.people.models import Branch, Employer, User
+
+    branch, _ = Branch.objects.get_or_create(code="BX", defaults={"name": "基准测试管理部"})
+    user, _ = User.objects.get_or_create(username="bench")
+    employer, _ = Employer.objects.get_or_create(
+        credit_code=make_credit_code(999999), defaults={"name": "基准测试单位", "branch": branch}
+    )
+    unit, _ = UnitAccount.objects.get_or_create(
+        employer=employer,
+        defaults=dict(number=f"BX{employer.pk:08d}", unit_ratio=Decimal("0.12"), member_ratio=Decimal("0.12"),
+                      pay_day=15, bank_name="基准银行", bank_account="1", opened_on=opened_on, opened_by=user),
+    )
+    return branch, user, unit
+
+
 def main(n: int) -> None:
     setup()
     from django.db import connection, transaction
@@ -65,22 +85,8 @@ def main(n: int) -> None:
     from fund.ledger import chart
     from fund.ledger.models import Account
     from fund.ledger.services import credit, debit
-    from fund.people.models import Branch, User
 
-    branch, _ = Branch.objects.get_or_create(code="BX", defaults={"name": "基准测试管理部"})
-    user, _ = User.objects.get_or_create(username="bench")
-    from deposits.models import UnitAccount
-    from fund.demo import make_credit_code
-    from fund.people.models import Employer
-
-    employer, _ = Employer.objects.get_or_create(
-        credit_code=make_credit_code(999999), defaults={"name": "基准测试单位", "branch": branch}
-    )
-    unit, _ = UnitAccount.objects.get_or_create(
-        employer=employer,
-        defaults=dict(number=f"BX{employer.pk:08d}", unit_ratio=Decimal("0.12"), member_ratio=Decimal("0.12"),
-                      pay_day=15, bank_name="基准银行", bank_account="1", opened_on=date.today(), opened_by=user),
-    )
+    branch, user, unit = bench_unit(date.today())
     with connection.cursor() as c:
         c.execute("SELECT COALESCE(MAX(id), 0) FROM people_person")
         p0 = c.fetchone()[0] + 1

@@ -79,26 +79,15 @@ def expected_interest(i: int) -> Decimal:
 
 def main(n: int) -> None:
     setup()
-    from accounts import COLUMNS, build_rows, copy
+    from accounts import COLUMNS, bench_unit, build_rows, copy
     from django.db import connection, transaction
 
-    from deposits.models import InterestRun, UnitAccount
+    from deposits.models import InterestRun
     from deposits.services.interest import interest_run_process
-    from fund.demo import make_credit_code
     from fund.ledger import chart
     from fund.ledger.models import Account, JournalEntry, JournalLine
-    from fund.people.models import Branch, Employer, User
 
-    branch, _ = Branch.objects.get_or_create(code="BX", defaults={"name": "基准测试管理部"})
-    user, _ = User.objects.get_or_create(username="bench")
-    employer, _ = Employer.objects.get_or_create(
-        credit_code=make_credit_code(999999), defaults={"name": "基准测试单位", "branch": branch}
-    )
-    unit, _ = UnitAccount.objects.get_or_create(
-        employer=employer,
-        defaults=dict(number=f"BX{employer.pk:08d}", unit_ratio=Decimal("0.12"), member_ratio=Decimal("0.12"),
-                      pay_day=15, bank_name="基准银行", bank_account="1", opened_on=date(2020, 1, 1), opened_by=user),
-    )
+    branch, user, unit = bench_unit(date(2020, 1, 1))
     control = Account.objects.get(code=chart.MEMBER_DEPOSITS)
     bank = Account.objects.get(code=chart.BANK)
     t0 = time.perf_counter()

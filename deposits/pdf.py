@@ -21,6 +21,19 @@ register_document_kind(ACCOUNT_SHEET, title="个人账户信息表", template="d
                        stamps=("as_of",))
 
 
+def monthly_figures(account: MemberAccount) -> dict[str, str]:
+    """The monthly deposit as every printed account document states it: the base, both ratios, both shares
+    and their total."""
+    return {
+        "base": format_money(account.base),
+        "unit_ratio": format_percent(account.unit.unit_ratio),
+        "member_ratio": format_percent(account.unit.member_ratio),
+        "unit_monthly": format_money(account.unit_monthly),
+        "member_monthly": format_money(account.member_monthly),
+        "monthly_total": format_money(account.monthly_total),
+    }
+
+
 def account_sheet_context(account: MemberAccount) -> dict[str, Any]:
     person = account.person
     rows = account.sub_account.rows.select_related("entry").order_by("-value_date", "-id")[:6]  # one A4 page with the seal
@@ -35,12 +48,7 @@ def account_sheet_context(account: MemberAccount) -> dict[str, Any]:
         "unit_name": account.unit.employer.name,
         "state": account.get_state_display(),
         "opened_on": f"{account.opened_on:%Y-%m-%d}",
-        "base": format_money(account.base),
-        "unit_ratio": format_percent(account.unit.unit_ratio),
-        "member_ratio": format_percent(account.unit.member_ratio),
-        "unit_monthly": format_money(account.unit_monthly),
-        "member_monthly": format_money(account.member_monthly),
-        "monthly_total": format_money(account.monthly_total),
+        **monthly_figures(account),
         "balance": format_money(account.sub_account.balance),
         "balance_capitals": amount_in_capitals(account.sub_account.balance),
         "current_year": format_money(account.sub_account.current_year),
@@ -95,12 +103,7 @@ def deposit_certificate_context(account: MemberAccount, *, purpose: str, on: Any
         "state": account.get_state_display(),
         "opened_on": f"{account.opened_on:%Y年%m月%d日}",
         "first_month": f"{account.first_month:%Y年%m月}",
-        "base": format_money(account.base),
-        "unit_ratio": format_percent(account.unit.unit_ratio),
-        "member_ratio": format_percent(account.unit.member_ratio),
-        "unit_monthly": format_money(account.unit_monthly),
-        "member_monthly": format_money(account.member_monthly),
-        "monthly_total": format_money(account.monthly_total),
+        **monthly_figures(account),
         "paid_up_to": f"{account.paid_up_to:%Y年%m月}" if account.paid_up_to else "尚未缴存",
         "balance": format_money(account.sub_account.balance),
         "balance_capitals": amount_in_capitals(account.sub_account.balance),

@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import entrusted_bank
-from .base import Integration, IntegrationError, NotFound, Rejected, Result, operation
+from .base import Integration, IntegrationError, NotFound, Rejected, Result, from_row, operation
 from .http import HttpClient
 from .models import (
     PaymentKind,
@@ -112,18 +112,8 @@ class Bank(Integration):
 
 
 def _payment(row: SandboxBankPayment) -> Payment:
-    return Payment(
-        reference=row.reference,
-        kind=PaymentKind(row.kind),
-        account_number=row.account_number,
-        name=row.name,
-        amount=row.amount,
-        status=PaymentStatus(row.status),
-        reason=row.reason,
-        bank_serial=row.bank_serial,
-        accepted_at=row.created_at,
-        finished_at=row.finished_at,
-    )
+    return from_row(Payment, row, kind=PaymentKind(row.kind), status=PaymentStatus(row.status),
+                    accepted_at=row.created_at)
 
 
 class SandboxBank(Bank):
@@ -154,17 +144,7 @@ class SandboxBank(Bank):
         return IncomingTransfers(
             start=start,
             end=end,
-            transfers=tuple(
-                IncomingTransfer(
-                    bank_serial=r.bank_serial,
-                    reference=r.reference,
-                    amount=r.amount,
-                    payer_account=r.payer_account,
-                    payer_name=r.payer_name,
-                    received_at=r.received_at,
-                )
-                for r in rows
-            ),
+            transfers=tuple(from_row(IncomingTransfer, r) for r in rows),
         )
 
     def verify_account(self, *, account_number: str, name: str, holder_id: str = "") -> AccountVerification:

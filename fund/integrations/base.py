@@ -49,6 +49,18 @@ class Result:
     call_id: int | None = None
 
 
+ResultT = TypeVar("ResultT")
+
+
+def from_row(cls: type[ResultT], row: Any, **values: Any) -> ResultT:
+    """A sandbox's answer read from its own table's row: each field of the dataclass `cls` from the row's
+    attribute of the same name, unless `values` gives it (a code turned into its enum, a column named
+    otherwise, a figure worked out). `call_id` is the call log's to set. A field the row lacks and `values`
+    does not give fails loudly, so a new field cannot be left out of a sandbox's answer unnoticed."""
+    names = [f.name for f in dataclasses.fields(cls) if f.name != "call_id" and f.name not in values]  # type: ignore[arg-type]
+    return cls(**{name: getattr(row, name) for name in names}, **values)
+
+
 class IntegrationError(Exception):
     """An outside system refused or failed. The message is Chinese and may be shown to staff."""
 

@@ -6,7 +6,7 @@ from abc import abstractmethod
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .base import Integration, Result, operation
+from .base import Integration, Result, from_row, operation
 from .http import HttpClient
 from .models import LoanKind, SandboxCreditLoan, SandboxCreditReport
 
@@ -113,15 +113,7 @@ class SandboxCreditBureau(CreditBureau):
 
 
 def _loan(row: SandboxCreditLoan) -> CreditLoan:
-    return CreditLoan(
-        lender=row.lender,
-        kind=LoanKind(row.kind),
-        for_housing=row.for_housing,
-        monthly_instalment=row.monthly_instalment,
-        balance=row.balance,
-        overdue_count=row.overdue_count,
-        repayment_history=row.repayment_history,
-    )
+    return from_row(CreditLoan, row, kind=LoanKind(row.kind))
 
 
 class HttpCreditBureau(HttpClient, CreditBureau):

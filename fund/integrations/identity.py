@@ -6,7 +6,7 @@ from abc import abstractmethod
 from dataclasses import dataclass
 from datetime import date
 
-from .base import Integration, NotFound, Result, local_city_code, operation
+from .base import Integration, NotFound, Result, from_row, local_city_code, operation
 from .http import HttpClient
 from .models import SandboxHouseholdRelation, SandboxIdentity
 
@@ -60,17 +60,8 @@ class SandboxIdentityRegistry(IdentityRegistry):
         row = SandboxIdentity.objects.filter(id_number=id_number.upper()).first()
         if row is None:
             raise NotFound("公安系统中查无此身份证号码")
-        return Identity(
-            id_number=row.id_number,
-            name=row.name,
-            sex=row.sex,
-            birth_date=row.birth_date,
-            alive=row.death_date is None,
-            death_date=row.death_date,
-            hukou_city_code=row.hukou_city_code,
-            hukou_city_name=row.hukou_city_name,
-            hukou_local=row.hukou_city_code == local_city_code(),
-        )
+        return from_row(Identity, row, alive=row.death_date is None,
+                        hukou_local=row.hukou_city_code == local_city_code())
 
     def family(self, *, id_number: str) -> Family:
         id_number = id_number.upper()

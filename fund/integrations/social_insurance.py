@@ -8,7 +8,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from .base import Integration, Result, operation
+from .base import Integration, Result, from_row, operation
 from .http import HttpClient
 from .models import SandboxSocialInsurance
 
@@ -43,14 +43,8 @@ class SandboxSocialInsuranceBureau(SocialInsuranceBureau):
                 id_number=id_number, months_local=0, employer_credit_code="", employer_name="",
                 retired=False, retirement_date=None,
             )
-        return SocialInsurance(
-            id_number=id_number,
-            months_local=row.months_local,
-            employer_credit_code=row.employer_credit_code,
-            employer_name=row.employer_name,
-            retired=row.retired_on is not None and row.retired_on <= timezone.localdate(),
-            retirement_date=row.retired_on,
-        )
+        return from_row(SocialInsurance, row, id_number=id_number, retirement_date=row.retired_on,
+                        retired=row.retired_on is not None and row.retired_on <= timezone.localdate())
 
 
 class HttpSocialInsuranceBureau(HttpClient, SocialInsuranceBureau):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .base import Integration, NotFound, Result, operation
+from .base import Integration, NotFound, Result, from_row, operation
 from .http import HttpClient
 from .models import SandboxDeedTax, SandboxInvoice
 
@@ -60,31 +60,13 @@ class SandboxTaxBureau(TaxBureau):
         row = SandboxInvoice.objects.filter(invoice_number=invoice_number.strip()).first()
         if row is None:
             raise NotFound("税务系统中查无此发票")
-        return Invoice(
-            invoice_number=row.invoice_number,
-            amount=row.amount,
-            buyer_id_number=row.buyer_id_number,
-            buyer_name=row.buyer_name,
-            seller_name=row.seller_name,
-            issued_on=row.issued_on,
-            valid=row.valid,
-            address=row.address,
-        )
+        return from_row(Invoice, row)
 
     def deed_tax(self, *, id_number: str) -> DeedTaxRecords:
         rows = SandboxDeedTax.objects.filter(taxpayer_id_number=id_number.upper()).order_by("-paid_on", "-id")
         return DeedTaxRecords(
             id_number=id_number.upper(),
-            payments=tuple(
-                DeedTaxPayment(
-                    voucher_number=r.voucher_number,
-                    address=r.address,
-                    tax_base=r.tax_base,
-                    tax_amount=r.tax_amount,
-                    paid_on=r.paid_on,
-                )
-                for r in rows
-            ),
+            payments=tuple(from_row(DeedTaxPayment, r) for r in rows),
         )
 
 

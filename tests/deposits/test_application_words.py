@@ -2,7 +2,6 @@
 unit never sees the name of the staff who decided; staff still see who did."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from deposits.services.lifecycle import (
@@ -12,16 +11,11 @@ from deposits.services.lifecycle import (
 )
 from fund.dates import add_months
 from fund.people.models import Post
+from tests.clients import page as login
 from tests.clock import this_month
 from tests.deposits.test_lifecycle import staff
 
 pytestmark = pytest.mark.django_db
-
-
-def login(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_unit_sees_each_step_by_post_and_never_the_reviewers_name(world):

@@ -14,17 +14,12 @@ from fund.integrations.models import IntegrationCall, SandboxBankAccount, Sandbo
 from fund.printing.codes import ALPHABET, format_code
 from fund.printing.models import Document, DocumentStatus
 from fund.printing.services import mask_name
+from tests.clients import page as login
 from tests.withdrawals.conftest import submit_decided
 from withdrawals.models import Withdrawal, WithdrawalState
 from withdrawals.pdf import RECEIPT
 
 pytestmark = pytest.mark.django_db
-
-
-def login(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def rent_paid(wd: Any, capture: Any, amount: str = "1500.00") -> Withdrawal:

@@ -6,22 +6,16 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 import withdrawals.panels  # noqa: F401  (registers the member-home panel, as apps.ready() will)
 from fund.ledger.selectors import ledger_reconcile
 from fund.printing.models import Document
+from tests.clients import page as login
 from withdrawals.models import Withdrawal, WithdrawalState
 from withdrawals.services import withdrawal_submit
 
 pytestmark = pytest.mark.django_db
-
-
-def login(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def apply_url(key: str) -> str:

@@ -7,22 +7,16 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 
 from fund.printing.models import Document, DocumentStatus
+from tests.clients import page as login
 from tests.withdrawals.conftest import set_policy_today, submit_decided
 from withdrawals.models import Withdrawal, WithdrawalState
 from withdrawals.pdf import ACCEPTANCE, acceptance_request
 from withdrawals.reasons import REASONS
 
 pytestmark = pytest.mark.django_db
-
-
-def login(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def terms_block(html: str) -> str:

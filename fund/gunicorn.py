@@ -1,5 +1,5 @@
 """gunicorn's settings, one file for every way the web runs: `scripts/run`, the compose deployment, the
-Dockerfile and bench/withdrawals.py all start `gunicorn -c python:fund.gunicorn fund.wsgi`.
+Dockerfile and bench/withdrawal_decisions.py all start `gunicorn -c python:fund.gunicorn fund.wsgi`.
 
 Threads, because a request spends much of its time waiting on PostgreSQL and Redis: 3 processes of 8
 threads serve 20 members at once on 2 cores where 3 single-threaded processes queue them at the socket.

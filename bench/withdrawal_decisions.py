@@ -1,6 +1,6 @@
 """秒批 latency: from a member's submission to the bank payout instruction, for auto-approved withdrawals.
 
-    .venv/bin/python bench/withdrawals.py [N=200] [CLIENTS=20]
+    .venv/bin/python bench/withdrawal_decisions.py [N=200] [CLIENTS=20]
 
 Builds 2(N + CLIENTS) members with a year of deposits and the sandbox records a rent withdrawal (07) reads, then runs
 two measurements, each N withdrawals from CLIENTS concurrent clients:

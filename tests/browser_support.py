@@ -48,3 +48,16 @@ def sign_in(page: Any, live_server: Any, username: str) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.press("input[name=password]", "Enter")
     page.wait_for_load_state()
+
+
+def fill_form(page: Any, **values: Any) -> None:
+    """Type each value into the form field of that name, as a person would: a <select> is chosen, a checkbox
+    ticked for True, anything else typed."""
+    for name, value in values.items():
+        field = page.locator(f"[name={name}]").first
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(str(value))
+        elif value is True:
+            field.check()
+        else:
+            field.fill(str(value))

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from fund.integrations.models import SandboxBankAccount
 from loans.models import DeveloperRegistration, Project
-from tests.browser_support import SHOTS, browser, page, sign_in  # noqa: F401
+from tests.browser_support import SHOTS, browser, fill_form, page, sign_in  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,11 +22,10 @@ def test_a_developer_registers_and_loan_admin_approves(page, live_server, ln):  
     page.click("text=开发企业注册")
     page.fill("input[name=name]", "示范市宏远置业有限公司")
     page.fill("input[name=credit_code]", "91370100MA3C5KPL2X")  # a wrong check digit
-    page.fill("input[name=contact_name]", "钱经理")
-    page.fill("input[name=contact_phone]", "0537-3999000")
-    page.fill("input[name=operator_name]", "孙丽")
-    page.fill("input[name=operator_phone]", "13905371234")
-    page.fill("input[name=username]", "hongyuan")
+    fill_form(
+        page, contact_name="钱经理", contact_phone="0537-3999000", operator_name="孙丽", operator_phone="13905371234",
+        username="hongyuan",
+    )
     page.click(".form-actions button[type=submit]")
     assert page.locator(".has-error").count() == 1
     shot(page, "developer-register-refused")
@@ -54,9 +53,7 @@ def test_loan_admin_inspects_and_admits_a_project(page, live_server, ln):  # noq
     page.click("text=乙方新城")
     page.click("button:has-text('准入')")
     assert "尚无实地查验记录" in page.content()
-    page.fill("input[name=inspected_on]", str(timezone.localdate()))
-    page.fill("input[name=inspector]", "赵明")
-    page.select_option("select[name=result]", "passed")
+    fill_form(page, inspected_on=str(timezone.localdate()), inspector="赵明", result="passed")
     page.fill("textarea[name=findings]", "五证齐全，主体施工至12层，监管账户已开立")
     page.click("button:has-text('保存查验记录')")
     page.click("form[action$='/admit/'] button")
@@ -76,22 +73,17 @@ def test_a_developer_registers_a_project_and_a_building(page, live_server, ln): 
     sign_in(page, live_server, "dev_a")
     shot(page, "developer-home")
     page.goto(f"{live_server.url}/developer/projects/new/")
-    page.fill("input[name=name]", "学府里二期")
-    page.fill("input[name=address]", "示范市高新区学府路16号")
-    page.fill("input[name=payee_account]", "37050188000000000999")
-    page.fill("input[name=payee_bank]", "中国建设银行示范市分行")
-    page.fill("input[name=number]", "1号楼")
-    page.fill("input[name=floors]", "18")
-    page.fill("input[name=homes]", "72")
+    fill_form(
+        page, name="学府里二期", address="示范市高新区学府路16号", payee_account="37050188000000000999", payee_bank="中国建设银行示范市分行",
+        number="1号楼", floors="18", homes="72",
+    )
     page.click(".form-actions button[type=submit]")
     assert "请填写预售许可证号" in page.content()
     shot(page, "developer-project-new")
     page.fill("input[name=presale_permit]", "示房预售字（2026）第031号")
     page.click(".form-actions button[type=submit]")
     assert "已登记楼盘" in page.content()
-    page.fill("input[name=number]", "2号楼")
-    page.fill("input[name=floors]", "-3")
-    page.fill("input[name=homes]", "40")
+    fill_form(page, number="2号楼", floors="-3", homes="40")
     page.click("button:has-text('添加楼栋')")
     assert "层数须为1至200的整数" in page.content()
     page.fill("input[name=floors]", "11")

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.browser_support import SHOTS, browser, page, sign_in  # noqa: F401
+from tests.browser_support import SHOTS, browser, fill_form, page, sign_in  # noqa: F401
 from tests.clock import travel_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,14 +21,10 @@ def on_a_february_morning():
 def test_a_visitor_estimates_and_sees_the_binding_limit(world, live_server, page, on_a_february_morning):  # noqa: F811
     page.goto(f"{live_server.url}/")
     page.click("text=贷款额度试算")
-    page.fill("input[name=price]", "900000")
-    page.select_option("select[name=home_kind]", "second_hand")
-    page.fill("input[name=building_year]", "2008")
-    page.select_option("select[name=term_years]", "20")
-    page.fill("input[name=monthly_income]", "6000")
-    page.fill("input[name=monthly_debt]", "2000")
-    page.fill("input[name=balance]", "50000")
-    page.fill("input[name=id_number]", world.account_a.person.id_number)
+    fill_form(
+        page, price="900000", home_kind="second_hand", building_year="2008", term_years="20", monthly_income="6000",
+        monthly_debt="2000", balance="50000", id_number=world.account_a.person.id_number,
+    )
     with page.expect_navigation():
         page.click("main button.btn-primary:has-text('试算')")
     binding = page.locator(".quota-limit.is-binding")
@@ -42,9 +38,7 @@ def test_a_member_estimates_in_the_hall(ln, live_server, page, on_a_february_mor
     ln.credit_loan(instalment="800.00")
     sign_in(page, live_server, ln.person.id_number)
     page.click("text=贷款额度试算")
-    page.fill("input[name=price]", "1200000")
-    page.select_option("select[name=home_kind]", "new")
-    page.fill("input[name=monthly_income]", "15000")
+    fill_form(page, price="1200000", home_kind="new", monthly_income="15000")
     page.check("input[name=with_spouse]")
     with page.expect_navigation():
         page.click("main button.btn-primary:has-text('试算')")
@@ -56,12 +50,10 @@ def test_a_member_estimates_in_the_hall(ln, live_server, page, on_a_february_mor
 def test_a_developer_estimates_for_a_buyer(ln, live_server, page, on_a_february_morning):  # noqa: F811
     sign_in(page, live_server, "dev_a")
     page.click("text=额度试算")
-    page.fill("input[name=price]", "1500000")
-    page.select_option("select[name=home_kind]", "new")
-    page.select_option("select[name=product]", "combination")
-    page.fill("input[name=monthly_income]", "20000")
-    page.fill("input[name=balance]", "30000")
-    page.fill("input[name=id_number]", ln.person.id_number)
+    fill_form(
+        page, price="1500000", home_kind="new", product="combination", monthly_income="20000", balance="30000",
+        id_number=ln.person.id_number,
+    )
     with page.expect_navigation():
         page.click("main button.btn-primary:has-text('试算')")
     assert "商业贷款部分" in page.inner_text("main")

@@ -45,6 +45,8 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:56379/7")
 os.environ.setdefault("DJANGO_DEBUG", "0")  # as deployed: DEBUG records every query
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"  # the flow's tasks run in-process, in the request that queues them
 os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+# One clerk signs 50 loans in minutes here (three documents each), which the print limits per user would stop.
+os.environ["FUND_PRINT_PER_USER_HOUR"] = os.environ["FUND_PRINT_PER_USER_DAY"] = "100000"
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import accounts as bench_accounts  # noqa: E402  (COPY helpers, Django set up on a fresh database)

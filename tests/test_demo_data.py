@@ -15,3 +15,28 @@ def test_the_demo_loads_its_withdrawals_through_the_services_with_no_outside_cal
     assert SandboxIdentity.objects.exists()  # the mark of a complete load
     assert Withdrawal.objects.count() >= 3  # three rents, and a purchase when a member has a home
     assert IntegrationCall.objects.filter(system="bank", operation="payout").exists()
+
+
+def test_the_demo_has_loans_at_every_step_made_through_the_services_and_reconcile_passes():
+    from io import StringIO
+
+    from fund.people.models import Developer, User
+    from fund.workflow.services import work_items_for_user, work_open_item
+    from loans.models import CoBorrower, DeveloperRegistration, Disbursement, Loan, LoanApplication, Project
+
+    call_command("demo_data", verbosity=0)
+    states = set(LoanApplication.objects.values_list("state", flat=True))
+    assert {"draft", "submitted", "reviewing", "approved", "signed", "mortgaged", "disbursed"} <= states
+    reviewing = LoanApplication.objects.get(state="reviewing")
+    item = work_open_item(reviewing)
+    assert item is not None and item.step == "review"
+    assert item in work_items_for_user(User.objects.get(username="review01"))  # 初审 waits in the reviewer's 待办
+    assert Disbursement.objects.filter(state="queued").count() == 1  # 轮候: the money ran short
+    assert Loan.objects.filter(status="active").count() == 3
+    assert CoBorrower.objects.filter(application__state="disbursed").exists()  # a couple borrowing together
+    assert set(Project.objects.values_list("state", flat=True)) == {"admitted", "pending", "refused"}
+    assert Project.objects.filter(state="admitted", buildings__isnull=False, inspections__isnull=False).exists()
+    assert DeveloperRegistration.objects.filter(state="pending").exists() and Developer.objects.exists()
+    out = StringIO()
+    call_command("reconcile", stdout=out)  # raises CommandError when Σ loan balances ≠ 委托贷款 (or any other)
+    assert "对账平衡" in out.getvalue()

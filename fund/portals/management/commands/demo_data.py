@@ -74,13 +74,18 @@ class Command(BaseCommand):
             ("综合窗口", "approve01", "审批岗，市直管理部"),
             ("综合窗口", "director", "分管副主任，全中心（可调整政策参数）"),
             ("综合窗口", "clerk02", "受理/初审，高新区管理部"),
+            ("综合窗口", "loanadmin", "委贷管理岗，全中心（楼盘准入、放款通知）"),
+            ("综合窗口", "finance", "财务岗，全中心（放款审核放行、付款管理）"),
             ("稽核", "auditor", "只读后台 /admin/"),
         ]
-        for portal, username in (("单位网厅", "unit01"), ("开发企业", "dev01")):
+        operators = (("单位网厅", "unit01", "单位经办人"), ("开发企业", "dev01", "开发企业经办人"),
+                     ("受托银行", "bank01", "受托银行网点经办人（受理贷款申请）"))
+        for portal, username, note in operators:
             if User.objects.filter(username=username).exists():
-                rows.append((portal, username, "单位经办人" if portal == "单位网厅" else "开发企业经办人"))
-        member = User.objects.filter(person__isnull=False, password__startswith="pbkdf2").order_by("id").first()
-        if member is not None:
+                rows.append((portal, username, note))
+        # Members sign in with their ID number; the demo gives a few of them a login (one with a loan, one with a
+        # developer's application to confirm, one with an online application).
+        for member in User.objects.filter(person__isnull=False, password__startswith="pbkdf2").order_by("id")[:4]:
             rows.append(("个人网厅", member.username, f"职工 {member.first_name}（身份证号码登录）"))
         line = "─" * 72
         self.stdout.write(f"\n{line}\n  住房公积金管理中心 已启动：{url}\n  API 文档：{url}api/docs/\n{line}")

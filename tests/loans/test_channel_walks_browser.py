@@ -21,8 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pyte
 class Screens:
     """Each distinct screen (who, which page) a member of staff sees, photographed once."""
 
-    def __init__(self, page: Any, prefix: str) -> None:
-        self.page, self.prefix, self.seen = page, prefix, []
+    def __init__(self, tab: Any, prefix: str) -> None:
+        self.page, self.prefix, self.seen = tab, prefix, []
 
     def look(self, who: str, name: str) -> None:
         key = (who, name)
@@ -32,12 +32,12 @@ class Screens:
                                  full_page=True)
 
 
-def as_user(page: Any, live_server: Any, user: Any) -> None:
+def as_user(page: Any, live_server: Any, user: Any) -> None:  # noqa: F811
     page.context.clear_cookies()
     sign_in(page, live_server, user.username)
 
 
-def decide_until_approved(page: Any, live_server: Any, ln: Any, app: Any, screens: Screens | None = None) -> None:
+def decide_until_approved(page: Any, live_server: Any, ln: Any, app: Any, screens: Screens | None = None) -> None:  # noqa: F811
     """初审 by the reviewer, then 审批 by whoever the amount delegates it to (the approver, or the director above
     the policy's threshold): each on the application's page."""
     for user in (ln.reviewer, ln.approver, ln.world.director):
@@ -56,7 +56,7 @@ def decide_until_approved(page: Any, live_server: Any, ln: Any, app: Any, screen
     assert app.state == ApplicationState.APPROVED
 
 
-def sign_mortgage_and_pay(page: Any, live_server: Any, ln: Any, app: Any, screens: Screens | None = None) -> None:
+def sign_mortgage_and_pay(page: Any, live_server: Any, ln: Any, app: Any, screens: Screens | None = None) -> None:  # noqa: F811
     as_user(page, live_server, ln.world.clerk)
     page.goto(f"{live_server.url}{app.get_staff_url()}")
     page.click("a[data-next-step]:has-text('合同面签')")

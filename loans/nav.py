@@ -25,3 +25,9 @@ register_nav("staff", _("贷款办理时效"), "staff:loan-timing", order=315, g
 register_nav("developer", _("额度试算"), "developer:loan-estimate", order=20, icon="calculator")
 register_nav("member", _("贷款"), "member:loan-loans", order=30, icon="loan")
 register_nav("member", _("贷款额度试算"), "member:loan-estimate", order=60, icon="calculator")
+register_nav("member", _("贷款申请"), "member:loan-applications", order=29, icon="file")
+register_nav("developer", _("购房人贷款申请"), "developer:loan-applications", order=15, icon="file")
+register_nav("bank", _("贷款申请受理"), "bank:loan-applications", order=10, icon="file")
+register_nav("staff", _("贷款申请"), "staff:loan-applications", order=190, group=BUSINESS, icon="loan")
+register_nav("staff", _("贷款受理"), "staff:loan-application-new", order=189, group=BUSINESS, icon="file",
+             visible=lambda roles: roles.can_accept)

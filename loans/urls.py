@@ -9,18 +9,18 @@ from .apis import projects as project_apis
 from .apis import quota as quota_apis
 from .apis import signing as signing_apis
 from .views import applications as application_views
-from .views import disbursement, estimate, projects, signing, timing
+from .views import channels, disbursement, estimate, projects, signing, timing
 
 Patterns = list[URLPattern | URLResolver]
 
 public_patterns: Patterns = [*estimate.public_patterns, *projects.public_patterns]
 staff_patterns: Patterns = [
     *application_views.staff_patterns, *signing.staff_patterns, *disbursement.staff_patterns,
-    *projects.staff_patterns, *timing.staff_patterns,
+    *projects.staff_patterns, *timing.staff_patterns, *channels.staff_patterns,
 ]
-member_patterns: Patterns = [*estimate.member_patterns, *disbursement.member_patterns]
-developer_patterns: Patterns = [*projects.developer_patterns, *estimate.developer_patterns]
-bank_patterns: Patterns = []
+member_patterns: Patterns = [*estimate.member_patterns, *disbursement.member_patterns, *channels.member_patterns]
+developer_patterns: Patterns = [*projects.developer_patterns, *estimate.developer_patterns, *channels.developer_patterns]
+bank_patterns: Patterns = [*channels.bank_patterns]
 api_patterns: Patterns = [
     *quota_apis.api_patterns, *application_apis.api_patterns, *signing_apis.api_patterns,
     *disbursement_apis.api_patterns, *project_apis.api_patterns,

@@ -1,6 +1,6 @@
 """One intake for every channel a loan application comes through (综合窗口, 个人网厅, 开发企业, 受托银行网点, API).
 
-    application_submit(actor=…, channel=…, account=… | id_number=…, fields={…}, co_borrowers=[…], …)
+    application_submit(actor=…, channel=…, account=… | id_number=… [, borrower_name=…], fields={…}, co_borrowers=[…], …)
     application_confirm(actor=buyer, application=…)   # a developer's entry, confirmed by the buyer online
     application_accept(actor=clerk, application=…, materials=[…])   # an online one, accepted at the window
 
@@ -267,7 +267,7 @@ def _co_identities(rows: list[CoInput], household: Household, errors: dict[str, 
 # ---- who submits what -----------------------------------------------------------------------------------
 
 def _borrower_account(*, actor: Any, channel: str, account: Any, id_number: str,
-                      errors: dict[str, list[str]]) -> MemberAccount | None:
+                      errors: dict[str, list[str]], name: str = "") -> MemberAccount | None:
     """The borrower's account as the channel names it: the member's own (online, API), one in the window
     clerk's scope, or, for a developer's or a bank's operator, the normal account of the buyer's ID number.
     Anything else is refused on the field (someone else's account is no different from a missing one)."""
@@ -281,6 +281,11 @@ def _borrower_account(*, actor: Any, channel: str, account: Any, id_number: str,
         found = qs.filter(person__id_number=number, state__in=OPEN_ACCOUNT_STATES).first()
         if found is None:
             errors["id_number"] = ["该身份证号码在本中心没有正常缴存的个人账户，不能申请住房公积金贷款"]
+        elif (name or "").strip() and name.strip() != found.person.name:
+            # A developer or an outlet names the buyer by ID number and name: a typo in either must not put the
+            # application on somebody else's account.
+            errors["borrower_name"] = ["借款人姓名与身份证号码不符"]
+            return None
         return found
     pk = account.pk if isinstance(account, MemberAccount) else account
     try:
@@ -359,6 +364,7 @@ def application_submit(
     co_borrowers: Any = None,
     materials: Any = (),
     client_token: str = "",
+    borrower_name: str = "",
 ) -> LoanApplication:
     """Check, assess and write one application; raise ValidationError (field → Chinese messages), or
     PermissionDenied for a channel the actor may not use. A repeated `client_token` returns the first
@@ -374,7 +380,7 @@ def application_submit(
     errors: dict[str, list[str]] = {}
     clean = _clean_fields(fields, errors, today=today)
     borrower_account = _borrower_account(actor=actor, channel=channel, account=account, id_number=id_number,
-                                         errors=errors)
+                                         errors=errors, name=borrower_name)
     project = _project(errors, (fields or {}).get("project"), actor=actor, channel=channel,
                        home_kind=clean["home_kind"])
     borrower_id = borrower_account.person.id_number if borrower_account is not None else ""

@@ -50,6 +50,34 @@ def progress(application: Any) -> list[dict[str, str]]:
     return out
 
 
+def next_steps(application: Any, roles: Any) -> list[dict[str, Any]]:
+    """The staff flow as one path: the page of the step that follows the application's state, offered only to the
+    post that does it (签约 and 抵押 the 受理 post, 放款通知 委贷管理, 放款 财务); the loan's own page to anyone."""
+    from django.urls import reverse
+
+    from fund.people.models import Post
+
+    from ..models import Loan
+
+    S = ApplicationState
+    loan = Loan.objects.filter(application=application).select_related("disbursement").first() \
+        if application.state in (S.SIGNED, S.MORTGAGED, S.DISBURSING, S.DISBURSED) else None
+    out: list[dict[str, Any]] = []
+    if application.state == S.APPROVED and roles.can_accept:
+        out.append({"label": "合同面签", "url": reverse("staff:loan-sign", args=[application.pk])})
+    if loan is not None:
+        if application.state == S.SIGNED and roles.can_accept:
+            out.append({"label": "抵押登记", "url": reverse("staff:loan-mortgage", args=[loan.pk])})
+        noticed = getattr(loan, "disbursement", None) is not None
+        if application.state == S.MORTGAGED and not noticed and roles.has_post(Post.LOAN_ADMIN):
+            out.append({"label": "出具放款通知", "post": reverse("staff:loan-disbursement-notice",
+                                                              args=[application.pk])})
+        if noticed and application.state in (S.MORTGAGED, S.DISBURSING) and roles.has_post(Post.FINANCE):
+            out.append({"label": "财务放款", "url": reverse("staff:loan-disbursements") + "?tab=noticed"})
+        out.append({"label": "贷款账户", "url": reverse("staff:loan", args=[loan.pk]), "secondary": True})
+    return out
+
+
 class FilterForm(forms.Form):
     state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *ApplicationState.choices])
     channel = forms.ChoiceField(label="渠道", required=False, choices=[("", "全部"), *Channel.choices])
@@ -122,7 +150,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "moves": status_history(application), "co_borrowers": application.co_borrowers.select_related("person"),
         "materials": [(m, m.code in application.materials) for m in item_spec.materials],
         "may_accept": application.state == ApplicationState.SUBMITTED and roles_of(request.user).can_accept,
-        "accept_error": accept_error,
+        "accept_error": accept_error, "next_steps": next_steps(application, roles_of(request.user)),
     })
 
 

@@ -193,3 +193,12 @@ def pytest_report_header(config: Any) -> str | None:
 
 def pytest_unconfigure(config: Any) -> None:
     clock.stop()
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Under pytest-xdist (scripts/test runs two processes), the tests that start a real Celery worker (the
+    `worker` marker or fixture) run in one process, one after another: a worker is a heavy subprocess, and two at
+    once on two cores starve the rest. (Each process has its own Redis database besides: worker_support.)"""
+    for item in items:
+        if item.get_closest_marker("worker") or "worker" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("celery-worker"))

@@ -19,7 +19,16 @@ from django.db import connection
 from fund.celery import app as celery_app
 from tests import clock
 
-REDIS_DB = int(os.environ.get("TEST_WORKER_REDIS_DB", "13"))
+
+def _redis_db() -> int:
+    """TEST_WORKER_REDIS_DB, moved on by the pytest-xdist process number (gw0 +0, gw1 +1 …), so the workers of two
+    processes of one run never take each other's tasks (Redis has databases 0–15)."""
+    base = int(os.environ.get("TEST_WORKER_REDIS_DB", "13"))
+    process = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    return (base + (int(process) if process.isdigit() else 0)) % 16
+
+
+REDIS_DB = _redis_db()
 # How long a worker test waits for the worker to finish a task: it includes the worker starting up (Django,
 # Celery, the first connections), which on a loaded machine took over a minute. A deadline, not a sleep: a
 # passing test returns as soon as the task is done.
@@ -53,6 +62,8 @@ def worker_process(transactional_db: Any, reference_data: None, tmp_path: Path) 
         "DATABASE_NAME": connection.settings_dict["NAME"],
         "REDIS_URL": broker_url(),
         "CELERY_TASK_ALWAYS_EAGER": "0",
+        # The files this process stores (uploads, documents) are where the worker reads and writes them.
+        "FUND_MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     env.pop("CELERY_BROKER_URL", None)
     arguments = [

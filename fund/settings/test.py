@@ -7,7 +7,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Unit tests run tasks in-process; the worker tests override this and use the real broker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
-MEDIA_ROOT = BASE_DIR / ".local" / "test-media" / env("DATABASE_NAME", "fund")  # noqa: F405
+# One folder per test database and per pytest-xdist process (each has a database of its own, so file names
+# made from row ids would collide); a test's Celery worker is handed its process's folder (FUND_MEDIA_ROOT).
+MEDIA_ROOT = Path(env("FUND_MEDIA_ROOT", str(  # noqa: F405
+    BASE_DIR / ".local" / "test-media" / env("DATABASE_NAME", "fund") / env("PYTEST_XDIST_WORKER", "main")  # noqa: F405
+)))
 FUND_LOGIN_MAX_FAILURES = 5
 # Tests serve static files straight from the app and project folders; nothing is collected.
 STATIC_ROOT = None

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 from worker_support import WAIT_SECONDS, broker_url, sending_to
@@ -22,8 +21,6 @@ from deposits.services.base_adjustment import base_template
 @pytest.mark.worker
 def test_a_real_worker_checks_and_applies_the_uploaded_list(worker: subprocess.Popen, world: Any, settings: Any,
                                                             tmp_path: Path) -> None:
-    # The worker reads the upload from the test media root of its DATABASE_NAME; store it there.
-    settings.MEDIA_ROOT = settings.BASE_DIR / ".local" / "test-media" / connection.settings_dict["NAME"]
     book = load_workbook(io.BytesIO(base_template(unit=world.unit_a, year=2026)))
     book["调基名单"]["F2"] = 9500
     out = io.BytesIO()

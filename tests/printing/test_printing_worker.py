@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 from worker_support import REDIS_DB, WAIT_SECONDS, broker_url, sending_to
 
 from fund.celery import app as celery_app
@@ -29,8 +28,6 @@ def wait_until_done(document: Document, worker: subprocess.Popen, log: Path) -> 
 def test_a_real_worker_renders_the_document(
     worker: subprocess.Popen, people: Any, request_notice: Any, client: Any, settings: Any, tmp_path: Path
 ) -> None:
-    # The worker stores files under the test media root of its DATABASE_NAME; read them from there.
-    settings.MEDIA_ROOT = settings.BASE_DIR / ".local" / "test-media" / connection.settings_dict["NAME"]
 
     with sending_to(broker_url()):
         assert celery_app.connection_for_write().as_uri().endswith(f"/{REDIS_DB}")

@@ -1,288 +1,74 @@
 """Every number a city may set, declared once: its key, label, unit, kind, bounds and SPEC default.
 
-Values live in `PolicyValue` rows with an effective date; this module says what a valid value is and how
-to read and show one. Conventions every caller relies on:
-
-- Percentages (unit "%") are stored and returned as fractions: 5 % is `Decimal("0.0500")`, 2.10 % is
-  `Decimal("0.02100")`, so `base * policy_value("deposit_unit_ratio_min")` is the amount. Pages show and
-  accept them as percent; the API exchanges the stored fraction (and adds a display string).
-- Money (unit "元") is Decimal yuan with two places; multiples (倍) Decimal; counts of months, years,
-  days (月, 年, 岁, 工作日 …) are `int`; choices are `str`.
-- Age limits are exclusive upper bounds where the label says so (自愿缴存: men aged < 60).
-- Penalty interest is a mark-up on the contract rate (PBoC: 30 %–50 %): overdue amount × contract annual
-  rate × (1 + loan_penalty_markup) ÷ 360 per day.
-- Numbers SPEC gives without a date, and the demo wage figures, take effect from BASELINE_DATE.
+Values live in `PolicyValue` rows with an effective date; this module lists the definitions (the loans line's in
+`loan_definitions`), and `fund.policy.kinds` says what a valid value is, how to read and show one, and the
+conventions every caller relies on (percentages as fractions, money as Decimal yuan, counts as int).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-from enum import StrEnum
-from typing import Any
 
-from fund.money import to_decimal
-
-BASELINE_DATE = date(2015, 1, 1)
-BASELINE_NOTE = "系统初始默认值（按国家规定及本中心现行做法）"
-DEMO_NOTE = "示范值：上线前请按本市统计部门公布数据更新"
-
-PERCENT = "%"
-YUAN = "元"
-HUNDRED = Decimal(100)
-
-PolicyScalar = Decimal | int | str
-
-
-class Kind(StrEnum):
-    DECIMAL = "decimal"
-    INTEGER = "integer"
-    CHOICE = "choice"
-
-
-class Group(StrEnum):
-    DEPOSITS = "归集"
-    WITHDRAWALS = "提取"
-    PAYMENTS = "付款"
-    LOANS = "贷款"
-    RISK = "风控"
-
-
-@dataclass(frozen=True)
-class Seed:
-    """A value the system starts with: stored units, as text (fractions for %)."""
-
-    value: str
-    effective_from: date = BASELINE_DATE
-    note: str = BASELINE_NOTE
-
-
-@dataclass(frozen=True)
-class PolicyDefinition:
-    name: str
-    label: str
-    unit: str
-    kind: Kind
-    group: Group
-    description: str
-    seeds: tuple[Seed, ...]
-    code: str = ""
-    minimum: Decimal | None = None
-    maximum: Decimal | None = None
-    # Decimal places allowed in the stored value (fractions for %).
-    places: int = 0
-    # Allowed values: for CHOICE, (value, label) pairs; for DECIMAL, optionally a closed list.
-    choices: tuple[tuple[str, str], ...] = ()
-    # Cross-checks with a partner policy in force on the same date (lower bound ≤ upper bound).
-    not_above: str = ""
-    not_below: str = ""
-
-    # ---- reading values -------------------------------------------------------------------------
-
-    @property
-    def is_percent(self) -> bool:
-        return self.unit == PERCENT
-
-    @property
-    def quantum(self) -> Decimal:
-        return Decimal(1).scaleb(-self.places)
-
-    def from_stored(self, number: Decimal | None, text: str) -> PolicyScalar:
-        """The typed value of a stored row."""
-        if self.kind is Kind.CHOICE:
-            return text
-        if number is None:
-            raise ValueError(f"政策项 {self.name} 的存储值为空")
-        if self.kind is Kind.INTEGER:
-            return int(number)
-        return Decimal(number).quantize(self.quantum)
-
-    def to_stored(self, value: PolicyScalar) -> tuple[Decimal | None, str]:
-        """(number column, text column) for a parsed value."""
-        if self.kind is Kind.CHOICE:
-            return None, str(value)
-        return Decimal(value), ""
-
-    # ---- parsing and checking input -------------------------------------------------------------
-
-    def parse(self, raw: object) -> PolicyScalar:
-        """Parse a value given in stored units; raise ValueError with a Chinese message naming the policy."""
-        if self.kind is Kind.CHOICE:
-            text = str(raw).strip() if isinstance(raw, str) else ""
-            allowed = [key for key, _ in self.choices]
-            if text not in allowed:
-                options = "、".join(f"{key}（{label}）" for key, label in self.choices)
-                raise ValueError(f"{self.label}只能取以下值之一：{options}")
-            return text
-        number = _decimal(raw, self.label)
-        if self.kind is Kind.INTEGER:
-            if number != number.to_integral_value():
-                raise ValueError(f"{self.label}必须是整数")
-            self._check_bounds(number)
-            return int(number)
-        self._check_bounds(number)
-        exponent = number.normalize().as_tuple().exponent
-        if isinstance(exponent, int) and -exponent > self.places:
-            shown = self.places - 2 if self.is_percent else self.places
-            raise ValueError(f"{self.label}最多保留 {max(shown, 0)} 位小数")
-        if self.choices and number not in {Decimal(key) for key, _ in self.choices}:
-            options = "、".join(f"{self.display(Decimal(key))}" for key, _ in self.choices)
-            raise ValueError(f"{self.label}只能取以下值之一：{options}")
-        return number.quantize(self.quantum)
-
-    def from_display(self, raw: object) -> object:
-        """Turn what a person typed on a page (percent for %) into stored units, for `parse` to check.
-
-        Input that is not a number is passed through unchanged so that `parse` reports it.
-        """
-        if self.is_percent and self.kind is Kind.DECIMAL:
-            try:
-                return str(_decimal(raw, self.label) / HUNDRED)
-            except ValueError:
-                return raw
-        return raw
-
-    def parse_display(self, raw: object) -> PolicyScalar:
-        """Parse a value as a person types it on a page: percent for %, otherwise as stored."""
-        return self.parse(self.from_display(raw))
-
-    def _check_bounds(self, number: Decimal) -> None:
-        low, high = self.minimum, self.maximum
-        if low is not None and high is not None and not low <= number <= high:
-            raise ValueError(f"{self.label}须在 {self.display(low)} 至 {self.display(high)} 之间")
-        if low is not None and number < low:
-            raise ValueError(f"{self.label}不能低于 {self.display(low)}")
-        if high is not None and number > high:
-            raise ValueError(f"{self.label}不能高于 {self.display(high)}")
-
-    # ---- showing values -------------------------------------------------------------------------
-
-    def display(self, value: PolicyScalar) -> str:
-        """How a person reads the value: "2.10%", "600,000.00 元", "30 年", "四舍五入"."""
-        if self.kind is Kind.CHOICE:
-            return dict(self.choices).get(str(value), str(value))
-        if self.kind is Kind.INTEGER:
-            return f"{int(value)} {self.unit}"
-        number = Decimal(value)
-        for key, label in self.choices:
-            if Decimal(key) == number:
-                return label
-        if self.is_percent:
-            return f"{_trim(number * HUNDRED, keep=2)}%"
-        if self.unit == YUAN:
-            return f"{number:,.2f} 元"
-        return f"{_trim(number, keep=0)} {self.unit}"
-
-    def display_input(self, value: PolicyScalar) -> str:
-        """The value as the page form expects it typed (percent for %)."""
-        if self.is_percent and self.kind is Kind.DECIMAL:
-            return _trim(Decimal(value) * HUNDRED, keep=2)
-        if self.kind is Kind.DECIMAL:
-            return _trim(Decimal(value), keep=0)
-        return str(value)
-
-    @property
-    def bounds_display(self) -> str:
-        if self.kind is Kind.CHOICE or self.choices:
-            return "、".join(label for _, label in self.choices)
-        parts = []
-        if self.minimum is not None:
-            parts.append(self.display(self.minimum))
-        if self.maximum is not None:
-            parts.append(self.display(self.maximum))
-        return " ～ ".join(parts)
-
-
-def _decimal(raw: object, label: str) -> Decimal:
-    if isinstance(raw, bool) or isinstance(raw, float) or raw is None:
-        raise ValueError(f"{label}的数值格式不正确")
-    number = to_decimal(raw if isinstance(raw, (int, Decimal)) else str(raw))
-    if number is None:
-        raise ValueError(f"{label}的数值格式不正确")
-    return number
-
-
-def _trim(number: Decimal, *, keep: int) -> str:
-    """Fixed-point text without trailing zeros beyond `keep` places: 2.1 → "2.10", 2.525 → "2.525"."""
-    text = f"{number:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    whole, _, frac = text.partition(".")
-    if len(frac) < keep:
-        frac = frac.ljust(keep, "0")
-    return f"{whole}.{frac}" if frac else whole
-
-
-def _d(text: str) -> Decimal:
-    return Decimal(text)
-
-
-RATE_2024 = date(2024, 5, 18)
-RATE_2024_NOTE = "中国人民银行决定自2024年5月18日起下调个人住房公积金贷款利率0.25个百分点"
-RATE_2025 = date(2025, 5, 8)
-RATE_2025_NOTE = "中国人民银行决定自2025年5月8日起下调个人住房公积金贷款利率0.25个百分点"
-
-_RATIO: dict[str, Any] = {"unit": PERCENT, "kind": Kind.DECIMAL, "places": 4}
-_RATE: dict[str, Any] = {"unit": PERCENT, "kind": Kind.DECIMAL, "places": 5, "minimum": _d("0"), "maximum": _d("0.10")}
-_MONEY: dict[str, Any] = {"unit": YUAN, "kind": Kind.DECIMAL, "places": 2}
-_ROUNDING_MODES = (("half_up", "四舍五入"), ("down", "舍去（向下取整）"))
-_SWITCH = (("on", "核验"), ("off", "不核验"))
-# The loan eligibility rules a centre may switch off (the legacy HAFMIS idea of toggleable loan conditions):
-# loans.services.eligibility runs each only while its loan_rule_<key> is "on" on the day it decides.
-LOAN_RULES = (
-    ("account_normal", "账户状态正常", "借款人公积金账户状态为正常。"),
-    ("deposit_months", "连续缴存月数", "借款人申请前连续足额缴存满政策规定的月数。"),
-    ("no_unpaid_loan", "无未结清公积金贷款", "家庭（借款人及配偶）无未结清的住房公积金贷款，也无在办的贷款申请。"),
-    ("not_blacklisted", "未列入失信黑名单", "借款人及共同借款人均未列入禁止贷款的失信黑名单。"),
-    ("credit", "征信良好", "征信报告无不良记录，且核查期间内无连续或累计逾期超限（连三累六）。"),
-    ("co_borrowers", "共同借款人核验", "共同借款人账户正常、未列入黑名单、征信良好。"),
-    ("project_admitted", "期房楼盘已准入", "购买期房的，所购楼盘须经中心准入。"),
-    ("home_count", "住房套数", "第三套及以上住房不予贷款（套数按不动产登记认定）。"),
-    ("subsidy", "贴息条件", "购买首套住房的低收入家庭标记为符合贴息条件。"),
+from .kinds import (
+    DEMO_NOTE,
+    MONEY,
+    RATE,
+    RATIO,
+    ROUNDING_MODES,
+    YUAN,
+    Group,
+    Kind,
+    PolicyDefinition,
+    PolicyScalar,
+    Seed,
+    d,
 )
+from .loan_definitions import LOAN_DEFINITIONS
+
+__all__ = ["BY_CODE", "BY_NAME", "DEFINITIONS", "Group", "Kind", "PolicyDefinition", "PolicyScalar", "Seed",
+           "definition_find"]
 
 DEFINITIONS: tuple[PolicyDefinition, ...] = (
     # ------------------------------------------------------------------ 归集 deposits
     PolicyDefinition(
         name="deposit_unit_ratio_min", code="DWJCBLXX", label="单位缴存比例下限", group=Group.DEPOSITS,
         description="单位为职工缴存住房公积金的最低比例。",
-        minimum=_d("0.01"), maximum=_d("0.12"), not_above="deposit_unit_ratio_max",
-        seeds=(Seed("0.05"),), **_RATIO,
+        minimum=d("0.01"), maximum=d("0.12"), not_above="deposit_unit_ratio_max",
+        seeds=(Seed("0.05"),), **RATIO,
     ),
     PolicyDefinition(
         name="deposit_unit_ratio_max", code="DWJCBLSX", label="单位缴存比例上限", group=Group.DEPOSITS,
         description="单位为职工缴存住房公积金的最高比例，国家规定不超过 12%。",
-        minimum=_d("0.05"), maximum=_d("0.12"), not_below="deposit_unit_ratio_min",
-        seeds=(Seed("0.12"),), **_RATIO,
+        minimum=d("0.05"), maximum=d("0.12"), not_below="deposit_unit_ratio_min",
+        seeds=(Seed("0.12"),), **RATIO,
     ),
     PolicyDefinition(
         name="deposit_member_ratio_min", code="GRJCBLXX", label="个人缴存比例下限", group=Group.DEPOSITS,
         description="职工个人缴存住房公积金的最低比例。",
-        minimum=_d("0.01"), maximum=_d("0.12"), not_above="deposit_member_ratio_max",
-        seeds=(Seed("0.05"),), **_RATIO,
+        minimum=d("0.01"), maximum=d("0.12"), not_above="deposit_member_ratio_max",
+        seeds=(Seed("0.05"),), **RATIO,
     ),
     PolicyDefinition(
         name="deposit_member_ratio_max", code="GRJCBLSX", label="个人缴存比例上限", group=Group.DEPOSITS,
         description="职工个人缴存住房公积金的最高比例，国家规定不超过 12%。",
-        minimum=_d("0.05"), maximum=_d("0.12"), not_below="deposit_member_ratio_min",
-        seeds=(Seed("0.12"),), **_RATIO,
+        minimum=d("0.05"), maximum=d("0.12"), not_below="deposit_member_ratio_min",
+        seeds=(Seed("0.12"),), **RATIO,
     ),
     PolicyDefinition(
         name="deposit_base_cap_multiple", label="缴存基数上限倍数", unit="倍", kind=Kind.DECIMAL, places=2,
         group=Group.DEPOSITS,
         description="缴存基数不得高于本市上年度职工月平均工资的倍数。",
-        minimum=_d("1"), maximum=_d("5"), seeds=(Seed("3"),),
+        minimum=d("1"), maximum=d("5"), seeds=(Seed("3"),),
     ),
     PolicyDefinition(
         name="average_monthly_wage", label="上年度职工月平均工资", group=Group.DEPOSITS,
         description="本市上年度城镇非私营单位在岗职工月平均工资，用于计算缴存基数上限。示范值。",
-        minimum=_d("1000"), maximum=_d("100000"), seeds=(Seed("7500.00", note=DEMO_NOTE),), **_MONEY,
+        minimum=d("1000"), maximum=d("100000"), seeds=(Seed("7500.00", note=DEMO_NOTE),), **MONEY,
     ),
     PolicyDefinition(
         name="minimum_monthly_wage", label="最低月工资标准", group=Group.DEPOSITS,
         description="本市最低月工资标准，缴存基数不得低于此数。示范值。",
-        minimum=_d("500"), maximum=_d("10000"), seeds=(Seed("2100.00", note=DEMO_NOTE),), **_MONEY,
+        minimum=d("500"), maximum=d("10000"), seeds=(Seed("2100.00", note=DEMO_NOTE),), **MONEY,
     ),
     PolicyDefinition(
         name="deposit_rounding_unit", label="月缴存额舍入单位", unit=YUAN, kind=Kind.DECIMAL, places=2,
@@ -293,306 +79,146 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
     PolicyDefinition(
         name="deposit_rounding_mode", label="月缴存额舍入方式", unit="", kind=Kind.CHOICE, group=Group.DEPOSITS,
         description="月缴存额舍入到上述单位的方式。",
-        choices=_ROUNDING_MODES, seeds=(Seed("half_up"),),
+        choices=ROUNDING_MODES, seeds=(Seed("half_up"),),
     ),
     PolicyDefinition(
         name="deposit_interest_rate", label="住房公积金存款年利率", group=Group.DEPOSITS,
         description="职工住房公积金账户存款利率（当年归集与上年结转统一），按积数计息，年利率 ÷ 360 为日利率。",
         seeds=(Seed("0.015", date(2016, 2, 21), "银发〔2016〕43号：职工住房公积金账户存款利率统一按一年期定期存款基准利率执行"),),
-        **_RATE,
+        **RATE,
     ),
     PolicyDefinition(
         name="new_member_start_offset_months", label="新职工起缴月份", unit="个月", kind=Kind.INTEGER,
         group=Group.DEPOSITS,
         description="新参加工作或新调入的职工，自开户后第几个月起缴存（1 即次月）。",
-        minimum=_d("0"), maximum=_d("3"), seeds=(Seed("1"),),
+        minimum=d("0"), maximum=d("3"), seeds=(Seed("1"),),
     ),
     PolicyDefinition(
         name="voluntary_min_age", label="灵活就业人员最低年龄", unit="岁", kind=Kind.INTEGER, group=Group.DEPOSITS,
         description="个体工商户、自由职业者自愿缴存的最低年龄（含）。",
-        minimum=_d("16"), maximum=_d("30"), seeds=(Seed("18"),),
+        minimum=d("16"), maximum=d("30"), seeds=(Seed("18"),),
     ),
     PolicyDefinition(
         name="voluntary_max_age_male", label="男性灵活就业人员年龄上限", unit="岁", kind=Kind.INTEGER,
         group=Group.DEPOSITS,
         description="男性自愿缴存人员开户时的年龄须低于此数（不含）。",
-        minimum=_d("40"), maximum=_d("70"), seeds=(Seed("60"),),
+        minimum=d("40"), maximum=d("70"), seeds=(Seed("60"),),
     ),
     PolicyDefinition(
         name="voluntary_max_age_female", label="女性灵活就业人员年龄上限", unit="岁", kind=Kind.INTEGER,
         group=Group.DEPOSITS,
         description="女性自愿缴存人员开户时的年龄须低于此数（不含）。",
-        minimum=_d("40"), maximum=_d("70"), seeds=(Seed("55"),),
+        minimum=d("40"), maximum=d("70"), seeds=(Seed("55"),),
     ),
     PolicyDefinition(
         name="voluntary_min_social_insurance_months", label="灵活就业人员本市社保缴纳月数", unit="个月",
         kind=Kind.INTEGER, group=Group.DEPOSITS,
         description="自愿缴存人员须在本市缴纳社会保险的最少月数。",
-        minimum=_d("0"), maximum=_d("60"), seeds=(Seed("12"),),
+        minimum=d("0"), maximum=d("60"), seeds=(Seed("12"),),
     ),
     PolicyDefinition(
         name="deposit_deferral_max_months", label="缓缴/降比例最长期限", unit="个月", kind=Kind.INTEGER,
         group=Group.DEPOSITS,
         description="单位一次申请缓缴或降低缴存比例最长可覆盖的月数。",
-        minimum=_d("1"), maximum=_d("36"), seeds=(Seed("12"),),
+        minimum=d("1"), maximum=d("36"), seeds=(Seed("12"),),
     ),
     PolicyDefinition(
         name="deposit_application_review_days", label="缓缴/降比例审批时限", unit="工作日", kind=Kind.INTEGER,
         group=Group.DEPOSITS,
         description="单位缓缴或降低缴存比例申请，自提交起完成初审、审批的工作日数。",
-        minimum=_d("1"), maximum=_d("30"), seeds=(Seed("5"),),
+        minimum=d("1"), maximum=d("30"), seeds=(Seed("5"),),
     ),
     # ------------------------------------------------------------------ 提取 withdrawals
     PolicyDefinition(
         name="withdrawal_rent_cap_per_year", label="租房提取年度限额", group=Group.WITHDRAWALS,
         description="无房职工租房提取每年最高金额。",
-        minimum=_d("0"), maximum=_d("200000"), seeds=(Seed("18000.00"),), **_MONEY,
+        minimum=d("0"), maximum=d("200000"), seeds=(Seed("18000.00"),), **MONEY,
     ),
     PolicyDefinition(
         name="withdrawal_rent_min_deposit_months", label="租房提取最少缴存月数", unit="个月", kind=Kind.INTEGER,
         group=Group.WITHDRAWALS,
         description="申请租房提取前须连续足额缴存的最少月数。",
-        minimum=_d("0"), maximum=_d("60"), seeds=(Seed("3"),),
+        minimum=d("0"), maximum=d("60"), seeds=(Seed("3"),),
     ),
     PolicyDefinition(
         name="withdrawal_purchase_window_months", label="购房提取时限", unit="个月", kind=Kind.INTEGER,
         group=Group.WITHDRAWALS,
         description="购房合同签订（或契税缴纳）后多少个月内可申请购房提取。",
-        minimum=_d("1"), maximum=_d("60"), seeds=(Seed("12"),),
+        minimum=d("1"), maximum=d("60"), seeds=(Seed("12"),),
     ),
     PolicyDefinition(
         name="withdrawal_same_home_months", label="同一住房再次提取间隔", unit="个月", kind=Kind.INTEGER,
         group=Group.WITHDRAWALS,
         description="同一套住房在此月数内不得重复用于购房提取。",
-        minimum=_d("0"), maximum=_d("120"), seeds=(Seed("12"),),
+        minimum=d("0"), maximum=d("120"), seeds=(Seed("12"),),
     ),
     PolicyDefinition(
         name="withdrawal_repeat_months", label="同一原因再次提取间隔", unit="个月", kind=Kind.INTEGER,
         group=Group.WITHDRAWALS,
         description="偿还贷款（一次性）、大病医疗、最低生活保障、离职等原因，同一账户在此月数内只能办理一次。",
-        minimum=_d("1"), maximum=_d("60"), seeds=(Seed("12"),),
+        minimum=d("1"), maximum=d("60"), seeds=(Seed("12"),),
     ),
     PolicyDefinition(
         name="withdrawal_unemployed_months", label="离职未再就业提取等待期", unit="个月", kind=Kind.INTEGER,
         group=Group.WITHDRAWALS,
         description="与单位终止劳动关系且未再就业满此月数，方可申请提取。",
-        minimum=_d("1"), maximum=_d("24"), seeds=(Seed("6"),),
+        minimum=d("1"), maximum=d("24"), seeds=(Seed("6"),),
     ),
     PolicyDefinition(
         name="withdrawal_review_days", label="提取人工审核时限", unit="工作日", kind=Kind.INTEGER,
         group=Group.WITHDRAWALS,
         description="未通过秒批规则转人工审核（初审、审批）的提取申请，自受理起办结的工作日数。",
-        minimum=_d("1"), maximum=_d("20"), seeds=(Seed("3"),),
+        minimum=d("1"), maximum=d("20"), seeds=(Seed("3"),),
     ),
     # ------------------------------------------------------------------ 付款 outgoing payments (fund.payments)
     PolicyDefinition(
         name="payment_attempts_max", label="付款自动尝试次数", unit="次", kind=Kind.INTEGER, group=Group.PAYMENTS,
         description="银行拒绝付款后系统自动重试，连同首次共尝试的次数；用完仍未成功的转人工处理。",
-        minimum=_d("1"), maximum=_d("10"), seeds=(Seed("3"),),
+        minimum=d("1"), maximum=d("10"), seeds=(Seed("3"),),
     ),
     PolicyDefinition(
         name="payment_retry_minutes", label="付款失败首次重试间隔", unit="分钟", kind=Kind.INTEGER,
         group=Group.PAYMENTS,
         description="银行拒绝付款后，到系统自动发起下一次付款的间隔。",
-        minimum=_d("1"), maximum=_d("1440"), seeds=(Seed("10"),),
+        minimum=d("1"), maximum=d("1440"), seeds=(Seed("10"),),
     ),
     PolicyDefinition(
         name="payment_retry_factor", label="付款重试间隔倍数", unit="倍", kind=Kind.DECIMAL, places=1,
         group=Group.PAYMENTS,
         description="每再失败一次，下次重试间隔为上次的倍数（首次间隔 × 倍数^(失败次数−1)）。",
-        minimum=_d("1"), maximum=_d("10"), seeds=(Seed("6"),),
+        minimum=d("1"), maximum=d("10"), seeds=(Seed("6"),),
     ),
-    # ------------------------------------------------------------------ 贷款 loans
-    PolicyDefinition(
-        name="loan_rate_first_upto5", label="首套住房贷款年利率（5年以下含5年）", group=Group.LOANS,
-        description="首套个人住房公积金贷款，期限 5 年以下（含 5 年）的年利率。",
-        seeds=(Seed("0.0235", RATE_2024, RATE_2024_NOTE), Seed("0.021", RATE_2025, RATE_2025_NOTE)), **_RATE,
-    ),
-    PolicyDefinition(
-        name="loan_rate_first_over5", label="首套住房贷款年利率（5年以上）", group=Group.LOANS,
-        description="首套个人住房公积金贷款，期限 5 年以上的年利率。",
-        seeds=(Seed("0.0285", RATE_2024, RATE_2024_NOTE), Seed("0.026", RATE_2025, RATE_2025_NOTE)), **_RATE,
-    ),
-    PolicyDefinition(
-        name="loan_rate_second_upto5", label="二套住房贷款年利率（5年以下含5年）", group=Group.LOANS,
-        description="第二套个人住房公积金贷款，期限 5 年以下（含 5 年）的年利率。",
-        seeds=(Seed("0.02775", RATE_2024, RATE_2024_NOTE), Seed("0.02525", RATE_2025, RATE_2025_NOTE)),
-        **_RATE,
-    ),
-    PolicyDefinition(
-        name="loan_rate_second_over5", label="二套住房贷款年利率（5年以上）", group=Group.LOANS,
-        description="第二套个人住房公积金贷款，期限 5 年以上的年利率。",
-        seeds=(Seed("0.03325", RATE_2024, RATE_2024_NOTE), Seed("0.03075", RATE_2025, RATE_2025_NOTE)),
-        **_RATE,
-    ),
-    PolicyDefinition(
-        name="loan_cap_single", code="GRZFDKZGED", label="贷款最高额度（单人）", group=Group.LOANS,
-        description="借款人单独申请时的个人住房公积金贷款最高额度。",
-        minimum=_d("10000"), maximum=_d("5000000"), not_above="loan_cap_joint",
-        seeds=(Seed("600000.00"),), **_MONEY,
-    ),
-    PolicyDefinition(
-        name="loan_cap_joint", label="贷款最高额度（有共同借款人）", group=Group.LOANS,
-        description="有共同借款人（如夫妻双方均缴存）时的个人住房公积金贷款最高额度。",
-        minimum=_d("10000"), maximum=_d("5000000"), not_below="loan_cap_single",
-        seeds=(Seed("800000.00"),), **_MONEY,
-    ),
-    PolicyDefinition(
-        name="loan_balance_multiple", label="贷款额度账户余额倍数", unit="倍", kind=Kind.DECIMAL, places=2,
-        group=Group.LOANS,
-        description="贷款额度不超过借款人及共同借款人住房公积金账户余额之和的倍数。",
-        minimum=_d("1"), maximum=_d("50"), seeds=(Seed("15"),),
-    ),
-    PolicyDefinition(
-        name="loan_ratio_first", code="GRZFDKZGDKBL", label="首套住房最高贷款比例", group=Group.LOANS,
-        description="首套住房贷款额度不超过房价的比例。",
-        minimum=_d("0.10"), maximum=_d("1.00"), seeds=(Seed("0.80"),), **_RATIO,
-    ),
-    PolicyDefinition(
-        name="loan_ratio_second", label="二套住房最高贷款比例", group=Group.LOANS,
-        description="第二套住房贷款额度不超过房价的比例。",
-        minimum=_d("0.10"), maximum=_d("1.00"), seeds=(Seed("0.70"),), **_RATIO,
-    ),
-    PolicyDefinition(
-        name="loan_repayment_capacity_ratio", label="还款能力系数", group=Group.LOANS,
-        description="家庭月收入中可用于偿还贷款的比例；扣除现有月还款额后按期限和利率折算可贷本金。",
-        minimum=_d("0.10"), maximum=_d("0.80"), seeds=(Seed("0.50"),), **_RATIO,
-    ),
-    PolicyDefinition(
-        name="loan_quota_rounding_unit", label="贷款额度取整单位", group=Group.LOANS,
-        description="可贷额度按此单位取整。",
-        minimum=_d("1"), maximum=_d("10000"), seeds=(Seed("1000.00"),), **_MONEY,
-    ),
-    PolicyDefinition(
-        name="loan_quota_rounding_mode", label="贷款额度取整方式", unit="", kind=Kind.CHOICE, group=Group.LOANS,
-        description="可贷额度取整的方式。",
-        choices=_ROUNDING_MODES, seeds=(Seed("down"),),
-    ),
-    PolicyDefinition(
-        name="loan_max_term_years", code="GRZFDKZCNX", label="贷款最长年限", unit="年", kind=Kind.INTEGER,
-        group=Group.LOANS,
-        description="个人住房公积金贷款的最长期限。",
-        minimum=_d("1"), maximum=_d("30"), seeds=(Seed("30"),),
-    ),
-    PolicyDefinition(
-        name="loan_age_limit_male", label="男性借款人年龄与期限之和上限", unit="岁", kind=Kind.INTEGER,
-        group=Group.LOANS,
-        description="男性借款人年龄加贷款期限不得超过此数。",
-        minimum=_d("50"), maximum=_d("75"), seeds=(Seed("65"),),
-    ),
-    PolicyDefinition(
-        name="loan_age_limit_female", label="女性借款人年龄与期限之和上限", unit="岁", kind=Kind.INTEGER,
-        group=Group.LOANS,
-        description="女性借款人年龄加贷款期限不得超过此数。",
-        minimum=_d("50"), maximum=_d("75"), seeds=(Seed("60"),),
-    ),
-    PolicyDefinition(
-        name="loan_building_age_term_limit", label="二手房房龄与期限之和上限", unit="年", kind=Kind.INTEGER,
-        group=Group.LOANS,
-        description="购买二手住房时，房屋建成年限加贷款期限不得超过此数。",
-        minimum=_d("20"), maximum=_d("70"), seeds=(Seed("50"),),
-    ),
-    PolicyDefinition(
-        name="loan_min_deposit_months", label="申请贷款连续缴存月数", unit="个月", kind=Kind.INTEGER,
-        group=Group.LOANS,
-        description="申请贷款前须正常连续足额缴存的最少月数。",
-        minimum=_d("0"), maximum=_d("60"), seeds=(Seed("6"),),
-    ),
-    PolicyDefinition(
-        name="loan_penalty_markup", label="逾期罚息上浮比例", group=Group.LOANS,
-        description="逾期罚息利率在合同利率基础上加收的比例：每日罚息 = 逾期本息 × 合同年利率 × (1 + 本比例) ÷ 360。",
-        minimum=_d("0.30"), maximum=_d("0.50"), seeds=(Seed("0.50"),), **_RATIO,
-    ),
-    PolicyDefinition(
-        name="loan_window_hours", label="窗口贷款受理办结时限", unit="小时", kind=Kind.INTEGER, group=Group.LOANS,
-        description="窗口受理的贷款业务当场办结的时限。",
-        minimum=_d("1"), maximum=_d("24"), seeds=(Seed("2"),),
-    ),
-    PolicyDefinition(
-        name="loan_online_days", label="网上贷款申请办结时限", unit="工作日", kind=Kind.INTEGER, group=Group.LOANS,
-        description="网上提交的贷款申请自受理起办结的工作日数。",
-        minimum=_d("1"), maximum=_d("30"), seeds=(Seed("4"),),
-    ),
-    PolicyDefinition(
-        name="loan_disbursement_days", label="抵押后放款时限", unit="工作日", kind=Kind.INTEGER, group=Group.LOANS,
-        description="抵押（预抵押）登记完成后发放贷款的工作日数。",
-        minimum=_d("1"), maximum=_d("10"), seeds=(Seed("1"),),
-    ),
-    PolicyDefinition(
-        name="loan_approval_large_threshold", label="贷款分管副主任审批起点金额", group=Group.LOANS,
-        description="申请金额超过此数的贷款，审批后还须由分管副主任审批（按金额分级授权）。",
-        minimum=_d("10000"), maximum=_d("5000000"), seeds=(Seed("500000.00"),), **_MONEY,
-    ),
-    PolicyDefinition(
-        name="loan_liquidity_reserve_ratio", label="放款备付金比例", group=Group.LOANS,
-        description="放款前须留存的备付资金占住房公积金缴存余额（201 科目）的比例：可用于放款的资金 = 住房公积金存款"
-                    "（101 科目）− 缴存余额 × 本比例 − 已放行尚未付款的贷款；不足时贷款进入轮候，按审批先后放款。",
-        minimum=_d("0"), maximum=_d("0.50"), seeds=(Seed("0.05"),), **_RATIO,
-    ),
-    PolicyDefinition(
-        name="loan_credit_window_months", label="征信逾期核查期间", unit="个月", kind=Kind.INTEGER, group=Group.LOANS,
-        description="核查借款人征信报告逾期记录的最近月数（连三累六的“近24个月”）。",
-        minimum=_d("6"), maximum=_d("60"), seeds=(Seed("24"),),
-    ),
-    PolicyDefinition(
-        name="loan_credit_consecutive_limit", label="征信连续逾期月数上限", unit="个月", kind=Kind.INTEGER,
-        group=Group.LOANS,
-        description="核查期间内任一笔贷款连续逾期达到此月数的，不予贷款（连三）。",
-        minimum=_d("1"), maximum=_d("24"), seeds=(Seed("3"),),
-    ),
-    PolicyDefinition(
-        name="loan_credit_cumulative_limit", label="征信累计逾期月数上限", unit="个月", kind=Kind.INTEGER,
-        group=Group.LOANS,
-        description="核查期间内各笔贷款累计逾期达到此月数的，不予贷款（累六）。",
-        minimum=_d("1"), maximum=_d("60"), seeds=(Seed("6"),),
-    ),
-    PolicyDefinition(
-        name="loan_max_home_order", label="可贷款的住房套数上限", unit="套", kind=Kind.INTEGER, group=Group.LOANS,
-        description="家庭（借款人及配偶）在本市已有住房套数加上所购住房不超过此数的，方可贷款；默认 2，即第三套及以上不予贷款。",
-        minimum=_d("1"), maximum=_d("3"), seeds=(Seed("2"),),
-    ),
-    PolicyDefinition(
-        name="loan_subsidy_income_limit", label="贴息贷款家庭月收入上限", unit=YUAN, kind=Kind.DECIMAL, places=2,
-        group=Group.LOANS,
-        description="购买首套住房、家庭月收入不高于此数的低收入家庭，可享受公积金贷款贴息。",
-        minimum=_d("0"), maximum=_d("100000"), seeds=(Seed("5000.00", note=DEMO_NOTE),),
-    ),
-    *(
-        PolicyDefinition(
-            name=f"loan_rule_{key}", label=f"贷款条件：{label}", unit="", kind=Kind.CHOICE, group=Group.LOANS,
-            description=f"是否核验此项贷款条件：{about}", choices=_SWITCH, seeds=(Seed("on"),),
-        )
-        for key, label, about in LOAN_RULES
-    ),
+    # ------------------------------------------------------------------ 贷款 loans (fund.policy.loan_definitions)
+    *LOAN_DEFINITIONS,
     # ------------------------------------------------------------------ 风控 risk
     PolicyDefinition(
         name="risk_blacklist_years", label="失信黑名单期限", unit="年", kind=Kind.INTEGER, group=Group.RISK,
         description="骗提骗贷等失信行为列入黑名单后，禁止办理贷款和提取的年数。",
-        minimum=_d("1"), maximum=_d("10"), seeds=(Seed("5"),),
+        minimum=d("1"), maximum=d("10"), seeds=(Seed("5"),),
     ),
     PolicyDefinition(
         name="risk_blacklist_lift_days", label="黑名单解除审批时限", unit="工作日", kind=Kind.INTEGER,
         group=Group.RISK,
         description="申请解除黑名单记录后，由另一名风控岗人员或分管领导审批的工作日数。",
-        minimum=_d("1"), maximum=_d("30"), seeds=(Seed("5"),),
+        minimum=d("1"), maximum=d("30"), seeds=(Seed("5"),),
     ),
     PolicyDefinition(
         name="risk_transfer_in_withdrawal_months", label="转入后提取预警期", unit="个月", kind=Kind.INTEGER,
         group=Group.RISK,
         description="账户转入后此月数内申请提取的，列入电子稽核预警。",
-        minimum=_d("0"), maximum=_d("36"), seeds=(Seed("12"),),
+        minimum=d("0"), maximum=d("36"), seeds=(Seed("12"),),
     ),
     PolicyDefinition(
         name="risk_collection_visit_periods", label="上门催收起始逾期期数", unit="期", kind=Kind.INTEGER,
         group=Group.RISK,
         description="累计逾期达到此期数起，采取上门、联系单位和书面《逾期贷款通知单》催收。",
-        minimum=_d("1"), maximum=_d("12"), not_above="risk_collection_legal_periods", seeds=(Seed("2"),),
+        minimum=d("1"), maximum=d("12"), not_above="risk_collection_legal_periods", seeds=(Seed("2"),),
     ),
     PolicyDefinition(
         name="risk_collection_legal_periods", label="移交法律诉讼逾期期数", unit="期", kind=Kind.INTEGER,
         group=Group.RISK,
         description="累计逾期达到此期数起，移交法律诉讼。",
-        minimum=_d("2"), maximum=_d("36"), not_below="risk_collection_visit_periods", seeds=(Seed("6"),),
+        minimum=d("2"), maximum=d("36"), not_below="risk_collection_visit_periods", seeds=(Seed("6"),),
     ),
 )
 

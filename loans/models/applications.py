@@ -138,6 +138,8 @@ class LoanApplication(models.Model):
     disbursed_at = models.DateTimeField("放款时间", null=True, blank=True)
     ended_at = models.DateTimeField("办结时间", null=True, blank=True)
     visits = models.PositiveSmallIntegerField("到窗口次数", default=0, help_text="申请人为本笔贷款到中心或网点的次数")
+    # Not a column: application_submit marks the application it hands back for a repeated client token.
+    replayed = False
 
     class Meta:
         verbose_name = verbose_name_plural = "贷款申请"

@@ -48,7 +48,7 @@ def staff_disbursements(request: HttpRequest) -> HttpResponse:
     tabs = [{"key": key, "label": label, "count": _tab_rows(request.user, key).count(), "active": key == tab}
             for key, label in TABS]
     rows = list(_tab_rows(request.user, tab)[:200])
-    roles = request.roles  # type: ignore[attr-defined]
+    roles = request.roles
     return render(request, "loans/staff/disbursements.html", {
         "tabs": tabs, "tab": tab, "rows": rows, "money": liquidity(),
         "may_notice": roles.has_post(Post.LOAN_ADMIN), "may_release": roles.has_post(Post.FINANCE),

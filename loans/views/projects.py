@@ -115,7 +115,7 @@ def public_projects(request: HttpRequest) -> HttpResponse:
 # 综合窗口（委贷管理）：注册审核、楼盘准入 ---------------------------------------------------------------------
 
 def _require_admin(request: HttpRequest) -> None:
-    if not may_admit_projects(request.roles):  # type: ignore[attr-defined]
+    if not may_admit_projects(request.roles):
         raise Http404("未找到，或您无权访问")
 
 
@@ -186,7 +186,7 @@ def _project_context(request: HttpRequest, project: Any) -> dict[str, Any]:
 def staff_project(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_get_for_user(request.user, pk)
     context = _project_context(request, project)
-    context.update(can_admit=may_admit_projects(request.roles),  # type: ignore[attr-defined]
+    context.update(can_admit=may_admit_projects(request.roles),
                    inspection_form=InspectionForm(), reason_form=ReasonForm(),
                    constructions=[c for c in ConstructionState if c != project.construction])
     return render(request, "loans/staff/project.html", context)
@@ -261,7 +261,7 @@ def developer_projects(request: HttpRequest) -> HttpResponse:
 
 @portal_required("developer")
 def developer_project_new(request: HttpRequest) -> HttpResponse:
-    developer = request.roles.developer  # type: ignore[attr-defined]
+    developer = request.roles.developer
     form = ProjectForm(request.POST or None, initial={"payee_name": developer.name})
 
     def run(data: dict[str, Any]) -> Any:

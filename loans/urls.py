@@ -8,6 +8,7 @@ from .apis import disbursement as disbursement_apis
 from .apis import projects as project_apis
 from .apis import quota as quota_apis
 from .apis import signing as signing_apis
+from .apis import timing as timing_apis
 from .views import applications as application_views
 from .views import channels, disbursement, estimate, projects, signing, timing
 
@@ -23,5 +24,5 @@ developer_patterns: Patterns = [*projects.developer_patterns, *estimate.develope
 bank_patterns: Patterns = [*channels.bank_patterns]
 api_patterns: Patterns = [
     *quota_apis.api_patterns, *application_apis.api_patterns, *signing_apis.api_patterns,
-    *disbursement_apis.api_patterns, *project_apis.api_patterns,
+    *disbursement_apis.api_patterns, *project_apis.api_patterns, *timing_apis.api_patterns,
 ]

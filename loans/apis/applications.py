@@ -102,6 +102,7 @@ class LoanApplicationListApi(APIView):
     class InputSerializer(serializers.Serializer):
         account = _text("借款人个人账户ID（account）", max_length=20)
         id_number = _text("借款人身份证号码（id_number，开发企业、银行网点填写）", max_length=30)
+        borrower_name = _text("借款人姓名（borrower_name，填写时须与身份证号码相符）", max_length=60)
         co_borrowers = serializers.ListField(
             child=serializers.DictField(error_messages={"not_a_dict": "每位共同借款人应为对象"}), required=False,
             label="共同借款人（co_borrowers）", error_messages={"not_a_list": "共同借款人（co_borrowers）应为列表"})
@@ -131,8 +132,9 @@ class LoanApplicationListApi(APIView):
             actor=request.user, channel=channel, account=values.get("account") or None,
             id_number=values.get("id_number", ""), fields={k: values.get(k) for k in FIELDS},
             co_borrowers=values.get("co_borrowers") or [], materials=values.get("materials") or [], client_token=key,
+            borrower_name=values.get("borrower_name", ""),
         )
-        replayed = getattr(application, "replayed", False)
+        replayed = application.replayed
         return _detail(request, application, status.HTTP_200_OK if replayed else status.HTTP_201_CREATED)
 
 

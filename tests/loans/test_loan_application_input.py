@@ -3,6 +3,7 @@ at all gets an answer, never a 500."""
 
 import json
 from datetime import date
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from loans.models import CoBorrower, LoanApplication
 from tests.clients import api
-from tests.loans.applications_support import second_hand_form
+from tests.loans.applications_support import new_home_form, second_hand_form
 
 # Applications are made "now": the borrower has deposited up to this month.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deposits_to_date")]
@@ -95,3 +96,12 @@ def test_any_body_gets_an_answer_not_a_500(ln, body, start_valid):
     assert response.status_code < 500, response.content
     if response.status_code >= 400:
         assert LoanApplication.objects.count() == before
+
+
+def test_the_api_refuses_a_borrower_name_that_is_not_the_id_numbers_and_writes_nothing(ln: Any) -> None:
+    before = LoanApplication.objects.count()
+    answer = api(ln.world.dev_a).post("/api/loans/applications/", {
+        **new_home_form(ln.project), "id_number": ln.person.id_number, "borrower_name": "冒名者",
+    }, format="json")
+    assert answer.status_code == 400 and "姓名" in str(answer.json())
+    assert LoanApplication.objects.count() == before

@@ -70,3 +70,18 @@ def test_the_page_shows_the_medians_and_refuses_a_reversed_period(loans: Any) ->
 
 def test_durations_read_as_people_say_them() -> None:
     assert [duration_text(m) for m in (None, 19.4, 130, 3000)] == ["—", "19分钟", "2小时10分", "2.1天"]
+
+
+def test_the_api_gives_the_same_medians_to_staff_and_nothing_to_others(loans: Any) -> None:
+    from tests.clients import api
+
+    answer = api(loans.world.director).get("/api/loans/timing/?start=2026-11-05&end=2026-11-30")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["overall"]["loans"] == 5 and body["overall"]["median_minutes"] == 50.0
+    assert {r["key"]: r["median_minutes"] for r in body["by_channel"]}["window"] == 31.0
+    bad = api(loans.world.director).get("/api/loans/timing/?start=2026-11-30&end=2026-11-01")
+    assert bad.status_code == 400 and "截止日期不能早于起始日期" in bad.json()["end"][0]
+    assert api(loans.world.director).get("/api/loans/timing/?start=十一月").status_code == 400
+    for user in (loans.world.member_a, loans.world.dev_a, loans.world.outsider):
+        assert api(user).get("/api/loans/timing/").status_code == 404

@@ -24,24 +24,10 @@ from fake_gateway import FakeGateway, fake_gateway, operations_of
 
 from fund.demo import make_credit_code, make_id_number
 from fund.integrations import IMPLEMENTATIONS, get_client
+from fund.integrations import models as sandbox
 from fund.integrations.bank import sandbox_receive_transfer
 from fund.integrations.base import IntegrationError, NotFound, Rejected, Result, Unavailable
-from fund.integrations.models import (
-    IntegrationCall,
-    LoanKind,
-    MortgageKind,
-    SandboxBankAccount,
-    SandboxCreditLoan,
-    SandboxCreditReport,
-    SandboxDeedTax,
-    SandboxHome,
-    SandboxHouseholdRelation,
-    SandboxIdentity,
-    SandboxInvoice,
-    SandboxMarriage,
-    SandboxSms,
-    SandboxSocialInsurance,
-)
+from fund.integrations.models import IntegrationCall, LoanKind, MortgageKind
 from fund.integrations.transfer import sandbox_incoming_letter, sandbox_transfer_out
 
 pytestmark = pytest.mark.django_db
@@ -71,39 +57,39 @@ class Records:
 def records(db: Any) -> Records:
     for number, name, sex, birth in ((PARENT, "王父", "1", date(1962, 4, 2)), (ME, "王伟", "1", date(1990, 3, 7)),
                                      (SPOUSE, "李芳", "2", date(1991, 5, 6)), (CHILD, "王小", "2", date(2016, 8, 9))):
-        SandboxIdentity.objects.create(id_number=number, name=name, sex=sex, birth_date=birth,
+        sandbox.SandboxIdentity.objects.create(id_number=number, name=name, sex=sex, birth_date=birth,
                                        hukou_city_code="370800", hukou_city_name="示范市")
-    SandboxIdentity.objects.filter(id_number=PARENT).update(death_date=date(2024, 2, 29))
-    SandboxHouseholdRelation.objects.create(parent_id_number=PARENT, child_id_number=ME)
-    SandboxHouseholdRelation.objects.create(parent_id_number=ME, child_id_number=CHILD)
-    SandboxMarriage.objects.create(party_a=ME, party_b=SPOUSE, married_on=date(2015, 10, 1))
-    SandboxHome.objects.create(certificate_number="鲁(2020)示范市不动产权第0012345号", owner_id_numbers=[ME, SPOUSE],
+    sandbox.SandboxIdentity.objects.filter(id_number=PARENT).update(death_date=date(2024, 2, 29))
+    sandbox.SandboxHouseholdRelation.objects.create(parent_id_number=PARENT, child_id_number=ME)
+    sandbox.SandboxHouseholdRelation.objects.create(parent_id_number=ME, child_id_number=CHILD)
+    sandbox.SandboxMarriage.objects.create(party_a=ME, party_b=SPOUSE, married_on=date(2015, 10, 1))
+    sandbox.SandboxHome.objects.create(certificate_number="鲁(2020)示范市不动产权第0012345号", owner_id_numbers=[ME, SPOUSE],
                                address="示范市幸福路12号3单元501", city_code="370800", area=Decimal("98.76"),
                                price=Decimal("876543.21"), registered_on=date(2020, 6, 30))
-    SandboxHome.objects.create(certificate_number="京(2019)朝阳区不动产权第0000001号", owner_id_numbers=[ME],
+    sandbox.SandboxHome.objects.create(certificate_number="京(2019)朝阳区不动产权第0000001号", owner_id_numbers=[ME],
                                address="北京市朝阳区某路1号", city_code="110105", area=Decimal("45.00"),
                                price=Decimal("3000000.00"), registered_on=date(2019, 1, 2))
-    SandboxInvoice.objects.create(invoice_number="03700000123", buyer_id_number=ME, buyer_name="王伟",
+    sandbox.SandboxInvoice.objects.create(invoice_number="03700000123", buyer_id_number=ME, buyer_name="王伟",
                                   seller_name="示范市安居置业有限公司", amount=Decimal("876543.21"),
                                   issued_on=date(2020, 6, 1), address="示范市幸福路12号3单元501")
     for voucher, paid in (("QS001", date(2020, 6, 8)), ("QS002", date(2023, 3, 1))):
-        SandboxDeedTax.objects.create(voucher_number=voucher, taxpayer_id_number=ME, address="示范市幸福路12号",
+        sandbox.SandboxDeedTax.objects.create(voucher_number=voucher, taxpayer_id_number=ME, address="示范市幸福路12号",
                                       tax_base=Decimal("876543.21"), tax_amount=Decimal("13148.15"), paid_on=paid)
-    SandboxSocialInsurance.objects.create(id_number=ME, months_local=123, employer_credit_code=EMPLOYER,
+    sandbox.SandboxSocialInsurance.objects.create(id_number=ME, months_local=123, employer_credit_code=EMPLOYER,
                                           employer_name="示范市第一机械厂", retired_on=date(2050, 3, 31))
-    report = SandboxCreditReport.objects.create(id_number=ME, report_number="R2026000001", acceptable=False,
+    report = sandbox.SandboxCreditReport.objects.create(id_number=ME, report_number="R2026000001", acceptable=False,
                                                 remark="有逾期记录")
-    SandboxCreditLoan.objects.create(report=report, lender="建设银行示范分行", kind=LoanKind.COMMERCIAL,
+    sandbox.SandboxCreditLoan.objects.create(report=report, lender="建设银行示范分行", kind=LoanKind.COMMERCIAL,
                                      monthly_instalment=Decimal("3520.45"), balance=Decimal("586000.10"),
                                      overdue_count=2, repayment_history="NNNNNNNN1NNNNNN12NNNNNNN")
-    SandboxCreditLoan.objects.create(report=report, lender="工商银行示范分行", kind=LoanKind.FUND, settled=True,
+    sandbox.SandboxCreditLoan.objects.create(report=report, lender="工商银行示范分行", kind=LoanKind.FUND, settled=True,
                                      monthly_instalment=Decimal("0.00"), balance=Decimal("0.00"),
                                      repayment_history="//////NNNNNNNNNNNNNNNNNC")
-    SandboxCreditLoan.objects.create(report=report, lender="某消费金融公司", kind=LoanKind.OTHER, for_housing=False,
+    sandbox.SandboxCreditLoan.objects.create(report=report, lender="某消费金融公司", kind=LoanKind.OTHER, for_housing=False,
                                      monthly_instalment=Decimal("300.00"), balance=Decimal("1200.00"))
-    SandboxBankAccount.objects.create(account_number=CARD, name="王伟", holder_id=ME, bank_name="建设银行",
+    sandbox.SandboxBankAccount.objects.create(account_number=CARD, name="王伟", holder_id=ME, bank_name="建设银行",
                                       balance=Decimal("1000.00"))
-    SandboxBankAccount.objects.create(account_number=UNIT_ACCOUNT, name="示范市第一机械厂", holder_id=EMPLOYER,
+    sandbox.SandboxBankAccount.objects.create(account_number=UNIT_ACCOUNT, name="示范市第一机械厂", holder_id=EMPLOYER,
                                       bank_name="工商银行", balance=Decimal("900000.00"))
     today = timezone.localdate()
     sandbox_receive_transfer(payer_account=UNIT_ACCOUNT, payer_name="示范市第一机械厂", amount=Decimal("12345.67"),
@@ -289,7 +275,7 @@ def test_a_text_message_is_sent_through_the_gateway_as_the_sandbox_sends_it(reco
     assert "Idempotency-Key" not in request.headers
     assert_same_types(got, expected)
     assert got.message_id and got.message_id != expected.message_id  # each send is a message of its own
-    assert SandboxSms.objects.filter(message_id=got.message_id, phone="13800000001").exists()
+    assert sandbox.SandboxSms.objects.filter(message_id=got.message_id, phone="13800000001").exists()
     assert "123456" not in str(IntegrationCall.objects.get(pk=got.call_id).request)  # the code stays out of the log
 
 

@@ -6,17 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from fund.integrations import (
-    credit_bureau,
-    entrusted_bank,
-    identity_registry,
-    marriage_registry,
-    property_registry,
-    sms_gateway,
-    social_insurance_bureau,
-    tax_bureau,
-    transfer_platform,
-)
+from fund import integrations as systems
 from fund.integrations.bank import sandbox_receive_transfer
 from fund.integrations.base import NotFound, Rejected
 from fund.integrations.credit import CreditReport, OverdueSummary, overdue_summary
@@ -46,7 +36,7 @@ def test_identity_returns_the_seeded_person_and_hukou(seeded, people):
     person = people[3]
     row = SandboxIdentity.objects.get(id_number=person.id_number)
 
-    found = identity_registry().lookup(id_number=person.id_number)
+    found = systems.identity_registry().lookup(id_number=person.id_number)
 
     assert (found.name, found.sex, found.birth_date) == (person.name, person.sex, person.birth_date)
     assert found.alive and found.death_date is None
@@ -57,11 +47,11 @@ def test_identity_returns_the_seeded_person_and_hukou(seeded, people):
 def test_identity_reports_a_death_and_an_unknown_number(seeded, people):
     SandboxIdentity.objects.filter(id_number=people[0].id_number).update(death_date=date(2024, 5, 1))
 
-    found = identity_registry().lookup(id_number=people[0].id_number)
+    found = systems.identity_registry().lookup(id_number=people[0].id_number)
     assert not found.alive and found.death_date == date(2024, 5, 1)
 
     with pytest.raises(NotFound, match="查无此身份证号码") as exc:
-        identity_registry().lookup(id_number="370802199001011237")
+        systems.identity_registry().lookup(id_number="370802199001011237")
     assert exc.value.call_id is not None
 
 
@@ -75,8 +65,8 @@ def test_family_lists_parents_and_children_from_the_register(seeded):
     relation = SandboxHouseholdRelation.objects.order_by("id").first()
     assert relation is not None, "the seed links some parents and children"
 
-    child = identity_registry().family(id_number=relation.child_id_number)
-    parent = identity_registry().family(id_number=relation.parent_id_number)
+    child = systems.identity_registry().family(id_number=relation.child_id_number)
+    parent = systems.identity_registry().family(id_number=relation.parent_id_number)
 
     assert relation.parent_id_number in [p.id_number for p in child.parents]
     assert relation.child_id_number in [c.id_number for c in parent.children]
@@ -88,12 +78,12 @@ def test_marriage_status_and_spouse_check_follow_the_registration(seeded, people
     couple = SandboxMarriage.objects.order_by("id").first()
     assert couple is not None, "the seed marries some of the people to each other"
 
-    status = marriage_registry().status(id_number=couple.party_b)
+    status = systems.marriage_registry().status(id_number=couple.party_b)
     assert status.status == MaritalStatus.MARRIED
     assert status.spouse_id_number == couple.party_a
     assert status.spouse_name == SandboxIdentity.objects.get(id_number=couple.party_a).name
 
-    registry = marriage_registry()
+    registry = systems.marriage_registry()
     assert registry.is_spouse(id_number=couple.party_a, other_id_number=couple.party_b).is_spouse
     stranger = next(p.id_number for p in people if p.id_number not in (couple.party_a, couple.party_b))
     assert not registry.is_spouse(id_number=couple.party_a, other_id_number=stranger).is_spouse
@@ -103,12 +93,12 @@ def test_marriage_ended_by_divorce_or_death(seeded):
     couple = SandboxMarriage.objects.order_by("id").first()
     couple.ended_on, couple.ended_by = date(2024, 1, 2), MarriageEnd.DIVORCE
     couple.save()
-    divorced = marriage_registry().status(id_number=couple.party_a)
+    divorced = systems.marriage_registry().status(id_number=couple.party_a)
     assert (divorced.status, divorced.spouse_id_number, divorced.since) == (MaritalStatus.DIVORCED, "", date(2024, 1, 2))
 
     couple.ended_by = MarriageEnd.DEATH
     couple.save()
-    assert marriage_registry().status(id_number=couple.party_b).status == MaritalStatus.WIDOWED
+    assert systems.marriage_registry().status(id_number=couple.party_b).status == MaritalStatus.WIDOWED
 
 
 def test_marriage_without_registration_is_single(seeded, people):
@@ -116,7 +106,7 @@ def test_marriage_without_registration_is_single(seeded, people):
         SandboxMarriage.objects.values_list("party_b", flat=True)
     )
     single = next(p for p in people if p.id_number not in married)
-    status = marriage_registry().status(id_number=single.id_number)
+    status = systems.marriage_registry().status(id_number=single.id_number)
     assert status.status == MaritalStatus.SINGLE and status.spouse_id_number == ""
 
 
@@ -125,7 +115,7 @@ def test_property_lists_homes_with_co_owners_and_city(seeded):
     assert shared is not None, "a married couple owns a home jointly"
     owner, co_owner = shared.owner_id_numbers
 
-    homes = property_registry().homes(id_number=co_owner)
+    homes = systems.property_registry().homes(id_number=co_owner)
 
     mine = {h.certificate_number: h for h in homes.homes}
     home = mine[shared.certificate_number]
@@ -137,7 +127,7 @@ def test_property_lists_homes_with_co_owners_and_city(seeded):
 def test_property_reports_homes_outside_the_city(seeded):
     outside = SandboxHome.objects.exclude(city_code="370800").first()
     assert outside is not None, "one owner has a second home in another city"
-    homes = property_registry().homes(id_number=outside.owner_id_numbers[0])
+    homes = systems.property_registry().homes(id_number=outside.owner_id_numbers[0])
     assert any(not h.in_city for h in homes.homes)
     assert all(h.in_city for h in homes.in_city)
     assert len(homes.homes) >= 2
@@ -146,12 +136,12 @@ def test_property_reports_homes_outside_the_city(seeded):
 def test_property_has_no_homes_for_someone_who_owns_none(seeded, people):
     owners = {i for ids in SandboxHome.objects.values_list("owner_id_numbers", flat=True) for i in ids}
     tenant = next(p for p in people if p.id_number not in owners)
-    assert property_registry().homes(id_number=tenant.id_number).homes == ()
+    assert systems.property_registry().homes(id_number=tenant.id_number).homes == ()
 
 
 def test_mortgage_registration_returns_a_number_and_is_idempotent_by_reference(seeded):
     home = SandboxHome.objects.filter(city_code="370800").first()
-    registry = property_registry()
+    registry = systems.property_registry()
 
     first = registry.register_mortgage(
         certificate_number=home.certificate_number, kind=MortgageKind.PRE, mortgagee="示范市住房公积金管理中心",
@@ -187,7 +177,7 @@ def test_mortgage_registration_returns_a_number_and_is_idempotent_by_reference(s
 
 def test_mortgage_on_unknown_certificate_is_not_found(seeded):
     with pytest.raises(NotFound):
-        property_registry().register_mortgage(
+        systems.property_registry().register_mortgage(
             certificate_number="鲁(2020)济宁市不动产权第9999999号", kind=MortgageKind.MORTGAGE, mortgagee="中心",
             amount=Decimal("1.00"), reference="X-1",
         )
@@ -197,12 +187,12 @@ def test_tax_returns_invoice_and_deed_tax(seeded):
     invoice_row = SandboxInvoice.objects.order_by("id").first()
     assert invoice_row is not None
 
-    invoice = tax_bureau().invoice(invoice_number=invoice_row.invoice_number)
+    invoice = systems.tax_bureau().invoice(invoice_number=invoice_row.invoice_number)
     assert (invoice.amount, invoice.buyer_id_number, invoice.issued_on, invoice.valid) == (
         invoice_row.amount, invoice_row.buyer_id_number, invoice_row.issued_on, True,
     )
 
-    deed = tax_bureau().deed_tax(id_number=invoice_row.buyer_id_number)
+    deed = systems.tax_bureau().deed_tax(id_number=invoice_row.buyer_id_number)
     expected = SandboxDeedTax.objects.filter(taxpayer_id_number=invoice_row.buyer_id_number)
     assert {p.voucher_number for p in deed.payments} == set(expected.values_list("voucher_number", flat=True))
     assert all(p.tax_amount == (p.tax_base * Decimal("0.015")).quantize(Decimal("0.01")) for p in deed.payments)
@@ -212,21 +202,21 @@ def test_tax_reports_a_cancelled_invoice_as_invalid_and_an_unknown_one_as_missin
     row = SandboxInvoice.objects.order_by("id").first()
     row.valid = False
     row.save()
-    assert tax_bureau().invoice(invoice_number=row.invoice_number).valid is False
+    assert systems.tax_bureau().invoice(invoice_number=row.invoice_number).valid is False
     with pytest.raises(NotFound):
-        tax_bureau().invoice(invoice_number="00000000000000000000")
+        systems.tax_bureau().invoice(invoice_number="00000000000000000000")
 
 
 def test_social_insurance_returns_months_employer_and_retirement(seeded, people, employers):
     young = max(people, key=lambda p: p.birth_date)
     row = SandboxSocialInsurance.objects.get(id_number=young.id_number)
-    record = social_insurance_bureau().record(id_number=young.id_number)
+    record = systems.social_insurance_bureau().record(id_number=young.id_number)
     assert record.months_local == row.months_local > 0
     assert record.employer_credit_code in {e.credit_code for e in employers}
     assert not record.retired
 
     old_man = min((p for p in people if p.sex == "1"), key=lambda p: p.birth_date)  # born 1962: retired at 60
-    retired = social_insurance_bureau().record(id_number=old_man.id_number)
+    retired = systems.social_insurance_bureau().record(id_number=old_man.id_number)
     assert retired.retired and retired.retirement_date == old_man.birth_date.replace(year=old_man.birth_date.year + 60)
     assert retired.employer_credit_code == ""
 
@@ -235,7 +225,7 @@ def test_credit_reports_are_clean_and_one_carries_a_commercial_mortgage(seeded, 
     loan = SandboxCreditLoan.objects.get()
     assert loan.kind == LoanKind.COMMERCIAL
 
-    report: CreditReport = credit_bureau().report(id_number=loan.report.id_number)
+    report: CreditReport = systems.credit_bureau().report(id_number=loan.report.id_number)
     assert report.acceptable
     assert [(x.kind, x.monthly_instalment, x.balance) for x in report.loans] == [
         (LoanKind.COMMERCIAL, loan.monthly_instalment, loan.balance)
@@ -243,7 +233,7 @@ def test_credit_reports_are_clean_and_one_carries_a_commercial_mortgage(seeded, 
     assert report.monthly_instalments == loan.monthly_instalment
 
     other = next(p for p in people if p.id_number != loan.report.id_number)
-    clean = credit_bureau().report(id_number=other.id_number)
+    clean = systems.credit_bureau().report(id_number=other.id_number)
     assert clean.acceptable and clean.loans == () and clean.report_number
 
 
@@ -254,7 +244,7 @@ def test_credit_report_shows_a_bad_record(seeded, people):
     report_row = loan.report
     report_row.acceptable = False
     report_row.save()
-    report = credit_bureau().report(id_number=report_row.id_number)
+    report = systems.credit_bureau().report(id_number=report_row.id_number)
     assert not report.acceptable and report.loans[0].overdue_count == 7
 
 
@@ -265,7 +255,7 @@ def test_credit_report_carries_each_loans_24_month_status_settled_loans_included
     SandboxCreditLoan.objects.create(report=loan.report, lender="某银行", kind=LoanKind.COMMERCIAL, settled=True,
                                      monthly_instalment=Decimal("0"), balance=Decimal("0"),
                                      repayment_history="1NNNNNNNNNNNNNNNNNNNNNNC")
-    report = credit_bureau().report(id_number=loan.report.id_number)
+    report = systems.credit_bureau().report(id_number=loan.report.id_number)
     assert [x.repayment_history for x in report.loans] == ["NNNN1NNNNNN123NNNNNNNNNN"]
     assert [x.repayment_history for x in report.settled_loans] == ["1NNNNNNNNNNNNNNNNNNNNNNC"]
     # The longest run is 3 (the "123"), five months overdue in all over both loans.
@@ -294,7 +284,7 @@ def test_a_repayment_status_with_an_unknown_mark_is_refused_by_the_admin_form(se
 
 
 def test_sms_is_stored_and_the_last_one_readable(seeded):
-    gateway = sms_gateway()
+    gateway = systems.sms_gateway()
     gateway.send(phone="13905370001", text="您的验证码为 111111")
     receipt = gateway.send(phone="13905370001", text="您的验证码为 246810，5分钟内有效")
     assert receipt.message_id
@@ -311,14 +301,14 @@ def test_bank_lists_incoming_transfers_in_the_date_range(seeded, employers):
                              reference="old", received_at=now - timedelta(days=10))
 
     today = timezone.localdate()
-    listed = entrusted_bank().incoming_transfers(start=today, end=today)
+    listed = systems.entrusted_bank().incoming_transfers(start=today, end=today)
     assert [(t.reference, t.amount, t.payer_name) for t in listed.transfers] == [
         ("HJ202506-01", Decimal("12000.00"), employers[0].name)
     ]
 
 
 def test_transfer_platform_runs_a_letter_to_the_end(seeded, people):
-    platform = transfer_platform()
+    platform = systems.transfer_platform()
     person = people[5]
 
     letter = platform.send_letter(
@@ -361,13 +351,13 @@ def test_transfer_status_codes_are_the_platforms():
 
 def test_unknown_letter_is_not_found(db):
     with pytest.raises(NotFound):
-        transfer_platform().status(letter_number="ZY000")
+        systems.transfer_platform().status(letter_number="ZY000")
 
 
 def test_an_off_plan_home_is_pre_mortgaged_by_its_purchase_contract_and_converted_once_its_certificate_is_issued(db):
     from fund.integrations.property import sandbox_certificate_issue
 
-    registry = property_registry()
+    registry = systems.property_registry()
     buyer = "370802199003070011"
     pre = registry.register_pre_mortgage(
         purchase_contract="WQ2026-000777", owner_id_numbers=[buyer], address="示范市湖畔路88号2-1-301",

@@ -5,7 +5,8 @@ from django.http import HttpRequest
 from fund.people.selectors import scoped
 from fund.portals.panels import register_panel
 
-from .models import Loan, LoanStatus, Project, ProjectState
+from .models import Loan, LoanStatus, Project
+from .selectors.projects import projects_public
 
 
 @register_panel("developer", order=10, template="loans/panels/developer_projects.html")
@@ -17,7 +18,7 @@ def developer_projects(request: HttpRequest) -> dict[str, Any]:
 @register_panel("bank", order=10, template="loans/panels/bank_outlet.html")
 def bank_outlet(request: HttpRequest) -> dict[str, Any]:
     # The outlet takes applications for off-plan homes only in admitted projects: it sees the public list.
-    projects = Project.objects.filter(state=ProjectState.ADMITTED).select_related("developer").order_by("name")
+    projects = projects_public()
     return {"bank": request.roles.bank, "projects": projects}
 
 

@@ -15,9 +15,10 @@ from rest_framework.views import APIView
 
 from fund.api import validated
 from fund.people.roles import roles_of
-from fund.people.selectors import get_or_404, scoped
 
-from ..models import DisbursementState, IouDelivery, Loan, LoanApplication
+from ..models import DisbursementState, IouDelivery
+from ..selectors.applications import application_get_for_user
+from ..selectors.loans import loan_get_for_user
 from ..services.disbursement import (
     awaiting_notice_for_user,
     disbursement_get_for_user,
@@ -105,7 +106,7 @@ class DisbursementNoticeApi(APIView):
     @extend_schema(request=None, responses={201: DisbursementOutput}, summary="出具放款通知（委贷管理岗）")
     def post(self, request: Any, pk: int) -> Response:
         _staff(request)
-        application = get_or_404(scoped(LoanApplication.objects.all(), request.user, branch="branch"), pk=pk)
+        application = application_get_for_user(user=request.user, pk=pk)
         disbursement = disbursement_notice(actor=request.user, application=application)
         return Response(DisbursementOutput(disbursement).data, status=201)
 
@@ -142,7 +143,7 @@ class IouDeliveryApi(APIView):
     @extend_schema(request=InputSerializer, responses={200: None}, summary="登记借据交付（本人领取/开发企业代领/邮寄）")
     def post(self, request: Any, pk: int) -> Response:
         _staff(request)
-        loan = get_or_404(scoped(Loan.objects.all(), request.user, branch="branch"), pk=pk)
+        loan = loan_get_for_user(user=request.user, pk=pk)
         data = validated(self.InputSerializer, request)
         loan = iou_deliver(actor=request.user, loan=loan, how=data["how"], recipient=data["recipient"],
                            tracking=data.get("tracking", ""))

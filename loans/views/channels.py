@@ -30,8 +30,9 @@ from fund.validation import clean_resident_id
 from fund.views import apply_errors, attempt
 
 from ..channel_forms import ApplicationForm, kind_of
-from ..models import ApplicationState, Channel, HomeKind, Loan, Project, ProjectState
+from ..models import ApplicationState, Channel, HomeKind, Loan
 from ..selectors.applications import application_get_for_user, applications_for_user
+from ..selectors.projects import projects_public
 from ..services.applications import application_confirm, application_submit, application_withdraw
 
 KINDS = [(k, label) for k, label in HomeKind.choices]
@@ -97,7 +98,7 @@ def _token(request: HttpRequest) -> str:
 
 
 def _admitted() -> Any:
-    return Project.objects.filter(state=ProjectState.ADMITTED).order_by("name")
+    return projects_public()
 
 
 # ---- 个人网厅 ----------------------------------------------------------------------------------------------

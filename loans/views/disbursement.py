@@ -11,12 +11,14 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from fund.people.models import Post
-from fund.people.selectors import get_or_404, scoped
+from fund.people.selectors import scoped
 from fund.portals.decorators import portal_required
 from fund.views import attempt
 
-from ..models import IouDelivery, Loan, LoanApplication, LoanStatus
+from ..models import IouDelivery, Loan, LoanStatus
 from ..schedule import instalments, summary
+from ..selectors.applications import application_get_for_user
+from ..selectors.loans import loan_get_for_user
 from ..services.disbursement import (
     awaiting_notice_for_user,
     disbursement_get_for_user,
@@ -63,7 +65,7 @@ def _back(tab: str) -> HttpResponse:
 @require_POST
 @portal_required("staff")
 def staff_disbursement_notice(request: HttpRequest, pk: int) -> HttpResponse:
-    application = get_or_404(scoped(LoanApplication.objects.all(), request.user, branch="branch"), pk=pk)
+    application = application_get_for_user(user=request.user, pk=pk)
     attempt(request, lambda: disbursement_notice(actor=request.user, application=application),
             f"已出具放款通知（{application.number}），请财务审核放款")
     return _back("noticed")
@@ -84,7 +86,7 @@ def staff_disbursement_release(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @portal_required("staff")
 def staff_iou_delivery(request: HttpRequest, pk: int) -> HttpResponse:
-    loan = get_or_404(scoped(Loan.objects.all(), request.user, branch="branch"), pk=pk)
+    loan = loan_get_for_user(user=request.user, pk=pk)
     attempt(request, lambda: iou_deliver(actor=request.user, loan=loan, how=request.POST.get("how", ""),
                                          recipient=request.POST.get("recipient", ""),
                                          tracking=request.POST.get("tracking", "")),

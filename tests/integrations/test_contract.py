@@ -138,6 +138,16 @@ def same(arguments: dict[str, Any]) -> Callable[[Records], dict[str, Any]]:
     return lambda r: arguments
 
 
+def yesterday_to_today(records: Records) -> dict[str, Any]:
+    """The period of incoming transfers, read when the case runs (the suite runs on any date), never at import."""
+    today = timezone.localdate()
+    return {"start": today - timedelta(days=1), "end": today}
+
+
+def yesterday_to_today_on_the_wire(records: Records) -> dict[str, Any]:
+    return {key: day.isoformat() for key, day in yesterday_to_today(records).items()}
+
+
 CASES = [
     Case("identity", "lookup", same({"id_number": ME}), same({"id_number": ME})),
     Case("identity", "lookup", same({"id_number": PARENT}), same({"id_number": PARENT}), label="dead"),
@@ -184,10 +194,7 @@ CASES = [
                "purpose": ""}),
          idempotency_key="TQ-0002-1", label="unknown-card"),
     Case("bank", "payment", same({"reference": "TQ-0000-1"}), same({"reference": "TQ-0000-1"})),
-    Case("bank", "incoming_transfers",
-         lambda r: {"start": timezone.localdate() - timedelta(days=1), "end": timezone.localdate()},
-         lambda r: {"start": (timezone.localdate() - timedelta(days=1)).isoformat(),
-                    "end": timezone.localdate().isoformat()}),
+    Case("bank", "incoming_transfers", yesterday_to_today, yesterday_to_today_on_the_wire),
     Case("bank", "verify_account", same({"account_number": CARD, "name": "王伟", "holder_id": ME}),
          same({"account_number": CARD, "name": "王伟", "holder_id": ME})),
     Case("bank", "verify_account", same({"account_number": CARD, "name": "李芳", "holder_id": ""}),

@@ -128,6 +128,15 @@ def open_member(actor: User, unit: Any, seq: int, **overrides: Any) -> Any:
     return member_account_open(**values)
 
 
+def deposit_months(clerk: Any, account: Any, months: int, start: date = date(2025, 2, 1)) -> None:
+    """`months` monthly deposits of `account` from `start`, posted as the window would."""
+    from deposits.services.accounts import monthly_deposit_post
+    from fund.dates import add_months
+
+    for i in range(months):
+        monthly_deposit_post(actor=clerk, account=account, month=add_months(start, i))
+
+
 @pytest.fixture
 def reference_data(db: Any) -> None:
     """The chart of accounts and policy defaults that migrations seed. Transactional tests (a real worker,

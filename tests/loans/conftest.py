@@ -21,6 +21,7 @@ from django.utils import timezone
 from fund.demo import DEMO_PASSWORD as PASSWORD
 from fund.demo import make_id_number
 from fund.people.models import Post
+from tests.conftest import deposit_months
 
 
 @dataclass
@@ -156,14 +157,6 @@ class Ln:
         more = months_between(date(2026, 2, 1), month)
         if more > 0:
             deposit_months(self.world.clerk, self.account, more, start=date(2026, 2, 1))
-
-
-def deposit_months(clerk: Any, account: Any, months: int, start: date = date(2025, 2, 1)) -> None:
-    from deposits.services.accounts import monthly_deposit_post
-    from fund.dates import add_months
-
-    for i in range(months):
-        monthly_deposit_post(actor=clerk, account=account, month=add_months(start, i))
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from fund.demo import DEMO_PASSWORD as PASSWORD
 from fund.demo import make_id_number
 from fund.people.models import Post
 from tests.clock import travel_to
+from tests.conftest import deposit_months
 
 
 def make_card(seq: int) -> str:
@@ -114,14 +115,6 @@ class Wd:
     def balance(self) -> Decimal:
         self.account.sub_account.refresh_from_db()
         return self.account.sub_account.balance
-
-
-def deposit_months(clerk: Any, account: Any, months: int, start: date = date(2025, 2, 1)) -> None:
-    from deposits.services.accounts import monthly_deposit_post
-    from fund.dates import add_months
-
-    for i in range(months):
-        monthly_deposit_post(actor=clerk, account=account, month=add_months(start, i))
 
 
 @pytest.fixture

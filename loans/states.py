@@ -5,6 +5,8 @@ from fund.workflow.moves import MoveTable
 
 from .models import (
     ApplicationState,
+    BatchState,
+    CollectionBatch,
     ConstructionState,
     DeveloperRegistration,
     Disbursement,
@@ -15,6 +17,8 @@ from .models import (
     Project,
     ProjectState,
     RegistrationState,
+    SubsidyRefund,
+    SubsidyState,
 )
 
 A = ApplicationState
@@ -57,4 +61,13 @@ DISBURSEMENT_MOVES = MoveTable(Disbursement, noun="放款", moves={
     DisbursementState.NOTICED: {DisbursementState.PAYING, DisbursementState.QUEUED},
     DisbursementState.QUEUED: {DisbursementState.PAYING},
     DisbursementState.PAYING: {DisbursementState.PAID},
+})
+
+BATCH_MOVES = MoveTable(CollectionBatch, noun="批量扣款批次", moves={
+    BatchState.BUILT: {BatchState.SENT},
+    BatchState.SENT: {BatchState.APPLIED},
+})
+
+SUBSIDY_MOVES = MoveTable(SubsidyRefund, noun="贴息退付", moves={
+    SubsidyState.PAYING: {SubsidyState.PAID},
 })

@@ -11,8 +11,10 @@ INTEREST_PAYABLE = "211"  # 应付利息: interest owed to members, not yet cred
 WITHDRAWAL_PAYABLE = "221"  # 其他应付款—提取待付: withdrawals approved and instructed, not yet paid by the bank
 SUSPENSE = "231"  # 暂收款: money received and not yet matched
 VALUE_ADDED_INCOME = "301"  # 增值收益
-INTEREST_INCOME = "401"  # 利息收入
+INTEREST_INCOME = "401"  # 利息收入: loan interest
+PENALTY_INCOME = "402"  # 罚息收入: penalty interest on overdue loan principal
 INTEREST_EXPENSE = "501"  # 利息支出: interest credited to members
+SUBSIDY_EXPENSE = "502"  # 贴息支出: the interest subsidy refunded to eligible borrowers
 
 CHART: list[tuple[str, str, str, bool]] = [
     (BANK, "住房公积金存款", AccountKind.ASSET, False),
@@ -25,7 +27,9 @@ CHART: list[tuple[str, str, str, bool]] = [
     (SUSPENSE, "暂收款", AccountKind.LIABILITY, False),
     (VALUE_ADDED_INCOME, "增值收益", AccountKind.EQUITY, False),
     (INTEREST_INCOME, "利息收入", AccountKind.INCOME, False),
+    (PENALTY_INCOME, "罚息收入", AccountKind.INCOME, False),
     (INTEREST_EXPENSE, "利息支出", AccountKind.EXPENSE, False),
+    (SUBSIDY_EXPENSE, "贴息支出", AccountKind.EXPENSE, False),
 ]
 
 

@@ -316,6 +316,31 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
         minimum=d("0.30"), maximum=d("0.50"), seeds=(Seed("0.50"),), **RATIO,
     ),
     PolicyDefinition(
+        name="loan_debit_retry_days", label="扣款失败重试天数", unit="天", kind=Kind.INTEGER, group=Group.LOANS,
+        description="委托扣款失败的，自应还日起此天数内每日日终再次批量扣款；超过后转入逾期催收，由借款人主动还款。",
+        minimum=d("0"), maximum=d("30"), seeds=(Seed("3"),),
+    ),
+    PolicyDefinition(
+        name="loan_reminder_days", label="还款提醒提前天数", unit="天", kind=Kind.INTEGER, group=Group.LOANS,
+        description="每期应还日前此天数，日终向借款人发送还款提醒短信（0 为不提醒）。",
+        minimum=d("0"), maximum=d("15"), seeds=(Seed("3"),),
+    ),
+    PolicyDefinition(
+        name="loan_prepay_min", label="部分提前还款最低金额", group=Group.LOANS,
+        description="部分提前还款每次归还本金不得低于此数（提前结清不受此限）。",
+        minimum=d("0"), maximum=d("1000000"), seeds=(Seed("10000.00"),), **MONEY,
+    ),
+    PolicyDefinition(
+        name="loan_prepay_per_year", label="每年部分提前还款次数", unit="次", kind=Kind.INTEGER, group=Group.LOANS,
+        description="每笔贷款每个自然年内可办理部分提前还款的最多次数（提前结清不受此限）。",
+        minimum=d("1"), maximum=d("12"), seeds=(Seed("2"),),
+    ),
+    PolicyDefinition(
+        name="loan_subsidy_ratio", label="贴息比例", group=Group.LOANS,
+        description="符合贴息条件的贷款，每年按借款人当年已还利息的此比例退付贴息至还款账户。",
+        minimum=d("0"), maximum=d("1.00"), seeds=(Seed("0.30", note=DEMO_NOTE),), **RATIO,
+    ),
+    PolicyDefinition(
         name="loan_window_hours", label="窗口贷款受理办结时限", unit="小时", kind=Kind.INTEGER, group=Group.LOANS,
         description="窗口受理的贷款业务当场办结的时限。",
         minimum=d("1"), maximum=d("24"), seeds=(Seed("2"),),

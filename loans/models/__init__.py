@@ -11,6 +11,7 @@ from .applications import (
     Relation,
     RepaymentMethod,
 )
+from .collection import BatchState, CollectionBatch, CollectionItem, ItemState
 from .disbursement import Disbursement, DisbursementState, PayeeKind
 from .documents import LoanDocument
 from .loans import IouDelivery, Loan, LoanStatus
@@ -24,8 +25,23 @@ from .projects import (
     ProjectState,
     RegistrationState,
 )
+from .repayment import (
+    OPEN_STATES,
+    Instalment,
+    InstalmentState,
+    Repayment,
+    RepaymentAgreement,
+    RepaymentChannel,
+    RepaymentKind,
+    ScheduleSegment,
+    SegmentReason,
+)
+from .subsidy import SubsidyRefund, SubsidyState
 
 __all__ = [
+    "OPEN_STATES", "BatchState", "CollectionBatch", "CollectionItem", "Instalment", "InstalmentState", "ItemState",
+    "Repayment", "RepaymentAgreement", "RepaymentChannel", "RepaymentKind", "ScheduleSegment", "SegmentReason",
+    "SubsidyRefund", "SubsidyState",
     "ApplicationState", "Building", "Channel", "CoBorrower", "ConstructionState", "DeveloperRegistration",
     "Disbursement", "DisbursementState", "HomeKind", "HomeOrder", "InspectionResult", "IouDelivery", "Loan",
     "LoanApplication", "LoanDocument", "LoanStatus", "PayeeKind", "Product", "Project", "ProjectInspection",

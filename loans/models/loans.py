@@ -75,13 +75,27 @@ class Loan(models.Model):
     iou_recipient = models.CharField("借据领取人/收件人", max_length=60, blank=True)
     iou_tracking = models.CharField("邮寄单号", max_length=40, blank=True)
     closed_on = models.DateField("结清日期", null=True, blank=True)
+    # 还款: the card the bank debits (委托扣款协议, signed with the contract), the schedule in force, and the
+    # counters the nightly close keeps (the risk line reads them).
+    repayment_card = models.CharField("还款账号", max_length=40, blank=True, help_text="借款人本人银行卡，委托扣款")
+    segment = models.ForeignKey("loans.ScheduleSegment", verbose_name="现行还款计划", on_delete=models.PROTECT,
+                                null=True, blank=True, related_name="+")
+    overdue_since = models.DateField("最早逾期应还日", null=True, blank=True)
+    periods_overdue = models.PositiveSmallIntegerField("当前逾期期数", default=0)
+    days_overdue = models.PositiveIntegerField("逾期天数", default=0)
+    periods_overdue_total = models.PositiveSmallIntegerField("累计逾期期数", default=0)
+    release_requested_at = models.DateTimeField("申请注销抵押时间", null=True, blank=True)
+    release_number = models.CharField("注销抵押登记号", max_length=60, blank=True)
+    release_call_id = models.BigIntegerField("注销抵押调用记录", null=True, blank=True)
     # Not a column: loan_sign marks the loan it hands back when the application was already signed.
     replayed = False
 
     class Meta:
         verbose_name = verbose_name_plural = "贷款账户"
         ordering = ["-id"]
-        indexes = [models.Index(fields=["status", "branch"])]
+        indexes = [models.Index(fields=["status", "branch"]),
+                   models.Index(fields=["overdue_since"], condition=Q(overdue_since__isnull=False),
+                                name="loan_overdue")]
         constraints = [
             models.CheckConstraint(condition=Q(principal__gt=0), name="loan_principal_positive"),
             models.CheckConstraint(condition=Q(repayment_day__gte=1, repayment_day__lte=28),

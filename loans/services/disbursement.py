@@ -60,9 +60,11 @@ from ..models import (
     LoanStatus,
     PayeeKind,
     Product,
+    SegmentReason,
 )
-from ..schedule import first_due_on, instalments, summary
+from ..schedule import first_due_on, segment_new
 from ..states import APPLICATION_MOVES, DISBURSEMENT_MOVES, LOAN_MOVES
+from .schedule_store import schedule_start
 
 PURPOSE = "loans.disbursement"
 NOTICE = "loans.disbursement_notice"
@@ -298,13 +300,17 @@ def _paid(payment: Payment, attempt: PaymentAttempt) -> None:
     now = timezone.now()
     on = timezone.localdate()
     first_due = first_due_on(on, loan.repayment_day)
-    plan = summary(instalments(principal=loan.principal, annual_rate_percent=loan.rate, months=loan.term_months,
-                               method=loan.method, first_due=first_due, day=loan.repayment_day))
+    # The schedule from the day the money left: the first period's interest by days when that is not the
+    # repayment day; stored for this rate year (schedule_store).
+    segment = segment_new(balance=loan.principal, rate=loan.rate, method=loan.method, first_number=1,
+                          last_number=loan.term_months, first_due=first_due, day=loan.repayment_day, interest_from=on)
+    maturity = segment.due_on(segment.last_number)
     move_status(disbursement, S.PAID, table=DISBURSEMENT_MOVES, action="loans.disbursement.paid", actor=None,
                 note={"reference": attempt.reference, "bank_serial": attempt.bank_serial}, paid_at=now)
     move_status(loan, LoanStatus.ACTIVE, table=LOAN_MOVES, action="loans.loan.activated", actor=None,
-                note={"disbursed_on": on, "first_due_on": first_due, "maturity_on": plan.maturity_on},
-                disbursed_on=on, first_due_on=first_due, maturity_on=plan.maturity_on)
+                note={"disbursed_on": on, "first_due_on": first_due, "maturity_on": maturity},
+                disbursed_on=on, first_due_on=first_due, maturity_on=maturity)
+    schedule_start(loan=loan, segment=segment, reason=SegmentReason.DISBURSED, effective_on=on)
     application = LoanApplication.objects.select_for_update().get(pk=loan.application_id)
     move_status(application, ApplicationState.DISBURSED, table=APPLICATION_MOVES, action="loans.application.disbursed",
                 actor=None, note={"disbursement": disbursement.number}, disbursed_at=now, ended_at=now)

@@ -7,7 +7,8 @@
     ln.bank        an entrusted bank (受托银行) with an operator `ln.bank_op`
     ln.project     developer A's admitted project, under construction, with a supervision account the bank knows
     helpers: ln.spouse(), ln.home(owner_ids, certificate), ln.credit_loan(...), ln.application(**fields),
-             ln.loan(application=None, **fields)
+             ln.loan(application=None, **fields), ln.active_loan(principal=…, disbursed_on=…, …) (disbursed, with
+             its stored schedule and a repayment card at the bank)
 """
 
 from dataclasses import dataclass, field
@@ -133,6 +134,42 @@ class Ln:
         )
         values.update(fields)
         return Loan.objects.create(**values)
+
+    def active_loan(self, *, principal: str = "300000.00", rate: str = "2.600", months: int = 240,
+                    method: str = "annuity", day: int = 20, disbursed_on: date = date(2026, 3, 20),
+                    card_balance: str = "100000.00", borrower: Any = None, subsidy: bool = False) -> Any:
+        """A disbursed loan (还款中) as disbursement leaves it: Dr 111 / Cr 101 with the loan's sub-ledger row,
+        its schedule stored from `disbursed_on` (segment, instalments through that year), and a repayment card
+        at the bank sandbox holding `card_balance`. The borrower is ln.person unless another is given."""
+        from fund.integrations.models import SandboxBankAccount
+        from fund.ledger import chart
+        from fund.ledger.models import BusinessType
+        from fund.ledger.services import Movement, credit, debit, entry_post
+        from loans.models import SegmentReason
+        from loans.schedule import first_due_on, segment_new
+        from loans.services.schedule_store import schedule_start
+
+        borrower = borrower or self.person
+        money = Decimal(principal)
+        application = self.application(state="disbursed", approved_amount=money, rate=Decimal(rate), borrower=borrower,
+                                       household_key=borrower.id_number, term_months=months, method=method,
+                                       subsidy_eligible=subsidy)
+        card = f"62170000{self.next_seq():011d}"
+        SandboxBankAccount.objects.create(account_number=card, name=borrower.name, holder_id=borrower.id_number,
+                                          bank_name="建设银行", balance=Decimal(card_balance))
+        first_due = first_due_on(disbursed_on, day)
+        loan = self.loan(application=application, principal=money, rate=Decimal(rate), term_months=months,
+                         method=method, repayment_day=day, status="active", disbursed_on=disbursed_on,
+                         first_due_on=first_due, repayment_card=card, subsidy=subsidy)
+        entry_post(business_type=BusinessType.DK_DISBURSE, reference=loan.contract_number,
+                   idempotency_key=f"tests.disburse:{loan.pk}", value_date=disbursed_on,
+                   legs=[debit(chart.LOANS, money), credit(chart.BANK, money)],
+                   movements=[Movement(loan.sub_account_id, money, summary="贷款发放")])
+        segment = segment_new(balance=money, rate=Decimal(rate), method=method, first_number=1, last_number=months,
+                              first_due=first_due, day=day, interest_from=disbursed_on)
+        schedule_start(loan=loan, segment=segment, reason=SegmentReason.DISBURSED, effective_on=disbursed_on)
+        loan.refresh_from_db()
+        return loan
 
     def approved(self, **fields: Any) -> Any:
         """An application 已审批待签约 with its approved amount and rate (L4: signing)."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from fund.dates import add_months
+from fund.dates import add_months, months_ago
 from fund.money import ZERO, to_fen
 
 from .models.applications import RepaymentMethod
@@ -119,7 +119,7 @@ def annuity_payment(principal: Decimal, annual_rate_percent: Decimal, months: in
 def broken_interest(balance: Decimal, annual_rate_percent: Decimal, interest_from: date, first_due: date) -> Decimal | None:
     """The first instalment's interest by days when the period from `interest_from` to `first_due` is not one
     whole month (None when it is: the formula's month then applies)."""
-    if add_months(interest_from, 1) == first_due or interest_from >= first_due:
+    if months_ago(first_due, 1) == interest_from or interest_from >= first_due:
         return None
     return days_interest(balance, annual_rate_percent, (first_due - interest_from).days)
 

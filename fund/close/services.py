@@ -63,6 +63,17 @@ def close_lock() -> Iterator[bool]:
                 cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [LOCK_NAME])
 
 
+def close_lock_held() -> bool:
+    """True while this session holds the close's lock. A step that closed the connection (or a connection that
+    broke and came back) lost it with the old session: the close must not go on unlocked."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted"
+            " AND objsubid = 1 AND classid = ((k >> 32) & 4294967295)::oid AND objid = (k & 4294967295)::oid)"
+            " FROM (SELECT hashtext(%s)::bigint AS k) AS lock", [LOCK_NAME])
+        return bool(cursor.fetchone()[0])
+
+
 def close_lock_free() -> bool:
     """True when no session is running a close (the lock could be taken; it is given back at once)."""
     with close_lock() as held:
@@ -208,11 +219,10 @@ def _error_text(exc: BaseException) -> str:
 def _run_step(run: CloseRun, step: CloseStep, step_run: CloseStepRun) -> bool:
     """Run one step outside any transaction; record its counts, or its error and the run's failure. False when
     the close must stop here (the step failed, or the lock was lost to another close)."""
-    with close_lock() as still_ours:  # re-taken: a connection that broke and came back holds it no longer
-        if not still_ours:
-            logger.warning("close of %s: lost the lock before step %s; another close goes on", run.business_date,
-                           step.name)
-            return False
+    if not close_lock_held():
+        logger.warning("close of %s: the lock was lost before step %s (the connection was closed); stopping, the "
+                       "close resumes from this step", run.business_date, step.name)
+        return False
     started = timezone.now()
     CloseStepRun.objects.filter(pk=step_run.pk).update(
         state=CloseStepState.RUNNING, started_at=started, finished_at=None, error="", attempts=step_run.attempts + 1)

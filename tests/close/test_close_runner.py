@@ -306,3 +306,24 @@ def test_a_failed_close_is_left_to_staff_and_the_next_evening(steps, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         assert resume_stalled_batches()["fund.close"] == 0
     assert steps.calls == []
+
+
+def test_a_close_that_lost_its_lock_stops_before_the_next_step(steps):
+    """A step that closed the database connection took the lock's session with it: another close could start,
+    so this one stops (left 执行中, resumed later from that step) instead of going on unlocked."""
+    from django.db import connection
+
+    from fund.close.registry import register_close_step
+
+    def drop_the_lock(day: date) -> dict[str, int]:
+        assert services.close_lock_held()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [services.LOCK_NAME])
+        return {}
+
+    register_close_step("test.drop", label="断开连接", order=30, run=drop_the_lock)
+    day = clock.today() - DAY
+    run = close_run(day)
+    assert run.state == CloseRunState.RUNNING and steps.calls == [("test.overdue", day)]
+    assert run.steps.get(name="test.debit").state == CloseStepState.PENDING
+    assert not services.close_lock_held() and services.close_lock_free()

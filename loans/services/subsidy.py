@@ -91,7 +91,7 @@ def refund_create(*, loan: Loan, year: int, interest_paid: Decimal, ratio: Decim
     SubsidyRefund.objects.filter(pk=refund.pk).update(payment=attempt.payment)
     refund.payment = attempt.payment
     audit_log(actor=None, action="loans.subsidy.created", target=refund,
-              new={"loan": loan.contract_number, "year": year, "interest_paid": interest_paid, "ratio": ratio,
+              new={"loan": loan.contract_number, "year": year, "interest_paid": interest_paid, "subsidy_ratio": ratio,
                    "amount": amount, "reference": attempt.reference})
     return refund
 

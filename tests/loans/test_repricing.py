@@ -136,3 +136,29 @@ def test_the_close_registers_the_year_roll_first_and_the_subsidy_after_the_debit
 
     orders = {step.name: step.order for step in close_steps()}
     assert orders["loans.year_roll"] == 10 and orders["loans.subsidy"] == 80
+
+
+def test_a_january_instalment_paid_ahead_in_december_keeps_its_rate_and_the_rest_re_prices(december: Any) -> None:
+    from django.db import transaction
+
+    from loans.allocation import allocate
+    from loans.models import RepaymentChannel
+    from loans.services.repayment_posting import Sources, loan_locked, owing_rows, repayment_post
+
+    ln = december
+    raise_first_home_over_five_years(ln)
+    loan = ln.active_loan(principal="200000.00", rate="2.600", months=120, day=20, disbursed_on=date(2026, 12, 5))
+    with transaction.atomic():
+        locked = loan_locked(loan)
+        rows = owing_rows(locked, date(2026, 12, 28), ahead=True)
+        amount = sum((o.total for _, o in rows), Decimal("0.00"))
+        repayment_post(loan=locked, on=date(2026, 12, 28), rows=rows, allocation=allocate(amount, [o for _, o in rows]),
+                       sources=Sources(from_card=amount), channel=RepaymentChannel.COUNTER, idempotency_key="t.ahead")
+    (paid,) = current(loan)
+    assert paid.state == InstalmentState.PAID
+    assert repricing_run(2027) == {"rolled": 0, "repriced": 1, "instalments": 11}
+    rows = current(loan)
+    assert rows[0].pk == paid.pk and rows[0].interest == Decimal("664.44")  # what was paid stays as it was paid
+    segment = ScheduleSegment.objects.get(pk=rows[1].segment_id)
+    assert (segment.first_number, segment.balance, segment.rate) == (2, paid.balance_after, Decimal("2.850"))
+    assert [r.number for r in rows] == list(range(1, 13))

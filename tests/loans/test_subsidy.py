@@ -107,3 +107,28 @@ def test_the_close_step_refunds_the_year_before_in_the_first_close_of_a_year(new
     assert subsidy_step(date(2027, 1, 1)) == {"refunds": 1, "no_card": 0}
     assert subsidy_step(date(2027, 1, 1)) == {"refunds": 0, "no_card": 0}
     assert SubsidyRefund.objects.get().loan_id == loan.pk and SubsidyRefund.objects.get().year == 2026
+
+
+def test_a_refused_refund_stays_paying_without_an_entry_and_a_retry_pays_it_once(
+        new_year: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from fund.integrations.models import SandboxBankAccount
+    from fund.payments.services import payment_retry
+
+    ln = new_year
+    loan = loan_with_2026_interest(ln)
+    SandboxBankAccount.objects.filter(account_number=loan.repayment_card).update(fail_payouts=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        subsidy_run(2026)
+    refund = SubsidyRefund.objects.get(loan=loan)
+    payment = payment_of(refund, PURPOSE)
+    assert refund.state == SubsidyState.PAYING and payment.state == PaymentState.REFUSED
+    assert not JournalEntry.objects.filter(lines__account__code="502").exists()
+    SandboxBankAccount.objects.filter(account_number=loan.repayment_card).update(fail_payouts=False)
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            payment_retry(payment_id=payment.pk, actor=ln.finance, force=True)
+    refund.refresh_from_db()
+    assert refund.state == SubsidyState.PAID
+    assert JournalEntry.objects.filter(lines__account__code="502").distinct().count() == 1
+    assert SandboxBankPayment.objects.filter(account_number=loan.repayment_card, status="succeeded").count() == 1
+    assert ledger_reconcile() == []

@@ -87,14 +87,16 @@ def test_a_loan_of_a_band_whose_rate_stayed_only_rolls_into_the_year(december: A
     assert not Instalment.objects.filter(loan=loan, state=InstalmentState.SUPERSEDED).exists()
 
 
-def test_a_second_run_for_the_same_year_stores_nothing(
+def test_a_second_run_for_the_same_year_stores_nothing_and_texts_nobody_again(
         december: Any, django_capture_on_commit_callbacks: Any) -> None:
     ln = december
     raise_first_home_over_five_years(ln)
     repriced = ln.active_loan(principal="300000.00", months=240, disbursed_on=date(2026, 3, 20))
+    ln.active_loan(principal="250000.00", months=180, disbursed_on=date(2026, 6, 20))
     rolled = ln.active_loan(principal="100000.00", rate="2.100", months=60, disbursed_on=date(2026, 3, 20))
-    with django_capture_on_commit_callbacks(execute=True):
-        repricing_run(2027)
+    with django_capture_on_commit_callbacks(execute=True) as texts:
+        assert repricing_run(2027)["repriced"] == 2
+    assert len(texts) == 1 and SandboxSms.objects.count() == 2  # one task for the slice, a text per borrower
     before = (Instalment.objects.count(), ScheduleSegment.objects.count(), SandboxSms.objects.count())
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         again = repricing_run(2027)

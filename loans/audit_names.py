@@ -89,3 +89,14 @@ def register_loan_audit_names() -> None:
         "switched_off": "已按政策停用的条件", "monthly_income": "家庭月收入",
         "income_limit": "贴息收入上限", "credit": "征信报告",
     })
+
+    # 贴息 refunds (loans.services.subsidy) and the re-pricing texts' task
+    from .models import SubsidyState
+
+    register_actions({
+        "loans.subsidy.created": "生成贴息退付", "loans.subsidy.paid": "贴息已支付",
+        "loans.subsidy.refused": "贴息付款被拒",
+    })
+    register_audit_values("state", SubsidyState, prefix="loans.subsidy")
+    register_audit_keys({"interest_paid": "年度已还利息", "subsidy_ratio": "贴息比例"})
+    register_task_names({"loans.repricing_sms": "利率调整短信通知"})

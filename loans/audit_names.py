@@ -62,7 +62,7 @@ def register_loan_audit_names() -> None:
         "loans.disbursement.paying": "放款付款指令", "loans.disbursement.paid": "贷款已发放",
         "loans.disbursement.refused": "放款付款失败", "loans.loan.activated": "贷款转入还款",
         "loans.application.disbursing": "贷款放款中", "loans.application.disbursed": "贷款已放款",
-        "loans.loan.iou_delivered": "借据交付",
+        "loans.loan.iou_delivered": "借据交付", "loans.loan.closed": "贷款结清",
     })
     register_audit_values("state", DisbursementState, prefix="loans.disbursement")
     register_audit_values("status", LoanStatus, prefix="loans.loan")

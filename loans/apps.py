@@ -18,3 +18,9 @@ class LoansConfig(AppConfig):
         register_loan_items()
         # The loans line as deposits and withdrawals see it: blockers, the "centre" loan source.
         register_other_lines()
+        # Reconcile also checks each loan's sub-account against its stored schedule (fund.ledger's hook).
+        from fund.ledger.selectors import register_reconcile_check
+
+        from .selectors.reconcile import loan_schedule_discrepancies
+
+        register_reconcile_check("loans.schedule", loan_schedule_discrepancies)

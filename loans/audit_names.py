@@ -89,3 +89,13 @@ def register_loan_audit_names() -> None:
         "switched_off": "已按政策停用的条件", "monthly_income": "家庭月收入",
         "income_limit": "贴息收入上限", "credit": "征信报告",
     })
+
+    # Repayment now (counter, personal hall) and 自愿扣划 agreements (H3)
+    register_actions({
+        "loans.repayment.posted": "贷款还款", "loans.agreement.signed": "签订自愿扣划协议",
+        "loans.agreement.ended": "终止自愿扣划协议",
+    })
+    register_audit_keys({"from_fund": "公积金账户支付", "from_card": "银行卡支付", "position": "扣划顺序"})
+    from .models import RepaymentChannel
+
+    register_audit_values("channel", RepaymentChannel, prefix="loans.repayment")

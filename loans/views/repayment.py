@@ -98,6 +98,7 @@ def _repay(request: HttpRequest, pk: int) -> HttpResponse:
         "loan": loan, "form": form, "owing": owing_now(loan, today) if active else [], "active": active,
         "own_account": own, "own_available": fund_available(own) if own else None, "order": ORDER,
         "back": _loan_url(request, loan), "today": today,
+        "may_repay": active and (not staff or request.roles.can_accept),  # type: ignore[attr-defined]
     })
 
 

@@ -55,6 +55,17 @@ def test_a_partial_repayment_pays_penalty_overdue_interest_overdue_principal_the
     assert ledger_reconcile() == []
 
 
+def test_paying_more_than_this_month_on_its_due_day_clears_its_principal_before_next_months_interest(ln: Any) -> None:
+    loan = _loan(ln)
+    repayment = repay_now(actor=ln.world.clerk, loan=loan, amount="2000.00", source="card", client_token="d",
+                          on=date(2026, 4, 20))
+    # April in full (650.00 + 954.36); only the 395.64 left goes to May's interest, nothing to May's principal
+    assert (repayment.interest, repayment.principal) == (Decimal("650.00") + Decimal("395.64"), Decimal("954.36"))
+    april, may = Instalment.objects.filter(loan=loan, number__in=[1, 2]).order_by("number")
+    assert april.state == InstalmentState.PAID
+    assert (may.interest_paid, may.principal_paid) == (Decimal("395.64"), Decimal("0.00"))
+
+
 def test_a_card_repayment_resubmitted_with_the_same_token_collects_and_posts_once(ln: Any) -> None:
     loan = _loan(ln)
     before = _card_balance(loan)

@@ -26,3 +26,9 @@ class LoansConfig(AppConfig):
 
         register_close_step("loans.year_roll", label="年度还款计划与利率调整", order=10, run=year_roll_step)
         register_close_step("loans.subsidy", label="年度贴息退付", order=80, run=subsidy.subsidy_step)
+        # Reconcile also checks each loan's sub-account against its stored schedule (fund.ledger's hook).
+        from fund.ledger.selectors import register_reconcile_check
+
+        from .selectors.reconcile import loan_schedule_discrepancies
+
+        register_reconcile_check("loans.schedule", loan_schedule_discrepancies)

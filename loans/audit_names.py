@@ -100,3 +100,12 @@ def register_loan_audit_names() -> None:
     register_audit_values("state", SubsidyState, prefix="loans.subsidy")
     register_audit_keys({"interest_paid": "年度已还利息", "subsidy_ratio": "贴息比例"})
     register_task_names({"loans.repricing_sms": "利率调整短信通知"})
+    # Repayment now (counter, personal hall) and 自愿扣划 agreements (H3)
+    register_actions({
+        "loans.repayment.posted": "贷款还款", "loans.agreement.signed": "签订自愿扣划协议",
+        "loans.agreement.ended": "终止自愿扣划协议",
+    })
+    register_audit_keys({"from_fund": "公积金账户支付", "from_card": "银行卡支付", "position": "扣划顺序"})
+    from .models import RepaymentChannel
+
+    register_audit_values("channel", RepaymentChannel, prefix="loans.repayment")

@@ -1,0 +1,69 @@
+"""The loan through the API: the list (a member's own and co-borrowed loans, staff their branch's), one loan with
+what is due, and its schedule with the projection flagged; anyone else — another member, staff of another
+branch, a bank operator, a developer — gets 404."""
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tests.clients import api
+from tests.clock import travel_to
+from tests.loans.schedule_support import TODAY, loan_with_history
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def loan(ln: Any) -> Any:
+    with travel_to(TODAY):
+        yield loan_with_history(ln)
+
+
+def _ids(user: Any) -> list[int]:
+    response = api(user).get("/api/loans/")
+    assert response.status_code == 200
+    return [row["id"] for row in response.json()["results"]]
+
+
+def test_the_list_holds_the_members_own_and_co_borrowed_loans_and_staff_their_branchs(ln: Any, loan: Any) -> None:
+    assert _ids(ln.world.member_a) == [loan.pk]  # the borrower
+    assert _ids(ln.world.member_b) == [loan.pk]  # the co-borrower
+    assert _ids(ln.world.clerk) == [loan.pk] and _ids(ln.world.director) == [loan.pk]
+    for user in (ln.world.clerk_b, ln.bank_op, ln.world.dev_a, ln.world.unit_a_op):
+        assert _ids(user) == [], user
+
+
+def test_the_loan_says_what_is_overdue_with_penalty_and_what_is_due_next(ln: Any, loan: Any) -> None:
+    body = api(ln.world.member_a).get(f"/api/loans/{loan.pk}/").json()
+    due = body["due"]
+    assert body["balance"] == "298089.21" and body["is_borrower"] is True
+    assert body["repayment_card"] != loan.repayment_card and body["repayment_card"].endswith(loan.repayment_card[-4:])
+    # instalment 3 five days late: 958.50 × 2.6 % × 1.5 ÷ 360 × 5 = 0.52
+    assert (due["overdue_count"], due["overdue_principal"], due["overdue_interest"], due["penalty"]) == (
+        1, "958.50", "645.86", "0.52")
+    assert due["overdue_total"] == "1604.88"
+    assert (due["next_number"], due["next_due_on"], due["next_amount"]) == (4, "2026-07-20", "1604.36")
+    co = api(ln.world.member_b).get(f"/api/loans/{loan.pk}/").json()
+    assert co["is_borrower"] is False and co["documents"] == []  # the co-borrower does not read the borrower's file
+
+
+def test_the_schedule_flags_the_projected_rows(ln: Any, loan: Any) -> None:
+    body = api(ln.world.clerk).get(f"/api/loans/{loan.pk}/schedule/").json()
+    rows = body["rows"]
+    assert body["stored_through"] == 9 and len(rows) == 240 and body["periods"] == 240
+    assert [r["projected"] for r in rows] == [False] * 9 + [True] * 231
+    assert [r["state"] for r in rows[:4]] == ["paid", "paid", "overdue", "pending"]
+    assert rows[0]["principal_paid"] == "954.36" and rows[9]["state_label"] == "预计"
+    assert sum(Decimal(r["principal"]) for r in rows) == Decimal("300000.00")
+
+
+def test_it_answers_404_to_anyone_who_may_not_read_the_loan(ln: Any, loan: Any) -> None:
+    from fund.people.services import member_login_create
+    from tests.conftest import PASSWORD, open_member
+
+    stranger = member_login_create(person=open_member(ln.world.clerk, ln.world.unit_a, 78).person, password=PASSWORD)
+    for user in (stranger, ln.world.clerk_b, ln.bank_op, ln.world.dev_a, ln.world.outsider):
+        for url in (f"/api/loans/{loan.pk}/", f"/api/loans/{loan.pk}/schedule/"):
+            assert api(user).get(url).status_code == 404, (user, url)
+    assert api(ln.world.member_a).get("/api/loans/999999/schedule/").status_code == 404

@@ -5,6 +5,7 @@ another branch, a bank operator, a developer — gets 404."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.urls import path
@@ -108,6 +109,14 @@ def loan_summary_output(request: Any, loan: Loan) -> dict[str, Any]:
     out = loan_output(request, loan)
     if not is_borrower and getattr(request.user, "person_id", None) is not None:
         out["documents"] = []  # a co-borrower reads the loan, not the borrower's file (credit report, IOU)
+    if loan.segment_id:
+        # Disbursed: the figures of the schedule in force (stored, then projected), which after a broken first
+        # period, a prepayment or a re-pricing differ from the contract's plan that signing reckons.
+        rows = schedule_rows(loan)
+        out["instalments"] = [{"number": r.number, "due_on": r.due_on, "principal": r.principal,
+                               "interest": r.interest, "balance_after": r.balance_after} for r in rows[:12]]
+        out["first_payment"] = rows[0].payment
+        out["total_interest"] = sum((r.interest for r in rows), Decimal(0))
     due = loan_due_summary(loan, timezone.localdate()) if loan.status == LoanStatus.ACTIVE else None
     return {
         **out, "borrower": loan.borrower.name, "is_borrower": is_borrower,

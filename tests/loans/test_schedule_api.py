@@ -67,3 +67,15 @@ def test_it_answers_404_to_anyone_who_may_not_read_the_loan(ln: Any, loan: Any) 
         for url in (f"/api/loans/{loan.pk}/", f"/api/loans/{loan.pk}/schedule/"):
             assert api(user).get(url).status_code == 404, (user, url)
     assert api(ln.world.member_a).get("/api/loans/999999/schedule/").status_code == 404
+
+
+def test_a_disbursed_loans_detail_quotes_the_stored_schedule_with_its_first_period_by_days(ln: Any) -> None:
+    from datetime import date
+
+    loan = ln.active_loan(principal="300000.00", rate="2.600", months=240, day=20, disbursed_on=date(2026, 3, 5))
+    body = api(ln.world.member_a).get(f"/api/loans/{loan.pk}/").json()
+    # 5 March → 20 April: 46 days × 300000 × 2.6 % ÷ 360 = 996.67, not a month's 650.00
+    assert body["instalments"][0]["interest"] == "996.67" and body["first_payment"] == "1951.03"
+    schedule = api(ln.world.member_a).get(f"/api/loans/{loan.pk}/schedule/").json()["rows"]
+    assert [r["principal"] for r in schedule[:12]] == [r["principal"] for r in body["instalments"]]
+    assert Decimal(body["total_interest"]) == sum(Decimal(r["interest"]) for r in schedule)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from fund.audit.masking import mask_id_number
 from fund.money import ZERO, format_money
 from fund.printing.models import Document
+from fund.printing.selectors import documents_for_user
 from fund.printing.services import document_request, register_document_kind
 
 from .models import Loan
@@ -67,8 +68,9 @@ def schedule_print(*, loan: Loan, requested_by: Any) -> Document:
                             subject=loan.borrower)
 
 
-def schedule_documents(loan: Loan) -> list[Document]:
-    """The latest printed schedules of this loan, whoever asked (the same schedule asked for twice in a day is one
-    document, so the window's print and the member's may be the same one)."""
-    return list(Document.objects.filter(kind=SCHEDULE, subject_id=loan.borrower_id,
-                                        context__contract_number=loan.contract_number).order_by("-id")[:5])
+def schedule_documents(loan: Loan, user: Any) -> list[Document]:
+    """The latest printed schedules of this loan that `user` may download (fund.printing's scope: the borrower and
+    staff see every print, whoever asked — the window's and the member's may be the same document; a co-borrower
+    sees their own)."""
+    return list(documents_for_user(user=user).filter(kind=SCHEDULE, subject_id=loan.borrower_id,
+                                                     context__contract_number=loan.contract_number).order_by("-id")[:5])

@@ -51,7 +51,7 @@ def loan_schedule_context(loan: Loan, user: Any, *, superseded: bool = False) ->
     context: dict[str, Any] = {
         **loan_card(loan, user), "rows": rows, "chart": schedule_chart(rows), "segments": segments,
         "has_projected": any(r.projected for r in rows), "stored_count": sum(1 for r in rows if not r.projected),
-        "schedule_docs": schedule_documents(loan), "show_superseded": superseded,
+        "schedule_docs": schedule_documents(loan, user), "show_superseded": superseded,
     }
     if superseded:
         context["superseded_rows"] = list(loan.instalments.filter(state=InstalmentState.SUPERSEDED)

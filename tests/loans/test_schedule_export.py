@@ -73,3 +73,19 @@ def test_the_printed_schedule_renders_with_the_projection_noted(
         staff_body = page(ln.world.clerk).get(f"/staff/loans/{loan.pk}/").content.decode()
     assert Document.objects.filter(kind=SCHEDULE, subject=ln.person).count() == 1
     assert f"/documents/{document.pk}/file" in staff_body
+
+
+def test_a_co_borrower_is_offered_only_the_prints_they_may_download(
+        ln: Any, loan: Any, django_capture_on_commit_callbacks: Any) -> None:
+    borrower, co = page(ln.world.member_a), page(ln.world.member_b)
+    with travel_to(TODAY), django_capture_on_commit_callbacks(execute=True):
+        borrower.post(f"/member/loans/{loan.pk}/schedule/print/")
+    theirs = Document.objects.get(kind=SCHEDULE)
+    with travel_to(TODAY):
+        assert f"/documents/{theirs.pk}/file" not in co.get(f"/member/loans/{loan.pk}/").content.decode()
+    with travel_to(TODAY), django_capture_on_commit_callbacks(execute=True):
+        co.post(f"/member/loans/{loan.pk}/schedule/print/")
+    own = Document.objects.filter(kind=SCHEDULE, requested_by=ln.world.member_b).get()
+    with travel_to(TODAY):
+        assert f"/documents/{own.pk}/file" in co.get(f"/member/loans/{loan.pk}/").content.decode()
+    assert co.get(f"/documents/{own.pk}/file").status_code == 200

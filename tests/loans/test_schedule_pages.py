@@ -108,3 +108,23 @@ def test_the_hall_lists_the_loan_with_what_is_due_and_the_home_panel_warns_of_th
 def test_buttons_for_steps_not_installed_render_nothing() -> None:
     assert url_if("member:no-such-step", 1) == ""
     assert url_if("member:loan-detail", 7) == "/member/loans/7/"
+
+
+def test_a_paid_off_loan_shows_no_projected_instalments_and_no_dues(ln: Any, loan: Any) -> None:
+    from loans.allocation import allocate
+    from loans.models import RepaymentChannel, RepaymentKind
+    from loans.services.repayment_posting import Sources, owing_rows, repayment_post
+
+    with travel_to(TODAY), transaction.atomic():
+        locked = loan_locked(loan)
+        rows = owing_rows(locked, TODAY)
+        owed = sum((o.total for _, o in rows), Decimal(0))
+        allocation = allocate(owed, [o for _, o in rows])
+        rest = locked.sub_account.balance - allocation.principal_total
+        repayment_post(loan=locked, on=TODAY, rows=rows, allocation=allocation, kind=RepaymentKind.PREPAY_FULL,
+                       prepaid_principal=rest, sources=Sources(from_card=owed + rest),
+                       channel=RepaymentChannel.COUNTER, idempotency_key="tests.schedule.payoff")
+    loan.refresh_from_db()
+    assert loan.status == "closed"
+    body = page(ln.world.member_a).get(f"/member/loans/{loan.pk}/").content.decode()
+    assert " data-projected>" not in body and "data-loan-due" not in body and "已结清" in body

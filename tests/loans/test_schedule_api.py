@@ -79,3 +79,18 @@ def test_a_disbursed_loans_detail_quotes_the_stored_schedule_with_its_first_peri
     schedule = api(ln.world.member_a).get(f"/api/loans/{loan.pk}/schedule/").json()["rows"]
     assert [r["principal"] for r in schedule[:12]] == [r["principal"] for r in body["instalments"]]
     assert Decimal(body["total_interest"]) == sum(Decimal(r["interest"]) for r in schedule)
+
+
+def test_a_loan_not_yet_disbursed_answers_an_empty_schedule_and_no_dues(ln: Any) -> None:
+    from tests.clients import page
+
+    loan = ln.loan(application=ln.application(state="signed", approved_amount=Decimal("600000.00"),
+                                              rate=Decimal("2.600")))
+    body = api(ln.world.member_a).get(f"/api/loans/{loan.pk}/schedule/").json()
+    assert body["rows"] == [] and body["stored_through"] is None
+    assert api(ln.world.member_a).get(f"/api/loans/{loan.pk}/").json()["due"] is None
+    member, clerk = page(ln.world.member_a), page(ln.world.clerk)
+    assert "贷款发放后" in member.get("/member/loans/").content.decode()
+    for client, url in ((member, f"/member/loans/{loan.pk}/"), (member, f"/member/loans/{loan.pk}/schedule.xlsx"),
+                        (clerk, f"/staff/loans/{loan.pk}/"), (clerk, f"/staff/loans/{loan.pk}/schedule.xlsx")):
+        assert client.get(url).status_code == 200, url

@@ -1,5 +1,5 @@
 """The loan page in Chromium, for the borrower in the personal hall and for the clerk at the window (screenshots
-loan-member-schedule.png and loan-staff-schedule.png for a person to look at): the dues, the chart, the schedule
+loan-member-list.png, loan-member-schedule.png and loan-staff-schedule.png for a person to look at): the dues, the chart, the schedule
 with its projection, and the Excel download."""
 
 from typing import Any
@@ -20,6 +20,7 @@ def test_the_borrower_and_the_clerk_read_the_schedule_and_download_it(
         loan = loan_with_history(ln)
         sign_in(page, live_server, ln.person.id_number)
         page.click("nav >> text=我的贷款")
+        page.screenshot(path=str(SHOTS / "loan-member-list.png"), full_page=True)
         page.click("text=还款计划与详情")
         assert page.locator("[data-overdue-total]").inner_text().startswith("1,604.88")
         assert page.locator("svg[aria-label='每年应还本金与利息'] rect").count() == 2 * 21  # 2026 … 2046

@@ -1,7 +1,7 @@
 """Celery tasks of the loans line. Each is safe to run again: moves are compare-and-set under the liquidity lock
 and the bank pays a reference once."""
 
-from celery import shared_task
+from celery import Task, shared_task
 
 
 @shared_task(name="loans.disbursement_queue_drain", ignore_result=True, acks_late=True)
@@ -10,3 +10,18 @@ def disbursement_queue_drain_task() -> int:
     from .services.disbursement import disbursement_queue_drain
 
     return disbursement_queue_drain()
+
+
+@shared_task(bind=True, name="loans.mortgage_release", max_retries=12, ignore_result=True, acks_late=True)
+def mortgage_release_task(self: Task, loan_id: int) -> str:
+    """注销抵押 for a paid-off loan. Retried with backoff while the registry is down (each failure is an audit event
+    on the loan, visible to staff); a refusal is not retried: staff see it and act."""
+    from .services.payoff import ReleaseNotDone, mortgage_release
+
+    try:
+        loan = mortgage_release(loan_id)
+    except ReleaseNotDone as exc:
+        if exc.retry and self.request.retries < self.max_retries:
+            raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
+        return ""
+    return loan.release_number

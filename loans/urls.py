@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver
 
 from .apis import applications as application_apis
 from .apis import disbursement as disbursement_apis
+from .apis import prepayment as prepayment_apis
 from .apis import projects as project_apis
 from .apis import quota as quota_apis
 from .apis import signing as signing_apis
@@ -25,4 +26,5 @@ bank_patterns: Patterns = [*channels.bank_patterns]
 api_patterns: Patterns = [
     *quota_apis.api_patterns, *application_apis.api_patterns, *signing_apis.api_patterns,
     *disbursement_apis.api_patterns, *project_apis.api_patterns, *timing_apis.api_patterns,
+    *prepayment_apis.api_patterns,
 ]

@@ -12,6 +12,7 @@ from .apis import signing as signing_apis
 from .apis import timing as timing_apis
 from .views import applications as application_views
 from .views import channels, disbursement, estimate, projects, signing, timing
+from .views import prepayment as prepayment_views
 
 Patterns = list[URLPattern | URLResolver]
 
@@ -19,8 +20,10 @@ public_patterns: Patterns = [*estimate.public_patterns, *projects.public_pattern
 staff_patterns: Patterns = [
     *application_views.staff_patterns, *signing.staff_patterns, *disbursement.staff_patterns,
     *projects.staff_patterns, *timing.staff_patterns, *channels.staff_patterns,
+    *prepayment_views.staff_patterns,
 ]
 member_patterns: Patterns = [*estimate.member_patterns, *disbursement.member_patterns, *channels.member_patterns]
+member_patterns += prepayment_views.member_patterns
 developer_patterns: Patterns = [*projects.developer_patterns, *estimate.developer_patterns, *channels.developer_patterns]
 bank_patterns: Patterns = [*channels.bank_patterns]
 api_patterns: Patterns = [

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
+from fund.money import format_money
 from fund.portals.decorators import accept_post_required, portal_required
 from fund.views import apply_errors
 
@@ -45,7 +46,7 @@ def _page(request: HttpRequest, pk: int, *, portal: str) -> HttpResponse:
                 if "confirm" in request.POST:
                     repayment = prepay(actor=request.user, loan=loan, amount=amount, mode=data["mode"],
                                        source=data["source"], client_token=data["client_token"])
-                    messages.success(request, f"提前还款已办理：还款 {repayment.amount} 元，流水号 {repayment.number}")
+                    messages.success(request, f"提前还款已办理：还款 {format_money(repayment.amount)} 元，流水号 {repayment.number}")
                     return redirect(f"{portal}:loan-prepay-done", pk=loan.pk, number=repayment.number)
                 preview = prepayment_preview(loan=loan, amount=amount, mode=data["mode"])
             except ValidationError as exc:

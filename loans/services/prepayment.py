@@ -163,8 +163,9 @@ def _figures(loan: Loan, *, amount: Decimal | None, mode: str, on: date,
     balance = loan.sub_account.balance
     owing = [o for _, o in rows]
     owed_now = owed_total(rows)
-    current_row = ScheduleSegment.objects.get(pk=loan.segment_id)
-    current = segment_of(current_row)
+    if loan.segment_id is None:
+        raise _refuse("loan", "贷款尚无还款计划，不能办理提前还款，请到窗口咨询")
+    current = segment_of(ScheduleSegment.objects.get(pk=loan.segment_id))
     old_last_due = current.due_on(current.last_number)
     if mode == FULL:
         allocation = allocate(owed_now, owing)

@@ -125,3 +125,17 @@ def test_the_borrower_prints_a_verifiable_payoff_certificate(ln: Any,
     with document.file.open("rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     assert document_verify(code=document.verification_code) == document
+
+
+def test_the_staff_loan_page_shows_the_release_and_links_the_certificate(
+        ln: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from django.urls import reverse
+
+    from tests.clients import page
+
+    loan = _mortgaged_loan(ln)
+    _pay_off(ln, loan, django_capture_on_commit_callbacks)
+    shown = page(ln.world.clerk).get(reverse("staff:loan", args=[loan.pk])).content.decode()
+    assert f"注销抵押：已办结（{loan.mortgage_number}）" in shown
+    assert reverse("staff:loan-payoff-certificate", args=[loan.pk]) in shown
+    assert reverse("staff:loan-prepay", args=[loan.pk]) not in shown  # closed: nothing left to prepay

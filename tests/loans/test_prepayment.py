@@ -97,6 +97,29 @@ def test_a_full_prepayment_charges_interest_to_the_day_and_closes_the_loan(ln: A
     assert lines["401"].credit == Decimal("455.00") and lines["111"].credit == Decimal("300000.00")
 
 
+@pytest.mark.parametrize(("mode", "payment", "last"), [("term", Decimal("1000.00"), 90), ("payment", Decimal("750.00"), 120)])
+def test_an_equal_principal_loan_keeps_its_monthly_principal_or_its_term(ln: Any, mode: str, payment: Decimal,
+                                                                          last: int) -> None:
+    # 120 000 over 120 months, 等额本金: 1 000 of principal a month. 30 000 repaid before the first instalment
+    # leaves 90 000: 缩期 keeps 1 000 a month → 90 instalments; 减少月供 keeps 120 → 90 000 ÷ 120 = 750.00.
+    loan = _loan(ln, principal="120000.00", months=120, method="principal")
+    repayment = prepay(actor=ln.world.member_a, loan=loan, amount="30000.00", mode=mode, source="card",
+                       client_token=f"tok-ep-{mode}", on=date(2026, 4, 10))
+    segment = repayment.segment
+    assert (segment.first_number, segment.last_number, segment.payment) == (1, last, payment)
+    first = Instalment.objects.get(loan=loan, number=1, state=InstalmentState.PENDING)
+    assert (first.principal, first.interest) == (payment, Decimal("195.00"))  # 90 000 × 2.6 % ÷ 12
+
+
+def test_it_refuses_when_the_card_cannot_pay_and_posts_nothing(ln: Any) -> None:
+    loan = _loan(ln, card_balance="5000.00")
+    with pytest.raises(ValidationError) as refused:
+        prepay(actor=ln.world.member_a, loan=loan, amount="20000.00", mode="term", source="card",
+               client_token="tok-card-poor", on=date(2026, 4, 10))
+    assert "余额不足" in refused.value.message_dict["source"][0]
+    assert not Repayment.objects.exists() and not ScheduleSegment.objects.exclude(reason="disbursed").exists()
+
+
 def test_the_same_client_token_collects_and_posts_once(ln: Any) -> None:
     loan = _loan(ln)
     first = prepay(actor=ln.world.member_a, loan=loan, amount="20000.00", mode="term", source="card",

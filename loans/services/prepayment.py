@@ -333,7 +333,17 @@ def prepay(
     try:
         repayment = _post(actor=actor, loan=loan, mode=preview.mode, amount=preview.amount, on=on, key=key,
                           channel=channel, sources=sources)
-    except PostingError as exc:
+    except (PostingError, ValidationError) as exc:
+        reasons = [str(exc)] if isinstance(exc, PostingError) else exc.messages
+        if reference:
+            # The card was debited for figures that no longer hold (a repayment committed in between): the money
+            # is on record for finance to return, and the same token tried again posts it if the figures allow.
+            audit_log(actor=actor, action="loans.loan.prepay_unposted", target=loan, new={
+                "bank_reference": reference, "amount": preview.amount, "reason": "；".join(reasons)})
+            raise _refuse("amount", "；".join(reasons) + f"。已从银行卡扣收的 {format_money(preview.amount)} 元"
+                                    "未入账，将由中心退回原卡") from exc
+        if isinstance(exc, ValidationError):
+            raise
         raise _refuse("source", str(exc)) from exc
     return repayment
 

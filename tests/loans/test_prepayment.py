@@ -120,6 +120,34 @@ def test_it_refuses_when_the_card_cannot_pay_and_posts_nothing(ln: Any) -> None:
     assert not Repayment.objects.exists() and not ScheduleSegment.objects.exclude(reason="disbursed").exists()
 
 
+def test_money_collected_for_figures_that_changed_is_put_on_record_and_posts_on_a_retry(ln: Any,
+                                                                                       monkeypatch: Any) -> None:
+    from fund.audit.models import AuditEvent
+    from loans.services import prepayment
+
+    loan = _loan(ln)
+    real, calls = prepayment._figures, []
+
+    def changed_under_the_lock(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:  # the preview passed; the check under the lock finds the figures changed
+            raise ValidationError({"mode": ["本年度已办理部分提前还款 2 次，每年最多 2 次；可选择提前结清"]})
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(prepayment, "_figures", changed_under_the_lock)
+    with pytest.raises(ValidationError) as refused:
+        prepay(actor=ln.world.member_a, loan=loan, amount="20000.00", mode="term", source="card",
+               client_token="tok-raced", on=date(2026, 4, 10))
+    assert "退回原卡" in refused.value.message_dict["amount"][0]
+    held = AuditEvent.objects.get(action="loans.loan.prepay_unposted", target_id=str(loan.pk))
+    assert held.new["bank_reference"].endswith("tok-raced") and not Repayment.objects.exists()
+    monkeypatch.undo()
+    again = prepay(actor=ln.world.member_a, loan=loan, amount="20000.00", mode="term", source="card",
+                   client_token="tok-raced", on=date(2026, 4, 10))
+    assert again.bank_reference == held.new["bank_reference"]
+    assert SandboxBankPayment.objects.filter(reference=again.bank_reference).count() == 1
+
+
 def test_the_same_client_token_collects_and_posts_once(ln: Any) -> None:
     loan = _loan(ln)
     first = prepay(actor=ln.world.member_a, loan=loan, amount="20000.00", mode="term", source="card",

@@ -92,7 +92,7 @@ def register_loan_audit_names() -> None:
 
     # Prepayment (提前还款), payoff and the mortgage release (注销抵押)
     register_actions({
-        "loans.loan.prepaid": "提前还款", "loans.loan.mortgage_released": "注销抵押登记",
+        "loans.loan.prepaid": "提前还款", "loans.loan.mortgage_released": "注销抵押登记", "loans.loan.closed": "贷款结清",
         "loans.loan.release_failed": "注销抵押未办成", "loans.loan.prepay_unposted": "提前还款已扣款未入账（待退回）",
     })
     register_audit_values("mode", {"term": "缩短期限", "payment": "减少月供", "full": "提前结清"},

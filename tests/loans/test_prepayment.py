@@ -66,10 +66,14 @@ def test_a_prepayment_on_a_due_day_keeping_the_payment_shortens_the_term(ln: Any
     assert SandboxBankAccount.objects.get(account_number=loan.repayment_card).balance == Decimal("348395.64")
 
 
-def test_a_prepayment_keeping_the_term_lowers_the_payment(ln: Any) -> None:
+def test_a_prepayment_keeping_the_term_lowers_the_payment(ln: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from fund.integrations.models import SandboxSms
+
     loan = _loan(ln)
-    repayment = prepay(actor=ln.world.member_a, loan=loan, amount="51604.36", mode="payment", source="card",
-                       client_token="tok-pay-1", on=DUE)
+    with django_capture_on_commit_callbacks(execute=True):
+        repayment = prepay(actor=ln.world.member_a, loan=loan, amount="51604.36", mode="payment", source="card",
+                           client_token="tok-pay-1", on=DUE)
+    assert SandboxSms.objects.filter(phone=ln.person.phone, text__contains="月还款额1,336.12元").count() == 1
     segment = repayment.segment
     # 249 045.64 over the 239 instalments left (no. 2 … 240): P·r·(1+r)^239 ÷ ((1+r)^239 − 1) = 1 336.12
     assert (segment.first_number, segment.last_number, segment.payment) == (2, 240, Decimal("1336.12"))

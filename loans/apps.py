@@ -18,3 +18,17 @@ class LoansConfig(AppConfig):
         register_loan_items()
         # The loans line as deposits and withdrawals see it: blockers, the "centre" loan source.
         register_other_lines()
+        # The yearly schedule and re-pricing (first step of the close), the 贴息 refunds (after the debits).
+        from fund.close.registry import register_close_step
+
+        from .services import subsidy  # noqa: F401  (registers the payments purpose loans.subsidy)
+        from .services.repricing import year_roll_step
+
+        register_close_step("loans.year_roll", label="年度还款计划与利率调整", order=10, run=year_roll_step)
+        register_close_step("loans.subsidy", label="年度贴息退付", order=80, run=subsidy.subsidy_step)
+        # Reconcile also checks each loan's sub-account against its stored schedule (fund.ledger's hook).
+        from fund.ledger.selectors import register_reconcile_check
+
+        from .selectors.reconcile import loan_schedule_discrepancies
+
+        register_reconcile_check("loans.schedule", loan_schedule_discrepancies)

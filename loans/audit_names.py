@@ -62,7 +62,7 @@ def register_loan_audit_names() -> None:
         "loans.disbursement.paying": "放款付款指令", "loans.disbursement.paid": "贷款已发放",
         "loans.disbursement.refused": "放款付款失败", "loans.loan.activated": "贷款转入还款",
         "loans.application.disbursing": "贷款放款中", "loans.application.disbursed": "贷款已放款",
-        "loans.loan.iou_delivered": "借据交付",
+        "loans.loan.iou_delivered": "借据交付", "loans.loan.closed": "贷款结清",
     })
     register_audit_values("state", DisbursementState, prefix="loans.disbursement")
     register_audit_values("status", LoanStatus, prefix="loans.loan")
@@ -90,9 +90,29 @@ def register_loan_audit_names() -> None:
         "income_limit": "贴息收入上限", "credit": "征信报告",
     })
 
+    # 贴息 refunds (loans.services.subsidy) and the re-pricing texts' task
+    from .models import SubsidyState
+
+    register_actions({
+        "loans.subsidy.created": "生成贴息退付", "loans.subsidy.paid": "贴息已支付",
+        "loans.subsidy.refused": "贴息付款被拒",
+    })
+    register_audit_values("state", SubsidyState, prefix="loans.subsidy")
+    register_audit_keys({"interest_paid": "年度已还利息", "subsidy_ratio": "贴息比例"})
+    register_task_names({"loans.repricing_sms": "利率调整短信通知"})
+    # Repayment now (counter, personal hall) and 自愿扣划 agreements (H3)
+    register_actions({
+        "loans.repayment.posted": "贷款还款", "loans.agreement.signed": "签订自愿扣划协议",
+        "loans.agreement.ended": "终止自愿扣划协议",
+    })
+    register_audit_keys({"from_fund": "公积金账户支付", "from_card": "银行卡支付", "position": "扣划顺序"})
+    from .models import RepaymentChannel
+
+    register_audit_values("channel", RepaymentChannel, prefix="loans.repayment")
+
     # Prepayment (提前还款), payoff and the mortgage release (注销抵押)
     register_actions({
-        "loans.loan.prepaid": "提前还款", "loans.loan.mortgage_released": "注销抵押登记", "loans.loan.closed": "贷款结清",
+        "loans.loan.prepaid": "提前还款", "loans.loan.mortgage_released": "注销抵押登记",
         "loans.loan.release_failed": "注销抵押未办成", "loans.loan.prepay_unposted": "提前还款已扣款未入账（待退回）",
     })
     register_audit_values("mode", {"term": "缩短期限", "payment": "减少月供", "full": "提前结清"},

@@ -31,3 +31,4 @@ register_nav("bank", _("贷款申请受理"), "bank:loan-applications", order=10
 register_nav("staff", _("贷款申请"), "staff:loan-applications", order=190, group=BUSINESS, icon="loan")
 register_nav("staff", _("贷款受理"), "staff:loan-application-new", order=189, group=BUSINESS, icon="file",
              visible=lambda roles: roles.can_accept)
+register_nav("staff", _("年度利率调整与贴息"), "staff:loan-yearly", order=316, group=MANAGEMENT, icon="calculator")

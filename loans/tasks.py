@@ -1,7 +1,11 @@
 """Celery tasks of the loans line. Each is safe to run again: moves are compare-and-set under the liquidity lock
 and the bank pays a reference once."""
 
+import logging
+
 from celery import Task, shared_task
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="loans.disbursement_queue_drain", ignore_result=True, acks_late=True)
@@ -10,6 +14,31 @@ def disbursement_queue_drain_task() -> int:
     from .services.disbursement import disbursement_queue_drain
 
     return disbursement_queue_drain()
+
+
+@shared_task(bind=True, name="loans.repricing_sms", max_retries=5, ignore_result=True, acks_late=True)
+def repricing_sms(self: Task, messages: list[list[str]] | list[tuple[str, str]]) -> int:
+    """Text the borrowers of one slice of re-priced loans (one task per slice, not per loan). A refused message
+    is logged and skipped; while the gateway is down the rest are retried with back-off. Returns how many were
+    sent."""
+    from fund.integrations import sms_gateway
+    from fund.integrations.base import IntegrationError, Unavailable
+
+    sent = 0
+    for index, (phone, text) in enumerate(messages):
+        try:
+            sms_gateway().send(phone=phone, text=text)
+            sent += 1
+        except Unavailable as exc:
+            if self.request.retries >= self.max_retries:
+                logger.error("re-pricing texts: %s not sent, the gateway is down: %s", len(messages) - index,
+                             exc.message)
+                return sent
+            rest = [list(m) for m in messages[index:]]
+            raise self.retry(args=[rest], exc=exc, countdown=min(5 * 2**self.request.retries, 300)) from exc
+        except IntegrationError as exc:
+            logger.warning("re-pricing text refused: %s (call %s)", exc.message, exc.call_id)
+    return sent
 
 
 @shared_task(bind=True, name="loans.mortgage_release", max_retries=12, ignore_result=True, acks_late=True)

@@ -64,6 +64,9 @@ def test_a_prepayment_on_a_due_day_keeping_the_payment_shortens_the_term(ln: Any
     current = Instalment.objects.get(loan=loan, number=2, state=InstalmentState.PENDING)
     assert (current.principal, current.interest) == (Decimal("1064.76"), Decimal("539.60"))
     assert SandboxBankAccount.objects.get(account_number=loan.repayment_card).balance == Decimal("348395.64")
+    from fund.ledger.selectors import ledger_reconcile
+
+    assert ledger_reconcile() == []  # the loan's sub-account equals what its new stored schedule still expects
 
 
 def test_a_prepayment_keeping_the_term_lowers_the_payment(ln: Any, django_capture_on_commit_callbacks: Any) -> None:
@@ -81,6 +84,9 @@ def test_a_prepayment_keeping_the_term_lowers_the_payment(ln: Any, django_captur
     assert loan.maturity_on == date(2046, 3, 20)
     second = Instalment.objects.get(loan=loan, number=2, state=InstalmentState.PENDING)
     assert second.principal + second.interest == Decimal("1336.12")
+    from fund.ledger.selectors import ledger_reconcile
+
+    assert ledger_reconcile() == []
 
 
 def test_a_full_prepayment_charges_interest_to_the_day_and_closes_the_loan(ln: Any) -> None:
@@ -113,6 +119,9 @@ def test_an_equal_principal_loan_keeps_its_monthly_principal_or_its_term(ln: Any
     assert (segment.first_number, segment.last_number, segment.payment) == (1, last, payment)
     first = Instalment.objects.get(loan=loan, number=1, state=InstalmentState.PENDING)
     assert (first.principal, first.interest) == (payment, Decimal("195.00"))  # 90 000 × 2.6 % ÷ 12
+    from fund.ledger.selectors import ledger_reconcile
+
+    assert ledger_reconcile() == []
 
 
 def test_it_refuses_when_the_card_cannot_pay_and_posts_nothing(ln: Any) -> None:

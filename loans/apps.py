@@ -7,8 +7,9 @@ class LoansConfig(AppConfig):
 
     def ready(self) -> None:
         # Registered by importing: the nav entries and panels, the printed documents (approval opinion, contract,
-        # IOU, credit report, the schedule), the approval flows, and disbursement's payments purpose, notice and beat job.
-        from . import nav, panels, pdf, schedule_pdf, signing_pdf  # noqa: F401
+        # IOU, credit report, the schedule, the payoff certificate), the approval flows, and disbursement's payments
+        # purpose, notice and beat job.
+        from . import nav, panels, payoff_pdf, pdf, schedule_pdf, signing_pdf  # noqa: F401
         from .audit_names import register_loan_audit_names
         from .catalogue import register_loan_items
         from .services import approval, disbursement  # noqa: F401

@@ -109,3 +109,18 @@ def register_loan_audit_names() -> None:
     from .models import RepaymentChannel
 
     register_audit_values("channel", RepaymentChannel, prefix="loans.repayment")
+
+    # Prepayment (提前还款), payoff and the mortgage release (注销抵押)
+    register_actions({
+        "loans.loan.prepaid": "提前还款", "loans.loan.mortgage_released": "注销抵押登记",
+        "loans.loan.release_failed": "注销抵押未办成", "loans.loan.prepay_unposted": "提前还款已扣款未入账（待退回）",
+    })
+    register_audit_values("mode", {"term": "缩短期限", "payment": "减少月供", "full": "提前结清"},
+                          prefix="loans.loan.prepaid")
+    register_audit_keys({
+        "repayment": "还款流水号", "mode": "提前还款方式", "prepaid_principal": "提前归还本金",
+        "from_fund": "公积金账户支付", "from_card": "银行卡支付", "new_payment": "新月还款额",
+        "new_last_number": "新的最后期次", "released_at": "注销时间", "closed_on": "结清日期",
+        "property_call_id": "不动产登记调用记录", "mortgage_number": "不动产登记证明号",
+        "bank_reference": "银行业务编号",
+    })

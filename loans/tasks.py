@@ -39,3 +39,18 @@ def repricing_sms(self: Task, messages: list[list[str]] | list[tuple[str, str]])
         except IntegrationError as exc:
             logger.warning("re-pricing text refused: %s (call %s)", exc.message, exc.call_id)
     return sent
+
+
+@shared_task(bind=True, name="loans.mortgage_release", max_retries=12, ignore_result=True, acks_late=True)
+def mortgage_release_task(self: Task, loan_id: int) -> str:
+    """注销抵押 for a paid-off loan. Retried with backoff while the registry is down (each failure is an audit event
+    on the loan, visible to staff); a refusal is not retried: staff see it and act."""
+    from .services.payoff import ReleaseNotDone, mortgage_release
+
+    try:
+        loan = mortgage_release(loan_id)
+    except ReleaseNotDone as exc:
+        if exc.retry and self.request.retries < self.max_retries:
+            raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
+        return ""
+    return loan.release_number

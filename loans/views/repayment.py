@@ -25,7 +25,7 @@ from fund.views import attempt, form_submit
 
 from ..allocation import ORDER
 from ..models import Loan, LoanStatus, RepaymentAgreement
-from ..selectors.loans import loan_get_for_user, loans_for_user
+from ..selectors.loans import loan_get_for_user, loan_get_for_viewer, loans_for_user
 from ..services.fund_deduction import agreement_accounts, agreement_end, agreement_sign, agreements_of
 from ..services.repayment import SOURCES, borrower_account, due_now, fund_available, owing_now, repay_now
 from ..services.statement import statement_rows, statement_totals, statement_workbook
@@ -103,7 +103,7 @@ def _repay(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _statement(request: HttpRequest, pk: int, *, xlsx: bool = False) -> HttpResponse:
-    loan = loan_get_for_user(user=request.user, pk=pk)
+    loan = loan_get_for_viewer(user=request.user, pk=pk)  # co-borrowers read it too: they answer for the loan
     rows = statement_rows(loan)
     totals = statement_totals(rows)
     if xlsx:
@@ -112,7 +112,9 @@ def _statement(request: HttpRequest, pk: int, *, xlsx: bool = False) -> HttpResp
     portal = _portal(request)
     return render(request, "loans/statement.html", {"base": f"{portal}/base.html", "portal": portal,
         "loan": loan, "rows": rows, "totals": totals, "back": _loan_url(request, loan),
-        "may_repay": loan.status == LoanStatus.ACTIVE and (portal == "member" or request.roles.can_accept),  # type: ignore[attr-defined]
+        "may_repay": loan.status == LoanStatus.ACTIVE and (
+            loan.borrower_id == getattr(request.user, "person_id", None) if portal == "member"
+            else request.roles.can_accept),  # type: ignore[attr-defined]
     })
 
 

@@ -14,7 +14,6 @@ from loans.models import Instalment, InstalmentState, SegmentReason
 from loans.schedule import segment_new
 from loans.services.repayment_posting import loan_locked
 from loans.services.schedule_store import schedule_start
-from loans.templatetags.loan_links import url_if
 from tests.clients import page
 from tests.clock import travel_to
 from tests.loans.schedule_support import TODAY, loan_with_history
@@ -105,9 +104,17 @@ def test_the_hall_lists_the_loan_with_what_is_due_and_the_home_panel_warns_of_th
     assert "已逾期 1 期" in home and "1,604.88" in home
 
 
-def test_buttons_for_steps_not_installed_render_nothing() -> None:
-    assert url_if("member:no-such-step", 1) == ""
-    assert url_if("member:loan-detail", 7) == "/member/loans/7/"
+def test_the_borrowers_page_links_every_step_of_the_loan_and_a_co_borrowers_only_the_statement(
+        ln: Any, loan: Any) -> None:
+    body = page(ln.world.member_a).get(f"/member/loans/{loan.pk}/").content.decode()
+    for step in ("repay", "prepay", "agreements", "statement"):
+        assert f"/member/loans/{loan.pk}/{step}/" in body
+        assert page(ln.world.member_a).get(f"/member/loans/{loan.pk}/{step}/").status_code == 200
+    co = page(ln.world.member_b)
+    shown = co.get(f"/member/loans/{loan.pk}/").content.decode()
+    assert f"/member/loans/{loan.pk}/repay/" not in shown and f"/member/loans/{loan.pk}/prepay/" not in shown
+    if f"/member/loans/{loan.pk}/statement/" in shown:  # offered only where it opens
+        assert co.get(f"/member/loans/{loan.pk}/statement/").status_code == 200
 
 
 def test_a_paid_off_loan_shows_no_projected_instalments_and_no_dues(ln: Any, loan: Any) -> None:

@@ -24,6 +24,7 @@ from abc import abstractmethod
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -246,7 +247,7 @@ class SandboxBank(Bank):
             raise Rejected("同一批次中业务编号不能重复")
         if not items:
             return CollectionBatch(batch_reference=batch_reference, items=())
-        columns = {
+        columns: dict[str, Any] = {
             "refs": references, "accounts": [item.account_number for item in items],
             "names": [item.name for item in items], "amounts": [item.amount for item in items],
             "batch": batch_reference, "purpose": purpose[:100],

@@ -20,21 +20,25 @@ from datetime import date
 
 from django.db import connection, transaction
 
+# The loans that can change, into a small analysed table first: the planner then reads their instalments by
+# the loan index instead of walking all of them in loan order (measured: 3.7 s → well under a second on 200 000).
+_CANDIDATES = """
+CREATE TEMP TABLE loans_close_candidates ON COMMIT DROP AS
+SELECT loan_id FROM loans_instalment WHERE state IN ('pending', 'overdue') AND due_on < %(d)s
+UNION
+SELECT id FROM loans_loan WHERE overdue_since IS NOT NULL
+UNION
+SELECT loan_id FROM loans_instalment WHERE paid_on > due_on AND paid_on = %(d)s
+"""
+
 _COUNTERS = """
-WITH candidates AS (
-    SELECT loan_id FROM loans_instalment WHERE state IN ('pending', 'overdue') AND due_on < %(d)s
-    UNION
-    SELECT id FROM loans_loan WHERE overdue_since IS NOT NULL
-    UNION
-    SELECT loan_id FROM loans_instalment WHERE paid_on > due_on AND paid_on = %(d)s
-), figures AS (
+WITH figures AS (
     SELECT i.loan_id,
            MIN(i.due_on) FILTER (WHERE i.state IN ('pending', 'overdue') AND i.due_on < %(d)s) AS since,
            COUNT(*) FILTER (WHERE i.state IN ('pending', 'overdue') AND i.due_on < %(d)s) AS periods,
            COUNT(*) FILTER (WHERE (i.state IN ('pending', 'overdue') AND i.due_on < %(d)s)
                                   OR i.paid_on > i.due_on OR i.penalty_from IS NOT NULL) AS total
-      FROM loans_instalment i
-     WHERE i.loan_id IN (SELECT loan_id FROM candidates)
+      FROM loans_close_candidates c JOIN loans_instalment i ON i.loan_id = c.loan_id
      GROUP BY i.loan_id
 )
 UPDATE loans_loan l
@@ -50,5 +54,10 @@ UPDATE loans_loan l
 
 def counters_step(on: date) -> dict[str, int]:
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS loans_close_candidates")
+        cursor.execute(_CANDIDATES, {"d": on})
+        cursor.execute("ANALYZE loans_close_candidates")
         cursor.execute(_COUNTERS, {"d": on})
-        return {"loans": cursor.rowcount}
+        changed = cursor.rowcount
+        cursor.execute("DROP TABLE loans_close_candidates")
+    return {"loans": changed}

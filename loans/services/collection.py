@@ -34,7 +34,6 @@ from fund.ledger import chart
 from fund.ledger.models import BusinessType
 from fund.ledger.services import credit, debit
 from fund.ledger.services.set_posting import entry_post_set
-from fund.money import ZERO
 from fund.policy.selectors import policy_value
 from fund.workflow.moves import move_status
 
@@ -44,21 +43,28 @@ from .repayment_posting import loan_paid_off
 
 PURPOSE = "公积金贷款还款"
 
+# What each loan owes to D, from its open instalments due by D, read by the partial index into a small analysed
+# table first (the planner otherwise walks every instalment in loan order to group them: 2 s on 200 000 loans).
+_OWED = """
+CREATE TEMP TABLE loans_close_owed ON COMMIT DROP AS
+SELECT i.loan_id,
+       SUM((i.principal - i.principal_paid) + (i.interest - i.interest_paid) + (i.penalty - i.penalty_paid)) AS owed,
+       BOOL_OR(i.due_on >= %(since)s) AS in_window
+  FROM loans_instalment i
+ WHERE i.state IN ('pending', 'overdue') AND i.due_on <= %(d)s
+ GROUP BY i.loan_id
+"""
+
 _ITEMS_BUILD = """
 INSERT INTO loans_collectionitem (batch_id, loan_id, reference, account_number, name, amount, state, reason,
                                   bank_serial)
 SELECT %(batch)s, l.id, 'DK' || to_char(%(d)s::date, 'YYYYMMDD') || l.id, l.repayment_card, p.name, o.owed,
        'sent', '', ''
-  FROM (SELECT i.loan_id,
-               SUM((i.principal - i.principal_paid) + (i.interest - i.interest_paid)
-                   + (i.penalty - i.penalty_paid)) AS owed,
-               BOOL_OR(i.due_on >= %(since)s) AS in_window
-          FROM loans_instalment i
-         WHERE i.state IN ('pending', 'overdue') AND i.due_on <= %(d)s
-         GROUP BY i.loan_id) o
+  FROM loans_close_owed o
   JOIN loans_loan l ON l.id = o.loan_id
   JOIN people_person p ON p.id = l.borrower_id
  WHERE l.status = 'active' AND l.repayment_card <> '' AND o.in_window AND o.owed > 0
+ ORDER BY l.id
 """
 
 _NO_CARD = """
@@ -95,17 +101,21 @@ def debit_step(on: date) -> dict[str, int]:
 
 def _batch_build(on: date) -> tuple[CollectionBatch, bool, int]:
     existing = CollectionBatch.objects.filter(business_date=on).first()
+    if existing is not None:
+        return existing, False, 0
     since = on - timedelta(days=int(policy_value("loan_debit_retry_days", on)))
     params = {"d": on, "since": since}
     with connection.cursor() as cursor:
         cursor.execute(_NO_CARD, params)
         skipped = cursor.fetchone()[0]
-    if existing is not None:
-        return existing, False, skipped
     with transaction.atomic():
         batch = CollectionBatch.objects.create(business_date=on, reference=batch_reference(on))
         with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS loans_close_owed")
+            cursor.execute(_OWED, params)
+            cursor.execute("ANALYZE loans_close_owed")
             cursor.execute(_ITEMS_BUILD, {**params, "batch": batch.pk})
+            cursor.execute("DROP TABLE loans_close_owed")
             cursor.execute("SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM loans_collectionitem WHERE batch_id = %s",
                            [batch.pk])
             count, amount = cursor.fetchone()
@@ -136,9 +146,10 @@ SELECT * FROM moved
 # Per paid loan, what its owed instalments (due on or before D) hold, split as the allocation order names it.
 _PAID_SPLIT = """
 INSERT INTO loans_close_paid (item_id, loan_id, sub_account_id, amount, reference, bank_serial, account_number,
-                              penalty, overdue_interest, overdue_principal, interest, principal)
+                              penalty, overdue_interest, overdue_principal, interest, principal, applies)
 SELECT m.item_id, m.loan_id, l.sub_account_id, m.amount, m.reference, m.bank_serial, m.account_number,
-       s.penalty, s.overdue_interest, s.overdue_principal, s.interest, s.principal
+       s.penalty, s.overdue_interest, s.overdue_principal, s.interest, s.principal,
+       m.amount = s.penalty + s.overdue_interest + s.overdue_principal + s.interest + s.principal
   FROM loans_close_moved m
   JOIN loans_loan l ON l.id = m.loan_id
   JOIN LATERAL (
@@ -211,8 +222,6 @@ def debit_results_step(on: date) -> dict[str, int]:
                            "  FROM loans_close_moved")
             paid_count, failed_count, first_item = cursor.fetchone()
             cursor.execute(_PAID_SPLIT, {"d": on})
-            cursor.execute("UPDATE loans_close_paid SET applies = amount = penalty + overdue_interest"
-                           " + overdue_principal + interest + principal")
             cursor.execute("ANALYZE loans_close_paid")
             cursor.execute(
                 "SELECT COALESCE(SUM(amount), 0), COALESCE(SUM(amount) FILTER (WHERE NOT applies), 0),"
@@ -248,9 +257,12 @@ def debit_results_step(on: date) -> dict[str, int]:
                 "SELECT p.loan_id FROM loans_close_paid p JOIN ledger_subaccount s ON s.id = p.sub_account_id"
                 " WHERE p.applies AND s.balance = 0 ORDER BY p.loan_id")
             paid_off = [row[0] for row in cursor.fetchall()]
-        waiting = batch.items.filter(state="sent").count()
+            cursor.execute("SELECT COUNT(*) FILTER (WHERE state = 'sent'),"
+                           "       COALESCE(SUM(amount) FILTER (WHERE state = 'paid'), 0)"
+                           "  FROM loans_collectionitem WHERE batch_id = %s", [batch.pk])
+            waiting, paid_amount = cursor.fetchone()
         totals = {"paid_count": batch.paid_count + paid_count, "failed_count": batch.failed_count + failed_count,
-                  "paid_amount": sum(batch.items.filter(state="paid").values_list("amount", flat=True), ZERO)}
+                  "paid_amount": paid_amount}
         if entry is not None:
             totals["entry"] = entry
         if waiting:

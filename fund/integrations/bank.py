@@ -173,12 +173,17 @@ def _payment(row: SandboxBankPayment) -> Payment:
 # the accounts, locked in id order — no such account, another name, frozen, or a balance short of this item
 # plus the earlier items on the same account in the batch — inserted (a concurrent request's rows win:
 # ON CONFLICT DO NOTHING, and only rows inserted here debit), and the accounts debited once each.
+# The items go into a small analysed table first: over an array parameter the planner guesses ten rows and
+# joins 20 000 items to 20 000 accounts by nested loops (minutes instead of a second).
+_BATCH_GIVEN = """
+CREATE TEMP TABLE sandbox_bank_batch ON COMMIT DROP AS
+SELECT * FROM unnest(%(refs)s::text[], %(accounts)s::text[], %(names)s::text[], %(amounts)s::numeric[])
+              WITH ORDINALITY AS g(reference, account_number, name, amount, ord)
+"""
+
 _BATCH_COLLECT = """
-WITH given AS (
-    SELECT * FROM unnest(%(refs)s::text[], %(accounts)s::text[], %(names)s::text[], %(amounts)s::numeric[])
-                  WITH ORDINALITY AS g(reference, account_number, name, amount, ord)
-), fresh AS (
-    SELECT g.* FROM given g
+WITH fresh AS (
+    SELECT g.* FROM sandbox_bank_batch g
      WHERE NOT EXISTS (SELECT 1 FROM integrations_sandboxbankpayment p WHERE p.reference = g.reference)
 ), locked AS (
     SELECT a.id, a.account_number, a.name, a.balance, a.frozen FROM integrations_sandboxbankaccount a
@@ -210,8 +215,7 @@ UPDATE integrations_sandboxbankaccount a SET balance = a.balance - s.total
 
 _BATCH_READ = """
 SELECT p.reference, p.account_number, p.amount, p.status, p.reason, p.bank_serial, p.kind
-  FROM unnest(%(refs)s::text[]) WITH ORDINALITY AS g(reference, ord)
-  JOIN integrations_sandboxbankpayment p ON p.reference = g.reference
+  FROM sandbox_bank_batch g JOIN integrations_sandboxbankpayment p ON p.reference = g.reference
  ORDER BY g.ord
 """
 
@@ -253,9 +257,13 @@ class SandboxBank(Bank):
             "batch": batch_reference, "purpose": purpose[:100],
         }
         with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS sandbox_bank_batch")
+            cursor.execute(_BATCH_GIVEN, columns)
+            cursor.execute("ANALYZE sandbox_bank_batch")
             cursor.execute(_BATCH_COLLECT, columns)
-            cursor.execute(_BATCH_READ, columns)
+            cursor.execute(_BATCH_READ)
             rows = cursor.fetchall()
+            cursor.execute("DROP TABLE sandbox_bank_batch")
         if len(rows) != len(items):
             raise Rejected("批量代扣处理异常：部分业务编号无结果")
         for item, row in zip(items, rows, strict=True):

@@ -127,15 +127,19 @@ def _batch_build(on: date) -> tuple[CollectionBatch, bool, int]:
 # ---- 50 loans.debit_results -------------------------------------------------------------------------------
 
 # The items that move now (compare-and-set on state 'sent'), with what the bank said.
+# The bank's answers go into a small analysed table first (over array parameters the planner guesses ten rows).
+_ANSWERS = """
+CREATE TEMP TABLE loans_close_answers ON COMMIT DROP AS
+SELECT * FROM unnest(%(refs)s::text[], %(ok)s::boolean[], %(reasons)s::text[], %(serials)s::text[])
+              AS a(reference, ok, reason, serial)
+"""
+
 _ITEMS_MOVE = """
-WITH answers AS (
-    SELECT * FROM unnest(%(refs)s::text[], %(ok)s::boolean[], %(reasons)s::text[], %(serials)s::text[])
-             AS a(reference, ok, reason, serial)
-), moved AS (
+WITH moved AS (
     UPDATE loans_collectionitem c
        SET state = CASE WHEN a.ok THEN 'paid' ELSE 'failed' END, reason = left(a.reason, 200),
            bank_serial = left(a.serial, 40)
-      FROM answers a
+      FROM loans_close_answers a
      WHERE c.reference = a.reference AND c.batch_id = %(batch)s AND c.state = 'sent'
     RETURNING c.id, c.loan_id, c.reference, c.amount, a.ok, c.bank_serial, c.account_number
 )
@@ -205,7 +209,7 @@ def debit_results_step(on: date) -> dict[str, int]:
         if batch.state != BatchState.SENT:
             return {"paid": 0, "failed": 0, "unmatched": 0}
         with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE IF EXISTS loans_close_moved, loans_close_paid")
+            cursor.execute("DROP TABLE IF EXISTS loans_close_moved, loans_close_paid, loans_close_answers")
             cursor.execute(
                 "CREATE TEMP TABLE loans_close_moved (item_id bigint, loan_id bigint, reference text, amount numeric,"
                 " paid boolean, bank_serial text, account_number text) ON COMMIT DROP")
@@ -214,10 +218,13 @@ def debit_results_step(on: date) -> dict[str, int]:
                 " amount numeric, reference text, bank_serial text, account_number text, penalty numeric,"
                 " overdue_interest numeric, overdue_principal numeric, interest numeric, principal numeric,"
                 " applies boolean) ON COMMIT DROP")
-            cursor.execute(_ITEMS_MOVE, {
-                "batch": batch.pk, "refs": [o.reference for o in outcomes], "ok": [o.succeeded for o in outcomes],
+            cursor.execute(_ANSWERS, {
+                "refs": [o.reference for o in outcomes], "ok": [o.succeeded for o in outcomes],
                 "reasons": [o.reason for o in outcomes], "serials": [o.bank_serial for o in outcomes],
             })
+            cursor.execute("ANALYZE loans_close_answers")
+            cursor.execute(_ITEMS_MOVE, {"batch": batch.pk})
+            cursor.execute("ANALYZE loans_close_moved")
             cursor.execute("SELECT COUNT(*) FILTER (WHERE paid), COUNT(*) FILTER (WHERE NOT paid), MIN(item_id)"
                            "  FROM loans_close_moved")
             paid_count, failed_count, first_item = cursor.fetchone()

@@ -176,3 +176,30 @@ def test_the_batch_call_is_logged_as_a_summary(ln: Any) -> None:
     close(DUE)
     call = IntegrationCall.objects.get(operation="collect_batch")
     assert call.request["items"]["count"] == 1 and call.response["items"]["count"] == 1
+
+
+def test_a_bank_answering_in_parts_has_each_part_posted_once_and_the_batch_applied_when_all_are_in(
+        ln: Any, monkeypatch: Any) -> None:
+    import dataclasses
+
+    from fund.integrations.bank import SandboxBank
+    from loans.services.collection import ResultsIncomplete
+
+    first_loan, second_loan = ln.active_loan(), ln.active_loan()
+    overdue_step(DUE)
+    debit_step(DUE)
+    full = SandboxBank.collect_batch_result
+    monkeypatch.setattr(SandboxBank, "collect_batch_result", lambda self, *, batch_reference: dataclasses.replace(
+        full(self, batch_reference=batch_reference), items=full(self, batch_reference=batch_reference).items[:1]))
+    with pytest.raises(ResultsIncomplete):
+        debit_results_step(DUE)
+    batch = CollectionBatch.objects.get(business_date=DUE)
+    assert batch.state == BatchState.SENT and batch.paid_count == 1
+    assert Repayment.objects.filter(loan=first_loan).count() == 1
+    monkeypatch.setattr(SandboxBank, "collect_batch_result", full)
+    assert debit_results_step(DUE)["paid"] == 1
+    batch.refresh_from_db()
+    assert batch.state == BatchState.APPLIED and batch.paid_count == 2
+    assert Repayment.objects.filter(loan__in=[first_loan, second_loan]).count() == 2
+    assert JournalEntry.objects.filter(reference=batch.reference).count() == 2
+    assert ledger_reconcile() == []

@@ -138,22 +138,25 @@ _ITEMS_MOVE = """
 WITH moved AS (
     UPDATE loans_collectionitem c
        SET state = CASE WHEN a.ok THEN 'paid' ELSE 'failed' END, reason = left(a.reason, 200),
-           bank_serial = left(a.serial, 40)
+           bank_serial = left(a.serial, 40),
+           -- the 还款明细 row's id, taken now so the item is written once (the row is inserted below, in this
+           -- transaction; the foreign key is checked at commit)
+           repayment_id = CASE WHEN a.ok THEN nextval(pg_get_serial_sequence('loans_repayment', 'id')) END
       FROM loans_close_answers a
      WHERE c.reference = a.reference AND c.batch_id = %(batch)s AND c.state = 'sent'
-    RETURNING c.id, c.loan_id, c.reference, c.amount, a.ok, c.bank_serial, c.account_number
+    RETURNING c.id, c.loan_id, c.reference, c.amount, a.ok, c.bank_serial, c.account_number, c.repayment_id
 )
-INSERT INTO loans_close_moved (item_id, loan_id, reference, amount, paid, bank_serial, account_number)
+INSERT INTO loans_close_moved (item_id, loan_id, reference, amount, paid, bank_serial, account_number, repayment_id)
 SELECT * FROM moved
 """
 
 # Per paid loan, what its owed instalments (due on or before D) hold, split as the allocation order names it.
 _PAID_SPLIT = """
 INSERT INTO loans_close_paid (item_id, loan_id, sub_account_id, amount, reference, bank_serial, account_number,
-                              penalty, overdue_interest, overdue_principal, interest, principal, applies)
+                              penalty, overdue_interest, overdue_principal, interest, principal, applies, repayment_id)
 SELECT m.item_id, m.loan_id, l.sub_account_id, m.amount, m.reference, m.bank_serial, m.account_number,
        s.penalty, s.overdue_interest, s.overdue_principal, s.interest, s.principal,
-       m.amount = s.penalty + s.overdue_interest + s.overdue_principal + s.interest + s.principal
+       m.amount = s.penalty + s.overdue_interest + s.overdue_principal + s.interest + s.principal, m.repayment_id
   FROM loans_close_moved m
   JOIN loans_loan l ON l.id = m.loan_id
   JOIN LATERAL (
@@ -177,22 +180,18 @@ UPDATE loans_instalment i
 """
 
 _REPAYMENTS_INSERT = """
-WITH made AS (
-    INSERT INTO loans_repayment
-           (loan_id, number, idempotency_key, kind, channel, value_date, amount, penalty, overdue_interest,
-            overdue_principal, interest, principal, prepaid_principal, from_fund, from_card, card, bank_reference,
-            entry_id, balance_after, created_at)
-    SELECT p.loan_id, 'HK' || lpad(nextval('loans_repayment_number')::text, 12, '0'), 'loans.debit:' || p.reference,
-           CASE WHEN p.penalty + p.overdue_interest + p.overdue_principal > 0 THEN 'overdue' ELSE 'scheduled' END,
-           'debit', %(d)s, p.amount, p.penalty, p.overdue_interest, p.overdue_principal, p.interest, p.principal, 0,
-           0, p.amount, p.account_number, p.bank_serial, %(entry)s, s.balance, now()
-      FROM loans_close_paid p JOIN ledger_subaccount s ON s.id = p.sub_account_id
-     WHERE p.applies
-     ORDER BY p.loan_id
-    RETURNING id, loan_id
-)
-UPDATE loans_collectionitem c SET repayment_id = made.id
-  FROM made WHERE c.batch_id = %(batch)s AND c.loan_id = made.loan_id
+INSERT INTO loans_repayment
+       (id, loan_id, number, idempotency_key, kind, channel, value_date, amount, penalty, overdue_interest,
+        overdue_principal, interest, principal, prepaid_principal, from_fund, from_card, card, bank_reference,
+        entry_id, balance_after, created_at)
+SELECT p.repayment_id, p.loan_id, 'HK' || lpad(nextval('loans_repayment_number')::text, 12, '0'),
+       'loans.debit:' || p.reference,
+       CASE WHEN p.penalty + p.overdue_interest + p.overdue_principal > 0 THEN 'overdue' ELSE 'scheduled' END,
+       'debit', %(d)s, p.amount, p.penalty, p.overdue_interest, p.overdue_principal, p.interest, p.principal, 0,
+       0, p.amount, p.account_number, p.bank_serial, %(entry)s, s.balance, now()
+  FROM loans_close_paid p JOIN ledger_subaccount s ON s.id = p.sub_account_id
+ WHERE p.applies
+ ORDER BY p.loan_id
 """
 
 
@@ -212,12 +211,12 @@ def debit_results_step(on: date) -> dict[str, int]:
             cursor.execute("DROP TABLE IF EXISTS loans_close_moved, loans_close_paid, loans_close_answers")
             cursor.execute(
                 "CREATE TEMP TABLE loans_close_moved (item_id bigint, loan_id bigint, reference text, amount numeric,"
-                " paid boolean, bank_serial text, account_number text) ON COMMIT DROP")
+                " paid boolean, bank_serial text, account_number text, repayment_id bigint) ON COMMIT DROP")
             cursor.execute(
                 "CREATE TEMP TABLE loans_close_paid (item_id bigint, loan_id bigint, sub_account_id bigint,"
                 " amount numeric, reference text, bank_serial text, account_number text, penalty numeric,"
                 " overdue_interest numeric, overdue_principal numeric, interest numeric, principal numeric,"
-                " applies boolean) ON COMMIT DROP")
+                " applies boolean, repayment_id bigint) ON COMMIT DROP")
             cursor.execute(_ANSWERS, {
                 "refs": [o.reference for o in outcomes], "ok": [o.succeeded for o in outcomes],
                 "reasons": [o.reason for o in outcomes], "serials": [o.bank_serial for o in outcomes],
@@ -255,10 +254,11 @@ def debit_results_step(on: date) -> dict[str, int]:
                     summary=f"批量扣款还款 {on:%Y-%m-%d}", memo=f"贷款批量扣款 {batch.reference}",
                 ).entry
                 cursor.execute(_INSTALMENTS_PAY, {"d": on})
-                cursor.execute(_REPAYMENTS_INSERT, {"d": on, "entry": entry.pk, "batch": batch.pk})
+                cursor.execute(_REPAYMENTS_INSERT, {"d": on, "entry": entry.pk})
                 if unmatched_count:
                     cursor.execute(
-                        "UPDATE loans_collectionitem c SET reason = '扣款金额与当前应还不符，已转暂收款待退'"
+                        "UPDATE loans_collectionitem c SET reason = '扣款金额与当前应还不符，已转暂收款待退',"
+                        "       repayment_id = NULL"
                         "  FROM loans_close_paid p WHERE c.id = p.item_id AND NOT p.applies")
             cursor.execute(
                 "SELECT p.loan_id FROM loans_close_paid p JOIN ledger_subaccount s ON s.id = p.sub_account_id"

@@ -276,7 +276,7 @@ def debit_results_step(on: date) -> dict[str, int]:
             CollectionBatch.objects.filter(pk=batch.pk).update(**totals)
         else:
             move_status(batch, BatchState.APPLIED, table=BATCH_MOVES, action="loans.collection_batch.applied",
-                        note={"paid": totals["paid_count"], "failed": totals["failed_count"]},
+                        note={"paid_count": totals["paid_count"], "failed_count": totals["failed_count"]},
                         applied_at=timezone.now(), **totals)
         for loan in Loan.objects.filter(pk__in=paid_off).select_related("sub_account"):
             repayment = Repayment.objects.get(idempotency_key=f"loans.debit:DK{on:%Y%m%d}{loan.pk}")

@@ -12,6 +12,7 @@ import withdrawals.urls
 from fund import errors
 from fund.audit import reveal as audit_reveal
 from fund.catalogue import urls as catalogue_urls
+from fund.close import views as close_views
 from fund.integrations import views as integration_views
 from fund.payments import views as payment_views
 from fund.portals import urls as portal_urls
@@ -23,7 +24,8 @@ staff = (
     [path("", portal_views.staff_home, name="home"), path("audit/", portal_views.staff_audit, name="audit"),
      *deposits.urls.staff_patterns, *withdrawals.urls.staff_patterns, *risk.urls.staff_patterns,
      *catalogue_urls.staff_patterns, *workflow_views.staff_patterns, *integration_views.staff_patterns,
-     *audit_reveal.staff_patterns, *payment_views.staff_patterns, *loans.urls.staff_patterns],
+     *audit_reveal.staff_patterns, *payment_views.staff_patterns, *loans.urls.staff_patterns,
+     *close_views.staff_patterns],
     "staff",
 )
 unit = ([path("", portal_views.unit_home, name="home"), *deposits.urls.unit_patterns], "unit")
@@ -41,6 +43,7 @@ api_patterns = [
     path("", include("fund.printing.apis")),
     path("", include("fund.integrations.apis")),
     path("", include("fund.payments.apis")),
+    path("", include("fund.close.apis")),
     path("deposits/", include(deposits.urls.api_patterns)),
     path("withdrawals/", include(withdrawals.urls.api_patterns)),
     path("risk/", include(risk.urls.api_patterns)),

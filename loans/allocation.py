@@ -86,8 +86,26 @@ class Allocation:
         return bool(self.penalty or self.overdue_interest or self.overdue_principal)
 
 
-def allocate(amount: Decimal, owing: Sequence[Owing]) -> Allocation:
-    """Spread `amount` over the owed instalments in the fixed order (oldest first within each part)."""
+def allocate(amount: Decimal, owing: Sequence[Owing], *, on: date | None = None) -> Allocation:
+    """Spread `amount` over the owed instalments in the fixed order (oldest first within each part). With `on`,
+    an instalment not yet due on that day (paid ahead of the debit day) takes only what is left once everything
+    due is paid: next month's interest never comes before this month's principal."""
+    if on is None:
+        return _allocate(amount, owing)
+    first = _allocate(amount, [o for o in owing if o.due_on <= on])
+    ahead = [o for o in owing if o.due_on > on]
+    if not ahead or first.rest <= 0:
+        return first
+    second = _allocate(first.rest, ahead)
+    return Allocation(
+        shares=first.shares + second.shares, penalty=first.penalty + second.penalty,
+        overdue_interest=first.overdue_interest + second.overdue_interest,
+        overdue_principal=first.overdue_principal + second.overdue_principal,
+        interest=first.interest + second.interest, principal=first.principal + second.principal, rest=second.rest,
+    )
+
+
+def _allocate(amount: Decimal, owing: Sequence[Owing]) -> Allocation:
     if amount < 0:
         raise ValueError("还款金额不能为负数")
     rows = sorted(owing, key=lambda o: (o.due_on, o.number))

@@ -7,8 +7,9 @@ class LoansConfig(AppConfig):
 
     def ready(self) -> None:
         # Registered by importing: the nav entries and panels, the printed documents (approval opinion, contract,
-        # IOU, credit report), the approval flows, and disbursement's payments purpose, notice and beat job.
-        from . import nav, panels, pdf, signing_pdf  # noqa: F401
+        # IOU, credit report, the schedule, the payoff certificate), the approval flows, and disbursement's payments
+        # purpose, notice and beat job.
+        from . import nav, panels, payoff_pdf, pdf, schedule_pdf, signing_pdf  # noqa: F401
         from .audit_names import register_loan_audit_names
         from .catalogue import register_loan_items
         from .services import approval, disbursement  # noqa: F401
@@ -23,3 +24,17 @@ class LoansConfig(AppConfig):
         from .close import register_loan_close_steps
 
         register_loan_close_steps()
+        # The yearly schedule and re-pricing (first step of the close), the 贴息 refunds (after the debits).
+        from fund.close.registry import register_close_step
+
+        from .services import subsidy  # noqa: F401  (registers the payments purpose loans.subsidy)
+        from .services.repricing import year_roll_step
+
+        register_close_step("loans.year_roll", label="年度还款计划与利率调整", order=10, run=year_roll_step)
+        register_close_step("loans.subsidy", label="年度贴息退付", order=80, run=subsidy.subsidy_step)
+        # Reconcile also checks each loan's sub-account against its stored schedule (fund.ledger's hook).
+        from fund.ledger.selectors import register_reconcile_check
+
+        from .selectors.reconcile import loan_schedule_discrepancies
+
+        register_reconcile_check("loans.schedule", loan_schedule_discrepancies)

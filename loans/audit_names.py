@@ -36,8 +36,7 @@ def register_loan_audit_names() -> None:
     from .models import BatchState
 
     register_actions({"loans.collection_batch.sent": "批量扣款发送银行",
-                      "loans.collection_batch.applied": "批量扣款结果入账",
-                      "loans.loan.closed": "贷款结清"})
+                      "loans.collection_batch.applied": "批量扣款结果入账"})
     register_audit_values("state", BatchState, prefix="loans.collection_batch")
     register_audit_keys({"paid_count": "扣款成功笔数", "failed_count": "扣款失败笔数"})
 
@@ -71,7 +70,7 @@ def register_loan_audit_names() -> None:
         "loans.disbursement.paying": "放款付款指令", "loans.disbursement.paid": "贷款已发放",
         "loans.disbursement.refused": "放款付款失败", "loans.loan.activated": "贷款转入还款",
         "loans.application.disbursing": "贷款放款中", "loans.application.disbursed": "贷款已放款",
-        "loans.loan.iou_delivered": "借据交付",
+        "loans.loan.iou_delivered": "借据交付", "loans.loan.closed": "贷款结清",
     })
     register_audit_values("state", DisbursementState, prefix="loans.disbursement")
     register_audit_values("status", LoanStatus, prefix="loans.loan")
@@ -97,4 +96,39 @@ def register_loan_audit_names() -> None:
         "property_call_ids": "不动产查询记录", "certificates": "不动产权证号", "max_home_order": "可贷款住房套数上限",
         "switched_off": "已按政策停用的条件", "monthly_income": "家庭月收入",
         "income_limit": "贴息收入上限", "credit": "征信报告",
+    })
+
+    # 贴息 refunds (loans.services.subsidy) and the re-pricing texts' task
+    from .models import SubsidyState
+
+    register_actions({
+        "loans.subsidy.created": "生成贴息退付", "loans.subsidy.paid": "贴息已支付",
+        "loans.subsidy.refused": "贴息付款被拒",
+    })
+    register_audit_values("state", SubsidyState, prefix="loans.subsidy")
+    register_audit_keys({"interest_paid": "年度已还利息", "subsidy_ratio": "贴息比例"})
+    register_task_names({"loans.repricing_sms": "利率调整短信通知"})
+    # Repayment now (counter, personal hall) and 自愿扣划 agreements (H3)
+    register_actions({
+        "loans.repayment.posted": "贷款还款", "loans.agreement.signed": "签订自愿扣划协议",
+        "loans.agreement.ended": "终止自愿扣划协议",
+    })
+    register_audit_keys({"from_fund": "公积金账户支付", "from_card": "银行卡支付", "position": "扣划顺序"})
+    from .models import RepaymentChannel
+
+    register_audit_values("channel", RepaymentChannel, prefix="loans.repayment")
+
+    # Prepayment (提前还款), payoff and the mortgage release (注销抵押)
+    register_actions({
+        "loans.loan.prepaid": "提前还款", "loans.loan.mortgage_released": "注销抵押登记",
+        "loans.loan.release_failed": "注销抵押未办成", "loans.loan.prepay_unposted": "提前还款已扣款未入账（待退回）",
+    })
+    register_audit_values("mode", {"term": "缩短期限", "payment": "减少月供", "full": "提前结清"},
+                          prefix="loans.loan.prepaid")
+    register_audit_keys({
+        "repayment": "还款流水号", "mode": "提前还款方式", "prepaid_principal": "提前归还本金",
+        "from_fund": "公积金账户支付", "from_card": "银行卡支付", "new_payment": "新月还款额",
+        "new_last_number": "新的最后期次", "released_at": "注销时间", "closed_on": "结清日期",
+        "property_call_id": "不动产登记调用记录", "mortgage_number": "不动产登记证明号",
+        "bank_reference": "银行业务编号",
     })

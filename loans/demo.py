@@ -7,11 +7,13 @@ online registration waits for review; an entrusted bank with its outlet's operat
 After the sandboxes (`seed_after_sandbox`, no transaction open: intake, signing, mortgage and payment ask the
 registries, the bureau and the bank): loan applications of members of 市直管理部 at every step — 待购房人确认 (a
 developer's entry for a member with a login), 待受理 (an online application), 审核中 (初审 open in review01's 待办),
-已审批待签约, 已签约待抵押, 已抵押待放款 — three loans disbursed (one a couple's with the spouse as co-borrower, one
-a member with a login, who sees it in the personal hall), and one released after the money ran short, waiting in
-轮候. The sandbox records they read are added first: the sellers' homes in the registry and their bank accounts, and
-a 24-month repayment history on a few credit reports. Every amount is within each borrower's quota; the fund's
-money is the demo deposits, so the ledger balances and `manage.py reconcile` passes."""
+已审批待签约, 已签约待抵押, 已抵押待放款 — four loans disbursed, and one released after the money ran short, waiting
+in 轮候. Three of the loans have a past (`_loan_history`): a member with a login's, disbursed months ago and repaid
+on every due day (seen in the personal hall); a couple's, with the spouse as co-borrower, whose last two instalments
+are unpaid (overdue, penalty running); one paid off early (已结清, its borrower given a login). The fourth, for a new
+home, is disbursed today through the 放款 path. The sandbox records they read are added first: the sellers' homes
+in the registry and their bank accounts, and a 24-month repayment history on a few credit reports. Every amount is
+within each borrower's quota; the fund's money is the demo deposits, so the ledger balances and `manage.py reconcile` passes."""
 
 from __future__ import annotations
 
@@ -29,8 +31,8 @@ PAYEE_ACCOUNT = "37050188000000000888"
 # (step, amount, home kind, co-borrower) of each application, in the order they are made; "disbursed" ones are
 # paid while the fund has the money, the last released one waits in the queue (轮候) once it has not.
 PLAN = [
-    ("disbursed", "450000.00", "second_hand", True),
-    ("disbursed", "250000.00", "second_hand", False),  # the member with a login
+    ("overdue", "450000.00", "second_hand", True),  # disbursed months ago; the last two instalments unpaid
+    ("repaying", "250000.00", "second_hand", False),  # the member with a login: disbursed months ago, repaid on time
     ("disbursed", "250000.00", "new", False),
     ("queued", "150000.00", "second_hand", False),
     ("mortgaged", "160000.00", "second_hand", False),
@@ -39,7 +41,9 @@ PLAN = [
     ("reviewing", "130000.00", "second_hand", False),
     ("submitted", "120000.00", "second_hand", False),  # online, with a login made for it
     ("draft", "180000.00", "new", False),  # a developer's entry, for the member with a login to confirm
+    ("closed", "60000.00", "second_hand", False),  # disbursed months ago and paid off early (已结清)
 ]
+HISTORY_STEPS = ("repaying", "overdue", "closed")
 
 
 def seed(ctx: DemoContext) -> None:
@@ -285,6 +289,13 @@ def seed_after_sandbox(ctx: DemoContext) -> None:
         loan = mortgage_register(actor=clerk, loan=loan)
         if step == "mortgaged":
             continue
+        if step in HISTORY_STEPS:
+            if not User.objects.filter(person=account.person).exists():
+                user = member_login_create(person=account.person, password=DEMO_PASSWORD)
+                label = {"repaying": "按时还款中", "overdue": "贷款逾期", "closed": "贷款已结清"}[step]
+                ctx.logins.append(("个人网厅", user.username, f"职工 {account.person.name}（{label}）"))
+            _loan_history(ctx, Loan.objects.get(pk=loan.pk), step, card=account.bank_card)
+            continue
         application.refresh_from_db()
         disbursement = disbursement_notice(actor=admin, application=application)
         disbursement_release(actor=finance, disbursement=disbursement)
@@ -292,3 +303,110 @@ def seed_after_sandbox(ctx: DemoContext) -> None:
         if step == "disbursed":
             loan = Loan.objects.get(pk=loan.pk)
             iou_deliver(actor=clerk, loan=loan, how=IouDelivery.PICKUP, recipient=account.person.name)
+
+
+# ---- loans with a past ------------------------------------------------------------------------------------------
+
+def _history_start(today: date) -> date:
+    """The day the history loans were disbursed: five months back, on the 5th (a broken first period), so four or
+    five instalments have fallen due by today."""
+    from fund.dates import add_months
+
+    return add_months(date(today.year, today.month, 5), -5)
+
+
+def _loan_history(ctx: DemoContext, loan: Any, step: str, *, card: str) -> None:
+    """Give a mortgaged loan a past through the services production uses: the disbursement posted on its day (Dr 111
+    / Cr 101 with the loan's sub-ledger row) and its schedule started there (`schedule_start`); each instalment
+    due before today repaid on its due day through `repayment_post` (an entrusted-bank debit), except the last two
+    of the overdue loan, which the nightly close would have found unpaid; the closed loan pays its balance off
+    ahead of the schedule after its second instalment (`loan_paid_off` closes it)."""
+    from django.db import transaction
+
+    from fund.ledger import chart
+    from fund.ledger.models import BusinessType
+    from fund.ledger.services import Movement, credit, debit, entry_post
+    from fund.workflow.moves import move_status
+
+    from .allocation import allocate
+    from .models import (
+        ApplicationState,
+        InstalmentState,
+        Loan,
+        LoanApplication,
+        LoanStatus,
+        RepaymentChannel,
+        RepaymentKind,
+        SegmentReason,
+    )
+    from .schedule import first_due_on, segment_new
+    from .services.repayment_posting import (
+        Sources,
+        loan_locked,
+        loan_overdue_refresh,
+        owing_rows,
+        repayment_post,
+    )
+    from .services.schedule_store import (
+        horizon_end,
+        instalments_store,
+        planned_rows,
+        schedule_start,
+        segment_of,
+    )
+    from .states import APPLICATION_MOVES, LOAN_MOVES
+
+    on = _history_start(ctx.today)
+    with transaction.atomic():
+        loan = loan_locked(loan)
+        entry_post(business_type=BusinessType.DK_DISBURSE, reference=loan.contract_number,
+                   idempotency_key=f"demo.loan-history:{loan.pk}", value_date=on,
+                   legs=[debit(chart.LOANS, loan.principal), credit(chart.BANK, loan.principal)],
+                   movements=[Movement(loan.sub_account_id, loan.principal, summary=f"贷款发放 {loan.contract_number}")],
+                   memo=f"贷款发放 {loan.contract_number}")
+        first_due = first_due_on(on, loan.repayment_day)
+        segment = segment_new(balance=loan.principal, rate=loan.rate, method=loan.method, first_number=1,
+                              last_number=loan.term_months, first_due=first_due, day=loan.repayment_day, interest_from=on)
+        maturity = segment.due_on(segment.last_number)
+        # The 委托扣款 card is the member's own card the deposits line knows (signing records no card yet).
+        Loan.objects.filter(pk=loan.pk).update(repayment_card=card)
+        loan.repayment_card = card
+        move_status(loan, LoanStatus.ACTIVE, table=LOAN_MOVES, action="loans.loan.activated", actor=None,
+                    note={"disbursed_on": on, "first_due_on": first_due, "maturity_on": maturity},
+                    disbursed_on=on, first_due_on=first_due, maturity_on=maturity)
+        row = schedule_start(loan=loan, segment=segment, reason=SegmentReason.DISBURSED, effective_on=on)
+        if on.year < ctx.today.year:
+            # What the yearly job did on 1 January (the rate unchanged): the segment continues into this year.
+            last = loan.instalments.order_by("-number").first()
+            assert last is not None
+            instalments_store(loan, row, planned_rows(segment_of(row), through=horizon_end(ctx.today),
+                                                      start=last.number + 1, balance=last.balance_after))
+        application = LoanApplication.objects.select_for_update().get(pk=loan.application_id)
+        for state, action in ((ApplicationState.DISBURSING, "loans.application.disbursing"),
+                              (ApplicationState.DISBURSED, "loans.application.disbursed")):
+            move_status(application, state, table=APPLICATION_MOVES, action=action, actor=None,
+                        note={"demo": "history"})
+    due = list(loan.instalments.filter(due_on__lt=ctx.today).order_by("number").values_list("number", "due_on"))
+    unpaid = {n for n, _ in due[-2:]} if step == "overdue" else set()
+    for number, due_on in due:
+        if number in unpaid:
+            continue
+        with transaction.atomic():
+            locked = loan_locked(loan)
+            rows = owing_rows(locked, due_on)
+            amount = sum((o.total for _, o in rows if o.number == number), Decimal(0))
+            allocation = allocate(amount, [o for _, o in rows])
+            prepaid = Decimal(0)
+            kind = None
+            if step == "closed" and number == 2:
+                prepaid, kind = locked.sub_account.balance - allocation.principal_total, RepaymentKind.PREPAY_FULL
+            repayment_post(loan=locked, on=due_on, rows=rows, allocation=allocation, kind=kind,
+                           prepaid_principal=prepaid, sources=Sources(from_card=amount + prepaid, card=card),
+                           channel=RepaymentChannel.DEBIT, idempotency_key=f"demo.loan-history:{loan.pk}:{number}")
+        if prepaid:
+            return
+    if unpaid:
+        with transaction.atomic():
+            # What the nightly close does each evening: unpaid instalments past their day are overdue.
+            loan.instalments.filter(number__in=unpaid).update(state=InstalmentState.OVERDUE)
+            loan_overdue_refresh(loan_locked(loan), ctx.today)

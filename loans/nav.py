@@ -23,11 +23,13 @@ register_nav("staff", _("贷款放款"), "staff:loan-disbursements", order=200, 
 register_nav("staff", _("楼盘准入"), "staff:loan-projects", order=255, group=QUERIES, icon="project")
 register_nav("staff", _("贷款办理时效"), "staff:loan-timing", order=315, group=MANAGEMENT, icon="calculator")
 register_nav("developer", _("额度试算"), "developer:loan-estimate", order=20, icon="calculator")
-register_nav("member", _("贷款"), "member:loan-loans", order=30, icon="loan")
+# One entry in the hall for the member's loan business: 我的贷款 shows the applications in flight and the loans
+# (贷款申请 is a page under it); 额度试算 stays a tool of its own.
+register_nav("member", _("我的贷款"), "member:loan-loans", order=30, icon="loan")
 register_nav("member", _("贷款额度试算"), "member:loan-estimate", order=60, icon="calculator")
-register_nav("member", _("贷款申请"), "member:loan-applications", order=29, icon="file")
 register_nav("developer", _("购房人贷款申请"), "developer:loan-applications", order=15, icon="file")
 register_nav("bank", _("贷款申请受理"), "bank:loan-applications", order=10, icon="file")
 register_nav("staff", _("贷款申请"), "staff:loan-applications", order=190, group=BUSINESS, icon="loan")
 register_nav("staff", _("贷款受理"), "staff:loan-application-new", order=189, group=BUSINESS, icon="file",
              visible=lambda roles: roles.can_accept)
+register_nav("staff", _("年度利率调整与贴息"), "staff:loan-yearly", order=316, group=MANAGEMENT, icon="calculator")

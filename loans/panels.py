@@ -24,9 +24,9 @@ def bank_outlet(request: HttpRequest) -> dict[str, Any]:
 
 @register_panel("member", order=30, template="loans/member/panel.html")
 def member_loan(request: HttpRequest) -> dict[str, Any]:
-    """The member's latest loan here with its schedule summary and progress (nothing when they have none)."""
-    from .views.disbursement import loan_progress
+    """The member's latest loan here with what is due next and its progress (nothing when they have none)."""
+    from .views.loan import loan_card
 
     loan = (scoped(Loan.objects.select_related("sub_account"), request.user, person="borrower")
             .exclude(status=LoanStatus.CLOSED).order_by("-id").first())
-    return {"item": loan_progress(loan) if loan is not None else None}
+    return {"item": loan_card(loan, request.user) if loan is not None else None}

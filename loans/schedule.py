@@ -98,6 +98,8 @@ def days_interest(balance: Decimal, annual_rate_percent: Decimal, days: int) -> 
 
 def due_date(month: date, day: int) -> date:
     """The repayment day in `month`'s month (a day the month lacks becomes its last; loans use 1–28)."""
+    if day <= 28:  # every month has it; skips monthrange, the yearly job calls this once per instalment
+        return month.replace(day=day)
     last = calendar.monthrange(month.year, month.month)[1]
     return month.replace(day=min(day, last))
 

@@ -32,11 +32,29 @@ def test_the_demo_has_loans_at_every_step_made_through_the_services_and_reconcil
     assert item is not None and item.step == "review"
     assert item in work_items_for_user(User.objects.get(username="review01"))  # 初审 waits in the reviewer's 待办
     assert Disbursement.objects.filter(state="queued").count() == 1  # 轮候: the money ran short
-    assert Loan.objects.filter(status="active").count() == 3
+    assert Loan.objects.filter(status="active").count() == 3  # one disbursed today, two with a past
     assert CoBorrower.objects.filter(application__state="disbursed").exists()  # a couple borrowing together
     assert set(Project.objects.values_list("state", flat=True)) == {"admitted", "pending", "refused"}
     assert Project.objects.filter(state="admitted", buildings__isnull=False, inspections__isnull=False).exists()
     assert DeveloperRegistration.objects.filter(state="pending").exists() and Developer.objects.exists()
+    _assert_loans_with_a_past()
     out = StringIO()
     call_command("reconcile", stdout=out)  # raises CommandError when Σ loan balances ≠ 委托贷款 (or any other)
     assert "对账平衡" in out.getvalue()
+
+
+def _assert_loans_with_a_past() -> None:
+    """One loan repaid on every due day, one with its last two instalments overdue, one paid off early; each with a
+    stored schedule whose paid rows are posted repayments (so reconcile, run after, proves the money)."""
+    from loans.models import Instalment, Loan, Repayment
+
+    repaying = Loan.objects.filter(status="active", repayments__isnull=False).distinct()
+    assert repaying.count() == 2
+    on_time = repaying.get(periods_overdue=0)
+    assert Instalment.objects.filter(loan=on_time, state="paid").count() >= 4
+    assert not Instalment.objects.filter(loan=on_time, state="overdue").exists()
+    late = repaying.get(periods_overdue=2)
+    assert Instalment.objects.filter(loan=late, state="overdue").count() == 2 and late.overdue_since is not None
+    closed = Loan.objects.get(status="closed")
+    assert closed.sub_account.balance == 0 and Repayment.objects.filter(loan=closed, kind="prepay_full").count() == 1
+    assert not Instalment.objects.filter(loan=closed, state__in=["pending", "overdue"]).exists()

@@ -1,5 +1,6 @@
 """Reading the ledger: account balances and the reconciliation that proves the sub-ledgers agree."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,13 +29,25 @@ class Discrepancy:
         return f"{self.what}: 应为 {self.expected}，实为 {self.actual}，差额 {self.actual - self.expected}"
 
 
+ReconcileCheck = Callable[[], Iterable[Discrepancy]]
+RECONCILE_CHECKS: dict[str, ReconcileCheck] = {}
+
+
+def register_reconcile_check(name: str, check: ReconcileCheck) -> None:
+    """A business app's own agreement check (e.g. each loan's sub-account against its schedule), run by
+    `ledger_reconcile` and the reconcile command in the same snapshot as the ledger's; the ledger does not
+    import the apps, they register here (from their AppConfig.ready). Registering a name again replaces it."""
+    RECONCILE_CHECKS[name] = check
+
+
 def ledger_reconcile() -> list[Discrepancy]:
     """Every way the books could disagree with themselves; an empty list means they agree.
 
     - each control account's balance equals the sum of its sub-accounts' balances (住房公积金 201 = Σ member
       accounts; 委托贷款 111 = Σ loans' principal outstanding);
     - each sub-account's balance equals the sum of its sub-ledger rows;
-    - the general ledger as a whole balances (Σ debits = Σ credits).
+    - the general ledger as a whole balances (Σ debits = Σ credits);
+    - every check the apps registered (`register_reconcile_check`).
     """
     problems: list[Discrepancy] = []
     # One snapshot for every check: a posting committed half-way through must not look like a difference.
@@ -70,3 +83,5 @@ def _reconcile_into(problems: list[Discrepancy]) -> None:
     totals = JournalLine.objects.aggregate(d=Sum("debit"), c=Sum("credit"))
     if (totals["d"] or ZERO) != (totals["c"] or ZERO):
         problems.append(Discrepancy("总账借贷合计", totals["d"] or ZERO, totals["c"] or ZERO))
+    for check in RECONCILE_CHECKS.values():
+        problems.extend(check())

@@ -8,6 +8,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from fund.close.config import close_hour, close_start
 from fund.integrations import configuration_problems
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "fund.payments",
     "fund.printing",
     "fund.portals",
+    "fund.close",
     # business lines
     "deposits",
     "withdrawals",
@@ -212,6 +214,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_DB_REUSE_MAX = 10_000
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# The nightly close (日终, fund.close) of each business date runs at this local time that evening ("HH:MM"); its
+# beat entry catches up every date missed since the last close. The first date ever closed is FUND_CLOSE_START
+# ("YYYY-MM-DD"; empty: the day the close first runs).
+FUND_CLOSE_HOUR = close_hour(env("FUND_CLOSE_HOUR", "22:30"))
+FUND_CLOSE_START = close_start(env("FUND_CLOSE_START", ""))
 # Periodic work; django-celery-beat copies this into its tables, where staff may adjust it in the admin.
 CELERY_BEAT_SCHEDULE = {
     "printing-requeue-stale": {"task": "printing.requeue_stale", "schedule": 120.0},
@@ -236,6 +243,9 @@ CELERY_BEAT_SCHEDULE = {
     "withdrawals-standing-run": {"task": "withdrawals.standing_run", "schedule": crontab(minute=0, hour=7)},
     # Loans waiting in 轮候 are paid in order of approval as money arrives in the fund's bank account.
     "loans-disbursement-queue-drain": {"task": "loans.disbursement_queue_drain", "schedule": 300.0},
+    # The nightly close of today, and of every date missed before it, each once and in order (fund.close).
+    "fund-close-catch-up": {"task": "fund.close.catch_up",
+                            "schedule": crontab(minute=FUND_CLOSE_HOUR.minute, hour=FUND_CLOSE_HOUR.hour)},
 }
 
 # Which implementation talks to the outside systems: "sandbox" (tables in our own database) or "http".

@@ -1,4 +1,5 @@
-"""API of signing and mortgage: POST sign (an approved application), POST mortgage, POST convert, GET a loan.
+"""API of signing and mortgage: POST sign (an approved application), POST mortgage, POST convert (GET a loan is
+loans.apis.loans, with what is due and the schedule).
 Every fetch is scoped: staff of the loan's branch (or centre-wide) and the borrower; anyone else gets 404."""
 
 from __future__ import annotations
@@ -94,12 +95,6 @@ def _answer(request: Any, loan: Loan, code: int = status.HTTP_200_OK) -> Respons
     return Response(LoanOutput(loan_output(request, loan)).data, status=code)
 
 
-class LoanDetailApi(APIView):
-    @extend_schema(responses=LoanOutput, summary="贷款账户详情（本金、利率、期限、还款计划摘要、档案、抵押）")
-    def get(self, request, pk: int):
-        return _answer(request, loan_get_for_user(user=request.user, pk=pk))
-
-
 class LoanSignApi(APIView):
     class InputSerializer(serializers.Serializer):
         bank = serializers.PrimaryKeyRelatedField(
@@ -142,7 +137,6 @@ class LoanConvertApi(APIView):
 
 api_patterns = [
     path("applications/<int:pk>/sign/", LoanSignApi.as_view(), name="api-loan-sign"),
-    path("<int:pk>/", LoanDetailApi.as_view(), name="api-loan-detail"),
     path("<int:pk>/mortgage/", LoanMortgageApi.as_view(), name="api-loan-mortgage"),
     path("<int:pk>/convert/", LoanConvertApi.as_view(), name="api-loan-convert"),
 ]

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from ..models import Loan, LoanStatus
 from ..schedule import instalments
+from .schedule_store import schedule_rows
 
 UNPAID = (LoanStatus.PENDING, LoanStatus.ACTIVE)
 
@@ -39,15 +40,19 @@ def unpaid_loan_blocker(account: Any) -> str | None:
 
 
 def monthly_instalment(loan: Loan, *, on: Any = None) -> Decimal:
-    """The instalment due in the month of `on` (today), or the next one; from the loan's repayment schedule."""
+    """The instalment due in the month of `on` (today), or the next one: from the schedule in force (stored, then
+    projected; it follows re-pricing and prepayment), or the contract's plan for a loan not yet disbursed."""
+    on = on or timezone.localdate()
+    month = on.replace(day=1)
+    if loan.segment_id is not None:
+        rows = schedule_rows(loan)
+        due = next((r for r in rows if r.due_on >= month), rows[-1] if rows else None)
+        return due.payment if due is not None else Decimal("0.00")
     if loan.first_due_on is None:
         return Decimal("0.00")
-    on = on or timezone.localdate()
     plan = instalments(principal=loan.principal, annual_rate_percent=loan.rate, months=loan.term_months,
                        method=loan.method, first_due=loan.first_due_on, day=loan.repayment_day)
-    month = on.replace(day=1)
-    due = next((i for i in plan if i.due_on >= month), plan[-1])
-    return due.payment
+    return next((i for i in plan if i.due_on >= month), plan[-1]).payment
 
 
 def centre_loans(id_number: str) -> list[Any]:

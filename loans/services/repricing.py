@@ -1,6 +1,286 @@
-"""The yearly schedule and re-pricing on 1 January. PLACEHOLDER for H5."""
+"""The yearly schedule and re-pricing on 1 January (SPEC §2.3: existing loans re-price on 1 January after a
+rate change).
+
+`repricing_run(year)` brings every active loan's stored schedule into `year`:
+
+- **roll**: the instalments due in `year` are stored, continuing the loan's current segment from its last stored
+  instalment (`segment_walk` from the next number with that instalment's scheduled balance);
+- **re-price**: when the policy rate in force on 1 January of `year` for the loan's band (first/second home,
+  term ≤ 5 / > 5 years as contracted: `loans.services.rates`) differs from the current segment's rate, a new
+  segment (reason 利率调整) starts at the first instalment due on or after 1 January, from the scheduled balance
+  before it, over the remaining instalments, at the new rate (`segment_new`: the term is kept, the instalment
+  changes). Stored open instalments from that number on (a December loan stored January's) become 已调整 and
+  stay beside the old segment as history. The first instalment of a loan disbursed in December is counted by
+  days from the disbursement at the new rate, as every instalment due in the new year is at the new rate.
+
+Idempotent: what a loan needs is read from what is stored (its last stored instalment, its current segment's
+rate), so a second run for the same year finds every loan rolled and at the new rate, and stores nothing.
+
+Set-based: loans are read in slices of `SLICE` in one query each (with their last stored instalment), the
+arithmetic is `loans.schedule`'s, and the rows are written with COPY; the loans are re-pointed by one UPDATE per
+slice. Each slice is its own transaction with its loans locked (a repayment or prepayment at the same moment
+waits for it, and finds the new schedule), so a run that stops is resumed by running it again. Borrowers of
+re-priced loans are texted after each slice commits, by one task per slice (`loans.repricing_sms`).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from fund.money import format_money
+
+from ..models import HomeOrder, LoanStatus, SegmentReason
+from ..schedule import Instalment as Planned
+from ..schedule import Segment, segment_new, segment_walk
+from .rates import FIVE_YEARS, loan_rate, rate_policy_name
+from .schedule_store import planned_rows
+
+SLICE = 5000
+LOCK = "loans.repricing"
+
+# One row per loan: the loan, its band, its current segment, the borrower's phone, its last stored instalment,
+# the last stored one due before 1 January, and the stored ones due on or after it (the first, and the last with
+# anything paid: a re-pricing starts after it).
+_READ = """
+SELECT l.id, l.contract_number, l.term_months, l.disbursed_on, a.home_order, p.phone,
+       s.id, s.balance, s.rate, s.method, s.first_number, s.last_number, s.first_due, s.day, s.payment,
+       s.first_interest,
+       last.number, last.balance_after,
+       prior.number, prior.balance_after,
+       later.first_number, later.paid_number
+  FROM loans_loan l
+  JOIN loans_schedulesegment s ON s.id = l.segment_id
+  JOIN loans_loanapplication a ON a.id = l.application_id
+  JOIN people_person p ON p.id = l.borrower_id
+  LEFT JOIN LATERAL (
+       SELECT i.number, i.balance_after FROM loans_instalment i
+        WHERE i.loan_id = l.id AND i.state <> 'superseded' ORDER BY i.number DESC LIMIT 1) last ON true
+  LEFT JOIN LATERAL (
+       SELECT i.number, i.balance_after FROM loans_instalment i
+        WHERE i.loan_id = l.id AND i.state <> 'superseded' AND i.due_on < %(jan1)s
+        ORDER BY i.number DESC LIMIT 1) prior ON true
+  LEFT JOIN LATERAL (
+       SELECT min(i.number) AS first_number,
+              max(i.number) FILTER (WHERE i.principal_paid > 0 OR i.interest_paid > 0 OR i.state = 'paid')
+                AS paid_number
+         FROM loans_instalment i
+        WHERE i.loan_id = l.id AND i.state <> 'superseded' AND i.due_on >= %(jan1)s) later ON true
+ WHERE l.id = ANY(%(ids)s)
+ ORDER BY l.id
+"""
+
+_INSTALMENT_COLUMNS = ("loan_id", "segment_id", "number", "due_on", "principal", "interest", "balance_after",
+                       "principal_paid", "interest_paid", "penalty", "penalty_paid", "penalty_frozen", "state")
+_SEGMENT_COLUMNS = ("id", "loan_id", "reason", "effective_on", "balance", "rate", "method", "first_number",
+                    "last_number", "first_due", "day", "payment", "first_interest", "created_at")
 
 
-def repricing_run(year: int) -> dict[str, int]:
-    """Store every active loan's instalments of `year`, re-pricing where the rate changed. PLACEHOLDER for H5."""
-    return {}
+@dataclass(frozen=True)
+class Repriced:
+    loan_id: int
+    contract_number: str
+    phone: str
+    old_rate: Decimal
+    segment: Segment
+    plan: list[Planned]
+    supersede_from: int  # stored open instalments numbered from here become 已调整
+
+
+@dataclass
+class Work:
+    """One slice's writes: instalments continuing current segments, and new segments with theirs."""
+
+    rolled: list[tuple[int, int, list[Planned]]]  # (loan, current segment, instalments)
+    repriced: list[Repriced]
+
+
+def band_rates(on: date) -> dict[str, Decimal]:
+    """The rate of each band (policy name → percent) in force on `on`."""
+    rates = {}
+    for order in (HomeOrder.FIRST, HomeOrder.SECOND):
+        for term in (FIVE_YEARS, FIVE_YEARS + 1):
+            rates[rate_policy_name(home_order=order, term_months=term)] = loan_rate(home_order=order,
+                                                                                    term_months=term, on=on)
+    return rates
+
+
+def plan_loan(row: tuple[Any, ...], *, jan1: date, dec31: date, rates: dict[str, Decimal]) -> Repriced | tuple[
+        int, int, list[Planned]] | None:
+    """What one loan needs for the year: a re-pricing, a roll (its instalments), or nothing."""
+    (loan_id, contract_number, term_months, disbursed_on, home_order, phone,
+     segment_id, s_balance, s_rate, s_method, s_first, s_last, s_first_due, s_day, s_payment, s_first_interest,
+     last_number, last_balance, prior_number, prior_balance, later_first, later_paid) = row
+    if last_number is None:
+        return None
+    current = Segment(balance=s_balance, rate=s_rate, method=s_method, first_number=s_first, last_number=s_last,
+                      first_due=s_first_due, day=s_day, payment=s_payment, first_interest=s_first_interest)
+    rate = rates[rate_policy_name(home_order=home_order, term_months=term_months)]
+    if rate == current.rate:
+        if last_balance <= 0:
+            return None
+        plan = segment_walk(current, start=last_number + 1, balance=last_balance, through=dec31)
+        return (loan_id, segment_id, plan) if plan else None
+    # The first instalment the new rate applies to, and the scheduled balance before it.
+    if later_paid is not None:
+        start, balance = later_paid + 1, None  # paid ahead into the new year: re-price after what was paid
+    elif later_first is not None:
+        start, balance = later_first, prior_balance if prior_number is not None else None
+    else:
+        start, balance = last_number + 1, last_balance
+    if balance is None:
+        if start == current.first_number:
+            balance = current.balance
+        else:
+            balance = _balance_before(loan_id, start)
+    if balance is None or balance <= 0 or start > current.last_number:
+        return None
+    first_due = current.due_on(start)
+    segment = segment_new(balance=balance, rate=rate, method=current.method, first_number=start,
+                          last_number=current.last_number, first_due=first_due, day=current.day,
+                          interest_from=disbursed_on if start == 1 else None)
+    plan = planned_rows(segment, through=dec31)
+    return Repriced(loan_id=loan_id, contract_number=contract_number, phone=phone or "", old_rate=current.rate,
+                    segment=segment, plan=plan, supersede_from=start)
+
+
+def _balance_before(loan_id: int, number: int) -> Decimal | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT balance_after FROM loans_instalment WHERE loan_id = %s AND number = %s "
+                       "AND state <> 'superseded'", [loan_id, number - 1])
+        found = cursor.fetchone()
+    return found[0] if found else None
+
+
+def _tsv(values: tuple[Any, ...]) -> str:
+    return "\t".join("\\N" if v is None else str(v) for v in values) + "\n"
+
+
+def _copy(cursor: Any, table: str, columns: tuple[str, ...], lines: io.StringIO) -> None:
+    lines.seek(0)
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        while chunk := lines.read(1 << 20):
+            copy.write(chunk)
+
+
+def _instalment_line(loan_id: int, segment_id: int, p: Planned) -> str:
+    # The hottest line of the run (a row per instalment): one f-string, no None to map.
+    return (f"{loan_id}\t{segment_id}\t{p.number}\t{p.due_on}\t{p.principal}\t{p.interest}\t{p.balance_after}"
+            "\t0.00\t0.00\t0.00\t0.00\t0.00\tpending\n")
+
+
+def work_write(work: Work, *, jan1: date) -> int:
+    """Write one slice (inside its transaction, loans locked): supersede, segments, instalments, loans.
+    Returns the number of instalments stored."""
+    stored = 0
+    lines = io.StringIO()
+    with connection.cursor() as cursor:
+        if work.repriced:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence('loans_schedulesegment', 'id')) "
+                           "FROM generate_series(1, %s)", [len(work.repriced)])
+            ids = [r[0] for r in cursor.fetchall()]
+            cursor.execute("CREATE TEMP TABLE IF NOT EXISTS loans_repricing_tmp "
+                           "(loan_id bigint, segment_id bigint, first_number int, rate numeric, maturity date) "
+                           "ON COMMIT DROP")
+            cursor.execute("TRUNCATE loans_repricing_tmp")
+            tmp = io.StringIO()
+            segments = io.StringIO()
+            now = timezone.now()
+            for segment_id, r in zip(ids, work.repriced, strict=True):
+                s = r.segment
+                tmp.write(_tsv((r.loan_id, segment_id, r.supersede_from, s.rate, s.due_on(s.last_number))))
+                segments.write(_tsv((segment_id, r.loan_id, SegmentReason.REPRICED.value, jan1, s.balance, s.rate,
+                                     s.method, s.first_number, s.last_number, s.first_due, s.day, s.payment,
+                                     s.first_interest, now)))
+                for p in r.plan:
+                    lines.write(_instalment_line(r.loan_id, segment_id, p))
+                    stored += 1
+            _copy(cursor, "loans_repricing_tmp", ("loan_id", "segment_id", "first_number", "rate", "maturity"), tmp)
+            # The replaced instalments first: one current instalment per number (a partial unique index).
+            cursor.execute("""
+                UPDATE loans_instalment i SET state = 'superseded'
+                  FROM loans_repricing_tmp t
+                 WHERE i.loan_id = t.loan_id AND i.number >= t.first_number AND i.state IN ('pending', 'overdue')
+            """)
+            _copy(cursor, "loans_schedulesegment", _SEGMENT_COLUMNS, segments)
+            cursor.execute("""
+                UPDATE loans_loan l SET segment_id = t.segment_id, rate = t.rate, maturity_on = t.maturity
+                  FROM loans_repricing_tmp t WHERE l.id = t.loan_id
+            """)
+        for loan_id, segment_id, plan in work.rolled:
+            for p in plan:
+                lines.write(_instalment_line(loan_id, segment_id, p))
+                stored += 1
+        if stored:
+            _copy(cursor, "loans_instalment", _INSTALMENT_COLUMNS, lines)
+    return stored
+
+
+def repricing_text(r: Repriced) -> str:
+    first = r.plan[0]
+    return (f"【{settings.FUND_CENTRE_NAME}】您的住房公积金贷款（合同 {r.contract_number}）自{first.due_on.year}年1月1日起"
+            f"执行新利率 {r.segment.rate}%（原 {r.old_rate}%），{first.due_on:%Y年%m月%d日}起月还款额"
+            f"{format_money(first.payment)}元，详见个人网厅还款计划。")
+
+
+def active_loan_ids() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM loans_loan WHERE status = %s AND segment_id IS NOT NULL ORDER BY id",
+                       [LoanStatus.ACTIVE.value])
+        return [r[0] for r in cursor.fetchall()]
+
+
+def _texts_after_commit(messages: list[tuple[str, str]]) -> None:
+    from ..tasks import repricing_sms
+
+    transaction.on_commit(lambda: repricing_sms.delay(messages), robust=True)
+
+
+def repricing_run(year: int, *, on: date | None = None) -> dict[str, int]:
+    """Store every active loan's instalments of `year`, re-pricing where the rate changed. `on` is the day the
+    new schedule takes effect (1 January of `year`). Returns the counts the close shows: loans rolled (stored
+    the year's instalments on their schedule), loans re-priced, instalments stored."""
+    jan1 = on or date(year, 1, 1)
+    dec31 = date(year, 12, 31)
+    rates = band_rates(jan1)
+    counts = {"rolled": 0, "repriced": 0, "instalments": 0}
+    ids = active_loan_ids()
+    for start in range(0, len(ids), SLICE):
+        piece = ids[start:start + SLICE]
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                # One run at a time; the loans locked against a repayment or prepayment writing their schedule.
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [LOCK])
+                cursor.execute("SELECT id FROM loans_loan WHERE id = ANY(%s) AND status = %s ORDER BY id FOR UPDATE",
+                               [piece, LoanStatus.ACTIVE.value])
+                cursor.execute(_READ, {"jan1": jan1, "ids": piece})
+                rows = cursor.fetchall()
+            work = Work(rolled=[], repriced=[])
+            for row in rows:
+                planned = plan_loan(row, jan1=jan1, dec31=dec31, rates=rates)
+                if isinstance(planned, Repriced):
+                    work.repriced.append(planned)
+                elif planned is not None:
+                    work.rolled.append(planned)
+            counts["instalments"] += work_write(work, jan1=jan1)
+            counts["rolled"] += len(work.rolled)
+            counts["repriced"] += len(work.repriced)
+            messages = [(r.phone, repricing_text(r)) for r in work.repriced if r.phone]
+            if messages:
+                _texts_after_commit(messages)
+    return counts
+
+
+def year_roll_step(business_date: date) -> dict[str, int]:
+    """Close step `loans.year_roll`: on 1 January, the year's instalments (and the re-pricing), before the same
+    close's debit step collects those due that day; nothing on any other date."""
+    if (business_date.month, business_date.day) != (1, 1):
+        return {}
+    return repricing_run(business_date.year, on=business_date)

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..models import OPEN_STATES, Instalment, InstalmentState, Loan, ScheduleSegment
+from ..models import OPEN_STATES, Instalment, InstalmentState, Loan, LoanStatus, ScheduleSegment
 from ..schedule import Instalment as Planned
 from ..schedule import Segment, segment_walk
 
@@ -102,7 +102,9 @@ def schedule_rows(loan: Loan) -> list[ScheduleRow]:
                         penalty=i.penalty, penalty_paid=i.penalty_paid, state=i.state, state_label=labels[i.state],
                         paid_on=i.paid_on)
             for i in stored]
-    if loan.segment_id is not None and stored and stored[-1].balance_after > 0:
+    # Only a loan still being repaid has a rest to project: a paid-off loan's last stored row may show principal
+    # left by the plan (repaid ahead of it), and nothing of it is owed.
+    if loan.status == LoanStatus.ACTIVE and loan.segment_id is not None and stored and stored[-1].balance_after > 0:
         segment = segment_of(ScheduleSegment.objects.get(pk=loan.segment_id))
         last = stored[-1]
         rows += [ScheduleRow(number=p.number, due_on=p.due_on, principal=p.principal, interest=p.interest,

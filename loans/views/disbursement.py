@@ -1,5 +1,5 @@
 """放款 pages: the staff disbursement list (待出通知 / 待财务放款 / 轮候 / 付款中 / 已放款, the queue's order and the
-fund's liquidity), the notice and release buttons, the IOU's delivery; and the member's own loans in the hall."""
+fund's liquidity), the notice and release buttons, the IOU's delivery. (The member's loans in the hall are loans.views.loan.)"""
 
 from __future__ import annotations
 
@@ -11,12 +11,10 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from fund.people.models import Post
-from fund.people.selectors import scoped
 from fund.portals.decorators import portal_required
 from fund.views import attempt
 
-from ..models import IouDelivery, Loan, LoanStatus
-from ..schedule import instalments, summary
+from ..models import IouDelivery
 from ..selectors.applications import application_get_for_user
 from ..selectors.loans import loan_get_for_user
 from ..services.disbursement import (
@@ -94,28 +92,6 @@ def staff_iou_delivery(request: HttpRequest, pk: int) -> HttpResponse:
     return _back("paid")
 
 
-def loan_progress(loan: Loan) -> dict[str, Any]:
-    """What the member reads about one loan: the schedule's summary, the next instalments and how far it is repaid."""
-    out: dict[str, Any] = {"loan": loan, "balance": loan.balance}
-    if loan.first_due_on is None:
-        return out
-    plan = instalments(principal=loan.principal, annual_rate_percent=loan.rate, months=loan.term_months,
-                       method=loan.method, first_due=loan.first_due_on, day=loan.repayment_day)
-    repaid = loan.principal - loan.balance
-    out.update(summary=summary(plan), upcoming=plan[:6], repaid=repaid,
-               percent=int(repaid * 100 / loan.principal) if loan.principal else 0,
-               periods=loan.term_months)
-    return out
-
-
-@portal_required("member")
-def member_loans(request: HttpRequest) -> HttpResponse:
-    loans = (scoped(Loan.objects.select_related("sub_account", "bank", "application"), request.user, person="borrower")
-             .order_by("-id"))
-    return render(request, "loans/member/loans.html", {"items": [loan_progress(loan) for loan in loans],
-                                                       "pending": LoanStatus.PENDING})
-
-
 staff_patterns = [
     path("loans/disbursements/", staff_disbursements, name="loan-disbursements"),
     path("loans/applications/<int:pk>/disbursement-notice/", staff_disbursement_notice,
@@ -123,4 +99,3 @@ staff_patterns = [
     path("loans/disbursements/<int:pk>/release/", staff_disbursement_release, name="loan-disbursement-release"),
     path("loans/<int:pk>/iou-delivery/", staff_iou_delivery, name="loan-iou-delivery"),
 ]
-member_patterns = [path("loans/", member_loans, name="loan-loans")]

@@ -28,6 +28,7 @@ from ..selectors.loans import loan_get_for_user
 from ..services.mortgage import is_off_plan, mortgage_convert, mortgage_register
 from ..services.signing import loan_sign
 from ..signing_pdf import schedule_summary
+from .loan import loan_schedule_context
 
 
 class SignForm(forms.Form):
@@ -87,7 +88,8 @@ def _loan_context(loan: Loan) -> dict[str, Any]:
 @portal_required("staff")
 def staff_loan(request: HttpRequest, pk: int) -> HttpResponse:
     loan = loan_get_for_user(user=request.user, pk=pk)
-    return render(request, "loans/staff/loan.html", _loan_context(loan))
+    schedule = loan_schedule_context(loan, request.user, superseded=request.GET.get("superseded") == "1")
+    return render(request, "loans/staff/loan.html", {**_loan_context(loan), **schedule, "staff_view": True})
 
 
 @portal_required("staff")

@@ -13,6 +13,7 @@ from fund.integrations.models import SandboxBankAccount
 from fund.ledger.selectors import ledger_reconcile
 from loans.models import CoBorrower, LoanStatus
 from loans.services.other_lines import centre_loans, monthly_instalment
+from loans.services.schedule_store import schedule_rows
 from tests.loans.conftest import available_becomes, mortgaged_loan
 from withdrawals.loans import household_loans
 
@@ -56,8 +57,11 @@ def test_the_centre_source_lists_a_disbursed_loan_with_its_instalment_and_balanc
     loan = disbursed(ln, django_capture_on_commit_callbacks, borrower=ln.person)
     [found] = centre_loans(ln.person.id_number)
     assert found.key == f"centre:{loan.contract_number}" and found.balance == Decimal("600000.00")
-    # 600 000 over 240 months at 2.6 %: the 等额本息 instalment of the schedule.
-    assert found.monthly_instalment == monthly_instalment(loan) == Decimal("3208.73")
+    # The instalment of the stored schedule due next: the first, whose interest may count by days from the
+    # disbursement; from the second on, 600 000 over 240 months at 2.6 % is 3208.73 a month (等额本息).
+    first, second = schedule_rows(loan)[:2]
+    assert found.monthly_instalment == monthly_instalment(loan) == first.payment
+    assert monthly_instalment(loan, on=second.due_on) == second.payment == Decimal("3208.73")
     assert found.key in [h.key for h in household_loans(ln.person.id_number)]
 
 

@@ -4,7 +4,7 @@ from fund.ledger.selectors import ledger_reconcile
 
 
 class Command(BaseCommand):
-    help = "核对账务：个人账户余额合计 = 住房公积金科目余额，贷款分户余额合计 = 委托贷款科目余额，分户余额 = 明细账合计，总账借贷平衡。不一致时以非零状态退出。"
+    help = "核对账务：个人账户余额合计 = 住房公积金科目余额，贷款分户余额合计 = 委托贷款科目余额，分户余额 = 明细账合计，总账借贷平衡，以及各业务登记的核对（如每笔贷款分户余额 = 还款计划剩余本金）。不一致时以非零状态退出。"
 
     def handle(self, *args: object, **options: object) -> None:
         problems = ledger_reconcile()

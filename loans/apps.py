@@ -19,6 +19,11 @@ class LoansConfig(AppConfig):
         register_loan_items()
         # The loans line as deposits and withdrawals see it: blockers, the "centre" loan source.
         register_other_lines()
+        # The loans' steps of the nightly close (日终): overdue and penalty, 自愿扣划, the bank's batch debit and
+        # its results, counters, reminders.
+        from .close import register_loan_close_steps
+
+        register_loan_close_steps()
         # The yearly schedule and re-pricing (first step of the close), the 贴息 refunds (after the debits).
         from fund.close.registry import register_close_step
 

@@ -32,6 +32,14 @@ def register_loan_audit_names() -> None:
         "username": "登录用户名", "name": "名称",
     })
 
+    # The nightly close's bank debit (批量扣款)
+    from .models import BatchState
+
+    register_actions({"loans.collection_batch.sent": "批量扣款发送银行",
+                      "loans.collection_batch.applied": "批量扣款结果入账"})
+    register_audit_values("state", BatchState, prefix="loans.collection_batch")
+    register_audit_keys({"paid_count": "扣款成功笔数", "failed_count": "扣款失败笔数"})
+
     # Signing and mortgage (合同面签、抵押)
     register_actions({
         "loans.application.signed": "贷款合同面签", "loans.application.mortgaged": "贷款抵押登记",

@@ -64,6 +64,14 @@ def _from_json(tp: Any, value: Any) -> Any:
             raise TypeError("not an array")
         (item,) = get_args(tp)
         return [_from_json(item, v) for v in value]
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):  # a batch's items: objects of the declared fields
+        if not isinstance(value, dict):
+            raise TypeError("not an object")
+        hints = get_type_hints(tp)
+        names = {f.name for f in dataclasses.fields(tp)}
+        if set(value) != names:
+            raise TypeError("fields do not match")
+        return tp(**{n: _from_json(hints[n], v) for n, v in value.items()})
     if tp is date:
         return date.fromisoformat(value)
     if tp is bool:

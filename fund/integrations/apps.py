@@ -30,4 +30,5 @@ class IntegrationsConfig(AppConfig):
             "letter_number": "联系函编号", "status_message": "状态说明", "sent_at": "发送时间",
             "transferred_at": "划转时间", "to_centre": "转入中心", "to_centre_account": "转入中心账号",
             "to_account_number": "转入个人账号", "letters": "联系函",
+            "batch_reference": "批次号", "items": "明细", "first": "前几笔（批量调用只记摘要）",
         })

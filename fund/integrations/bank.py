@@ -8,18 +8,26 @@ different account or amount is refused, since that is a bug in the caller, not a
 `verify_account` (账户核验) asks whether the bank has the account under that name (and holder's ID number or
 credit code, when given), so a card the bank does not know is refused when it is given, not when the first
 debit or payout fails months later. `bank_account_verify` turns its answer into a form error.
+
+Batch collection (批量代扣, the loans' nightly debit): `collect_batch` sends many collections at once under
+one batch reference; each item's `reference` is an idempotency key exactly as for `collect` (the same
+reference again is the same collection and is never debited twice), so sending the whole batch again returns
+the first answers. `collect_batch_result` reads the batch's answers back. The sandbox decides every item in a
+few set-based statements (20 000 items well under a second).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from abc import abstractmethod
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from . import entrusted_bank
@@ -81,6 +89,40 @@ class AccountVerification(Result):
     bank_name: str  # the account's bank, "" when unknown
 
 
+@dataclass(frozen=True, kw_only=True)
+class CollectionItem:
+    """One collection of a batch: debit `amount` from the account under this name; `reference` is its key."""
+
+    reference: str
+    account_number: str
+    name: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class CollectionOutcome:
+    reference: str
+    account_number: str
+    amount: Decimal
+    status: PaymentStatus  # succeeded or failed (a batch item is decided, never left pending)
+    reason: str  # why it failed, in the bank's words; "" otherwise
+    bank_serial: str
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == PaymentStatus.SUCCEEDED
+
+
+@dataclass(frozen=True, kw_only=True)
+class CollectionBatch(Result):
+    batch_reference: str
+    items: tuple[CollectionOutcome, ...]
+
+    @property
+    def succeeded_count(self) -> int:
+        return sum(1 for item in self.items if item.succeeded)
+
+
 class Bank(Integration):
     system = "bank"
 
@@ -88,6 +130,17 @@ class Bank(Integration):
     @abstractmethod
     def collect(self, *, account_number: str, name: str, amount: Decimal, reference: str, purpose: str = "") -> Payment:
         """Debit the account under an entrustment agreement (委托收款)."""
+
+    @operation(reference="batch_reference", summarize=True)
+    @abstractmethod
+    def collect_batch(self, *, batch_reference: str, items: list[CollectionItem], purpose: str = "") -> CollectionBatch:
+        """Debit many accounts at once (批量代扣); each item exactly as `collect` with its own reference. The
+        answers come back in the items' order; a batch (or any item) sent again returns the first answers."""
+
+    @operation(reference="batch_reference", query=True, summarize=True)
+    @abstractmethod
+    def collect_batch_result(self, *, batch_reference: str) -> CollectionBatch:
+        """The answers of the items first sent under this batch reference; `NotFound` if the bank has none."""
 
     @operation(reference="reference")
     @abstractmethod
@@ -116,6 +169,63 @@ def _payment(row: SandboxBankPayment) -> Payment:
                     accepted_at=row.created_at)
 
 
+# The sandbox's batch debit in one statement: the items not seen before (by reference) are decided against
+# the accounts, locked in id order — no such account, another name, frozen, or a balance short of this item
+# plus the earlier items on the same account in the batch — inserted (a concurrent request's rows win:
+# ON CONFLICT DO NOTHING, and only rows inserted here debit), and the accounts debited once each.
+# The items go into a small analysed table first: over an array parameter the planner guesses ten rows and
+# joins 20 000 items to 20 000 accounts by nested loops (minutes instead of a second).
+_BATCH_GIVEN = """
+CREATE TEMP TABLE sandbox_bank_batch ON COMMIT DROP AS
+SELECT * FROM unnest(%(refs)s::text[], %(accounts)s::text[], %(names)s::text[], %(amounts)s::numeric[])
+              WITH ORDINALITY AS g(reference, account_number, name, amount, ord)
+"""
+
+_BATCH_COLLECT = """
+WITH fresh AS (
+    SELECT g.* FROM sandbox_bank_batch g
+     WHERE NOT EXISTS (SELECT 1 FROM integrations_sandboxbankpayment p WHERE p.reference = g.reference)
+), locked AS (
+    SELECT a.id, a.account_number, a.name, a.balance, a.frozen FROM integrations_sandboxbankaccount a
+     WHERE a.account_number IN (SELECT account_number FROM fresh) ORDER BY a.id FOR UPDATE
+), decided AS (
+    SELECT f.reference, f.account_number, f.name, f.amount,
+           CASE WHEN a.id IS NULL THEN '账号不存在'
+                WHEN a.name <> f.name THEN '户名与账号不符'
+                WHEN a.frozen THEN '付款账户已冻结'
+                WHEN a.balance < SUM(f.amount) OVER (PARTITION BY f.account_number ORDER BY f.ord) THEN '付款账户余额不足'
+                ELSE '' END AS reason
+      FROM fresh f LEFT JOIN locked a ON a.account_number = f.account_number
+), inserted AS (
+    INSERT INTO integrations_sandboxbankpayment
+           (reference, kind, account_number, name, amount, purpose, status, reason, bank_serial, created_at,
+            finished_at, batch_reference)
+    SELECT reference, 'collect', account_number, name, amount, %(purpose)s,
+           CASE WHEN reason = '' THEN 'succeeded' ELSE 'failed' END, reason,
+           upper(substr(replace(gen_random_uuid()::text, '-', ''), 1, 20)), now(), now(), %(batch)s
+      FROM decided
+        ON CONFLICT (reference) DO NOTHING
+    RETURNING account_number, amount, status
+)
+UPDATE integrations_sandboxbankaccount a SET balance = a.balance - s.total
+  FROM (SELECT account_number, SUM(amount) AS total FROM inserted WHERE status = 'succeeded'
+         GROUP BY account_number) s
+ WHERE a.account_number = s.account_number
+"""
+
+_BATCH_READ = """
+SELECT p.reference, p.account_number, p.amount, p.status, p.reason, p.bank_serial, p.kind
+  FROM sandbox_bank_batch g JOIN integrations_sandboxbankpayment p ON p.reference = g.reference
+ ORDER BY g.ord
+"""
+
+
+def _outcome(row: tuple) -> CollectionOutcome:
+    reference, account_number, amount, status, reason, bank_serial = row[:6]
+    return CollectionOutcome(reference=reference, account_number=account_number, amount=amount,
+                             status=PaymentStatus(status), reason=reason, bank_serial=bank_serial)
+
+
 class SandboxBank(Bank):
     backend = "sandbox"
 
@@ -130,6 +240,48 @@ class SandboxBank(Bank):
             kind=PaymentKind.PAYOUT, account_number=card_number, name=name, amount=amount,
             reference=reference, purpose=purpose,
         )
+
+    def collect_batch(self, *, batch_reference: str, items: list[CollectionItem], purpose: str = "") -> CollectionBatch:
+        if not batch_reference.strip():
+            raise Rejected("批次号不能为空")
+        if any(item.amount <= 0 for item in items):
+            raise Rejected("金额必须大于零")
+        references = [item.reference for item in items]
+        if len(set(references)) != len(references):
+            raise Rejected("同一批次中业务编号不能重复")
+        if not items:
+            return CollectionBatch(batch_reference=batch_reference, items=())
+        columns: dict[str, Any] = {
+            "refs": references, "accounts": [item.account_number for item in items],
+            "names": [item.name for item in items], "amounts": [item.amount for item in items],
+            "batch": batch_reference, "purpose": purpose[:100],
+        }
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS sandbox_bank_batch")
+            cursor.execute(_BATCH_GIVEN, columns)
+            cursor.execute("ANALYZE sandbox_bank_batch")
+            cursor.execute(_BATCH_COLLECT, columns)
+            cursor.execute(_BATCH_READ)
+            rows = cursor.fetchall()
+            cursor.execute("DROP TABLE sandbox_bank_batch")
+        if len(rows) != len(items):
+            raise Rejected("批量代扣处理异常：部分业务编号无结果")
+        for item, row in zip(items, rows, strict=True):
+            if (row[6], row[1], row[2]) != (PaymentKind.COLLECT, item.account_number, item.amount):
+                raise Rejected(f"业务编号 {item.reference} 已用于另一笔收付款，账号或金额不一致")
+        return CollectionBatch(batch_reference=batch_reference, items=tuple(_outcome(row) for row in rows))
+
+    def collect_batch_result(self, *, batch_reference: str) -> CollectionBatch:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reference, account_number, amount, status, reason, bank_serial, kind"
+                "  FROM integrations_sandboxbankpayment WHERE batch_reference = %s ORDER BY id",
+                [batch_reference],
+            )
+            rows = cursor.fetchall()
+        if not rows or not batch_reference:
+            raise NotFound("银行查无此批次")
+        return CollectionBatch(batch_reference=batch_reference, items=tuple(_outcome(row) for row in rows))
 
     def payment(self, *, reference: str) -> Payment:
         row = SandboxBankPayment.objects.filter(reference=reference).first()
@@ -234,6 +386,15 @@ class HttpBank(HttpClient, Bank):
             "payout", Payment, card_number=card_number, name=name, amount=amount,
             reference=reference, purpose=purpose, idempotency_key=reference,
         )
+
+    def collect_batch(self, *, batch_reference: str, items: list[CollectionItem], purpose: str = "") -> CollectionBatch:
+        return self._post(
+            "collect_batch", CollectionBatch, batch_reference=batch_reference, purpose=purpose,
+            items=[dataclasses.asdict(item) for item in items], idempotency_key=batch_reference,
+        )
+
+    def collect_batch_result(self, *, batch_reference: str) -> CollectionBatch:
+        return self._post("collect_batch_result", CollectionBatch, batch_reference=batch_reference)
 
     def payment(self, *, reference: str) -> Payment:
         return self._post("payment", Payment, reference=reference)

@@ -30,7 +30,7 @@ class System(models.TextChoices):
 
 # The Chinese names of the interface methods (`fund.integrations.base.operation`) a call row records.
 OPERATION_NAMES = {
-    "collect": "委托收款", "confirm": "确认", "deed_tax": "契税查询", "family": "亲属关系查询", "funds": "资金查询",
+    "collect": "委托收款", "collect_batch": "批量代扣", "collect_batch_result": "批量代扣结果", "confirm": "确认", "deed_tax": "契税查询", "family": "亲属关系查询", "funds": "资金查询",
     "funds_sent": "资金划出确认", "homes": "房屋登记查询", "incoming_letters": "获取联系函", "incoming_transfers": "获取来账",
     "invoice": "发票查询", "lookup": "身份查询", "payment": "支付查询", "payout": "付款", "record": "记录查询",
     "register_mortgage": "抵押登记", "register_pre_mortgage": "预告登记（预抵押）", "release_mortgage": "解除抵押", "reply": "答复", "report": "信用报告查询",
@@ -357,6 +357,8 @@ class SandboxBankPayment(models.Model):
     bank_serial = models.CharField("银行流水号", max_length=32, unique=True)
     created_at = models.DateTimeField("受理时间", db_default=Now())
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # The batch (批量代扣) an item was first sent in, so the batch's answers can be read back by its reference.
+    batch_reference = models.CharField("批次号", max_length=40, blank=True, db_index=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "模拟银行-收付款"

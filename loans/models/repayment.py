@@ -86,6 +86,8 @@ class Instalment(models.Model):
     penalty_from = models.DateField("罚息起算日", null=True, blank=True)
     state = models.CharField("状态", max_length=10, choices=InstalmentState.choices, default=InstalmentState.PENDING)
     paid_on = models.DateField("还清日期", null=True, blank=True)
+    # The nightly close's due-date reminder (loans.close): set when the text is queued, so it goes once.
+    reminded_on = models.DateField("提醒日期", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "还款计划"
@@ -103,6 +105,8 @@ class Instalment(models.Model):
         indexes = [
             # the nightly close: what falls due or is overdue on a date
             models.Index(fields=["due_on"], condition=Q(state__in=["pending", "overdue"]), name="instalment_open_due"),
+            # the close's counters: instalments repaid after their due date (late), by the day they were repaid
+            models.Index(fields=["paid_on"], condition=Q(paid_on__gt=F("due_on")), name="instalment_paid_late"),
         ]
 
     def __str__(self) -> str:

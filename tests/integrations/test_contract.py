@@ -25,7 +25,7 @@ from fake_gateway import FakeGateway, fake_gateway, operations_of
 from fund.demo import make_credit_code, make_id_number
 from fund.integrations import IMPLEMENTATIONS, get_client
 from fund.integrations import models as sandbox
-from fund.integrations.bank import sandbox_receive_transfer
+from fund.integrations.bank import CollectionItem, sandbox_receive_transfer
 from fund.integrations.base import IntegrationError, NotFound, Rejected, Result, Unavailable
 from fund.integrations.models import IntegrationCall, LoanKind, MortgageKind
 from fund.integrations.transfer import sandbox_incoming_letter, sandbox_transfer_out
@@ -107,6 +107,8 @@ def records(db: Any) -> Records:
                                          to_account_number="310000998").letter_number
     platform.reply(letter_number=r.accepted, accept=True)
     get_client("bank").payout(card_number=CARD, name="王伟", amount=Decimal("10.00"), reference="TQ-0000-1")
+    get_client("bank").collect_batch(batch_reference="PLKK20260419", items=[
+        CollectionItem(reference="DK202604191", account_number=CARD, name="王伟", amount=Decimal("1.00"))])
     r.mortgage = get_client("property").register_mortgage(
         certificate_number="鲁(2020)示范市不动产权第0012345号", kind=MortgageKind.PRE, mortgagee="示范市住房公积金管理中心",
         amount=Decimal("400000.00"), reference="DK-0001",
@@ -194,6 +196,16 @@ CASES = [
                "purpose": ""}),
          idempotency_key="TQ-0002-1", label="unknown-card"),
     Case("bank", "payment", same({"reference": "TQ-0000-1"}), same({"reference": "TQ-0000-1"})),
+    Case("bank", "collect_batch",
+         same({"batch_reference": "PLKK20260420", "purpose": "公积金贷款还款", "items": [
+             CollectionItem(reference="DK202604201", account_number=CARD, name="王伟", amount=Decimal("1604.36")),
+             CollectionItem(reference="DK202604202", account_number=CARD, name="李芳", amount=Decimal("10.00"))]}),
+         same({"batch_reference": "PLKK20260420", "purpose": "公积金贷款还款", "items": [
+             {"reference": "DK202604201", "account_number": CARD, "name": "王伟", "amount": "1604.36"},
+             {"reference": "DK202604202", "account_number": CARD, "name": "李芳", "amount": "10.00"}]}),
+         idempotency_key="PLKK20260420"),
+    Case("bank", "collect_batch_result", same({"batch_reference": "PLKK20260419"}),
+         same({"batch_reference": "PLKK20260419"})),
     Case("bank", "incoming_transfers", yesterday_to_today, yesterday_to_today_on_the_wire),
     Case("bank", "verify_account", same({"account_number": CARD, "name": "王伟", "holder_id": ME}),
          same({"account_number": CARD, "name": "王伟", "holder_id": ME})),
@@ -310,6 +322,11 @@ ERRORS: list[tuple[str, str, str, Callable[[Records], dict[str, Any]], type[Inte
     ("unknown-payment", "bank", "payment", same({"reference": "NO-SUCH"}), NotFound),
     ("reference-reused", "bank", "payout",
      same({"card_number": CARD, "name": "王伟", "amount": Decimal("99.00"), "reference": "TQ-0000-1"}), Rejected),
+    ("unknown-batch", "bank", "collect_batch_result", same({"batch_reference": "PLKK19990101"}), NotFound),
+    ("batch-reference-reused", "bank", "collect_batch",
+     same({"batch_reference": "PLKK20260421", "items": [
+         CollectionItem(reference="DK202604191", account_number=CARD, name="王伟", amount=Decimal("2.00"))]}),
+     Rejected),
     ("zero-collection", "bank", "collect",
      same({"account_number": UNIT_ACCOUNT, "name": "示范市第一机械厂", "amount": Decimal("0.00"),
            "reference": "HJ-0000"}), Rejected),

@@ -17,6 +17,7 @@ from fund.api import validated
 from ..selectors.loans import loan_get_for_user
 from ..services.payoff import payoff_certificate_request
 from ..services.prepayment import MODES, SOURCES, prepay, prepayment_preview
+from .repayment import RepaymentOutput
 
 MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
 
@@ -65,21 +66,7 @@ class PreviewOutput(serializers.Serializer):
     rows = RowOutput(many=True)
 
 
-class RepaymentOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    number = serializers.CharField()
-    kind = serializers.CharField()
-    kind_label = serializers.CharField(source="get_kind_display")
-    value_date = serializers.DateField()
-    amount = serializers.DecimalField(**MONEY)
-    prepaid_principal = serializers.DecimalField(**MONEY)
-    from_fund = serializers.DecimalField(**MONEY)
-    from_card = serializers.DecimalField(**MONEY)
-    balance_after = serializers.DecimalField(**MONEY)
-    loan_status = serializers.CharField(source="loan.status")
-
-
-class DocumentOutput(serializers.Serializer):
+class CertificateOutput(serializers.Serializer):
     id = serializers.IntegerField(help_text="用 /api/documents/{id}/ 查询状态与下载地址")
     status = serializers.CharField()
     verification_code = serializers.CharField(source="code_display")
@@ -106,12 +93,12 @@ class PrepaymentApi(APIView):
 
 
 class PayoffCertificateApi(APIView):
-    @extend_schema(responses={202: DocumentOutput},
+    @extend_schema(responses={202: CertificateOutput},
                    summary="结清证明（已结清的贷款；当日重复请求返回同一份，PDF 异步生成）")
     def get(self, request: Any, pk: int) -> Response:
         loan = loan_get_for_user(user=request.user, pk=pk)
         document = payoff_certificate_request(loan=loan, requested_by=request.user)
-        return Response(DocumentOutput(document).data, status=status.HTTP_202_ACCEPTED)
+        return Response(CertificateOutput(document).data, status=status.HTTP_202_ACCEPTED)
 
 
 api_patterns = [

@@ -43,6 +43,7 @@ class RepaymentOutput(serializers.Serializer):
                                          help_text="扣划的公积金账号")
     from_card = serializers.DecimalField(**MONEY, help_text="银行卡支付")
     balance_after = serializers.DecimalField(**MONEY, help_text="还款后本金余额")
+    loan_status = serializers.CharField(source="loan.status", help_text="还款后贷款状态：active 还款中 / closed 已结清")
 
 
 class RepaymentInput(serializers.Serializer):

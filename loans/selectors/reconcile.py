@@ -17,17 +17,22 @@ from fund.ledger.selectors import Discrepancy
 
 LIMIT = 100
 
+# One pass over the instalments, no sort: along a loan's schedule in force (not superseded) the planned balance
+# after each instalment never grows with its number (each instalment repays principal ≥ 0; a segment starts from
+# the balance the one before it left, less any prepayment), so the last stored instalment's balance_after is the
+# smallest. Sorting 2.4 million rows per loan (DISTINCT ON) took minutes at 200,000 loans; this is one hash
+# aggregate.
 _SQL = """
 SELECT l.contract_number, sa.balance,
-       CASE WHEN l.status = 'closed' THEN 0 ELSE COALESCE(o.unpaid, 0) + COALESCE(t.balance_after, 0) END AS planned
+       CASE WHEN l.status = 'closed' THEN 0 ELSE COALESCE(s.unpaid, 0) + COALESCE(s.after_last, 0) END AS planned
   FROM loans_loan l
   JOIN ledger_subaccount sa ON sa.id = l.sub_account_id
-  LEFT JOIN (SELECT loan_id, SUM(principal - principal_paid) AS unpaid
-               FROM loans_instalment WHERE state IN ('pending', 'overdue') GROUP BY loan_id) o ON o.loan_id = l.id
-  LEFT JOIN (SELECT DISTINCT ON (loan_id) loan_id, balance_after
-               FROM loans_instalment WHERE state <> 'superseded' ORDER BY loan_id, number DESC) t ON t.loan_id = l.id
+  LEFT JOIN (SELECT loan_id,
+                    SUM(principal - principal_paid) FILTER (WHERE state IN ('pending', 'overdue')) AS unpaid,
+                    MIN(balance_after) AS after_last
+               FROM loans_instalment WHERE state <> 'superseded' GROUP BY loan_id) s ON s.loan_id = l.id
  WHERE l.segment_id IS NOT NULL
-   AND sa.balance <> CASE WHEN l.status = 'closed' THEN 0 ELSE COALESCE(o.unpaid, 0) + COALESCE(t.balance_after, 0) END
+   AND sa.balance <> CASE WHEN l.status = 'closed' THEN 0 ELSE COALESCE(s.unpaid, 0) + COALESCE(s.after_last, 0) END
  ORDER BY l.contract_number
  LIMIT %s
 """

@@ -48,31 +48,32 @@ LOCK = "loans.repricing"
 
 # One row per loan: the loan, its band, its current segment, the borrower's phone, its last stored instalment,
 # the last stored one due before 1 January, and the stored ones due on or after it (the first, and the last with
-# anything paid: a re-pricing starts after it).
+# anything paid: a re-pricing starts after it). One aggregate pass over the slice's recent instalments rather
+# than three index probes per loan (a third of the run's time at 200,000 loans): along the schedule in force the
+# planned balance after an instalment never grows with its number (see loans/selectors/reconcile.py), so the
+# last instalment's balance_after is the smallest. Stored instalments reach 31 December of the year before at
+# least, so those due in the last 400 days hold every figure wanted.
 _READ = """
 SELECT l.id, l.contract_number, l.term_months, l.disbursed_on, a.home_order, p.phone,
        s.id, s.balance, s.rate, s.method, s.first_number, s.last_number, s.first_due, s.day, s.payment,
        s.first_interest,
-       last.number, last.balance_after,
-       prior.number, prior.balance_after,
-       later.first_number, later.paid_number
+       g.last_number, g.last_balance, g.prior_number, g.prior_balance, g.later_first, g.later_paid
   FROM loans_loan l
   JOIN loans_schedulesegment s ON s.id = l.segment_id
   JOIN loans_loanapplication a ON a.id = l.application_id
   JOIN people_person p ON p.id = l.borrower_id
-  LEFT JOIN LATERAL (
-       SELECT i.number, i.balance_after FROM loans_instalment i
-        WHERE i.loan_id = l.id AND i.state <> 'superseded' ORDER BY i.number DESC LIMIT 1) last ON true
-  LEFT JOIN LATERAL (
-       SELECT i.number, i.balance_after FROM loans_instalment i
-        WHERE i.loan_id = l.id AND i.state <> 'superseded' AND i.due_on < %(jan1)s
-        ORDER BY i.number DESC LIMIT 1) prior ON true
-  LEFT JOIN LATERAL (
-       SELECT min(i.number) AS first_number,
-              max(i.number) FILTER (WHERE i.principal_paid > 0 OR i.interest_paid > 0 OR i.state = 'paid')
-                AS paid_number
+  LEFT JOIN (
+       SELECT i.loan_id, max(i.number) AS last_number, min(i.balance_after) AS last_balance,
+              max(i.number) FILTER (WHERE i.due_on < %(jan1)s) AS prior_number,
+              min(i.balance_after) FILTER (WHERE i.due_on < %(jan1)s) AS prior_balance,
+              min(i.number) FILTER (WHERE i.due_on >= %(jan1)s) AS later_first,
+              max(i.number) FILTER (WHERE i.due_on >= %(jan1)s
+                                      AND (i.principal_paid > 0 OR i.interest_paid > 0 OR i.state = 'paid'))
+                AS later_paid
          FROM loans_instalment i
-        WHERE i.loan_id = l.id AND i.state <> 'superseded' AND i.due_on >= %(jan1)s) later ON true
+        WHERE i.loan_id = ANY(%(ids)s) AND i.state <> 'superseded'
+          AND i.due_on >= %(jan1)s::date - 400
+        GROUP BY i.loan_id) g ON g.loan_id = l.id
  WHERE l.id = ANY(%(ids)s)
  ORDER BY l.id
 """
@@ -203,6 +204,9 @@ def work_write(work: Work, *, jan1: date) -> int:
                     lines.write(_instalment_line(r.loan_id, segment_id, p))
                     stored += 1
             _copy(cursor, "loans_repricing_tmp", ("loan_id", "segment_id", "first_number", "rate", "maturity"), tmp)
+            # Without statistics the planner takes the slice for a handful of rows or for the whole table and
+            # scans every instalment once per slice; analysed, it probes each loan's instalments by index.
+            cursor.execute("ANALYZE loans_repricing_tmp")
             # The replaced instalments first: one current instalment per number (a partial unique index).
             cursor.execute("""
                 UPDATE loans_instalment i SET state = 'superseded'

@@ -79,7 +79,7 @@ def loan_output(request: Any, loan: Loan) -> dict[str, Any]:
         "mortgage_number": loan.mortgage_number, "mortgage_registered_at": loan.mortgage_registered_at,
         "first_payment": s["first_payment"], "total_interest": s["total_interest"], "first_due_on": s["first_due_on"],
         "maturity_on": s["maturity_on"],
-        "instalments": [vars(i) for i in s["plan"][:12]],
+        "instalments": [i._asdict() for i in s["plan"][:12]],
         "documents": [
             {"id": f.document.pk, "kind": f.kind, "title": f.document.title, "status": f.document.status,
              "verification_code": f.document.code_display,

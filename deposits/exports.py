@@ -6,78 +6,21 @@ roster of thousands streams through without building the sheet in memory.
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime
-from decimal import Decimal
-from io import BytesIO
-from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
 
 from fund.audit.masking import mask_id_number
+from fund.exports import append_row, now_text, workbook_bytes, workbook_start
 from fund.ledger.models import SubLedgerRow
 from fund.money import format_money
 
 from .models import MemberAccount, RemittanceBill, UnitAccount
 from .selectors.statements import StatementFilter
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MONEY_FORMAT = "#,##0.00"
-_BOLD = Font(bold=True)
-_TITLE = Font(bold=True, size=14)
-_HEAD_FILL = PatternFill("solid", fgColor="E8EEF7")
-
 STATEMENT_COLUMNS = ["记账日期", "业务流水号", "业务类型", "摘要", "发生额", "余额"]
 ROSTER_COLUMNS = ["个人账号", "姓名", "身份证号码", "缴存基数", "月缴存额", "缴至年月", "状态"]
 BILL_COLUMNS = ["缴款单号", "年月", "类型", "人数", "金额", "状态", "入账时间"]
-
-
-def _cell(sheet: Worksheet, value: Any, *, font: Font | None = None, money: bool = False, head: bool = False) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if font is not None:
-        cell.font = font
-    if money:
-        cell.number_format = MONEY_FORMAT
-    if head:
-        cell.font = _BOLD
-        cell.fill = _HEAD_FILL
-        cell.alignment = Alignment(horizontal="center")
-    return cell
-
-
-def _row(sheet: Worksheet, values: Iterable[Any], money_columns: frozenset[int] = frozenset()) -> None:
-    sheet.append([_cell(sheet, v, money=i in money_columns) if isinstance(v, Decimal) else v for i, v in enumerate(values)])
-
-
-def _book(title: str, header: list[tuple[str, str]], columns: list[str], widths: list[int]) -> tuple[Workbook, Worksheet]:
-    """A write-only workbook whose sheet starts with the title, the header rows (label, value), a blank
-    row and the column heads."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.append([_cell(sheet, title, font=_TITLE)])
-    for label, value in header:
-        sheet.append([_cell(sheet, label, font=_BOLD), value])
-    sheet.append([])
-    sheet.append([_cell(sheet, c, head=True) for c in columns])
-    return book, sheet
-
-
-def _save(book: Workbook) -> bytes:
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _now_text() -> str:
-    return f"{timezone.localtime():%Y-%m-%d %H:%M}"
 
 
 def statement_workbook(*, account: MemberAccount, rows: Iterable[SubLedgerRow], filters: StatementFilter) -> bytes:
@@ -92,18 +35,18 @@ def statement_workbook(*, account: MemberAccount, rows: Iterable[SubLedgerRow], 
         ("当前余额", f"{format_money(account.sub_account.balance)} 元"),
         ("查询区间", filters.describe()),
         ("业务类型", filters.business_label),
-        ("导出时间", _now_text()),
+        ("导出时间", now_text()),
         ("出具单位", settings.FUND_CENTRE_NAME),
     ]
-    book, sheet = _book("住房公积金个人明细账", header, STATEMENT_COLUMNS, [14, 22, 12, 30, 14, 14])
+    book, sheet = workbook_start("住房公积金个人明细账", header, STATEMENT_COLUMNS, [14, 22, 12, 30, 14, 14])
     for row in rows:
-        _row(
+        append_row(
             sheet,
             [f"{row.value_date:%Y-%m-%d}", row.entry.number, row.entry.get_business_type_display(), row.summary,
              row.amount, row.balance_after],
             money_columns=frozenset({4, 5}),
         )
-    return _save(book)
+    return workbook_bytes(book)
 
 
 def roster_workbook(*, unit: UnitAccount, members: Iterable[MemberAccount]) -> bytes:
@@ -112,40 +55,32 @@ def roster_workbook(*, unit: UnitAccount, members: Iterable[MemberAccount]) -> b
         ("单位账号", unit.number),
         ("单位名称", unit.employer.name),
         ("缴存比例", f"单位 {unit.unit_ratio * 100:.0f}% / 个人 {unit.member_ratio * 100:.0f}%"),
-        ("导出时间", _now_text()),
+        ("导出时间", now_text()),
     ]
-    book, sheet = _book("职工名册", header, ROSTER_COLUMNS, [16, 12, 22, 14, 14, 12, 14])
+    book, sheet = workbook_start("职工名册", header, ROSTER_COLUMNS, [16, 12, 22, 14, 14, 12, 14])
     for member in members:
-        _row(
+        append_row(
             sheet,
             [member.number, member.person.name, mask_id_number(member.person.id_number), member.base,
              member.unit_monthly + member.member_monthly,
              f"{member.paid_up_to:%Y-%m}" if member.paid_up_to else "", member.get_state_display()],
             money_columns=frozenset({3, 4}),
         )
-    return _save(book)
+    return workbook_bytes(book)
 
 
 def bills_workbook(*, unit: UnitAccount, bills: Iterable[RemittanceBill]) -> bytes:
     """汇补缴记录: one row per bill (cancelled ones too, marked so)."""
-    header = [("单位账号", unit.number), ("单位名称", unit.employer.name), ("导出时间", _now_text())]
-    book, sheet = _book("汇补缴记录", header, BILL_COLUMNS, [24, 10, 8, 8, 16, 14, 18])
+    header = [("单位账号", unit.number), ("单位名称", unit.employer.name), ("导出时间", now_text())]
+    book, sheet = workbook_start("汇补缴记录", header, BILL_COLUMNS, [24, 10, 8, 8, 16, 14, 18])
     for bill in bills:
         paid_at = f"{timezone.localtime(bill.paid_at):%Y-%m-%d %H:%M}" if bill.paid_at else ""
-        _row(
+        append_row(
             sheet,
             [bill.number, f"{bill.month:%Y-%m}", bill.get_kind_display(), bill.member_count, bill.total,
              bill.get_state_display(), paid_at],
             money_columns=frozenset({4}),
         )
-    return _save(book)
+    return workbook_bytes(book)
 
 
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
-def export_name(stem: str, on: date | datetime | None = None) -> str:
-    return f"{stem}-{(on or timezone.localdate()):%Y%m%d}.xlsx"

@@ -13,10 +13,10 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 
-from deposits.exports import MONEY_FORMAT
 from fund.audit.masking import mask_id_number
+from fund.exports import BOLD, HEAD_FILL, MONEY_FORMAT
 from fund.money import ZERO, format_money
 
 from .models import Loan
@@ -26,8 +26,6 @@ COLUMNS = ["期次", "应还日期", "应还本金", "应还利息", "应还合�
            "已还罚息", "状态", "还清日期"]
 MONEY_COLUMNS = range(3, 11)  # C … J, 1-based
 WIDTHS = [8, 12, 14, 14, 14, 16, 14, 14, 12, 12, 10, 12]
-_BOLD = Font(bold=True)
-_HEAD_FILL = PatternFill("solid", fgColor="E8EEF7")
 _PROJECTED = Font(color="808080", italic=True)
 
 
@@ -53,13 +51,13 @@ def schedule_workbook(loan: Loan, rows: Sequence[ScheduleRow]) -> bytes:
     ]
     for label, value in header:
         sheet.append([label, value])
-        sheet.cell(row=sheet.max_row, column=1).font = _BOLD
+        sheet.cell(row=sheet.max_row, column=1).font = BOLD
     sheet.append(["说明", "状态为“预计”的期次尚未生成，按现行利率测算，利率调整后以新的还款计划为准。"])
     sheet.append([])
     sheet.append(COLUMNS)
     head_row = sheet.max_row
     for cell in sheet[head_row]:
-        cell.font, cell.fill, cell.alignment = _BOLD, _HEAD_FILL, Alignment(horizontal="center")
+        cell.font, cell.fill, cell.alignment = BOLD, HEAD_FILL, Alignment(horizontal="center")
     totals = [ZERO] * 8
     for row in rows:
         amounts = [row.principal, row.interest, row.payment, row.balance_after, row.principal_paid,
@@ -75,7 +73,7 @@ def schedule_workbook(loan: Loan, rows: Sequence[ScheduleRow]) -> bytes:
     sheet.append(["合计", "", *[t if i != 3 else None for i, t in enumerate(totals)], "", ""])
     _money(sheet, sheet.max_row)
     for cell in sheet[sheet.max_row]:
-        cell.font = _BOLD
+        cell.font = BOLD
     sheet.freeze_panes = sheet.cell(row=head_row + 1, column=1)
     buffer = BytesIO()
     book.save(buffer)

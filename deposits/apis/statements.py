@@ -14,8 +14,9 @@ from rest_framework.views import APIView
 
 from fund.api import BinaryRenderer, MonthField, validated
 from fund.audit.services import audit_log, person_viewed
+from fund.exports import XLSX, export_name, xlsx_response
 
-from ..exports import XLSX, bills_workbook, export_name, roster_workbook, statement_workbook, xlsx_response
+from ..exports import bills_workbook, roster_workbook, statement_workbook
 from ..pdf import PURPOSE_MAX_LENGTH, deposit_certificate_request
 from ..selectors import (
     member_account_get_for_user,

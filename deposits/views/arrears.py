@@ -13,10 +13,10 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
+from fund.exports import export_name, xlsx_response
 from fund.portals.decorators import accept_post_required, portal_required
 from fund.views import form_submit
 
-from ..exports import export_name, xlsx_response
 from ..models import OpeningNotice, OpeningNoticeChannel
 from ..selectors.arrears import unopened_unit_get, unopened_units_list
 from ..services.arrears import opening_notice_record, unopened_units_workbook

@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fund.audit.services import audit_log, person_viewed
+from fund.exports import export_name, xlsx_response
 from fund.people.selectors import get_or_404
 from fund.portals.decorators import portal_required
 from fund.printing.models import Document
 from fund.views import apply_errors
 
-from ..exports import bills_workbook, export_name, roster_workbook, statement_workbook, xlsx_response
+from ..exports import bills_workbook, roster_workbook, statement_workbook
 from ..models import MemberAccount, UnitAccount
 from ..pdf import DEPOSIT_CERTIFICATE, PURPOSE_MAX_LENGTH, deposit_certificate_request
 from ..selectors import (

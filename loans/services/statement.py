@@ -16,8 +16,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from deposits.exports import MONEY_FORMAT
 from fund.audit.masking import mask_bank_card, mask_id_number
+from fund.exports import MONEY_FORMAT
 from fund.money import ZERO, format_money
 
 from ..models import Loan, Repayment

@@ -15,8 +15,8 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from deposits.exports import export_name, xlsx_response
 from fund.audit.masking import mask_bank_card
+from fund.exports import export_name, xlsx_response
 from fund.portals.decorators import portal_required
 from fund.views import attempt
 

@@ -18,8 +18,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from deposits.exports import export_name, xlsx_response
 from deposits.models import MemberAccount
+from fund.exports import export_name, xlsx_response
 from fund.portals.decorators import accept_post_required, portal_required
 from fund.views import attempt, form_submit
 

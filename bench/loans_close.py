@@ -34,13 +34,13 @@ def main(n: int) -> None:
     print(f"book: {book['loans']:,} loans, {book['instalments']:,} instalments, built in {book['seconds']:.1f} s")
     from django.db import connection, transaction
 
-    import loans.tasks
+    import fund.people.tasks
     from fund.ledger.selectors import ledger_reconcile
     from loans.close import counters_step, fund_deduction_step, overdue_step, reminders_step
     from loans.services.collection import debit_results_step, debit_step
 
     queued: list[int] = []
-    loans.tasks.reminders_send.delay = lambda chunk: queued.append(len(chunk))  # type: ignore[method-assign]
+    fund.people.tasks.send_sms_many.delay = lambda chunk: queued.append(len(chunk))  # type: ignore[method-assign]
     on = loan_book.BUSINESS_DATE
 
     floor_started = time.perf_counter()

@@ -107,7 +107,6 @@ def register_loan_audit_names() -> None:
     })
     register_audit_values("state", SubsidyState, prefix="loans.subsidy")
     register_audit_keys({"interest_paid": "年度已还利息", "subsidy_ratio": "贴息比例"})
-    register_task_names({"loans.repricing_sms": "利率调整短信通知"})
     # Repayment now (counter, personal hall) and 自愿扣划 agreements (H3)
     register_actions({
         "loans.repayment.posted": "贷款还款", "loans.agreement.signed": "签订自愿扣划协议",

@@ -26,4 +26,4 @@ class PeopleConfig(AppConfig):
 
         from fund.audit.schedules import register_task_names
 
-        register_task_names({"people.prune_sign_in_records": "清理过期的登录记录"})
+        register_task_names({"people.prune_sign_in_records": "清理过期的登录记录", "people.send_sms_many": "批量发送短信"})

@@ -49,8 +49,8 @@ def reminders_step(on: date) -> dict[str, int]:
                                           card=card))
                     for phone, name, contract, number, due_on, owed, card in rows if phone]
         chunks = [messages[i:i + CHUNK] for i in range(0, len(messages), CHUNK)]
-        from ..tasks import reminders_send
+        from fund.people.tasks import send_sms_many
 
         for chunk in chunks:
-            transaction.on_commit(functools.partial(reminders_send.delay, chunk), robust=True)
+            transaction.on_commit(functools.partial(send_sms_many.delay, chunk), robust=True)
     return {"reminded": len(messages), "no_phone": len(rows) - len(messages)}

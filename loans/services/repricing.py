@@ -20,7 +20,7 @@ Set-based: loans are read in slices of `SLICE` in one query each (with their las
 arithmetic is `loans.schedule`'s, and the rows are written with COPY; the loans are re-pointed by one UPDATE per
 slice. Each slice is its own transaction with its loans locked (a repayment or prepayment at the same moment
 waits for it, and finds the new schedule), so a run that stops is resumed by running it again. Borrowers of
-re-priced loans are texted after each slice commits, by one task per slice (`loans.repricing_sms`).
+re-priced loans are texted after each slice commits, by one task per slice (`fund.people.tasks.send_sms_many`).
 """
 
 from __future__ import annotations
@@ -242,9 +242,9 @@ def active_loan_ids() -> list[int]:
 
 
 def _texts_after_commit(messages: list[tuple[str, str]]) -> None:
-    from ..tasks import repricing_sms
+    from fund.people.tasks import send_sms_many
 
-    transaction.on_commit(lambda: repricing_sms.delay(messages), robust=True)
+    transaction.on_commit(lambda: send_sms_many.delay(messages), robust=True)
 
 
 def repricing_run(year: int, *, on: date | None = None) -> dict[str, int]:

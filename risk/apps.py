@@ -15,4 +15,4 @@ class RiskConfig(AppConfig):
                           "risk.blacklist.lift_requested": "申请移出失信名单"})
         register_audit_values("state", EntryState, prefix="risk")
 
-        from . import services  # noqa: F401  (registers the lifting approval flow)
+        from .services import blacklist  # noqa: F401  (registers the lifting approval flow)

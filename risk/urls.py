@@ -6,21 +6,22 @@ api_patterns under /api/risk/.
 
 from django.urls import path
 
-from . import apis, views
+from .apis import blacklist as blacklist_apis
+from .views import blacklist as blacklist_views
 
 staff_patterns: list = [
-    path("risk/blacklist/", views.staff_blacklist, name="risk-blacklist"),
-    path("risk/blacklist/new/", views.staff_blacklist_add, name="risk-blacklist-add"),
-    path("risk/blacklist/<int:pk>/", views.staff_blacklist_detail, name="risk-blacklist-detail"),
-    path("risk/blacklist/<int:pk>/lift/", views.staff_blacklist_lift, name="risk-blacklist-lift"),
-    path("risk/blacklist/<int:pk>/lift-request/", views.staff_blacklist_lift_request, name="risk-blacklist-lift-request"),
+    path("risk/blacklist/", blacklist_views.staff_blacklist, name="risk-blacklist"),
+    path("risk/blacklist/new/", blacklist_views.staff_blacklist_add, name="risk-blacklist-add"),
+    path("risk/blacklist/<int:pk>/", blacklist_views.staff_blacklist_detail, name="risk-blacklist-detail"),
+    path("risk/blacklist/<int:pk>/lift/", blacklist_views.staff_blacklist_lift, name="risk-blacklist-lift"),
+    path("risk/blacklist/<int:pk>/lift-request/", blacklist_views.staff_blacklist_lift_request, name="risk-blacklist-lift-request"),
 ]
 public_patterns: list = [
-    path("units/", views.public_blacklisted_units, name="units"),
+    path("units/", blacklist_views.public_blacklisted_units, name="units"),
 ]
 api_patterns: list = [
-    path("blacklist/", apis.BlacklistListApi.as_view(), name="api-risk-blacklist"),
-    path("blacklist/<int:pk>/", apis.BlacklistDetailApi.as_view(), name="api-risk-blacklist-detail"),
-    path("blacklist/<int:pk>/lift/", apis.BlacklistLiftApi.as_view(), name="api-risk-blacklist-lift"),
-    path("blacklist/<int:pk>/lift-request/", apis.BlacklistLiftRequestApi.as_view(), name="api-risk-blacklist-lift-request"),
+    path("blacklist/", blacklist_apis.BlacklistListApi.as_view(), name="api-risk-blacklist"),
+    path("blacklist/<int:pk>/", blacklist_apis.BlacklistDetailApi.as_view(), name="api-risk-blacklist-detail"),
+    path("blacklist/<int:pk>/lift/", blacklist_apis.BlacklistLiftApi.as_view(), name="api-risk-blacklist-lift"),
+    path("blacklist/<int:pk>/lift-request/", blacklist_apis.BlacklistLiftRequestApi.as_view(), name="api-risk-blacklist-lift-request"),
 ]

@@ -11,6 +11,7 @@ import pytest
 
 from fund.demo import DEMO_PASSWORD
 from fund.people.models import Post, User
+from tests.loan_world import ln  # noqa: F401  (the loan world, for the overdue and fraud tests)
 
 
 @dataclass
@@ -30,3 +31,4 @@ def officers(world: Any) -> Officers:
         )
 
     return Officers(risk=officer("risk", world.branch_a), risk_b=officer("risk_b", world.branch_b))
+

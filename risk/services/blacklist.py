@@ -30,8 +30,8 @@ from fund.workflow.flows import FlowSpec, StepSpec, register_flow
 from fund.workflow.models import WorkItem
 from fund.workflow.services import work_act, work_open, work_open_item
 
-from .models import BlacklistEntry, Category, SubjectKind
-from .selectors import blacklist_can_manage
+from ..models import BlacklistEntry, Category, SubjectKind
+from ..selectors import blacklist_can_manage
 
 REASON_MAX = 1000
 NAME_MAX = 120

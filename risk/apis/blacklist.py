@@ -12,9 +12,9 @@ from fund.audit.masking import mask_id_number
 from fund.filters import api_filtered
 from fund.people.roles import roles_of
 
-from . import services
-from .filters import BlacklistFilter
-from .selectors import (
+from .. import services
+from ..filters import BlacklistFilter
+from ..selectors import (
     blacklist_entries_for_user,
     blacklist_entry_get_for_user,
     blacklist_sees_full_ids,

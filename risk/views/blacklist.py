@@ -16,11 +16,11 @@ from fund.portals.decorators import portal_required
 from fund.views import form_submit
 from fund.workflow.services import work_refusal
 
-from . import services
-from .filters import BlacklistFilter
-from .forms import BlacklistAddForm, BlacklistLiftForm
-from .models import SubjectKind
-from .selectors import (
+from .. import services
+from ..filters import BlacklistFilter
+from ..forms import BlacklistAddForm, BlacklistLiftForm
+from ..models import SubjectKind
+from ..selectors import (
     blacklist_can_manage,
     blacklist_entries_for_user,
     blacklist_entry_get_for_user,

@@ -19,7 +19,7 @@ from fund.people.selectors import get_or_404
 from fund.workflow.models import WorkItem
 from fund.workflow.services import work_open_item
 
-from .models import BAN_FIELDS, BlacklistEntry, BlacklistEntryQuerySet, Business, SubjectKind
+from ..models import BAN_FIELDS, BlacklistEntry, BlacklistEntryQuerySet, Business, SubjectKind
 
 
 def blacklist_check(

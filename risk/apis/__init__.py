@@ -1,0 +1,1 @@
+"""The risk line's API, one module per topic (urls.py imports each)."""

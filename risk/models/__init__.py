@@ -1,0 +1,19 @@
+"""The risk line's models, one module per topic; imported here so Django finds them and callers import
+`risk.models`."""
+
+from .blacklist import (
+    BAN_FIELDS,
+    CATEGORY_PHRASES,
+    BlacklistEntry,
+    BlacklistEntryQuerySet,
+    Business,
+    Category,
+    DateRange,
+    EntryState,
+    SubjectKind,
+)
+
+__all__ = [
+    "BAN_FIELDS", "CATEGORY_PHRASES", "BlacklistEntry", "BlacklistEntryQuerySet", "Business", "Category", "DateRange",
+    "EntryState", "SubjectKind",
+]

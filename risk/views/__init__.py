@@ -1,0 +1,1 @@
+"""Pages of the risk line, one module per topic (urls.py imports each)."""

@@ -130,6 +130,7 @@ PURCHASE = Reason(
     inputs=(
         Input("certificate_number", "不动产权证号", required=False, help="已办理不动产登记的住房填写"),
         Input("invoice_number", "购房发票号码", required=False, help="新建商品房尚未登记的填写"),
+        Input("agent", "经纪机构", required=False, max_length=120, help="通过中介购买二手房的填写中介机构名称"),
     ),
     rules=(IDENTITY, ALIVE, RELATION, Rule("home", "住房核实", _home_found), Rule("local", "本市住房", _local),
            Rule("window", "购房时限", _window, lambda ctx: (

@@ -4,6 +4,7 @@ to surface its failure as a finding (the rules stay the withdrawals line's; scre
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
@@ -51,6 +52,11 @@ def months_param(params: dict[str, Any], policy: str, on: date) -> int:
     """`params["months"]` when a rule row sets it, else the policy's figure in force on `on`."""
     value = params.get("months")
     return int(value) if value not in (None, "") else int(policy_value(policy, on=on))
+
+
+def as_json(value: Any) -> Any:
+    """A json/jsonb column read through a raw cursor: Django's connection hands it back as text."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
 
 
 def rows(sql: str, args: Sequence[Any] | dict[str, Any]) -> list[tuple[Any, ...]]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import models
 
-from .fraud_common import months_param, reason_rule_verdict, rows, subjects_by_pk, sweep_window, today
+from .fraud_common import as_json, months_param, reason_rule_verdict, rows, subjects_by_pk, sweep_window, today
 from .registry import Category, Check, Finding, Level, register_check
 
 HOME_REASONS = ("01", "02", "99-lift")
@@ -34,7 +34,7 @@ def _stored_failures(business_date: date, params: dict[str, Any], flag: str) -> 
         ORDER BY c.withdrawal_id, c.round DESC
     """, {"rules": list(OWNED_RULES), "flag": flag, "start": start, "end": end})
     subjects = subjects_by_pk(Withdrawal, (row[0] for row in found))
-    return [(subjects[pk], detail, evidence) for pk, detail, evidence in found]
+    return [(subjects[pk], detail, as_json(evidence)) for pk, detail, evidence in found]
 
 
 # ---- the owner differs from the registry ------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.db import models
 
 from fund.dates import months_ago
 
-from .fraud_common import FOLD_SQL, day_start, fold, masked, rows, subjects_by_pk, sweep_window, today
+from .fraud_common import FOLD_SQL, as_json, day_start, fold, masked, rows, subjects_by_pk, sweep_window, today
 from .registry import Category, Check, Finding, Level, register_check
 
 ILLNESS = "09"
@@ -51,6 +51,7 @@ def _sql(where: str) -> str:
 
 def _finding(row: tuple[Any, ...]) -> Finding:
     _, number, id_number, name, mine, theirs, same_record, same_diagnosis = row
+    mine, theirs = as_json(mine), as_json(theirs)
     matched = [label for flag, label in ((same_record, "病案号"), (same_diagnosis, "出院诊断")) if flag]
     mine = mine or {}
     return Finding(

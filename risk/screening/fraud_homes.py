@@ -14,7 +14,15 @@ from typing import Any
 
 from django.db import models
 
-from .fraud_common import as_json, months_param, reason_rule_verdict, rows, subjects_by_pk, sweep_window, today
+from .fraud_common import (
+    as_json,
+    months_param,
+    reason_rule_verdict,
+    rows,
+    subjects_by_pk,
+    sweep_window,
+    today,
+)
 from .registry import Category, Check, Finding, Level, register_check
 
 HOME_REASONS = ("01", "02", "99-lift")

@@ -13,7 +13,17 @@ from django.db import models
 
 from fund.dates import months_ago
 
-from .fraud_common import FOLD_SQL, as_json, day_start, fold, masked, rows, subjects_by_pk, sweep_window, today
+from .fraud_common import (
+    FOLD_SQL,
+    as_json,
+    day_start,
+    fold,
+    masked,
+    rows,
+    subjects_by_pk,
+    sweep_window,
+    today,
+)
 from .registry import Category, Check, Finding, Level, register_check
 
 ILLNESS = "09"

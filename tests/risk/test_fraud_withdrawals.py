@@ -169,3 +169,15 @@ def test_it_finds_repeated_marriage_changes_before_a_purchase_withdrawal(world):
 
 def third_account(world: Any) -> Any:
     return open_member(world.clerk, world.unit_a, 34)
+
+
+def test_the_demo_history_makes_fraud_hits(world):
+    from types import SimpleNamespace
+
+    from risk.demo_fraud import demo_fraud
+    from tests.conftest import open_member
+
+    open_member(world.clerk, world.unit_a, 35)
+    first, second, purchase = demo_fraud(SimpleNamespace(staff={"clerk01": world.clerk}))
+    assert [f.key for f in screen("fraud.medical_record", second)] == [first.number]
+    assert [f.evidence["problem"] for f in screen("fraud.invoice_unknown", purchase)] == ["unknown"]

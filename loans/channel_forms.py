@@ -63,6 +63,7 @@ class ApplicationForm(forms.Form):
             f["seller_name"] = _text("收款人（售房人）", required=True, max_length=120)
             f["seller_account"] = _text("收款账号", required=True, max_length=40, attrs={"inputmode": "numeric"})
             f["seller_bank"] = _text("收款开户行", required=True, max_length=120)
+            f["agent_name"] = _text("经纪机构", max_length=120, help_text="通过中介购买的填写中介机构名称")
         f["monthly_income"] = _text("家庭月收入（元）", required=True, max_length=20, attrs=MONEY,
                                     help_text="借款人及共同借款人的月收入合计")
         f["amount_requested"] = _text("申请金额（元）", required=True, max_length=20, attrs=MONEY)
@@ -102,7 +103,7 @@ class ApplicationForm(forms.Form):
         data = self.cleaned_data
         out = {name: data.get(name) for name in (
             "home_address", "certificate_number", "purchase_contract", "price", "area", "building_year",
-            "seller_name", "seller_account", "seller_bank", "monthly_income", "amount_requested", "term_months",
+            "seller_name", "seller_account", "seller_bank", "agent_name", "monthly_income", "amount_requested", "term_months",
             "method", "product", "commercial_amount", "commercial_bank") if name in self.fields}
         out["home_kind"] = self.kind
         project = data.get("project")

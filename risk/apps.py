@@ -15,4 +15,11 @@ class RiskConfig(AppConfig):
                           "risk.blacklist.lift_requested": "申请移出失信名单"})
         register_audit_values("state", EntryState, prefix="risk")
 
+        from .screening import (  # noqa: F401  (register the fraud checks)
+            fraud_accounts,
+            fraud_history,
+            fraud_homes,
+            fraud_medical,
+            fraud_purchases,
+        )
         from .services import blacklist  # noqa: F401  (registers the lifting approval flow)

@@ -81,6 +81,7 @@ class ReasonOutput(serializers.Serializer):
 
     def get_inputs(self, reason: Any) -> list[dict[str, Any]]:
         return [{"name": i.name, "label": i.label, "kind": i.kind, "required": i.required, "help": i.help,
+                 "group": i.group, "max_length": i.max_length,
                  "choices": [{"value": v, "label": lb} for v, lb in i.choices]} for i in reason.inputs]
 
     def get_paper_materials(self, reason: Any) -> list[dict[str, Any]]:

@@ -30,7 +30,7 @@ def _input_field(spec: Any, loans: list[Any] | None) -> forms.Field:
         return forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if spec.kind == "money":
         return forms.CharField(max_length=20, widget=forms.TextInput(attrs=MONEY_ATTRS), **common)
-    return forms.CharField(max_length=60, **common)
+    return forms.CharField(max_length=spec.max_length, **common)
 
 
 class WithdrawalApplyForm(forms.Form):

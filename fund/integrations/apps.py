@@ -20,6 +20,7 @@ class IntegrationsConfig(AppConfig):
             "remark": "说明", "sex": "性别", "birth_date": "出生日期", "alive": "在世", "death_date": "死亡日期",
             "hukou_city_code": "户籍地代码", "hukou_city_name": "户籍地", "hukou_local": "本市户籍", "parents": "父母",
             "children": "子女", "spouse_id_number": "配偶证件号码", "spouse_name": "配偶姓名", "since": "登记日期",
+            "events": "婚姻登记记录", "other_id_number": "对方证件号码",
             "is_spouse": "是配偶", "address": "地址", "area": "面积（平方米）", "price": "价格", "registered_on": "登记日期",
             "in_city": "本市房产", "owner_id_numbers": "产权人证件号码", "mortgaged": "已抵押", "homes": "房产",
             "mortgage_number": "抵押登记号", "registered_at": "登记时间", "released_at": "注销时间",

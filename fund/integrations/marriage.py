@@ -34,6 +34,25 @@ class SpouseCheck(Result):
     is_spouse: bool
 
 
+class MarriageEventKind(models.TextChoices):
+    MARRIED = "married", "结婚登记"
+    DIVORCED = "divorced", "离婚登记"
+    WIDOWED = "widowed", "配偶死亡"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarriageEvent:
+    kind: MarriageEventKind
+    on: date
+    other_id_number: str  # the spouse of that marriage
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarriageHistory(Result):
+    id_number: str
+    events: tuple[MarriageEvent, ...]  # every registration and its end, oldest first
+
+
 class MarriageRegistry(Integration):
     system = "marriage"
 
@@ -41,6 +60,12 @@ class MarriageRegistry(Integration):
     @abstractmethod
     def status(self, *, id_number: str) -> Marriage:
         """The person's marital status now; a person with no registration is `SINGLE`."""
+
+    @operation(reference="id_number", query=True)
+    @abstractmethod
+    def history(self, *, id_number: str) -> MarriageHistory:
+        """Every marriage registration of the person and how each ended (risk screens repeated changes before a
+        purchase withdrawal); empty for a person with none."""
 
     def is_spouse(self, *, id_number: str, other_id_number: str) -> SpouseCheck:
         """Whether the two are married to each other now. One logged `status` call is the evidence."""
@@ -77,7 +102,22 @@ class SandboxMarriageRegistry(MarriageRegistry):
             since=latest.married_on,
         )
 
+    def history(self, *, id_number: str) -> MarriageHistory:
+        id_number = id_number.upper()
+        events: list[MarriageEvent] = []
+        rows = SandboxMarriage.objects.filter(models.Q(party_a=id_number) | models.Q(party_b=id_number))
+        for row in rows.order_by("married_on", "id"):
+            other = row.party_b if row.party_a == id_number else row.party_a
+            events.append(MarriageEvent(kind=MarriageEventKind.MARRIED, on=row.married_on, other_id_number=other))
+            if row.ended_on is not None:
+                kind = MarriageEventKind.WIDOWED if row.ended_by == MarriageEnd.DEATH else MarriageEventKind.DIVORCED
+                events.append(MarriageEvent(kind=kind, on=row.ended_on, other_id_number=other))
+        return MarriageHistory(id_number=id_number, events=tuple(sorted(events, key=lambda e: e.on)))
+
 
 class HttpMarriageRegistry(HttpClient, MarriageRegistry):
     def status(self, *, id_number: str) -> Marriage:
         return self._post("status", Marriage, id_number=id_number)
+
+    def history(self, *, id_number: str) -> MarriageHistory:
+        return self._post("history", MarriageHistory, id_number=id_number)

@@ -31,7 +31,7 @@ class System(models.TextChoices):
 # The Chinese names of the interface methods (`fund.integrations.base.operation`) a call row records.
 OPERATION_NAMES = {
     "collect": "委托收款", "collect_batch": "批量代扣", "collect_batch_result": "批量代扣结果", "confirm": "确认", "deed_tax": "契税查询", "family": "亲属关系查询", "funds": "资金查询",
-    "funds_sent": "资金划出确认", "homes": "房屋登记查询", "incoming_letters": "获取联系函", "incoming_transfers": "获取来账",
+    "funds_sent": "资金划出确认", "history": "婚姻登记历史查询", "homes": "房屋登记查询", "incoming_letters": "获取联系函", "incoming_transfers": "获取来账",
     "invoice": "发票查询", "lookup": "身份查询", "payment": "支付查询", "payout": "付款", "record": "记录查询",
     "register_mortgage": "抵押登记", "register_pre_mortgage": "预告登记（预抵押）", "release_mortgage": "解除抵押", "reply": "答复", "report": "信用报告查询",
     "send": "发送", "send_letter": "发送联系函", "status": "状态查询", "verify_account": "账户核验",

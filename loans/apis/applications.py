@@ -28,7 +28,7 @@ from ..services.approval import application_decide
 FIELDS = {
     "home_kind": "房屋类型", "project": "楼盘ID", "home_address": "房屋坐落", "certificate_number": "不动产权证号",
     "purchase_contract": "购房合同/网签备案号", "price": "房屋总价", "area": "建筑面积", "building_year": "建成年份",
-    "seller_name": "收款人（售房人）", "seller_account": "收款账号", "seller_bank": "收款开户行",
+    "seller_name": "收款人（售房人）", "seller_account": "收款账号", "seller_bank": "收款开户行", "agent_name": "经纪机构",
     "monthly_income": "家庭月收入", "amount_requested": "申请金额", "term_months": "贷款期限（月）",
     "method": "还款方式", "product": "贷款品种", "commercial_amount": "商业贷款部分", "commercial_bank": "商业贷款银行",
 }

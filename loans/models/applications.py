@@ -101,6 +101,8 @@ class LoanApplication(models.Model):
     seller_name = models.CharField("收款人（售房人）", max_length=120, blank=True)
     seller_account = models.CharField("收款账号", max_length=40, blank=True)
     seller_bank = models.CharField("收款开户行", max_length=120, blank=True)
+    agent_name = models.CharField("经纪机构", max_length=120, blank=True,
+                                  help_text="二手房经纪机构（中介）：风控按经纪机构统计短期内的小额二手房交易")
     # What is asked for
     monthly_income = models.DecimalField("家庭月收入", **MONEY)
     monthly_debt = models.DecimalField("现有月还款额", **MONEY, default=Decimal("0.00"), help_text="按征信报告")

@@ -17,6 +17,7 @@ from fund.validation import (
     clean_bank_account,
     clean_into,
     clean_line,
+    clean_org_name,
     clean_person_name,
     clean_resident_id,
 )
@@ -83,6 +84,11 @@ def clean_fields(fields: dict[str, Any], errors: dict[str, list[str]], *, today:
     for name, label in (("seller_name", "收款人（售房人）"), ("seller_bank", "收款开户行")):
         out[name] = clean_into(errors, name, clean_line, f.get(name), label=label, max_length=120,
                                required=kind == HomeKind.SECOND_HAND) or ""
+    # The agent is optional (a sale between people has none); risk counts bursts of small sales by agent.
+    out["agent_name"] = ""
+    if kind == HomeKind.SECOND_HAND:
+        out["agent_name"] = clean_into(errors, "agent_name", clean_org_name, f.get("agent_name"), label="经纪机构",
+                                       required=False) or ""
     out["seller_account"] = clean_into(errors, "seller_account", clean_bank_account, f.get("seller_account"),
                                        label="收款账号", required=kind == HomeKind.SECOND_HAND) or ""
     out["monthly_income"] = clean_into(errors, "monthly_income", clean_amount, f.get("monthly_income"),

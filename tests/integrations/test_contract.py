@@ -63,6 +63,8 @@ def records(db: Any) -> Records:
     sandbox.SandboxHouseholdRelation.objects.create(parent_id_number=PARENT, child_id_number=ME)
     sandbox.SandboxHouseholdRelation.objects.create(parent_id_number=ME, child_id_number=CHILD)
     sandbox.SandboxMarriage.objects.create(party_a=ME, party_b=SPOUSE, married_on=date(2015, 10, 1))
+    sandbox.SandboxMarriage.objects.create(party_a=ME, party_b=make_id_number(birth=date(1990, 9, 9), seq=16, male=False),
+                                           married_on=date(2012, 5, 1), ended_on=date(2014, 3, 1), ended_by="divorce")
     sandbox.SandboxHome.objects.create(certificate_number="鲁(2020)示范市不动产权第0012345号", owner_id_numbers=[ME, SPOUSE],
                                address="示范市幸福路12号3单元501", city_code="370800", area=Decimal("98.76"),
                                price=Decimal("876543.21"), registered_on=date(2020, 6, 30))
@@ -156,6 +158,8 @@ CASES = [
     Case("identity", "family", same({"id_number": ME}), same({"id_number": ME})),
     Case("marriage", "status", same({"id_number": ME}), same({"id_number": ME})),
     Case("marriage", "status", same({"id_number": UNKNOWN}), same({"id_number": UNKNOWN}), label="single"),
+    Case("marriage", "history", same({"id_number": ME}), same({"id_number": ME})),
+    Case("marriage", "history", same({"id_number": UNKNOWN}), same({"id_number": UNKNOWN}), label="none"),
     Case("property", "homes", same({"id_number": ME}), same({"id_number": ME})),
     Case("property", "homes", same({"id_number": UNKNOWN}), same({"id_number": UNKNOWN}), label="none"),
     Case("property", "register_mortgage",

@@ -216,3 +216,12 @@ def second_member(wd: "Wd", months: int) -> tuple[Any, Any]:
         deposit_months(wd.world.clerk_b, account, months)
     wd.person_record(account.person.id_number, account.person.name)
     return account, wd.world.member_b
+
+
+# A major-illness application's medical record (required for 09): nested as stored, flat as the form posts it.
+MEDICAL = {"hospital": "示范市第一人民医院", "record_number": "ZY2026000101", "diagnosis": "急性髓系白血病"}
+
+
+def illness(expenses: str) -> dict[str, Any]:
+    """The details of a 09 application: the expenses and its medical record."""
+    return {"expenses": expenses, "medical": dict(MEDICAL)}

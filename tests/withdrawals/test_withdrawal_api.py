@@ -8,6 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from fund.ledger.selectors import ledger_reconcile
+from tests.withdrawals.conftest import illness
 from withdrawals.models import Withdrawal, WithdrawalState
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +98,7 @@ def test_bad_input_is_a_400_naming_the_field(wd: Any, body: dict[str, Any], fiel
 
 def test_paper_reason_is_refused_through_the_api(wd: Any) -> None:
     response = submit(as_user(wd.world.member_a), {"account": wd.account.pk, "reason": "09",
-                                                    "details": {"expenses": "100"}})
+                                                    "details": illness("100")})
     assert response.status_code == 400 and "综合窗口" in response.json()["reason"][0]
 
 
@@ -141,7 +142,7 @@ def test_cancel(wd: Any, django_capture_on_commit_callbacks: Any) -> None:
 
 def test_review_by_two_staff_and_window_submission(wd: Any, django_capture_on_commit_callbacks: Any) -> None:
     clerk = as_user(wd.world.clerk)
-    body = {"account": wd.account.pk, "reason": "09", "details": {"expenses": "30000"}, "amount": "6000.00",
+    body = {"account": wd.account.pk, "reason": "09", "details": illness("30000"), "amount": "6000.00",
             "materials": ["diagnosis"]}
     missing = submit(clerk, body)
     assert missing.status_code == 400 and "医疗费用票据及医保结算单" in missing.json()["materials"][0]

@@ -7,6 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.api_contract import Contract
+from tests.withdrawals.conftest import illness
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_a_paid_withdrawal_and_its_receipt_answer_as_documented(wd: Any, contrac
 
 def test_the_review_by_two_staff_answers_as_documented(wd: Any, contract: Contract,
                                                        django_capture_on_commit_callbacks: Any) -> None:
-    body = {"account": wd.account.pk, "reason": "09", "details": {"expenses": "30000"}, "amount": "6000.00",
+    body = {"account": wd.account.pk, "reason": "09", "details": illness("30000"), "amount": "6000.00",
             "materials": ["diagnosis", "medical_bills"]}
     with django_capture_on_commit_callbacks(execute=True):
         created = contract.call(as_user(wd.world.clerk), "post", "/api/withdrawals/", body)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from fund.audit.models import AuditEvent
 from fund.demo import make_id_number
-from tests.withdrawals.conftest import paper_codes
+from tests.withdrawals.conftest import illness, paper_codes
 from withdrawals.models import Withdrawal
 from withdrawals.services import withdrawal_submit
 
@@ -57,20 +57,26 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("发票号含换行", "invoice_number", {"reason": "01", "details": {"invoice_number": "0001\n0002"}}),
     ("销户提取填了金额", "amount", {"reason": "03", "amount": "100"}),
     ("渠道不正确", "channel", {"reason": "07", "amount": "10", "channel": "fax"}),
-    ("网厅办理须窗口的原因", "reason", {"reason": "09", "details": {"expenses": "100"}}),
+    ("网厅办理须窗口的原因", "reason", {"reason": "09", "details": illness("100")}),
 ]
 
 WINDOW_CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("缺必填：医疗费用", "expenses", {"reason": "09", "materials": paper_codes("09")}),
-    ("医疗费用不是数字", "expenses", {"reason": "09", "details": {"expenses": "很多"}, "materials": paper_codes("09")}),
+    ("缺必填：就诊医院", "hospital", {"reason": "09", "details": {"expenses": "100", "medical": {"record_number": "ZY1",
+                                     "diagnosis": "肺癌"}}, "materials": paper_codes("09")}),
+    ("缺必填：病案号", "record_number", {"reason": "09", "details": {"expenses": "100", "hospital": "示范市人民医院",
+                                        "diagnosis": "肺癌"}, "materials": paper_codes("09")}),
+    ("出院诊断过长", "diagnosis", {"reason": "09", "details": {**illness("100"), "medical": {
+        "hospital": "示范市人民医院", "record_number": "ZY1", "diagnosis": "癌" * 201}}, "materials": paper_codes("09")}),
+    ("医疗费用不是数字", "expenses", {"reason": "09", "details": {**illness("1"), "expenses": "很多"}, "materials": paper_codes("09")}),
     ("缺必填：证号和工程费用", "cost", {"reason": "02", "materials": paper_codes("02")}),
     ("继承关系不在选项中", "heir_relation", {"reason": "08", "other_id_number": OTHER, "other_name": "某女",
                                    "payee_card": "6217000000000000012", "details": {"heir_relation": "朋友"},
                                    "materials": paper_codes("08")}),
     ("继承人缺银行卡", "payee_card", {"reason": "08", "other_id_number": OTHER, "other_name": "某女",
                                "details": {"heir_relation": "spouse"}, "materials": paper_codes("08")}),
-    ("缺纸质材料", "materials", {"reason": "09", "details": {"expenses": "100"}, "materials": []}),
-    ("未知材料编码", "materials", {"reason": "09", "details": {"expenses": "100"},
+    ("缺纸质材料", "materials", {"reason": "09", "details": illness("100"), "materials": []}),
+    ("未知材料编码", "materials", {"reason": "09", "details": illness("100"),
                              "materials": [*paper_codes("09"), "nonsense"]}),
 ]
 

@@ -12,6 +12,7 @@ import withdrawals.panels  # noqa: F401  (registers the member-home panel, as ap
 from fund.ledger.selectors import ledger_reconcile
 from fund.printing.models import Document
 from tests.clients import page as login
+from tests.withdrawals.conftest import MEDICAL, illness
 from withdrawals.models import Withdrawal, WithdrawalState
 from withdrawals.services import withdrawal_submit
 
@@ -130,7 +131,7 @@ def test_paper_reason_is_refused_online_naming_the_window(wd: Any) -> None:
     client = login(wd.world.member_a)
     page = client.get(apply_url("09")).content.decode()
     assert "请到综合窗口办理" in page and "<form method=\"post\" novalidate" not in page
-    response = client.post(apply_url("09"), {"client_token": "t-09", "expenses": "20000"})
+    response = client.post(apply_url("09"), {"client_token": "t-09", "expenses": "20000", **MEDICAL})
     assert response.status_code == 200 and "综合窗口" in response.content.decode()
     assert not Withdrawal.objects.exists()
 
@@ -182,7 +183,7 @@ def test_window_acceptance_checks_the_paper_materials(wd: Any, django_capture_on
     clerk = login(wd.world.clerk)
     page = clerk.get(window_url(wd, "09")).content.decode()
     assert 'name="materials" value="diagnosis"' in page and 'name="expenses"' in page
-    data = {"client_token": "w-1", "expenses": "20000.00", "amount": "8000.00", "materials": ["diagnosis"]}
+    data = {"client_token": "w-1", "expenses": "20000.00", "amount": "8000.00", "materials": ["diagnosis"], **MEDICAL}
     missing = clerk.post(window_url(wd, "09"), data)
     text = missing.content.decode()
     assert "医疗费用票据及医保结算单" in text and "尚缺材料" in text  # names what is missing
@@ -193,7 +194,7 @@ def test_window_acceptance_checks_the_paper_materials(wd: Any, django_capture_on
         done = clerk.post(window_url(wd, "09"), {**data, "materials": ["diagnosis", "medical_bills"]})
     w = Withdrawal.objects.get()
     assert done.status_code == 302 and done["Location"] == reverse("staff:withdrawal", args=[w.pk])
-    assert w.channel == "window" and w.materials == ["diagnosis", "medical_bills"] and w.details == {"expenses": "20000.00"}
+    assert w.channel == "window" and w.materials == ["diagnosis", "medical_bills"] and w.details == illness("20000.00")
     assert w.state == WithdrawalState.REVIEW  # illness is always decided by people
 
 

@@ -18,7 +18,7 @@ from fund.ledger.models import SubAccount
 from fund.ledger.selectors import ledger_reconcile
 from fund.payments.models import AttemptStatus as PayoutStatus
 from tests.clock import travel_to
-from tests.withdrawals.conftest import failed_rules, online, submit_decided, window
+from tests.withdrawals.conftest import failed_rules, illness, online, submit_decided, window
 from withdrawals.models import Withdrawal, WithdrawalState
 
 pytestmark = pytest.mark.django_db
@@ -338,7 +338,7 @@ def test_illness_dibao_build_and_lift_always_go_to_review(wd, django_capture_on_
     from withdrawals.services import withdrawal_cancel
 
     wd.home(wd.person.id_number, CERT)
-    cases = [("09", {"expenses": "3000.00"}), ("99-dibao", {}), ("02", {"certificate_number": CERT, "cost": "5000"}),
+    cases = [("09", illness("3000.00")), ("99-dibao", {}), ("02", {"certificate_number": CERT, "cost": "5000"}),
              ("99-lift", {"certificate_number": CERT, "share": "2000"})]
     for key, details in cases:
         assert not REASONS[key].auto
@@ -349,7 +349,7 @@ def test_illness_dibao_build_and_lift_always_go_to_review(wd, django_capture_on_
 
 
 def test_illness_amount_is_capped_at_the_expenses(wd, django_capture_on_commit_callbacks):
-    w = window(wd, django_capture_on_commit_callbacks, "09", amount="5000.00", details={"expenses": "3000.00"})
+    w = window(wd, django_capture_on_commit_callbacks, "09", amount="5000.00", details=illness("3000.00"))
     assert w.state == WithdrawalState.REVIEW and w.amount == Decimal("3000.00")
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 import withdrawals.panels  # noqa: F401  (registers the member-home panel, as apps.ready() does)
 from tests.clients import api
 from tests.clients import page as login
-from tests.withdrawals.conftest import online, paper_codes
+from tests.withdrawals.conftest import illness, online, paper_codes
 from withdrawals.models import Withdrawal, WithdrawalState
 from withdrawals.services import withdrawal_cancel, withdrawal_submit
 from withdrawals.status import withdrawal_progress, withdrawal_status
@@ -112,7 +112,7 @@ def test_a_reason_that_always_goes_to_people_is_never_called_instant(wd: Any) ->
     """大病医疗 is decided by people whatever its rules say: while the system checks it, nothing says 秒批,
     and its progress already shows 初审 and 审批 to come."""
     w = withdrawal_submit(actor=wd.world.clerk, account=wd.account, reason="09", channel="window",
-                          amount="8000.00", details={"expenses": "20000.00"}, materials=paper_codes("09"))
+                          amount="8000.00", details=illness("20000.00"), materials=paper_codes("09"))
     assert w.state == WithdrawalState.SUBMITTED
     status = withdrawal_status(w)
     assert "秒批" not in status.label + status.sentence and "初审" in status.sentence

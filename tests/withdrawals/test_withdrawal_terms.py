@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from fund.printing.models import Document, DocumentStatus
 from tests.clients import page as login
-from tests.withdrawals.conftest import set_policy_today, submit_decided
+from tests.withdrawals.conftest import MEDICAL, set_policy_today, submit_decided
 from withdrawals.models import Withdrawal, WithdrawalState
 from withdrawals.pdf import ACCEPTANCE, acceptance_request
 from withdrawals.reasons import REASONS
@@ -77,7 +77,7 @@ def test_the_window_hands_the_applicant_an_acceptance_receipt_with_the_number(
     settings.MEDIA_ROOT = tmp_path / "media"
     clerk = login(wd.world.clerk)
     url = f"/staff/withdrawals/new/?account={wd.account.pk}&reason=09"
-    data = {"client_token": "w-accept", "expenses": "20000.00", "amount": "8000.00",
+    data = {"client_token": "w-accept", "expenses": "20000.00", "amount": "8000.00", **MEDICAL,
             "materials": ["diagnosis", "medical_bills"]}
     with django_capture_on_commit_callbacks(execute=True):
         done = clerk.post(url, data)
@@ -109,7 +109,7 @@ def test_it_refuses_an_acceptance_receipt_for_an_online_application(wd: Any, dja
 def test_only_the_window_prints_an_acceptance_receipt(wd: Any, django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         login(wd.world.clerk).post(f"/staff/withdrawals/new/?account={wd.account.pk}&reason=09", {
-            "client_token": "w-2", "expenses": "20000.00", "amount": "8000.00", "materials": ["diagnosis", "medical_bills"]})
+            "client_token": "w-2", "expenses": "20000.00", **MEDICAL, "amount": "8000.00", "materials": ["diagnosis", "medical_bills"]})
     w = Withdrawal.objects.get()
     url = reverse("staff:withdrawal_acceptance", args=[w.pk])
     assert url not in login(wd.reviewer).get(reverse("staff:withdrawal", args=[w.pk])).content.decode()

@@ -66,7 +66,9 @@ class Rule:
 
 @dataclass(frozen=True)
 class Input:
-    """A reason-specific input, kept in `Withdrawal.details`."""
+    """A reason-specific input, kept in `Withdrawal.details` (under `details[group]` when it has a group: the
+    parts of one document, such as a medical record's hospital, number and diagnosis, kept together so other
+    lines read the document as one thing)."""
 
     name: str
     label: str
@@ -74,6 +76,16 @@ class Input:
     required: bool = True
     help: str = ""
     choices: tuple[tuple[str, str], ...] = ()
+    group: str = ""
+    max_length: int = 60
+
+    def stored(self, details: dict[str, Any]) -> Any:
+        """This input's value in `details` as stored (or as an API client may send it: flat by name too)."""
+        if self.group:
+            nested = details.get(self.group)
+            if isinstance(nested, dict) and self.name in nested:
+                return nested[self.name]
+        return details.get(self.name)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,12 @@ def _illness_limit(ctx: Context) -> Limit:
 ILLNESS = Reason(
     key="09", code="09", label="大病医疗", summary="本人或家庭成员患重大疾病，个人负担医疗费用",
     closes_account=False, auto=False, frequency="每 {withdrawal_repeat_months} 个月一次",
-    inputs=(Input("expenses", "个人负担医疗费用（元）", kind="money"),),
+    # The medical record as the hospital issued it (Liaoyuan found rings by the same record under other names):
+    # kept together in details["medical"], which risk's screening and link graph compare across applications.
+    inputs=(Input("expenses", "个人负担医疗费用（元）", kind="money"),
+            Input("hospital", "就诊医院", group="medical", help="出具诊断证明的医院全称，如 示范市第一人民医院"),
+            Input("record_number", "病案号（住院号）", group="medical", help="病历首页或出院记录上的病案号"),
+            Input("diagnosis", "出院诊断", group="medical", max_length=200, help="按出院记录或诊断证明填写")),
     rules=(IDENTITY, repeat_rule("09", "大病医疗提取")), limit=_illness_limit,
     item=ServiceItem(
         code="TQ-09", name="大病医疗提取住房公积金", category="提取", order=9,

@@ -66,17 +66,22 @@ def _find_home(ctx: Context) -> Found | Verdict:
             if home.certificate_number.upper() == number.upper():
                 ctx.found_place(home.address)
                 return Found(home.price, home.registered_on, home.in_city, home.address, {"property_call_id": homes.call_id})
+        # `owner_differs`: risk's screening surfaces this as a hit (the owner on the application is not the
+        # registry's, Liaoyuan's forged certificates).
         return fail(f"不动产登记中未查到产权人名下的 {number}", "不动产登记中未查到该住房登记在您（或亲属）名下",
-                    property_call_id=getattr(homes, "call_id", None))
+                    property_call_id=getattr(homes, "call_id", None), owner_differs=True, certificate_number=number)
     invoice_number = ctx.detail("invoice_number")
     if invoice_number:
         invoice = ctx.invoice(invoice_number)
         if invoice is None:
-            return fail(f"税务系统查无发票 {invoice_number}", "税务系统中查不到这张购房发票")
+            return fail(f"税务系统查无发票 {invoice_number}", "税务系统中查不到这张购房发票",
+                        invoice_problem="unknown", invoice_number=invoice_number)
         if not invoice.valid:
-            return fail(f"发票 {invoice_number} 已作废或红冲", "这张购房发票已作废", tax_call_id=invoice.call_id)
+            return fail(f"发票 {invoice_number} 已作废或红冲", "这张购房发票已作废", tax_call_id=invoice.call_id,
+                        invoice_problem="void", invoice_number=invoice_number)
         if invoice.buyer_id_number.upper() != owner.upper():
-            return fail("发票购买方与产权人不一致", "发票上的购房人与申请信息不一致", tax_call_id=invoice.call_id)
+            return fail("发票购买方与产权人不一致", "发票上的购房人与申请信息不一致", tax_call_id=invoice.call_id,
+                        owner_differs=True, invoice_number=invoice_number)
         # A new home sold by a developer in this city: the invoice's address is in the city by construction.
         ctx.found_place(invoice.address)
         return Found(invoice.amount, invoice.issued_on, True, invoice.address, {"tax_call_id": invoice.call_id})
@@ -125,6 +130,7 @@ PURCHASE = Reason(
     inputs=(
         Input("certificate_number", "不动产权证号", required=False, help="已办理不动产登记的住房填写"),
         Input("invoice_number", "购房发票号码", required=False, help="新建商品房尚未登记的填写"),
+        Input("agent", "经纪机构", required=False, max_length=120, help="通过中介购买二手房的填写中介机构名称"),
     ),
     rules=(IDENTITY, ALIVE, RELATION, Rule("home", "住房核实", _home_found), Rule("local", "本市住房", _local),
            Rule("window", "购房时限", _window, lambda ctx: (
@@ -165,7 +171,8 @@ def _owned_by_family(ctx: Context) -> Verdict:
         if home.certificate_number.upper() == number.upper():
             ctx.found_place(home.address)
             return ok(f"住房 {home.address} 登记在产权人名下", "住房权属核验通过", property_call_id=homes.call_id)
-    return fail("不动产登记中未查到该住房", "未查到该住房的产权登记", property_call_id=getattr(homes, "call_id", None))
+    return fail("不动产登记中未查到该住房", "未查到该住房的产权登记", property_call_id=getattr(homes, "call_id", None),
+                owner_differs=True, certificate_number=number)
 
 
 BUILD = Reason(

@@ -163,7 +163,8 @@ def _not_recent_transfer_in(ctx: Context) -> Verdict:
     if recent is None:
         return ok(f"近 {months} 个月无异地转入", "无异常")
     return fail(f"{recent.finished_at:%Y-%m-%d} 有异地转入，转入后 {months} 个月内提取须人工核查",
-                "您近期办理过异地转入，需人工审核")
+                "您近期办理过异地转入，需人工审核", transfer=recent.reference, transfer_on=f"{recent.finished_at:%Y-%m-%d}",
+                other_centre=recent.other_centre, months=months)
 
 
 NOT_RECENT_TRANSFER_IN = Rule(

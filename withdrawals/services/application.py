@@ -30,7 +30,7 @@ from fund.people.roles import roles_of
 from fund.validation import clean_bank_card, clean_into, clean_person_name, clean_resident_id
 
 from ..models import IN_FLIGHT, Channel, Relation, Withdrawal, WithdrawalState
-from ..reasons import REASONS, Context, Reason, door_refusals
+from ..reasons import REASONS, Context, Input, Reason, door_refusals
 from .payee import payee_card_check
 
 CLOSED_STATES = (MemberState.MERGED, MemberState.TRANSFERRED_OUT, MemberState.WITHDRAWN, MemberState.OTHER)
@@ -63,8 +63,12 @@ def in_flight_blocker(account: MemberAccount) -> str | None:
 def _clean_details(reason: Reason, details: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     details = details or {}
+
+    def put(spec: Input, value: str) -> None:
+        (clean.setdefault(spec.group, {}) if spec.group else clean)[spec.name] = value
+
     for spec in reason.inputs:
-        raw = details.get(spec.name)
+        raw = spec.stored(details)
         if isinstance(raw, str):
             raw = raw.strip()
         if raw in (None, ""):
@@ -74,12 +78,12 @@ def _clean_details(reason: Reason, details: dict[str, Any], errors: dict[str, li
         if spec.kind == "money":
             value = clean_into(errors, spec.name, clean_amount, raw, label=spec.label, required=False)
             if value is not None:
-                clean[spec.name] = str(value)
+                put(spec, str(value))
         elif spec.kind == "choice":
             if str(raw) not in {key for key, _ in spec.choices}:
                 errors[spec.name] = [f"{spec.label}只能是：" + "、".join(label for _, label in spec.choices)]
             else:
-                clean[spec.name] = str(raw)
+                put(spec, str(raw))
         else:
             if not isinstance(raw, str | int):
                 errors[spec.name] = [f"{spec.label}格式不正确"]
@@ -87,10 +91,10 @@ def _clean_details(reason: Reason, details: dict[str, Any], errors: dict[str, li
             text = str(raw)
             if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
                 errors[spec.name] = [f"{spec.label}不能含有控制字符"]
-            elif len(text) > 60 or len(text.upper()) > 60:  # a home's number is compared in capitals
-                errors[spec.name] = [f"{spec.label}不能超过 60 个字符"]
-            else:
-                clean[spec.name] = text
+            elif len(text) > spec.max_length or len(text.upper()) > spec.max_length:  # a home's number is compared in capitals
+                errors[spec.name] = [f"{spec.label}不能超过 {spec.max_length} 个字符"]
+            else:  # a document's part (a medical record's) is compared across applications: spaces folded
+                put(spec, " ".join(text.split()) if spec.group else text)
     if reason.key in ("01",) and not (clean.get("certificate_number") or clean.get("invoice_number")):
         errors.setdefault("certificate_number", ["请填写不动产权证号或购房发票号码"])
     return clean

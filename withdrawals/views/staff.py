@@ -193,8 +193,11 @@ def _detail(request: HttpRequest, withdrawal: Any, review_form: ReviewForm | Non
 
 
 def _details(reason: Any, details: dict[str, Any]) -> list[tuple[str, Any]]:
-    labels = {spec.name: spec.label for spec in reason.inputs}
-    return [(labels.get(key, key), value) for key, value in details.items()]
+    """The reason's inputs by label (a grouped one, such as the medical record's parts, read from its group),
+    then anything else the details hold."""
+    shown = [(spec.label, spec.stored(details)) for spec in reason.inputs if spec.stored(details) not in (None, "")]
+    known = {spec.group or spec.name for spec in reason.inputs}
+    return shown + [(key, value) for key, value in details.items() if key not in known]
 
 
 def withdrawal_material(reason: Any, code: str) -> str:

@@ -107,9 +107,9 @@ def test_paying_up_clears_the_case_the_same_night_and_a_later_overdue_opens_a_ne
         page = client.get("/staff/risk/overdue/cleared/", {"on": "2026-04-25"})
     assert page.status_code == 200 and loan.contract_number in page.content.decode()
 
-    overdue_night(date(2026, 5, 21))
+    overdue_night(date(2026, 6, 21))  # what was paid covered May too (owed now includes the current instalment)
     fresh = _case(loan)
-    assert fresh.pk != case.pk and fresh.opened_on == date(2026, 5, 21)
+    assert fresh.pk != case.pk and fresh.opened_on == date(2026, 6, 21)
     assert OverdueCase.objects.filter(loan=loan).count() == 2
 
 

@@ -83,3 +83,19 @@ def test_a_contact_by_api_completes_its_task_and_reassigning_is_for_the_centre_w
     cleared = api(officers.risk).get("/api/risk/overdue/cleared/", {"on": "2026-05-21"})
     assert cleared.status_code == 200 and cleared.json()["count"] == 0
     assert api(officers.risk).get("/api/risk/overdue/cleared/", {"on": "bad"}).status_code == 400
+
+
+def test_printing_the_notice_issues_a_verifiable_pdf_and_records_one_letter_contact(case, collectors):
+    from fund.printing.models import Document
+    from risk.models import Channel, CollectionTask, TaskKind
+    from risk.overdue_pdf import OVERDUE_NOTICE
+
+    first = api(collectors.a1).post(f"/api/risk/overdue/{case.pk}/notice/")
+    again = api(collectors.a1).post(f"/api/risk/overdue/{case.pk}/notice/")
+    assert first.status_code == again.status_code == 202 and first.json()["id"] == again.json()["id"]
+    document = Document.objects.get(pk=first.json()["id"])
+    assert document.kind == OVERDUE_NOTICE and document.context["periods"] == 2 and document.verification_code
+    letter = CollectionContact.objects.get(case=case, channel=Channel.LETTER)
+    assert letter.document == document and letter.by == collectors.a1
+    assert CollectionTask.objects.get(case=case, kind=TaskKind.NOTICE).done_contact == letter
+    assert api(collectors.b).post(f"/api/risk/overdue/{case.pk}/notice/").status_code == 404

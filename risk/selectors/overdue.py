@@ -92,9 +92,11 @@ def ledger_summary(user: Any, *, on: date) -> dict[str, Any]:
      "by_collector": [{"collector": name, "count": int, "amount": Decimal}]}"""
     cases = overdue_open_for_user(user)
     amount = Sum(F("overdue_principal") + F("overdue_interest") + F("overdue_penalty"))
-    by_stage = {row["stage"]: row for row in cases.order_by().values("stage").annotate(count=Count("id"), amount=amount)}
-    stages = [{"stage": int(stage), "label": str(stage.label), "count": by_stage.get(stage, {}).get("count", 0),
-               "amount": by_stage.get(stage, {}).get("amount") or ZERO} for stage in Stage]
+    by_stage: dict[int, dict[str, Any]] = {
+        row["stage"]: dict(row) for row in cases.order_by().values("stage").annotate(count=Count("id"), amount=amount)}
+    empty: dict[str, Any] = {}
+    stages = [{"stage": int(stage), "label": str(stage.label), "count": by_stage.get(stage, empty).get("count", 0),
+               "amount": by_stage.get(stage, empty).get("amount") or ZERO} for stage in Stage]
     collectors = []
     for row in (cases.order_by().values("collector", "collector__first_name", "collector__username")
                 .annotate(count=Count("id"), amount=amount).order_by("-count", "collector__first_name")):

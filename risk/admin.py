@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from fund.audit.admin_base import ReadOnlyAdmin
 
-from .models import BlacklistEntry
+from .models import BlacklistEntry, CollectionContact, CollectionTask, OverdueCase
 
 
 @admin.register(BlacklistEntry)
@@ -13,3 +13,25 @@ class BlacklistEntryAdmin(ReadOnlyAdmin):
     list_filter = ["subject_kind", "category", "public", ("lifted_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "id_number", "credit_code"]
     date_hierarchy = "listed_on"
+
+
+@admin.register(OverdueCase)
+class OverdueCaseAdmin(ReadOnlyAdmin):
+    """Read-only: the nightly close keeps the ledger; staff work it on the 逾期台账 pages (audited)."""
+
+    list_display = ["loan", "branch", "bank", "collector", "state", "stage", "periods_overdue", "days_overdue",
+                    "opened_on", "cleared_on"]
+    list_filter = ["state", "stage", "branch"]
+    date_hierarchy = "opened_on"
+
+
+@admin.register(CollectionTask)
+class CollectionTaskAdmin(ReadOnlyAdmin):
+    list_display = ["case", "kind", "stage", "opened_on", "due_on", "done_at", "done_by"]
+    list_filter = ["kind", "stage"]
+
+
+@admin.register(CollectionContact)
+class CollectionContactAdmin(ReadOnlyAdmin):
+    list_display = ["case", "channel", "contacted_on", "by", "promise_on", "promise_kept"]
+    list_filter = ["channel"]

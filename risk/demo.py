@@ -53,3 +53,9 @@ def seed(ctx: DemoContext) -> None:
     demo_blacklist(lister=ctx.staff["risk"], lifter=ctx.staff["director"], today=ctx.today)
     demo_fraud(ctx)
     ctx.logins.append(("综合窗口", "risk", "风控岗：诚信黑名单 /staff/risk/blacklist/"))
+
+
+def seed_after_sandbox(ctx: DemoContext) -> None:
+    from .demo_overdue import demo_overdue
+
+    demo_overdue(ctx)  # after the loans demo made its overdue loan

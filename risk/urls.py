@@ -7,7 +7,9 @@ api_patterns under /api/risk/.
 from django.urls import path
 
 from .apis import blacklist as blacklist_apis
+from .apis import overdue as overdue_apis
 from .views import blacklist as blacklist_views
+from .views import overdue as overdue_views
 
 staff_patterns: list = [
     path("risk/blacklist/", blacklist_views.staff_blacklist, name="risk-blacklist"),
@@ -15,6 +17,12 @@ staff_patterns: list = [
     path("risk/blacklist/<int:pk>/", blacklist_views.staff_blacklist_detail, name="risk-blacklist-detail"),
     path("risk/blacklist/<int:pk>/lift/", blacklist_views.staff_blacklist_lift, name="risk-blacklist-lift"),
     path("risk/blacklist/<int:pk>/lift-request/", blacklist_views.staff_blacklist_lift_request, name="risk-blacklist-lift-request"),
+    path("risk/overdue/", overdue_views.staff_overdue, name="risk-overdue"),
+    path("risk/overdue/cleared/", overdue_views.staff_overdue_cleared, name="risk-overdue-cleared"),
+    path("risk/overdue/<int:pk>/", overdue_views.staff_overdue_case, name="risk-overdue-case"),
+    path("risk/overdue/<int:pk>/contacts/", overdue_views.staff_overdue_contact, name="risk-overdue-contact"),
+    path("risk/overdue/<int:pk>/reassign/", overdue_views.staff_overdue_reassign, name="risk-overdue-reassign"),
+    path("risk/overdue/<int:pk>/notice/", overdue_views.staff_overdue_notice, name="risk-overdue-notice"),
 ]
 public_patterns: list = [
     path("units/", blacklist_views.public_blacklisted_units, name="units"),
@@ -24,4 +32,10 @@ api_patterns: list = [
     path("blacklist/<int:pk>/", blacklist_apis.BlacklistDetailApi.as_view(), name="api-risk-blacklist-detail"),
     path("blacklist/<int:pk>/lift/", blacklist_apis.BlacklistLiftApi.as_view(), name="api-risk-blacklist-lift"),
     path("blacklist/<int:pk>/lift-request/", blacklist_apis.BlacklistLiftRequestApi.as_view(), name="api-risk-blacklist-lift-request"),
+    path("overdue/", overdue_apis.OverdueListApi.as_view(), name="api-risk-overdue"),
+    path("overdue/cleared/", overdue_apis.OverdueClearedApi.as_view(), name="api-risk-overdue-cleared"),
+    path("overdue/<int:pk>/", overdue_apis.OverdueCaseApi.as_view(), name="api-risk-overdue-case"),
+    path("overdue/<int:pk>/contacts/", overdue_apis.OverdueContactApi.as_view(), name="api-risk-overdue-contact"),
+    path("overdue/<int:pk>/reassign/", overdue_apis.OverdueReassignApi.as_view(), name="api-risk-overdue-reassign"),
+    path("overdue/<int:pk>/notice/", overdue_apis.OverdueNoticeApi.as_view(), name="api-risk-overdue-notice"),
 ]

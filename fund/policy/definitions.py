@@ -431,6 +431,24 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
         description="累计逾期达到此期数起，移交法律诉讼。",
         minimum=d("2"), maximum=d("36"), not_below="risk_collection_visit_periods", seeds=(Seed("6"),),
     ),
+    PolicyDefinition(
+        name="risk_collection_call_days", label="电话催收完成时限", unit="工作日", kind=Kind.INTEGER,
+        group=Group.RISK,
+        description="逾期贷款列入台账（逾期 1 期）或借款人未履行还款承诺后，清收岗完成电话催收的工作日数。",
+        minimum=d("1"), maximum=d("10"), seeds=(Seed("1"),),
+    ),
+    PolicyDefinition(
+        name="risk_collection_visit_days", label="上门催收完成时限", unit="工作日", kind=Kind.INTEGER,
+        group=Group.RISK,
+        description="进入上门催收阶段后，完成上门、联系单位和送达《逾期贷款通知单》的工作日数。",
+        minimum=d("1"), maximum=d("30"), seeds=(Seed("5"),),
+    ),
+    PolicyDefinition(
+        name="risk_collection_legal_days", label="法律诉讼移交时限", unit="工作日", kind=Kind.INTEGER,
+        group=Group.RISK,
+        description="进入法律诉讼阶段后，整理材料移交法律诉讼的工作日数。",
+        minimum=d("1"), maximum=d("60"), seeds=(Seed("10"),),
+    ),
 )
 
 BY_NAME: dict[str, PolicyDefinition] = {d.name: d for d in DEFINITIONS}

@@ -12,8 +12,22 @@ from .blacklist import (
     EntryState,
     SubjectKind,
 )
+from .overdue import (
+    CHANNEL_TASKS,
+    STAGE_TASKS,
+    CaseState,
+    Channel,
+    CollectionContact,
+    CollectionTask,
+    CollectorAssignment,
+    OverdueCase,
+    Stage,
+    TaskKind,
+)
 
 __all__ = [
     "BAN_FIELDS", "CATEGORY_PHRASES", "BlacklistEntry", "BlacklistEntryQuerySet", "Business", "Category", "DateRange",
     "EntryState", "SubjectKind",
+    "CHANNEL_TASKS", "STAGE_TASKS", "CaseState", "Channel", "CollectionContact", "CollectionTask", "CollectorAssignment",
+    "OverdueCase", "Stage", "TaskKind",
 ]

@@ -32,3 +32,36 @@ def officers(world: Any) -> Officers:
 
     return Officers(risk=officer("risk", world.branch_a), risk_b=officer("risk_b", world.branch_b))
 
+
+
+def overdue_night(on: Any) -> dict[str, int]:
+    """The close's steps the overdue ledger needs for the night of `on`, without the bank's debit (a borrower who
+    does not pay): loans.overdue (20), loans.counters (60), then risk.overdue_ledger (100). Returns the ledger's
+    counts."""
+    from loans.close import counters_step, overdue_step
+    from risk.services.overdue import overdue_ledger_step
+
+    overdue_step(on)
+    counters_step(on)
+    return overdue_ledger_step(on)
+
+
+@pytest.fixture
+def collectors(world: Any) -> Any:
+    """清收岗: two collectors of branch A (甲清收, 乙清收) and one of branch B (丙清收), bound to their branch."""
+    from fund.people.services import staff_create
+
+    def collector(username: str, name: str, branch: Any) -> User:
+        return staff_create(actor=None, username=username, name=name, branch=branch, posts=[Post.RISK],
+                            employee_number=username, password=DEMO_PASSWORD)
+
+    return Collectors(a1=collector("collector_a1", "甲清收", world.branch_a),
+                      a2=collector("collector_a2", "乙清收", world.branch_a),
+                      b=collector("collector_b", "丙清收", world.branch_b))
+
+
+@dataclass
+class Collectors:
+    a1: User
+    a2: User
+    b: User

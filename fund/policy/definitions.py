@@ -431,6 +431,11 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
         description="累计逾期达到此期数起，移交法律诉讼。",
         minimum=d("2"), maximum=d("36"), not_below="risk_collection_visit_periods", seeds=(Seed("6"),),
     ),
+    PolicyDefinition(
+        name="risk_dormant_years", label="呆滞账户封存年限", unit="年", kind=Kind.INTEGER, group=Group.RISK,
+        description="个人账户封存满此年数且期间无资金变动（年度结息除外）的，认定为呆滞账户，列入清理（株洲）。",
+        minimum=d("1"), maximum=d("20"), seeds=(Seed("2"),),
+    ),
 )
 
 BY_NAME: dict[str, PolicyDefinition] = {d.name: d for d in DEFINITIONS}

@@ -12,8 +12,18 @@ from .blacklist import (
     EntryState,
     SubjectKind,
 )
+from .dormant import (
+    DORMANT_OUTCOME_MOVES,
+    MANUAL_OUTCOMES,
+    SETTLED_OUTCOMES,
+    DormantAccount,
+    DormantCampaign,
+    DormantOutcome,
+)
 
 __all__ = [
     "BAN_FIELDS", "CATEGORY_PHRASES", "BlacklistEntry", "BlacklistEntryQuerySet", "Business", "Category", "DateRange",
     "EntryState", "SubjectKind",
+    "DORMANT_OUTCOME_MOVES", "MANUAL_OUTCOMES", "SETTLED_OUTCOMES", "DormantAccount", "DormantCampaign",
+    "DormantOutcome",
 ]

@@ -2,6 +2,16 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from fund.people.models import Post
+from fund.people.roles import Roles
 from fund.portals.nav import QUERIES, register_nav
 
 register_nav("staff", _("诚信黑名单"), "staff:risk-blacklist", order=250, group=QUERIES, icon="alert")
+
+
+def _works_dormant(roles: Roles) -> bool:
+    """风控, 受理 and the director work the dormant campaign (risk.selectors.dormant.WORKING_POSTS)."""
+    return any(roles.has_post(post) for post in (Post.RISK, Post.ACCEPT, Post.DIRECTOR))
+
+
+register_nav("staff", _("呆滞账户清理"), "staff:risk-dormant", order=255, group=QUERIES, icon="users", visible=_works_dormant)

@@ -12,10 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
+from fund.dates import add_years
 from fund.people.models import Post
 from fund.people.roles import roles_of
 from fund.people.selectors import get_or_404, scoped
+from fund.policy.selectors import policy_value
 
 from ..models import SETTLED_OUTCOMES, DormantAccount, DormantCampaign, DormantOutcome
 
@@ -37,6 +40,13 @@ def dormant_may_start(user: Any) -> bool:
     roles = roles_of(user)
     return roles.has_post(Post.DIRECTOR) or (roles.has_post(Post.RISK) and roles.staff is not None
                                              and roles.staff.centre_wide)
+
+
+def dormant_cutoff_preview(on: date | None = None) -> dict[str, Any]:
+    """What a campaign started on `on` (today) would count as dormant: {"on", "cutoff", "years"}."""
+    on = on or timezone.localdate()
+    years = int(policy_value("risk_dormant_years", on))
+    return {"on": on, "cutoff": add_years(on, -years), "years": years}
 
 
 def dormant_campaigns_for_user(user: Any) -> QuerySet[DormantCampaign]:

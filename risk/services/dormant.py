@@ -28,8 +28,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from fund.dates import add_years
-from fund.policy.selectors import policy_value
 from fund.validation import clean_line
 from fund.workflow.moves import StaleStatus, move_status
 
@@ -41,7 +39,7 @@ from ..models import (
     DormantCampaign,
     DormantOutcome,
 )
-from ..selectors.dormant import dormant_may_start, dormant_may_work
+from ..selectors.dormant import dormant_cutoff_preview, dormant_may_start, dormant_may_work
 
 CHUNK = 500
 DEFAULT_DAYS = 90  # Zhuzhou's drive ran from September to December
@@ -116,12 +114,6 @@ SELECT d.id, d.outcome,
 """
 
 
-def dormant_cutoff(on: date) -> tuple[date, int]:
-    """(the last day a dormant account may have been sealed or moved, the policy's years) for date `on`."""
-    years = int(policy_value("risk_dormant_years", on))
-    return add_years(on, -years), years
-
-
 def notice_text(*, name: str, balance: Any, unit: str, branch: str, branch_phone: str) -> str:
     where = f"{branch}（电话{branch_phone}）" if branch_phone else branch
     return (f"【住房公积金】{name}您好，您在{unit}缴存的住房公积金账户已长期封存，尚有余额{balance}元。"
@@ -167,7 +159,8 @@ def dormant_campaign_start(*, actor: Any, name: str, on: date | None = None, end
         errors["ends_on"] = [f"结束日期不能早于开始日期 {on:%Y-%m-%d}"]
     if errors:
         raise ValidationError(errors)
-    cutoff, years = dormant_cutoff(on)
+    preview = dormant_cutoff_preview(on)
+    cutoff, years = preview["cutoff"], preview["years"]
     campaign = DormantCampaign.objects.create(name=name, started_on=on, ends_on=ends_on, cutoff=cutoff, years=years,
                                               started_by=actor)
     with connection.cursor() as cursor:

@@ -15,3 +15,12 @@ def _works_dormant(roles: Roles) -> bool:
 
 
 register_nav("staff", _("呆滞账户清理"), "staff:risk-dormant", order=255, group=QUERIES, icon="users", visible=_works_dormant)
+
+
+def _sees_dashboard(roles: Roles) -> bool:
+    """风控 and the director (risk.selectors.dashboard.dashboard_may_view)."""
+    return roles.has_post(Post.RISK) or roles.has_post(Post.DIRECTOR)
+
+
+register_nav("staff", _("风险驾驶舱"), "staff:risk-dashboard", order=245, group=QUERIES, icon="alert",
+             visible=_sees_dashboard)

@@ -7,8 +7,10 @@ api_patterns under /api/risk/.
 from django.urls import path
 
 from .apis import blacklist as blacklist_apis
+from .apis import dashboard as dashboard_apis
 from .apis import dormant as dormant_apis
 from .views import blacklist as blacklist_views
+from .views import dashboard as dashboard_views
 from .views import dormant as dormant_views
 
 staff_patterns: list = [
@@ -17,6 +19,7 @@ staff_patterns: list = [
     path("risk/blacklist/<int:pk>/", blacklist_views.staff_blacklist_detail, name="risk-blacklist-detail"),
     path("risk/blacklist/<int:pk>/lift/", blacklist_views.staff_blacklist_lift, name="risk-blacklist-lift"),
     path("risk/blacklist/<int:pk>/lift-request/", blacklist_views.staff_blacklist_lift_request, name="risk-blacklist-lift-request"),
+    path("risk/dashboard/", dashboard_views.staff_risk_dashboard, name="risk-dashboard"),
     path("risk/dormant/", dormant_views.staff_dormant, name="risk-dormant"),
     path("risk/dormant/<int:pk>/", dormant_views.staff_dormant_campaign, name="risk-dormant-campaign"),
     path("risk/dormant/accounts/<int:pk>/outcome/", dormant_views.staff_dormant_outcome, name="risk-dormant-outcome"),
@@ -29,6 +32,7 @@ api_patterns: list = [
     path("blacklist/<int:pk>/", blacklist_apis.BlacklistDetailApi.as_view(), name="api-risk-blacklist-detail"),
     path("blacklist/<int:pk>/lift/", blacklist_apis.BlacklistLiftApi.as_view(), name="api-risk-blacklist-lift"),
     path("blacklist/<int:pk>/lift-request/", blacklist_apis.BlacklistLiftRequestApi.as_view(), name="api-risk-blacklist-lift-request"),
+    path("dashboard/", dashboard_apis.RiskDashboardApi.as_view(), name="api-risk-dashboard"),
     path("dormant/", dormant_apis.DormantCampaignListApi.as_view(), name="api-risk-dormant"),
     path("dormant/<int:pk>/", dormant_apis.DormantCampaignDetailApi.as_view(), name="api-risk-dormant-campaign"),
     path("dormant/<int:pk>/accounts/", dormant_apis.DormantCampaignAccountsApi.as_view(), name="api-risk-dormant-accounts"),

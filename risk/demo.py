@@ -51,3 +51,6 @@ def demo_blacklist(*, lister: Any, lifter: Any, today: date) -> list[BlacklistEn
 def seed(ctx: DemoContext) -> None:
     demo_blacklist(lister=ctx.staff["risk"], lifter=ctx.staff["director"], today=ctx.today)
     ctx.logins.append(("综合窗口", "risk", "风控岗：诚信黑名单 /staff/risk/blacklist/"))
+    from .demo_dormant import seed_dormant
+
+    seed_dormant(ctx)

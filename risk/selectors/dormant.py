@@ -7,6 +7,7 @@ centre-wide); anyone else is answered "not found". Starting a campaign is for a 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -81,7 +82,7 @@ def _outcome_counts(prefix: str = "") -> dict[str, Any]:
     return {f"{prefix}{code}": Count("id", filter=Q(outcome=code)) for code in DormantOutcome.values}
 
 
-def _row(values: dict[str, Any]) -> dict[str, Any]:
+def _row(values: Mapping[str, Any]) -> dict[str, Any]:
     total = values["total"]
     settled = sum(values[code] for code in SETTLED_OUTCOMES)
     contacted = total - values[DormantOutcome.PENDING]

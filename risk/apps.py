@@ -25,6 +25,7 @@ class RiskConfig(AppConfig):
         from .services import blacklist  # noqa: F401  (registers the lifting approval flow)
 
         self._register_overdue_ledger()
+        register_dormant()
 
     def _register_overdue_ledger(self) -> None:
         """The overdue ledger (逾期台账): its close step after the loans' counters, its notice PDF, audit names."""
@@ -41,3 +42,18 @@ class RiskConfig(AppConfig):
                              "tasks_done": "完成的催收任务", "collector": "清收责任人"})
         register_audit_values("channel", Channel, prefix="risk.overdue")
         register_close_step("risk.overdue_ledger", label="逾期台账与催收", order=100, run=overdue_ledger_step)
+
+
+def register_dormant() -> None:
+    """Dormant accounts (呆滞账户): the campaign's audit codes and close step 160 that follows it up."""
+    from fund.audit.actions import register_actions, register_audit_values
+    from fund.close.registry import register_close_step
+
+    from .models import DormantOutcome
+    from .services.dormant import dormant_step
+
+    register_actions({"risk.dormant.started": "发起呆滞账户清理", "risk.dormant.reached": "呆滞账户已联系",
+                      "risk.dormant.not_found": "呆滞账户查无此人", "risk.dormant.withdrawn": "呆滞账户已提取",
+                      "risk.dormant.transferred": "呆滞账户已转移"})
+    register_audit_values("outcome", DormantOutcome, prefix="risk.dormant")
+    register_close_step("risk.dormant", label="呆滞账户清理跟踪", order=160, run=dormant_step)

@@ -53,6 +53,9 @@ def seed(ctx: DemoContext) -> None:
     demo_blacklist(lister=ctx.staff["risk"], lifter=ctx.staff["director"], today=ctx.today)
     demo_fraud(ctx)
     ctx.logins.append(("综合窗口", "risk", "风控岗：诚信黑名单 /staff/risk/blacklist/"))
+    from .demo_dormant import seed_dormant
+
+    seed_dormant(ctx)
 
 
 def seed_after_sandbox(ctx: DemoContext) -> None:

@@ -16,3 +16,18 @@ def _works_overdue(roles: Roles) -> bool:
 
 register_nav("staff", _("逾期台账"), "staff:risk-overdue", order=251, group=MANAGEMENT, icon="alert",
              visible=_works_overdue)
+def _works_dormant(roles: Roles) -> bool:
+    """风控, 受理 and the director work the dormant campaign (risk.selectors.dormant.WORKING_POSTS)."""
+    return any(roles.has_post(post) for post in (Post.RISK, Post.ACCEPT, Post.DIRECTOR))
+
+
+register_nav("staff", _("呆滞账户清理"), "staff:risk-dormant", order=255, group=QUERIES, icon="users", visible=_works_dormant)
+
+
+def _sees_dashboard(roles: Roles) -> bool:
+    """风控 and the director (risk.selectors.dashboard.dashboard_may_view)."""
+    return roles.has_post(Post.RISK) or roles.has_post(Post.DIRECTOR)
+
+
+register_nav("staff", _("风险驾驶舱"), "staff:risk-dashboard", order=245, group=QUERIES, icon="alert",
+             visible=_sees_dashboard)

@@ -7,8 +7,12 @@ api_patterns under /api/risk/.
 from django.urls import path
 
 from .apis import blacklist as blacklist_apis
+from .apis import dashboard as dashboard_apis
+from .apis import dormant as dormant_apis
 from .apis import overdue as overdue_apis
 from .views import blacklist as blacklist_views
+from .views import dashboard as dashboard_views
+from .views import dormant as dormant_views
 from .views import overdue as overdue_views
 
 staff_patterns: list = [
@@ -23,6 +27,10 @@ staff_patterns: list = [
     path("risk/overdue/<int:pk>/contacts/", overdue_views.staff_overdue_contact, name="risk-overdue-contact"),
     path("risk/overdue/<int:pk>/reassign/", overdue_views.staff_overdue_reassign, name="risk-overdue-reassign"),
     path("risk/overdue/<int:pk>/notice/", overdue_views.staff_overdue_notice, name="risk-overdue-notice"),
+    path("risk/dashboard/", dashboard_views.staff_risk_dashboard, name="risk-dashboard"),
+    path("risk/dormant/", dormant_views.staff_dormant, name="risk-dormant"),
+    path("risk/dormant/<int:pk>/", dormant_views.staff_dormant_campaign, name="risk-dormant-campaign"),
+    path("risk/dormant/accounts/<int:pk>/outcome/", dormant_views.staff_dormant_outcome, name="risk-dormant-outcome"),
 ]
 public_patterns: list = [
     path("units/", blacklist_views.public_blacklisted_units, name="units"),
@@ -38,4 +46,9 @@ api_patterns: list = [
     path("overdue/<int:pk>/contacts/", overdue_apis.OverdueContactApi.as_view(), name="api-risk-overdue-contact"),
     path("overdue/<int:pk>/reassign/", overdue_apis.OverdueReassignApi.as_view(), name="api-risk-overdue-reassign"),
     path("overdue/<int:pk>/notice/", overdue_apis.OverdueNoticeApi.as_view(), name="api-risk-overdue-notice"),
+    path("dashboard/", dashboard_apis.RiskDashboardApi.as_view(), name="api-risk-dashboard"),
+    path("dormant/", dormant_apis.DormantCampaignListApi.as_view(), name="api-risk-dormant"),
+    path("dormant/<int:pk>/", dormant_apis.DormantCampaignDetailApi.as_view(), name="api-risk-dormant-campaign"),
+    path("dormant/<int:pk>/accounts/", dormant_apis.DormantCampaignAccountsApi.as_view(), name="api-risk-dormant-accounts"),
+    path("dormant/accounts/<int:pk>/outcome/", dormant_apis.DormantAccountOutcomeApi.as_view(), name="api-risk-dormant-outcome"),
 ]

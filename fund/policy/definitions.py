@@ -449,6 +449,11 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
         description="进入法律诉讼阶段后，整理材料移交法律诉讼的工作日数。",
         minimum=d("1"), maximum=d("60"), seeds=(Seed("10"),),
     ),
+    PolicyDefinition(
+        name="risk_dormant_years", label="呆滞账户封存年限", unit="年", kind=Kind.INTEGER, group=Group.RISK,
+        description="个人账户封存满此年数且期间无资金变动（年度结息除外）的，认定为呆滞账户，列入清理（株洲）。",
+        minimum=d("1"), maximum=d("20"), seeds=(Seed("2"),),
+    ),
 )
 
 BY_NAME: dict[str, PolicyDefinition] = {d.name: d for d in DEFINITIONS}

@@ -12,6 +12,14 @@ from .blacklist import (
     EntryState,
     SubjectKind,
 )
+from .dormant import (
+    DORMANT_OUTCOME_MOVES,
+    MANUAL_OUTCOMES,
+    SETTLED_OUTCOMES,
+    DormantAccount,
+    DormantCampaign,
+    DormantOutcome,
+)
 from .overdue import (
     CHANNEL_TASKS,
     STAGE_TASKS,
@@ -30,4 +38,6 @@ __all__ = [
     "EntryState", "SubjectKind",
     "CHANNEL_TASKS", "STAGE_TASKS", "CaseState", "Channel", "CollectionContact", "CollectionTask", "CollectorAssignment",
     "OverdueCase", "Stage", "TaskKind",
+    "DORMANT_OUTCOME_MOVES", "MANUAL_OUTCOMES", "SETTLED_OUTCOMES", "DormantAccount", "DormantCampaign",
+    "DormantOutcome",
 ]

@@ -12,8 +12,12 @@ from .blacklist import (
     EntryState,
     SubjectKind,
 )
+from .rates import TIER_ORDER, LoanTier, OverdueRate, Scope, Tier, TierChange
+from .warnings import CreditNotice, StopKind, StoppedDeposit, StopScan
 
 __all__ = [
     "BAN_FIELDS", "CATEGORY_PHRASES", "BlacklistEntry", "BlacklistEntryQuerySet", "Business", "Category", "DateRange",
     "EntryState", "SubjectKind",
+    "TIER_ORDER", "LoanTier", "OverdueRate", "Scope", "Tier", "TierChange",
+    "CreditNotice", "StopKind", "StoppedDeposit", "StopScan",
 ]

@@ -32,3 +32,19 @@ def officers(world: Any) -> Officers:
 
     return Officers(risk=officer("risk", world.branch_a), risk_b=officer("risk_b", world.branch_b))
 
+
+
+def loans_closed_to(on: Any) -> None:
+    """The loans' close steps that make instalments overdue and count them (20 loans.overdue, 60 loans.counters),
+    run for business date `on`: what the risk steps read. Set-based over every loan."""
+    from loans.close import counters_step, overdue_step
+
+    overdue_step(on)
+    counters_step(on)
+
+
+def loan_first_due(ln: Any, first_due: Any, **fields: Any) -> Any:
+    """A disbursed loan whose first instalment falls due on `first_due` (disbursed the 1st of the month before)."""
+    from fund.dates import add_months
+
+    return ln.active_loan(disbursed_on=add_months(first_due, -1), day=first_due.day, **fields)

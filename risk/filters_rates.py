@@ -15,7 +15,7 @@ class TierFilter(django_filters.FilterSet):
 
 
 class StoppedFilter(django_filters.FilterSet):
-    month = django_filters.DateFilter(label="排查月份", help_text="该月1日，如 2026-06-01")
+    month = django_filters.DateFilter(label="排查月份", input_formats=["%Y-%m"], help_text="如 2026-06")
     kind = django_filters.ChoiceFilter(label="类型", choices=StopKind.choices, empty_label="全部类型")
 
     class Meta:

@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
-from fund.api import Pagination, paginated
+from fund.api import MonthField, Pagination, paginated
 from fund.filters import api_filtered
 
 from ..filters_rates import CreditNoticeFilter, StoppedFilter
@@ -46,7 +46,7 @@ class CreditNoticeListApi(APIView):
 
 class StoppedDepositOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    month = serializers.DateField(label="排查月份")
+    month = MonthField(label="排查月份")
     kind = serializers.CharField(label="类型代码", help_text="unit 单位停缴 / self_employed 灵活就业停缴")
     kind_label = serializers.CharField(source="get_kind_display", label="类型")
     loan = serializers.IntegerField(source="loan_id", label="贷款编号")
@@ -55,7 +55,7 @@ class StoppedDepositOutput(serializers.Serializer):
     branch = serializers.CharField(source="branch.name", label="管理部")
     employer = serializers.CharField(source="employer.name", label="单位")
     credit_code = serializers.CharField(source="employer.credit_code", label="单位统一社会信用代码")
-    last_month = serializers.DateField(label="最后缴存年月", allow_null=True)
+    last_month = MonthField(label="最后缴存年月", allow_null=True)
     loan_balance = serializers.DecimalField(label="贷款余额", max_digits=18, decimal_places=2)
 
 
@@ -63,7 +63,7 @@ class StoppedDepositListApi(APIView):
     pagination_class = Pagination
 
     @extend_schema(responses=StoppedDepositOutput(many=True), summary="贷后停缴名单（每月排查）",
-                   parameters=[OpenApiParameter("month", OpenApiTypes.DATE, description="排查月份（该月1日），不填为全部"),
+                   parameters=[OpenApiParameter("month", OpenApiTypes.STR, description="排查月份，如 2026-06；不填为全部"),
                                OpenApiParameter("kind", OpenApiTypes.STR, description="unit 单位停缴 / self_employed 灵活就业停缴")])
     def get(self, request):
         require_staff(request.user)

@@ -45,7 +45,7 @@ def staff_warnings(request: HttpRequest) -> HttpResponse:
     last = stopped_scan_last_month()
     data = request.GET.copy()
     if not data.get("month") and last:
-        data["month"] = last.isoformat()
+        data["month"] = f"{last:%Y-%m}"
     stop_filters, stopped = page_filtered(request, StoppedFilter, stopped_deposits_for_user(request.user), data=data)
     notice_filters, notices = page_filtered(request, CreditNoticeFilter, credit_notices_for_user(request.user))
     can_list = blacklist_can_manage(request.user)

@@ -1,7 +1,9 @@
 """The overdue rate, classification and warning pages and their API: branch staff see their branch only,
 centre-wide staff every branch and bank, anyone else nothing (404); the answers follow the OpenAPI schema."""
 
+import re
 from datetime import date, timedelta
+from html import unescape
 from typing import Any
 
 import pytest
@@ -92,4 +94,9 @@ def test_centre_wide_staff_see_every_branch_and_bank_on_the_pages(book: Any, off
         assert "data-rate-chart" in rates and "中国银行示范市分行" in rates
         assert "次级" in client.get("/staff/risk/tiers/").content.decode()
         assert "次级" in client.get(f"/staff/risk/tiers/{book.loan_a.pk}/").content.decode()
-        assert "征信不良信息告知" in client.get("/staff/risk/warnings/").content.decode()
+        warnings = client.get("/staff/risk/warnings/").content.decode()
+        assert "征信不良信息告知" in warnings and book.world.unit_a.employer.name in warnings
+        # The unit that stopped remitting is one click from the blacklist's add form, prefilled.
+        link = unescape(re.search(r'href="([^"]+)" data-blacklist', warnings).group(1))
+        form = client.get(link).content.decode()
+    assert book.world.unit_a.employer.credit_code in form and "贷后停缴" in form

@@ -51,3 +51,11 @@ def demo_blacklist(*, lister: Any, lifter: Any, today: date) -> list[BlacklistEn
 def seed(ctx: DemoContext) -> None:
     demo_blacklist(lister=ctx.staff["risk"], lifter=ctx.staff["director"], today=ctx.today)
     ctx.logins.append(("综合窗口", "risk", "风控岗：诚信黑名单 /staff/risk/blacklist/"))
+
+
+def seed_after_sandbox(ctx: DemoContext) -> None:
+    """After the loans' demo made its loans (one of them overdue): what the risk steps of the close keep."""
+    from .demo_rates import demo_rates
+
+    demo_rates(today=ctx.today)
+    ctx.logins.append(("综合窗口", "risk", "风控岗：个贷逾期率 /staff/risk/rates/，五级分类，风险预警"))

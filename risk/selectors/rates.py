@@ -103,18 +103,17 @@ def tier_counts(user: Any, *, on: date) -> list[dict[str, Any]]:
     every tier listed, best first. The tiers are those the last close set (`on` is the date shown, not a
     replay of history: a past date's classes are in each loan's history)."""
     loans = _active_loans(user)
-    totals = loans.aggregate(count=Count("pk"), balance=Coalesce(Sum("sub_account__balance"), ZERO))
-    below = dict(((r["risk_tier__tier"]), r) for r in loans.exclude(risk_tier__tier__isnull=True)
-                 .exclude(risk_tier__tier=Tier.NORMAL).values("risk_tier__tier")
-                 .annotate(count=Count("pk"), balance=Coalesce(Sum("sub_account__balance"), ZERO)))
-    result = []
-    for tier in TIER_ORDER[1:]:
-        row = below.get(tier.value, {"count": 0, "balance": ZERO})
-        result.append({"tier": tier.value, "label": tier.label, "count": row["count"], "balance": row["balance"]})
-    normal_count = totals["count"] - sum(r["count"] for r in result)
-    normal_balance = totals["balance"] - sum((r["balance"] for r in result), Decimal("0"))
-    return [{"tier": Tier.NORMAL.value, "label": Tier.NORMAL.label, "count": normal_count,
-             "balance": normal_balance}, *result]
+    totals = loans.aggregate(loans=Count("pk"), amount=Coalesce(Sum("sub_account__balance"), ZERO))
+    below: dict[str, tuple[int, Decimal]] = {
+        row["risk_tier__tier"]: (row["loans"], row["amount"])
+        for row in loans.filter(risk_tier__isnull=False).exclude(risk_tier__tier=Tier.NORMAL)
+        .values("risk_tier__tier").annotate(loans=Count("pk"), amount=Coalesce(Sum("sub_account__balance"), ZERO))
+    }
+    rows = [(tier, *below.get(tier.value, (0, ZERO))) for tier in TIER_ORDER[1:]]
+    normal = (Tier.NORMAL, totals["loans"] - sum(r[1] for r in rows),
+              totals["amount"] - sum((r[2] for r in rows), ZERO))
+    return [{"tier": tier.value, "label": tier.label, "count": count, "balance": amount}
+            for tier, count, amount in [normal, *rows]]
 
 
 def classified_loans(user: Any, *, tier: str = "") -> QuerySet[LoanTier]:

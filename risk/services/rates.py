@@ -16,6 +16,7 @@ principal is kept beside it (`overdue_principal`) for those who want the narrowe
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -52,7 +53,7 @@ ON CONFLICT (loan_id) DO UPDATE SET tier = EXCLUDED.tier, since = EXCLUDED.since
 
 def classification_step(on: date) -> dict[str, int]:
     limits = tier_thresholds(on)
-    params = {"d": on, "attention": limits.attention, "substandard": limits.substandard,
+    params: dict[str, Any] = {"d": on, "attention": limits.attention, "substandard": limits.substandard,
               "doubtful": limits.doubtful, "loss": limits.loss}
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_CLASSIFY, params)

@@ -99,4 +99,6 @@ def test_centre_wide_staff_see_every_branch_and_bank_on_the_pages(book: Any, off
         # The unit that stopped remitting is one click from the blacklist's add form, prefilled.
         link = unescape(re.search(r'href="([^"]+)" data-blacklist', warnings).group(1))
         form = client.get(link).content.decode()
-    assert book.world.unit_a.employer.credit_code in form and "贷后停缴" in form
+    field = re.search(r'<input[^>]*name="credit_code"[^>]*>', form).group(0)
+    assert f'value="{book.world.unit_a.employer.credit_code}"' in field
+    assert re.search(r'<option value="stopped_after_loan"[^>]*selected', form)

@@ -13,3 +13,39 @@ class BlacklistEntryAdmin(ReadOnlyAdmin):
     list_filter = ["subject_kind", "category", "public", ("lifted_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "id_number", "credit_code"]
     date_hierarchy = "listed_on"
+
+
+# The close keeps these (risk.services.rates, risk.services.warnings); the auditor reads them here.
+from .models import CreditNotice, LoanTier, OverdueRate, StoppedDeposit, TierChange  # noqa: E402
+
+
+@admin.register(LoanTier)
+class LoanTierAdmin(ReadOnlyAdmin):
+    list_display = ["loan", "tier", "since", "days_overdue"]
+    list_filter = ["tier"]
+
+
+@admin.register(TierChange)
+class TierChangeAdmin(ReadOnlyAdmin):
+    list_display = ["loan", "on", "old_tier", "new_tier", "days_overdue"]
+    list_filter = ["new_tier"]
+    date_hierarchy = "on"
+
+
+@admin.register(OverdueRate)
+class OverdueRateAdmin(ReadOnlyAdmin):
+    list_display = ["on", "scope", "scope_id", "loans", "loan_balance", "overdue_balance", "borrowers", "rate"]
+    list_filter = ["scope"]
+    date_hierarchy = "on"
+
+
+@admin.register(CreditNotice)
+class CreditNoticeAdmin(ReadOnlyAdmin):
+    list_display = ["loan", "borrower", "branch", "episode_since", "noticed_on", "days_overdue", "cleared_on"]
+    date_hierarchy = "noticed_on"
+
+
+@admin.register(StoppedDeposit)
+class StoppedDepositAdmin(ReadOnlyAdmin):
+    list_display = ["month", "kind", "employer", "borrower", "loan", "branch", "last_month"]
+    list_filter = ["kind", "month"]

@@ -2,7 +2,7 @@
 today, so the pages show what the close keeps; and 89 earlier days of the series for the chart.
 
 The earlier days are made up for the demonstration (the close can only measure the book as it stands): the
-centre's and each branch's rows of today, scaled along a falling line from five times today's rate (the way
+centre's and each branch's rows of today, scaled along a falling line from one and a half times today's rate (the way
 Liaoyuan brought its rate from 0.51 % to 0.1 %), marked by nothing else — a demo database only.
 """
 
@@ -26,8 +26,8 @@ def demo_rates(*, today: date) -> None:
     rows = list(OverdueRate.objects.filter(on=today))
     earlier = []
     for back in range(1, HISTORY_DAYS + 1):
-        factor = Decimal(1) + Decimal(4) * back / HISTORY_DAYS  # five times today's figure 89 days ago
-        wobble = Decimal((back * 37) % 11 - 5) / 100  # a little day-to-day noise, deterministic
+        factor = Decimal(1) + Decimal("0.5") * back / HISTORY_DAYS  # half as much again 89 days ago
+        wobble = Decimal((back * 37) % 11 - 5) / 200  # a little day-to-day noise, deterministic
         for row in rows:
             overdue = min(row.loan_balance, (row.overdue_balance * (factor + wobble)).quantize(Decimal("0.01")))
             rate = (overdue / row.loan_balance).quantize(Decimal("0.0000000001")) if row.loan_balance else Decimal(0)

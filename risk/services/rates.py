@@ -105,11 +105,15 @@ ON CONFLICT ("on", scope, scope_id) DO UPDATE
        borrowers = EXCLUDED.borrowers, rate = EXCLUDED.rate
 """
 
-# A day with no active loan still has its centre row (a rate of 0), so the series has no hole.
-_CENTRE_EMPTY = """
+# A day with no active loan still has its centre row (a rate of 0), and every branch and active bank without
+# one has a row of zeros, so each series a user may read has a point every day.
+_EMPTY = """
 INSERT INTO risk_overduerate ("on", scope, scope_id, loans, loan_balance, overdue_loans, overdue_balance,
                               overdue_principal, borrowers, rate)
-VALUES (%(d)s, 'centre', 0, 0, 0, 0, 0, 0, 0, 0)
+SELECT %(d)s, scope, scope_id, 0, 0, 0, 0, 0, 0, 0
+  FROM (SELECT 'centre' AS scope, 0::bigint AS scope_id
+        UNION ALL SELECT 'branch', id FROM people_branch
+        UNION ALL SELECT 'bank', id FROM people_entrustedbank WHERE active) scopes
 ON CONFLICT ("on", scope, scope_id) DO NOTHING
 """
 
@@ -118,6 +122,6 @@ def overdue_rate_step(on: date) -> dict[str, int]:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_RATES, {"d": on})
         rows = cursor.rowcount
-        cursor.execute(_CENTRE_EMPTY, {"d": on})
+        cursor.execute(_EMPTY, {"d": on})
         rows += cursor.rowcount
     return {"rows": rows}

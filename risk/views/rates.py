@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from fund.filters import page_filtered
+from fund.money import ZERO
 from fund.portals.decorators import portal_required
 
 from ..filters_rates import TierFilter
@@ -24,6 +25,7 @@ from ..selectors.rates import (
     tier_counts,
     tier_history_for_user,
 )
+from ..selectors.tiers import tier_thresholds
 
 PERIODS = {"30": 30, "90": 90, "365": 365}
 
@@ -39,7 +41,8 @@ def staff_rates(request: HttpRequest) -> HttpResponse:
     view = rate_view_for_user(request.user)
     return render(request, "risk/staff/rates.html", {
         "latest": latest, "last": last, "last_rate": rate_text(last["rate"]) if last else "—",
-        "chart": rate_chart(series), "series": list(reversed(series))[:31], "days": days, "periods": PERIODS,
+        "chart": rate_chart(series),
+        "series": [{**r, "rate_text": rate_text(r["rate"])} for r in reversed(series[-31:])], "days": days, "periods": PERIODS,
         "scope_label": view.label if view else "",
         "branches": [{**r, "rate_text": rate_text(r["rate"])} for r in breakdown["branches"]],
         "banks": [{**r, "rate_text": rate_text(r["rate"])} for r in breakdown["banks"]],
@@ -57,8 +60,9 @@ def staff_tiers(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
     bars = [{"label": r["label"], "value": r["count"], "percent": round(r["count"] * 100 / total, 1) if total else 0}
             for r in counts]
-    return render(request, "risk/staff/tiers.html", {"counts": counts, "bars": bars, "total": total,
-                                                     "page_obj": page, "filter_form": filters.form, "today": today})
+    return render(request, "risk/staff/tiers.html", {
+        "counts": counts, "bars": bars, "total": total, "total_balance": sum((r["balance"] for r in counts), ZERO),
+        "limits": tier_thresholds(today), "page_obj": page, "filter_form": filters.form, "today": today})
 
 
 @portal_required("staff")

@@ -75,10 +75,14 @@ def test_it_computes_the_overdue_rate_of_a_crafted_portfolio_to_the_digit(ln: An
         Loan.objects.filter(pk=closed.pk).update(status="closed")
         loans_closed_to(D)
 
-        assert overdue_rate_step(D)["rows"] == 5  # the centre, two branches, two banks
-        assert overdue_rate_step(D)["rows"] == 5  # again for the same date: the same rows, rewritten
+        idle_bank = EntrustedBank.objects.create(code="ICBC01", name="工商银行示范市分行")  # no loan yet
+
+        assert overdue_rate_step(D)["rows"] == 6  # the centre, two branches, three banks
+        assert overdue_rate_step(D)["rows"] == 5  # again: the five with loans rewritten, the idle one kept
         rows = {(r.scope, r.scope_id): r for r in OverdueRate.objects.filter(on=D)}
-        assert len(rows) == 5
+        assert len(rows) == 6
+    idle = rows[("bank", idle_bank.pk)]  # a point in its series every day, all zeros
+    assert (idle.loans, idle.loan_balance, idle.rate) == (0, Decimal("0"), Decimal("0"))
 
     centre = rows[("centre", 0)]
     total, overdue = Decimal("499999.99"), Decimal("199999.99")

@@ -35,3 +35,37 @@ class CollectionTaskAdmin(ReadOnlyAdmin):
 class CollectionContactAdmin(ReadOnlyAdmin):
     list_display = ["case", "channel", "contacted_on", "by", "promise_on", "promise_kept"]
     list_filter = ["channel"]
+# The close keeps these (risk.services.rates, risk.services.warnings); the auditor reads them here.
+from .models import CreditNotice, LoanTier, OverdueRate, StoppedDeposit, TierChange  # noqa: E402
+
+
+@admin.register(LoanTier)
+class LoanTierAdmin(ReadOnlyAdmin):
+    list_display = ["loan", "tier", "since", "days_overdue"]
+    list_filter = ["tier"]
+
+
+@admin.register(TierChange)
+class TierChangeAdmin(ReadOnlyAdmin):
+    list_display = ["loan", "on", "old_tier", "new_tier", "days_overdue"]
+    list_filter = ["new_tier"]
+    date_hierarchy = "on"
+
+
+@admin.register(OverdueRate)
+class OverdueRateAdmin(ReadOnlyAdmin):
+    list_display = ["on", "scope", "scope_id", "loans", "loan_balance", "overdue_balance", "borrowers", "rate"]
+    list_filter = ["scope"]
+    date_hierarchy = "on"
+
+
+@admin.register(CreditNotice)
+class CreditNoticeAdmin(ReadOnlyAdmin):
+    list_display = ["loan", "borrower", "branch", "episode_since", "noticed_on", "days_overdue", "cleared_on"]
+    date_hierarchy = "noticed_on"
+
+
+@admin.register(StoppedDeposit)
+class StoppedDepositAdmin(ReadOnlyAdmin):
+    list_display = ["month", "kind", "employer", "borrower", "loan", "branch", "last_month"]
+    list_filter = ["kind", "month"]

@@ -1,6 +1,19 @@
 from django.apps import AppConfig
 
 
+def register_rates_close_steps() -> None:
+    """The five-tier classification, the overdue rate series and the warnings: steps of the nightly close after
+    the loans' counters (risk.services.rates, risk.services.warnings)."""
+    from fund.close.registry import register_close_step
+
+    from .services.rates import classification_step, overdue_rate_step
+    from .services.warnings import warnings_step
+
+    register_close_step("risk.classification", label="贷款五级分类", order=110, run=classification_step)
+    register_close_step("risk.overdue_rate", label="个贷逾期率", order=120, run=overdue_rate_step)
+    register_close_step("risk.warnings", label="征信告知与贷后停缴预警", order=130, run=warnings_step)
+
+
 class RiskConfig(AppConfig):
     name = "risk"
     verbose_name = "风险防控"
@@ -26,6 +39,7 @@ class RiskConfig(AppConfig):
 
         self._register_overdue_ledger()
         register_dormant()
+        register_rates_close_steps()
 
     def _register_overdue_ledger(self) -> None:
         """The overdue ledger (逾期台账): its close step after the loans' counters, its notice PDF, audit names."""

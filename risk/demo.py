@@ -56,10 +56,14 @@ def seed(ctx: DemoContext) -> None:
 
 
 def seed_after_sandbox(ctx: DemoContext) -> None:
+    """After the loans' demo made its loans (one of them overdue): what the risk steps of the close keep."""
     from .demo_dormant import seed_dormant
     from .demo_overdue import demo_overdue
+    from .demo_rates import demo_rates
 
     demo_overdue(ctx)  # after the loans demo made its overdue loan
+    demo_rates(today=ctx.today)
+    ctx.logins.append(("综合窗口", "risk", "风控岗：个贷逾期率 /staff/risk/rates/，五级分类，风险预警"))
     # After the loans demo too: the dormant members' balances would otherwise lift the fund's liquidity above what the
     # loans demo counts on to leave one disbursement waiting (轮候).
     seed_dormant(ctx)

@@ -1,5 +1,5 @@
-"""The overdue rate's trend as a server-drawn SVG line (no script, no CDN), in the manner of
-loans/schedule_chart.py: the page gets coordinates, the template draws them."""
+"""The overdue rate by day as an SVG line drawn server-side (no script, no CDN): the points, the axis labels and
+the rate in words, for risk/staff/_rate_chart.html."""
 
 from __future__ import annotations
 
@@ -7,15 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-WIDTH, HEIGHT = 640, 200
-LEFT, RIGHT, TOP, BOTTOM = 56, 12, 12, 28
+WIDTH, HEIGHT, LEFT, TOP, BOTTOM = 640, 200, 64, 12, 28
 
 
-@dataclass(frozen=True)
-class Point:
-    x: float
-    y: float
-    title: str
+def rate_text(rate: Decimal) -> str:
+    """A fraction as a percentage to four places: 0.0003 → 0.0300%; the national line is 0.03 %."""
+    return f"{Decimal(rate) * 100:.4f}%"
 
 
 @dataclass(frozen=True)
@@ -25,36 +22,35 @@ class RateChart:
     left: int
     top: int
     axis_y: int
-    right_x: int
-    points: list[Point]
-    polyline: str
-    top_label: str  # the highest rate on the axis, as a percentage
+    points: str  # "x,y x,y …" for <polyline>
+    dots: list[dict[str, Any]]
+    top_label: str
     first_label: str
     last_label: str
 
 
-def percent_text(rate: Decimal) -> str:
-    """0.0003 → "0.030%"."""
-    return f"{(rate * 100).quantize(Decimal('0.001'))}%"
-
-
 def rate_chart(series: list[dict[str, Any]]) -> RateChart | None:
-    """The series (oldest first, each {"date", "rate", …}) scaled into the box; None when there is nothing to
-    draw. The top of the axis is the highest rate (at least 0.05 %, so a flat zero line sits at the bottom)."""
+    """The series (oldest first, as `rate_series` gives it) as a chart, or None with fewer than one point."""
     if not series:
         return None
-    top_rate = max([Decimal(str(p["rate"])) for p in series] + [Decimal("0.0005")])
-    inner_w, axis_y = WIDTH - LEFT - RIGHT, HEIGHT - BOTTOM
-    inner_h = axis_y - TOP
-    step = inner_w / (len(series) - 1) if len(series) > 1 else 0
-    points = []
-    for index, p in enumerate(series):
-        rate = Decimal(str(p["rate"]))
-        x = round(LEFT + index * step, 1) if len(series) > 1 else LEFT + inner_w / 2
-        y = round(axis_y - float(rate / top_rate) * inner_h, 1)
-        points.append(Point(x=x, y=y, title=f"{p['date']:%Y-%m-%d} 逾期率 {percent_text(rate)}"))
-    return RateChart(
-        width=WIDTH, height=HEIGHT, left=LEFT, top=TOP, axis_y=axis_y, right_x=WIDTH - RIGHT, points=points,
-        polyline=" ".join(f"{pt.x},{pt.y}" for pt in points), top_label=percent_text(top_rate),
-        first_label=f"{series[0]['date']:%m-%d}", last_label=f"{series[-1]['date']:%m-%d}",
-    )
+    axis_y = HEIGHT - BOTTOM
+    high = max((row["rate"] for row in series), default=Decimal("0"))
+    high = high if high > 0 else Decimal("0.0001")
+    span = WIDTH - LEFT - 8
+    step = span / max(len(series) - 1, 1)
+    dots = []
+    for i, row in enumerate(series):
+        x = round(LEFT + i * step, 1)
+        y = round(axis_y - float(row["rate"] / high) * (axis_y - TOP), 1)
+        dots.append({"x": x, "y": y, "title": f"{row['date']:%Y-%m-%d} {rate_text(row['rate'])}，"
+                                            f"逾期借款人 {row.get('borrowers', 0)} 人"})
+    return RateChart(width=WIDTH, height=HEIGHT, left=LEFT, top=TOP, axis_y=axis_y,
+                     points=" ".join(f"{d['x']},{d['y']}" for d in dots), dots=dots, top_label=rate_text(high),
+                     first_label=f"{series[0]['date']:%m-%d}", last_label=f"{series[-1]['date']:%m-%d}")
+
+
+def rate_bars(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of `rate_breakdown` for includes/bar_chart.html (bar length relative to the worst)."""
+    high = max((r["rate"] for r in rows), default=Decimal("0"))
+    return [{"label": r["name"], "value": rate_text(r["rate"]),
+             "percent": round(float(r["rate"] / high) * 100, 1) if high > 0 else 0} for r in rows]

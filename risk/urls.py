@@ -10,10 +10,14 @@ from .apis import blacklist as blacklist_apis
 from .apis import dashboard as dashboard_apis
 from .apis import dormant as dormant_apis
 from .apis import overdue as overdue_apis
+from .apis import rates as rates_apis
+from .apis import warnings as warnings_apis
 from .views import blacklist as blacklist_views
 from .views import dashboard as dashboard_views
 from .views import dormant as dormant_views
 from .views import overdue as overdue_views
+from .views import rates as rates_views
+from .views import warnings as warnings_views
 
 staff_patterns: list = [
     path("risk/blacklist/", blacklist_views.staff_blacklist, name="risk-blacklist"),
@@ -31,6 +35,10 @@ staff_patterns: list = [
     path("risk/dormant/", dormant_views.staff_dormant, name="risk-dormant"),
     path("risk/dormant/<int:pk>/", dormant_views.staff_dormant_campaign, name="risk-dormant-campaign"),
     path("risk/dormant/accounts/<int:pk>/outcome/", dormant_views.staff_dormant_outcome, name="risk-dormant-outcome"),
+    path("risk/rates/", rates_views.staff_rates, name="risk-rates"),
+    path("risk/tiers/", rates_views.staff_tiers, name="risk-tiers"),
+    path("risk/tiers/<int:pk>/", rates_views.staff_tier_history, name="risk-tier-history"),
+    path("risk/warnings/", warnings_views.staff_warnings, name="risk-warnings"),
 ]
 public_patterns: list = [
     path("units/", blacklist_views.public_blacklisted_units, name="units"),
@@ -51,4 +59,11 @@ api_patterns: list = [
     path("dormant/<int:pk>/", dormant_apis.DormantCampaignDetailApi.as_view(), name="api-risk-dormant-campaign"),
     path("dormant/<int:pk>/accounts/", dormant_apis.DormantCampaignAccountsApi.as_view(), name="api-risk-dormant-accounts"),
     path("dormant/accounts/<int:pk>/outcome/", dormant_apis.DormantAccountOutcomeApi.as_view(), name="api-risk-dormant-outcome"),
+    path("rates/", rates_apis.RateSeriesApi.as_view(), name="api-risk-rates"),
+    path("rates/breakdown/", rates_apis.RateBreakdownApi.as_view(), name="api-risk-rates-breakdown"),
+    path("tiers/", rates_apis.TierCountsApi.as_view(), name="api-risk-tiers"),
+    path("tiers/loans/", rates_apis.ClassifiedLoansApi.as_view(), name="api-risk-tier-loans"),
+    path("tiers/loans/<int:pk>/", rates_apis.TierHistoryApi.as_view(), name="api-risk-tier-history"),
+    path("credit-notices/", warnings_apis.CreditNoticeListApi.as_view(), name="api-risk-credit-notices"),
+    path("stopped-deposits/", warnings_apis.StoppedDepositListApi.as_view(), name="api-risk-stopped-deposits"),
 ]

@@ -454,6 +454,45 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
         description="个人账户封存满此年数且期间无资金变动（年度结息除外）的，认定为呆滞账户，列入清理（株洲）。",
         minimum=d("1"), maximum=d("20"), seeds=(Seed("2"),),
     ),
+    PolicyDefinition(
+        name="risk_tier_attention_days", label="五级分类：关注起始逾期天数", unit="天", kind=Kind.INTEGER,
+        group=Group.RISK,
+        description="贷款逾期天数达到此数起分类为“关注”（此前为“正常”）。",
+        minimum=d("1"), maximum=d("90"), not_above="risk_tier_substandard_days", seeds=(Seed("1"),),
+    ),
+    PolicyDefinition(
+        name="risk_tier_substandard_days", label="五级分类：次级起始逾期天数", unit="天", kind=Kind.INTEGER,
+        group=Group.RISK,
+        description="贷款逾期天数达到此数起分类为“次级”。",
+        minimum=d("2"), maximum=d("360"), not_below="risk_tier_attention_days",
+        not_above="risk_tier_doubtful_days", seeds=(Seed("91"),),
+    ),
+    PolicyDefinition(
+        name="risk_tier_doubtful_days", label="五级分类：可疑起始逾期天数", unit="天", kind=Kind.INTEGER,
+        group=Group.RISK,
+        description="贷款逾期天数达到此数起分类为“可疑”。",
+        minimum=d("3"), maximum=d("720"), not_below="risk_tier_substandard_days",
+        not_above="risk_tier_loss_days", seeds=(Seed("181"),),
+    ),
+    PolicyDefinition(
+        name="risk_tier_loss_days", label="五级分类：损失起始逾期天数", unit="天", kind=Kind.INTEGER,
+        group=Group.RISK,
+        description="贷款逾期天数达到此数起分类为“损失”。",
+        minimum=d("4"), maximum=d("1800"), not_below="risk_tier_doubtful_days", seeds=(Seed("361"),),
+    ),
+    PolicyDefinition(
+        name="risk_credit_notice_days", label="征信不良信息告知逾期天数", unit="天", kind=Kind.INTEGER,
+        group=Group.RISK,
+        description="贷款逾期天数达到此数时，日终向借款人发送征信不良信息告知短信并登记（每笔贷款每次逾期告知一次），"
+                    "告知后方可向征信系统报送逾期信息。",
+        minimum=d("1"), maximum=d("180"), seeds=(Seed("30"),),
+    ),
+    PolicyDefinition(
+        name="risk_stopped_deposit_months", label="贷后停缴认定月数", unit="个月", kind=Kind.INTEGER,
+        group=Group.RISK,
+        description="贷款存续期间，借款人账户连续此月数没有缴存的，每月初列入贷后停缴名单（单位停缴的，单位可列入诚信黑名单）。",
+        minimum=d("1"), maximum=d("24"), seeds=(Seed("3"),),
+    ),
 )
 
 BY_NAME: dict[str, PolicyDefinition] = {d.name: d for d in DEFINITIONS}

@@ -32,6 +32,8 @@ from .overdue import (
     Stage,
     TaskKind,
 )
+from .rates import TIER_ORDER, LoanTier, OverdueRate, Scope, Tier, TierChange
+from .warnings import CreditNotice, StopKind, StoppedDeposit, StopScan
 
 __all__ = [
     "BAN_FIELDS", "CATEGORY_PHRASES", "BlacklistEntry", "BlacklistEntryQuerySet", "Business", "Category", "DateRange",
@@ -40,4 +42,6 @@ __all__ = [
     "OverdueCase", "Stage", "TaskKind",
     "DORMANT_OUTCOME_MOVES", "MANUAL_OUTCOMES", "SETTLED_OUTCOMES", "DormantAccount", "DormantCampaign",
     "DormantOutcome",
+    "TIER_ORDER", "LoanTier", "OverdueRate", "Scope", "Tier", "TierChange",
+    "CreditNotice", "StopKind", "StoppedDeposit", "StopScan",
 ]

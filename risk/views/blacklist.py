@@ -41,12 +41,18 @@ def staff_blacklist(request: HttpRequest) -> HttpResponse:
     )
 
 
+PREFILL_FIELDS = ("subject_kind", "name", "id_number", "credit_code", "category", "reason")
+
+
 @require_http_methods(["GET", "POST"])
 @portal_required("staff")
 def staff_blacklist_add(request: HttpRequest) -> HttpResponse:
     if not blacklist_can_manage(request.user):
         raise PermissionDenied("只有风控岗或分管领导可以列入黑名单")
-    form = BlacklistAddForm(request.POST or None)
+    # A page that finds a candidate (贷后停缴) links here with the unit's fields in the query string; the officer
+    # still reads, completes and submits the form.
+    prefill = {k: request.GET[k] for k in PREFILL_FIELDS if request.GET.get(k)}
+    form = BlacklistAddForm(request.POST or None, initial=prefill)
     if response := form_submit(request, form, lambda data: services.blacklist_add(actor=request.user, **data),
                            done=lambda entry: f"已将 {entry.name} 列入诚信黑名单，至 {entry.until:%Y-%m-%d} 止",
                            then=lambda entry: redirect("staff:risk-blacklist-detail", pk=entry.pk)):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from fund.portals.decorators import portal_required
 
-from ..rate_chart import percent_text, rate_chart
+from ..rate_chart import rate_chart, rate_text
 from ..selectors.dashboard import dashboard_figures, dashboard_may_view
 
 
@@ -27,7 +27,7 @@ def staff_risk_dashboard(request: HttpRequest) -> HttpResponse:
     figures = dashboard_figures(request.user, on=timezone.localdate())
     return render(request, "risk/staff/dashboard.html", {
         "f": figures,
-        "rate_text": percent_text(figures["rate"]["rate"]) if figures["rate"] else "—",
+        "rate_text": rate_text(figures["rate"]["rate"]) if figures["rate"] else "—",
         "chart": rate_chart(figures["series"]),
         "ledger_sub": f"今日销号 {figures['ledger']['cleared']} 笔",
         "queue_sub": f"其中骗提骗贷 {figures['queue']['fraud_open']} 条",

@@ -38,11 +38,9 @@ def overdue_night(on: Any) -> dict[str, int]:
     """The close's steps the overdue ledger needs for the night of `on`, without the bank's debit (a borrower who
     does not pay): loans.overdue (20), loans.counters (60), then risk.overdue_ledger (100). Returns the ledger's
     counts."""
-    from loans.close import counters_step, overdue_step
     from risk.services.overdue import overdue_ledger_step
 
-    overdue_step(on)
-    counters_step(on)
+    loans_closed_to(on)
     return overdue_ledger_step(on)
 
 
@@ -65,3 +63,17 @@ class Collectors:
     a1: User
     a2: User
     b: User
+def loans_closed_to(on: Any) -> None:
+    """The loans' close steps that make instalments overdue and count them (20 loans.overdue, 60 loans.counters),
+    run for business date `on`: what the risk steps read. Set-based over every loan."""
+    from loans.close import counters_step, overdue_step
+
+    overdue_step(on)
+    counters_step(on)
+
+
+def loan_first_due(ln: Any, first_due: Any, **fields: Any) -> Any:
+    """A disbursed loan whose first instalment falls due on `first_due` (disbursed the 1st of the month before)."""
+    from fund.dates import add_months
+
+    return ln.active_loan(disbursed_on=add_months(first_due, -1), day=first_due.day, **fields)

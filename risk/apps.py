@@ -60,7 +60,7 @@ class RiskConfig(AppConfig):
 
 def register_dormant() -> None:
     """Dormant accounts (呆滞账户): the campaign's audit codes and close step 160 that follows it up."""
-    from fund.audit.actions import register_actions, register_audit_values
+    from fund.audit.actions import register_actions, register_audit_keys, register_audit_values
     from fund.close.registry import register_close_step
 
     from .models import DormantOutcome
@@ -70,4 +70,6 @@ def register_dormant() -> None:
                       "risk.dormant.not_found": "呆滞账户查无此人", "risk.dormant.withdrawn": "呆滞账户已提取",
                       "risk.dormant.transferred": "呆滞账户已转移"})
     register_audit_values("outcome", DormantOutcome, prefix="risk.dormant")
+    register_audit_keys({"started_on": "发起日期", "ends_on": "截止日期", "cutoff": "封存截止日", "years": "封存年限",
+                         "listed": "列入账户数", "notified": "已发短信", "no_phone": "无联系方式"})
     register_close_step("risk.dormant", label="呆滞账户清理跟踪", order=160, run=dormant_step)

@@ -43,6 +43,7 @@ def crafted_series(user: Any, *, on: date, days: int = 90) -> list[dict[str, Any
 
 def test_it_shows_the_director_every_figure_and_draws_the_trend(world: Any, officers: Any, monkeypatch: Any) -> None:
     monkeypatch.setattr(dashboard, "rate_series", crafted_series)
+    monkeypatch.setattr(dashboard, "tier_counts", lambda user, on: [])  # a topic with nothing to show
     sealed_long_ago(world, world.account_a)
     campaign = dormant_campaign_start(actor=officers.risk, name="2027年呆滞账户清理", on=START)
     real = dashboard.dormant_summary  # the page asks for today's; the campaign is dated START
@@ -50,7 +51,7 @@ def test_it_shows_the_director_every_figure_and_draws_the_trend(world: Any, offi
     page = browser(world.director).get("/staff/risk/dashboard/")
     html = page.content.decode()
     assert page.status_code == 200 and "风险驾驶舱" in html and "全中心" in html
-    assert "0.100%" in html  # the latest night: 2,000 of 2,000,000
+    assert "0.1000%" in html  # the latest night: 2,000 of 2,000,000
     assert html.count("rate-point") == 3 and "<polyline" in html
     assert campaign.name in html and "列入 1 户" in html
     assert "尚无五级分类数据" in html  # a topic that returns nothing shows its empty state

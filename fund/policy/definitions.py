@@ -431,6 +431,18 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
         description="累计逾期达到此期数起，移交法律诉讼。",
         minimum=d("2"), maximum=d("36"), not_below="risk_collection_visit_periods", seeds=(Seed("6"),),
     ),
+    PolicyDefinition(
+        name="risk_ring_people", label="疑似团伙人数阈值", unit="人", kind=Kind.INTEGER, group=Group.RISK,
+        description="关联图谱中，通过共享的证件、房屋、银行卡、电话等连在一起的申请涉及超过此人数的，列为疑似团伙。",
+        minimum=d("2"), maximum=d("100"), seeds=(Seed("5"),),
+    ),
+    PolicyDefinition(
+        name="risk_link_hub_applications", label="关联标识共享上限", unit="笔", kind=Kind.INTEGER,
+        group=Group.RISK,
+        description="同一标识（如开发企业监管账户、大型中介电话）被超过此笔数的申请共享时，视为公共标识，"
+                    "不据以连通关联图谱，只在计算记录中计数。",
+        minimum=d("5"), maximum=d("10000"), seeds=(Seed("50"),),
+    ),
 )
 
 BY_NAME: dict[str, PolicyDefinition] = {d.name: d for d in DEFINITIONS}

@@ -12,8 +12,10 @@ from .blacklist import (
     EntryState,
     SubjectKind,
 )
+from .rings import AppKind, LinkGraphRun, Ring, RingLink, RingMember, RingState, RunState, RunTrigger
 
 __all__ = [
     "BAN_FIELDS", "CATEGORY_PHRASES", "BlacklistEntry", "BlacklistEntryQuerySet", "Business", "Category", "DateRange",
     "EntryState", "SubjectKind",
+    "AppKind", "LinkGraphRun", "Ring", "RingLink", "RingMember", "RingState", "RunState", "RunTrigger",
 ]

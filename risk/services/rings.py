@@ -1,0 +1,457 @@
+"""Running the link graph: extraction, connected components, suspected rings (see risk.models.rings).
+
+Decided by bench/link_graph.py: the keys are not stored. One SQL statement unpivots each application into its
+(kind, value) keys and groups them, and only keys shared by two or more applications come back to Python —
+a small fraction of the rows — so every run is a full rebuild (a changed card or a corrected certificate
+number is seen the next night) with no high-water mark to keep. Union-find over integer node ids (withdrawal
+id × 2, loan application id × 2 + 1) then joins the applications.
+
+A key shared by more applications than policy `risk_link_hub_applications` is a public one (a developer's
+supervision account, a placeholder phone a clerk typed) and links nothing; it is counted on the run.
+Units (employers) never link — a big employer would join half the city — but a unit shared inside a ring is
+shown as context in its evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from fund.policy.selectors import policy_value
+from fund.workflow.moves import MoveTable, move_status
+
+from ..models import AppKind, LinkGraphRun, Ring, RingLink, RingMember, RingState, RunState, RunTrigger
+
+logger = logging.getLogger(__name__)
+
+RING_MOVES = MoveTable(Ring, noun="疑似团伙", moves={RingState.OPEN: {RingState.CLOSED}, RingState.CLOSED: {RingState.OPEN}})
+RUN_MOVES = MoveTable(LinkGraphRun, noun="关联图谱计算", moves={
+    RunState.QUEUED: {RunState.RUNNING, RunState.FAILED},
+    RunState.RUNNING: {RunState.DONE, RunState.FAILED},
+})
+
+# Kinds whose sharing among unrelated people is itself a ring (rule b).
+CONTACT_KINDS = ("card", "phone")
+KIND_LABELS = {
+    "person": "身份证号", "phone": "手机号码", "card": "银行卡号", "certificate": "不动产权证号", "invoice": "购房发票号",
+    "contract": "购房合同号", "place": "房屋坐落", "medical": "病历（医院+病案号）", "agent": "中介/代办人",
+    "seller": "售房人收款账户", "unit": "工作单位",
+}
+RULE_LABELS = {"size": "关联人数超过阈值", "card": "不同家庭共用银行卡", "phone": "不同家庭共用手机号码"}
+# An advisory lock key (any constant bigint): one run at a time, whoever starts it.
+_LOCK = 0x72696E6773  # "rings"
+
+# Text keys compare without blanks and punctuation, upper-cased (a record number typed "ab-123 " is AB123).
+_NORM = "upper(regexp_replace(coalesce({}, ''), '[[:space:][:punct:]，。、（）：；－—]', '', 'g'))"
+
+
+def _norm(expr: str) -> str:
+    return _NORM.format(expr)
+
+
+def _loan_agent_expr() -> str:
+    """The loan application's agent, if the model has one yet (an FK id or a name); '' otherwise."""
+    from loans.models import LoanApplication
+
+    try:
+        agent = LoanApplication._meta.get_field("agent")
+    except Exception:  # noqa: BLE001 - FieldDoesNotExist: the field is added by another change
+        return "''"
+    column = agent.column  # type: ignore[union-attr]
+    if getattr(agent, "is_relation", False):
+        return f"coalesce(l.{column}::text, '')"
+    return _norm(f"l.{column}")
+
+
+def extraction_sql() -> str:
+    """(node, kind, value) for every key of every application; bench/link_graph.py times it as the floor."""
+    return f"""
+    SELECT w.id * 2 AS node, k.kind, k.value
+      FROM withdrawals_withdrawal w
+      JOIN deposits_memberaccount a ON a.id = w.account_id
+      JOIN people_person p ON p.id = a.person_id
+     CROSS JOIN LATERAL (VALUES
+        ('person', p.id_number),
+        ('person', upper(w.other_id_number)),
+        ('phone', regexp_replace(p.phone, '[^0-9]', '', 'g')),
+        ('card', regexp_replace(w.payee_card, '[^0-9]', '', 'g')),
+        ('certificate', {_norm("w.details->>'certificate_number'")}),
+        ('invoice', {_norm("w.details->>'invoice_number'")}),
+        ('contract', {_norm("w.details->>'contract_number'")}),
+        ('place', {_norm("w.home_place")}),
+        ('medical', CASE WHEN {_norm("w.details->'medical'->>'hospital'")} <> ''
+                          AND {_norm("w.details->'medical'->>'record_number'")} <> ''
+                         THEN {_norm("w.details->'medical'->>'hospital'")} || '|'
+                              || {_norm("w.details->'medical'->>'record_number'")} END),
+        ('agent', {_norm("w.details->>'agent'")}),
+        ('unit', a.unit_id::text)
+     ) AS k(kind, value)
+     WHERE w.standing_id IS NULL AND k.value <> ''
+    UNION ALL
+    SELECT l.id * 2 + 1, k.kind, k.value
+      FROM loans_loanapplication l
+      JOIN people_person p ON p.id = l.borrower_id
+      JOIN deposits_memberaccount a ON a.id = l.account_id
+      LEFT JOIN loans_loan n ON n.application_id = l.id
+     CROSS JOIN LATERAL (VALUES
+        ('person', p.id_number),
+        ('person', upper(l.spouse_id_number)),
+        ('phone', regexp_replace(p.phone, '[^0-9]', '', 'g')),
+        ('card', regexp_replace(coalesce(n.repayment_card, ''), '[^0-9]', '', 'g')),
+        ('certificate', {_norm("l.certificate_number")}),
+        ('contract', {_norm("l.purchase_contract")}),
+        ('place', {_norm("l.home_address")}),
+        ('seller', CASE WHEN l.project_id IS NULL THEN regexp_replace(l.seller_account, '[^0-9]', '', 'g') END),
+        ('agent', {_loan_agent_expr()}),
+        ('unit', a.unit_id::text)
+     ) AS k(kind, value)
+     WHERE k.value <> ''
+    UNION ALL
+    SELECT c.application_id * 2 + 1, 'person', p.id_number
+      FROM loans_coborrower c JOIN people_person p ON p.id = c.person_id
+    """
+
+
+def shared_keys_sql() -> str:
+    """Keys shared by two or more applications (units excluded: they never link), with their nodes."""
+    return f"""
+    SELECT kind, value, array_agg(node), count(*)
+      FROM (SELECT DISTINCT node, kind, value FROM ({extraction_sql()}) keys WHERE kind <> 'unit') keys
+     GROUP BY kind, value
+    HAVING count(*) > 1
+    """
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        root = parent.setdefault(x, x)
+        while root != parent[root]:
+            root = parent[root]
+        while x != root:  # path compression
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+@dataclass
+class _Node:
+    kind: str
+    app_id: int
+    number: str
+    person_id: int
+    id_number: str
+    branch_id: int
+    state: str
+    submitted_at: Any
+    unit_id: int
+    relatives: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FoundRing:
+    nodes: list[int]
+    reasons: list[dict[str, str]]
+    links: list[tuple[str, str, list[int], bool]]  # kind, value, nodes, links
+    people: int
+
+    @property
+    def fingerprint(self) -> str:
+        return hashlib.sha1(",".join(map(str, sorted(self.nodes))).encode()).hexdigest()
+
+
+def node_ref(node: int) -> str:
+    return f"{AppKind.LOAN if node % 2 else AppKind.WITHDRAWAL}:{node // 2}"
+
+
+def _nodes_load(nodes: Iterable[int]) -> dict[int, _Node]:
+    """The applicant, branch, unit and relatives (spouse, home owner, co-borrowers) of each node."""
+    nodes = list(nodes)
+    withdrawals = [n // 2 for n in nodes if n % 2 == 0]
+    loans = [n // 2 for n in nodes if n % 2 == 1]
+    out: dict[int, _Node] = {}
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT w.id, w.number, p.id, p.id_number, w.branch_id, w.state, w.submitted_at, a.unit_id,
+                   CASE WHEN w.relation <> 'self' THEN upper(w.other_id_number) ELSE '' END
+              FROM withdrawals_withdrawal w
+              JOIN deposits_memberaccount a ON a.id = w.account_id JOIN people_person p ON p.id = a.person_id
+             WHERE w.id = ANY(%s)""", [withdrawals])
+        for app_id, number, person_id, id_number, branch_id, state, at, unit_id, other in cursor.fetchall():
+            out[app_id * 2] = _Node(AppKind.WITHDRAWAL, app_id, number, person_id, id_number, branch_id, state, at,
+                                    unit_id, [other] if other else [])
+        cursor.execute("""
+            SELECT l.id, l.number, p.id, p.id_number, l.branch_id, l.state, l.created_at, a.unit_id,
+                   array_remove(array_cat(ARRAY[upper(l.spouse_id_number)],
+                       ARRAY(SELECT cp.id_number FROM loans_coborrower c JOIN people_person cp ON cp.id = c.person_id
+                              WHERE c.application_id = l.id)), '')
+              FROM loans_loanapplication l
+              JOIN deposits_memberaccount a ON a.id = l.account_id JOIN people_person p ON p.id = l.borrower_id
+             WHERE l.id = ANY(%s)""", [loans])
+        for app_id, number, person_id, id_number, branch_id, state, at, unit_id, relatives in cursor.fetchall():
+            out[app_id * 2 + 1] = _Node(AppKind.LOAN, app_id, number, person_id, id_number, branch_id, state, at,
+                                        unit_id, list(relatives or []))
+    return out
+
+
+def _families(info: dict[int, _Node]) -> tuple[_UnionFind, dict[str, int]]:
+    """People joined by the family ties the applications state (spouse, home owner, co-borrower): their
+    sharing a card or a phone is ordinary."""
+    families = _UnionFind()
+    ids: dict[str, int] = {}
+
+    def key(id_number: str) -> int:
+        return ids.setdefault(id_number, len(ids))
+
+    for node in info.values():
+        for relative in node.relatives:
+            families.union(key(node.id_number), key(relative))
+    return families, ids
+
+
+@dataclass
+class Found:
+    rings: list[FoundRing]
+    info: dict[int, _Node]  # the applications of the rings
+    components: int  # groups of two or more linked applications
+
+
+def rings_find(groups: list[tuple[str, str, list[int]]], *, min_people: int) -> Found:
+    """The components of `groups` (kind, value, nodes) that are suspected rings, with their evidence."""
+    uf = _UnionFind()
+    for _kind, _value, nodes in groups:
+        first = nodes[0]
+        for other in nodes[1:]:
+            uf.union(first, other)
+    components: dict[int, list[int]] = defaultdict(list)
+    for node in uf.parent:
+        components[uf.find(node)].append(node)
+    by_root: dict[int, list[tuple[str, str, list[int]]]] = defaultdict(list)
+    for group in groups:
+        by_root[uf.find(group[2][0])].append(group)
+
+    # Cheap first cut without reading the applications: a component can be a ring only if it is bigger than
+    # the threshold or holds a shared card or phone.
+    candidates = [root for root, nodes in components.items()
+                  if len(nodes) > min_people or any(kind in CONTACT_KINDS for kind, _, _ in by_root[root])]
+    info = _nodes_load(n for root in candidates for n in components[root])
+    families, ids = _families(info)
+
+    def family(id_number: str) -> int:
+        return families.find(ids.setdefault(id_number, len(ids)))
+
+    found: list[FoundRing] = []
+    for root in candidates:
+        nodes = [n for n in components[root] if n in info]
+        if len(nodes) < 2:
+            continue
+        people = {info[n].id_number for n in nodes}
+        reasons: list[dict[str, str]] = []
+        if len(people) > min_people:
+            reasons.append({"rule": "size", "summary": f"{len(nodes)} 笔申请关联 {len(people)} 人，超过 {min_people} 人"})
+        for kind, value, members in by_root[root]:
+            if kind not in CONTACT_KINDS:
+                continue
+            households = {family(info[n].id_number) for n in members if n in info}
+            if len(households) > 1:
+                users = len({info[n].id_number for n in members if n in info})
+                reasons.append({"rule": kind, "summary": f"{KIND_LABELS[kind]} {_masked(kind, value)} 由 {users} 名"
+                                                         f"无亲属关系的申请人共用"})
+        if not reasons:
+            continue
+        links = [(kind, value, sorted(members), True) for kind, value, members in by_root[root]]
+        units: dict[int, list[int]] = defaultdict(list)
+        for n in nodes:
+            units[info[n].unit_id].append(n)
+        links += [("unit", str(unit), sorted(members), False) for unit, members in units.items() if len(members) > 1]
+        found.append(FoundRing(nodes=sorted(nodes), reasons=reasons, links=links, people=len(people)))
+    return Found(rings=found, info={n: info[n] for ring in found for n in ring.nodes}, components=len(components))
+
+
+def _masked(kind: str, value: str) -> str:
+    from fund.audit.masking import mask_bank_card, mask_phone
+
+    return mask_bank_card(value) if kind in ("card", "seller") else mask_phone(value) if kind == "phone" else value
+
+
+# ------------------------------------------------------------------ runs
+
+
+def link_graph_run_create(*, actor: Any, business_date: date, trigger: str = RunTrigger.MANUAL) -> LinkGraphRun:
+    """A queued run; the caller queues its task on commit (views) or runs it at once (the close)."""
+    return LinkGraphRun.objects.create(trigger=trigger, business_date=business_date, requested_by=actor)
+
+
+def _progress(run: LinkGraphRun, stage: str, percent: int) -> None:
+    run.stage, run.percent = stage, percent
+    LinkGraphRun.objects.filter(pk=run.pk).update(stage=stage, percent=percent)
+
+
+def link_graph_run(run: LinkGraphRun) -> LinkGraphRun:
+    """Compute the graph and store its rings. Outside any transaction: progress is committed as it goes, and
+    the rings are written in one transaction at the end, so a failed run leaves the previous rings as they
+    were. A second run while one is going waits for it (an advisory lock), then computes afresh."""
+    if run.state != RunState.QUEUED:
+        return run
+    move_status(run, RunState.RUNNING, table=RUN_MOVES, actor=run.requested_by, action="risk.rings.run_started",
+                started_at=timezone.now())
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [_LOCK])
+        try:
+            _compute(run)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [_LOCK])
+    except Exception as exc:
+        logger.exception("link graph run %s failed", run.pk)
+        run.refresh_from_db()
+        move_status(run, RunState.FAILED, table=RUN_MOVES, actor=run.requested_by, action="risk.rings.run_failed",
+                    error=str(exc)[:500], finished_at=timezone.now())
+        raise
+    return run
+
+
+def _compute(run: LinkGraphRun) -> None:
+    on = run.business_date
+    cap = int(policy_value("risk_link_hub_applications", on=on))
+    min_people = int(policy_value("risk_ring_people", on=on))
+    _progress(run, "提取申请关联标识", 10)
+    groups: list[tuple[str, str, list[int]]] = []
+    hubs = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Enough memory for the grouping to hash rather than sort on disk; local to this transaction.
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(shared_keys_sql())
+        for kind, value, nodes, count in cursor.fetchall():
+            if count > cap:
+                hubs += 1
+            else:
+                groups.append((kind, value, nodes))
+        cursor.execute("SELECT (SELECT count(*) FROM withdrawals_withdrawal WHERE standing_id IS NULL)"
+                       " + (SELECT count(*) FROM loans_loanapplication)")
+        run.applications = cursor.fetchone()[0]
+    _progress(run, "计算关联群组", 50)
+    result = rings_find(groups, min_people=min_people)
+    found, info = result.rings, result.info
+    run.shared_keys, run.hub_keys, run.components = len(groups), hubs, result.components
+    _progress(run, "保存疑似团伙", 80)
+    with transaction.atomic():
+        new, closed = _store(run, found, info)
+        run.rings, run.rings_new, run.rings_closed = len(found), new, closed
+        move_status(run, RunState.DONE, table=RUN_MOVES, actor=run.requested_by, action="risk.rings.run_done",
+                    finished_at=timezone.now(), stage="完成", percent=100, applications=run.applications,
+                    shared_keys=run.shared_keys, hub_keys=hubs, components=run.components, rings=run.rings,
+                    rings_new=new, rings_closed=closed)
+
+
+def _store(run: LinkGraphRun, found: list[FoundRing], info: dict[int, _Node]) -> tuple[int, int]:
+    """Match each found ring to a stored one — the same members first (open or closed), then the open ring
+    it shares most members with (at least half of that ring's) — so identity and notes carry over; the rest
+    are new; open rings matched by nothing close."""
+    stored = list(Ring.objects.select_for_update().order_by("id"))
+    by_fingerprint = {ring.fingerprint: ring for ring in stored}
+    open_members: dict[int, set[int]] = defaultdict(set)
+    for ring_id, kind, app_id in RingMember.objects.filter(ring__state=RingState.OPEN).values_list(
+            "ring_id", "app_kind", "app_id"):
+        open_members[ring_id].add(app_id * 2 + (1 if kind == AppKind.LOAN else 0))
+    taken: set[int] = set()
+    pairs: list[tuple[FoundRing, Ring | None]] = []
+    unmatched: list[FoundRing] = []
+    for ring in found:
+        match = by_fingerprint.get(ring.fingerprint)
+        if match is not None and match.pk not in taken:
+            taken.add(match.pk)
+            pairs.append((ring, match))
+        else:
+            unmatched.append(ring)
+    for ring in unmatched:
+        nodes = set(ring.nodes)
+        best, overlap = None, 0
+        for ring_id, members in open_members.items():
+            shared = len(nodes & members)
+            if ring_id not in taken and shared * 2 >= len(members) and shared > overlap:
+                best, overlap = ring_id, shared
+        if best is not None:
+            taken.add(best)
+        pairs.append((ring, next((r for r in stored if r.pk == best), None)))
+
+    now = timezone.now()
+    new = 0
+    touched: list[int] = []
+    for ring, row in pairs:
+        fields = dict(fingerprint=ring.fingerprint, reasons=ring.reasons, applications=len(ring.nodes),
+                      people=ring.people, last_run=run)
+        if row is None:
+            row = Ring.objects.create(first_run=run, **fields)
+            new += 1
+        else:
+            if row.state == RingState.CLOSED:
+                move_status(row, RingState.OPEN, table=RING_MOVES, action="risk.ring.reopened", closed_at=None,
+                            actor=run.requested_by, reason="关联图谱再次发现")
+            Ring.objects.filter(pk=row.pk).update(**fields)
+        touched.append(row.pk)
+        RingMember.objects.filter(ring=row).delete()
+        RingLink.objects.filter(ring=row).delete()
+        RingMember.objects.bulk_create(
+            RingMember(ring=row, app_kind=info[n].kind, app_id=info[n].app_id, number=info[n].number,
+                       person_id=info[n].person_id, branch_id=info[n].branch_id, state=info[n].state,
+                       submitted_at=info[n].submitted_at)
+            for n in ring.nodes)
+        RingLink.objects.bulk_create(
+            RingLink(ring=row, kind=kind, value=value[:240], members=[node_ref(n) for n in nodes], links=links)
+            for kind, value, nodes, links in ring.links)
+    closed = 0
+    for row in stored:
+        if row.state == RingState.OPEN and row.pk not in touched:
+            move_status(row, RingState.CLOSED, table=RING_MOVES, action="risk.ring.closed", closed_at=now,
+                        actor=run.requested_by, reason="关联图谱未再发现")
+            closed += 1
+    return new, closed
+
+
+def link_graph_step(business_date: date) -> dict[str, int]:
+    """Close step 150 `risk.link_graph`: one run per business date (a resumed close finds the done run)."""
+    run = (LinkGraphRun.objects.filter(trigger=RunTrigger.CLOSE, business_date=business_date)
+           .exclude(state=RunState.FAILED).first())
+    if run is None:
+        run = link_graph_run_create(actor=None, business_date=business_date, trigger=RunTrigger.CLOSE)
+    if run.state == RunState.RUNNING:
+        # A run interrupted with its worker: start it again from the beginning (the work is a pure rebuild).
+        LinkGraphRun.objects.filter(pk=run.pk).update(state=RunState.QUEUED)
+        run.state = RunState.QUEUED
+    link_graph_run(run)
+    return {"rings": run.rings, "new": run.rings_new, "closed": run.rings_closed, "applications": run.applications}
+
+
+def ring_note_set(*, actor: Any, ring: Ring, note: str) -> Ring:
+    """Staff's note on a ring (what was checked, what was found); kept across runs."""
+    from django.core.exceptions import ValidationError
+
+    from fund.audit.services import audit_log
+
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise ValidationError({"note": ["核查备注不能超过 2000 字"]})
+    with transaction.atomic():
+        locked = Ring.objects.select_for_update().get(pk=ring.pk)
+        old = locked.note
+        locked.note = note
+        locked.save(update_fields=["note"])
+        audit_log(actor=actor, action="risk.ring.noted", target=locked, old={"note": old}, new={"note": note})
+    return locked

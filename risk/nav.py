@@ -5,3 +5,4 @@ from django.utils.translation import gettext_lazy as _
 from fund.portals.nav import QUERIES, register_nav
 
 register_nav("staff", _("诚信黑名单"), "staff:risk-blacklist", order=250, group=QUERIES, icon="alert")
+register_nav("staff", _("疑似团伙"), "staff:risk-rings", order=256, group=QUERIES, icon="alert")

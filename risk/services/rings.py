@@ -425,26 +425,63 @@ def _store(run: LinkGraphRun, found: list[FoundRing], info: dict[int, _Node]) ->
     return new, closed
 
 
+def link_graph_run_request(*, actor: Any) -> LinkGraphRun:
+    """风控 asks for a run now (the 立即计算 button): queued for a worker after commit. A run already queued or
+    going is returned instead of a second one."""
+    from django.core.exceptions import PermissionDenied
+
+    from fund.close.selectors import business_date_current
+
+    from ..selectors.rings import link_graph_can_run
+
+    if not link_graph_can_run(actor):
+        raise PermissionDenied("只有全中心范围的风控岗可以立即计算关联图谱")
+    with transaction.atomic():
+        # Two clicks at once queue one run: they queue in turn on this lock, and the second finds the first.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK + 1])
+        live = LinkGraphRun.objects.filter(state__in=(RunState.QUEUED, RunState.RUNNING)).first()
+        if live is not None:
+            return live
+        run = link_graph_run_create(actor=actor, business_date=business_date_current())
+        from ..tasks.rings import link_graph_run_task
+
+        transaction.on_commit(lambda: link_graph_run_task.delay(run.pk), robust=True)
+    return run
+
+
+def link_graph_run_by_id(run_id: int) -> LinkGraphRun | None:
+    """The worker's entry: run a queued run; restart one a lost worker left going."""
+    run = LinkGraphRun.objects.filter(pk=run_id).first()
+    if run is None or run.state in (RunState.DONE, RunState.FAILED):
+        return run
+    if run.state == RunState.RUNNING:
+        LinkGraphRun.objects.filter(pk=run.pk, state=RunState.RUNNING).update(state=RunState.QUEUED)
+        run.state = RunState.QUEUED
+    return link_graph_run(run)
+
+
 def link_graph_step(business_date: date) -> dict[str, int]:
     """Close step 150 `risk.link_graph`: one run per business date (a resumed close finds the done run)."""
     run = (LinkGraphRun.objects.filter(trigger=RunTrigger.CLOSE, business_date=business_date)
            .exclude(state=RunState.FAILED).first())
     if run is None:
         run = link_graph_run_create(actor=None, business_date=business_date, trigger=RunTrigger.CLOSE)
-    if run.state == RunState.RUNNING:
-        # A run interrupted with its worker: start it again from the beginning (the work is a pure rebuild).
-        LinkGraphRun.objects.filter(pk=run.pk).update(state=RunState.QUEUED)
-        run.state = RunState.QUEUED
-    link_graph_run(run)
+    # A run the interrupted close left going starts again from the beginning (the work is a pure rebuild).
+    run = link_graph_run_by_id(run.pk) or run
     return {"rings": run.rings, "new": run.rings_new, "closed": run.rings_closed, "applications": run.applications}
 
 
 def ring_note_set(*, actor: Any, ring: Ring, note: str) -> Ring:
     """Staff's note on a ring (what was checked, what was found); kept across runs."""
-    from django.core.exceptions import ValidationError
+    from django.core.exceptions import PermissionDenied, ValidationError
 
     from fund.audit.services import audit_log
 
+    from ..selectors.rings import ring_may_note
+
+    if not ring_may_note(actor):
+        raise PermissionDenied("只有风控岗或分管领导可以填写核查备注")
     note = (note or "").strip()
     if len(note) > 2000:
         raise ValidationError({"note": ["核查备注不能超过 2000 字"]})

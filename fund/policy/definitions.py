@@ -433,7 +433,8 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
     ),
     PolicyDefinition(
         name="risk_ring_people", label="疑似团伙人数阈值", unit="人", kind=Kind.INTEGER, group=Group.RISK,
-        description="关联图谱中，通过共享的证件、房屋、银行卡、电话等连在一起的申请涉及超过此人数的，列为疑似团伙。",
+        description="关联图谱中，通过共用的证件、房屋、银行卡、电话等连在一起的申请，涉及无亲属关系的申请人超过此数的"
+                    "（配偶、父母子女等同一家庭计为一人），列为疑似团伙。",
         minimum=d("2"), maximum=d("100"), seeds=(Seed("5"),),
     ),
     PolicyDefinition(

@@ -23,7 +23,7 @@ from ..selectors.rings import (
 from ..services import rings as services
 
 
-class ReasonOutput(serializers.Serializer):
+class RingReasonOutput(serializers.Serializer):
     rule = serializers.CharField(label="疑点代码", help_text="size 人数超过阈值 / card 共用银行卡 / phone 共用手机号码")
     summary = serializers.CharField(label="说明")
 
@@ -33,7 +33,7 @@ class RingOutput(serializers.Serializer):
     number = serializers.CharField(label="团伙编号")
     state = serializers.CharField(label="状态代码", help_text="open 疑似 / closed 已消失")
     state_label = serializers.CharField(source="get_state_display", label="状态")
-    reasons = ReasonOutput(many=True, label="疑点")
+    reasons = RingReasonOutput(many=True, label="疑点")
     applications = serializers.IntegerField(label="申请笔数")
     people = serializers.IntegerField(label="涉及人数")
     first_found_on = serializers.DateField(source="first_run.business_date", label="首次发现（业务日期）")
@@ -42,7 +42,7 @@ class RingOutput(serializers.Serializer):
     note = serializers.CharField(label="核查备注")
 
 
-class MemberOutput(serializers.Serializer):
+class RingMemberOutput(serializers.Serializer):
     kind = serializers.CharField(source="app_kind", label="业务", help_text="withdrawal 提取 / loan 贷款申请")
     id = serializers.IntegerField(source="app_id", label="申请ID")
     number = serializers.CharField(label="业务编号")
@@ -52,7 +52,7 @@ class MemberOutput(serializers.Serializer):
     state = serializers.CharField(label="申请状态")
 
 
-class LinkOutput(serializers.Serializer):
+class RingLinkOutput(serializers.Serializer):
     kind = serializers.CharField(label="标识类型代码")
     kind_label = serializers.CharField(label="标识类型")
     value = serializers.CharField(label="标识", help_text="身份证号、银行卡号、手机号码已脱敏")
@@ -64,7 +64,7 @@ class LinkOutput(serializers.Serializer):
         return [m.number for m in obj["applications"]]
 
 
-class NodeOutput(serializers.Serializer):
+class RingNodeOutput(serializers.Serializer):
     id = serializers.CharField()
     kind = serializers.CharField(label="节点类型", help_text="person 申请人 / application 申请 / key 标识")
     label = serializers.CharField(label="标签")
@@ -74,19 +74,19 @@ class NodeOutput(serializers.Serializer):
     flagged = serializers.BooleanField(label="构成疑点")
 
 
-class EdgeOutput(serializers.Serializer):
+class RingEdgeOutput(serializers.Serializer):
     a = serializers.CharField(source="a.id", label="起点")
     b = serializers.CharField(source="b.id", label="终点")
 
 
 class RingDetailOutput(RingOutput):
-    members = MemberOutput(many=True, label="团伙中的申请")
-    links = LinkOutput(many=True, label="关联证据")
-    nodes = NodeOutput(many=True, label="关联图节点（坐标按 760×520 画布）")
-    edges = EdgeOutput(many=True, label="关联图连线")
+    members = RingMemberOutput(many=True, label="团伙中的申请")
+    links = RingLinkOutput(many=True, label="关联证据")
+    nodes = RingNodeOutput(many=True, label="关联图节点（坐标按 760×520 画布）")
+    edges = RingEdgeOutput(many=True, label="关联图连线")
 
 
-class RunOutput(serializers.Serializer):
+class RingRunOutput(serializers.Serializer):
     id = serializers.IntegerField()
     trigger = serializers.CharField(label="触发方式", help_text="close 日终处理 / manual 手工运行")
     business_date = serializers.DateField(label="业务日期")
@@ -130,10 +130,10 @@ class RingDetailApi(APIView):
         evidence = ring_evidence(ring)
         data = RingOutput(ring).data
         data.update({
-            "members": MemberOutput(evidence["members"], many=True).data,
-            "links": LinkOutput(evidence["links"], many=True).data,
-            "nodes": NodeOutput(evidence["nodes"], many=True).data,
-            "edges": EdgeOutput(evidence["edges"], many=True).data,
+            "members": RingMemberOutput(evidence["members"], many=True).data,
+            "links": RingLinkOutput(evidence["links"], many=True).data,
+            "nodes": RingNodeOutput(evidence["nodes"], many=True).data,
+            "edges": RingEdgeOutput(evidence["edges"], many=True).data,
         })
         return Response(data)
 
@@ -141,18 +141,18 @@ class RingDetailApi(APIView):
 class RingRunApi(APIView):
     pagination_class = Pagination
 
-    @extend_schema(responses=RunOutput(many=True), summary="关联图谱计算记录（全中心工作人员、稽核）")
+    @extend_schema(responses=RingRunOutput(many=True), summary="关联图谱计算记录（全中心工作人员、稽核）")
     def get(self, request):
-        return paginated(self, link_graph_runs_for_user(request.user), RunOutput)
+        return paginated(self, link_graph_runs_for_user(request.user), RingRunOutput)
 
-    @extend_schema(request=None, responses={202: RunOutput},
+    @extend_schema(request=None, responses={202: RingRunOutput},
                    summary="立即计算关联图谱（全中心风控岗；已有计算在进行时返回该次计算）")
     def post(self, request):
         run = services.link_graph_run_request(actor=request.user)
-        return Response(RunOutput(run).data, status=status.HTTP_202_ACCEPTED)
+        return Response(RingRunOutput(run).data, status=status.HTTP_202_ACCEPTED)
 
 
 class RingRunDetailApi(APIView):
-    @extend_schema(responses=RunOutput, summary="一次关联图谱计算的进度和结果")
+    @extend_schema(responses=RingRunOutput, summary="一次关联图谱计算的进度和结果")
     def get(self, request, pk: int):
-        return Response(RunOutput(link_graph_run_get_for_user(request.user, pk)).data)
+        return Response(RingRunOutput(link_graph_run_get_for_user(request.user, pk)).data)

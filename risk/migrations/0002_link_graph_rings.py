@@ -55,6 +55,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('fingerprint', models.CharField(db_index=True, help_text='成员申请编号排序后的 SHA-1', max_length=40, verbose_name='成员指纹')),
+                ('digest', models.CharField(blank=True, help_text='成员、疑点与证据的 SHA-1：未变化时不重写', max_length=40, verbose_name='证据摘要')),
                 ('state', models.CharField(choices=[('open', '疑似'), ('closed', '已消失')], default='open', max_length=8, verbose_name='状态')),
                 ('reasons', models.JSONField(default=list, help_text='[{rule, summary}]：触发的识别规则及说明', verbose_name='疑点')),
                 ('applications', models.PositiveIntegerField(verbose_name='申请笔数')),

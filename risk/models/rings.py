@@ -67,6 +67,7 @@ class RingState(models.TextChoices):
 
 class Ring(models.Model):
     fingerprint = models.CharField("成员指纹", max_length=40, db_index=True, help_text="成员申请编号排序后的 SHA-1")
+    digest = models.CharField("证据摘要", max_length=40, blank=True, help_text="成员、疑点与证据的 SHA-1：未变化时不重写")
     state = models.CharField("状态", max_length=8, choices=RingState.choices, default=RingState.OPEN)
     reasons = models.JSONField("疑点", default=list, help_text="[{rule, summary}]：触发的识别规则及说明")
     applications = models.PositiveIntegerField("申请笔数")

@@ -15,6 +15,7 @@ shown as context in its evidence.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -261,9 +262,13 @@ def rings_find(groups: list[tuple[str, str, list[int]]], *, min_people: int) -> 
         if len(nodes) < 2:
             continue
         people = {info[n].id_number for n in nodes}
+        # A family (spouses, parents and children, as the applications state them) counts once: a couple and
+        # their parents buying and selling among themselves is not a ring.
+        households = {family(id_number) for id_number in people}
         reasons: list[dict[str, str]] = []
-        if len(people) > min_people:
-            reasons.append({"rule": "size", "summary": f"{len(nodes)} 笔申请关联 {len(people)} 人，超过 {min_people} 人"})
+        if len(households) > min_people:
+            reasons.append({"rule": "size", "summary": f"{len(nodes)} 笔申请关联 {len(people)} 人"
+                                                       f"（{len(households)} 个家庭），超过 {min_people} 人"})
         for kind, value, members in by_root[root]:
             if kind not in CONTACT_KINDS:
                 continue
@@ -360,16 +365,17 @@ def _compute(run: LinkGraphRun) -> None:
                     rings_new=new, rings_closed=closed)
 
 
-def _store(run: LinkGraphRun, found: list[FoundRing], info: dict[int, _Node]) -> tuple[int, int]:
-    """Match each found ring to a stored one — the same members first (open or closed), then the open ring
-    it shares most members with (at least half of that ring's) — so identity and notes carry over; the rest
-    are new; open rings matched by nothing close."""
-    stored = list(Ring.objects.select_for_update().order_by("id"))
+def _digest(ring: FoundRing) -> str:
+    """What the ring's page shows, hashed: a ring found again unchanged is not rewritten."""
+    body = json.dumps([ring.nodes, ring.reasons, ring.links], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha1(body.encode()).hexdigest()
+
+
+def _match(found: list[FoundRing], stored: list[Ring]) -> list[tuple[FoundRing, Ring | None]]:
+    """Each found ring's stored ring: the same members first (open or closed), then the open ring it shares
+    most members with (at least half of that ring's members), each stored ring used once; None: a new ring."""
     by_fingerprint = {ring.fingerprint: ring for ring in stored}
-    open_members: dict[int, set[int]] = defaultdict(set)
-    for ring_id, kind, app_id in RingMember.objects.filter(ring__state=RingState.OPEN).values_list(
-            "ring_id", "app_kind", "app_id"):
-        open_members[ring_id].add(app_id * 2 + (1 if kind == AppKind.LOAN else 0))
+    open_ids = {ring.pk: ring for ring in stored if ring.state == RingState.OPEN}
     taken: set[int] = set()
     pairs: list[tuple[FoundRing, Ring | None]] = []
     unmatched: list[FoundRing] = []
@@ -380,49 +386,74 @@ def _store(run: LinkGraphRun, found: list[FoundRing], info: dict[int, _Node]) ->
             pairs.append((ring, match))
         else:
             unmatched.append(ring)
+    if not unmatched:
+        return pairs
+    ring_of: dict[int, int] = {}
+    size: dict[int, int] = defaultdict(int)
+    for ring_id, kind, app_id in RingMember.objects.filter(ring_id__in=list(open_ids)).values_list(
+            "ring_id", "app_kind", "app_id").iterator(chunk_size=10_000):
+        ring_of[app_id * 2 + (1 if kind == AppKind.LOAN else 0)] = ring_id
+        size[ring_id] += 1
     for ring in unmatched:
-        nodes = set(ring.nodes)
-        best, overlap = None, 0
-        for ring_id, members in open_members.items():
-            shared = len(nodes & members)
-            if ring_id not in taken and shared * 2 >= len(members) and shared > overlap:
-                best, overlap = ring_id, shared
+        overlap: dict[int, int] = defaultdict(int)
+        for node in ring.nodes:
+            if node in ring_of:
+                overlap[ring_of[node]] += 1
+        best = max((rid for rid, shared in overlap.items() if rid not in taken and shared * 2 >= size[rid]),
+                   key=lambda rid: (overlap[rid], -rid), default=None)
         if best is not None:
             taken.add(best)
-        pairs.append((ring, next((r for r in stored if r.pk == best), None)))
+        pairs.append((ring, open_ids.get(best) if best is not None else None))
+    return pairs
 
+
+def _store(run: LinkGraphRun, found: list[FoundRing], info: dict[int, _Node]) -> tuple[int, int]:
+    """Store the run's rings set-based: new rings created, changed ones rewritten, unchanged ones only
+    stamped with the run; open rings matched by nothing close (each with its status history)."""
+    stored = list(Ring.objects.select_for_update().order_by("id"))
+    pairs = _match(found, stored)
     now = timezone.now()
-    new = 0
-    touched: list[int] = []
+    creates: list[Ring] = []
+    rewrite: list[tuple[FoundRing, Ring]] = []
+    seen: list[int] = []
     for ring, row in pairs:
-        fields = dict(fingerprint=ring.fingerprint, reasons=ring.reasons, applications=len(ring.nodes),
-                      people=ring.people, last_run=run)
+        digest = _digest(ring)
         if row is None:
-            row = Ring.objects.create(first_run=run, **fields)
-            new += 1
-        else:
-            if row.state == RingState.CLOSED:
-                move_status(row, RingState.OPEN, table=RING_MOVES, action="risk.ring.reopened", closed_at=None,
-                            actor=run.requested_by, reason="关联图谱再次发现")
-            Ring.objects.filter(pk=row.pk).update(**fields)
-        touched.append(row.pk)
-        RingMember.objects.filter(ring=row).delete()
-        RingLink.objects.filter(ring=row).delete()
-        RingMember.objects.bulk_create(
-            RingMember(ring=row, app_kind=info[n].kind, app_id=info[n].app_id, number=info[n].number,
-                       person_id=info[n].person_id, branch_id=info[n].branch_id, state=info[n].state,
-                       submitted_at=info[n].submitted_at)
-            for n in ring.nodes)
-        RingLink.objects.bulk_create(
-            RingLink(ring=row, kind=kind, value=value[:240], members=[node_ref(n) for n in nodes], links=links)
-            for kind, value, nodes, links in ring.links)
+            row = Ring(first_run=run, last_run=run, fingerprint=ring.fingerprint, digest=digest,
+                       reasons=ring.reasons, applications=len(ring.nodes), people=ring.people)
+            creates.append(row)
+            rewrite.append((ring, row))
+            continue
+        seen.append(row.pk)
+        if row.state == RingState.CLOSED:
+            move_status(row, RingState.OPEN, table=RING_MOVES, action="risk.ring.reopened", closed_at=None,
+                        actor=run.requested_by, reason="关联图谱再次发现")
+        if row.digest != digest:
+            row.fingerprint, row.digest, row.reasons = ring.fingerprint, digest, ring.reasons
+            row.applications, row.people = len(ring.nodes), ring.people
+            rewrite.append((ring, row))
+    Ring.objects.bulk_create(creates, batch_size=2000)
+    Ring.objects.filter(pk__in=seen).update(last_run=run)
+    changed = [row for _, row in rewrite if row.pk not in {c.pk for c in creates}]
+    Ring.objects.bulk_update(changed, ["fingerprint", "digest", "reasons", "applications", "people"], batch_size=2000)
+    RingMember.objects.filter(ring__in=[row.pk for row in changed]).delete()
+    RingLink.objects.filter(ring__in=[row.pk for row in changed]).delete()
+    RingMember.objects.bulk_create((
+        RingMember(ring=row, app_kind=info[n].kind, app_id=info[n].app_id, number=info[n].number,
+                   person_id=info[n].person_id, branch_id=info[n].branch_id, state=info[n].state,
+                   submitted_at=info[n].submitted_at)
+        for ring, row in rewrite for n in ring.nodes), batch_size=5000)
+    RingLink.objects.bulk_create((
+        RingLink(ring=row, kind=kind, value=value[:240], members=[node_ref(n) for n in nodes], links=links)
+        for ring, row in rewrite for kind, value, nodes, links in ring.links), batch_size=5000)
+    kept = set(seen)
     closed = 0
     for row in stored:
-        if row.state == RingState.OPEN and row.pk not in touched:
+        if row.state == RingState.OPEN and row.pk not in kept:
             move_status(row, RingState.CLOSED, table=RING_MOVES, action="risk.ring.closed", closed_at=now,
                         actor=run.requested_by, reason="关联图谱未再发现")
             closed += 1
-    return new, closed
+    return len(creates), closed
 
 
 def link_graph_run_request(*, actor: Any) -> LinkGraphRun:

@@ -438,9 +438,9 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
         minimum=d("2"), maximum=d("100"), seeds=(Seed("5"),),
     ),
     PolicyDefinition(
-        name="risk_link_hub_applications", label="关联标识共享上限", unit="笔", kind=Kind.INTEGER,
+        name="risk_link_hub_people", label="关联标识共用人数上限", unit="人", kind=Kind.INTEGER,
         group=Group.RISK,
-        description="同一标识（如开发企业监管账户、大型中介电话）被超过此笔数的申请共享时，视为公共标识，"
+        description="同一标识（如开发企业监管账户、大型中介的电话）被超过此数的不同申请人共用时，视为公共标识，"
                     "不据以连通关联图谱，只在计算记录中计数。",
         minimum=d("5"), maximum=d("10000"), seeds=(Seed("50"),),
     ),

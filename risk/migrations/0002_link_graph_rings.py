@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
                 ('applications', models.PositiveIntegerField(default=0, verbose_name='申请笔数')),
                 ('shared_keys', models.PositiveIntegerField(default=0, verbose_name='共享标识数')),
-                ('hub_keys', models.PositiveIntegerField(default=0, help_text='共享笔数超过上限、不参与连通的标识', verbose_name='高频标识数')),
+                ('hub_keys', models.PositiveIntegerField(default=0, help_text='共用人数超过上限、不参与连通的标识', verbose_name='高频标识数')),
                 ('components', models.PositiveIntegerField(default=0, verbose_name='关联群组数')),
                 ('rings', models.PositiveIntegerField(default=0, verbose_name='疑似团伙数')),
                 ('rings_new', models.PositiveIntegerField(default=0, verbose_name='新发现')),

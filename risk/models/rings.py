@@ -41,7 +41,7 @@ class LinkGraphRun(models.Model):
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     applications = models.PositiveIntegerField("申请笔数", default=0)
     shared_keys = models.PositiveIntegerField("共享标识数", default=0)
-    hub_keys = models.PositiveIntegerField("高频标识数", default=0, help_text="共享笔数超过上限、不参与连通的标识")
+    hub_keys = models.PositiveIntegerField("高频标识数", default=0, help_text="共用人数超过上限、不参与连通的标识")
     components = models.PositiveIntegerField("关联群组数", default=0)
     rings = models.PositiveIntegerField("疑似团伙数", default=0)
     rings_new = models.PositiveIntegerField("新发现", default=0)

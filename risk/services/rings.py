@@ -1,15 +1,17 @@
 """Running the link graph: extraction, connected components, suspected rings (see risk.models.rings).
 
 Decided by bench/link_graph.py: the keys are not stored. One SQL statement unpivots each application into its
-(kind, value) keys and groups them, and only keys shared by two or more applications come back to Python —
-a small fraction of the rows — so every run is a full rebuild (a changed card or a corrected certificate
-number is seen the next night) with no high-water mark to keep. Union-find over integer node ids (withdrawal
-id × 2, loan application id × 2 + 1) then joins the applications.
+(applicant, kind, value) keys and groups them, and only keys used by two or more applicants come back to
+Python, so every run is a full rebuild (a changed card or a corrected certificate number is seen the next night)
+with no high-water mark to keep. The graph is one of applicants (a person's applications are linked by the person
+anyway, and most sharing is a member's own repeated applications): union-find over person ids, families joined
+by the ID numbers applications name (spouse, home owner, co-borrower). Only the suspects' applications are then
+read again, for the evidence.
 
-A key shared by more applications than policy `risk_link_hub_applications` is a public one (a developer's
-supervision account, a placeholder phone a clerk typed) and links nothing; it is counted on the run.
-Units (employers) never link — a big employer would join half the city — but a unit shared inside a ring is
-shown as context in its evidence.
+A key used by more applicants than policy `risk_link_hub_people` is a public one (a developer's supervision
+account, a placeholder phone a clerk typed) and links nothing; it is counted on the run. Units (employers)
+never link — a big employer would join half the city — but a unit shared inside a ring is shown as context in
+its evidence.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -72,10 +74,13 @@ def _loan_agent_expr() -> str:
     return _norm(f"l.{column}")
 
 
-def extraction_sql() -> str:
-    """(node, kind, value) for every key of every application; bench/link_graph.py times it as the floor."""
+def extraction_sql(*, persons: bool = False) -> str:
+    """(node, person, kind, value) for every key of every application — node: the application (withdrawal id × 2,
+    loan application id × 2 + 1), person: its applicant — or, with `persons`, only the applications of the
+    applicants in the array parameter %(persons)s. bench/link_graph.py times the whole SELECT as the floor."""
+    only = "AND p.id = ANY(%(persons)s)" if persons else ""
     return f"""
-    SELECT w.id * 2 AS node, k.kind, k.value
+    SELECT w.id * 2 AS node, p.id AS person, k.kind, k.value
       FROM withdrawals_withdrawal w
       JOIN deposits_memberaccount a ON a.id = w.account_id
       JOIN people_person p ON p.id = a.person_id
@@ -95,9 +100,9 @@ def extraction_sql() -> str:
         ('agent', {_norm("w.details->>'agent'")}),
         ('unit', a.unit_id::text)
      ) AS k(kind, value)
-     WHERE w.standing_id IS NULL AND k.value <> ''
+     WHERE w.standing_id IS NULL AND k.value <> '' {only}
     UNION ALL
-    SELECT l.id * 2 + 1, k.kind, k.value
+    SELECT l.id * 2 + 1, p.id, k.kind, k.value
       FROM loans_loanapplication l
       JOIN people_person p ON p.id = l.borrower_id
       JOIN deposits_memberaccount a ON a.id = l.account_id
@@ -114,20 +119,24 @@ def extraction_sql() -> str:
         ('agent', {_loan_agent_expr()}),
         ('unit', a.unit_id::text)
      ) AS k(kind, value)
-     WHERE k.value <> ''
+     WHERE k.value <> '' {only}
     UNION ALL
-    SELECT c.application_id * 2 + 1, 'person', p.id_number
-      FROM loans_coborrower c JOIN people_person p ON p.id = c.person_id
+    SELECT c.application_id * 2 + 1, l.borrower_id, 'person', cp.id_number
+      FROM loans_coborrower c JOIN people_person cp ON cp.id = c.person_id
+      JOIN loans_loanapplication l ON l.id = c.application_id JOIN people_person p ON p.id = l.borrower_id
+     WHERE true {only}
     """
 
 
 def shared_keys_sql() -> str:
-    """Keys shared by two or more applications (units excluded: they never link), with their nodes."""
+    """Keys used by two or more applicants (units excluded: they never link), with the applicants (repeated
+    once per application: Python makes them distinct, cheaper than DISTINCT in the grouping)."""
     return f"""
-    SELECT kind, value, array_agg(node), count(*)
-      FROM (SELECT DISTINCT node, kind, value FROM ({extraction_sql()}) keys WHERE kind <> 'unit') keys
+    SELECT kind, value, array_agg(person)
+      FROM ({extraction_sql()}) keys
+     WHERE kind <> 'unit'
      GROUP BY kind, value
-    HAVING count(*) > 1
+    HAVING min(person) < max(person)
     """
 
 
@@ -156,12 +165,9 @@ class _Node:
     app_id: int
     number: str
     person_id: int
-    id_number: str
     branch_id: int
     state: str
     submitted_at: Any
-    unit_id: int
-    relatives: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -181,111 +187,96 @@ def node_ref(node: int) -> str:
 
 
 def _nodes_load(nodes: Iterable[int]) -> dict[int, _Node]:
-    """The applicant, branch, unit and relatives (spouse, home owner, co-borrowers) of each node."""
+    """The number, applicant, branch and state of each application."""
     nodes = list(nodes)
-    withdrawals = [n // 2 for n in nodes if n % 2 == 0]
-    loans = [n // 2 for n in nodes if n % 2 == 1]
     out: dict[int, _Node] = {}
     with connection.cursor() as cursor:
         cursor.execute("""
-            SELECT w.id, w.number, p.id, p.id_number, w.branch_id, w.state, w.submitted_at, a.unit_id,
-                   CASE WHEN w.relation <> 'self' THEN upper(w.other_id_number) ELSE '' END
-              FROM withdrawals_withdrawal w
-              JOIN deposits_memberaccount a ON a.id = w.account_id JOIN people_person p ON p.id = a.person_id
-             WHERE w.id = ANY(%s)""", [withdrawals])
-        for app_id, number, person_id, id_number, branch_id, state, at, unit_id, other in cursor.fetchall():
-            out[app_id * 2] = _Node(AppKind.WITHDRAWAL, app_id, number, person_id, id_number, branch_id, state, at,
-                                    unit_id, [other] if other else [])
+            SELECT w.id, w.number, a.person_id, w.branch_id, w.state, w.submitted_at
+              FROM withdrawals_withdrawal w JOIN deposits_memberaccount a ON a.id = w.account_id
+             WHERE w.id = ANY(%s)""", [[n // 2 for n in nodes if n % 2 == 0]])
+        for app_id, number, person_id, branch_id, state, at in cursor.fetchall():
+            out[app_id * 2] = _Node(AppKind.WITHDRAWAL, app_id, number, person_id, branch_id, state, at)
         cursor.execute("""
-            SELECT l.id, l.number, p.id, p.id_number, l.branch_id, l.state, l.created_at, a.unit_id,
-                   array_remove(array_cat(ARRAY[upper(l.spouse_id_number)],
-                       ARRAY(SELECT cp.id_number FROM loans_coborrower c JOIN people_person cp ON cp.id = c.person_id
-                              WHERE c.application_id = l.id)), '')
-              FROM loans_loanapplication l
-              JOIN deposits_memberaccount a ON a.id = l.account_id JOIN people_person p ON p.id = l.borrower_id
-             WHERE l.id = ANY(%s)""", [loans])
-        for app_id, number, person_id, id_number, branch_id, state, at, unit_id, relatives in cursor.fetchall():
-            out[app_id * 2 + 1] = _Node(AppKind.LOAN, app_id, number, person_id, id_number, branch_id, state, at,
-                                        unit_id, list(relatives or []))
+            SELECT l.id, l.number, l.borrower_id, l.branch_id, l.state, l.created_at
+              FROM loans_loanapplication l WHERE l.id = ANY(%s)""", [[n // 2 for n in nodes if n % 2 == 1]])
+        for app_id, number, person_id, branch_id, state, at in cursor.fetchall():
+            out[app_id * 2 + 1] = _Node(AppKind.LOAN, app_id, number, person_id, branch_id, state, at)
     return out
-
-
-def _families(info: dict[int, _Node]) -> tuple[_UnionFind, dict[str, int]]:
-    """People joined by the family ties the applications state (spouse, home owner, co-borrower): their
-    sharing a card or a phone is ordinary."""
-    families = _UnionFind()
-    ids: dict[str, int] = {}
-
-    def key(id_number: str) -> int:
-        return ids.setdefault(id_number, len(ids))
-
-    for node in info.values():
-        for relative in node.relatives:
-            families.union(key(node.id_number), key(relative))
-    return families, ids
 
 
 @dataclass
 class Found:
     rings: list[FoundRing]
     info: dict[int, _Node]  # the applications of the rings
-    components: int  # groups of two or more linked applications
+    components: int  # groups of two or more linked applicants
+    hubs: int  # keys used by more applicants than the cap: linking nothing
 
 
-def rings_find(groups: list[tuple[str, str, list[int]]], *, min_people: int) -> Found:
-    """The components of `groups` (kind, value, nodes) that are suspected rings, with their evidence."""
-    uf = _UnionFind()
-    for _kind, _value, nodes in groups:
-        first = nodes[0]
-        for other in nodes[1:]:
-            uf.union(first, other)
-    components: dict[int, list[int]] = defaultdict(list)
-    for node in uf.parent:
-        components[uf.find(node)].append(node)
-    by_root: dict[int, list[tuple[str, str, list[int]]]] = defaultdict(list)
-    for group in groups:
-        by_root[uf.find(group[2][0])].append(group)
+def rings_find(rows: Iterable[tuple[str, str, list[int]]], *, min_people: int, cap: int) -> Found:
+    """The suspected rings among the shared keys `rows` (kind, value, applicants), with their evidence.
 
-    # Cheap first cut without reading the applications: a component can be a ring only if it is bigger than
-    # the threshold or holds a shared card or phone.
-    candidates = [root for root, nodes in components.items()
-                  if len(nodes) > min_people or any(kind in CONTACT_KINDS for kind, _, _ in by_root[root])]
-    info = _nodes_load(n for root in candidates for n in components[root])
-    families, ids = _families(info)
-
-    def family(id_number: str) -> int:
-        return families.find(ids.setdefault(id_number, len(ids)))
-
-    found: list[FoundRing] = []
-    for root in candidates:
-        nodes = [n for n in components[root] if n in info]
-        if len(nodes) < 2:
+    The graph is one of applicants (a person's applications are linked by the person anyway): far fewer
+    nodes and keys than applications, since most sharing is a member's own repeated applications. Families
+    are the applicants joined by `person` keys — the ID number of a spouse, home owner or co-borrower an
+    application names is that person's own key."""
+    graph, families = _UnionFind(), _UnionFind()
+    groups: list[tuple[str, str, list[int]]] = []
+    hubs: set[tuple[str, str]] = set()
+    for kind, value, people in rows:
+        people = sorted(set(people))
+        if len(people) > cap:
+            hubs.add((kind, value))
             continue
-        people = {info[n].id_number for n in nodes}
-        # A family (spouses, parents and children, as the applications state them) counts once: a couple and
-        # their parents buying and selling among themselves is not a ring.
-        households = {family(id_number) for id_number in people}
+        groups.append((kind, value, people))
+        first = people[0]
+        for other in people[1:]:
+            graph.union(first, other)
+            if kind == "person":
+                families.union(first, other)
+    components: dict[int, list[int]] = defaultdict(list)
+    for person in graph.parent:
+        components[graph.find(person)].append(person)
+    contacts: dict[int, list[tuple[str, str, list[int]]]] = defaultdict(list)
+    for kind, value, people in groups:
+        if kind in CONTACT_KINDS:
+            contacts[graph.find(people[0])].append((kind, value, people))
+
+    suspects: dict[int, list[dict[str, str]]] = {}
+    for root, people in components.items():
+        households = {families.find(p) for p in people}
         reasons: list[dict[str, str]] = []
         if len(households) > min_people:
-            reasons.append({"rule": "size", "summary": f"{len(nodes)} 笔申请关联 {len(people)} 人"
-                                                       f"（{len(households)} 个家庭），超过 {min_people} 人"})
-        for kind, value, members in by_root[root]:
-            if kind not in CONTACT_KINDS:
-                continue
-            households = {family(info[n].id_number) for n in members if n in info}
-            if len(households) > 1:
-                users = len({info[n].id_number for n in members if n in info})
-                reasons.append({"rule": kind, "summary": f"{KIND_LABELS[kind]} {_masked(kind, value)} 由 {users} 名"
-                                                         f"无亲属关系的申请人共用"})
-        if not reasons:
-            continue
-        links = [(kind, value, sorted(members), True) for kind, value, members in by_root[root]]
-        units: dict[int, list[int]] = defaultdict(list)
-        for n in nodes:
-            units[info[n].unit_id].append(n)
-        links += [("unit", str(unit), sorted(members), False) for unit, members in units.items() if len(members) > 1]
-        found.append(FoundRing(nodes=sorted(nodes), reasons=reasons, links=links, people=len(people)))
-    return Found(rings=found, info={n: info[n] for ring in found for n in ring.nodes}, components=len(components))
+            # A family counts once: a couple and their parents buying and selling among themselves is no ring.
+            reasons.append({"rule": "size", "summary": f"关联 {len(people)} 名申请人（{len(households)} 个家庭），"
+                                                       f"超过 {min_people} 人"})
+        for kind, value, users in contacts.get(root, ()):
+            if len({families.find(p) for p in users}) > 1:
+                reasons.append({"rule": kind, "summary": f"{KIND_LABELS[kind]} {_masked(kind, value)} 由 {len(users)}"
+                                                         f" 名无亲属关系的申请人共用"})
+        if reasons:
+            suspects[root] = reasons
+    ring_of = {p: root for root in suspects for p in components[root]}
+    if not ring_of:
+        return Found(rings=[], info={}, components=len(components), hubs=len(hubs))
+
+    # Evidence, per application, for the suspects' applicants only.
+    keys: dict[int, dict[tuple[str, str], set[int]]] = defaultdict(lambda: defaultdict(set))
+    nodes: dict[int, set[int]] = defaultdict(set)
+    with connection.cursor() as cursor:
+        cursor.execute(extraction_sql(persons=True), {"persons": list(ring_of)})
+        for node, person, kind, value in cursor.fetchall():
+            root = ring_of[person]
+            nodes[root].add(node)
+            keys[root][(kind, value)].add(node)
+    info = _nodes_load(n for ns in nodes.values() for n in ns)
+    found = []
+    for root, reasons in suspects.items():
+        links = [(kind, value, sorted(shared), kind != "unit" and (kind, value) not in hubs)
+                 for (kind, value), shared in sorted(keys[root].items()) if len(shared) > 1]
+        found.append(FoundRing(nodes=sorted(n for n in nodes[root] if n in info), reasons=reasons, links=links,
+                               people=len(components[root])))
+    return Found(rings=found, info=info, components=len(components), hubs=len(hubs))
 
 
 def _masked(kind: str, value: str) -> str:
@@ -334,27 +325,21 @@ def link_graph_run(run: LinkGraphRun) -> LinkGraphRun:
 
 def _compute(run: LinkGraphRun) -> None:
     on = run.business_date
-    cap = int(policy_value("risk_link_hub_applications", on=on))
+    cap = int(policy_value("risk_link_hub_people", on=on))
     min_people = int(policy_value("risk_ring_people", on=on))
     _progress(run, "提取申请关联标识", 10)
-    groups: list[tuple[str, str, list[int]]] = []
-    hubs = 0
     with transaction.atomic(), connection.cursor() as cursor:
         # Enough memory for the grouping to hash rather than sort on disk; local to this transaction.
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(shared_keys_sql())
-        for kind, value, nodes, count in cursor.fetchall():
-            if count > cap:
-                hubs += 1
-            else:
-                groups.append((kind, value, nodes))
+        rows = cursor.fetchall()
         cursor.execute("SELECT (SELECT count(*) FROM withdrawals_withdrawal WHERE standing_id IS NULL)"
                        " + (SELECT count(*) FROM loans_loanapplication)")
         run.applications = cursor.fetchone()[0]
     _progress(run, "计算关联群组", 50)
-    result = rings_find(groups, min_people=min_people)
-    found, info = result.rings, result.info
-    run.shared_keys, run.hub_keys, run.components = len(groups), hubs, result.components
+    result = rings_find(rows, min_people=min_people, cap=cap)
+    found, info, hubs = result.rings, result.info, result.hubs
+    run.shared_keys, run.hub_keys, run.components = len(rows) - hubs, hubs, result.components
     _progress(run, "保存疑似团伙", 80)
     with transaction.atomic():
         new, closed = _store(run, found, info)

@@ -143,6 +143,8 @@ class RingRunApi(APIView):
 
     @extend_schema(responses=RingRunOutput(many=True), summary="关联图谱计算记录（全中心工作人员、稽核）")
     def get(self, request):
+        if not roles_of(request.user).is_staff:
+            raise Http404
         return paginated(self, link_graph_runs_for_user(request.user), RingRunOutput)
 
     @extend_schema(request=None, responses={202: RingRunOutput},

@@ -28,8 +28,10 @@ from ..services.rings import KIND_LABELS
 
 @portal_required("staff")
 def staff_rings(request: HttpRequest) -> HttpResponse:
-    filters, rings = page_filtered(request, RingFilter, rings_for_user(request.user),
-                                   data=request.GET or {"state": RingState.OPEN})
+    data = request.GET.copy()
+    if "state" not in data:  # open rings first; 全部状态 (an empty state) shows the closed ones too
+        data["state"] = RingState.OPEN
+    filters, rings = page_filtered(request, RingFilter, rings_for_user(request.user), data=data)
     page = Paginator(rings, 20).get_page(request.GET.get("page"))
     live = link_graph_runs_for_user(request.user).filter(state__in=("queued", "running")).first()
     return render(request, "risk/staff/rings.html", {

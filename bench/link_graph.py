@@ -150,6 +150,9 @@ def main(n: int) -> None:
         django.setup()
         from django.db import connection
 
+        from fund.policy.services import policy_defaults_seed
+
+        policy_defaults_seed()  # a policy added since the database was built
         with connection.cursor() as c:
             c.execute("TRUNCATE risk_ringlink, risk_ringmember, risk_ring, risk_linkgraphrun")
     else:

@@ -107,7 +107,7 @@ def ring_evidence(ring: Ring) -> dict[str, Any]:
     unit_ids = [link.value for link in links if link.kind == "unit"]
     units = {str(pk): name for pk, name in UnitAccount.objects.filter(pk__in=unit_ids).values_list("pk", "employer__name")}
     flagged_kinds = {reason["rule"] for reason in ring.reasons}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for link in links:
         apps = [by_ref[ref] for ref in link.members if ref in by_ref]
         rows.append({"kind": link.kind, "kind_label": KIND_LABELS.get(link.kind, link.kind),

@@ -64,11 +64,11 @@ def _loan_agent_expr() -> str:
     """The loan application's agent, if the model has one yet (an FK id or a name); '' otherwise."""
     from loans.models import LoanApplication
 
-    try:
-        agent = LoanApplication._meta.get_field("agent")
-    except Exception:  # noqa: BLE001 - FieldDoesNotExist: the field is added by another change
+    # Looked up by name among the fields: the field is added by another change, and may not be there yet.
+    agent = {f.name: f for f in LoanApplication._meta.get_fields()}.get("agent")
+    column = getattr(agent, "column", None)
+    if not column:
         return "''"
-    column = agent.column  # type: ignore[union-attr]
     if getattr(agent, "is_relation", False):
         return f"coalesce(l.{column}::text, '')"
     return _norm(f"l.{column}")

@@ -72,6 +72,10 @@ def test_only_centre_wide_risk_officers_start_a_run_and_a_second_click_finds_the
     link_graph_run_task(first["id"])  # what the worker runs
     assert client.get(f"/api/risk/rings/runs/{first['id']}/").json()["state"] == "done"
     assert LinkGraphRun.objects.get().percent == 100
+    progress = client.get(reverse("staff:risk-rings-run", args=[first["id"]]))
+    assert progress.status_code == 200 and "已完成" in progress.content.decode()
+    client.force_login(world.clerk)  # a branch's staff do not see the centre's runs
+    assert client.get(reverse("staff:risk-rings-run", args=[first["id"]])).status_code == 404
 
 
 def test_the_summary_counts_open_rings_the_user_sees(world, ring):

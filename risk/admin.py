@@ -69,3 +69,21 @@ class CreditNoticeAdmin(ReadOnlyAdmin):
 class StoppedDepositAdmin(ReadOnlyAdmin):
     list_display = ["month", "kind", "employer", "borrower", "loan", "branch", "last_month"]
     list_filter = ["kind", "month"]
+from .models import LinkGraphRun, Ring  # noqa: E402  (the link graph's, kept apart from the blacklist's)
+
+
+@admin.register(Ring)
+class RingAdmin(ReadOnlyAdmin):
+    """Read-only: rings are found by the link graph's runs; their evidence (masked) and notes are on the staff
+    page /staff/risk/rings/<id>/."""
+
+    list_display = ["number", "state", "applications", "people", "found_at", "closed_at"]
+    list_filter = ["state"]
+    exclude = ["fingerprint", "digest"]
+
+
+@admin.register(LinkGraphRun)
+class LinkGraphRunAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "business_date", "trigger", "state", "applications", "rings", "rings_new", "rings_closed",
+                    "started_at", "finished_at"]
+    list_filter = ["trigger", "state"]

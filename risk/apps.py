@@ -40,6 +40,7 @@ class RiskConfig(AppConfig):
         self._register_overdue_ledger()
         register_dormant()
         register_rates_close_steps()
+        register_rings()
 
     def _register_overdue_ledger(self) -> None:
         """The overdue ledger (逾期台账): its close step after the loans' counters, its notice PDF, audit names."""
@@ -73,3 +74,19 @@ def register_dormant() -> None:
     register_audit_keys({"started_on": "发起日期", "ends_on": "截止日期", "cutoff": "封存截止日", "years": "封存年限",
                          "listed": "列入账户数", "notified": "已发短信", "no_phone": "无联系方式"})
     register_close_step("risk.dormant", label="呆滞账户清理跟踪", order=160, run=dormant_step)
+
+
+def register_rings() -> None:
+    """The link graph (item 6): its close step, audit names and statuses."""
+    from fund.audit.actions import register_actions, register_audit_values
+    from fund.close.registry import register_close_step
+
+    from .models import RingState, RunState
+    from .services.rings import link_graph_step
+
+    register_close_step("risk.link_graph", label="关联图谱与疑似团伙", order=150, run=link_graph_step)
+    register_actions({"risk.ring.closed": "疑似团伙已消失", "risk.ring.reopened": "疑似团伙再次出现",
+                      "risk.ring.noted": "填写团伙核查备注", "risk.rings.run_started": "开始计算关联图谱",
+                      "risk.rings.run_done": "关联图谱计算完成", "risk.rings.run_failed": "关联图谱计算失败"})
+    register_audit_values("state", RingState, prefix="risk.ring")
+    register_audit_values("state", RunState, prefix="risk.rings")

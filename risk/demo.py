@@ -11,6 +11,7 @@ from fund.dates import add_years
 from fund.demo import DemoContext, make_credit_code, make_id_number
 
 from .demo_fraud import demo_fraud
+from .demo_rings import demo_rings
 from .models import BlacklistEntry, Category, SubjectKind
 from .services import blacklist_add, blacklist_lift
 
@@ -52,6 +53,7 @@ def demo_blacklist(*, lister: Any, lifter: Any, today: date) -> list[BlacklistEn
 def seed(ctx: DemoContext) -> None:
     demo_blacklist(lister=ctx.staff["risk"], lifter=ctx.staff["director"], today=ctx.today)
     demo_fraud(ctx)
+    demo_rings(ctx)
     ctx.logins.append(("综合窗口", "risk", "风控岗：诚信黑名单 /staff/risk/blacklist/"))
 
 

@@ -11,12 +11,14 @@ from .apis import dashboard as dashboard_apis
 from .apis import dormant as dormant_apis
 from .apis import overdue as overdue_apis
 from .apis import rates as rates_apis
+from .apis import rings as rings_apis
 from .apis import warnings as warnings_apis
 from .views import blacklist as blacklist_views
 from .views import dashboard as dashboard_views
 from .views import dormant as dormant_views
 from .views import overdue as overdue_views
 from .views import rates as rates_views
+from .views import rings as rings_views
 from .views import warnings as warnings_views
 
 staff_patterns: list = [
@@ -39,6 +41,10 @@ staff_patterns: list = [
     path("risk/tiers/", rates_views.staff_tiers, name="risk-tiers"),
     path("risk/tiers/<int:pk>/", rates_views.staff_tier_history, name="risk-tier-history"),
     path("risk/warnings/", warnings_views.staff_warnings, name="risk-warnings"),
+    path("risk/rings/", rings_views.staff_rings, name="risk-rings"),
+    path("risk/rings/run/", rings_views.staff_rings_run, name="risk-rings-run-start"),
+    path("risk/rings/runs/<int:pk>/", rings_views.staff_rings_run_progress, name="risk-rings-run"),
+    path("risk/rings/<int:pk>/", rings_views.staff_ring, name="risk-ring"),
 ]
 public_patterns: list = [
     path("units/", blacklist_views.public_blacklisted_units, name="units"),
@@ -66,4 +72,8 @@ api_patterns: list = [
     path("tiers/loans/<int:pk>/", rates_apis.TierHistoryApi.as_view(), name="api-risk-tier-history"),
     path("credit-notices/", warnings_apis.CreditNoticeListApi.as_view(), name="api-risk-credit-notices"),
     path("stopped-deposits/", warnings_apis.StoppedDepositListApi.as_view(), name="api-risk-stopped-deposits"),
+    path("rings/", rings_apis.RingListApi.as_view(), name="api-risk-rings"),
+    path("rings/<int:pk>/", rings_apis.RingDetailApi.as_view(), name="api-risk-ring"),
+    path("rings/runs/", rings_apis.RingRunApi.as_view(), name="api-risk-rings-runs"),
+    path("rings/runs/<int:pk>/", rings_apis.RingRunDetailApi.as_view(), name="api-risk-rings-run"),
 ]

@@ -493,6 +493,19 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
         description="贷款存续期间，借款人账户连续此月数没有缴存的，每月初列入贷后停缴名单（单位停缴的，单位可列入诚信黑名单）。",
         minimum=d("1"), maximum=d("24"), seeds=(Seed("3"),),
     ),
+    PolicyDefinition(
+        name="risk_ring_people", label="疑似团伙人数阈值", unit="人", kind=Kind.INTEGER, group=Group.RISK,
+        description="关联图谱中，通过共用的证件、房屋、银行卡、电话等连在一起的申请，涉及无亲属关系的申请人超过此数的"
+                    "（配偶、父母子女等同一家庭计为一人），列为疑似团伙。",
+        minimum=d("2"), maximum=d("100"), seeds=(Seed("5"),),
+    ),
+    PolicyDefinition(
+        name="risk_link_hub_people", label="关联标识共用人数上限", unit="人", kind=Kind.INTEGER,
+        group=Group.RISK,
+        description="同一标识（如开发企业监管账户、大型中介的电话）被超过此数的不同申请人共用时，视为公共标识，"
+                    "不据以连通关联图谱，只在计算记录中计数。",
+        minimum=d("5"), maximum=d("10000"), seeds=(Seed("50"),),
+    ),
 )
 
 BY_NAME: dict[str, PolicyDefinition] = {d.name: d for d in DEFINITIONS}

@@ -33,6 +33,7 @@ from .overdue import (
     TaskKind,
 )
 from .rates import TIER_ORDER, LoanTier, OverdueRate, Scope, Tier, TierChange
+from .rings import AppKind, LinkGraphRun, Ring, RingLink, RingMember, RingState, RunState, RunTrigger
 from .warnings import CreditNotice, StopKind, StoppedDeposit, StopScan
 
 __all__ = [
@@ -44,4 +45,5 @@ __all__ = [
     "DormantOutcome",
     "TIER_ORDER", "LoanTier", "OverdueRate", "Scope", "Tier", "TierChange",
     "CreditNotice", "StopKind", "StoppedDeposit", "StopScan",
+    "AppKind", "LinkGraphRun", "Ring", "RingLink", "RingMember", "RingState", "RunState", "RunTrigger",
 ]

@@ -1,0 +1,13 @@
+"""Celery tasks of the risk line, one module per topic (rings.py, …).
+
+Celery's autodiscovery imports `risk.tasks`; importing each topic module here registers its tasks.
+"""
+
+from importlib import import_module
+
+for _topic in ("rings",):
+    try:
+        import_module(f"{__name__}.{_topic}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__name__}.{_topic}":
+            raise

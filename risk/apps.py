@@ -16,3 +16,38 @@ class RiskConfig(AppConfig):
         register_audit_values("state", EntryState, prefix="risk")
 
         from .services import blacklist  # noqa: F401  (registers the lifting approval flow)
+
+        self._ready_screening()
+
+    def _ready_screening(self) -> None:
+        """The electronic audit: its checks, the on-commit screening, the nightly sweep, the payment gate."""
+        from django.db.models.signals import post_migrate
+
+        from fund.audit.actions import register_actions, register_audit_values
+        from fund.audit.listeners import register_audit_listener
+        from fund.close.registry import register_close_step
+        from fund.payments.gates import register_payment_gate
+
+        from .models import HitState
+        from .screening import audit_checks  # noqa: F401  (registers the audit checks)
+        from .services import screening
+
+        register_actions({
+            "risk.screening": "电子稽核", "risk.screening.rule_added": "新增稽核规则",
+            "risk.screening.rule_switched": "启停稽核规则", "risk.hit": "稽核疑点", "risk.hit.confirmed": "确认稽核疑点",
+            "risk.hit.dismissed": "排除稽核疑点", "risk.hit.rectifying": "下发整改", "risk.hit.rectified": "登记整改完成",
+        })
+        register_audit_values("state", HitState, prefix="risk.hit")
+        register_audit_listener("risk.screening", screening.SCREENED_ACTIONS, screening.screening_listener)
+        register_payment_gate("risk.redline", screening.payment_gate)
+        register_close_step("risk.screening", label="电子稽核日终筛查", order=140, run=screening.screening_sweep)
+        post_migrate.connect(_sync_rules, dispatch_uid="risk.screening.rules_sync")
+
+
+def _sync_rules(sender: object, **kwargs: object) -> None:
+    """After migrate (and a test flush): one default rule per registered check."""
+    if getattr(sender, "label", "") != "risk":
+        return
+    from .services.screening import rules_sync
+
+    rules_sync()

@@ -12,8 +12,10 @@ from .blacklist import (
     EntryState,
     SubjectKind,
 )
+from .screening import HIT_STANDING, FoundBy, HitState, ScreeningHit, ScreeningRecord, ScreeningRule
 
 __all__ = [
     "BAN_FIELDS", "CATEGORY_PHRASES", "BlacklistEntry", "BlacklistEntryQuerySet", "Business", "Category", "DateRange",
     "EntryState", "SubjectKind",
+    "HIT_STANDING", "FoundBy", "HitState", "ScreeningHit", "ScreeningRecord", "ScreeningRule",
 ]

@@ -44,7 +44,7 @@ from .models import AttemptStatus, Payment, PaymentAttempt, PaymentState
 from .purposes import Purpose, purpose_get
 
 PAYMENT_MOVES = MoveTable(Payment, noun="付款", moves={
-    PaymentState.PENDING: {PaymentState.PAID, PaymentState.REFUSED, PaymentState.HANDED_OFF},
+    PaymentState.PENDING: {PaymentState.PAID, PaymentState.REFUSED, PaymentState.HANDED_OFF, PaymentState.HELD},
     PaymentState.REFUSED: {PaymentState.PENDING, PaymentState.HANDED_OFF},
     PaymentState.HANDED_OFF: {PaymentState.PENDING},
     PaymentState.HELD: {PaymentState.PENDING},

@@ -11,8 +11,10 @@ from .blacklist import (
     blacklist_sees_full_ids,
     public_units,
 )
+from .hits import hit_get_for_user, hits_for_user, hits_may_work, queue_summary
 
 __all__ = [
     "LiftRequest", "blacklist_can_manage", "blacklist_check", "blacklist_entries_for_user",
     "blacklist_entry_get_for_user", "blacklist_lift_request_open", "blacklist_sees_full_ids", "public_units",
+    "hit_get_for_user", "hits_for_user", "hits_may_work", "queue_summary",
 ]

@@ -27,6 +27,7 @@ from fund.workflow.moves import MoveTable, move_status
 
 from ..models import HIT_STANDING, FoundBy, HitState, ScreeningHit, ScreeningRecord, ScreeningRule
 from ..screening.registry import Check, Finding, Level, check_get, checks, checks_for
+from ..selectors.hits import hits_for_user, hits_may_work
 
 log = logging.getLogger(__name__)
 
@@ -338,11 +339,6 @@ def _release_cleared(hit: ScreeningHit, actor: Any) -> None:
 
 # ---- working the queue -------------------------------------------------------------------------------------------
 
-def hits_may_work(user: Any) -> bool:
-    """稽核岗 confirm, dismiss and ask for rectification."""
-    return roles_of(user).has_post(Post.AUDIT)
-
-
 def _opinion(text: str, *, field: str = "opinion", label: str = "稽核意见") -> str:
     return _field(field, clean_text, text, label=label, max_length=500)
 
@@ -393,8 +389,6 @@ def hit_request_rectification(*, actor: Any, hit: ScreeningHit, request: str, du
 
 def hit_rectify(*, actor: Any, hit: ScreeningHit, rectification: str) -> ScreeningHit:
     """整改完成: the branch (or 稽核) records what was done; a red-line hit's held payment goes on."""
-    from ..selectors.hits import hits_for_user
-
     if not (hits_may_work(actor) or hits_for_user(actor).filter(pk=hit.pk).exists()):
         raise PermissionDenied("只有本管理部人员或稽核岗可以登记整改")
     text = _opinion(rectification, field="rectification", label="整改情况")

@@ -12,6 +12,7 @@ import pytest
 from fund.demo import DEMO_PASSWORD
 from fund.people.models import Post, User
 from tests.loan_world import ln  # noqa: F401  (the loan world, for the overdue and fraud tests)
+from tests.withdrawals.conftest import wd  # noqa: F401  (a member with history, for the screening tests)
 
 
 @dataclass
@@ -32,3 +33,11 @@ def officers(world: Any) -> Officers:
 
     return Officers(risk=officer("risk", world.branch_a), risk_b=officer("risk_b", world.branch_b))
 
+
+
+@pytest.fixture
+def screening_rules(db: Any) -> None:
+    """The default rule of every registered check (post_migrate makes them; a flushed database lost them)."""
+    from risk.services.screening import rules_sync
+
+    rules_sync()

@@ -23,7 +23,7 @@ class RiskConfig(AppConfig):
         """The electronic audit: its checks, the on-commit screening, the nightly sweep, the payment gate."""
         from django.db.models.signals import post_migrate
 
-        from fund.audit.actions import register_actions, register_audit_values
+        from fund.audit.actions import register_actions, register_audit_keys, register_audit_values
         from fund.audit.listeners import register_audit_listener
         from fund.close.registry import register_close_step
         from fund.payments.gates import register_payment_gate
@@ -37,6 +37,9 @@ class RiskConfig(AppConfig):
             "risk.screening.rule_switched": "启停稽核规则", "risk.hit": "稽核疑点", "risk.hit.confirmed": "确认稽核疑点",
             "risk.hit.dismissed": "排除稽核疑点", "risk.hit.rectifying": "下发整改", "risk.hit.rectified": "登记整改完成",
         })
+        register_audit_keys({"check": "检查项", "effective_until": "停用日期", "enabled": "启用", "level": "风险等级",
+                             "params": "参数", "opinion": "稽核意见", "request": "整改要求", "due": "整改期限",
+                             "rectification": "整改情况"})
         register_audit_values("state", HitState, prefix="risk.hit")
         register_audit_listener("risk.screening", screening.SCREENED_ACTIONS, screening.screening_listener)
         register_payment_gate("risk.redline", screening.payment_gate)

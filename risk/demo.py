@@ -10,6 +10,7 @@ from typing import Any
 from fund.dates import add_years
 from fund.demo import DemoContext, make_credit_code, make_id_number
 
+from .demo_screening import demo_screening
 from .models import BlacklistEntry, Category, SubjectKind
 from .services import blacklist_add, blacklist_lift
 
@@ -50,4 +51,5 @@ def demo_blacklist(*, lister: Any, lifter: Any, today: date) -> list[BlacklistEn
 
 def seed(ctx: DemoContext) -> None:
     demo_blacklist(lister=ctx.staff["risk"], lifter=ctx.staff["director"], today=ctx.today)
+    demo_screening(ctx)
     ctx.logins.append(("综合窗口", "risk", "风控岗：诚信黑名单 /staff/risk/blacklist/"))

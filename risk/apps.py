@@ -39,7 +39,7 @@ class RiskConfig(AppConfig):
         })
         register_audit_keys({"check": "检查项", "effective_until": "停用日期", "enabled": "启用", "level": "风险等级",
                              "params": "参数", "opinion": "稽核意见", "request": "整改要求", "due": "整改期限",
-                             "rectification": "整改情况"})
+                             "rectification": "整改情况", "bank_card": "银行卡号"})
         register_audit_values("state", HitState, prefix="risk.hit")
         register_audit_listener("risk.screening", screening.SCREENED_ACTIONS, screening.screening_listener)
         register_payment_gate("risk.redline", screening.payment_gate)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -264,12 +264,13 @@ def screening_sweep(business_date: date) -> dict[str, int]:
             hits += _store(rule, subject, finding, FoundBy.NIGHTLY, content_type) is not None
     labels = sorted({label for rule in rules if (check := check_get(rule.check_code)) is not None and check.screen
                      for label in check.subjects})
-    touched = (AuditEvent.objects.filter(at__date=business_date, target_type__in=labels)
+    start = timezone.make_aware(datetime.combine(business_date, time.min))  # the day as a range: the index on `at`
+    touched = (AuditEvent.objects.filter(at__gte=start, at__lt=start + timedelta(days=1), target_type__in=labels)
                .values_list("target_type", "target_id").distinct())
     for label, pk in touched.iterator(chunk_size=500):
-        subject = _load(label, pk)
-        if subject is not None:
-            hits += len(subject_screen(subject, found_by=FoundBy.NIGHTLY, on=business_date))
+        one = _load(label, pk)
+        if one is not None:
+            hits += len(subject_screen(one, found_by=FoundBy.NIGHTLY, on=business_date))
             swept += 1
     return {"rules": len(rules), "subjects": swept, "hits": hits}
 

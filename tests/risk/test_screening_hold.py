@@ -118,3 +118,27 @@ def test_the_screening_hears_of_a_business_on_commit_once_and_never_of_one_rolle
     assert [getattr(c, "audit_key", None) for c in callbacks] == [
         ("risk.screening", "deposits.memberaccount", str(account.pk))]
     assert AuditEvent.objects.filter(action="deposits.member.changed").count() == 2
+
+
+def test_a_loan_approved_above_its_quota_holds_its_disbursement_until_the_hit_is_dismissed(
+        ln: Any, screening_rules: None, django_capture_on_commit_callbacks: Any) -> None:
+    from fund.integrations.models import SandboxBankAccount
+    from loans.models import LoanApplication
+    from loans.services.disbursement import disbursement_notice, disbursement_release
+    from tests.loans.conftest import available_becomes, mortgaged_loan
+
+    SandboxBankAccount.objects.create(account_number="6217000000000000001", name="王卖方", bank_name="建设银行")
+    loan = mortgaged_loan(ln, borrower=ln.person)
+    LoanApplication.objects.filter(pk=loan.application_id).update(quota=loan.application.approved_amount - 1)
+    available_becomes("1000000.00", "a")
+    d = disbursement_notice(actor=ln.loan_admin, application=loan.application)
+    with django_capture_on_commit_callbacks(execute=True):
+        disbursement_release(actor=ln.finance, disbursement=d)
+    payment = Payment.objects.get(subject_id=d.pk, purpose="loans.disbursement")
+    assert payment.state == PaymentState.HELD
+    hit = ScreeningHit.objects.get(rule__check_code="audit.loan_over_quota", subject_id=loan.application_id)
+    auditor = ln.world.auditor
+    with django_capture_on_commit_callbacks(execute=True):
+        hit_dismiss(actor=auditor, hit=hit, opinion="额度测算时点差异，经复核按核准金额放款")
+    payment.refresh_from_db()
+    assert payment.state == PaymentState.PAID and payment.attempts.count() == 1

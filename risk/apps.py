@@ -43,6 +43,9 @@ class RiskConfig(AppConfig):
         register_audit_values("state", HitState, prefix="risk.hit")
         register_audit_listener("risk.screening", screening.SCREENED_ACTIONS, screening.screening_listener)
         register_payment_gate("risk.redline", screening.payment_gate)
+        from fund.audit.schedules import register_task_names
+
+        register_task_names({"risk.screen_subject": "电子稽核筛查业务"})
         register_close_step("risk.screening", label="电子稽核日终筛查", order=140, run=screening.screening_sweep)
         post_migrate.connect(_sync_rules, dispatch_uid="risk.screening.rules_sync")
 

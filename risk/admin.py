@@ -2,7 +2,14 @@ from django.contrib import admin
 
 from fund.audit.admin_base import ReadOnlyAdmin
 
-from .models import BlacklistEntry, CollectionContact, CollectionTask, OverdueCase
+from .models import (
+    BlacklistEntry,
+    CollectionContact,
+    CollectionTask,
+    OverdueCase,
+    ScreeningHit,
+    ScreeningRule,
+)
 
 
 @admin.register(BlacklistEntry)
@@ -87,3 +94,20 @@ class LinkGraphRunAdmin(ReadOnlyAdmin):
     list_display = ["pk", "business_date", "trigger", "state", "applications", "rings", "rings_new", "rings_closed",
                     "started_at", "finished_at"]
     list_filter = ["trigger", "state"]
+@admin.register(ScreeningRule)
+class ScreeningRuleAdmin(ReadOnlyAdmin):
+    """Read-only: rules are added and switched on the 稽核规则 page (audited)."""
+
+    list_display = ["code", "label", "check_code", "category", "level", "enabled", "effective_from", "effective_until"]
+    list_filter = ["category", "level", "enabled"]
+    search_fields = ["code", "label", "check_code"]
+
+
+@admin.register(ScreeningHit)
+class ScreeningHitAdmin(ReadOnlyAdmin):
+    """Read-only: hits are worked in 稽核工作台 (moves with history)."""
+
+    list_display = ["subject_label", "rule", "level", "state", "branch", "found_by", "found_at"]
+    list_filter = ["level", "state", "category", "found_by"]
+    search_fields = ["subject_label", "summary", "id_number"]
+    date_hierarchy = "found_at"

@@ -12,6 +12,7 @@ from fund.demo import DemoContext, make_credit_code, make_id_number
 
 from .demo_fraud import demo_fraud
 from .demo_rings import demo_rings
+from .demo_screening import demo_screening
 from .models import BlacklistEntry, Category, SubjectKind
 from .services import blacklist_add, blacklist_lift
 
@@ -54,6 +55,7 @@ def seed(ctx: DemoContext) -> None:
     demo_blacklist(lister=ctx.staff["risk"], lifter=ctx.staff["director"], today=ctx.today)
     demo_fraud(ctx)
     demo_rings(ctx)
+    demo_screening(ctx)
     ctx.logins.append(("综合窗口", "risk", "风控岗：诚信黑名单 /staff/risk/blacklist/"))
 
 

@@ -37,3 +37,4 @@ register_nav("staff", _("个贷逾期率"), "staff:risk-rates", order=251, group
 register_nav("staff", _("五级分类"), "staff:risk-tiers", order=252, group=QUERIES, icon="list")
 register_nav("staff", _("风险预警"), "staff:risk-warnings", order=253, group=QUERIES, icon="notice")
 register_nav("staff", _("疑似团伙"), "staff:risk-rings", order=256, group=QUERIES, icon="alert")
+register_nav("staff", _("稽核工作台"), "staff:risk-audit", order=257, group=QUERIES, icon="alert")

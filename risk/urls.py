@@ -12,6 +12,7 @@ from .apis import dormant as dormant_apis
 from .apis import overdue as overdue_apis
 from .apis import rates as rates_apis
 from .apis import rings as rings_apis
+from .apis import screening as screening_apis
 from .apis import warnings as warnings_apis
 from .views import blacklist as blacklist_views
 from .views import dashboard as dashboard_views
@@ -19,6 +20,7 @@ from .views import dormant as dormant_views
 from .views import overdue as overdue_views
 from .views import rates as rates_views
 from .views import rings as rings_views
+from .views import screening as screening_views
 from .views import warnings as warnings_views
 
 staff_patterns: list = [
@@ -45,6 +47,15 @@ staff_patterns: list = [
     path("risk/rings/run/", rings_views.staff_rings_run, name="risk-rings-run-start"),
     path("risk/rings/runs/<int:pk>/", rings_views.staff_rings_run_progress, name="risk-rings-run"),
     path("risk/rings/<int:pk>/", rings_views.staff_ring, name="risk-ring"),
+    path("risk/audit/", screening_views.staff_audit_queue, name="risk-audit"),
+    path("risk/audit/<int:pk>/", screening_views.staff_audit_hit, name="risk-audit-hit"),
+    path("risk/audit/<int:pk>/confirm/", screening_views.staff_audit_hit_confirm, name="risk-audit-hit-confirm"),
+    path("risk/audit/<int:pk>/dismiss/", screening_views.staff_audit_hit_dismiss, name="risk-audit-hit-dismiss"),
+    path("risk/audit/<int:pk>/rectify-request/", screening_views.staff_audit_hit_rectify_request,
+         name="risk-audit-hit-rectify-request"),
+    path("risk/audit/<int:pk>/rectified/", screening_views.staff_audit_hit_rectified, name="risk-audit-hit-rectified"),
+    path("risk/audit/rules/", screening_views.staff_audit_rules, name="risk-audit-rules"),
+    path("risk/audit/rules/<int:pk>/switch/", screening_views.staff_audit_rule_switch, name="risk-audit-rule-switch"),
 ]
 public_patterns: list = [
     path("units/", blacklist_views.public_blacklisted_units, name="units"),
@@ -76,4 +87,10 @@ api_patterns: list = [
     path("rings/<int:pk>/", rings_apis.RingDetailApi.as_view(), name="api-risk-ring"),
     path("rings/runs/", rings_apis.RingRunApi.as_view(), name="api-risk-rings-runs"),
     path("rings/runs/<int:pk>/", rings_apis.RingRunDetailApi.as_view(), name="api-risk-rings-run"),
+    path("audit/hits/", screening_apis.HitListApi.as_view(), name="api-risk-audit-hits"),
+    path("audit/hits/summary/", screening_apis.HitSummaryApi.as_view(), name="api-risk-audit-summary"),
+    path("audit/hits/<int:pk>/", screening_apis.HitDetailApi.as_view(), name="api-risk-audit-hit"),
+    path("audit/hits/<int:pk>/action/", screening_apis.HitActionApi.as_view(), name="api-risk-audit-hit-action"),
+    path("audit/rules/", screening_apis.RuleListApi.as_view(), name="api-risk-audit-rules"),
+    path("audit/rules/<int:pk>/switch/", screening_apis.RuleSwitchApi.as_view(), name="api-risk-audit-rule-switch"),
 ]

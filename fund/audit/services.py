@@ -5,6 +5,7 @@ from typing import Any
 from django.db import models
 
 from .context import current_ip
+from .listeners import audit_listeners_notify
 from .models import AuditEvent, PersonView
 
 
@@ -28,8 +29,9 @@ def audit_log(
     new: dict[str, Any] | None = None,
     reason: str = "",
 ) -> AuditEvent:
-    """Record one change. `action` is a dotted code such as "deposits.member.opened"."""
-    return AuditEvent.objects.create(
+    """Record one change. `action` is a dotted code such as "deposits.member.opened". Listeners registered for
+    the action (fund.audit.listeners) hear of it after commit."""
+    event = AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         target_type=target._meta.label_lower,
@@ -40,6 +42,8 @@ def audit_log(
         reason=reason[:500],
         ip=current_ip.get(),
     )
+    audit_listeners_notify(action, event.target_type, event.target_id)
+    return event
 
 
 def person_viewed(*, actor: Any, person: Any, context: str) -> None:

@@ -45,6 +45,7 @@ class PaymentOutput(serializers.Serializer):
     state = serializers.CharField(help_text=choices_help(PaymentState.choices))
     state_label = serializers.CharField(source="get_state_display")
     failure = serializers.CharField(help_text="最近一次失败的原因")
+    hold_reason = serializers.CharField(help_text="暂停付款（稽核）的原因；未暂停为空")
     retry_after = serializers.DateTimeField(allow_null=True)
     paid_at = serializers.DateTimeField(allow_null=True)
     attempts = AttemptOutput(many=True)

@@ -18,6 +18,8 @@ class PaymentsConfig(AppConfig):
             "payments.refused": "银行付款失败",
             "payments.retried": "重新付款",
             "payments.handed_off": "付款转人工处理",
+            "payments.held": "暂停付款",
+            "payments.released": "恢复付款",
         })
         register_audit_keys({
             "retry_after": "下次重试时间", "bank_serial": "银行流水号", "purpose": "付款用途", "payee": "收款人",

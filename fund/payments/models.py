@@ -1,6 +1,7 @@
 """A payment out of the fund to one payee's account, and its attempts at the bank.
 
-A payment's life: 付款中 (pending: an attempt is at the bank or about to be) → 已付款 (paid). A refusal puts it
+A payment's life: 付款中 (pending: an attempt is at the bank or about to be) → 已付款 (paid). A gate (risk's
+red-line screening, `fund.payments.gates`) may stop a first send: 暂停付款 (held) until released, then pending. A refusal puts it
 in 待重试 (refused) with the time of its next attempt, or, after the last attempt the policy allows (or at once
 for a purpose that never retries by itself), 转人工处理 (handed_off) until someone retries it.
 """
@@ -21,6 +22,7 @@ class PaymentState(models.TextChoices):
     PAID = "paid", "已付款"
     REFUSED = "refused", "付款失败待重试"
     HANDED_OFF = "handed_off", "转人工处理"
+    HELD = "held", "暂停付款（稽核）"
 
 
 class AttemptStatus(models.TextChoices):
@@ -50,6 +52,8 @@ class Payment(models.Model):
     failure = models.CharField("最近失败原因", max_length=200, blank=True)
     paid_at = models.DateTimeField("付款时间", null=True, blank=True)
     handed_off_at = models.DateTimeField("转人工时间", null=True, blank=True)
+    hold_reason = models.CharField("暂停原因", max_length=200, blank=True,
+                                   help_text="付款闸口（如稽核底线红线）暂停付款的原因；解除后清空")
     created_at = models.DateTimeField("指令时间", auto_now_add=True)
 
     class Meta:

@@ -11,6 +11,9 @@
   refused → the purpose's `on_refused` (the business puts its money back), and the next attempt is scheduled with back-off (`payment_attempts_max`,
   `payment_retry_minutes`, `payment_retry_factor`), or the payment goes to people after the last one;
   still processing (a held payment) → left pending for `payments_poll`.
+- a registered gate (`fund.payments.gates`, e.g. risk's red-line hold) is asked before an attempt first goes
+  to the bank: a reason holds the payment (暂停付款), the attempt unsent, skipped by the poll, until
+  `payment_release` puts it back to pending and sends it (the gates asked again).
 - `payment_retry` makes the next attempt under a new reference (the bank keeps a refused one refused);
   `payment_hand_off` gives a payment to people.
 """
@@ -36,13 +39,15 @@ from fund.policy.selectors import policy_value
 from fund.transactions import in_business_transaction
 from fund.workflow.moves import MoveTable, move_status
 
+from .gates import payment_hold_reason
 from .models import AttemptStatus, Payment, PaymentAttempt, PaymentState
 from .purposes import Purpose, purpose_get
 
 PAYMENT_MOVES = MoveTable(Payment, noun="付款", moves={
-    PaymentState.PENDING: {PaymentState.PAID, PaymentState.REFUSED, PaymentState.HANDED_OFF},
+    PaymentState.PENDING: {PaymentState.PAID, PaymentState.REFUSED, PaymentState.HANDED_OFF, PaymentState.HELD},
     PaymentState.REFUSED: {PaymentState.PENDING, PaymentState.HANDED_OFF},
     PaymentState.HANDED_OFF: {PaymentState.PENDING},
+    PaymentState.HELD: {PaymentState.PENDING},
 })
 
 # An attempt the bank has not settled this long after it was made is asked about again by the poll.
@@ -92,8 +97,13 @@ def attempt_send(*, attempt_id: int, attempt: PaymentAttempt | None = None) -> P
         raise RuntimeError("付款不能在事务中发送")
     if attempt is None or attempt.pk != attempt_id:
         attempt = PaymentAttempt.objects.select_related("payment").get(pk=attempt_id)
-    if attempt.status != AttemptStatus.PENDING:
+    if attempt.status != AttemptStatus.PENDING or attempt.payment.state == PaymentState.HELD:
         return attempt
+    if attempt.sent_at is None:  # an attempt already at the bank is past the gates: only its answer is awaited
+        reason = payment_hold_reason(attempt.payment)
+        if reason:
+            _hold(attempt, reason)
+            return attempt
     PaymentAttempt.objects.filter(pk=attempt.pk, sent_at__isnull=True).update(sent_at=timezone.now())
     answer = entrusted_bank().payout(
         card_number=attempt.payee_account, name=attempt.payee_name, amount=attempt.amount,
@@ -102,13 +112,41 @@ def attempt_send(*, attempt_id: int, attempt: PaymentAttempt | None = None) -> P
     return attempt_apply(attempt_id=attempt.pk, answer=answer)
 
 
+def _hold(attempt: PaymentAttempt, reason: str) -> None:
+    """Hold the attempt's payment (compare-and-set: a payment that moved meanwhile is left as it is)."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=attempt.payment_id)
+        if payment.state != PaymentState.PENDING:
+            return
+        move_status(payment, PaymentState.HELD, table=PAYMENT_MOVES, action="payments.held", actor=None,
+                    verb="暂停付款", reason=reason, note={"reference": attempt.reference, "reason": reason},
+                    hold_reason=reason)
+    attempt.payment = payment
+
+
+def payment_release(*, payment_id: int, actor: Any = None, note: str = "", send: bool = True) -> Payment:
+    """Put a held payment back to pending and, with `send`, send its attempt after commit (the gates are asked
+    again then, so a payment whose reason still stands is held again). Anything not held is returned unchanged:
+    two releases of one payment send it once."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        if payment.state != PaymentState.HELD:
+            return payment
+        move_status(payment, PaymentState.PENDING, table=PAYMENT_MOVES, action="payments.released", actor=actor,
+                    verb="恢复付款", reason=note[:200], note={"note": note[:200]} if note else None, hold_reason="")
+        attempt = payment.attempts.filter(status=AttemptStatus.PENDING).first()
+        if send and attempt is not None:
+            _send_after_commit(attempt.pk)
+        return payment
+
+
 def attempt_poll(*, attempt_id: int) -> PaymentAttempt:
     """Ask the bank about a pending attempt and apply the answer; one the bank never received (or that was never
     sent) is sent now under the same reference."""
     if in_business_transaction():
         raise RuntimeError("付款不能在事务中查询")
     attempt = PaymentAttempt.objects.select_related("payment").get(pk=attempt_id)
-    if attempt.status != AttemptStatus.PENDING:
+    if attempt.status != AttemptStatus.PENDING or attempt.payment.state == PaymentState.HELD:
         return attempt
     if attempt.sent_at is None:
         return attempt_send(attempt_id=attempt.pk, attempt=attempt)
@@ -254,9 +292,11 @@ def _send_after_commit(attempt_id: int) -> None:
 
 
 def payments_poll(*, now: datetime | None = None) -> int:
-    """Beat: pending attempts not settled a minute after they were made are asked about (or sent) again."""
+    """Beat: pending attempts not settled a minute after they were made are asked about (or sent) again; held
+    payments wait for their release."""
     stale = PaymentAttempt.objects.filter(status=AttemptStatus.PENDING,
-                                          requested_at__lte=(now or timezone.now()) - POLL_AFTER)
+                                          requested_at__lte=(now or timezone.now()) - POLL_AFTER).exclude(
+        payment__state=PaymentState.HELD)  # held: waits for its release, not for the bank
     n = 0
     for pk in stale.order_by("id").values_list("pk", flat=True)[:500]:
         try:

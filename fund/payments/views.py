@@ -26,10 +26,11 @@ def payment_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queryset.prefetch_related("attempts").order_by("-id"), 30).get_page(request.GET.get("page"))
     rows = [{"payment": p, "purpose": purpose_label(p.purpose), "attempts": list(p.attempts.all())} for p in page]
     counts = {state: mine.filter(state=state).count() for state in (PaymentState.REFUSED, PaymentState.HANDED_OFF,
-                                                                      PaymentState.PENDING)}
+                                                                      PaymentState.PENDING, PaymentState.HELD)}
     return render(request, "payments/list.html", {
         "filter": filtered, "page_obj": page, "rows": rows, "refused": counts[PaymentState.REFUSED],
         "handed_off": counts[PaymentState.HANDED_OFF], "pending": counts[PaymentState.PENDING],
+        "held": counts[PaymentState.HELD],
         "States": PaymentState,
     })
 

@@ -34,6 +34,7 @@ from .overdue import (
 )
 from .rates import TIER_ORDER, LoanTier, OverdueRate, Scope, Tier, TierChange
 from .rings import AppKind, LinkGraphRun, Ring, RingLink, RingMember, RingState, RunState, RunTrigger
+from .screening import HIT_STANDING, FoundBy, HitState, ScreeningHit, ScreeningRecord, ScreeningRule
 from .warnings import CreditNotice, StopKind, StoppedDeposit, StopScan
 
 __all__ = [
@@ -46,4 +47,5 @@ __all__ = [
     "TIER_ORDER", "LoanTier", "OverdueRate", "Scope", "Tier", "TierChange",
     "CreditNotice", "StopKind", "StoppedDeposit", "StopScan",
     "AppKind", "LinkGraphRun", "Ring", "RingLink", "RingMember", "RingState", "RunState", "RunTrigger",
+    "HIT_STANDING", "FoundBy", "HitState", "ScreeningHit", "ScreeningRecord", "ScreeningRule",
 ]

@@ -12,6 +12,7 @@ import pytest
 from fund.demo import DEMO_PASSWORD
 from fund.people.models import Post, User
 from tests.loan_world import ln  # noqa: F401  (the loan world, for the overdue and fraud tests)
+from tests.withdrawals.conftest import wd  # noqa: F401  (a member with history, for the screening tests)
 
 
 @dataclass
@@ -77,3 +78,9 @@ def loan_first_due(ln: Any, first_due: Any, **fields: Any) -> Any:
     from fund.dates import add_months
 
     return ln.active_loan(disbursed_on=add_months(first_due, -1), day=first_due.day, **fields)
+@pytest.fixture
+def screening_rules(db: Any) -> None:
+    """The default rule of every registered check (post_migrate makes them; a flushed database lost them)."""
+    from risk.services.screening import rules_sync
+
+    rules_sync()

@@ -84,7 +84,7 @@ class ContactOutput(serializers.Serializer):
     promise_kept = serializers.BooleanField(allow_null=True, label="承诺已履行（空为待跟进）")
 
 
-class InstalmentOutput(serializers.Serializer):
+class OverdueInstalmentOutput(serializers.Serializer):
     number = serializers.IntegerField(label="期次")
     due_on = serializers.DateField(label="应还日期")
     principal = serializers.DecimalField(max_digits=18, decimal_places=2, label="应还本金")
@@ -99,9 +99,9 @@ class CaseDetailOutput(CaseOutput):
     tasks = TaskOutput(many=True, label="催收任务")
     contacts = ContactOutput(many=True, label="催收记录")
 
-    @extend_schema_field(InstalmentOutput(many=True))
+    @extend_schema_field(OverdueInstalmentOutput(many=True))
     def get_instalments(self, obj: Any) -> Any:
-        return InstalmentOutput(case_instalments(obj), many=True).data
+        return OverdueInstalmentOutput(case_instalments(obj), many=True).data
 
 
 def _detail(case: Any) -> Any:

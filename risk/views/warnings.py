@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from fund.close.selectors import close_may_view
 from fund.filters import page_filtered
 from fund.policy.selectors import policy_value
 from fund.portals.decorators import portal_required
@@ -58,4 +59,5 @@ def staff_warnings(request: HttpRequest) -> HttpResponse:
         "notice_days": policy_value("risk_credit_notice_days", today),
         "stop_months": policy_value("risk_stopped_deposit_months", today),
         "reminder_days": policy_value("loan_reminder_days", today),
+        "close_visible": close_may_view(request.user),
     })

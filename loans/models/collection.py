@@ -50,8 +50,12 @@ class ItemState(models.TextChoices):
 
 
 class CollectionItem(models.Model):
-    batch = models.ForeignKey(CollectionBatch, verbose_name="批次", on_delete=models.PROTECT, related_name="items")
-    loan = models.ForeignKey("loans.Loan", verbose_name="贷款", on_delete=models.PROTECT, related_name="+")
+    # No single-column indexes on the two keys: the unique (batch, loan) and the (loan, batch) index below lead
+    # with each, and the nightly close inserts and updates 20,000 items at once, paying for every index.
+    batch = models.ForeignKey(CollectionBatch, verbose_name="批次", on_delete=models.PROTECT, related_name="items",
+                              db_index=False)
+    loan = models.ForeignKey("loans.Loan", verbose_name="贷款", on_delete=models.PROTECT, related_name="+",
+                             db_index=False)
     reference = models.CharField("业务编号", max_length=40, unique=True)
     account_number = models.CharField("扣款账号", max_length=40)
     name = models.CharField("户名", max_length=120)

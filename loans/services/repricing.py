@@ -93,6 +93,7 @@ class Repriced:
     segment: Segment
     first: Planned  # the new segment's first instalment (for the text); the database walks the rest
     supersede_from: int  # stored open instalments numbered from here become 已调整
+    supersedes: bool = False  # whether any are stored (a December loan's January instalment)
 
 
 @dataclass
@@ -151,7 +152,7 @@ def plan_loan(row: tuple[Any, ...], *, jan1: date, dec31: date, rates: dict[str,
                           interest_from=disbursed_on if start == 1 else None)
     first = segment_walk(segment, through=segment.first_due)[0]
     return Repriced(loan_id=loan_id, contract_number=contract_number, phone=phone or "", old_rate=current.rate,
-                    segment=segment, first=first, supersede_from=start)
+                    segment=segment, first=first, supersede_from=start, supersedes=last_number >= start)
 
 
 def _balance_before(loan_id: int, number: int) -> Decimal | None:
@@ -183,31 +184,37 @@ def work_write(work: Work, *, jan1: date, dec31: date) -> int:
                            "FROM generate_series(1, %s)", [len(work.repriced)])
             ids = [r[0] for r in cursor.fetchall()]
             cursor.execute("CREATE TEMP TABLE IF NOT EXISTS loans_repricing_tmp "
-                           "(loan_id bigint, segment_id bigint, first_number int, rate numeric, maturity date) "
-                           "ON COMMIT DROP")
+                           "(loan_id bigint, segment_id bigint, first_number int, rate numeric, maturity date,"
+                           " supersedes boolean) ON COMMIT DROP")
             cursor.execute("TRUNCATE loans_repricing_tmp")
             tmp = io.StringIO()
             segments = io.StringIO()
             now = timezone.now()
             for segment_id, r in zip(ids, work.repriced, strict=True):
                 s = r.segment
-                tmp.write(_tsv((r.loan_id, segment_id, r.supersede_from, s.rate, s.due_on(s.last_number))))
+                tmp.write(_tsv((r.loan_id, segment_id, r.supersede_from, s.rate, s.due_on(s.last_number),
+                                "t" if r.supersedes else "f")))
                 segments.write(_tsv((segment_id, r.loan_id, SegmentReason.REPRICED.value, jan1, s.balance, s.rate,
                                      s.method, s.first_number, s.last_number, s.first_due, s.day, s.payment,
                                      s.first_interest, now)))
                 # planned_rows': the year's instalments, and at least the first
                 walks.append(Walk(loan_id=r.loan_id, segment_id=segment_id, segment=s, start=s.first_number,
                                   balance=s.balance, through=dec31, at_least_one=True))
-            _copy(cursor, "loans_repricing_tmp", ("loan_id", "segment_id", "first_number", "rate", "maturity"), tmp)
+            _copy(cursor, "loans_repricing_tmp", ("loan_id", "segment_id", "first_number", "rate", "maturity",
+                                                  "supersedes"), tmp)
             # Without statistics the planner takes the slice for a handful of rows or for the whole table and
             # scans every instalment once per slice; analysed, it probes each loan's instalments by index.
             cursor.execute("ANALYZE loans_repricing_tmp")
-            # The replaced instalments first: one current instalment per number (a partial unique index).
-            cursor.execute("""
-                UPDATE loans_instalment i SET state = 'superseded'
-                  FROM loans_repricing_tmp t
-                 WHERE i.loan_id = t.loan_id AND i.number >= t.first_number AND i.state IN ('pending', 'overdue')
-            """)
+            # The replaced instalments first: one current instalment per number (a partial unique index). Only
+            # for the loans that have any (the read says so): over all of the slice's loans the planner hashes
+            # the whole instalment table, 1-2 s a slice for nothing when no loan has the new year stored.
+            if any(r.supersedes for r in work.repriced):
+                cursor.execute("""
+                    UPDATE loans_instalment i SET state = 'superseded'
+                      FROM loans_repricing_tmp t
+                     WHERE t.supersedes AND i.loan_id = t.loan_id AND i.number >= t.first_number
+                       AND i.state IN ('pending', 'overdue')
+                """)
             _copy(cursor, "loans_schedulesegment", _SEGMENT_COLUMNS, segments)
             cursor.execute("""
                 UPDATE loans_loan l SET segment_id = t.segment_id, rate = t.rate, maturity_on = t.maturity

@@ -21,13 +21,16 @@ needs and a new segment's payment are decided in Python with `loans.schedule`, t
 and the instalments are walked and inserted by one statement per slice (`schedule_sql`, the same arithmetic to
 the fen: the walk in Python and its COPY text were half the run at 200,000 loans); the loans are re-pointed by
 one UPDATE per slice. Each slice is its own transaction with its loans locked (a repayment or prepayment at the same moment
-waits for it, and finds the new schedule), so a run that stops is resumed by running it again. Borrowers of
+waits for it, and finds the new schedule), so a run that stops is resumed by running it again. `WORKERS` slices
+are written at a time, each on its own connection (one run at a time: a session advisory lock for the run). Borrowers of
 re-priced loans are texted after each slice commits, by one task per slice (`fund.people.tasks.send_sms_many`).
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import threading
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -46,6 +49,9 @@ from .rates import FIVE_YEARS, loan_rate, rate_policy_name
 from .schedule_sql import Walk, walks_store
 
 SLICE = 5000
+# Slices written side by side, each by its own connection: the run is the database's work (the walk, the
+# inserts, their indexes and key checks at commit), and one backend uses one core.
+WORKERS = 2
 LOCK = "loans.repricing"
 
 # One row per loan: the loan, its band, its current segment, the borrower's phone, its last stored instalment,
@@ -243,6 +249,68 @@ def _texts_after_commit(messages: list[tuple[str, str]]) -> None:
     transaction.on_commit(lambda: send_sms_many.delay(messages), robust=True)
 
 
+def _slice_run(piece: list[int], *, jan1: date, dec31: date, rates: dict[str, Decimal]) -> dict[str, int]:
+    """One slice in its own transaction, its loans locked: read, decide, write; texts after the commit."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # The slice's statements join temporary tables the planner sizes by guesses (the walk's
+            # recursion most of all): without this it compiles them with JIT, for no gain.
+            cursor.execute("SET LOCAL jit = off")
+            # The loans locked against a repayment or prepayment writing their schedule.
+            cursor.execute("SELECT id FROM loans_loan WHERE id = ANY(%s) AND status = %s ORDER BY id FOR UPDATE",
+                           [piece, LoanStatus.ACTIVE.value])
+            cursor.execute(_READ, {"jan1": jan1, "ids": piece})
+            rows = cursor.fetchall()
+        work = Work(rolled=[], repriced=[])
+        for row in rows:
+            planned = plan_loan(row, jan1=jan1, dec31=dec31, rates=rates)
+            if isinstance(planned, Repriced):
+                work.repriced.append(planned)
+            elif planned is not None:
+                work.rolled.append(planned)
+        stored = work_write(work, jan1=jan1, dec31=dec31)
+        messages = [(r.phone, repricing_text(r)) for r in work.repriced if r.phone]
+        if messages:
+            _texts_after_commit(messages)
+    return {"rolled": len(work.rolled), "repriced": len(work.repriced), "instalments": stored}
+
+
+def _slices_in_parallel(slices: list[list[int]], run: Any) -> list[dict[str, int]]:
+    """Run the slices on WORKERS threads, each with its own database connection (closed when it is done): the
+    work is the database's, one backend per core. The first failure stops the others after their slice."""
+    from django.db import connections
+
+    queue = list(reversed(slices))
+    guard = threading.Lock()
+    results: list[dict[str, int]] = []
+    failures: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            while True:
+                with guard:
+                    if failures or not queue:
+                        return
+                    piece = queue.pop()
+                counts = run(piece)
+                with guard:
+                    results.append(counts)
+        except BaseException as exc:  # handed to the caller below
+            with guard:
+                failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, name=f"repricing-{n}") for n in range(WORKERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return results
+
+
 def repricing_run(year: int, *, on: date | None = None) -> dict[str, int]:
     """Store every active loan's instalments of `year`, re-pricing where the rate changed. `on` is the day the
     new schedule takes effect (1 January of `year`). Returns the counts the close shows: loans rolled (stored
@@ -250,35 +318,23 @@ def repricing_run(year: int, *, on: date | None = None) -> dict[str, int]:
     jan1 = on or date(year, 1, 1)
     dec31 = date(year, 12, 31)
     rates = band_rates(jan1)
-    counts = {"rolled": 0, "repriced": 0, "instalments": 0}
     ids = active_loan_ids()
-    for start in range(0, len(ids), SLICE):
-        piece = ids[start:start + SLICE]
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                # The slice's statements join temporary tables the planner sizes by guesses (the walk's
-                # recursion most of all): without this it compiles them with JIT, for no gain.
-                cursor.execute("SET LOCAL jit = off")
-                # One run at a time; the loans locked against a repayment or prepayment writing their schedule.
-                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [LOCK])
-                cursor.execute("SELECT id FROM loans_loan WHERE id = ANY(%s) AND status = %s ORDER BY id FOR UPDATE",
-                               [piece, LoanStatus.ACTIVE.value])
-                cursor.execute(_READ, {"jan1": jan1, "ids": piece})
-                rows = cursor.fetchall()
-            work = Work(rolled=[], repriced=[])
-            for row in rows:
-                planned = plan_loan(row, jan1=jan1, dec31=dec31, rates=rates)
-                if isinstance(planned, Repriced):
-                    work.repriced.append(planned)
-                elif planned is not None:
-                    work.rolled.append(planned)
-            counts["instalments"] += work_write(work, jan1=jan1, dec31=dec31)
-            counts["rolled"] += len(work.rolled)
-            counts["repriced"] += len(work.repriced)
-            messages = [(r.phone, repricing_text(r)) for r in work.repriced if r.phone]
-            if messages:
-                _texts_after_commit(messages)
-    return counts
+    slices = [ids[start:start + SLICE] for start in range(0, len(ids), SLICE)]
+    run = functools.partial(_slice_run, jan1=jan1, dec31=dec31, rates=rates)
+    with connection.cursor() as cursor:
+        # One run at a time (for the whole run, on this connection, whichever connections do the slices).
+        cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [LOCK])
+    try:
+        # Slices are independent (their own loans, transactions and texts), so they run side by side; inside a
+        # caller's transaction (tests) other connections would not see its rows, so there they run in turn.
+        if WORKERS > 1 and len(slices) > 1 and not connection.in_atomic_block:
+            results = _slices_in_parallel(slices, run)
+        else:
+            results = [run(piece) for piece in slices]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [LOCK])
+    return {key: sum(r[key] for r in results) for key in ("rolled", "repriced", "instalments")}
 
 
 def year_roll_step(business_date: date) -> dict[str, int]:

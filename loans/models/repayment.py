@@ -143,8 +143,10 @@ class Repayment(models.Model):
     # carry none of them): the nightly close inserts a row per paid loan and pays for every index.
     loan = models.ForeignKey("loans.Loan", verbose_name="贷款", on_delete=models.PROTECT, related_name="repayments",
                              db_index=False)
-    number = models.CharField("还款流水号", max_length=24, unique=True)
-    idempotency_key = models.CharField("幂等键", max_length=120, unique=True)
+    # Unique by constraints below rather than unique=True, which on PostgreSQL adds a second (pattern) index on
+    # each for LIKE 'prefix%' searches nothing makes.
+    number = models.CharField("还款流水号", max_length=24)
+    idempotency_key = models.CharField("幂等键", max_length=120)
     kind = models.CharField("还款类型", max_length=16, choices=RepaymentKind.choices)
     channel = models.CharField("还款渠道", max_length=10, choices=RepaymentChannel.choices)
     value_date = models.DateField("还款日期")
@@ -185,6 +187,8 @@ class Repayment(models.Model):
                 name="repayment_allocated_in_full"),
             models.CheckConstraint(condition=Q(amount=F("from_fund") + F("from_card")), name="repayment_sources_add_up"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_amount_positive"),
+            models.UniqueConstraint(fields=["number"], name="repayment_number_unique"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="repayment_idempotency_key_unique"),
         ]
 
     def __str__(self) -> str:

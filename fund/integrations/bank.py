@@ -257,6 +257,9 @@ class SandboxBank(Bank):
             "batch": batch_reference, "purpose": purpose[:100],
         }
         with connection.cursor() as cursor:
+            # The batch's CTEs are sized by guesses (an aggregate over a CTE reads as 200 rows, its join as two
+            # million): JIT then compiles for 0.8 s a statement that runs in 1.5 s. This transaction only.
+            cursor.execute("SET LOCAL jit = off")
             cursor.execute("DROP TABLE IF EXISTS sandbox_bank_batch")
             cursor.execute(_BATCH_GIVEN, columns)
             cursor.execute("ANALYZE sandbox_bank_batch")

@@ -50,9 +50,14 @@ class ItemState(models.TextChoices):
 
 
 class CollectionItem(models.Model):
-    batch = models.ForeignKey(CollectionBatch, verbose_name="批次", on_delete=models.PROTECT, related_name="items")
-    loan = models.ForeignKey("loans.Loan", verbose_name="贷款", on_delete=models.PROTECT, related_name="+")
-    reference = models.CharField("业务编号", max_length=40, unique=True)
+    # No single-column indexes on the two keys: the unique (batch, loan) and the (loan, batch) index below lead
+    # with each, and the nightly close inserts and updates 20,000 items at once, paying for every index.
+    batch = models.ForeignKey(CollectionBatch, verbose_name="批次", on_delete=models.PROTECT, related_name="items",
+                              db_index=False)
+    loan = models.ForeignKey("loans.Loan", verbose_name="贷款", on_delete=models.PROTECT, related_name="+",
+                             db_index=False)
+    # Unique by a constraint below rather than unique=True, which on PostgreSQL adds a second (pattern) index.
+    reference = models.CharField("业务编号", max_length=40)
     account_number = models.CharField("扣款账号", max_length=40)
     name = models.CharField("户名", max_length=120)
     amount = models.DecimalField("扣款金额", **MONEY)
@@ -64,7 +69,8 @@ class CollectionItem(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "批量扣款明细"
-        constraints = [models.UniqueConstraint(fields=["batch", "loan"], name="collection_item_once_per_batch")]
+        constraints = [models.UniqueConstraint(fields=["batch", "loan"], name="collection_item_once_per_batch"),
+                       models.UniqueConstraint(fields=["reference"], name="collection_item_reference_unique")]
         indexes = [models.Index(fields=["loan", "batch"])]
 
     def __str__(self) -> str:

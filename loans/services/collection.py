@@ -43,15 +43,23 @@ from .repayment_posting import loan_paid_off
 
 PURPOSE = "公积金贷款还款"
 
-# What each loan owes to D, from its open instalments due by D, read by the partial index into a small analysed
-# table first (the planner otherwise walks every instalment in loan order to group them: 2 s on 200 000 loans).
+# For this transaction only: the statements below join tables of a few thousand rows that the planner cannot
+# size (temporary tables, CTEs), over-estimates by a hundredfold, and then compiles with JIT: 0.5-0.8 s of
+# compiling per statement for work of a few hundred milliseconds.
+NO_JIT = "SET LOCAL jit = off"
+
+# What each loan in the debit's window owes to D, into a small analysed table first (over the whole book the
+# planner otherwise walks every instalment in loan order to group them: 1-2 s on 200 000 loans). The loans are
+# found by the window's dates alone (a few days of due dates: the planner estimates that well, where "open and
+# due by D" looks like a quarter of the table when it is 1 %), then each one's open instalments are summed.
 _OWED = """
 CREATE TEMP TABLE loans_close_owed ON COMMIT DROP AS
 SELECT i.loan_id,
-       SUM((i.principal - i.principal_paid) + (i.interest - i.interest_paid) + (i.penalty - i.penalty_paid)) AS owed,
-       BOOL_OR(i.due_on >= %(since)s) AS in_window
+       SUM((i.principal - i.principal_paid) + (i.interest - i.interest_paid) + (i.penalty - i.penalty_paid)) AS owed
   FROM loans_instalment i
- WHERE i.state IN ('pending', 'overdue') AND i.due_on <= %(d)s
+ WHERE i.loan_id IN (SELECT w.loan_id FROM loans_instalment w
+                      WHERE w.state IN ('pending', 'overdue') AND w.due_on >= %(since)s AND w.due_on <= %(d)s)
+   AND i.state IN ('pending', 'overdue') AND i.due_on <= %(d)s
  GROUP BY i.loan_id
 """
 
@@ -63,7 +71,7 @@ SELECT %(batch)s, l.id, 'DK' || to_char(%(d)s::date, 'YYYYMMDD') || l.id, l.repa
   FROM loans_close_owed o
   JOIN loans_loan l ON l.id = o.loan_id
   JOIN people_person p ON p.id = l.borrower_id
- WHERE l.status = 'active' AND l.repayment_card <> '' AND o.in_window AND o.owed > 0
+ WHERE l.status = 'active' AND l.repayment_card <> '' AND o.owed > 0
  ORDER BY l.id
 """
 
@@ -111,6 +119,7 @@ def _batch_build(on: date) -> tuple[CollectionBatch, bool, int]:
     with transaction.atomic():
         batch = CollectionBatch.objects.create(business_date=on, reference=batch_reference(on))
         with connection.cursor() as cursor:
+            cursor.execute(NO_JIT)
             cursor.execute("DROP TABLE IF EXISTS loans_close_owed")
             cursor.execute(_OWED, params)
             cursor.execute("ANALYZE loans_close_owed")
@@ -208,6 +217,7 @@ def debit_results_step(on: date) -> dict[str, int]:
         if batch.state != BatchState.SENT:
             return {"paid": 0, "failed": 0, "unmatched": 0}
         with connection.cursor() as cursor:
+            cursor.execute(NO_JIT)
             cursor.execute("DROP TABLE IF EXISTS loans_close_moved, loans_close_paid, loans_close_answers")
             cursor.execute(
                 "CREATE TEMP TABLE loans_close_moved (item_id bigint, loan_id bigint, reference text, amount numeric,"

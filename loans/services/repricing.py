@@ -16,16 +16,21 @@ rate change).
 Idempotent: what a loan needs is read from what is stored (its last stored instalment, its current segment's
 rate), so a second run for the same year finds every loan rolled and at the new rate, and stores nothing.
 
-Set-based: loans are read in slices of `SLICE` in one query each (with their last stored instalment), the
-arithmetic is `loans.schedule`'s, and the rows are written with COPY; the loans are re-pointed by one UPDATE per
-slice. Each slice is its own transaction with its loans locked (a repayment or prepayment at the same moment
-waits for it, and finds the new schedule), so a run that stops is resumed by running it again. Borrowers of
+Set-based: loans are read in slices of `SLICE` in one query each (with their last stored instalment); what each
+needs and a new segment's payment are decided in Python with `loans.schedule`, the segments are written with COPY,
+and the instalments are walked and inserted by one statement per slice (`schedule_sql`, the same arithmetic to
+the fen: the walk in Python and its COPY text were half the run at 200,000 loans); the loans are re-pointed by
+one UPDATE per slice. Each slice is its own transaction with its loans locked (a repayment or prepayment at the same moment
+waits for it, and finds the new schedule), so a run that stops is resumed by running it again. `WORKERS` slices
+are written at a time, each on its own connection (one run at a time: a session advisory lock for the run). Borrowers of
 re-priced loans are texted after each slice commits, by one task per slice (`fund.people.tasks.send_sms_many`).
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import threading
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -41,9 +46,12 @@ from ..models import HomeOrder, LoanStatus, SegmentReason
 from ..schedule import Instalment as Planned
 from ..schedule import Segment, segment_new, segment_walk
 from .rates import FIVE_YEARS, loan_rate, rate_policy_name
-from .schedule_store import planned_rows
+from .schedule_sql import Walk, walks_store
 
 SLICE = 5000
+# Slices written side by side, each by its own connection: the run is the database's work (the walk, the
+# inserts, their indexes and key checks at commit), and one backend uses one core.
+WORKERS = 2
 LOCK = "loans.repricing"
 
 # One row per loan: the loan, its band, its current segment, the borrower's phone, its last stored instalment,
@@ -78,8 +86,6 @@ SELECT l.id, l.contract_number, l.term_months, l.disbursed_on, a.home_order, p.p
  ORDER BY l.id
 """
 
-_INSTALMENT_COLUMNS = ("loan_id", "segment_id", "number", "due_on", "principal", "interest", "balance_after",
-                       "principal_paid", "interest_paid", "penalty", "penalty_paid", "penalty_frozen", "state")
 _SEGMENT_COLUMNS = ("id", "loan_id", "reason", "effective_on", "balance", "rate", "method", "first_number",
                     "last_number", "first_due", "day", "payment", "first_interest", "created_at")
 
@@ -91,15 +97,16 @@ class Repriced:
     phone: str
     old_rate: Decimal
     segment: Segment
-    plan: list[Planned]
+    first: Planned  # the new segment's first instalment (for the text); the database walks the rest
     supersede_from: int  # stored open instalments numbered from here become 已调整
+    supersedes: bool = False  # whether any are stored (a December loan's January instalment)
 
 
 @dataclass
 class Work:
     """One slice's writes: instalments continuing current segments, and new segments with theirs."""
 
-    rolled: list[tuple[int, int, list[Planned]]]  # (loan, current segment, instalments)
+    rolled: list[Walk]  # current segments continued from the last stored instalment
     repriced: list[Repriced]
 
 
@@ -113,9 +120,9 @@ def band_rates(on: date) -> dict[str, Decimal]:
     return rates
 
 
-def plan_loan(row: tuple[Any, ...], *, jan1: date, dec31: date, rates: dict[str, Decimal]) -> Repriced | tuple[
-        int, int, list[Planned]] | None:
-    """What one loan needs for the year: a re-pricing, a roll (its instalments), or nothing."""
+def plan_loan(row: tuple[Any, ...], *, jan1: date, dec31: date, rates: dict[str, Decimal]) -> Repriced | Walk | None:
+    """What one loan needs for the year: a re-pricing, a roll (the walk that stores its instalments), or nothing.
+    The instalments themselves are computed by the database (`schedule_sql`), to the fen as `segment_walk`."""
     (loan_id, contract_number, term_months, disbursed_on, home_order, phone,
      segment_id, s_balance, s_rate, s_method, s_first, s_last, s_first_due, s_day, s_payment, s_first_interest,
      last_number, last_balance, prior_number, prior_balance, later_first, later_paid) = row
@@ -125,10 +132,12 @@ def plan_loan(row: tuple[Any, ...], *, jan1: date, dec31: date, rates: dict[str,
                       first_due=s_first_due, day=s_day, payment=s_payment, first_interest=s_first_interest)
     rate = rates[rate_policy_name(home_order=home_order, term_months=term_months)]
     if rate == current.rate:
-        if last_balance <= 0:
+        # segment_walk's own test for a first instalment to store: within the segment, owing, due by 31 December
+        start = last_number + 1
+        if last_balance <= 0 or start > current.last_number or current.due_on(start) > dec31:
             return None
-        plan = segment_walk(current, start=last_number + 1, balance=last_balance, through=dec31)
-        return (loan_id, segment_id, plan) if plan else None
+        return Walk(loan_id=loan_id, segment_id=segment_id, segment=current, start=start, balance=last_balance,
+                    through=dec31, at_least_one=False)
     # The first instalment the new rate applies to, and the scheduled balance before it.
     if later_paid is not None:
         start, balance = later_paid + 1, None  # paid ahead into the new year: re-price after what was paid
@@ -147,9 +156,9 @@ def plan_loan(row: tuple[Any, ...], *, jan1: date, dec31: date, rates: dict[str,
     segment = segment_new(balance=balance, rate=rate, method=current.method, first_number=start,
                           last_number=current.last_number, first_due=first_due, day=current.day,
                           interest_from=disbursed_on if start == 1 else None)
-    plan = planned_rows(segment, through=dec31)
+    first = segment_walk(segment, through=segment.first_due)[0]
     return Repriced(loan_id=loan_id, contract_number=contract_number, phone=phone or "", old_rate=current.rate,
-                    segment=segment, plan=plan, supersede_from=start)
+                    segment=segment, first=first, supersede_from=start, supersedes=last_number >= start)
 
 
 def _balance_before(loan_id: int, number: int) -> Decimal | None:
@@ -171,64 +180,57 @@ def _copy(cursor: Any, table: str, columns: tuple[str, ...], lines: io.StringIO)
             copy.write(chunk)
 
 
-def _instalment_line(loan_id: int, segment_id: int, p: Planned) -> str:
-    # The hottest line of the run (a row per instalment): one f-string, no None to map.
-    return (f"{loan_id}\t{segment_id}\t{p.number}\t{p.due_on}\t{p.principal}\t{p.interest}\t{p.balance_after}"
-            "\t0.00\t0.00\t0.00\t0.00\t0.00\tpending\n")
-
-
-def work_write(work: Work, *, jan1: date) -> int:
+def work_write(work: Work, *, jan1: date, dec31: date) -> int:
     """Write one slice (inside its transaction, loans locked): supersede, segments, instalments, loans.
     Returns the number of instalments stored."""
-    stored = 0
-    lines = io.StringIO()
+    walks = list(work.rolled)
     with connection.cursor() as cursor:
         if work.repriced:
             cursor.execute("SELECT nextval(pg_get_serial_sequence('loans_schedulesegment', 'id')) "
                            "FROM generate_series(1, %s)", [len(work.repriced)])
             ids = [r[0] for r in cursor.fetchall()]
             cursor.execute("CREATE TEMP TABLE IF NOT EXISTS loans_repricing_tmp "
-                           "(loan_id bigint, segment_id bigint, first_number int, rate numeric, maturity date) "
-                           "ON COMMIT DROP")
+                           "(loan_id bigint, segment_id bigint, first_number int, rate numeric, maturity date,"
+                           " supersedes boolean) ON COMMIT DROP")
             cursor.execute("TRUNCATE loans_repricing_tmp")
             tmp = io.StringIO()
             segments = io.StringIO()
             now = timezone.now()
             for segment_id, r in zip(ids, work.repriced, strict=True):
                 s = r.segment
-                tmp.write(_tsv((r.loan_id, segment_id, r.supersede_from, s.rate, s.due_on(s.last_number))))
+                tmp.write(_tsv((r.loan_id, segment_id, r.supersede_from, s.rate, s.due_on(s.last_number),
+                                "t" if r.supersedes else "f")))
                 segments.write(_tsv((segment_id, r.loan_id, SegmentReason.REPRICED.value, jan1, s.balance, s.rate,
                                      s.method, s.first_number, s.last_number, s.first_due, s.day, s.payment,
                                      s.first_interest, now)))
-                for p in r.plan:
-                    lines.write(_instalment_line(r.loan_id, segment_id, p))
-                    stored += 1
-            _copy(cursor, "loans_repricing_tmp", ("loan_id", "segment_id", "first_number", "rate", "maturity"), tmp)
+                # planned_rows': the year's instalments, and at least the first
+                walks.append(Walk(loan_id=r.loan_id, segment_id=segment_id, segment=s, start=s.first_number,
+                                  balance=s.balance, through=dec31, at_least_one=True))
+            _copy(cursor, "loans_repricing_tmp", ("loan_id", "segment_id", "first_number", "rate", "maturity",
+                                                  "supersedes"), tmp)
             # Without statistics the planner takes the slice for a handful of rows or for the whole table and
             # scans every instalment once per slice; analysed, it probes each loan's instalments by index.
             cursor.execute("ANALYZE loans_repricing_tmp")
-            # The replaced instalments first: one current instalment per number (a partial unique index).
-            cursor.execute("""
-                UPDATE loans_instalment i SET state = 'superseded'
-                  FROM loans_repricing_tmp t
-                 WHERE i.loan_id = t.loan_id AND i.number >= t.first_number AND i.state IN ('pending', 'overdue')
-            """)
+            # The replaced instalments first: one current instalment per number (a partial unique index). Only
+            # for the loans that have any (the read says so): over all of the slice's loans the planner hashes
+            # the whole instalment table, 1-2 s a slice for nothing when no loan has the new year stored.
+            if any(r.supersedes for r in work.repriced):
+                cursor.execute("""
+                    UPDATE loans_instalment i SET state = 'superseded'
+                      FROM loans_repricing_tmp t
+                     WHERE t.supersedes AND i.loan_id = t.loan_id AND i.number >= t.first_number
+                       AND i.state IN ('pending', 'overdue')
+                """)
             _copy(cursor, "loans_schedulesegment", _SEGMENT_COLUMNS, segments)
             cursor.execute("""
                 UPDATE loans_loan l SET segment_id = t.segment_id, rate = t.rate, maturity_on = t.maturity
                   FROM loans_repricing_tmp t WHERE l.id = t.loan_id
             """)
-        for loan_id, segment_id, plan in work.rolled:
-            for p in plan:
-                lines.write(_instalment_line(loan_id, segment_id, p))
-                stored += 1
-        if stored:
-            _copy(cursor, "loans_instalment", _INSTALMENT_COLUMNS, lines)
-    return stored
+        return walks_store(cursor, walks)
 
 
 def repricing_text(r: Repriced) -> str:
-    first = r.plan[0]
+    first = r.first
     return (f"【{settings.FUND_CENTRE_NAME}】您的住房公积金贷款（合同 {r.contract_number}）自{first.due_on.year}年1月1日起"
             f"执行新利率 {r.segment.rate}%（原 {r.old_rate}%），{first.due_on:%Y年%m月%d日}起月还款额"
             f"{format_money(first.payment)}元，详见个人网厅还款计划。")
@@ -247,6 +249,68 @@ def _texts_after_commit(messages: list[tuple[str, str]]) -> None:
     transaction.on_commit(lambda: send_sms_many.delay(messages), robust=True)
 
 
+def _slice_run(piece: list[int], *, jan1: date, dec31: date, rates: dict[str, Decimal]) -> dict[str, int]:
+    """One slice in its own transaction, its loans locked: read, decide, write; texts after the commit."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # The slice's statements join temporary tables the planner sizes by guesses (the walk's
+            # recursion most of all): without this it compiles them with JIT, for no gain.
+            cursor.execute("SET LOCAL jit = off")
+            # The loans locked against a repayment or prepayment writing their schedule.
+            cursor.execute("SELECT id FROM loans_loan WHERE id = ANY(%s) AND status = %s ORDER BY id FOR UPDATE",
+                           [piece, LoanStatus.ACTIVE.value])
+            cursor.execute(_READ, {"jan1": jan1, "ids": piece})
+            rows = cursor.fetchall()
+        work = Work(rolled=[], repriced=[])
+        for row in rows:
+            planned = plan_loan(row, jan1=jan1, dec31=dec31, rates=rates)
+            if isinstance(planned, Repriced):
+                work.repriced.append(planned)
+            elif planned is not None:
+                work.rolled.append(planned)
+        stored = work_write(work, jan1=jan1, dec31=dec31)
+        messages = [(r.phone, repricing_text(r)) for r in work.repriced if r.phone]
+        if messages:
+            _texts_after_commit(messages)
+    return {"rolled": len(work.rolled), "repriced": len(work.repriced), "instalments": stored}
+
+
+def _slices_in_parallel(slices: list[list[int]], run: Any) -> list[dict[str, int]]:
+    """Run the slices on WORKERS threads, each with its own database connection (closed when it is done): the
+    work is the database's, one backend per core. The first failure stops the others after their slice."""
+    from django.db import connections
+
+    queue = list(reversed(slices))
+    guard = threading.Lock()
+    results: list[dict[str, int]] = []
+    failures: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            while True:
+                with guard:
+                    if failures or not queue:
+                        return
+                    piece = queue.pop()
+                counts = run(piece)
+                with guard:
+                    results.append(counts)
+        except BaseException as exc:  # handed to the caller below
+            with guard:
+                failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, name=f"repricing-{n}") for n in range(WORKERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return results
+
+
 def repricing_run(year: int, *, on: date | None = None) -> dict[str, int]:
     """Store every active loan's instalments of `year`, re-pricing where the rate changed. `on` is the day the
     new schedule takes effect (1 January of `year`). Returns the counts the close shows: loans rolled (stored
@@ -254,32 +318,23 @@ def repricing_run(year: int, *, on: date | None = None) -> dict[str, int]:
     jan1 = on or date(year, 1, 1)
     dec31 = date(year, 12, 31)
     rates = band_rates(jan1)
-    counts = {"rolled": 0, "repriced": 0, "instalments": 0}
     ids = active_loan_ids()
-    for start in range(0, len(ids), SLICE):
-        piece = ids[start:start + SLICE]
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                # One run at a time; the loans locked against a repayment or prepayment writing their schedule.
-                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [LOCK])
-                cursor.execute("SELECT id FROM loans_loan WHERE id = ANY(%s) AND status = %s ORDER BY id FOR UPDATE",
-                               [piece, LoanStatus.ACTIVE.value])
-                cursor.execute(_READ, {"jan1": jan1, "ids": piece})
-                rows = cursor.fetchall()
-            work = Work(rolled=[], repriced=[])
-            for row in rows:
-                planned = plan_loan(row, jan1=jan1, dec31=dec31, rates=rates)
-                if isinstance(planned, Repriced):
-                    work.repriced.append(planned)
-                elif planned is not None:
-                    work.rolled.append(planned)
-            counts["instalments"] += work_write(work, jan1=jan1)
-            counts["rolled"] += len(work.rolled)
-            counts["repriced"] += len(work.repriced)
-            messages = [(r.phone, repricing_text(r)) for r in work.repriced if r.phone]
-            if messages:
-                _texts_after_commit(messages)
-    return counts
+    slices = [ids[start:start + SLICE] for start in range(0, len(ids), SLICE)]
+    run = functools.partial(_slice_run, jan1=jan1, dec31=dec31, rates=rates)
+    with connection.cursor() as cursor:
+        # One run at a time (for the whole run, on this connection, whichever connections do the slices).
+        cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [LOCK])
+    try:
+        # Slices are independent (their own loans, transactions and texts), so they run side by side; inside a
+        # caller's transaction (tests) other connections would not see its rows, so there they run in turn.
+        if WORKERS > 1 and len(slices) > 1 and not connection.in_atomic_block:
+            results = _slices_in_parallel(slices, run)
+        else:
+            results = [run(piece) for piece in slices]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [LOCK])
+    return {key: sum(r[key] for r in results) for key in ("rolled", "repriced", "instalments")}
 
 
 def year_roll_step(business_date: date) -> dict[str, int]:

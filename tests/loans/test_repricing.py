@@ -164,3 +164,38 @@ def test_a_january_instalment_paid_ahead_in_december_keeps_its_rate_and_the_rest
     segment = ScheduleSegment.objects.get(pk=rows[1].segment_id)
     assert (segment.first_number, segment.balance, segment.rate) == (2, paid.balance_after, Decimal("2.850"))
     assert [r.number for r in rows] == list(range(1, 13))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_slices_written_side_by_side_re_price_every_loan_once_and_text_each_loan_once(
+        december: Any, monkeypatch: Any) -> None:
+    # Outside a test transaction the slices run on two connections at once; one loan per slice here, so that
+    # both threads write several slices.
+    import loans.services.repricing as repricing
+
+    monkeypatch.setattr(repricing, "SLICE", 1)
+    monkeypatch.setattr(repricing, "WORKERS", 2)
+    import threading
+
+    threads: set[str] = set()
+    slice_run = repricing._slice_run
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        threads.add(threading.current_thread().name)
+        return slice_run(*args, **kwargs)
+
+    monkeypatch.setattr(repricing, "_slice_run", spy)
+    ln = december
+    raise_first_home_over_five_years(ln)
+    made = [ln.active_loan(principal=f"{200000 + 10000 * k}.00", rate="2.600", months=240, day=20,
+                           disbursed_on=date(2026, 3, 20)) for k in range(5)]
+    assert repricing_run(2027) == {"rolled": 0, "repriced": 5, "instalments": 60}
+    assert threads and all(name.startswith("repricing-") for name in threads)  # the workers' threads did them
+    for loan in made:
+        loan.refresh_from_db()
+        assert loan.rate == Decimal("2.850")
+        rows = current(loan)
+        assert [i.number for i in rows] == list(range(1, 22)) and rows[-1].due_on == date(2027, 12, 20)
+    texts = list(SandboxSms.objects.values_list("text", flat=True))
+    assert len(texts) == 5 and all(sum(loan.contract_number in t for t in texts) == 1 for loan in made)
+    assert repricing_run(2027) == {"rolled": 0, "repriced": 0, "instalments": 0}

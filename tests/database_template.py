@@ -23,7 +23,7 @@ from django.core.management import call_command
 from django.db import connection
 
 # Modules outside the migration folders whose code the data migrations run (the chart and the policy defaults).
-SEEDED_FROM = ("fund/ledger/chart.py", "fund/policy")
+SEEDED_FROM = ("fund/ledger/chart.py", "fund/policy/definitions.py", "fund/policy/kinds.py")
 LOCK_KEY = 0x66756E64  # any fixed number: the lock is only between test runs on this server
 
 

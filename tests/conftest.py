@@ -160,6 +160,15 @@ def django_db_setup(request: Any, django_test_environment: None, django_db_block
         teardown_databases(databases, verbosity=verbosity)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _deleting_flush() -> Any:
+    """After a transactional test, empty the tables that have rows instead of truncating all (tests/fast_flush.py)."""
+    from tests.fast_flush import deleting_flush
+
+    with deleting_flush():
+        yield
+
+
 @pytest.fixture
 def reference_data(db: Any) -> None:
     """The chart of accounts and policy defaults that migrations seed. Transactional tests (a real worker,

@@ -1,7 +1,10 @@
-"""Headless Chromium for the browser tests: one launch per module, a page per test, signing in, and where
-screenshots go (FUND_SCREENSHOTS, default .local/screenshots/) for a person to look at.
+"""Headless Chromium for the browser tests: one launch per test process, a fresh browser context (cookies,
+storage) and page per test, signing in, and where screenshots go (FUND_SCREENSHOTS, default
+.local/screenshots/) for a person to look at.
 
-Import the fixtures a module uses: `from tests.browser_support import SHOTS, browser, page, sign_in`.
+tests/conftest.py provides the `browser` and `page` fixtures; a module imports only the helpers it uses
+(`from tests.browser_support import SHOTS, sign_in`). Importing the fixtures into a module would give that
+module a browser of its own, kept open to the end of the run.
 """
 
 import os
@@ -21,7 +24,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 SHOTS = Path(os.environ.get("FUND_SCREENSHOTS", Path(__file__).resolve().parent.parent / ".local" / "screenshots"))
 
 
-@pytest.fixture(scope="module")
+# Once per process, not per module: a launch is a second or more of CPU, and each test's context is new anyway.
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: scripts/test installs it")

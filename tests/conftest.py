@@ -137,6 +137,38 @@ def deposit_months(clerk: Any, account: Any, months: int, start: date = date(202
         monthly_deposit_post(actor=clerk, account=account, month=add_months(start, i))
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(request: Any, django_test_environment: None, django_db_blocker: Any, django_db_modify_db_settings: None) -> Any:
+    """pytest-django's database setup, on a copy of a migrated template instead of a database migrated each run
+    (tests/database_template.py). The database is serialized only if a test asks for a serialized rollback."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    from tests.database_template import clone_test_database
+
+    def serialized(item: Any) -> bool:
+        marker = item.get_closest_marker("django_db")
+        return bool(marker and marker.kwargs.get("serialized_rollback")) or (
+            "django_db_serialized_rollback" in getattr(item, "fixturenames", ()))
+
+    verbosity = request.config.option.verbose
+    aliases = {"default"} if any(serialized(item) for item in request.session.items) else set()
+    with django_db_blocker.unblock():
+        clone_test_database()
+        databases = setup_databases(verbosity=verbosity, interactive=False, keepdb=True, serialized_aliases=aliases)
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(databases, verbosity=verbosity)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _deleting_flush() -> Any:
+    """After a transactional test, empty the tables that have rows instead of truncating all (tests/fast_flush.py)."""
+    from tests.fast_flush import deleting_flush
+
+    with deleting_flush():
+        yield
+
+
 @pytest.fixture
 def reference_data(db: Any) -> None:
     """The chart of accounts and policy defaults that migrations seed. Transactional tests (a real worker,

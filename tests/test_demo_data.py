@@ -1,8 +1,12 @@
 """The demo load (`manage.py demo_data`, run by scripts/run) goes through the real services as production does:
 the withdrawals it makes ask the bank and the registries with no transaction open."""
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from fund.integrations.models import IntegrationCall, SandboxIdentity
 from withdrawals.models import Withdrawal
@@ -10,21 +14,33 @@ from withdrawals.models import Withdrawal
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_loads_its_withdrawals_through_the_services_with_no_outside_call_inside_a_transaction():
-    call_command("demo_data", verbosity=0)
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The demo loaded once for the module (the load is the slowest thing in the suite), inside a transaction
+    rolled back after the module's last test; each test's own transaction nests in it and rolls back too. The
+    block is marked as a test case's, as Django marks its own (fund.transactions: outside calls may run in it)."""
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block._from_testcase = True  # type: ignore[attr-defined]
+        with block:
+            call_command("demo_data", verbosity=0)
+            yield
+            transaction.set_rollback(True)
+
+
+def test_the_demo_loads_its_withdrawals_through_the_services_with_no_outside_call_inside_a_transaction(demo):
     assert SandboxIdentity.objects.exists()  # the mark of a complete load
     assert Withdrawal.objects.count() >= 3  # three rents, and a purchase when a member has a home
     assert IntegrationCall.objects.filter(system="bank", operation="payout").exists()
 
 
-def test_the_demo_has_loans_at_every_step_made_through_the_services_and_reconcile_passes():
+def test_the_demo_has_loans_at_every_step_made_through_the_services_and_reconcile_passes(demo):
     from io import StringIO
 
     from fund.people.models import Developer, User
     from fund.workflow.services import work_items_for_user, work_open_item
     from loans.models import CoBorrower, DeveloperRegistration, Disbursement, Loan, LoanApplication, Project
 
-    call_command("demo_data", verbosity=0)
     states = set(LoanApplication.objects.values_list("state", flat=True))
     assert {"draft", "submitted", "reviewing", "approved", "signed", "mortgaged", "disbursed"} <= states
     reviewing = LoanApplication.objects.get(state="reviewing")

@@ -39,8 +39,12 @@ def chart_seed() -> int:
     from .services import chart_forget
 
     chart_forget()  # the accounts may have been created anew (a test database flushed and seeded again)
+    # One read of the codes there, not a query per account: tests seed again before each test that needs it.
+    existing = set(Account.objects.values_list("code", flat=True))
     created = 0
     for code, name, kind, is_control in CHART:
-        _, was_created = Account.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "is_control": is_control})
-        created += was_created
+        if code not in existing:
+            _, was_created = Account.objects.get_or_create(
+                code=code, defaults={"name": name, "kind": kind, "is_control": is_control})
+            created += was_created
     return created

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -297,3 +298,17 @@ def test_a_posting_to_loans_receivable_without_its_loan_movement_is_refused():
     with pytest.raises(PostingError, match="明细账发生额与控制科目发生额不一致"):
         entry_post(business_type=BusinessType.DK_DISBURSE, reference="test", idempotency_key="d4",
                    value_date=date(2026, 1, 5), legs=[debit(chart.LOANS, D("100.00")), credit(chart.BANK, D("100.00"))])
+
+
+def test_seeding_a_complete_chart_reads_it_once(django_assert_num_queries: Any) -> None:
+    # Tests seed the chart before each test that needs reference data: a get_or_create per account was a query each.
+    with django_assert_num_queries(1):
+        assert chart.chart_seed() == 0
+
+
+def test_seeding_the_chart_puts_back_only_a_missing_account() -> None:
+    code, name, kind, is_control = chart.CHART[-1]
+    Account.objects.filter(code=code).delete()
+    assert chart.chart_seed() == 1
+    assert Account.objects.filter(code=code, name=name, kind=kind, is_control=is_control).count() == 1
+    assert Account.objects.count() == len(chart.CHART)

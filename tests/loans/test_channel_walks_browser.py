@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from loans.models import ApplicationState, LoanApplication
-from tests.browser_support import SHOTS, browser, page, sign_in  # noqa: F401
+from tests.browser_support import SHOTS, sign_in
 from tests.loans.applications_support import materials_for
 from tests.loans.conftest import available_becomes
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from fund.integrations.models import SandboxBankAccount
 from loans.models import DeveloperRegistration, Project
-from tests.browser_support import SHOTS, browser, fill_form, page, sign_in  # noqa: F401
+from tests.browser_support import SHOTS, fill_form, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.browser_support import SHOTS, browser, fill_form, page, sign_in  # noqa: F401
+from tests.browser_support import SHOTS, fill_form, sign_in
 from tests.clock import travel_to
 
 pytestmark = pytest.mark.django_db(transaction=True)

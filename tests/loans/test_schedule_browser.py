@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser_support import SHOTS, browser, page, sign_in  # noqa: F401
+from tests.browser_support import SHOTS, sign_in
 from tests.clock import travel_to
 from tests.loans.schedule_support import TODAY, loan_with_history
 

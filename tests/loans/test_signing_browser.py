@@ -4,7 +4,7 @@ mortgage page (screenshots loans-sign.png, loans-loan.png, loans-mortgage.png)."
 import pytest
 
 from loans.models import Loan
-from tests.browser_support import SHOTS, browser, page, sign_in  # noqa: F401
+from tests.browser_support import SHOTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

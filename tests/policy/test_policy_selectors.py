@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from fund.policy.definitions import DEFINITIONS
 from fund.policy.models import PolicyValue
@@ -82,6 +83,22 @@ def test_seeding_again_writes_nothing() -> None:
     count = PolicyValue.objects.count()
     assert policy_defaults_seed() == 0
     assert PolicyValue.objects.count() == count
+
+
+def test_seeding_a_complete_table_reads_it_once(django_assert_num_queries: Any) -> None:
+    # Tests seed before each test that needs reference data: a query per default made that hundreds of queries.
+    with django_assert_num_queries(1):
+        assert policy_defaults_seed() == 0
+
+
+def test_seeding_writes_again_only_a_default_whose_row_was_withdrawn() -> None:
+    # The guard lets a row be withdrawn, never deleted; a withdrawn row is not a live one for its name and date.
+    seeded = PolicyValue.objects.get(name="deposit_unit_ratio_min", withdrawn_at__isnull=True)
+    PolicyValue.objects.filter(pk=seeded.pk).update(withdrawn_at=timezone.now())
+    count = PolicyValue.objects.count()
+    assert policy_defaults_seed() == 1
+    assert PolicyValue.objects.count() == count + 1
+    assert policy_value("deposit_unit_ratio_min", seeded.effective_from) == Decimal("0.05")
 
 
 def test_deposit_interest_rate_starts_on_2016_02_21() -> None:

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
 from rest_framework.test import APIClient
 
 from fund.demo import DEMO_PASSWORD
@@ -15,15 +14,11 @@ from fund.people.models import Post
 from risk.selectors import dashboard
 from risk.services.dormant import dormant_campaign_start
 from tests.api_contract import Contract
+from tests.clients import page as browser
 from tests.risk.dormant_world import START, sealed_long_ago
 
 pytestmark = pytest.mark.django_db
 
-
-def browser(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def branch_officer(world: Any) -> Any:

@@ -4,28 +4,18 @@
 from typing import Any
 
 import pytest
-from django.test import Client
-from rest_framework.test import APIClient
 
 from risk.models import DormantAccount, DormantCampaign, DormantOutcome
 from risk.services.dormant import dormant_campaign_start
 from tests.api_contract import Contract
+from tests.clients import api
+from tests.clients import page as browser
 from tests.clock import travel_to
 from tests.risk.dormant_world import START, sealed_long_ago
 
 pytestmark = pytest.mark.django_db
 
 
-def browser(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api(user: Any) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 
 from risk.models import CaseState, Channel, CollectionContact, OverdueCase
 from tests import clock
-from tests.browser_support import SHOTS, browser, page, sign_in  # noqa: F401
+from tests.browser_support import SHOTS, sign_in
 from tests.risk.conftest import overdue_night
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,21 +6,16 @@ from datetime import date
 from typing import Any
 
 import pytest
-from rest_framework.test import APIClient
 
 from risk.models import CaseState, CollectionContact, OverdueCase
 from tests import clock
+from tests.clients import api
 from tests.risk.conftest import overdue_night
 
 pytestmark = pytest.mark.django_db
 
 NIGHT = date(2026, 5, 21)  # two periods overdue: 上门及书面催收
 
-
-def api(user: Any) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

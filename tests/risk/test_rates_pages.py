@@ -7,16 +7,14 @@ from html import unescape
 from typing import Any
 
 import pytest
-from django.test import Client
-from rest_framework.test import APIClient
 
 from fund.people.models import EntrustedBank
 from loans.models import Loan
 from risk.services.rates import classification_step, overdue_rate_step
 from risk.services.warnings import warnings_step
 from tests.api_contract import Contract
+from tests.clients import api, page
 from tests.clock import travel_to
-from tests.conftest import PASSWORD
 from tests.risk.conftest import loan_first_due, loans_closed_to
 
 pytestmark = pytest.mark.django_db
@@ -42,16 +40,6 @@ def book(ln: Any, officers: Any, monkeypatch: Any) -> Any:
     return ln
 
 
-def api(user: Any) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def page(user: Any) -> Client:
-    client = Client()
-    client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_branch_staff_see_only_their_branch_and_outsiders_nothing(book: Any) -> None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 def demo_fraud(ctx: Any) -> list[Any]:
     from deposits.models import MemberAccount
-    from withdrawals.models import Withdrawal, WithdrawalState
+    from withdrawals.models import RuleCheck, Withdrawal, WithdrawalState
     from withdrawals.services.application import next_withdrawal_number
 
     accounts = list(MemberAccount.objects.filter(state="01").select_related("unit__employer").order_by("-id")[:3])
@@ -33,4 +33,9 @@ def demo_fraud(ctx: Any) -> list[Any]:
             decider="manual", decision_note="演示：材料存疑，未予提取", submitted_by=clerk,
             decided_at=timezone.now(), ended_at=timezone.now(),
         ))
+    # The purchase's decision stored its failed home rule (the screens read what the decision found).
+    RuleCheck.objects.create(
+        withdrawal=made[2], order=1, rule="home", label="住房核实", passed=False,
+        detail="税务系统查无购房发票 FP370800999999", plain="未能核验您的购房发票",
+        evidence={"invoice_problem": "unknown", "invoice_number": "FP370800999999"})
     return made

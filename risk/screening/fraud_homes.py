@@ -52,13 +52,26 @@ def _owner_finding(detail: str, evidence: dict[str, Any]) -> Finding:
                    key=str(evidence.get("certificate_number") or evidence.get("invoice_number") or ""))
 
 
+def _decided_failure(subject: models.Model, flag: str) -> tuple[str, dict[str, Any]] | None:
+    """The decision's latest verdict of the withdrawal's home rule, when it failed with `flag` in its evidence.
+
+    The screen reads what the decision stored instead of asking the registry or the tax service again: the
+    withdrawals line asks each outside system once per decision (and never twice when it is down), and the payment
+    gate screens a payout after its decision, so a hit still holds the money. Before the decision: nothing."""
+    from withdrawals.models import RuleCheck
+
+    latest = (RuleCheck.objects.filter(withdrawal_id=subject.pk, rule__in=OWNED_RULES)
+              .order_by("-round", "-id").values_list("passed", "detail", "evidence").first())
+    if latest is None or latest[0] or not (latest[2] or {}).get(flag):
+        return None
+    return latest[1], as_json(latest[2])
+
+
 def owner_screen(subject: models.Model, params: dict[str, Any]) -> Iterable[Finding]:
     if getattr(subject, "reason", "") not in HOME_REASONS:
         return []
-    verdict = reason_rule_verdict(subject, OWNED_RULES, today())
-    if verdict is None or verdict.passed or not verdict.evidence.get("owner_differs"):
-        return []
-    return [_owner_finding(verdict.detail, verdict.evidence)]
+    found = _decided_failure(subject, "owner_differs")
+    return [] if found is None else [_owner_finding(*found)]
 
 
 def owner_sweep(business_date: date, params: dict[str, Any]) -> Iterable[tuple[models.Model, Finding]]:
@@ -84,21 +97,15 @@ def _invoice_finding(number: str, problem: str, evidence: dict[str, Any]) -> Fin
 
 
 def invoice_screen(subject: models.Model, params: dict[str, Any]) -> Iterable[Finding]:
-    from withdrawals.reasons import Context
-
     number = str((getattr(subject, "details", None) or {}).get("invoice_number") or "").strip()
     if getattr(subject, "reason", "") != "01" or not number:
         return []
-    try:
-        invoice = Context(subject, today()).invoice(number)  # type: ignore[arg-type]
-    except Exception:  # noqa: BLE001  an outside system down: the decision's rule and the sweep report it
+    found = _decided_failure(subject, "invoice_problem")
+    if found is None:
         return []
-    if invoice is None:
-        # NotFound carries its call in the call log, by the invoice number as reference.
-        return [_invoice_finding(number, "unknown", {"tax_reference": number})]
-    if not invoice.valid:
-        return [_invoice_finding(number, "void", {"tax_call_id": invoice.call_id})]
-    return []
+    detail, evidence = found
+    return [_invoice_finding(str(evidence.get("invoice_number") or number), str(evidence["invoice_problem"]),
+                             {"rule": detail, **evidence})]
 
 
 def invoice_sweep(business_date: date, params: dict[str, Any]) -> Iterable[tuple[models.Model, Finding]]:

@@ -34,7 +34,7 @@ def test_reasons_list(wd: Any) -> None:
     assert reasons["07"]["online"] and reasons["07"]["auto"] and reasons["07"]["catalogue_item"] == "TQ-07"
     assert not reasons["09"]["online"] and {m["code"] for m in reasons["09"]["paper_materials"]} >= {"diagnosis"}
     assert reasons["03"]["closes_account"] and reasons["08"]["heirs"]
-    assert [i["name"] for i in reasons["01"]["inputs"]] == ["certificate_number", "invoice_number"]
+    assert [i["name"] for i in reasons["01"]["inputs"]] == ["certificate_number", "invoice_number", "agent"]
     assert set(reasons["01"]["relations"]) == {"self", "spouse", "parent", "child"}
     assert {c["value"] for c in reasons["08"]["inputs"][0]["choices"]} >= {"spouse", "other"}
 

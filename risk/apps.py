@@ -115,6 +115,19 @@ def register_screening() -> None:
                          "params": "参数", "opinion": "稽核意见", "request": "整改要求", "due": "整改期限",
                          "rectification": "整改情况", "bank_card": "银行卡号"})
     register_audit_values("state", HitState, prefix="risk.hit")
+    # The names of the evidence the checks store, for the hit page (risk.views.screening.evidence_rows).
+    register_audit_keys({
+        "approved_amount": "核准金额", "approved_at": "审批时间", "approved_by": "审批人", "approved_event": "审批日志编号",
+        "at": "时间", "binding": "绑定", "changed_at": "变更时间", "changed_by": "变更人", "changed_event": "变更日志编号",
+        "changes": "变更次数", "days": "天数", "dimension": "集中维度", "earlier": "此前业务", "field": "字段",
+        "home_key": "房屋标识", "home_place": "房屋坐落", "invoice_problem": "发票问题",
+        "marriage_call_id": "婚姻登记查询编号", "matched_on": "相同项", "max": "上限", "max_price": "价格上限",
+        "medical": "病案信息", "member_name": "职工姓名", "min": "下限", "other": "关联业务",
+        "other_decided_on": "关联业务审批日期", "other_name": "关联业务申请人", "payee_name": "收款人",
+        "problem": "问题", "relation": "关系", "role": "岗位", "rule": "规则结论", "set_by": "设置人",
+        "set_on": "设置日期", "transfer": "转入业务", "transfer_on": "转入日期", "owner_differs": "产权人不一致",
+        "tax_call_id": "税务查询编号", "tax_reference": "税务查询参考",
+    })
     register_audit_listener("risk.screening", screening.SCREENED_ACTIONS, screening.screening_listener)
     register_payment_gate("risk.redline", screening.payment_gate)
     from fund.audit.schedules import register_task_names

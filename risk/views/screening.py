@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fund.audit.actions import key_label, value_label
 from fund.filters import page_filtered
 from fund.portals.decorators import portal_required
 from fund.views import form_submit
@@ -64,6 +65,11 @@ class RuleSwitchForm(forms.Form):
     from_date = forms.DateField(label="自该日起", widget=forms.DateInput(attrs={"type": "date"}))
 
 
+def evidence_rows(evidence: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """A hit's evidence as (Chinese name, readable value) rows: the names the audit log uses (fund.audit.actions)."""
+    return [(key_label(key), value_label(key, value)) for key, value in sorted((evidence or {}).items())]
+
+
 def _bars(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     top = max([row["count"] for row in rows] + [1])
     return [{"label": row["label"], "value": row["count"], "percent": round(row["count"] * 100 / top)} for row in rows]
@@ -92,7 +98,7 @@ def staff_audit_hit(request: HttpRequest, pk: int) -> HttpResponse:
         "hit": hit, "subject": hit.subject, "history": status_history(hit), "can_work": hits_may_work(request.user),
         "standing": hit.state in HIT_STANDING, "States": HitState, "today": today,
         "opinion_form": OpinionForm(), "rectify_form": RectifyRequestForm(initial={"due": today}),
-        "rectified_form": RectifiedForm(), "evidence": sorted((hit.evidence or {}).items()),
+        "rectified_form": RectifiedForm(), "evidence": evidence_rows(hit.evidence),
     })
 
 
@@ -108,7 +114,7 @@ def _hit_action(request: HttpRequest, pk: int, form_class: type[forms.Form], run
         "opinion_form": form if form_class is OpinionForm else OpinionForm(),
         "rectify_form": form if form_class is RectifyRequestForm else RectifyRequestForm(),
         "rectified_form": form if form_class is RectifiedForm else RectifiedForm(),
-        "evidence": sorted((hit.evidence or {}).items()),
+        "evidence": evidence_rows(hit.evidence),
     }, status=400)
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from fund.workdays import add_working_days
 from risk.models import CaseState, Channel, CollectionContact, CollectionTask, OverdueCase, Stage, TaskKind
+from risk.models.rates import Tier
 from tests import clock
 from tests.risk.conftest import overdue_night
 
@@ -24,7 +25,17 @@ def _tasks(case: OverdueCase) -> dict[str, date]:
     return dict(CollectionTask.objects.filter(case=case).values_list("kind", "due_on"))
 
 
-def test_a_loan_missing_one_three_and_seven_instalments_climbs_the_stages_on_the_right_nights(ln, collectors):
+def tier_on(loan, night):
+    """The five-tier class after the night's step 110, with the days overdue when the class last changed."""
+    from risk.models import LoanTier
+    from risk.services.rates import classification_step
+
+    classification_step(night)
+    tier = LoanTier.objects.get(loan=loan)
+    return tier.tier, tier.days_overdue
+
+
+def test_a_loan_missing_one_three_and_seven_instalments_climbs_the_stages_and_tiers_on_the_right_nights(ln, collectors):
     loan = ln.active_loan()
     overdue_night(date(2026, 4, 20))  # due today: not overdue yet
     assert not OverdueCase.objects.exists()
@@ -41,6 +52,7 @@ def test_a_loan_missing_one_three_and_seven_instalments_climbs_the_stages_on_the
     assert case.collector == collectors.a1  # both with no case: the first by employee number
     sms = CollectionContact.objects.get(case=case)
     assert sms.channel == Channel.SMS and sms.by is None and sms.contacted_on == night
+    assert tier_on(loan, night) == (Tier.ATTENTION, 1)  # 关注 from the first day overdue (policy 1)
 
     overdue_night(date(2026, 5, 20))  # May's instalment due today: still one period
     assert _case(loan).stage == Stage.CALL
@@ -55,10 +67,13 @@ def test_a_loan_missing_one_three_and_seven_instalments_climbs_the_stages_on_the
     overdue_night(date(2026, 6, 21))  # three periods: still 上门催收, no new task
     case = _case(loan)
     assert (case.periods_overdue, case.stage, len(_tasks(case))) == (3, Stage.VISIT, 4)
+    assert tier_on(loan, date(2026, 6, 21)) == (Tier.ATTENTION, 1)  # unchanged: the row keeps the days of the change
 
     overdue_night(date(2026, 9, 21))  # six periods: 法律诉讼移交 (policy 6)
+    assert tier_on(loan, date(2026, 9, 21)) == (Tier.SUBSTANDARD, 154)  # 次级 from day 91
     night = date(2026, 10, 21)
     overdue_night(night)
+    assert tier_on(loan, night) == (Tier.DOUBTFUL, 184)  # 可疑 from day 181
     case = _case(loan)
     assert (case.periods_overdue, case.stage, case.stage_since) == (7, Stage.LEGAL, date(2026, 9, 21))
     assert _tasks(case)[TaskKind.LEGAL] == add_working_days(date(2026, 9, 21), 10)

@@ -37,27 +37,29 @@ class RiskConfig(AppConfig):
         )
         from .services import blacklist  # noqa: F401  (registers the lifting approval flow)
 
-        self._register_overdue_ledger()
+        register_overdue_ledger()
         register_dormant()
         register_rates_close_steps()
         register_rings()
         register_screening()
 
-    def _register_overdue_ledger(self) -> None:
-        """The overdue ledger (逾期台账): its close step after the loans' counters, its notice PDF, audit names."""
-        from fund.audit.actions import register_actions, register_audit_keys, register_audit_values
-        from fund.close.registry import register_close_step
 
-        from . import overdue_pdf  # noqa: F401
-        from .models import Channel
-        from .services.overdue import overdue_ledger_step
+def register_overdue_ledger() -> None:
+    """The overdue ledger (逾期台账): its close step after the loans' counters, its notice PDF, audit names."""
+    from fund.audit.actions import register_actions, register_audit_keys, register_audit_values
+    from fund.close.registry import register_close_step
 
-        register_actions({"risk.overdue.contacted": "登记催收记录", "risk.overdue.reassigned": "调整清收责任人",
-                          "risk.overdue.cleared": "逾期台账销号", "risk.overdue.escalated": "催收阶段升级"})
-        register_audit_keys({"channel": "联系方式", "contacted_on": "联系日期", "promise_on": "承诺还款日期",
-                             "tasks_done": "完成的催收任务", "collector": "清收责任人"})
-        register_audit_values("channel", Channel, prefix="risk.overdue")
-        register_close_step("risk.overdue_ledger", label="逾期台账与催收", order=100, run=overdue_ledger_step)
+    from . import overdue_pdf  # noqa: F401
+    from .models import Channel
+    from .services.overdue import overdue_ledger_step
+
+    register_actions({"risk.overdue.contacted": "登记催收记录", "risk.overdue.reassigned": "调整清收责任人",
+                      "risk.overdue.cleared": "逾期台账销号", "risk.overdue.escalated": "催收阶段升级"})
+    register_audit_keys({"channel": "联系方式", "contacted_on": "联系日期", "promise_on": "承诺还款日期",
+                         "tasks_done": "完成的催收任务", "collector": "清收责任人"})
+    register_audit_values("channel", Channel, prefix="risk.overdue")
+    register_close_step("risk.overdue_ledger", label="逾期台账与催收", order=100, run=overdue_ledger_step)
+
 
 
 def register_dormant() -> None:

@@ -1,5 +1,7 @@
 """The composition root: the only module that knows every app, and mounts each page in its portal."""
 
+from importlib import import_module
+
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -20,18 +22,30 @@ from fund.portals import views as portal_views
 from fund.printing.views import document_download
 from fund.workflow import views as workflow_views
 
+# The service apps (便民服务, SPEC §2.5): each offers the same five lists of patterns.
+SERVICE = [
+    import_module(f"fund.{name}.urls")
+    for name in ("tracking", "appointments", "tickets", "holidays", "ratings", "assessment", "measures", "bundles",
+                 "whatif")
+]
+
+
+def _service(portal: str) -> list:
+    return [pattern for module in SERVICE for pattern in getattr(module, f"{portal}_patterns")]
+
+
 staff = (
     [path("", portal_views.staff_home, name="home"), path("audit/", portal_views.staff_audit, name="audit"),
      *deposits.urls.staff_patterns, *withdrawals.urls.staff_patterns, *risk.urls.staff_patterns,
      *catalogue_urls.staff_patterns, *workflow_views.staff_patterns, *integration_views.staff_patterns,
      *audit_reveal.staff_patterns, *payment_views.staff_patterns, *loans.urls.staff_patterns,
-     *close_views.staff_patterns],
+     *close_views.staff_patterns, *_service("staff")],
     "staff",
 )
-unit = ([path("", portal_views.unit_home, name="home"), *deposits.urls.unit_patterns], "unit")
+unit = ([path("", portal_views.unit_home, name="home"), *deposits.urls.unit_patterns, *_service("unit")], "unit")
 member = (
     [path("", portal_views.member_home, name="home"), *deposits.urls.member_patterns, *withdrawals.urls.member_patterns,
-     *loans.urls.member_patterns],
+     *loans.urls.member_patterns, *_service("member")],
     "member",
 )
 developer = ([path("", portal_views.developer_home, name="home"), *loans.urls.developer_patterns], "developer")
@@ -49,12 +63,14 @@ api_patterns = [
     path("risk/", include(risk.urls.api_patterns)),
     path("loans/", include(loans.urls.api_patterns)),
     path("catalogue/", include(catalogue_urls.api_patterns)),
+    path("service/", include(_service("api"))),
 ]
 
 urlpatterns = [
     path("", include((portal_urls.public_patterns, "public"))),
     path("", include((portal_urls.urlpatterns, "portals"))),
     path("guide/", include((catalogue_urls.public_patterns, "guide"))),
+    path("service/", include((_service("public"), "service"))),
     path("risk/", include((risk.urls.public_patterns, "risk"))),
     path("loans/", include((loans.urls.public_patterns, "loans"))),
     path("staff/", include(staff)),

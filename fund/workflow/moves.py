@@ -13,7 +13,7 @@ Runs in the caller's transaction; the caller holds whatever locks its business n
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,15 @@ from django.db.models import QuerySet
 from fund.audit.services import audit_log
 
 from .models import StatusChange
+
+# fn(obj, old, new, actor) after each move, in the mover's transaction (fund.tracking keeps 我的办件 by it).
+MoveListener = Callable[[models.Model, str, str, Any], None]
+_MOVE_LISTENERS: dict[str, MoveListener] = {}
+
+
+def register_move_listener(name: str, fn: MoveListener) -> None:
+    """Call `fn` after every successful move (registering a name again replaces it)."""
+    _MOVE_LISTENERS[name] = fn
 
 
 class StaleStatus(ValidationError):
@@ -85,6 +94,8 @@ def move_status(
     )
     audit_log(actor=actor, action=action, target=obj, old={**(was or {}), table.field: old}, new={table.field: to, **(note or {})},
               reason=reason)
+    for listener in _MOVE_LISTENERS.values():
+        listener(obj, old, to, actor)
     return old
 
 

@@ -86,6 +86,8 @@ class ApplicationStep(models.Model):
         related_name="+",
     )
     returned = models.BooleanField("补正退回", default=False)
+    # When the applicant was texted about this step: claimed by compare-and-set, so a retried task never texts twice.
+    texted_at = models.DateTimeField("短信通知时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "办件环节"

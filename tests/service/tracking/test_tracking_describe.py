@@ -141,3 +141,26 @@ def test_a_standing_instructions_monthly_run_is_not_an_application(wd):
     kind = tracked_kind_for(Withdrawal)
     assert kind.describe(Withdrawal(standing_id=1, account=wd.account, branch=wd.world.branch_a, state="paid",
                                     submitted_at=timezone.now())) is None
+
+
+def test_a_withdrawal_the_member_withdraws_is_finished_as_withdrawn(wd, django_capture_on_commit_callbacks):
+    from withdrawals.services import withdrawal_cancel
+
+    wd.home(wd.person.id_number, "鲁(2025)示范市不动产权第0000778号")
+    w = online(wd, django_capture_on_commit_callbacks, "07", amount="1000.00")
+    withdrawal_cancel(actor=wd.world.member_a, withdrawal=w)
+    app = register_of(w)
+    assert (app.outcome, app.step_code, app.step_label) == ("withdrawn", "cancelled", "已撤回")
+    assert app.finished_at is not None and app.steps.get(code="review").done_by_id == wd.world.member_a.pk
+
+
+def test_a_transfer_in_follows_the_platforms_status(world, django_capture_on_commit_callbacks):
+    from deposits.services.transfer import transfer_in_apply
+
+    with django_capture_on_commit_callbacks(execute=True):  # the letter goes to the platform after commit
+        transfer = transfer_in_apply(actor=world.member_a, account=world.account_a, from_centre="成都住房公积金管理中心")
+    transfer.refresh_from_db()
+    assert transfer.status
+    app = register_of(transfer)
+    assert (app.channel, app.visits) == ("online", 0)
+    assert app.step_code == f"platform_{transfer.status}" and app.step_label == transfer.get_status_display()

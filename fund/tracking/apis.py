@@ -3,11 +3,14 @@ number with its steps, and the public lookup by number and the last four charact
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -26,16 +29,16 @@ from .selectors import (
 from .throttle import THROTTLED_MESSAGE, LookupThrottle
 
 
-class StepOutput(serializers.Serializer):
+class TrackingStepOutput(serializers.Serializer):
     code = serializers.CharField(label="环节编码")
-    label = serializers.CharField(label="环节")
+    name = serializers.CharField(source="label", label="环节")
     entered_at = serializers.DateTimeField(label="开始时间")
     left_at = serializers.DateTimeField(label="结束时间", allow_null=True)
     deadline = serializers.DateField(label="时限", allow_null=True)
     returned = serializers.BooleanField(label="补正退回")
 
 
-class ApplicationOutput(serializers.Serializer):
+class TrackedApplicationOutput(serializers.Serializer):
     number = serializers.CharField(label="办件编号")
     kind = serializers.CharField(label="业务类别")
     item_code = serializers.CharField(label="事项编码")
@@ -54,8 +57,8 @@ class ApplicationOutput(serializers.Serializer):
     step_since = serializers.DateTimeField(label="环节开始时间")
 
 
-class ApplicationDetailOutput(ApplicationOutput):
-    steps = StepOutput(many=True, source="ordered_steps", label="办理记录（由早到晚）")
+class TrackedApplicationDetailOutput(TrackedApplicationOutput):
+    steps = TrackingStepOutput(many=True, source="ordered_steps", label="办理记录（由早到晚）")
 
 
 class ApplicationListApi(APIView):
@@ -64,11 +67,11 @@ class ApplicationListApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("outcome", str, required=False, description="open / done / refused / withdrawn"),
                     OpenApiParameter("kind", str, required=False, description="业务类别，如 withdrawals.withdrawal")],
-        responses=ApplicationOutput(many=True), summary="我的办件（职工本人、本单位；工作人员为本管理部）",
+        responses=TrackedApplicationOutput(many=True), summary="我的办件（职工本人、本单位；工作人员为本管理部）",
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         rows = api_filtered(ApplicationFilter, request, applications_for_user(request.user).order_by("-submitted_at", "-id"))
-        return paginated(self, rows, ApplicationOutput)
+        return paginated(self, rows, TrackedApplicationOutput)
 
 
 def _with_steps(application: Application) -> Application:
@@ -77,13 +80,13 @@ def _with_steps(application: Application) -> Application:
 
 
 class ApplicationDetailApi(APIView):
-    @extend_schema(responses=ApplicationDetailOutput, summary="办件进度与办理记录")
-    def get(self, request, number: str):
+    @extend_schema(responses=TrackedApplicationDetailOutput, summary="办件进度与办理记录")
+    def get(self, request: Request, number: str) -> Response:
         application = application_get_for_user(user=request.user, number=number)
-        return Response(ApplicationDetailOutput(_with_steps(application)).data)
+        return Response(TrackedApplicationDetailOutput(_with_steps(application)).data)
 
 
-class LookupOutput(serializers.Serializer):
+class TrackingLookupOutput(serializers.Serializer):
     number = serializers.CharField(label="办件编号")
     title = serializers.CharField(label="事项")
     applicant = serializers.CharField(label="申请人（隐去部分）")
@@ -92,7 +95,7 @@ class LookupOutput(serializers.Serializer):
     outcome = serializers.CharField(label="结果")
     step_label = serializers.CharField(label="当前环节")
     step_deadline = serializers.DateField(label="环节时限", allow_null=True)
-    steps = StepOutput(many=True, label="办理记录（由早到晚）")
+    steps = TrackingStepOutput(many=True, label="办理记录（由早到晚）")
 
 
 class ApplicationLookupApi(APIView):
@@ -104,17 +107,17 @@ class ApplicationLookupApi(APIView):
         suffix = serializers.CharField(label="证件号码后四位", min_length=4, max_length=4, error_messages={
             "min_length": "请填写证件号码的最后四位", "max_length": "请填写证件号码的最后四位"})
 
-    def throttled(self, request, wait):
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
         raise TooManyRequests(THROTTLED_MESSAGE, int(wait or 1))
 
-    @extend_schema(request=InputSerializer, responses=LookupOutput,
+    @extend_schema(request=InputSerializer, responses=TrackingLookupOutput,
                    summary="办件进度公开查询（办件编号 + 证件号码后四位；按来源地址限制频率）")
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         values = validated(self.InputSerializer, request)
         application = public_lookup(number=values["number"], suffix=values["suffix"])
         if application is None:
             raise NotFound("未查到该办件：请核对办件编号和证件号码后四位")
-        return Response(LookupOutput({
+        return Response(TrackingLookupOutput({
             "number": application.number, "title": application.title, "applicant": masked_name(application),
             "submitted_at": application.submitted_at, "finished_at": application.finished_at,
             "outcome": application.outcome, "step_label": application.step_label,

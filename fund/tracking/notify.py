@@ -18,9 +18,9 @@ def step_text(step: ApplicationStep) -> str:
 
 def step_phone(step: ApplicationStep) -> str:
     app = step.application
-    if app.person_id is not None:
+    if app.person is not None:
         return (app.person.phone or "").strip()
-    if app.employer_id is not None:
+    if app.employer is not None:
         return (app.employer.contact_phone or "").strip()
     return ""
 

@@ -132,14 +132,14 @@ def public_lookup(*, number: str, suffix: str) -> Application | None:
 
 def masked_name(application: Application) -> str:
     """The applicant's name as the public lookup shows it: 张*明, 示范市****医院."""
-    if application.person_id is not None:
+    if application.person is not None:
         name = application.person.name
         if len(name) <= 1:
             return name
         if len(name) == 2:
             return name[0] + "*"
         return name[0] + "*" * (len(name) - 2) + name[-1]
-    if application.employer_id is not None:
+    if application.employer is not None:
         name = application.employer.name
         keep = 2 if len(name) > 6 else 1
         return name[:keep] + "*" * max(len(name) - 2 * keep, 1) + name[-keep:]

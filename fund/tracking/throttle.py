@@ -30,6 +30,6 @@ class LookupThrottle(SimpleRateThrottle):
 def lookup_allowed(request: Any) -> tuple[bool, int]:
     """(whether this address may look up once more now — counting the try, the seconds to wait if not)."""
     throttle = LookupThrottle()
-    if throttle.allow_request(request, None):
+    if throttle.allow_request(request, None):  # type: ignore[arg-type]  # a page, not a DRF view
         return True, 0
     return False, max(1, int(throttle.wait() or 1))

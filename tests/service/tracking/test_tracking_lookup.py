@@ -44,7 +44,7 @@ def test_it_shows_the_steps_and_a_masked_name_for_the_right_suffix(world, applic
     assert person.name[0] + "*" in text
     answer = APIClient().post("/api/service/applications/lookup/",
                               {"number": application.number, "suffix": person.id_number[-4:]}, format="json")
-    assert answer.status_code == 200 and answer.json()["steps"][0]["label"] == "发送联系函"
+    assert answer.status_code == 200 and answer.json()["steps"][0]["name"] == "发送联系函"
     assert answer.json()["applicant"] != person.name
 
 

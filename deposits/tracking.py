@@ -46,6 +46,7 @@ def describe_opening_request(request: UnitOpeningRequest) -> Tracked:
         outcome=outcome, step_code=request.state, step_label=labels[request.state],
         step_deadline=None if decided else time_limit_deadline(UNIT_OPEN.code, request.submitted_at),
         step_since=request.reviewed_at, handled_by_id=request.reviewed_by_id,
+        texted_by_line=decided,  # the line texts the approval (with the unit's number) and the return
     )
 
 
@@ -90,6 +91,7 @@ def describe_unit_application(application: UnitApplication) -> Tracked:
         accepted_at=application.submitted_at if window else application.reviewed_at,
         finished_at=finished_at, outcome=outcome, step_code=step_code, step_label=step_label, step_deadline=deadline,
         step_since=since, handled_by_id=application.applicant_id if window else None,
+        texted_by_line=state == ApplicationState.WITHDRAWN,  # the unit withdrew it itself
         visits=1 if window else 0, pages=all_paper_pages(DEFERRAL.code) if window else 0,
     )
 
@@ -115,7 +117,7 @@ def describe_base_batch(batch: BaseAdjustmentBatch) -> Tracked:
         branch_id=employer.branch_id, employer_id=employer.pk, lookup_suffix=suffix(employer.credit_code),
         channel="window" if window else "online", instant=not live, submitted_at=batch.uploaded_at,
         accepted_at=batch.uploaded_at, finished_at=None if live else batch.finished_at, outcome=outcome,
-        step_code=step_code, step_label=step_label, step_since=batch.finished_at,
+        step_code=step_code, step_label=step_label, step_since=batch.finished_at, texted_by_line=live,  # seconds
         handled_by_id=batch.uploaded_by_id if window else None, visits=1 if window else 0,
         pages=all_paper_pages(BASE_ADJUST.code) if window else 0, on_the_spot=done_on_the_spot,
     )

@@ -35,6 +35,8 @@ def describe_loan_application(application: LoanApplication) -> Tracked:
     finished_at = application.disbursed_at if state == S.DISBURSED else (
         application.ended_at or application.decided_at) if state in _OUTCOMES else None
     item_code = item_for(application.home_kind).code
+    # The line texts the developer's draft, the decision and the disbursement; a withdrawal is the applicant's own.
+    texted_by_line = state in (S.DRAFT, S.APPROVED, S.REJECTED, S.DISBURSED, S.WITHDRAWN)
     window = application.channel in (Channel.WINDOW, Channel.BANK)
     borrower = application.borrower
     return Tracked(
@@ -43,7 +45,7 @@ def describe_loan_application(application: LoanApplication) -> Tracked:
         channel="window" if window else "online", submitted_at=application.created_at,
         accepted_at=application.accepted_at, finished_at=finished_at, outcome=_OUTCOMES.get(state, "open"),
         step_code=step_code, step_label=step_label, step_deadline=deadline, step_since=since or finished_at,
-        handled_by_id=application.accepted_by_id, visits=application.visits,
+        handled_by_id=application.accepted_by_id, visits=application.visits, texted_by_line=texted_by_line,
         pages=paper_pages(item_code, application.materials) if application.visits else 0,
     )
 

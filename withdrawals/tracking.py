@@ -42,6 +42,9 @@ def describe_withdrawal(withdrawal: Withdrawal) -> Tracked | None:
         since = withdrawal.decided_at if state in (S.APPROVED, S.PAYOUT_FAILED) else None
     finished_at = withdrawal.paid_at if state == S.PAID else withdrawal.ended_at if state in _OUTCOMES else None
     instant = withdrawal.decider == Decider.AUTO
+    # The line texts the move to people (初审 with its deadline), the refusal and the payout; the system's check
+    # and the bank's payment last seconds. The register texts only what the line does not: 审批.
+    texted_by_line = state != S.REVIEW or step_code == "review"
     person = withdrawal.account.person
     return Tracked(
         item_code=item_code, title=reason.item.name if reason is not None else "提取住房公积金",
@@ -51,6 +54,7 @@ def describe_withdrawal(withdrawal: Withdrawal) -> Tracked | None:
         outcome=_OUTCOMES.get(state, "open"), step_code=step_code, step_label=step_label, step_deadline=deadline,
         step_since=since or finished_at, handled_by_id=withdrawal.submitted_by_id if window else None,
         visits=1 if window else 0, pages=paper_pages(item_code, withdrawal.materials) if window else 0,
+        texted_by_line=texted_by_line,
         on_the_spot=window and instant and state == S.PAID and same_day(withdrawal.submitted_at, withdrawal.paid_at),
     )
 

@@ -27,15 +27,16 @@ def step_phone(step: ApplicationStep) -> str:
 
 def step_notify(*, step_id: int) -> bool:
     """Text the applicant about the step `step_id`, unless they were texted about it already (claimed by
-    compare-and-set on `texted_at`, so a retried or doubled task never texts twice), the application has
-    moved on since (the next step's text says where it is now), or there is no phone to text. The SMS task is
+    compare-and-set on `texted_at`, so a retried or doubled task never texts twice), its line texts it
+    itself (a decision, a payout), the application has moved on since (the next step's text says where it is
+    now), or there is no phone to text. The SMS task is
     queued after commit. Returns whether a text was queued."""
     from fund.people.tasks import send_sms
 
     with transaction.atomic():
         step = (ApplicationStep.objects.select_related("application__person", "application__employer")
                 .filter(pk=step_id).first())
-        if step is None or step.left_at is not None or step.texted_at is not None:
+        if step is None or step.left_at is not None or step.texted_at is not None or step.texted_by_line:
             return False
         phone = step_phone(step)
         if not phone:

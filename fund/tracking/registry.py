@@ -39,6 +39,9 @@ class Tracked:
     # Since when the current step holds, where the line knows it (its work item's opening, the decision): the
     # backfill dates a step it registers late by it; a live step starts when `track` sees it change.
     step_since: datetime | None = None
+    # The line texts the applicant about this step itself (its decision, its payout), or the step lasts seconds
+    # (秒批's check): the register's own text would say the same thing twice, so it sends none for it.
+    texted_by_line: bool = False
 
 
 @dataclass(frozen=True)

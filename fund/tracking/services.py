@@ -74,7 +74,7 @@ def track(obj: models.Model, *, actor: Any = None, backfill: bool = False) -> Ap
                 step = ApplicationStep.objects.create(
                     application=app, code=fields["step_code"], label=fields["step_label"], entered_at=entered,
                     deadline=tracked.step_deadline, actor_id=actor_id or tracked.handled_by_id,
-                    returned=tracked.returned,
+                    returned=tracked.returned, texted_by_line=tracked.texted_by_line,
                 )
                 _announce(app, step, backfill)
                 return app
@@ -86,6 +86,7 @@ def track(obj: models.Model, *, actor: Any = None, backfill: bool = False) -> Ap
             step = ApplicationStep.objects.create(
                 application=app, code=fields["step_code"], label=fields["step_label"], entered_at=now,
                 deadline=tracked.step_deadline, actor_id=actor_id, returned=tracked.returned,
+                texted_by_line=tracked.texted_by_line,
             )
             app.step_since = now
             app.returns += int(tracked.returned)

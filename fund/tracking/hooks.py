@@ -1,18 +1,20 @@
 """How the register hears of applications without the lines calling it: a save of a registered model, every
-status move (`fund.workflow.moves.register_move_listener`), and every work item a review opens — a review's
-next step (初审 → 审批) moves no status of the line's own, only its work item."""
+status move (`fund.workflow.moves.register_move_listener`) of one or of a record about one (its payment), and
+every work item a review opens — a review's next step (初审 → 审批) moves no status of the line's own, only its
+work item."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_save
 
 from fund.workflow.models import ItemState, WorkItem
 from fund.workflow.moves import register_move_listener
 
 from .registry import tracked_kind_for
-from .services import track
+from .services import track, track_again
 
 
 def _saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
@@ -24,6 +26,13 @@ def _saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None
 def _moved(obj: Any, old: str, new: str, actor: Any) -> None:
     if tracked_kind_for(type(obj)) is not None:
         track(obj, actor=actor)
+        return
+    # A record about an application moved (its payment refused or retried): the application may read it.
+    subject_type_id, subject_id = getattr(obj, "subject_type_id", None), getattr(obj, "subject_id", None)
+    if subject_type_id and subject_id:
+        model = ContentType.objects.get_for_id(subject_type_id).model_class()
+        if model is not None and tracked_kind_for(model) is not None:
+            track_again(model, subject_id, actor=actor)
 
 
 def _work_item_saved(sender: Any, instance: WorkItem, created: bool = False, raw: bool = False, **kwargs: Any) -> None:

@@ -164,3 +164,29 @@ def test_a_transfer_in_follows_the_platforms_status(world, django_capture_on_com
     app = register_of(transfer)
     assert (app.channel, app.visits) == ("online", 0)
     assert app.step_code == f"platform_{transfer.status}" and app.step_label == transfer.get_status_display()
+
+
+def test_a_transfer_outs_refused_payout_shows_as_its_step_and_its_retry_moves_on(
+        world, sealed_with_money, django_capture_on_commit_callbacks):
+    from deposits.models import CrossRegionTransfer
+    from deposits.services.transfer import transfer_out_letter_execute, transfer_out_letters_fetch
+    from fund.integrations.models import SandboxBankAccount
+    from fund.integrations.transfer import sandbox_incoming_letter
+    from fund.payments.services import payment_retry
+
+    centre_account = "31001500100056000000"
+    person = sealed_with_money.person
+    letter = sandbox_incoming_letter(id_number=person.id_number, name=person.name, to_centre="上海市住房公积金管理中心",
+                                     to_centre_account=centre_account, to_account_number="SH0001")
+    transfer_out_letters_fetch()
+    transfer = CrossRegionTransfer.objects.get(letter_number=letter.letter_number)
+    SandboxBankAccount.objects.filter(account_number=centre_account).update(fail_payouts=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        transfer_out_letter_execute(actor=world.clerk, transfer=transfer)
+    app = register_of(transfer)
+    assert (app.step_code, app.step_label, app.channel, app.visits) == ("payout_failed", "划款失败待重试", "online", 0)
+    SandboxBankAccount.objects.filter(account_number=centre_account).update(fail_payouts=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_retry(payment_id=transfer.payout_payment.pk, actor=world.director, force=True)
+    app.refresh_from_db()
+    assert app.step_code != "payout_failed"

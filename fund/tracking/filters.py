@@ -1,7 +1,5 @@
 """The query parameters of 我的办件's lists (pages and API), as one FilterSet."""
 
-from typing import Any
-
 import django_filters
 
 from .models import Application, Outcome
@@ -19,6 +17,3 @@ class ApplicationFilter(django_filters.FilterSet):
     class Meta:
         model = Application
         fields: list[str] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)

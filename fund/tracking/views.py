@@ -14,8 +14,10 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from fund.audit.services import person_viewed
+from fund.filters import page_filtered
 from fund.portals.decorators import portal_required
 
+from .filters import ApplicationFilter
 from .forms import LookupForm, WindowSearchForm
 from .models import Application, Outcome
 from .selectors import (
@@ -55,13 +57,10 @@ def step_rows(application: Application) -> list[dict[str, Any]]:
 
 
 def _list_page(request: HttpRequest, portal: str) -> HttpResponse:
-    rows = applications_for_portal(request.user, portal)
-    open_only = request.GET.get("open") == "1"
-    if open_only:
-        rows = rows.filter(outcome=Outcome.OPEN)
+    filterset, rows = page_filtered(request, ApplicationFilter, applications_for_portal(request.user, portal))
     page = Paginator(rows.order_by("-submitted_at", "-id"), 20).get_page(request.GET.get("page"))
     return render(request, "tracking/list.html", {
-        "portal": portal, "page_obj": page, "open_only": open_only, "base": f"{portal}/base.html",
+        "portal": portal, "page_obj": page, "form": filterset.form, "base": f"{portal}/base.html",
         "channels": CHANNELS,
     })
 

@@ -54,6 +54,9 @@ def test_it_shows_the_member_their_own_applications_and_no_one_elses(world, file
         assert api(user).get(f"/api/service/applications/{own.number}/").status_code == 404
     assert signed_in(world.member_b).get("/member/tracking/").content.decode().count(own.number) == 0
     assert signed_in(world.member_a).get("/member/tracking/BJ2099010100000000/").status_code == 404
+    assert own.number not in owner.get("/member/tracking/", {"outcome": "done"}).content.decode()
+    bad = owner.get("/member/tracking/", {"outcome": "bogus"})  # said, not a 500, and the list unfiltered
+    assert bad.status_code == 200 and "结果：" in bad.content.decode() and own.number in bad.content.decode()
 
 
 def test_it_shows_the_unit_operator_their_units_applications_only(world, filed):

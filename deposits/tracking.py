@@ -177,7 +177,8 @@ def register_deposit_tracking() -> None:
     ))
     register_tracked(TrackedKind(
         key="deposits.transfer", model=CrossRegionTransfer, noun="异地转移接续", describe=describe_transfer,
-        staff_url=lambda t: reverse("staff:member_transfer", args=[t.account_id]),
+        staff_url=lambda t: reverse("staff:transfer_letter", args=[t.pk]) if t.from_platform
+        else reverse("staff:member_transfer", args=[t.account_id]),
         member_url=lambda t: reverse("member:transfer"),
     ))
 

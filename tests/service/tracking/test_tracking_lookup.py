@@ -36,6 +36,8 @@ def application(world: Any) -> Any:
 
 def test_it_shows_the_steps_and_a_masked_name_for_the_right_suffix(world, application):
     person = world.account_a.person
+    form = Client().get("/service/lookup/")
+    assert form.status_code == 200 and "证件号码后四位" in form.content.decode()
     page = Client().post("/service/lookup/", {"number": application.number.lower(),
                                               "suffix": person.id_number[-4:].lower()})
     text = page.content.decode()

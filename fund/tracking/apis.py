@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fund.api import Pagination, TooManyRequests, paginated, validated
+from fund.audit.services import person_viewed
 from fund.filters import api_filtered
 
 from .filters import ApplicationFilter
@@ -83,6 +84,8 @@ class ApplicationDetailApi(APIView):
     @extend_schema(responses=TrackedApplicationDetailOutput, summary="办件进度与办理记录")
     def get(self, request: Request, number: str) -> Response:
         application = application_get_for_user(user=request.user, number=number)
+        if application.person is not None and application.person_id != getattr(request.user, "person_id", None):
+            person_viewed(actor=request.user, person=application.person, context=f"API 查看办件 {application.number}")
         return Response(TrackedApplicationDetailOutput(_with_steps(application)).data)
 
 

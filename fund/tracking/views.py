@@ -67,7 +67,7 @@ def _list_page(request: HttpRequest, portal: str) -> HttpResponse:
 
 def _detail_page(request: HttpRequest, portal: str, number: str) -> HttpResponse:
     application = application_get_for_user(user=request.user, number=number, portal=portal)
-    if portal == "staff" and application.person_id is not None:
+    if portal == "staff" and application.person is not None and application.person_id != getattr(request.user, "person_id", None):
         person_viewed(actor=request.user, person=application.person, context=f"综合窗口查看办件 {application.number}")
     return render(request, "tracking/detail.html", {
         "portal": portal, "application": application, "steps": step_rows(application),

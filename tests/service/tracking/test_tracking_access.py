@@ -92,5 +92,7 @@ def test_it_shows_the_window_its_branchs_applications_and_logs_the_person_viewed
     assert other.get(f"/staff/tracking/{own.number}/").status_code == 404
     assert not PersonView.objects.filter(actor=world.clerk_b).exists()
     assert signed_in(world.director).get(f"/staff/tracking/{own.number}/").status_code == 200  # centre-wide
+    assert api(world.director).get(f"/api/service/applications/{own.number}/").status_code == 200
+    assert PersonView.objects.filter(actor=world.director, person=world.account_a.person).count() == 2
     bad = clerk.get("/staff/tracking/", {"q": "12345678901234567X"})
     assert bad.status_code == 200 and "请输入18位居民身份证号码或统一社会信用代码" in bad.content.decode()

@@ -18,7 +18,7 @@ from fund.people.selectors import get_or_404, scoped, staff_scope
 from fund.policy.selectors import policy_value
 
 from .hours import periods_on, slot_times
-from .models import Booking, BookingState, HomeVisit, HoursException, ServicePeriod, Slot
+from .models import Booking, BookingState, HomeVisit, HoursException, PeriodLabel, ServicePeriod, Slot
 
 
 def hours_may_edit(user: Any, branch_id: int | None = None) -> bool:
@@ -53,6 +53,10 @@ class FreeSlot:
     booked: int
     label: str
     past: bool = False
+
+    @property
+    def label_text(self) -> str:
+        return PeriodLabel(self.label).label if self.label in PeriodLabel.values else self.label
 
     @property
     def remaining(self) -> int:
@@ -174,7 +178,7 @@ def no_show_summary(user: Any, month: date) -> dict[str, Any]:
     start = month.replace(day=1)
     end = (start + timedelta(days=32)).replace(day=1)
     rows = bookings_for_user(user).filter(day__gte=start, day__lt=end)
-    by_branch = [dict(row) for row in rows.values("branch__name").annotate(
+    by_branch: list[dict[str, Any]] = [dict(row) for row in rows.values("branch__name").annotate(
         total=Count("id", filter=~Q(state__in=[BookingState.CANCELLED, BookingState.MOVED])),
         no_shows=Count("id", filter=Q(state=BookingState.NO_SHOW))).order_by("branch__name")]
     for row in by_branch:

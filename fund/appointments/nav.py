@@ -6,7 +6,6 @@ from fund.portals.nav import BUSINESS, MANAGEMENT, register_nav
 
 register_nav("member", _("预约办事"), "member:appointments_book", order=400, icon="clock")
 register_nav("member", _("我的预约"), "member:appointments_mine", order=401, icon="list")
-register_nav("member", _("上门服务"), "member:appointments_visits", order=402, icon="users")
 register_nav("unit", _("预约办事"), "unit:appointments_book", order=400, icon="clock")
 register_nav("unit", _("我的预约"), "unit:appointments_mine", order=401, icon="list")
 register_nav("staff", _("预约管理"), "staff:appointments_day", order=170, group=BUSINESS, icon="clock")

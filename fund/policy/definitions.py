@@ -506,6 +506,28 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
                     "不据以连通关联图谱，只在计算记录中计数。",
         minimum=d("5"), maximum=d("10000"), seeds=(Seed("50"),),
     ),
+    # ------------------------------------------------------------------ 便民服务 appointments (fund.appointments)
+    PolicyDefinition(
+        name="appointments_days_ahead", label="可提前预约天数", unit="天", kind=Kind.INTEGER, group=Group.SERVICE,
+        description="职工和单位可预约今天起此天数内（含）的服务时段。",
+        minimum=d("1"), maximum=d("60"), seeds=(Seed("14"),),
+    ),
+    PolicyDefinition(
+        name="appointments_no_show_limit", label="爽约次数上限", unit="次", kind=Kind.INTEGER, group=Group.SERVICE,
+        description="在“爽约统计天数”内爽约达到此次数的，暂停网上预约（见“爽约暂停预约天数”）。",
+        minimum=d("1"), maximum=d("20"), seeds=(Seed("3"),),
+    ),
+    PolicyDefinition(
+        name="appointments_no_show_window_days", label="爽约统计天数", unit="天", kind=Kind.INTEGER,
+        group=Group.SERVICE,
+        description="统计爽约次数的天数：最近一次爽约之前此天数内（含当天）的爽约合并计数。",
+        minimum=d("7"), maximum=d("365"), seeds=(Seed("90"),),
+    ),
+    PolicyDefinition(
+        name="appointments_block_days", label="爽约暂停预约天数", unit="天", kind=Kind.INTEGER, group=Group.SERVICE,
+        description="爽约达到上限的，自最近一次爽约次日起此天数内不能网上预约（仍可到窗口取号办理）。",
+        minimum=d("1"), maximum=d("180"), seeds=(Seed("30"),),
+    ),
 )
 
 BY_NAME: dict[str, PolicyDefinition] = {d.name: d for d in DEFINITIONS}

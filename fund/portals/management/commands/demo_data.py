@@ -49,6 +49,7 @@ class Command(BaseCommand):
                     continue
         for module in modules:
             module.seed(ctx)
+        importlib.import_module("fund.appointments.demo").seed_appointments(ctx)  # needs the lines' members
         from fund.integrations.seed import seed_sandbox
 
         with transaction.atomic():

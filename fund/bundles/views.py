@@ -142,7 +142,7 @@ def cross_province(request: HttpRequest) -> HttpResponse:
                 apply_errors(form, exc)
     return render(request, "bundles/cross.html", {
         "form": form, "items": [(i, cross_item_online(i)) for i in items], "verified": verified,
-        "login_url": _login_to(verified.item.code) if verified else "", "submitted": submitted,
+        "hall_url": _login_to(verified.item.code) if verified else "", "submitted": submitted,
     }, status=status)
 
 

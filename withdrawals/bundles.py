@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from deposits.models import ACTIVE_MEMBER_STATES
+from deposits.models import ACTIVE_MEMBER_STATES, MemberAccount
 from deposits.selectors import member_accounts_for_holder_or_staff
 from fund.bundles.registry import (
     BundleContext,
@@ -28,7 +28,7 @@ from .services.application import PreparedSubmission, withdrawal_submit_accept, 
 RETIREMENT_REASON = "03"
 
 
-def _account_for(ctx: BundleContext) -> object:
+def _account_for(ctx: BundleContext) -> MemberAccount:
     accounts = member_accounts_for_holder_or_staff(ctx.actor).filter(state__in=ACTIVE_MEMBER_STATES)
     if ctx.found.get("portal") == "member":
         account = accounts.filter(person_id=ctx.actor.person_id).order_by("-opened_on", "-id").first()
@@ -44,7 +44,7 @@ def _account_for(ctx: BundleContext) -> object:
 
 def _retirement_check(ctx: BundleContext) -> None:
     account = _account_for(ctx)
-    person = account.person  # type: ignore[attr-defined]
+    person = account.person
     identity_verify(ctx, id_number=person.id_number, name=person.name)
     ctx.found["member_account"] = account
     token = ctx.found.get("client_token") or ""
@@ -56,7 +56,7 @@ def _retirement_check(ctx: BundleContext) -> None:
         client_token=f"bundle:{token}" if token else "",
     )
     ctx.found["withdrawal"] = prepared
-    ctx.applicant(branch_id=account.unit.employer.branch_id, person_id=person.pk,  # type: ignore[attr-defined]
+    ctx.applicant(branch_id=account.unit.employer.branch_id, person_id=person.pk,
                   suffix=person.id_number, name=person.name)
 
 

@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
@@ -62,7 +63,7 @@ class BundleOutput(serializers.Serializer):
 class PartOutput(serializers.Serializer):
     position = serializers.IntegerField(label="顺序")
     code = serializers.CharField(label="分项编码")
-    label = serializers.CharField(label="分项名称")
+    name = serializers.CharField(label="分项名称")
     summary = serializers.CharField(label="办理结果")
     application = serializers.CharField(label="分项办件编号", allow_null=True, help_text="我的办件中的编号；无单独办件为空")
     step = serializers.CharField(label="分项当前环节", allow_null=True)
@@ -79,7 +80,7 @@ class RunOutput(serializers.Serializer):
 
     @extend_schema_field(PartOutput(many=True))
     def get_parts(self, run: BundleRun) -> list[dict[str, Any]]:
-        return [{"position": row.part.position, "code": row.part.code, "label": row.part.label,
+        return [{"position": row.part.position, "code": row.part.code, "name": row.part.label,
                  "summary": row.part.summary, "application": row.application.number if row.application else None,
                  "step": row.application.step_label if row.application else None} for row in bundle_run_parts(run)]
 
@@ -94,7 +95,7 @@ class RunListOutput(serializers.Serializer):
 
 class BundleListApi(APIView):
     @extend_schema(responses=BundleOutput(many=True), summary="一件事清单（本人所在门户可办理的）")
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         roles = roles_of(request.user)
         portals = [p for p, ok in (("staff", roles.is_staff), ("unit", roles.is_unit_operator),
                                    ("member", roles.is_member)) if ok]
@@ -123,7 +124,7 @@ class BundleRunCreateApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: RunOutput, 200: RunOutput},
                    summary="办理一件事：各分项一次提交、一并办结；任一分项不通过则全部不办理")
-    def post(self, request, code: str):
+    def post(self, request: Request, code: str) -> Response:
         bundle = bundle_get(code)
         if bundle is None:
             raise Http404
@@ -139,13 +140,13 @@ class BundleRunListApi(APIView):
     pagination_class = Pagination
 
     @extend_schema(responses=RunListOutput(many=True), summary="一件事办件（本人、本单位或本管理部的）")
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return paginated(self, bundle_runs_for_user(request.user), RunListOutput)
 
 
 class BundleRunDetailApi(APIView):
     @extend_schema(responses=RunOutput, summary="一件事办件及各分项的办理情况")
-    def get(self, request, number: str):
+    def get(self, request: Request, number: str) -> Response:
         return Response(RunOutput(bundle_run_get_for_user(request.user, number)).data)
 
 
@@ -154,7 +155,7 @@ class BundleRunDetailApi(APIView):
 class CrossThrottle(AnonRateThrottle):
     """Beside the per-ID-number and per-address limit on failed checks: any caller, a few a minute."""
 
-    rate = "20/min"
+    rate: str | None = "20/min"
 
 
 class CrossResultOutput(serializers.Serializer):
@@ -179,7 +180,7 @@ class CrossProvinceApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={200: CrossResultOutput, 201: CrossResultOutput},
                    summary="跨省通办：公安身份核验后，登录个人网厅办理，或提交通办窗口代办（无需到现场）")
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         values = validated(self.InputSerializer, request)
         item = next((i for i in cross_province_items() if i.code == values["item"]), None)
         try:
@@ -230,7 +231,7 @@ class CrossRequestListApi(APIView):
 
     @extend_schema(responses=CrossRequestOutput(many=True), summary="通办窗口队列（本管理部；全中心范围的看全部）",
                    parameters=[OpenApiParameter("state", OpenApiTypes.STR, description=STATE_HELP)])
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         _require_worker(request.user)
         items = cross_requests_for_user(request.user)
         state = request.query_params.get("state", "")
@@ -243,13 +244,13 @@ class CrossRequestListApi(APIView):
 
 class CrossRequestDetailApi(APIView):
     @extend_schema(responses=CrossRequestOutput, summary="一笔跨省通办申请")
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         return Response(CrossRequestOutput(cross_request_get_for_user(request.user, pk)).data)
 
 
 class CrossRequestTakeApi(APIView):
     @extend_schema(request=None, responses=CrossRequestOutput, summary="受理跨省通办申请（受理岗）")
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         item = cross_request_take(actor=request.user, request=cross_request_get_for_user(request.user, pk))
         return Response(CrossRequestOutput(item).data)
 
@@ -261,7 +262,7 @@ class CrossRequestFinishApi(APIView):
 
     @extend_schema(request=InputSerializer, responses=CrossRequestOutput,
                    summary="记录跨省通办申请的办理结果（受理人），并短信告知申请人")
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         item = cross_request_get_for_user(request.user, pk)
         values = validated(self.InputSerializer, request)
         item = cross_request_finish(actor=request.user, request=item, done=values["outcome"] == "done",

@@ -41,7 +41,7 @@ class CrossProvinceForm(forms.Form):
 
     def __init__(self, *args: Any, items: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = items
+        self.fields["item"].choices = items  # type: ignore[attr-defined]
 
 
 class CrossFinishForm(forms.Form):

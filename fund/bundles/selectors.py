@@ -33,13 +33,14 @@ class PartRow:
 def bundle_run_parts(run: BundleRun) -> list[PartRow]:
     """The run's parts in order, each with its own application on fund.tracking's register (its live step)."""
     parts = list(run.parts.all())
-    keys = [(p.subject_type_id, p.subject_id) for p in parts if p.subject_type_id]
+    keys = [(p.subject_type_id, p.subject_id) for p in parts if p.subject_type_id and p.subject_id]
     apps: dict[tuple[int, int], Application] = {}
     if keys:
         for app in Application.objects.filter(subject_type_id__in={k[0] for k in keys},
                                               subject_id__in={k[1] for k in keys}):
             apps[(app.subject_type_id, app.subject_id)] = app
-    return [PartRow(p, apps.get((p.subject_type_id, p.subject_id)) if p.subject_type_id else None) for p in parts]
+    return [PartRow(p, apps.get((p.subject_type_id, p.subject_id)) if p.subject_type_id and p.subject_id else None)
+            for p in parts]
 
 
 def cross_may_work(user: Any) -> bool:

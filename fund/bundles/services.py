@@ -241,10 +241,13 @@ def cross_request_submit(
     if errors:
         raise ValidationError(errors)
     verified = cross_identity_verify(item_code=item_code, name=name, id_number=id_number, ip=ip)
+    branch = verified.person.branch
+    if branch is None:  # a person on file with no branch yet: no queue would see the request
+        raise ValidationError({"id_number": ["未查到您的所属管理部，请拨打 12329 服务热线办理"]})
     with transaction.atomic(durable=True):
         request = CrossProvinceRequest.objects.create(
             number=next_number(CROSS_SEQUENCE, f"KS{timezone.localdate():%Y%m%d}", 5), item_code=verified.item.code,
-            item_name=verified.item.name, person=verified.person, branch_id=verified.person.branch_id, phone=phone,
+            item_name=verified.item.name, person=verified.person, branch=branch, phone=phone,
             province=province, note=note, identity_call_id=verified.call_id,
         )
         audit_log(actor=None, action="bundles.cross.submitted", target=request,

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.urls import reverse
+
 from fund.catalogue.registry import Channel
 from fund.tracking.registry import Tracked, TrackedKind, register_tracked
 
@@ -36,7 +40,13 @@ def describe_cross(request: CrossProvinceRequest) -> Tracked:
     )
 
 
+def _run_url(portal: str) -> Callable[[BundleRun], str]:
+    return lambda run: reverse(f"{portal}:bundles_run_detail", args=[run.number])
+
+
 def register_tracked_kinds() -> None:
-    register_tracked(TrackedKind(key="bundles.run", model=BundleRun, noun="一件事", describe=describe_run))
-    register_tracked(TrackedKind(key="bundles.cross", model=CrossProvinceRequest, noun="跨省通办申请",
-                                 describe=describe_cross))
+    register_tracked(TrackedKind(key="bundles.run", model=BundleRun, noun="一件事", describe=describe_run,
+                                 staff_url=_run_url("staff"), member_url=_run_url("member"), unit_url=_run_url("unit")))
+    register_tracked(TrackedKind(
+        key="bundles.cross", model=CrossProvinceRequest, noun="跨省通办申请", describe=describe_cross,
+        staff_url=lambda request: reverse("staff:bundles_cross_detail", args=[request.pk])))

@@ -17,6 +17,7 @@ class LoansConfig(AppConfig):
 
         register_loan_audit_names()
         register_loan_items()
+        from . import bundles  # noqa: F401  (registers its 一件事 parts and 跨省通办 entries, after the items)
         # The loans line as deposits and withdrawals see it: blockers, the "centre" loan source.
         register_other_lines()
         # The loans' steps of the nightly close (日终): overdue and penalty, 自愿扣划, the bank's batch debit and

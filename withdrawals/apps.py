@@ -12,7 +12,7 @@ class WithdrawalsConfig(AppConfig):
         from .services import decision  # noqa: F401  (registers the review flow)
 
         register_catalogue()
-
+        from . import bundles  # noqa: F401  (registers its 一件事 parts and 跨省通办 entries, after the items)
         from .audit_names import register_audit_names
 
         register_audit_names()

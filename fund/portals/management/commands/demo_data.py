@@ -61,6 +61,7 @@ class Command(BaseCommand):
             for module in modules:
                 if hasattr(module, "seed_after_sandbox"):
                     module.seed_after_sandbox(ctx)
+            importlib.import_module("fund.bundles.demo").seed(ctx)  # 一件事 and 跨省通办 (asks the sandboxes)
         except BaseException:
             SandboxIdentity.objects.all().delete()
             raise

@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fund.api import Pagination, paginated, validated
+from fund.api import MonthField, Pagination, paginated, validated
 from fund.policy.models import PolicyValue
 
 from .registry import replayers
@@ -37,7 +37,7 @@ class WhatIfRunInput(serializers.Serializer):
     source = serializers.IntegerField(label="来自待生效的政策值ID", required=False, allow_null=True, default=None)
 
 
-class DraftValueOutput(serializers.Serializer):
+class WhatIfDraftValueOutput(serializers.Serializer):
     name = serializers.CharField(label="政策项")
     label = serializers.CharField(label="名称")
     draft = serializers.CharField(label="模拟值")
@@ -62,7 +62,7 @@ class WhatIfRunOutput(serializers.Serializer):
     finished_at = serializers.DateTimeField(label="完成时间", allow_null=True)
 
 
-class LineOutput(serializers.Serializer):
+class WhatIfLineOutput(serializers.Serializer):
     code = serializers.CharField(label="业务")
     label = serializers.CharField(label="业务名称")
     replayed = serializers.IntegerField(label="重放笔数")
@@ -74,23 +74,23 @@ class LineOutput(serializers.Serializer):
     new_moved = serializers.DecimalField(max_digits=20, decimal_places=2, label="模拟资金")
 
 
-class MonthOutput(serializers.Serializer):
-    month = serializers.DateField(label="月份（当月1日）")
+class WhatIfMonthOutput(serializers.Serializer):
+    month = MonthField(label="月份")
     old_moved = serializers.DecimalField(max_digits=20, decimal_places=2, label="原资金")
     new_moved = serializers.DecimalField(max_digits=20, decimal_places=2, label="模拟资金")
 
 
 class WhatIfRunDetailOutput(WhatIfRunOutput):
-    draft = DraftValueOutput(many=True, label="模拟值与现行值")
-    lines = LineOutput(many=True, label="各业务结果对比（完成后）")
-    months = MonthOutput(many=True, label="每月资金（完成后）")
+    draft = WhatIfDraftValueOutput(many=True, label="模拟值与现行值")
+    lines = WhatIfLineOutput(many=True, label="各业务结果对比（完成后）")
+    months = WhatIfMonthOutput(many=True, label="每月资金（完成后）")
 
 
 class WhatIfChangeOutput(serializers.Serializer):
     replayer = serializers.CharField(label="业务")
     number = serializers.CharField(label="业务编号")
     applicant = serializers.CharField(label="申请人（脱敏）")
-    month = serializers.DateField(label="审批月份（当月1日）")
+    month = MonthField(label="审批月份")
     old_decision = serializers.CharField(label="原结果", help_text="approved 批准 / refused 不予办理")
     old_amount = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True, label="原金额")
     new_decision = serializers.CharField(label="模拟结果", help_text="approved 批准 / refused 不予办理")
@@ -130,9 +130,9 @@ class WhatIfRunDetailApi(APIView):
         data = WhatIfRunOutput(run).data
         summary = whatif_summary(run) if run.state == "done" else None
         data.update({
-            "draft": DraftValueOutput(draft_values(run), many=True).data,
-            "lines": LineOutput(summary.lines if summary else [], many=True).data,
-            "months": MonthOutput(summary.months if summary else [], many=True).data,
+            "draft": WhatIfDraftValueOutput(draft_values(run), many=True).data,
+            "lines": WhatIfLineOutput(summary.lines if summary else [], many=True).data,
+            "months": WhatIfMonthOutput(summary.months if summary else [], many=True).data,
         })
         return Response(data)
 

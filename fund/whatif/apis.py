@@ -4,6 +4,7 @@
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -34,12 +35,13 @@ class WhatIfRunInput(serializers.Serializer):
     period_start = serializers.DateField(label="重放起始日", required=False, allow_null=True, default=None,
                                          help_text="与截止日都不填时为上一个完整月份")
     period_end = serializers.DateField(label="重放截止日", required=False, allow_null=True, default=None)
-    source = serializers.IntegerField(label="来自待生效的政策值ID", required=False, allow_null=True, default=None)
+    source = serializers.IntegerField(  # type: ignore[assignment]
+        label="来自待生效的政策值ID", required=False, allow_null=True, default=None)
 
 
 class WhatIfDraftValueOutput(serializers.Serializer):
     name = serializers.CharField(label="政策项")
-    label = serializers.CharField(label="名称")
+    label = serializers.CharField(label="名称")  # type: ignore[assignment]
     draft = serializers.CharField(label="模拟值")
     current = serializers.CharField(label="现行值")
 
@@ -64,7 +66,7 @@ class WhatIfRunOutput(serializers.Serializer):
 
 class WhatIfLineOutput(serializers.Serializer):
     code = serializers.CharField(label="业务")
-    label = serializers.CharField(label="业务名称")
+    label = serializers.CharField(label="业务名称")  # type: ignore[assignment]
     replayed = serializers.IntegerField(label="重放笔数")
     changed = serializers.IntegerField(label="结果变化笔数")
     to_refused = serializers.IntegerField(label="批准→不予办理")
@@ -102,14 +104,14 @@ class WhatIfRunListApi(APIView):
     pagination_class = Pagination
 
     @extend_schema(responses=WhatIfRunOutput(many=True), summary="政策调整模拟记录（全中心分管副主任/主任）")
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         if not whatif_can_run(request.user):
             raise Http404
         return paginated(self, whatif_runs_for_user(request.user), WhatIfRunOutput)
 
     @extend_schema(request=WhatIfRunInput, responses={202: WhatIfRunOutput},
                    summary="发起政策调整模拟：按模拟政策值重放期间内的审批（后台执行，查询进度）")
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         if not whatif_can_run(request.user):
             raise Http404
         data = validated(WhatIfRunInput, request)
@@ -125,7 +127,7 @@ class WhatIfRunListApi(APIView):
 
 class WhatIfRunDetailApi(APIView):
     @extend_schema(responses=WhatIfRunDetailOutput, summary="一次政策调整模拟的进度与结果对比")
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         run = whatif_run_get_for_user(request.user, pk)
         data = WhatIfRunOutput(run).data
         summary = whatif_summary(run) if run.state == "done" else None
@@ -141,6 +143,6 @@ class WhatIfChangesApi(APIView):
     pagination_class = Pagination
 
     @extend_schema(responses=WhatIfChangeOutput(many=True), summary="结果会改变的申请（按审批时间）")
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         run = whatif_run_get_for_user(request.user, pk)
         return paginated(self, whatif_changes(run), WhatIfChangeOutput)

@@ -16,12 +16,12 @@ class WhatIfForm(forms.Form):
     title = forms.CharField(label="说明", max_length=100, required=False, help_text="如：2027年租房提取限额调整")
     period_start = forms.DateField(label="重放起始日", widget=forms.DateInput(attrs={"type": "date"}))
     period_end = forms.DateField(label="重放截止日", widget=forms.DateInput(attrs={"type": "date"}))
-    replayers = forms.MultipleChoiceField(label="重放的业务", widget=forms.CheckboxSelectMultiple)
     source = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["replayers"].choices = [(r.code, r.label) for r in replayers()]
+        self.fields["replayers"] = forms.MultipleChoiceField(
+            label="重放的业务", widget=forms.CheckboxSelectMultiple, choices=[(r.code, r.label) for r in replayers()])
         options = [("", "—— 不调整 ——"), *((d.name, f"{d.group}｜{d.label}") for d in DEFINITIONS if not d.choices)]
         for i in range(1, ROWS + 1):
             self.fields[f"name_{i}"] = forms.ChoiceField(label=f"政策项 {i}", choices=options, required=False)
@@ -40,7 +40,7 @@ class WhatIfForm(forms.Form):
         return out
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for i in range(1, ROWS + 1):
             if data.get(f"name_{i}") and not (data.get(f"value_{i}") or "").strip():
                 self.add_error(f"value_{i}", "请填写模拟值")

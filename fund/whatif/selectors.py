@@ -120,11 +120,11 @@ def whatif_summary(run: WhatIfRun) -> Summary:
         n_amount_changed=Count("id", filter=Q(changed=True, old_decision=approved, new_decision=approved)),
         sum_old=Sum("old_moved"), sum_new=Sum("new_moved"),
     ))
-    found = {r["replayer"]: r for r in rows}
+    found: dict[str, dict[str, Any]] = {r["replayer"]: dict(r) for r in rows}
     lines = []
     for code in run.replayers:
         replayer = replayer_get(code)
-        r = found.get(code, {})
+        r: dict[str, Any] = found.get(code, {})
         lines.append(LineSummary(
             code=code, label=replayer.label if replayer else code, replayed=r.get("n_replayed", 0),
             changed=r.get("n_changed", 0), to_refused=r.get("n_to_refused", 0), to_approved=r.get("n_to_approved", 0),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,7 +27,7 @@ from fund.policy.selectors import PolicyUnknown, policy_can_manage, policy_defin
 from fund.workflow.moves import MoveTable, move_status
 
 from .models import RunState, WhatIfResult, WhatIfRun
-from .registry import Period, ReplayRequest, in_slices, replayer_get
+from .registry import Period, Replayer, ReplayRequest, ReplayResult, in_slices, replayer_get
 
 logger = logging.getLogger(__name__)
 
@@ -178,13 +179,13 @@ def _compute(run: WhatIfRun) -> None:
         replayer = replayer_get(code)
         if replayer is None:
             raise ValueError(f"未知的模拟业务：{code}")
-        plans.append((replayer, _read_only(lambda r=replayer: list(r.subjects(request.period)))))
+        plans.append((replayer, _read_only(partial(_subjects, replayer, request.period))))
     total = sum(len(ids) for _, ids in plans)
     _progress(run, total=total, stage="重放审批", percent=2)
     done = 0
     for replayer, ids in plans:
         for ids_slice in in_slices(ids, SLICE):
-            results = _read_only(lambda r=replayer, s=ids_slice: list(r.replay(s, request)))
+            results = _read_only(partial(_replay, replayer, ids_slice, request))
             done += len(ids_slice)
             with transaction.atomic():
                 WhatIfResult.objects.bulk_create([
@@ -197,6 +198,14 @@ def _compute(run: WhatIfRun) -> None:
                 ])
                 _progress(run, replayed=done, stage=f"重放{replayer.label}（{done}/{total}）",
                           percent=min(99, 2 + done * 97 // max(total, 1)))
+
+
+def _subjects(replayer: Replayer, period: Period) -> list[int]:
+    return list(replayer.subjects(period))
+
+
+def _replay(replayer: Replayer, ids: Sequence[int], request: ReplayRequest) -> list[ReplayResult]:
+    return list(replayer.replay(ids, request))
 
 
 def whatif_run_by_id(run_id: int) -> WhatIfRun | None:

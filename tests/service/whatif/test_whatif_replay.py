@@ -157,3 +157,15 @@ def test_replay_results_compare_decision_and_amount():
     same = ReplayResult(subject="x:1", number="1", applicant="", month=date(2026, 1, 1), old_decision="approved",
                         old_amount=Decimal("1.00"), new_decision="approved", new_amount=Decimal("1.00"))
     assert not same.changed
+
+
+def test_each_replayed_decision_sees_only_the_withdrawals_made_before_it(wd, django_capture_on_commit_callbacks):  # noqa: F811
+    first = submit_decided(django_capture_on_commit_callbacks, actor=wd.world.member_a, account=wd.account,
+                           reason="07", amount="10000.00")
+    second = submit_decided(django_capture_on_commit_callbacks, actor=wd.world.member_a, account=wd.account,
+                            reason="07", amount="10000.00")
+    assert (first.amount, second.amount) == (Decimal("10000.00"), Decimal("8000.00"))  # 18 000 a year
+    run = run_now(wd.world.director, {CAP: "12000"}, ["withdrawals"])
+    # The first was decided with nothing taken before it: 12 000 would still pay its 10 000. The second had
+    # 10 000 taken before it: 2 000 left.
+    assert [(c.number, c.new_amount) for c in whatif_changes(run)] == [(second.number, Decimal("2000.00"))]

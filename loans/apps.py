@@ -9,7 +9,15 @@ class LoansConfig(AppConfig):
         # Registered by importing: the nav entries and panels, the printed documents (approval opinion, contract,
         # IOU, credit report, the schedule, the payoff certificate), the approval flows, and disbursement's payments
         # purpose, notice and beat job.
-        from . import nav, panels, payoff_pdf, pdf, schedule_pdf, signing_pdf  # noqa: F401
+        from . import (  # noqa: F401
+            nav,
+            panels,
+            payoff_pdf,
+            pdf,
+            schedule_pdf,
+            signing_pdf,
+            whatif,  # noqa: F401  (the policy what-if's replayer of quota calculations)
+        )
         from .audit_names import register_loan_audit_names
         from .catalogue import register_loan_items
         from .services import approval, disbursement  # noqa: F401

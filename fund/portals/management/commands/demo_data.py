@@ -65,6 +65,7 @@ class Command(BaseCommand):
         except BaseException:
             SandboxIdentity.objects.all().delete()
             raise
+        importlib.import_module("fund.whatif.demo").seed(ctx)  # a what-if over the business just decided
         self.stdout.write(self.style.SUCCESS(f"演示数据已载入：{len(ctx.people)} 名职工，{len(ctx.employers)} 个单位。"))
 
     def _print_logins(self, url: str) -> None:

@@ -55,7 +55,8 @@ def weights_set(*, actor: Any, effective_from: date | None, base: Any, weights: 
     elif first_of_month(effective_from) < first_of_month(today):
         errors["effective_from"] = ["生效月份不能早于本月：已过去月份的考核按当时的权重计分"]
     value = _decimal(base, field="base", label="基础分", bounds=BASE_RANGE, errors=errors)
-    known = {t.code: t.label for t in term_specs()}
+    # A source not registered yet (the tickets app's complaints) may still carry a weight, ready for when it is.
+    known = {**{code: code for code in DEFAULT_WEIGHTS}, **{t.code: t.label for t in term_specs()}}
     per: dict[str, Decimal] = {}
     for code, raw in weights.items():
         if code not in known:

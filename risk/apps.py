@@ -42,6 +42,7 @@ class RiskConfig(AppConfig):
         register_rates_close_steps()
         register_rings()
         register_screening()
+        from . import assessment  # noqa: F401  (registers confirmed audit hits as a source of 窗口考核)
 
 
 def register_overdue_ledger() -> None:

@@ -528,6 +528,22 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
         description="爽约达到上限的，自最近一次爽约次日起此天数内不能网上预约（仍可到窗口取号办理）。",
         minimum=d("1"), maximum=d("180"), seeds=(Seed("30"),),
     ),
+    # ------------------------------------------------------------------ 好差评 ratings (fund.ratings)
+    PolicyDefinition(
+        name="rating_bad_stars", label="差评认定星级", unit="星", kind=Kind.INTEGER, group=Group.SERVICE,
+        description="办件评价为此星级及以下的（共五星）认定为差评，自动生成差评整改任务交办件所属管理部。",
+        minimum=d("1"), maximum=d("3"), seeds=(Seed("2"),),
+    ),
+    PolicyDefinition(
+        name="rating_followup_days", label="差评整改时限", unit="工作日", kind=Kind.INTEGER, group=Group.SERVICE,
+        description="差评整改任务生成后，管理部核实、整改并回访评价人的工作日数。",
+        minimum=d("1"), maximum=d("30"), seeds=(Seed("5"),),
+    ),
+    PolicyDefinition(
+        name="rating_invite_days", label="办件评价有效期", unit="天", kind=Kind.INTEGER, group=Group.SERVICE,
+        description="办件办结后此天数内，申请人可在网厅“待评价”或通过短信评价链接评价（每件一次）。",
+        minimum=d("1"), maximum=d("90"), seeds=(Seed("15"),),
+    ),
 )
 
 BY_NAME: dict[str, PolicyDefinition] = {d.name: d for d in DEFINITIONS}

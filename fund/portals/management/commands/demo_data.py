@@ -66,6 +66,8 @@ class Command(BaseCommand):
             SandboxIdentity.objects.all().delete()
             raise
         importlib.import_module("fund.whatif.demo").seed(ctx)  # a what-if over the business just decided
+        importlib.import_module("fund.ratings.demo").seed(ctx)  # the lines' applications are all there now
+        importlib.import_module("fund.assessment.demo").seed(ctx)
         self.stdout.write(self.style.SUCCESS(f"演示数据已载入：{len(ctx.people)} 名职工，{len(ctx.employers)} 个单位。"))
 
     def _print_logins(self, url: str) -> None:

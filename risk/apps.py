@@ -42,6 +42,7 @@ class RiskConfig(AppConfig):
         register_rates_close_steps()
         register_rings()
         register_screening()
+        from . import measures  # noqa: F401  (the overdue rate as a measure of 服务效能, fund.measures)
 
 
 def register_overdue_ledger() -> None:

@@ -30,12 +30,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404
 
 from fund.dates import add_months, months_between
 from fund.people.models import Branch, Post
-from fund.people.roles import roles_of
+from fund.people.roles import Roles, roles_of
 from fund.tracking.models import Application
 
 from .registry import MeasureSource, measure_sources
@@ -61,18 +61,18 @@ def measures_scope_for_user(user: Any) -> MeasuresScope | None:
     if not getattr(user, "is_authenticated", False):
         return None
     roles = roles_of(user)
-    staff = roles.staff
-    if staff is None:
+    if not measures_may_view(roles):
         return None
-    if staff.centre_wide:
+    assert roles.staff is not None
+    if roles.staff.centre_wide:
         return MeasuresScope(branch_id=None, label="全中心")
-    if roles.has_post(Post.DIRECTOR) or roles.has_post(Post.APPROVE):
-        return MeasuresScope(branch_id=staff.branch_id, label=staff.branch.name)
-    return None
+    return MeasuresScope(branch_id=roles.staff.branch_id, label=roles.staff.branch.name)
 
 
-def measures_may_view(user: Any) -> bool:
-    return measures_scope_for_user(user) is not None
+def measures_may_view(roles: Roles) -> bool:
+    """Centre-wide staff, and the 审批 or 主任 post of a branch (the staff navigation asks this too)."""
+    staff = roles.staff
+    return staff is not None and (staff.centre_wide or roles.has_post(Post.DIRECTOR) or roles.has_post(Post.APPROVE))
 
 
 def measures_scope_or_404(user: Any) -> MeasuresScope:
@@ -236,7 +236,10 @@ def figures_query(*, start: date, end: date, branch_id: int | None = None,
     if item_code:
         where += " AND item_code = %(item)s"
         params["item"] = item_code
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The plan's cost over a year of rows switches JIT compilation on, which took longer (2.3 s of 7.5 in
+        # EXPLAIN ANALYZE over 1,000,000 rows) than the grouping it was meant to speed up; local to this query.
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(FIGURES_SQL.format(table=Application._meta.db_table, where=where), params)
         names = [c.name for c in cursor.description]
         return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]

@@ -24,7 +24,7 @@ from .selectors import Report, item_name, measures_report, measures_scope_or_404
 
 PARAMETERS = [
     OpenApiParameter("start", OpenApiTypes.STR, description="起始年月，如 2026-01；默认截止年月前 11 个月"),
-    OpenApiParameter("end", OpenApiTypes.STR, description="截止年月，如 2026-12；默认本月（最长 36 个月）"),
+    OpenApiParameter("end", OpenApiTypes.STR, description="截止年月，如 2026-12；默认上月（最长 36 个月）"),
     OpenApiParameter("branch", OpenApiTypes.INT, description="管理部编号；默认全中心（管理部负责人只能查本管理部）"),
     OpenApiParameter("item", OpenApiTypes.STR, description="事项编码，如 TQ-07；默认全部事项"),
 ]
@@ -94,7 +94,7 @@ class MeasuresBranchOutput(serializers.Serializer):
 
 class MeasuresSourceOutput(serializers.Serializer):
     code = serializers.CharField(label="指标代码")
-    label = serializers.CharField(label="指标")
+    name = serializers.CharField(source="label", label="指标")
     note = serializers.CharField(label="口径")
 
 

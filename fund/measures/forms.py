@@ -46,7 +46,7 @@ class MeasuresForm(forms.Form):
         super().__init__(*args, **kwargs)
         branches = measures_branches(user)
         choices = [(b.pk, b.name) for b in branches]
-        self.fields["branch"].widget.choices = ([("", "全中心")] if len(branches) > 1 else []) + choices  # type: ignore[attr-defined]
+        self.fields["branch"].widget.choices = ([("", "全中心")] if len(branches) > 1 else []) + choices
 
     def clean_item(self) -> str:
         item = (self.cleaned_data.get("item") or "").strip().upper()
@@ -74,14 +74,15 @@ class Period:
 
 
 def default_period(today: date) -> tuple[date, date]:
-    """The twelve months up to this one."""
-    end = today.replace(day=1)
+    """The twelve whole months before this one: a month under way would read as a fall in every count (its
+    applications are still coming in) and has no month-end figure yet; it can be chosen."""
+    end = add_months(today.replace(day=1), -1)
     return add_months(end, 1 - DEFAULT_MONTHS), end
 
 
 def period_from(form: MeasuresForm, today: date) -> Period:
     """The valid form's choices with the defaults filled in: one bound missing is counted twelve months from
-    the other; none, the twelve months up to this one."""
+    the other (not past this month); none, the twelve whole months before this one."""
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     start, end = data.get("start"), data.get("end")
     if start is None and end is None:
@@ -91,6 +92,8 @@ def period_from(form: MeasuresForm, today: date) -> Period:
         start = add_months(end, 1 - DEFAULT_MONTHS)
     elif end is None:
         end = min(add_months(start, DEFAULT_MONTHS - 1), max(start, today.replace(day=1)))
+    if not form.is_bound:  # the month inputs show the period the figures are of
+        form.initial.update(start=f"{start:%Y-%m}", end=f"{end:%Y-%m}")
     return Period(start=start, end=end, branch_id=data.get("branch"), item_code=data.get("item") or "")
 
 

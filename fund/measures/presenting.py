@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +26,10 @@ def source_text(source: MeasureSource, value: Decimal | None) -> str:
     return percent_text(value, source.percent_places)
 
 
+def _source_format(source: MeasureSource) -> Callable[[Decimal], str]:
+    return lambda value: source_text(source, value)
+
+
 def report_charts(report: Report) -> list[LineChart]:
     months = [r.month for r in report.months]
     figures = [r.figures for r in report.months]
@@ -43,7 +48,7 @@ def report_charts(report: Report) -> list[LineChart]:
     for source in report.sources:
         charts.append(line_chart(f"{source.label}（月末）", months, [(source.label, [r.sources.get(source.code)
                                                                                 for r in report.months])],
-                                 lambda v, s=source: source_text(s, v)))
+                                 _source_format(source)))
     return [c for c in charts if c is not None]
 
 

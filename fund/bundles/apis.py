@@ -28,6 +28,7 @@ from .selectors import (
     cross_may_work,
     cross_request_get_for_user,
     cross_requests_for_user,
+    cross_sign_in_url,
 )
 from .services import (
     TooManyChecks,
@@ -39,7 +40,6 @@ from .services import (
     cross_request_submit,
     cross_request_take,
 )
-from .views import _login_to
 
 STATE_HELP = choices_help(CrossState.choices)
 
@@ -187,7 +187,7 @@ class CrossProvinceApi(APIView):
             if item is not None and values["way"] == "online" and cross_item_online(item):
                 verified = cross_identity_verify(item_code=item.code, name=values["name"],
                                                  id_number=values["id_number"], ip=client_ip(request))
-                data = {"way": "online", "item": item.code, "login_url": _login_to(verified.item.code), "number": ""}
+                data = {"way": "online", "item": item.code, "login_url": cross_sign_in_url(verified.item.code), "number": ""}
                 return Response(CrossResultOutput(data).data)
             made = cross_request_submit(item_code=values["item"], name=values["name"], id_number=values["id_number"],
                                         phone=values.get("phone", ""), province=values.get("province", ""),

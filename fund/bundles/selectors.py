@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from fund.people.roles import roles_of
 from fund.people.selectors import get_or_404, scoped
 from fund.tracking.models import Application
 
 from .models import BundleRun, BundleRunPart, CrossProvinceRequest
+from .registry import cross_province_entry
 
 
 def bundle_runs_for_user(user: Any) -> QuerySet[BundleRun]:
@@ -59,3 +63,10 @@ def cross_requests_for_user(user: Any) -> QuerySet[CrossProvinceRequest]:
 
 def cross_request_get_for_user(user: Any, pk: Any) -> CrossProvinceRequest:
     return get_or_404(cross_requests_for_user(user), pk=pk)
+
+
+def cross_sign_in_url(item_code: str) -> str:
+    """The sign-in page, then the item in the personal hall: the member signs in as members always do."""
+    entry = cross_province_entry(item_code)
+    target = reverse(entry[0], args=entry[1]) if entry else reverse("member:home")
+    return f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': target})}"

@@ -5,14 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fund.people.auth import client_ip
@@ -27,7 +24,6 @@ from .registry import (
     bundle_materials,
     bundle_missing_parts,
     bundles,
-    cross_province_entry,
 )
 from .selectors import (
     bundle_run_get_for_user,
@@ -36,6 +32,7 @@ from .selectors import (
     cross_may_work,
     cross_request_get_for_user,
     cross_requests_for_user,
+    cross_sign_in_url,
 )
 from .services import (
     TooManyChecks,
@@ -104,13 +101,6 @@ def _detail(portal: str) -> Callable[..., HttpResponse]:
 
 # 跨省通办 ---------------------------------------------------------------------------------------------------
 
-def _login_to(item_code: str) -> str:
-    """The sign-in page, then the item in the personal hall: the member signs in as members always do."""
-    entry = cross_province_entry(item_code)
-    target = reverse(entry[0], args=entry[1]) if entry else reverse("member:home")
-    return f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': target})}"
-
-
 @require_http_methods(["GET", "POST"])
 def cross_province(request: HttpRequest) -> HttpResponse:
     """The public 跨省通办 entry: the items, and identity at the public security register for a member of this
@@ -142,7 +132,7 @@ def cross_province(request: HttpRequest) -> HttpResponse:
                 apply_errors(form, exc)
     return render(request, "bundles/cross.html", {
         "form": form, "items": [(i, cross_item_online(i)) for i in items], "verified": verified,
-        "hall_url": _login_to(verified.item.code) if verified else "", "submitted": submitted,
+        "hall_url": cross_sign_in_url(verified.item.code) if verified else "", "submitted": submitted,
     }, status=status)
 
 

@@ -11,7 +11,7 @@ class BundlesConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from fund.audit.actions import register_actions
-        from fund.portals.nav import BUSINESS, anyone, may_accept, register_nav
+        from fund.portals.nav import BUSINESS, SERVICES, may_accept, register_nav
 
         from .definitions import register_bundles
         from .tracking import register_tracked_kinds
@@ -27,5 +27,5 @@ class BundlesConfig(AppConfig):
                      visible=may_accept)
         register_nav("staff", _("跨省通办"), "staff:bundles_cross_queue", order=186, group=BUSINESS, icon="users",
                      visible=may_accept)
-        register_nav("unit", _("一件事"), "unit:bundles_index", order=160, icon="check", visible=anyone)
-        register_nav("member", _("一件事"), "member:bundles_index", order=160, icon="check", visible=anyone)
+        register_nav("unit", _("一件事"), "unit:bundles_index", order=530, icon="check", group=SERVICES)
+        register_nav("member", _("一件事"), "member:bundles_index", order=530, icon="check", group=SERVICES)

@@ -2,12 +2,17 @@
 centre-wide), members and units their own; anyone else gets 404. The public form and the SMS rating link need
 no sign-in; the public form is throttled."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -79,7 +84,7 @@ class TicketRatesOutput(serializers.Serializer):
     months = TicketRateOutput(many=True, label="按月份合计")
 
 
-def _portal_channel(user, requested: str) -> dict:
+def _portal_channel(user: Any, requested: str) -> dict[str, Any]:
     """Who files the ticket and through which channel: staff name hotline or letter; a member or a unit's
     operator file from their hall."""
     roles = roles_of(user)
@@ -116,13 +121,13 @@ class TicketListApi(APIView):
                                         description="overdue 已超期未答复 / late 超期答复 / mine 我负责的待答复"),
                        OpenApiParameter("q", OpenApiTypes.STR, description="工单编号、诉求人、电话或标题"),
                    ])
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         tickets = tickets_for_user(request.user).order_by("-registered_at", "-id")
         return paginated(self, api_filtered(TicketFilter, request, tickets), TicketOutput)
 
     @extend_schema(request=InputSerializer, responses={201: TicketOutput},
                    summary="登记工单：工作人员登记热线、来信；职工、单位在网厅提交")
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         values = validated(self.InputSerializer, request)
         who = _portal_channel(request.user, values.pop("channel"))
         ticket = ticket_register(actor=request.user, **who, **values)
@@ -145,7 +150,7 @@ class TicketPublicApi(APIView):
         due_on = serializers.DateField(label="答复期限")
 
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer}, summary="网站留言（无需登录，限频）")
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         values = validated(self.InputSerializer, request)
         ticket = ticket_register(actor=None, channel=Channel.PUBLIC, **values)
         return Response(self.OutputSerializer(ticket).data, status=status.HTTP_201_CREATED)
@@ -164,7 +169,7 @@ class TicketRateByLinkApi(APIView):
         satisfaction = serializers.CharField(label="满意度代码", help_text=SATISFACTION_HELP)
 
     @extend_schema(request=InputSerializer, responses=OutputSerializer, summary="按短信评价链接评价答复（无需登录）")
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         from django.http import Http404
 
         from .models import Ticket
@@ -180,7 +185,7 @@ class TicketRateByLinkApi(APIView):
 
 class TicketDetailApi(APIView):
     @extend_schema(responses=TicketOutput, summary="一件工单")
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         return Response(TicketOutput(ticket_get_for_user(request.user, pk)).data)
 
 
@@ -190,7 +195,7 @@ class TicketAssignApi(APIView):
 
     @extend_schema(request=InputSerializer, responses=TicketOutput,
                    summary="转办或调整责任人（全中心范围的受理岗、分管领导）")
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         ticket = ticket_get_for_user(request.user, pk)
         values = validated(self.InputSerializer, request)
         responsible = responsible_choices(request.user).filter(pk=values["responsible"]).first()
@@ -205,7 +210,7 @@ class TicketReplyApi(APIView):
         reply = serializers.CharField(label="答复内容", max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=TicketOutput, summary="答复工单（责任人）；诉求人收到短信和评价链接")
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         ticket = ticket_get_for_user(request.user, pk)
         values = validated(self.InputSerializer, request)
         ticket = ticket_reply(actor=request.user, ticket=ticket, reply=values["reply"])
@@ -220,7 +225,7 @@ class TicketRateApi(APIView):
 
     @extend_schema(request=InputSerializer, responses=TicketOutput,
                    summary="评价答复：职工、单位评价本人的工单；工作人员登记回访结果")
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         ticket = ticket_get_for_user(request.user, pk)
         values = validated(self.InputSerializer, request)
         by = "callback" if roles_of(request.user).is_staff else "hall"
@@ -234,7 +239,7 @@ class TicketCloseApi(APIView):
         note = serializers.CharField(label="办结说明", max_length=200)
 
     @extend_schema(request=InputSerializer, responses=TicketOutput, summary="办结未评价的工单（全中心范围的受理岗、分管领导）")
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         ticket = ticket_get_for_user(request.user, pk)
         values = validated(self.InputSerializer, request)
         ticket = ticket_close(actor=request.user, ticket=ticket, note=values["note"])
@@ -246,7 +251,7 @@ class TicketRatesApi(APIView):
         start = serializers.DateField(label="登记日期自", required=False)
         end = serializers.DateField(label="登记日期至", required=False)
 
-        def validate(self, data):
+        def validate(self, data: dict[str, Any]) -> dict[str, Any]:
             if data.get("start") and data.get("end") and data["end"] < data["start"]:
                 raise serializers.ValidationError({"end": ["结束日期不能早于开始日期"]})
             if data.get("start") and data.get("end") and (data["end"] - data["start"]).days > 366 * 3:
@@ -256,7 +261,7 @@ class TicketRatesApi(APIView):
     @extend_schema(responses=TicketRatesOutput, summary="答复率与按时率（按登记月份和责任管理部；默认近六个月）",
                    parameters=[OpenApiParameter("start", OpenApiTypes.DATE, description="登记日期自"),
                                OpenApiParameter("end", OpenApiTypes.DATE, description="登记日期至")])
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         from django.http import Http404
 
         if not roles_of(request.user).is_staff:

@@ -12,8 +12,7 @@ from .selectors import reminders_for_user
 
 @register_panel("staff", order=15, template="tickets/panels/staff_tickets.html")
 def staff_tickets(request: HttpRequest) -> dict[str, Any] | None:
-    waiting = (Ticket.objects.filter(responsible=request.user, state=TicketState.ASSIGNED)
-               .order_by("due_on", "id"))
+    waiting = Ticket.objects.filter(responsible_id=request.user.pk, state=TicketState.ASSIGNED).order_by("due_on", "id")
     reminders = list(reminders_for_user(request.user)[:10])
     if not reminders and not waiting.exists():
         return None

@@ -114,9 +114,8 @@ def ticket_rates(user: Any, *, start: date, end: date, today: date) -> dict[str,
     counts = _counts(today)
     by_branch = (tickets.annotate(month=TruncMonth("registered_on")).values("month", "branch_id", "branch__name")
                  .annotate(**counts).order_by("month", "branch__code"))
-    rows = [_with_rates({"month": r["month"], "branch_id": r["branch_id"], "branch": r["branch__name"] or "未转办",
-                         **{k: r[k] for k in counts}}) for r in by_branch]
+    rows = [_with_rates({**row, "branch": row.pop("branch__name") or "未转办"}) for row in map(dict, by_branch)]
     by_month = tickets.annotate(month=TruncMonth("registered_on")).values("month").annotate(**counts).order_by("month")
-    months = [_with_rates({"month": r["month"], **{k: r[k] for k in counts}}) for r in by_month]
+    months = [_with_rates(dict(row)) for row in by_month]
     total = _with_rates(dict(tickets.aggregate(**counts)))
     return {"rows": rows, "months": months, "total": total}

@@ -204,17 +204,18 @@ def ticket_rate(*, ticket: Ticket, satisfaction: str, by: str, actor: Any = None
         if locked.state != TicketState.REPLIED or (rounds is not None and rounds != locked.rounds):
             raise ValidationError({"satisfaction": ["该工单当前不在待评价状态（可能已评价，或已重新办理）"]})
         label = Satisfaction(satisfaction).label
-        common = {"satisfaction": satisfaction, "satisfaction_by": by, "satisfaction_note": note}
         audit_note = {"satisfaction": satisfaction, "by": by, "note": note}
         if satisfaction in CLOSING or locked.rounds > REOPEN_ROUNDS:
             move_status(locked, TicketState.CLOSED, table=TICKET_MOVES, actor=actor, action="tickets.ticket.closed",
-                        verb=f"评价为“{label}”", note=audit_note, closed_at=timezone.now(), **common)
+                        verb=f"评价为“{label}”", note=audit_note, closed_at=timezone.now(),
+                        satisfaction=satisfaction, satisfaction_by=by, satisfaction_note=note)
         else:
             today = timezone.localdate()
             move_status(locked, TicketState.ASSIGNED, table=TICKET_MOVES, actor=actor,
                         action="tickets.ticket.reopened", verb="重新办理", note=audit_note,
                         was={"reply": locked.reply, "due_on": locked.due_on}, rounds=locked.rounds + 1,
-                        due_on=ticket_due_on(locked.category, today), **common)
+                        due_on=ticket_due_on(locked.category, today), satisfaction=satisfaction,
+                        satisfaction_by=by, satisfaction_note=note)
             _queue_sms(getattr(locked.responsible, "phone", ""),
                        f"【住房公积金】工单 {locked.number} 的诉求人对答复不满意，已退回重新办理，"
                        f"期限 {locked.due_on:%Y-%m-%d}。")

@@ -196,17 +196,14 @@ def staff_ticket_rates(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------ member and unit halls
 
 
-def _hall_new(request: HttpRequest, portal: str) -> Any:
-    roles = roles_of(request.user)
+def _hall_new(request: HttpRequest, portal: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The form's starting values and who files: the member themself, or the operator's unit."""
+    user: Any = request.user
     if portal == "member":
-        person = request.user.person  # type: ignore[attr-defined]
-        initial = {"name": person.name, "phone": person.phone}
-        extra = {"channel": Channel.MEMBER, "person": person}
-    else:
-        employer = roles.employer
-        initial = {"name": request.user.get_full_name(), "phone": getattr(request.user, "phone", "")}
-        extra = {"channel": Channel.UNIT, "employer": employer}
-    return initial, extra
+        person = user.person
+        return {"name": person.name, "phone": person.phone}, {"channel": Channel.MEMBER, "person": person}
+    return ({"name": user.get_full_name(), "phone": user.phone},
+            {"channel": Channel.UNIT, "employer": roles_of(user).employer})
 
 
 def _hall(request: HttpRequest, portal: str) -> HttpResponse:

@@ -79,3 +79,4 @@ def seed_core(ctx: DemoContext) -> None:
         portal = "稽核（admin）" if Post.AUDIT in posts else "综合窗口"
         ctx.logins.append((portal, username, f"{name}，{ctx.branches[branch].name}，{labels}{'，全中心' if centre_wide else ''}"))
     import_module("fund.holidays.demo").seed(ctx)
+    import_module("fund.tickets.demo").seed(ctx)

@@ -22,4 +22,4 @@ class HolidaysConfig(AppConfig):
         task_prerun.connect(holidays_recheck, dispatch_uid="holidays.recheck.task", weak=False)
         register_actions({"holidays": "节假日安排", "holidays.schedule.entered": "录入节假日安排"})
         register_audit_keys({"holidays": "放假安排", "workdays": "调休上班", "version": "版本", "notice": "通知文号"})
-        register_nav("staff", _("节假日安排"), "staff:holidays_list", order=322, group=MANAGEMENT, icon="calendar")
+        register_nav("staff", _("节假日安排"), "staff:holidays_list", order=322, group=MANAGEMENT, icon="clock")

@@ -32,7 +32,7 @@ class TicketsConfig(AppConfig):
         register_audit_values("satisfaction", Satisfaction, prefix="tickets")
         register_audit_values("by", {"link": "短信链接", "hall": "网厅", "callback": "工作人员回访"}, prefix="tickets")
         register_close_step("tickets.reminders", label="工单到期提醒", order=200, run=ticket_reminders_send)
-        register_nav("staff", _("投诉台账"), "staff:tickets_list", order=260, group=QUERIES, icon="notice")
+        register_nav("staff", _("投诉台账"), "staff:tickets_list", order=260, group=QUERIES, icon="phone")
         register_nav("member", _("我的诉求"), "member:tickets_list", order=80, icon="notice")
         register_nav("unit", _("诉求与投诉"), "unit:tickets_list", order=80, icon="notice")
         assessment.register()

@@ -35,7 +35,7 @@ from .forms import (
     TicketReplyForm,
     TicketStaffForm,
 )
-from .models import Channel, Ticket, TicketState
+from .models import TICKET_MOVES, Channel, Ticket, TicketState
 from .selectors import (
     responsible_choices,
     ticket_get_for_user,
@@ -113,7 +113,8 @@ def _detail(request: HttpRequest, ticket: Ticket, *, forms: dict[str, Any] | Non
         "close": ticket.state == TicketState.REPLIED and ticket_may_dispatch(user),
     }
     return render(request, "tickets/staff/detail.html", {
-        "ticket": ticket, "history": status_history(ticket), "may": may, "today": timezone.localdate(),
+        "ticket": ticket, "may": may,
+        "history": [(move, TICKET_MOVES.label(move.new)) for move in status_history(ticket)], "today": timezone.localdate(),
         "assign_form": forms.get("assign") or TicketAssignForm(choices=responsible_choices(user),
                                                               initial={"responsible": ticket.responsible_id}),
         "reply_form": forms.get("reply") or TicketReplyForm(),

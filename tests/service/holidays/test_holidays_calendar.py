@@ -134,3 +134,19 @@ def test_it_refuses_branch_staff_and_answers_404_to_others(people):
     assert shown.status_code == 200 and "元旦" in shown.content.decode()
     bad = api(people["director"]).post("/api/service/holidays/", {**body, "year": 2040}, format="json")
     assert bad.status_code == 400 and "year" in bad.json()
+
+
+def test_the_director_enters_a_year_on_the_page_and_a_branch_clerk_may_only_read_it(people):
+    lines = "元旦 2031-01-01 至 2031-01-03 调休上班 2031-01-04\n春节 2月1日 至 2月7日"
+    assert page(people["clerk_b"]).post("/staff/holidays/", {"year": 2031, "lines": lines}).status_code == 403
+    director = page(people["director"])
+    refused = director.post("/staff/holidays/", {"year": 2031, "lines": "春节 2031-02-31"})
+    assert refused.status_code == 400 and "第1行" in refused.content.decode()
+    entered = director.post("/staff/holidays/", {"year": 2031, "lines": lines, "notice": "国办发明电〔2030〕7号"})
+    assert entered.status_code == 302
+    schedule = HolidaySchedule.objects.get()
+    assert schedule.days.filter(kind=DayKind.OFF).count() == 10 and not is_working_day(date(2031, 2, 3))
+    listed = page(people["clerk_b"]).get("/staff/holidays/").content.decode()
+    assert "已录入（第 1 版）" in listed and "录入放假安排" not in listed
+    again = director.get(f"/staff/holidays/?from={schedule.pk}").content.decode()
+    assert "春节 2031-02-01 至 2031-02-07" in again  # the next version starts from this one's lines

@@ -10,8 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Max
+from django.db import connection, transaction
 from django.utils import timezone
 
 from fund.audit.services import audit_log
@@ -162,9 +161,12 @@ def holiday_schedule_enter(*, actor: Any, year: Any, periods: list[HolidayPeriod
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        # One entry per year at a time: the version number is read under a lock on the year's rows.
-        previous = list(HolidaySchedule.objects.select_for_update().filter(year=year).order_by("-version")[:1])
-        version = (HolidaySchedule.objects.filter(year=year).aggregate(v=Max("version"))["v"] or 0) + 1
+        # One entry per year at a time (the first one too, when there is no row to lock): the next version
+        # number is read under a lock on the year, so two entries never both take it.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('holidays.schedule'), %s)", [year])
+        previous = list(HolidaySchedule.objects.filter(year=year).order_by("-version")[:1])
+        version = (previous[0].version if previous else 0) + 1
         schedule = HolidaySchedule.objects.create(year=year, version=version, effective_from=effective_from,
                                                   notice=notice, note=note, entered_by=actor)
         rows = []

@@ -142,6 +142,10 @@ def test_reply_and_on_time_rates_for_a_crafted_month_worked_by_hand(people):
     # The window assessment's 被投诉次数: March's complaints by person responsible (1, 2, 4 and 5; 3 is a
     # consultation, 6 a praise, 7 unassigned, 8 and 9 of other months).
     assert complaints_by_staff(d(2026, 3, 1), d(2026, 3, 31)) == {A.pk: 3, B.pk: 1}
+    from fund.assessment.registry import assessment_sources
+
+    assert [(s.code, s.label, s.fn) for s in assessment_sources() if s.code == "complaints"] == [
+        ("complaints", "被投诉次数", complaints_by_staff)]
 
 
 def test_staff_of_another_branch_and_other_members_do_not_see_a_ticket(people):

@@ -8,6 +8,7 @@ import os
 import random
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import import_module
 from typing import Any
 
 from stdnum.cn import ric
@@ -79,3 +80,5 @@ def seed_core(ctx: DemoContext) -> None:
         ctx.logins.append((portal, username, f"{name}，{ctx.branches[branch].name}，{labels}{'，全中心' if centre_wide else ''}"))
     from fund.measures.demo import seed as seed_measures  # a year of past applications for 服务效能's trends
     seed_measures(ctx)
+    import_module("fund.holidays.demo").seed(ctx)
+    import_module("fund.tickets.demo").seed(ctx)

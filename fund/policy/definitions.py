@@ -544,6 +544,23 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
         description="办件办结后此天数内，申请人可在网厅“待评价”或通过短信评价链接评价（每件一次）。",
         minimum=d("1"), maximum=d("90"), seeds=(Seed("15"),),
     ),
+    # ------------------------------------------------------------------ 便民服务 service: 12329 tickets (fund.tickets)
+    *(
+        PolicyDefinition(
+            name=f"ticket_days_{key}", label=f"工单答复时限：{label}", unit="工作日", kind=Kind.INTEGER,
+            group=Group.SERVICE,
+            description=f"{label}类工单（12329热线、网上、来信）自登记之日起答复的工作日数（法定节假日不计，调休上班日计入）。",
+            minimum=d("1"), maximum=d("30"), seeds=(Seed(days),),
+        )
+        for key, label, days in (("consult", "咨询", "3"), ("help", "求助", "3"), ("complaint", "投诉", "5"),
+                                 ("suggestion", "建议", "10"), ("report", "举报", "10"), ("praise", "表扬", "5"))
+    ),
+    PolicyDefinition(
+        name="ticket_remind_days", label="工单到期提醒提前工作日数", unit="工作日", kind=Kind.INTEGER,
+        group=Group.SERVICE,
+        description="工单未答复、距答复期限不超过此工作日数时，日终提醒责任人（站内提醒，登记了手机号码的同时发短信）；0 为期限当天提醒。",
+        minimum=d("0"), maximum=d("10"), seeds=(Seed("1"),),
+    ),
 )
 
 BY_NAME: dict[str, PolicyDefinition] = {d.name: d for d in DEFINITIONS}

@@ -11,7 +11,7 @@ class DepositsConfig(AppConfig):
         from .catalogue import register_deposit_items
 
         register_deposit_items()
-
+        from . import bundles  # noqa: F401  (registers its 一件事 parts and 跨省通办 entries, after the items)
         from .audit_names import register_audit_names
 
         register_audit_names()

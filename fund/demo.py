@@ -8,6 +8,7 @@ import os
 import random
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import import_module
 from typing import Any
 
 from stdnum.cn import ric
@@ -77,3 +78,7 @@ def seed_core(ctx: DemoContext) -> None:
         labels = "、".join(Post(p).label for p in posts)
         portal = "稽核（admin）" if Post.AUDIT in posts else "综合窗口"
         ctx.logins.append((portal, username, f"{name}，{ctx.branches[branch].name}，{labels}{'，全中心' if centre_wide else ''}"))
+    from fund.measures.demo import seed as seed_measures  # a year of past applications for 服务效能's trends
+    seed_measures(ctx)
+    import_module("fund.holidays.demo").seed(ctx)
+    import_module("fund.tickets.demo").seed(ctx)

@@ -9,7 +9,15 @@ class LoansConfig(AppConfig):
         # Registered by importing: the nav entries and panels, the printed documents (approval opinion, contract,
         # IOU, credit report, the schedule, the payoff certificate), the approval flows, and disbursement's payments
         # purpose, notice and beat job.
-        from . import nav, panels, payoff_pdf, pdf, schedule_pdf, signing_pdf  # noqa: F401
+        from . import (  # noqa: F401
+            nav,
+            panels,
+            payoff_pdf,
+            pdf,
+            schedule_pdf,
+            signing_pdf,
+            whatif,  # noqa: F401  (the policy what-if's replayer of quota calculations)
+        )
         from .audit_names import register_loan_audit_names
         from .catalogue import register_loan_items
         from .services import approval, disbursement  # noqa: F401
@@ -17,6 +25,7 @@ class LoansConfig(AppConfig):
 
         register_loan_audit_names()
         register_loan_items()
+        from . import bundles  # noqa: F401  (registers its 一件事 parts and 跨省通办 entries, after the items)
         # The loans line as deposits and withdrawals see it: blockers, the "centre" loan source.
         register_other_lines()
         # The loans' steps of the nightly close (日终): overdue and penalty, 自愿扣划, the bank's batch debit and

@@ -1,5 +1,6 @@
 """The loans line's service-catalogue items (事项清单: 贷款类): a loan for a new home, a second-hand home, and
-self-building or overhauling one's home (DK-01..03), with the co-borrower and guarantee materials.
+self-building or overhauling one's home (DK-01..03), with the co-borrower and guarantee materials; full
+prepayment (DK-04) and the payoff certificate (DK-05), both 跨省通办.
 
 `register_loan_items()` registers them (LoansConfig.ready); the guide, the one-time notice and the window's
 acceptance form read them from there. A material shared government data replaces names its system
@@ -84,11 +85,35 @@ SELF_BUILD = _item(
 )
 
 
+# After the loan: full prepayment and the payoff certificate, both done online and across provinces (跨省通办).
+FULL_PREPAYMENT = ServiceItem(
+    code="DK-04", name="住房公积金贷款提前结清", category="贷款", order=4,
+    summary="借款人提前一次性还清住房公积金贷款的全部本息；可在个人网厅预览应还金额后办理。",
+    applicants="住房公积金贷款借款人本人",
+    conditions=("贷款无逾期，或结清时一并归还逾期本息和罚息；", "从本人还款银行卡或住房公积金账户扣款。"),
+    materials=(ID_CARD, REPAYMENT_CARD),
+    legal_basis=(REGULATION, LOCAL_RULES),
+    time_limit="即时办结",
+    channels=frozenset({Channel.WINDOW, Channel.ONLINE, Channel.CROSS_PROVINCE}), visits=Visits.NONE,
+)
+PAYOFF_CERTIFICATE = ServiceItem(
+    code="DK-05", name="住房公积金贷款结清证明打印", category="贷款", order=5,
+    summary="贷款结清后打印加盖业务专用章的结清证明，附验证码和二维码，可在线核验；用于办理抵押注销。",
+    applicants="住房公积金贷款借款人本人",
+    conditions=("贷款已结清。",),
+    materials=(ID_CARD,),
+    legal_basis=(REGULATION,),
+    time_limit="即时办结",
+    channels=frozenset({Channel.WINDOW, Channel.ONLINE, Channel.CROSS_PROVINCE}), visits=Visits.NONE,
+    extra={"核验方式": "扫描证明上的二维码，或在“证明核验”页面输入验证码"},
+)
+
+
 def item_for(home_kind: str) -> ServiceItem:
     return ITEM_FOR_KIND[home_kind]
 
 
 def register_loan_items() -> None:
     """Register this line's items; calling it again (autoreload runs `ready` twice) replaces them."""
-    for item in ITEM_FOR_KIND.values():
+    for item in (*ITEM_FOR_KIND.values(), FULL_PREPAYMENT, PAYOFF_CERTIFICATE):
         register_item(item)

@@ -42,6 +42,10 @@ class RiskConfig(AppConfig):
         register_rates_close_steps()
         register_rings()
         register_screening()
+        from . import (
+            assessment,  # noqa: F401  (registers confirmed audit hits as a source of 窗口考核)
+            measures,  # noqa: F401  (the overdue rate as a measure of 服务效能, fund.measures)
+        )
 
 
 def register_overdue_ledger() -> None:

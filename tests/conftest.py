@@ -180,8 +180,97 @@ def reference_data(db: Any) -> None:
     policy_defaults_seed()
 
 
+# The world, made once per test module (a fifth of a second and ~230 statements each time): inside a transaction
+# opened before the module's first test that asks for it and rolled back after its last, as test_demo_data does
+# with the demo; each test's own transaction nests in it as a savepoint and rolls back, and each test gets fresh
+# instances read back by primary key. A test that cannot share it gets its own, made as before: a transactional
+# test (a live server or a real worker commits, and empties the tables afterwards), or one after a test of the
+# module that does not ask for the world (the shared one is rolled back before that test, so it never sees rows
+# it did not make). The world's dates are fixed (opened 10 January 2025), so a test that moves the clock before
+# asking for it finds the same world as one that does not.
+
+
+def _transactional(item: Any) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server", "worker"} & set(getattr(item, "fixturenames", ())))
+
+
+@dataclass
+class SharedWorld:
+    keys: dict[str, tuple[type, int]]
+    rollback: Any  # closes the module's transaction (once)
+    open: bool = True
+
+    def fresh(self) -> World:
+        by_model: dict[type, set[int]] = {}
+        for model, pk in self.keys.values():
+            by_model.setdefault(model, set()).add(pk)
+        rows = {model: model._default_manager.in_bulk(pks) for model, pks in by_model.items()}
+        return World(**{name: rows[model][pk] for name, (model, pk) in self.keys.items()})
+
+    def close(self) -> None:
+        if self.open:
+            self.open = False
+            self.rollback()
+
+
+_SHARED: list[SharedWorld] = []  # the one open in this process, if any
+
+
+@pytest.fixture(scope="module")
+def _module_world(request: Any, django_db_setup: None, django_db_blocker: Any) -> Any:
+    from django.db import transaction
+
+    from fund.ledger.chart import chart_seed
+    from fund.policy.services import policy_defaults_seed
+
+    if _transactional(request._pyfuncitem):
+        yield None
+        return
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block._from_testcase = True  # type: ignore[attr-defined]  # as Django marks its own (fund.transactions)
+        block.__enter__()
+
+    def rollback() -> None:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+        _SHARED.clear()
+
+    try:
+        with django_db_blocker.unblock():
+            chart_seed()
+            policy_defaults_seed()
+            made = world_make()
+    except BaseException:
+        rollback()
+        raise
+    shared = SharedWorld(keys={name: (type(obj), obj.pk) for name, obj in vars(made).items()}, rollback=rollback)
+    _SHARED[:] = [shared]
+    yield shared
+    shared.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: Any) -> None:
+    """Roll the shared world back before a test that must not see it (see above)."""
+    if _SHARED and ("world" not in getattr(item, "fixturenames", ()) or _transactional(item)):
+        _SHARED[0].close()
+
+
 @pytest.fixture
-def world(reference_data: None) -> World:
+def world(request: Any, _module_world: Any, reference_data: None) -> World:
+    shared = _module_world
+    if shared is not None and shared.open and not _transactional(request.node):
+        return shared.fresh()
+    return world_make()
+
+
+def world_make() -> World:
+    """The named users and their units, accounts and developers, made through the services."""
     from fund.people.services import member_login_create, operator_create, staff_create
 
     a, b = BranchFactory(code="01", name="市直管理部"), BranchFactory(code="02", name="高新区管理部")
@@ -236,6 +325,7 @@ def pytest_unconfigure(config: Any) -> None:
     clock.stop()
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """Under pytest-xdist (scripts/test runs two processes), the tests that start a real Celery worker (the
     `worker` marker or fixture) run in one process, one after another: a worker is a heavy subprocess, and two at
@@ -243,3 +333,14 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     for item in items:
         if item.get_closest_marker("worker") or "worker" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("celery-worker"))
+    # Within each run of one module's tests of one kind (pytest-django has put the transactional ones last), the
+    # tests that use the world go first, so the module makes it once (see _module_world).
+    ordered: list[Any] = []
+    run: list[Any] = []
+    for item in [*items, None]:
+        if run and (item is None or (getattr(item, "module", None), _transactional(item)) != (getattr(run[0], "module", None), _transactional(run[0]))):
+            ordered += sorted(run, key=lambda it: "world" not in getattr(it, "fixturenames", ()))
+            run = []
+        if item is not None:
+            run.append(item)
+    items[:] = ordered

@@ -79,3 +79,19 @@ def test_the_portal_base_templates_write_no_portal_address():
         text = (Path(settings.BASE_DIR) / "templates" / portal / "base.html").read_text()
         assert not re.search(r'href="/(staff|unit|member|developer|policy)/', text), portal
         assert "nav_item.html" not in text, portal
+
+
+@pytest.mark.parametrize("portal", ["member", "unit"])
+def test_the_service_pages_fold_into_one_menu_after_the_lines_own_entries(world, portal):
+    user = getattr(world, PORTALS[portal])
+    html = page(user).get(reverse(f"{portal}:home")).content.decode()
+    bar = re.search(r'<nav class="topnav".*?</nav>', html, re.S).group(0)
+    menu = re.search(r'<li class="nav-item nav-menu[^"]*"><details><summary[^>]*>.*?<span>便民服务</span>.*?</details>',
+                     bar, re.S)
+    assert menu is not None
+    services = [reverse(e.url_name) for e in sorted(nav._ENTRIES, key=lambda e: e.order)
+                if e.portal == portal and e.group == nav.SERVICES and e.visible(roles_of(user))]
+    assert reverse(f"{portal}:appointments_book") in services
+    assert re.findall(r'<a href="([^"]+)"', menu.group(0)) == services
+    assert bar.index("便民服务") > max(bar.index(f'href="{reverse(e.url_name)}"') for e in nav._ENTRIES
+                                        if e.portal == portal and not e.group and e.visible(roles_of(user)))

@@ -7,12 +7,17 @@ class WithdrawalsConfig(AppConfig):
 
     def ready(self) -> None:
         # The reasons' catalogue items, the review flow, and the receipt document kind.
-        from . import nav, panels, pdf  # noqa: F401
+        from . import (  # noqa: F401
+            nav,
+            panels,
+            pdf,
+            whatif,  # noqa: F401  (the policy what-if's replayer of withdrawal decisions)
+        )
         from .reasons import register_catalogue
         from .services import decision  # noqa: F401  (registers the review flow)
 
         register_catalogue()
-
+        from . import bundles  # noqa: F401  (registers its 一件事 parts and 跨省通办 entries, after the items)
         from .audit_names import register_audit_names
 
         register_audit_names()

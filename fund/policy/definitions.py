@@ -506,6 +506,61 @@ DEFINITIONS: tuple[PolicyDefinition, ...] = (
                     "不据以连通关联图谱，只在计算记录中计数。",
         minimum=d("5"), maximum=d("10000"), seeds=(Seed("50"),),
     ),
+    # ------------------------------------------------------------------ 便民服务 appointments (fund.appointments)
+    PolicyDefinition(
+        name="appointments_days_ahead", label="可提前预约天数", unit="天", kind=Kind.INTEGER, group=Group.SERVICE,
+        description="职工和单位可预约今天起此天数内（含）的服务时段。",
+        minimum=d("1"), maximum=d("60"), seeds=(Seed("14"),),
+    ),
+    PolicyDefinition(
+        name="appointments_no_show_limit", label="爽约次数上限", unit="次", kind=Kind.INTEGER, group=Group.SERVICE,
+        description="在“爽约统计天数”内爽约达到此次数的，暂停网上预约（见“爽约暂停预约天数”）。",
+        minimum=d("1"), maximum=d("20"), seeds=(Seed("3"),),
+    ),
+    PolicyDefinition(
+        name="appointments_no_show_window_days", label="爽约统计天数", unit="天", kind=Kind.INTEGER,
+        group=Group.SERVICE,
+        description="统计爽约次数的天数：最近一次爽约之前此天数内（含当天）的爽约合并计数。",
+        minimum=d("7"), maximum=d("365"), seeds=(Seed("90"),),
+    ),
+    PolicyDefinition(
+        name="appointments_block_days", label="爽约暂停预约天数", unit="天", kind=Kind.INTEGER, group=Group.SERVICE,
+        description="爽约达到上限的，自最近一次爽约次日起此天数内不能网上预约（仍可到窗口取号办理）。",
+        minimum=d("1"), maximum=d("180"), seeds=(Seed("30"),),
+    ),
+    # ------------------------------------------------------------------ 好差评 ratings (fund.ratings)
+    PolicyDefinition(
+        name="rating_bad_stars", label="差评认定星级", unit="星", kind=Kind.INTEGER, group=Group.SERVICE,
+        description="办件评价为此星级及以下的（共五星）认定为差评，自动生成差评整改任务交办件所属管理部。",
+        minimum=d("1"), maximum=d("3"), seeds=(Seed("2"),),
+    ),
+    PolicyDefinition(
+        name="rating_followup_days", label="差评整改时限", unit="工作日", kind=Kind.INTEGER, group=Group.SERVICE,
+        description="差评整改任务生成后，管理部核实、整改并回访评价人的工作日数。",
+        minimum=d("1"), maximum=d("30"), seeds=(Seed("5"),),
+    ),
+    PolicyDefinition(
+        name="rating_invite_days", label="办件评价有效期", unit="天", kind=Kind.INTEGER, group=Group.SERVICE,
+        description="办件办结后此天数内，申请人可在网厅“待评价”或通过短信评价链接评价（每件一次）。",
+        minimum=d("1"), maximum=d("90"), seeds=(Seed("15"),),
+    ),
+    # ------------------------------------------------------------------ 便民服务 service: 12329 tickets (fund.tickets)
+    *(
+        PolicyDefinition(
+            name=f"ticket_days_{key}", label=f"工单答复时限：{label}", unit="工作日", kind=Kind.INTEGER,
+            group=Group.SERVICE,
+            description=f"{label}类工单（12329热线、网上、来信）自登记之日起答复的工作日数（法定节假日不计，调休上班日计入）。",
+            minimum=d("1"), maximum=d("30"), seeds=(Seed(days),),
+        )
+        for key, label, days in (("consult", "咨询", "3"), ("help", "求助", "3"), ("complaint", "投诉", "5"),
+                                 ("suggestion", "建议", "10"), ("report", "举报", "10"), ("praise", "表扬", "5"))
+    ),
+    PolicyDefinition(
+        name="ticket_remind_days", label="工单到期提醒提前工作日数", unit="工作日", kind=Kind.INTEGER,
+        group=Group.SERVICE,
+        description="工单未答复、距答复期限不超过此工作日数时，日终提醒责任人（站内提醒，登记了手机号码的同时发短信）；0 为期限当天提醒。",
+        minimum=d("0"), maximum=d("10"), seeds=(Seed("1"),),
+    ),
 )
 
 BY_NAME: dict[str, PolicyDefinition] = {d.name: d for d in DEFINITIONS}

@@ -47,6 +47,7 @@ class Group(StrEnum):
     PAYMENTS = "付款"
     LOANS = "贷款"
     RISK = "风控"
+    SERVICE = "便民服务"
 
 
 @dataclass(frozen=True)

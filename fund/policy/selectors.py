@@ -6,8 +6,12 @@ on a day is the live (not withdrawn) row with the latest effective_from on or be
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from django.http import Http404
@@ -43,6 +47,35 @@ def policy_definition_get_or_404(name: str) -> PolicyDefinition:
         raise Http404("未找到该政策参数") from exc
 
 
+# Draft values a what-if evaluates under (`policy_overrides`): consulted before the rows, on every date.
+_OVERRIDES: ContextVar[Mapping[str, PolicyScalar]] = ContextVar("policy_overrides", default=MappingProxyType({}))
+
+
+@contextmanager
+def policy_overrides(values: Mapping[str, object]) -> Iterator[Mapping[str, PolicyScalar]]:
+    """Within the block, `policy_value` and `policy_day(...).value` answer `values` for those policies, whatever
+    the date asked: a what-if replays past decisions as if a draft were in force on each one's day.
+
+    Values are in stored units (percentages as fractions) and checked as a scheduled value is; a name that is
+    not a policy raises PolicyUnknown, a bad value ValueError (Chinese, naming the policy). Nested blocks add to
+    the outer one's values. Nothing is written: only this context (thread, task) sees the draft.
+    """
+    parsed: dict[str, PolicyScalar] = {}
+    for name, raw in values.items():
+        definition = policy_definition_get(name)
+        parsed[definition.name] = definition.parse(raw)
+    token = _OVERRIDES.set(MappingProxyType({**_OVERRIDES.get(), **parsed}))
+    try:
+        yield MappingProxyType(parsed)
+    finally:
+        _OVERRIDES.reset(token)
+
+
+def policy_overridden() -> Mapping[str, PolicyScalar]:
+    """The draft values in effect here (empty outside `policy_overrides`)."""
+    return _OVERRIDES.get()
+
+
 def _live() -> Any:
     return PolicyValue.objects.filter(withdrawn_at__isnull=True)
 
@@ -68,6 +101,9 @@ def policy_value(name: str, on: date | None = None) -> PolicyScalar:
     Raises PolicyUnknown for a name that is not defined, PolicyMissing when no value is in force that day.
     """
     definition = policy_definition_get(name)
+    overrides = _OVERRIDES.get()
+    if definition.name in overrides:
+        return overrides[definition.name]
     on = on or timezone.localdate()
     return _typed(definition, policy_row_in_force(definition.name, on), on)
 
@@ -81,8 +117,11 @@ class PolicyDay:
     rows: dict[str, PolicyValue]
 
     def value(self, name: str) -> PolicyScalar:
-        """As `policy_value(name, self.on)`, with the same errors."""
+        """As `policy_value(name, self.on)`, with the same errors and the same overrides."""
         definition = policy_definition_get(name)
+        overrides = _OVERRIDES.get()
+        if definition.name in overrides:
+            return overrides[definition.name]
         return _typed(definition, self.rows.get(definition.name), self.on)
 
 

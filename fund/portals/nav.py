@@ -24,6 +24,8 @@ from .decorators import ROLE_CHECKS
 BUSINESS = _("业务办理")
 QUERIES = _("查询")
 MANAGEMENT = _("管理")
+# The outside portals' top bar folds a group into one menu: the service pages (fund's service apps) share this.
+SERVICES = _("便民服务")
 
 
 def anyone(roles: Roles) -> bool:
@@ -81,6 +83,10 @@ class NavItem:
 class NavGroup:
     label: Any
     items: list[NavItem]
+
+    @property
+    def active(self) -> bool:
+        return any(item.active for item in self.items)
 
 
 def nav_for(portal: str, request: HttpRequest) -> list[NavGroup]:

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -158,6 +158,9 @@ class Context:
         self.person = withdrawal.account.person
         self.details: dict[str, Any] = withdrawal.details or {}
         self.today = today
+        # When a decision is replayed (a policy what-if), the moment it was made: the rules then count only the
+        # withdrawals and deposits there were before it. None for a live decision: everything there is now.
+        self.as_of: datetime | None = None
         # The home's place as the registry or the invoice gives it (`found_place`), for the same-home rule.
         self.home_place: str = withdrawal.home_place
         self._cache: dict[tuple[str, str], Any] = {}

@@ -95,7 +95,8 @@ SEALED = Rule("sealed", "账户封存", _sealed)
 
 
 def sealed_since(ctx: Context) -> date | None:
-    event = AccountEvent.objects.filter(account=ctx.account, business_type=AccountBusiness.SEAL).order_by("-id").first()
+    events = before(ctx, AccountEvent.objects.filter(account=ctx.account, business_type=AccountBusiness.SEAL), "at")
+    event = events.order_by("-id").first()
     return timezone.localdate(event.at) if event else None
 
 
@@ -132,8 +133,14 @@ def _no_home(ctx: Context) -> Verdict:
 NO_HOME = Rule("no_home", "本市无房", _no_home)
 
 
+def before(ctx: Context, rows: Any, field: str = "decided_at") -> Any:
+    """`rows` as they stood when the decision was made, for a replayed one (`ctx.as_of`); all of them live."""
+    return rows if ctx.as_of is None else rows.filter(**{f"{field}__lt": ctx.as_of})
+
+
 def deposited_months(ctx: Context) -> int:
-    return MonthlyDeposit.objects.filter(account=ctx.account, reversal__isnull=True).values("month").distinct().count()
+    rows = before(ctx, MonthlyDeposit.objects.filter(account=ctx.account, reversal__isnull=True), "created_at")
+    return rows.values("month").distinct().count()
 
 
 def deposit_months_rule(policy: str) -> Rule:
@@ -156,7 +163,7 @@ def deposit_months_rule(policy: str) -> Rule:
 def _not_recent_transfer_in(ctx: Context) -> Verdict:
     months = int(ctx.policy("risk_transfer_in_withdrawal_months"))
     since = months_ago(ctx.today, months)
-    recent = ctx.account.transfers.filter(  # a transfer that brought money in, not a cancelled or failed one
+    recent = before(ctx, ctx.account.transfers, "finished_at").filter(  # a transfer that brought money in, not a cancelled or failed one
         direction=TransferDirection.IN, status__in=(TransferStatus.DONE, TransferStatus.DONE_AFTER_NEGOTIATION),
         finished_at__date__gte=since,
     ).first()
@@ -175,7 +182,7 @@ NOT_RECENT_TRANSFER_IN = Rule(
 
 def taken(ctx: Context, *conditions: Q, **filters: Any) -> Decimal:
     """What withdrawals already approved or paid took, other than this one."""
-    qs = Withdrawal.objects.filter(*conditions, state__in=TAKEN, **filters).exclude(pk=ctx.withdrawal.pk)
+    qs = before(ctx, Withdrawal.objects.filter(*conditions, state__in=TAKEN, **filters).exclude(pk=ctx.withdrawal.pk))
     return qs.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
 
 
@@ -196,7 +203,7 @@ def same_home_rule(*, ever: bool = False) -> Rule:
         key = ctx.withdrawal.home_key
         if not key:
             return fail("未提供房屋标识", "缺少房屋信息")
-        earlier = Withdrawal.objects.filter(same_home(ctx), state__in=TAKEN).exclude(pk=ctx.withdrawal.pk)
+        earlier = before(ctx, Withdrawal.objects.filter(same_home(ctx), state__in=TAKEN).exclude(pk=ctx.withdrawal.pk))
         if ever:
             within, plain = "", "同一住房只能提取一次"
         else:
@@ -238,9 +245,9 @@ def repeat_rule(reason_key: str, label: str) -> Rule:
         if ctx.withdrawal.standing_id:
             return ok("逐月提取协议按月办理，不受一次性提取频次限制", "按逐月提取协议办理")
         months = int(ctx.policy("withdrawal_repeat_months"))
-        earlier = Withdrawal.objects.filter(account=ctx.account, reason=reason_key, state__in=TAKEN,
-                                            decided_at__date__gte=months_ago(ctx.today, months),
-                                            standing__isnull=True).exclude(pk=ctx.withdrawal.pk)
+        earlier = before(ctx, Withdrawal.objects.filter(
+            account=ctx.account, reason=reason_key, state__in=TAKEN, decided_at__date__gte=months_ago(ctx.today, months),
+            standing__isnull=True).exclude(pk=ctx.withdrawal.pk))
         if earlier.exists():
             return fail(f"{months} 个月内已办理过{label}", f"{label}每 {months} 个月只能办理一次")
         return ok(f"{months} 个月内未办理过{label}", "符合办理频次")

@@ -12,6 +12,7 @@ even while the first is still being written.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -101,7 +102,27 @@ def _clean_details(reason: Reason, details: dict[str, Any], errors: dict[str, li
     return clean
 
 
-def withdrawal_submit(
+@dataclass(frozen=True)
+class PreparedSubmission:
+    """A submission whose outside checks (the door rules, the payee's card at the bank) have run: what the
+    accepting step, inside a transaction, needs (`withdrawal_submit_accept`)."""
+
+    values: dict[str, Any]
+
+
+def withdrawal_submit(**kwargs: Any) -> Withdrawal:
+    """`withdrawal_submit_prepare` (outside any transaction), then `withdrawal_submit_accept`."""
+    prepared = withdrawal_submit_prepare(**kwargs)
+    return prepared if isinstance(prepared, Withdrawal) else withdrawal_submit_accept(prepared)
+
+
+def withdrawal_submit_accept(prepared: PreparedSubmission) -> Withdrawal:
+    """The part of a submission that writes, in the caller's transaction if there is one (a 一件事 bundle runs it
+    with its other parts, so a later part's refusal rolls the withdrawal back too)."""
+    return _accept(**prepared.values)
+
+
+def withdrawal_submit_prepare(
     *,
     actor: Any,
     account: MemberAccount,
@@ -116,8 +137,8 @@ def withdrawal_submit(
     payee_card: str = "",
     materials: list[str] | tuple[str, ...] = (),
     client_token: str = "",
-) -> Withdrawal:
-    """Accept an application and queue its decision; raise ValidationError (field → Chinese messages).
+) -> Withdrawal | PreparedSubmission:
+    """Check an application before accepting it; raise ValidationError (field → Chinese messages).
 
     A repeated `client_token` returns the first withdrawal, marked `replayed = True` (the API answers 200),
     whatever has happened since: the token is looked at before anything else, and again under a lock of its
@@ -162,12 +183,12 @@ def withdrawal_submit(
     if not (refused or refusals):  # the card the payout will go to must be one the bank knows, in the payee's name
         payee_card_check(spec=spec, account=account, payee_card=payee_card, payee_name=payee_name,
                          other_name=other_name, errors=errors)
-    return _accept(
+    return PreparedSubmission(dict(
         actor=actor, account=account, spec=spec, channel=channel, amount=amount, relation=relation,
         other_id_number=other_id_number, other_name=other_name, clean=clean, payee_name=payee_name,
         payee_card=payee_card, materials=materials, client_token=client_token, current=current,
         errors=errors, refusals=refusals,
-    )
+    ))
 
 
 def _door(spec: Reason, account: MemberAccount, clean: dict[str, Any]) -> list[str]:

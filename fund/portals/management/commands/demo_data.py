@@ -49,6 +49,7 @@ class Command(BaseCommand):
                     continue
         for module in modules:
             module.seed(ctx)
+        importlib.import_module("fund.appointments.demo").seed_appointments(ctx)  # needs the lines' members
         from fund.integrations.seed import seed_sandbox
 
         with transaction.atomic():
@@ -60,10 +61,14 @@ class Command(BaseCommand):
             for module in modules:
                 if hasattr(module, "seed_after_sandbox"):
                     module.seed_after_sandbox(ctx)
+            importlib.import_module("fund.bundles.demo").seed(ctx)  # 一件事 and 跨省通办 (asks the sandboxes)
         except BaseException:
             SandboxIdentity.objects.all().delete()
             raise
         importlib.import_module("fund.tracking.demo").seed(ctx)  # 我的办件: every demo application on the register
+        importlib.import_module("fund.whatif.demo").seed(ctx)  # a what-if over the business just decided
+        importlib.import_module("fund.ratings.demo").seed(ctx)  # the lines' applications are all there now
+        importlib.import_module("fund.assessment.demo").seed(ctx)
         self.stdout.write(self.style.SUCCESS(f"演示数据已载入：{len(ctx.people)} 名职工，{len(ctx.employers)} 个单位。"))
 
     def _print_logins(self, url: str) -> None:

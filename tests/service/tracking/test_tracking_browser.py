@@ -37,6 +37,7 @@ def test_a_member_follows_a_withdrawal_and_a_unit_its_deferral(wd: Any, live_ser
     SHOTS.mkdir(parents=True, exist_ok=True)
 
     sign_in(page, live_server, wd.world.member_a.username)
+    page.locator(".nav-menu summary").filter(has_text="便民服务").click()  # the service pages' menu
     page.get_by_role("link", name="我的办件").first.click()
     row = page.locator(f"[data-tracking-list] tr[data-number='{number}']")
     assert "初审" in row.inner_text() and f"{w.due_on:%Y-%m-%d}" in row.inner_text()

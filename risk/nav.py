@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fund.people.models import Post
 from fund.people.roles import Roles
-from fund.portals.nav import MANAGEMENT, QUERIES, register_nav
+from fund.portals.nav import QUERIES, register_nav
 
 register_nav("staff", _("诚信黑名单"), "staff:risk-blacklist", order=250, group=QUERIES, icon="alert")
 
@@ -14,8 +14,10 @@ def _works_overdue(roles: Roles) -> bool:
     return roles.has_post(Post.RISK) or roles.has_post(Post.DIRECTOR)
 
 
-register_nav("staff", _("逾期台账"), "staff:risk-overdue", order=251, group=MANAGEMENT, icon="alert",
+register_nav("staff", _("逾期台账"), "staff:risk-overdue", order=251, group=QUERIES, icon="alert",
              visible=_works_overdue)
+
+
 def _works_dormant(roles: Roles) -> bool:
     """风控, 受理 and the director work the dormant campaign (risk.selectors.dormant.WORKING_POSTS)."""
     return any(roles.has_post(post) for post in (Post.RISK, Post.ACCEPT, Post.DIRECTOR))

@@ -95,3 +95,16 @@ def test_the_service_pages_fold_into_one_menu_after_the_lines_own_entries(world,
     assert re.findall(r'<a href="([^"]+)"', menu.group(0)) == services
     assert bar.index("便民服务") > max(bar.index(f'href="{reverse(e.url_name)}"') for e in nav._ENTRIES
                                         if e.portal == portal and not e.group and e.visible(roles_of(user)))
+
+
+def test_each_group_of_the_staff_sidebar_stands_in_one_place(world):
+    """An entry registered with another group's order splits that group in two (查询 … 管理 … 查询 again)."""
+    from fund.people.models import Post
+    from fund.people.services import staff_create
+    from tests.conftest import PASSWORD
+
+    everyone = staff_create(actor=None, username="all_posts", name="全岗位", branch=world.branch_a,
+                            posts=[p.value for p in Post], employee_number="all_posts", password=PASSWORD, centre_wide=True)
+    groups = [e.group for e in nav.nav_entries("staff", roles_of(everyone))]
+    runs = [g for i, g in enumerate(groups) if i == 0 or groups[i - 1] != g]
+    assert len(runs) == len(set(runs)), runs

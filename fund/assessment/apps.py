@@ -12,11 +12,11 @@ class AssessmentConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from fund.audit.actions import register_actions, register_audit_keys
-        from fund.portals.nav import MANAGEMENT, register_nav
+        from fund.portals.nav import SERVICES, register_nav
 
         register_actions({"assessment": "窗口考核", "assessment.weights.set": "调整考核权重"})
         register_audit_keys({"base_score": "基础分", "weights": "各项分值"})
-        register_nav("staff", _("窗口考核"), "staff:assessment", order=318, group=MANAGEMENT, icon="sliders")
+        register_nav("staff", _("窗口考核"), "staff:assessment", order=297, group=SERVICES, icon="sliders")
         post_migrate.connect(_default_weights, dispatch_uid="fund.assessment.default_weights")
 
 

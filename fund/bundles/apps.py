@@ -11,7 +11,7 @@ class BundlesConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from fund.audit.actions import register_actions
-        from fund.portals.nav import BUSINESS, SERVICES, may_accept, register_nav
+        from fund.portals.nav import SERVICES, may_accept, register_nav
 
         from .definitions import register_bundles
         from .tracking import register_tracked_kinds
@@ -23,9 +23,9 @@ class BundlesConfig(AppConfig):
             "bundles.cross.taken": "受理跨省通办申请", "bundles.cross.done": "办结跨省通办申请",
             "bundles.cross.refused": "跨省通办申请不予办理",
         })
-        register_nav("staff", _("一件事"), "staff:bundles_index", order=185, group=BUSINESS, icon="check",
+        register_nav("staff", _("一件事"), "staff:bundles_index", order=292, group=SERVICES, icon="check",
                      visible=may_accept)
-        register_nav("staff", _("跨省通办"), "staff:bundles_cross_queue", order=186, group=BUSINESS, icon="users",
+        register_nav("staff", _("跨省通办"), "staff:bundles_cross_queue", order=293, group=SERVICES, icon="users",
                      visible=may_accept)
         register_nav("unit", _("一件事"), "unit:bundles_index", order=530, icon="check", group=SERVICES)
         register_nav("member", _("一件事"), "member:bundles_index", order=530, icon="check", group=SERVICES)

@@ -11,7 +11,7 @@ class RatingsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from fund.audit.actions import register_actions, register_audit_keys, register_audit_values
-        from fund.portals.nav import QUERIES, SERVICES, register_nav
+        from fund.portals.nav import SERVICES, register_nav
         from fund.tracking.services import register_step_listener
 
         from .models import FollowUpOutcome, FollowUpState, RatingChannel
@@ -27,6 +27,6 @@ class RatingsConfig(AppConfig):
         register_audit_values("rating_channel", RatingChannel)
         register_audit_values("follow_up_outcome", FollowUpOutcome)
         register_audit_values("state", FollowUpState, prefix="ratings.follow_up")
-        register_nav("staff", _("好差评"), "staff:ratings", order=262, group=QUERIES, icon="users")
+        register_nav("staff", _("好差评"), "staff:ratings", order=295, group=SERVICES, icon="users")
         register_nav("member", _("待评价"), "member:ratings_pending", order=540, icon="check", group=SERVICES)
         register_nav("unit", _("待评价"), "unit:ratings_pending", order=540, icon="check", group=SERVICES)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fund.people.models import Person
+from fund.policy.selectors import policy_value
 from fund.tracking.models import Application, ApplicationStep
 from fund.tracking.services import application_number
 
@@ -60,8 +61,10 @@ def _crafted(ctx: Any, count: int) -> list[Application]:
 
 def seed(ctx: Any) -> None:
     with transaction.atomic():
+        # Only what may still be rated: finished within the rating period (服务效能's year of history is older).
+        since = timezone.now() - timedelta(days=int(policy_value("rating_invite_days", on=timezone.localdate())))
         finished = list(Application.objects.filter(outcome__in=FINISHED, rating__isnull=True,
-                                                   finished_at__isnull=False).order_by("id")[:len(STARS)])
+                                                   finished_at__gte=since).order_by("id")[:len(STARS)])
         if len(finished) < 6:
             finished += _crafted(ctx, len(STARS) - len(finished))
         for application, stars in zip(finished, STARS, strict=False):

@@ -12,7 +12,7 @@ class TicketsConfig(AppConfig):
 
         from fund.audit.actions import register_actions, register_audit_keys, register_audit_values
         from fund.close.registry import register_close_step
-        from fund.portals.nav import QUERIES, SERVICES, register_nav
+        from fund.portals.nav import SERVICES, register_nav
 
         from . import assessment, panels  # noqa: F401  (panels registers the staff home's 我的工单)
         from .models import Category, Channel, Satisfaction, TicketState
@@ -32,7 +32,7 @@ class TicketsConfig(AppConfig):
         register_audit_values("satisfaction", Satisfaction, prefix="tickets")
         register_audit_values("by", {"link": "短信链接", "hall": "网厅", "callback": "工作人员回访"}, prefix="tickets")
         register_close_step("tickets.reminders", label="工单到期提醒", order=210, run=ticket_reminders_send)
-        register_nav("staff", _("投诉台账"), "staff:tickets_list", order=260, group=QUERIES, icon="phone")
+        register_nav("staff", _("投诉台账"), "staff:tickets_list", order=294, group=SERVICES, icon="phone")
         register_nav("member", _("我的诉求"), "member:tickets_list", order=550, icon="notice", group=SERVICES)
         register_nav("unit", _("诉求与投诉"), "unit:tickets_list", order=550, icon="notice", group=SERVICES)
         assessment.register()

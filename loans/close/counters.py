@@ -31,21 +31,25 @@ UNION
 SELECT loan_id FROM loans_instalment WHERE paid_on > due_on AND paid_on = %(d)s
 """
 
+# Each candidate's figures, into a small analysed table too: over the aggregate the planner guesses ten times the
+# rows and joins them to every loan by a scan of the whole table (the candidates are 1 %).
+_FIGURES = """
+CREATE TEMP TABLE loans_close_figures ON COMMIT DROP AS
+SELECT i.loan_id,
+       MIN(i.due_on) FILTER (WHERE i.state IN ('pending', 'overdue') AND i.due_on < %(d)s) AS since,
+       COUNT(*) FILTER (WHERE i.state IN ('pending', 'overdue') AND i.due_on < %(d)s) AS periods,
+       COUNT(*) FILTER (WHERE (i.state IN ('pending', 'overdue') AND i.due_on < %(d)s)
+                              OR i.paid_on > i.due_on OR i.penalty_from IS NOT NULL) AS total
+  FROM loans_close_candidates c JOIN loans_instalment i ON i.loan_id = c.loan_id
+ GROUP BY i.loan_id
+"""
+
 _COUNTERS = """
-WITH figures AS (
-    SELECT i.loan_id,
-           MIN(i.due_on) FILTER (WHERE i.state IN ('pending', 'overdue') AND i.due_on < %(d)s) AS since,
-           COUNT(*) FILTER (WHERE i.state IN ('pending', 'overdue') AND i.due_on < %(d)s) AS periods,
-           COUNT(*) FILTER (WHERE (i.state IN ('pending', 'overdue') AND i.due_on < %(d)s)
-                                  OR i.paid_on > i.due_on OR i.penalty_from IS NOT NULL) AS total
-      FROM loans_close_candidates c JOIN loans_instalment i ON i.loan_id = c.loan_id
-     GROUP BY i.loan_id
-)
 UPDATE loans_loan l
    SET overdue_since = f.since, periods_overdue = f.periods,
        days_overdue = COALESCE(%(d)s::date - f.since, 0),
        periods_overdue_total = GREATEST(l.periods_overdue_total, f.total)
-  FROM figures f
+  FROM loans_close_figures f
  WHERE l.id = f.loan_id
    AND (l.overdue_since IS DISTINCT FROM f.since OR l.periods_overdue <> f.periods
         OR l.days_overdue <> COALESCE(%(d)s::date - f.since, 0) OR l.periods_overdue_total < f.total)
@@ -54,10 +58,12 @@ UPDATE loans_loan l
 
 def counters_step(on: date) -> dict[str, int]:
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS loans_close_candidates")
+        cursor.execute("DROP TABLE IF EXISTS loans_close_candidates, loans_close_figures")
         cursor.execute(_CANDIDATES, {"d": on})
         cursor.execute("ANALYZE loans_close_candidates")
+        cursor.execute(_FIGURES, {"d": on})
+        cursor.execute("ANALYZE loans_close_figures")
         cursor.execute(_COUNTERS, {"d": on})
         changed = cursor.rowcount
-        cursor.execute("DROP TABLE loans_close_candidates")
+        cursor.execute("DROP TABLE loans_close_candidates, loans_close_figures")
     return {"loans": changed}

@@ -16,12 +16,12 @@ from fund.policy.selectors import policy_value
 
 CHUNK = 500
 
+# The loan's status is read per picked instalment, by key (a few thousand): joined, the planner hashes every loan.
 _PICK = """
 WITH picked AS (
     UPDATE loans_instalment i SET reminded_on = %(d)s
-      FROM loans_loan l
-     WHERE l.id = i.loan_id AND l.status = 'active' AND i.state = 'pending' AND i.due_on = %(due)s
-       AND i.reminded_on IS NULL
+     WHERE i.state = 'pending' AND i.due_on = %(due)s AND i.reminded_on IS NULL
+       AND (SELECT l.status FROM loans_loan l WHERE l.id = i.loan_id) = 'active'
     RETURNING i.loan_id, i.number, i.due_on,
               (i.principal - i.principal_paid) + (i.interest - i.interest_paid) AS owed
 )

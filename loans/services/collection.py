@@ -38,6 +38,7 @@ from fund.policy.selectors import policy_value
 from fund.workflow.moves import move_status
 
 from ..models import BatchState, CollectionBatch, Loan, Repayment
+from ..models.collection import repayment_key
 from ..states import BATCH_MOVES
 from .repayment_posting import loan_paid_off
 
@@ -75,11 +76,11 @@ SELECT %(batch)s, l.id, 'DK' || to_char(%(d)s::date, 'YYYYMMDD') || l.id, l.repa
  ORDER BY l.id
 """
 
+# The loans of the window without a repayment card: counted, not asked (from the window's loans above, by key,
+# rather than a scan of every loan for an empty card).
 _NO_CARD = """
-SELECT COUNT(DISTINCT i.loan_id)
-  FROM loans_instalment i JOIN loans_loan l ON l.id = i.loan_id
- WHERE i.state IN ('pending', 'overdue') AND i.due_on <= %(d)s AND i.due_on >= %(since)s
-   AND l.status = 'active' AND l.repayment_card = ''
+SELECT COUNT(*) FROM loans_close_owed o JOIN loans_loan l ON l.id = o.loan_id
+ WHERE l.status = 'active' AND l.repayment_card = ''
 """
 
 
@@ -113,9 +114,6 @@ def _batch_build(on: date) -> tuple[CollectionBatch, bool, int]:
         return existing, False, 0
     since = on - timedelta(days=int(policy_value("loan_debit_retry_days", on)))
     params = {"d": on, "since": since}
-    with connection.cursor() as cursor:
-        cursor.execute(_NO_CARD, params)
-        skipped = cursor.fetchone()[0]
     with transaction.atomic():
         batch = CollectionBatch.objects.create(business_date=on, reference=batch_reference(on))
         with connection.cursor() as cursor:
@@ -123,6 +121,8 @@ def _batch_build(on: date) -> tuple[CollectionBatch, bool, int]:
             cursor.execute("DROP TABLE IF EXISTS loans_close_owed")
             cursor.execute(_OWED, params)
             cursor.execute("ANALYZE loans_close_owed")
+            cursor.execute(_NO_CARD)
+            skipped = cursor.fetchone()[0]
             cursor.execute(_ITEMS_BUILD, {**params, "batch": batch.pk})
             cursor.execute("DROP TABLE loans_close_owed")
             cursor.execute("SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM loans_collectionitem WHERE batch_id = %s",
@@ -147,36 +147,40 @@ _ITEMS_MOVE = """
 WITH moved AS (
     UPDATE loans_collectionitem c
        SET state = CASE WHEN a.ok THEN 'paid' ELSE 'failed' END, reason = left(a.reason, 200),
-           bank_serial = left(a.serial, 40),
-           -- the 还款明细 row's id, taken now so the item is written once (the row is inserted below, in this
-           -- transaction; the foreign key is checked at commit)
-           repayment_id = CASE WHEN a.ok THEN nextval(pg_get_serial_sequence('loans_repayment', 'id')) END
+           bank_serial = left(a.serial, 40)
       FROM loans_close_answers a
      WHERE c.reference = a.reference AND c.batch_id = %(batch)s AND c.state = 'sent'
-    RETURNING c.id, c.loan_id, c.reference, c.amount, a.ok, c.bank_serial, c.account_number, c.repayment_id
+    RETURNING c.id, c.loan_id, c.reference, c.amount, a.ok, c.bank_serial, c.account_number
 )
-INSERT INTO loans_close_moved (item_id, loan_id, reference, amount, paid, bank_serial, account_number, repayment_id)
+INSERT INTO loans_close_moved (item_id, loan_id, reference, amount, paid, bank_serial, account_number)
 SELECT * FROM moved
 """
 
 # Per paid loan, what its owed instalments (due on or before D) hold, split as the allocation order names it.
+# The owed instalments are read once by the open-and-due index (a few rows per paid loan) and grouped, rather
+# than every instalment of each paid loan read by the loan's key; a paid loan owing nothing now (repaid at the
+# counter since) keeps its row with zeros, so its money goes to 暂收款 below, never lost.
 _PAID_SPLIT = """
 INSERT INTO loans_close_paid (item_id, loan_id, sub_account_id, amount, reference, bank_serial, account_number,
-                              penalty, overdue_interest, overdue_principal, interest, principal, applies, repayment_id)
+                              penalty, overdue_interest, overdue_principal, interest, principal, applies)
 SELECT m.item_id, m.loan_id, l.sub_account_id, m.amount, m.reference, m.bank_serial, m.account_number,
-       s.penalty, s.overdue_interest, s.overdue_principal, s.interest, s.principal,
-       m.amount = s.penalty + s.overdue_interest + s.overdue_principal + s.interest + s.principal, m.repayment_id
+       COALESCE(s.penalty, 0), COALESCE(s.overdue_interest, 0), COALESCE(s.overdue_principal, 0),
+       COALESCE(s.interest, 0), COALESCE(s.principal, 0),
+       m.amount = COALESCE(s.penalty + s.overdue_interest + s.overdue_principal + s.interest + s.principal, 0)
   FROM loans_close_moved m
   JOIN loans_loan l ON l.id = m.loan_id
-  JOIN LATERAL (
-       SELECT COALESCE(SUM(i.penalty - i.penalty_paid), 0) AS penalty,
+  LEFT JOIN (
+       SELECT i.loan_id,
+              SUM(i.penalty - i.penalty_paid) AS penalty,
               COALESCE(SUM(i.interest - i.interest_paid) FILTER (WHERE i.due_on < %(d)s), 0) AS overdue_interest,
               COALESCE(SUM(i.principal - i.principal_paid) FILTER (WHERE i.due_on < %(d)s), 0) AS overdue_principal,
               COALESCE(SUM(i.interest - i.interest_paid) FILTER (WHERE i.due_on >= %(d)s), 0) AS interest,
               COALESCE(SUM(i.principal - i.principal_paid) FILTER (WHERE i.due_on >= %(d)s), 0) AS principal
          FROM loans_instalment i
-        WHERE i.loan_id = m.loan_id AND i.state IN ('pending', 'overdue') AND i.due_on <= %(d)s
-  ) s ON true
+        WHERE i.state IN ('pending', 'overdue') AND i.due_on <= %(d)s
+          AND i.loan_id IN (SELECT loan_id FROM loans_close_moved WHERE paid)
+        GROUP BY i.loan_id
+  ) s ON s.loan_id = m.loan_id
  WHERE m.paid
 """
 
@@ -190,11 +194,11 @@ UPDATE loans_instalment i
 
 _REPAYMENTS_INSERT = """
 INSERT INTO loans_repayment
-       (id, loan_id, number, idempotency_key, kind, channel, value_date, amount, penalty, overdue_interest,
+       (loan_id, number, idempotency_key, kind, channel, value_date, amount, penalty, overdue_interest,
         overdue_principal, interest, principal, prepaid_principal, from_fund, from_card, card, bank_reference,
         entry_id, balance_after, created_at)
-SELECT p.repayment_id, p.loan_id, 'HK' || lpad(nextval('loans_repayment_number')::text, 12, '0'),
-       'loans.debit:' || p.reference,
+SELECT p.loan_id, 'HK' || lpad(nextval('loans_repayment_number')::text, 12, '0'),
+       %(key_prefix)s || p.reference,
        CASE WHEN p.penalty + p.overdue_interest + p.overdue_principal > 0 THEN 'overdue' ELSE 'scheduled' END,
        'debit', %(d)s, p.amount, p.penalty, p.overdue_interest, p.overdue_principal, p.interest, p.principal, 0,
        0, p.amount, p.account_number, p.bank_serial, %(entry)s, s.balance, now()
@@ -221,12 +225,12 @@ def debit_results_step(on: date) -> dict[str, int]:
             cursor.execute("DROP TABLE IF EXISTS loans_close_moved, loans_close_paid, loans_close_answers")
             cursor.execute(
                 "CREATE TEMP TABLE loans_close_moved (item_id bigint, loan_id bigint, reference text, amount numeric,"
-                " paid boolean, bank_serial text, account_number text, repayment_id bigint) ON COMMIT DROP")
+                " paid boolean, bank_serial text, account_number text) ON COMMIT DROP")
             cursor.execute(
                 "CREATE TEMP TABLE loans_close_paid (item_id bigint, loan_id bigint, sub_account_id bigint,"
                 " amount numeric, reference text, bank_serial text, account_number text, penalty numeric,"
                 " overdue_interest numeric, overdue_principal numeric, interest numeric, principal numeric,"
-                " applies boolean, repayment_id bigint) ON COMMIT DROP")
+                " applies boolean) ON COMMIT DROP")
             cursor.execute(_ANSWERS, {
                 "refs": [o.reference for o in outcomes], "ok": [o.succeeded for o in outcomes],
                 "reasons": [o.reason for o in outcomes], "serials": [o.bank_serial for o in outcomes],
@@ -264,11 +268,10 @@ def debit_results_step(on: date) -> dict[str, int]:
                     summary=f"批量扣款还款 {on:%Y-%m-%d}", memo=f"贷款批量扣款 {batch.reference}",
                 ).entry
                 cursor.execute(_INSTALMENTS_PAY, {"d": on})
-                cursor.execute(_REPAYMENTS_INSERT, {"d": on, "entry": entry.pk})
+                cursor.execute(_REPAYMENTS_INSERT, {"d": on, "entry": entry.pk, "key_prefix": repayment_key("")})
                 if unmatched_count:
                     cursor.execute(
-                        "UPDATE loans_collectionitem c SET reason = '扣款金额与当前应还不符，已转暂收款待退',"
-                        "       repayment_id = NULL"
+                        "UPDATE loans_collectionitem c SET reason = '扣款金额与当前应还不符，已转暂收款待退'"
                         "  FROM loans_close_paid p WHERE c.id = p.item_id AND NOT p.applies")
             cursor.execute(
                 "SELECT p.loan_id FROM loans_close_paid p JOIN ledger_subaccount s ON s.id = p.sub_account_id"
@@ -289,7 +292,7 @@ def debit_results_step(on: date) -> dict[str, int]:
                         note={"paid_count": totals["paid_count"], "failed_count": totals["failed_count"]},
                         applied_at=timezone.now(), **totals)
         for loan in Loan.objects.filter(pk__in=paid_off).select_related("sub_account"):
-            repayment = Repayment.objects.get(idempotency_key=f"loans.debit:DK{on:%Y%m%d}{loan.pk}")
+            repayment = Repayment.objects.get(idempotency_key=repayment_key(f"DK{on:%Y%m%d}{loan.pk}"))
             loan_paid_off(loan, on=on, actor=None, repayment=repayment)
     if waiting:
         raise ResultsIncomplete(f"银行尚未返回批次 {batch.reference} 的全部扣款结果（{waiting} 笔待返回），稍后重试")

@@ -59,7 +59,7 @@ def test_a_debit_due_today_pays_the_instalment_once_with_one_balanced_entry_and_
     assert (repayment.kind, repayment.channel, repayment.amount) == ("scheduled", "debit", owed)
     assert (repayment.interest, repayment.principal, repayment.penalty) == (first.interest, first.principal, 0)
     assert repayment.number.startswith("HK") and len(repayment.number) == 14
-    assert CollectionItem.objects.get(loan=loan).repayment_id == repayment.pk
+    assert CollectionItem.objects.get(loan=loan).repayment == repayment
     loan.sub_account.refresh_from_db()
     assert repayment.balance_after == loan.sub_account.balance == Decimal("300000.00") - first.principal
     assert card_balance(loan) == Decimal("5000.00") - owed
@@ -165,7 +165,7 @@ def test_a_paid_debit_the_loan_no_longer_owes_goes_to_suspense_not_to_the_instal
     assert debit_results_step(DUE) == {"paid": 1, "failed": 0, "unmatched": 1}
     assert not Repayment.objects.filter(loan=loan).exists()
     item = CollectionItem.objects.get(loan=loan)
-    assert item.state == "paid" and "暂收款" in item.reason and item.repayment_id is None
+    assert item.state == "paid" and "暂收款" in item.reason and item.repayment is None
     entry = JournalEntry.objects.get(reference=f"PLKK{DUE:%Y%m%d}")
     assert {line.account.code: line.credit for line in entry.lines.all() if line.credit} == {
         "231": first.principal + first.interest}

@@ -60,7 +60,7 @@ def rating(app: Application, stars: int, when: datetime) -> None:
 
 @pytest.fixture
 def complaints(monkeypatch: Any, world: Any) -> dict[int, int]:
-    """A registered source as the tickets app will add it ("complaints"): two complaints against the clerk."""
+    """The tickets app's "complaints" source, replaced by a stand-in: two complaints against the clerk."""
     counts = {world.clerk.pk: 2}
     seen: list[tuple[date, date]] = []
 
@@ -68,7 +68,7 @@ def complaints(monkeypatch: Any, world: Any) -> dict[int, int]:
         seen.append((start, end))
         return counts if (start, end) == (MONTH, date(2026, 3, 31)) else {}
 
-    sources = [*assessment_sources(), AssessmentSource("complaints", "投诉", fn)]
+    sources = [*(s for s in assessment_sources() if s.code != "complaints"), AssessmentSource("complaints", "投诉", fn)]
     monkeypatch.setattr(assessment_selectors, "assessment_sources", lambda: sources)
     monkeypatch.setattr(assessment_terms, "assessment_sources", lambda: sources)
     return counts

@@ -34,3 +34,4 @@ class DepositsConfig(AppConfig):
 
         register_batch("deposits.interest", stalled=interest_runs_stalled, resume=interest_run_requeue)
         register_batch("deposits.base_adjustment", stalled=base_batches_stalled, resume=base_batch_requeue)
+        from . import tracking  # noqa: F401  (我的办件: registers this line's applications with fund.tracking)

@@ -47,3 +47,4 @@ class LoansConfig(AppConfig):
         from .selectors.reconcile import loan_schedule_discrepancies
 
         register_reconcile_check("loans.schedule", loan_schedule_discrepancies)
+        from . import tracking  # noqa: F401  (我的办件: registers this line's applications with fund.tracking)

@@ -74,3 +74,20 @@ def _assert_loans_with_a_past() -> None:
     closed = Loan.objects.get(status="closed")
     assert closed.sub_account.balance == 0 and Repayment.objects.filter(loan=closed, kind="prepay_full").count() == 1
     assert not Instalment.objects.filter(loan=closed, state__in=["pending", "overdue"]).exists()
+
+
+def test_every_demo_application_is_on_the_register_of_applications(demo):
+    """我的办件 shows the demo's applications: each line's rows are registered (fund.tracking's demo backfill)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from fund.tracking.models import Application
+    from fund.tracking.registry import tracked_kinds
+
+    for kind in tracked_kinds():
+        rows = kind.model._default_manager.all()
+        if kind.key == "withdrawals.withdrawal":
+            rows = rows.filter(standing__isnull=True)  # a standing instruction's monthly run is no application
+        registered = Application.objects.filter(subject_type=ContentType.objects.get_for_model(kind.model))
+        assert registered.count() == rows.count(), kind.key
+    assert Application.objects.filter(kind="withdrawals.withdrawal", person__isnull=False).exists()
+    assert Application.objects.filter(kind="loans.application").exists()

@@ -37,3 +37,4 @@ class WithdrawalsConfig(AppConfig):
         for hooks in (MERGE_BLOCKERS, TRANSFER_OUT_BLOCKERS):
             if in_flight_blocker not in hooks:
                 hooks.append(in_flight_blocker)
+        from . import tracking  # noqa: F401  (我的办件: registers this line's applications with fund.tracking)

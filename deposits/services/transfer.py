@@ -27,6 +27,7 @@ from fund.payments.purposes import Purpose, register_purpose
 from fund.payments.services import attempt_poll, payment_create, payment_of, payment_retry
 from fund.people.models import Post
 from fund.people.roles import roles_of
+from fund.tracking.services import track_again
 from fund.validation import (
     clean_account_number,
     clean_bank_account,
@@ -122,6 +123,7 @@ def _record_status(transfer: CrossRegionTransfer, letter_number: str, status: st
     if old != status:
         audit_log(actor=None, action="deposits.transfer.status_changed", target=transfer,
                   old={"status": old}, new={"status": status, "letter": letter_number})
+        track_again(CrossRegionTransfer, transfer.pk)  # written by a plain UPDATE: 我的办件 hears of it here
 
 
 @transaction.atomic
@@ -388,6 +390,7 @@ def transfer_out_letter_execute(*, actor: Any, transfer: CrossRegionTransfer) ->
             raise ValidationError({"account": reasons})
         _transfer_out_post(transfer=transfer, account=account, actor=actor)
         CrossRegionTransfer.objects.filter(pk=transfer.pk).update(handled_by=actor)
+        track_again(CrossRegionTransfer, transfer.pk, actor=actor)
         _advance_after_commit(transfer.pk)
     transfer.refresh_from_db()
     return transfer
@@ -405,6 +408,7 @@ def transfer_out_letter_refuse(*, actor: Any, transfer: CrossRegionTransfer, rea
         transfer = _lock_letter(transfer)
         _check_letter(transfer)
         CrossRegionTransfer.objects.filter(pk=transfer.pk).update(refuse_reason=reason, handled_by=actor)
+        track_again(CrossRegionTransfer, transfer.pk, actor=actor)
         audit_log(actor=actor, action="deposits.transfer_out.refused", target=transfer, reason=reason,
                   new={"letter": transfer.letter_number, "reason": reason})
         _advance_after_commit(transfer.pk)

@@ -282,6 +282,8 @@ FUND_PRINT_PER_USER_HOUR = int(env("FUND_PRINT_PER_USER_HOUR", "60"))
 FUND_PRINT_PER_USER_DAY = int(env("FUND_PRINT_PER_USER_DAY", "300"))
 FUND_PRINT_PER_SUBJECT_HOUR = int(env("FUND_PRINT_PER_SUBJECT_HOUR", "10"))
 FUND_PRINT_PER_SUBJECT_DAY = int(env("FUND_PRINT_PER_SUBJECT_DAY", "30"))
+# 我的办件's public lookup (number + last four of the ID): tries per client address (DRF rate syntax).
+FUND_TRACKING_LOOKUP_RATE = env("FUND_TRACKING_LOOKUP_RATE", "10/min")
 
 # What one upload may cost before anything parses it (fund/uploads.py). A real 10,000-row base list is
 # about 0.5 MB zipped, 4 MB of sheet XML and 1.5 MB of shared strings; openpyxl reads ~6 MB/s of them.

@@ -86,6 +86,10 @@ class ApplicationStep(models.Model):
         related_name="+",
     )
     returned = models.BooleanField("补正退回", default=False)
+    # When the applicant was texted about this step: claimed by compare-and-set, so a retried task never texts twice.
+    texted_at = models.DateTimeField("短信通知时间", null=True, blank=True)
+    # The line texts this step itself (Tracked.texted_by_line): the register does not text it again.
+    texted_by_line = models.BooleanField("业务自行短信通知", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "办件环节"

@@ -36,6 +36,12 @@ class Tracked:
     visits: int = 0  # times the applicant came to a window for it
     pages: int = 0  # pages of paper collected
     on_the_spot: bool = False  # finished at the window in the visit that brought it
+    # Since when the current step holds, where the line knows it (its work item's opening, the decision): the
+    # backfill dates a step it registers late by it; a live step starts when `track` sees it change.
+    step_since: datetime | None = None
+    # The line texts the applicant about this step itself (its decision, its payout), or the step lasts seconds
+    # (秒批's check): the register's own text would say the same thing twice, so it sends none for it.
+    texted_by_line: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,8 @@ class TrackedKind:
     key: str  # "withdrawals.withdrawal"
     model: type[models.Model]
     noun: str  # 提取申请
-    describe: Callable[[Any], Tracked]
+    # None: this row is not an application anyone filed (a standing instruction's monthly run), so not tracked.
+    describe: Callable[[Any], Tracked | None]
     # Where staff and the applicant open the line's own page for it (None: the tracking page is all there is).
     staff_url: Callable[[Any], str] | None = None
     member_url: Callable[[Any], str] | None = None

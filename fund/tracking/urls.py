@@ -2,8 +2,10 @@
 
 from django.urls import URLPattern, URLResolver
 
-staff_patterns: list[URLPattern | URLResolver] = []
-member_patterns: list[URLPattern | URLResolver] = []
-unit_patterns: list[URLPattern | URLResolver] = []
-public_patterns: list[URLPattern | URLResolver] = []
-api_patterns: list[URLPattern | URLResolver] = []
+from . import apis, views
+
+staff_patterns: list[URLPattern | URLResolver] = [*views.staff_patterns]
+member_patterns: list[URLPattern | URLResolver] = [*views.member_patterns]
+unit_patterns: list[URLPattern | URLResolver] = [*views.unit_patterns]
+public_patterns: list[URLPattern | URLResolver] = [*views.public_patterns]
+api_patterns: list[URLPattern | URLResolver] = [*apis.api_patterns]

@@ -28,6 +28,7 @@ from fund.audit.services import audit_log
 from fund.money import clean_amount, format_money
 from fund.numbers import next_number
 from fund.people.roles import roles_of
+from fund.tracking.services import track
 from fund.validation import clean_bank_card, clean_into, clean_person_name, clean_resident_id
 
 from ..models import IN_FLIGHT, Channel, Relation, Withdrawal, WithdrawalState
@@ -337,4 +338,5 @@ def withdrawal_cancel(*, actor: Any, withdrawal: Withdrawal, reason: str = "") -
     work_cancel(subject=withdrawal, actor=actor, reason="申请人撤回")
     audit_log(actor=actor, action="withdrawals.cancelled", target=withdrawal, old={"state": old},
               new={"state": WithdrawalState.CANCELLED, "reason": (reason or "")[:200]})
+    track(withdrawal, actor=actor)  # moved by a plain UPDATE above: 我的办件 hears of it here
     return withdrawal

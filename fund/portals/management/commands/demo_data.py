@@ -65,6 +65,7 @@ class Command(BaseCommand):
         except BaseException:
             SandboxIdentity.objects.all().delete()
             raise
+        importlib.import_module("fund.tracking.demo").seed(ctx)  # 我的办件: every demo application on the register
         importlib.import_module("fund.whatif.demo").seed(ctx)  # a what-if over the business just decided
         importlib.import_module("fund.ratings.demo").seed(ctx)  # the lines' applications are all there now
         importlib.import_module("fund.assessment.demo").seed(ctx)

@@ -200,6 +200,25 @@ SPECTACULAR_SETTINGS = {
 }
 
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:56379/0")
+
+
+def _redis_database(url: str, number: int) -> str:
+    """The same Redis server, another database: "redis://h:p/0" → "redis://h:p/1"."""
+    base, _, last = url.rpartition("/")
+    return f"{base}/{number}" if base.count("/") >= 2 and last.isdigit() else f"{url.rstrip('/')}/{number}"
+
+
+# One cache for every web and worker process: the rate limits kept in it (sign-in failures, the public progress
+# lookup, printing, online opening) are per address or user, not per process — with a cache in each process a
+# client would get the limit once per gunicorn worker. Redis is already there for Celery; FUND_CACHE_URL may point
+# elsewhere (its own database number by default, so flushing one never empties the other).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("FUND_CACHE_URL", _redis_database(REDIS_URL, 1)),
+        "KEY_PREFIX": "fund",
+    }
+}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_SERIALIZER = "json"

@@ -13,6 +13,9 @@ MEDIA_ROOT = Path(env("FUND_MEDIA_ROOT", str(  # noqa: F405
     BASE_DIR / ".local" / "test-media" / env("DATABASE_NAME", "fund") / env("PYTEST_XDIST_WORKER", "main")  # noqa: F405
 )))
 FUND_LOGIN_MAX_FAILURES = 5
+# Each test process keeps its rate limits to itself (tests clear the cache; two processes must not see each
+# other's counts); the shared Redis cache of base.py is for the running system.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests serve static files straight from the app and project folders; nothing is collected.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

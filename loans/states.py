@@ -74,7 +74,10 @@ SUBSIDY_MOVES = MoveTable(SubsidyRefund, noun="贴息退付", moves={
     SubsidyState.PAYING: {SubsidyState.PAID},
 })
 
-# A bundle's mortgage registration request: sent once, answered once (registered, or refused by the registry).
+# A bundle's mortgage registration request: sent once, answered once (registered, or refused by the registry);
+# cancelled unsent, or released once registered, when its application is refused or withdrawn.
 MORTGAGE_REQUEST_MOVES = MoveTable(MortgageRequest, noun="抵押登记申请", moves={
-    MortgageRequestState.PENDING: {MortgageRequestState.REGISTERED, MortgageRequestState.REFUSED},
+    MortgageRequestState.PENDING: {MortgageRequestState.REGISTERED, MortgageRequestState.REFUSED,
+                                   MortgageRequestState.CANCELLED},
+    MortgageRequestState.REGISTERED: {MortgageRequestState.RELEASED},
 })

@@ -1,6 +1,7 @@
 """A mortgage registration request (抵押登记申请) filed with a loan application in the 贷款+不动产抵押登记一件事
 bundle: written in the bundle's transaction as 待发送, sent to the property registry after commit, and the answer
-recorded on it (the registration's number, or the registry's refusal)."""
+recorded on it (the registration's number, or the registry's refusal). An application refused or withdrawn takes
+its request with it: one not yet sent is cancelled, a registration made is released (注销)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ class MortgageRequestState(models.TextChoices):
     PENDING = "pending", "待发送"
     REGISTERED = "registered", "已登记"
     REFUSED = "refused", "登记机构未办理"
+    CANCELLED = "cancelled", "已撤销"  # the application ended before the request was sent: never sent
+    RELEASED = "released", "已注销"  # registered, then released because the application ended
 
 
 class MortgageRequest(models.Model):

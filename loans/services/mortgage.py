@@ -147,8 +147,8 @@ def mortgage_register(*, actor: Any, loan: Loan) -> Loan:
         raise ValidationError({"state": [f"贷款申请{application.get_state_display()}，签约后方可办理抵押"]})
     # Filed with the application (贷款+不动产抵押登记一件事): the same kind is asked again under the request's own
     # reference and amount, so the registry answers with the registration it already made, never a second one.
-    bundled = MortgageRequest.objects.filter(application=application).exclude(
-        state=MortgageRequestState.REFUSED).first()
+    bundled = MortgageRequest.objects.filter(
+        application=application, state__in=(MortgageRequestState.PENDING, MortgageRequestState.REGISTERED)).first()
 
     def terms(kind: str) -> dict[str, Any]:
         if bundled is not None and bundled.kind == kind:

@@ -13,6 +13,11 @@ same) and a reference made of the application's number and the kind; the send as
 or the registry's refusal, which the borrower is texted. The registry returns the first registration for a
 reference asked again, so a retried send never files twice; registering after signing (`mortgage_register`) asks
 under the same reference and gets the same registration back.
+
+An application refused or withdrawn takes its request with it (`application_ended`, a move listener): a request
+not yet sent is cancelled when the send comes to it, and a registration made is released at the registry
+(`mortgage_request_release`, after commit). The request's row lock orders the listener and a send's answer, so
+a registration that lands while the application ends is released too.
 """
 
 from __future__ import annotations
@@ -32,12 +37,13 @@ from fund.integrations.base import IntegrationError, Unavailable
 from fund.integrations.models import MortgageKind
 from fund.workflow.moves import move_status
 
-from ..models import LoanApplication, MortgageRequest, MortgageRequestState
+from ..models import ApplicationState, LoanApplication, MortgageRequest, MortgageRequestState
 from ..states import MORTGAGE_REQUEST_MOVES
 from .mortgage import application_home_certificate, is_off_plan, registry_file
 from .notify import application_notify
 
 S = MortgageRequestState
+ENDED = (ApplicationState.REJECTED, ApplicationState.WITHDRAWN)
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,7 @@ class PreparedMortgageRequest:
 
 
 class RequestNotSent(Exception):
-    """The registry could not be reached; the request stays 待发送 and the send is tried again later."""
+    """The registry could not be reached; the request stays as it was and the task tries again later."""
 
 
 def _unavailable(exc: IntegrationError) -> ValidationError:
@@ -118,6 +124,9 @@ def mortgage_request_send(request_id: int) -> MortgageRequest:
     request = MortgageRequest.objects.select_related("application__borrower").get(pk=request_id)
     if request.state != S.PENDING:
         return request
+    if request.application.state in ENDED:  # refused or withdrawn before it was sent: never sent
+        return _answer(request, S.CANCELLED, action="loans.mortgage_request.cancelled",
+                       reason=f"贷款申请{request.application.get_state_display()}")
     MortgageRequest.objects.filter(pk=request.pk).update(attempts=F("attempts") + 1, sent_at=timezone.now())
     try:
         registration = registry_file(
@@ -146,6 +155,12 @@ def _answer(request: MortgageRequest, to: str, *, action: str, reason: str = "",
             return locked
         move_status(locked, to, table=MORTGAGE_REQUEST_MOVES, action=action, reason=reason, note=note, **fields)
         application = locked.application
+        if to == S.CANCELLED:
+            return locked
+        ended = LoanApplication.objects.filter(pk=application.pk, state__in=ENDED).exists()
+        if to == S.REGISTERED and ended:  # the application ended while the registry was answering
+            _release_on_commit(locked)
+            return locked
         if to == S.REGISTERED:
             text = (f"您随住房公积金贷款申请（{application.number}）提交的{locked.get_kind_display()}登记申请已办理，"
                     f"不动产登记证明号：{locked.mortgage_number}。")
@@ -153,4 +168,44 @@ def _answer(request: MortgageRequest, to: str, *, action: str, reason: str = "",
             text = (f"您随住房公积金贷款申请（{application.number}）提交的{locked.get_kind_display()}登记申请未能办理："
                     f"{reason}。请联系综合窗口，贷款申请不受影响，可在签约后重新办理抵押登记。")
         application_notify(application, text)
+    return locked
+
+
+# ---- the application ended: cancel or release -----------------------------------------------------------------
+
+def application_ended(obj: Any, old: str, new: str, actor: Any) -> None:
+    """Move listener: an application refused or withdrawn has its registered request released after commit (one
+    still 待发送 is cancelled by the send itself). Locks the request, so a send answering meanwhile is seen."""
+    if not isinstance(obj, LoanApplication) or new not in ENDED:
+        return
+    request = MortgageRequest.objects.select_for_update().filter(application_id=obj.pk, state=S.REGISTERED).first()
+    if request is not None:
+        _release_on_commit(request)
+
+
+def _release_on_commit(request: MortgageRequest) -> None:
+    from ..tasks import mortgage_request_release_task
+
+    request_id = request.pk
+    transaction.on_commit(lambda: mortgage_request_release_task.delay(request_id), robust=True)
+
+
+def mortgage_request_release(request_id: int) -> MortgageRequest:
+    """Release (注销) at the registry the registration of a request whose application ended; outside any
+    transaction, done once (releasing twice changes nothing there). RequestNotSent when the registry is down."""
+    request = MortgageRequest.objects.select_related("application").get(pk=request_id)
+    if request.state != S.REGISTERED or request.application.state not in ENDED:
+        return request
+    try:
+        released = property_registry().release_mortgage(mortgage_number=request.mortgage_number)
+    except Unavailable as exc:
+        audit_log(actor=None, action="loans.mortgage_request.release_failed", target=request,
+                  new={"reason": exc.message, "property_call_id": exc.call_id})
+        raise RequestNotSent(exc.message) from exc
+    with transaction.atomic():
+        locked = MortgageRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.state == S.REGISTERED:
+            move_status(locked, S.RELEASED, table=MORTGAGE_REQUEST_MOVES, action="loans.mortgage_request.released",
+                        reason=f"贷款申请{request.application.get_state_display()}",
+                        note={"mortgage_number": released.mortgage_number, "property_call_id": released.call_id})
     return locked

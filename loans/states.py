@@ -14,6 +14,8 @@ from .models import (
     Loan,
     LoanApplication,
     LoanStatus,
+    MortgageRequest,
+    MortgageRequestState,
     Project,
     ProjectState,
     RegistrationState,
@@ -70,4 +72,12 @@ BATCH_MOVES = MoveTable(CollectionBatch, noun="批量扣款批次", moves={
 
 SUBSIDY_MOVES = MoveTable(SubsidyRefund, noun="贴息退付", moves={
     SubsidyState.PAYING: {SubsidyState.PAID},
+})
+
+# A bundle's mortgage registration request: sent once, answered once (registered, or refused by the registry);
+# cancelled unsent, or released once registered, when its application is refused or withdrawn.
+MORTGAGE_REQUEST_MOVES = MoveTable(MortgageRequest, noun="抵押登记申请", moves={
+    MortgageRequestState.PENDING: {MortgageRequestState.REGISTERED, MortgageRequestState.REFUSED,
+                                   MortgageRequestState.CANCELLED},
+    MortgageRequestState.REGISTERED: {MortgageRequestState.RELEASED},
 })

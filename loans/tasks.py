@@ -29,3 +29,34 @@ def mortgage_release_task(self: Task, loan_id: int) -> str:
             raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
         return ""
     return loan.release_number
+
+
+@shared_task(bind=True, name="loans.mortgage_request_send", max_retries=12, ignore_result=True, acks_late=True)
+def mortgage_request_send_task(self: Task, request_id: int) -> str:
+    """Send a 一件事 bundle's mortgage registration request to the property registry. Retried with backoff while
+    the registry is down (each failure an audit event on the request); the registry answers a retried reference
+    with its first registration, so a retry never files twice."""
+    from .services.mortgage_request import RequestNotSent, mortgage_request_send
+
+    try:
+        request = mortgage_request_send(request_id)
+    except RequestNotSent as exc:
+        if self.request.retries < self.max_retries:
+            raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
+        return ""
+    return request.state
+
+
+@shared_task(bind=True, name="loans.mortgage_request_release", max_retries=12, ignore_result=True, acks_late=True)
+def mortgage_request_release_task(self: Task, request_id: int) -> str:
+    """Release the registration a bundle's request made, for an application refused or withdrawn; retried while
+    the registry is down."""
+    from .services.mortgage_request import RequestNotSent, mortgage_request_release
+
+    try:
+        request = mortgage_request_release(request_id)
+    except RequestNotSent as exc:
+        if self.request.retries < self.max_retries:
+            raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
+        return ""
+    return request.state

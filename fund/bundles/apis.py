@@ -114,9 +114,21 @@ class BundleRunCreateApi(APIView):
         base = serializers.CharField(label="缴存基数（元）", required=False, allow_blank=True, max_length=40)
         phone = serializers.CharField(label="职工手机号码", required=False, allow_blank=True, max_length=40)
         bank_card = serializers.CharField(label="职工银行卡号", required=False, allow_blank=True, max_length=40)
-        account_number = serializers.CharField(label="个人账号（窗口办理退休一件事时）", required=False, allow_blank=True,
+        account_number = serializers.CharField(label="个人账号（窗口办理退休、贷款一件事时）", required=False, allow_blank=True,
                                                max_length=40)
         payee_card = serializers.CharField(label="收款银行卡号", required=False, allow_blank=True, max_length=40)
+        # 贷款+不动产抵押登记一件事 (YJS-03)
+        project = serializers.CharField(label="楼盘名称（期房）", required=False, allow_blank=True, max_length=120)
+        home_address = serializers.CharField(label="房屋坐落", required=False, allow_blank=True, max_length=200)
+        purchase_contract = serializers.CharField(label="购房合同/网签备案号（期房）", required=False, allow_blank=True,
+                                                  max_length=60)
+        certificate_number = serializers.CharField(label="不动产权证号（现房）", required=False, allow_blank=True,
+                                                   max_length=60)
+        price = serializers.CharField(label="房屋总价（元）", required=False, allow_blank=True, max_length=40)
+        area = serializers.CharField(label="建筑面积（㎡）", required=False, allow_blank=True, max_length=40)
+        monthly_income = serializers.CharField(label="家庭月收入（元）", required=False, allow_blank=True, max_length=40)
+        amount_requested = serializers.CharField(label="申请金额（元）", required=False, allow_blank=True, max_length=40)
+        term_months = serializers.CharField(label="贷款期限（月）", required=False, allow_blank=True, max_length=40)
         materials = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=20,
                                           label="已收材料编码（窗口）")
         client_token = serializers.CharField(label="提交令牌", required=False, allow_blank=True, max_length=64,

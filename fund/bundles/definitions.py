@@ -28,10 +28,24 @@ RETIREMENT = Bundle(
 )
 
 LOAN_MORTGAGE = Bundle(
-    code="YJS-03", name="贷款+不动产抵押登记一件事", order=3, portals=("member",),
-    summary="购房职工一次申请住房公积金贷款，并同时向不动产登记机构提交抵押登记申请。",
+    code="YJS-03", name="贷款+不动产抵押登记一件事", order=3, portals=("member", "staff"),
+    summary="购买新建商品住房的职工一次申请住房公积金贷款，并同时向不动产登记机构提交抵押登记申请"
+            "（期房为抵押权预告登记）。",
     parts=("loans.application", "loans.mortgage_request"),
-    fields=(),
+    fields=(
+        BundleField("account_number", "借款人个人账号", portals=("staff",)),
+        BundleField("project", "楼盘名称", required=False, max_length=120, help="期房须为已准入的楼盘；现房可不填"),
+        BundleField("home_address", "房屋坐落", max_length=200),
+        BundleField("purchase_contract", "购房合同/网签备案号", required=False, max_length=60,
+                    help="期房必填，用于办理抵押权预告登记"),
+        BundleField("certificate_number", "不动产权证号", required=False, max_length=60,
+                    help="已取得不动产权证的现房必填，用于办理抵押登记"),
+        BundleField("price", "房屋总价（元）", kind="money"),
+        BundleField("area", "建筑面积（㎡）", kind="money", required=False),
+        BundleField("monthly_income", "家庭月收入（元）", kind="money"),
+        BundleField("amount_requested", "申请金额（元）", kind="money"),
+        BundleField("term_months", "贷款期限（月）"),
+    ),
 )
 
 

@@ -17,7 +17,7 @@ def bundle_form_class(bundle: Bundle, portal: str) -> type[forms.Form]:
     fields: dict[str, Any] = {}
     for spec in bundle.fields:
         if portal in spec.portals:
-            fields[spec.name] = forms.CharField(label=spec.label, required=spec.required, max_length=40,
+            fields[spec.name] = forms.CharField(label=spec.label, required=spec.required, max_length=spec.max_length,
                                                 help_text=spec.help, widget=forms.TextInput(attrs=WIDGETS.get(spec.kind, {})))
     if portal == "staff":
         paper = [(m.code, m.name) for m in bundle_materials(bundle) if not m.shared_by]

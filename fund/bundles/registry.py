@@ -87,6 +87,7 @@ class BundleField:
     required: bool = True
     portals: tuple[str, ...] = ("staff", "unit", "member")  # where the form asks for it
     help: str = ""
+    max_length: int = 40
 
 
 @dataclass(frozen=True)

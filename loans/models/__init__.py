@@ -15,6 +15,7 @@ from .collection import BatchState, CollectionBatch, CollectionItem, ItemState
 from .disbursement import Disbursement, DisbursementState, PayeeKind
 from .documents import LoanDocument
 from .loans import IouDelivery, Loan, LoanStatus
+from .mortgage_requests import MortgageRequest, MortgageRequestState
 from .projects import (
     Building,
     ConstructionState,
@@ -46,4 +47,5 @@ __all__ = [
     "Disbursement", "DisbursementState", "HomeKind", "HomeOrder", "InspectionResult", "IouDelivery", "Loan",
     "LoanApplication", "LoanDocument", "LoanStatus", "PayeeKind", "Product", "Project", "ProjectInspection",
     "ProjectState", "RegistrationState", "Relation", "RepaymentMethod",
+    "MortgageRequest", "MortgageRequestState",
 ]

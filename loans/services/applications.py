@@ -10,7 +10,8 @@ quota, eligibility: `assessment_for`) outside any transaction, since that asks o
 written in one transaction. The window and a bank outlet accept on the spot (materials ticked, one visit) and
 the application goes straight to review (`approval.approval_open`); online, API and a developer's entry once
 confirmed wait for a window clerk to accept them. A resubmitted form (same `client_token`) creates one
-application.
+application. The two halves are also callable apart (`application_submit_prepare` outside any transaction,
+`application_submit_accept` in the caller's), so a 一件事 bundle writes the application in its own transaction.
 """
 
 from __future__ import annotations
@@ -208,7 +209,32 @@ def _project(errors: dict[str, list[str]], raw: Any, *, actor: Any, channel: str
 
 # ---- submit -----------------------------------------------------------------------------------------------
 
-def application_submit(
+@dataclass(frozen=True)
+class PreparedApplication:
+    """An application whose checks and assessment (the outside systems: marriage and identity registries, the
+    property registry, the credit bureau) have run: the unsaved draft and what the accepting step, inside a
+    transaction, writes with it (`application_submit_accept`)."""
+
+    draft: LoanApplication
+    values: dict[str, Any]
+
+
+def application_submit(**kwargs: Any) -> LoanApplication:
+    """Check, assess and write one application; raise ValidationError (field → Chinese messages), or
+    PermissionDenied for a channel the actor may not use. A repeated `client_token` returns the first
+    application, marked `replayed = True`. `application_submit_prepare` (outside any transaction), then
+    `application_submit_accept`."""
+    prepared = application_submit_prepare(**kwargs)
+    return prepared if isinstance(prepared, LoanApplication) else application_submit_accept(prepared)
+
+
+def application_submit_accept(prepared: PreparedApplication) -> LoanApplication:
+    """The part of a submission that writes, in the caller's transaction if there is one (a 一件事 bundle runs it
+    with its other parts, so a later part's refusal rolls the application back too)."""
+    return _write(draft=prepared.draft, **prepared.values)
+
+
+def application_submit_prepare(
     *,
     actor: Any,
     channel: str,
@@ -219,10 +245,10 @@ def application_submit(
     materials: Any = (),
     client_token: str = "",
     borrower_name: str = "",
-) -> LoanApplication:
-    """Check, assess and write one application; raise ValidationError (field → Chinese messages), or
-    PermissionDenied for a channel the actor may not use. A repeated `client_token` returns the first
-    application, marked `replayed = True`."""
+) -> LoanApplication | PreparedApplication:
+    """Check and assess one application, outside any transaction; raise ValidationError (field → Chinese
+    messages), or PermissionDenied for a channel the actor may not use. A repeated `client_token` returns the
+    first application, marked `replayed = True`."""
     client_token = (client_token or "").strip()[:64]
     if client_token:
         earlier = LoanApplication.objects.filter(submitted_by=actor, client_token=client_token).first()
@@ -267,8 +293,8 @@ def application_submit(
     _assessed(draft, assessment, errors)
     if errors:
         raise ValidationError(errors)
-    return _write(draft=draft, co_rows=co_rows, identities=identities, ticked=ticked, client_token=client_token,
-                  field_name=field_name, today=today)
+    return PreparedApplication(draft, dict(co_rows=co_rows, identities=identities, ticked=ticked,
+                                           client_token=client_token, field_name=field_name, today=today))
 
 
 def _ticked(errors: dict[str, list[str]], materials: Any, home_kind: str, *, co: bool) -> list[str]:

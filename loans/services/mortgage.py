@@ -9,10 +9,14 @@ under the loan's lock, the kind, number and time are recorded on the loan and th
 已抵押待放款. When the home is completed and its certificate issued, `mortgage_convert` registers the full
 mortgage (the registry releases the pre-mortgage) and records the new number; the old one stays in the audit
 trail. A registry that refuses leaves nothing recorded and says why.
+
+A mortgage request filed with the application in the 贷款+不动产抵押登记一件事 bundle (services/mortgage_request.py)
+asks the registry through the same `registry_file`; registering after signing then gets that registration back.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +30,15 @@ from fund.integrations.models import MortgageKind
 from fund.integrations.property import MortgageRegistration
 from fund.workflow.moves import move_status
 
-from ..models import ApplicationState, ConstructionState, HomeKind, Loan, LoanApplication
+from ..models import (
+    ApplicationState,
+    ConstructionState,
+    HomeKind,
+    Loan,
+    LoanApplication,
+    MortgageRequest,
+    MortgageRequestState,
+)
 from ..states import APPLICATION_MOVES
 from .signing import window_staff_check
 
@@ -49,19 +61,39 @@ def _registry_refused(exc: IntegrationError) -> ValidationError:
 def home_certificate(loan: Loan) -> str:
     """The home's 不动产权证号: the application's, else the one the registry issued on the home bought under the
     application's purchase contract (an off-plan home once completed); "" when there is none yet."""
-    application = loan.application
+    try:
+        return application_home_certificate(loan.application, borrower_id_number=loan.borrower.id_number)
+    except IntegrationError as exc:
+        raise _registry_refused(exc) from exc
+
+
+def application_home_certificate(application: LoanApplication, *, borrower_id_number: str) -> str:
+    """`home_certificate` for an application (a loan's, or one a bundle is filing a request for); the registry's
+    IntegrationError passes through."""
     if application.certificate_number:
         return application.certificate_number
     if not application.purchase_contract:
         return ""
-    try:
-        homes = property_registry().homes(id_number=loan.borrower.id_number)
-    except IntegrationError as exc:
-        raise _registry_refused(exc) from exc
+    homes = property_registry().homes(id_number=borrower_id_number)
     for home in homes.homes:
         if home.purchase_contract == application.purchase_contract and home.certificate_number:
             return home.certificate_number
     return ""
+
+
+def registry_file(*, kind: str, certificate_number: str, purchase_contract: str, owner_id_numbers: list[str],
+                  address: str, amount: Decimal, reference: str) -> MortgageRegistration:
+    """Ask the property registry for a pre-mortgage (on the purchase contract) or a mortgage (on the certificate),
+    with the centre as mortgagee, outside any transaction. The same `reference` again returns the first
+    registration, so a retry never registers twice. The registry's IntegrationError passes through."""
+    registry = property_registry()
+    if kind == MortgageKind.PRE:
+        return registry.register_pre_mortgage(
+            purchase_contract=purchase_contract, owner_id_numbers=owner_id_numbers, address=address,
+            mortgagee=settings.FUND_CENTRE_NAME, amount=amount, reference=reference,
+        )
+    return registry.register_mortgage(certificate_number=certificate_number, kind=MortgageKind.MORTGAGE,
+                                      mortgagee=settings.FUND_CENTRE_NAME, amount=amount, reference=reference)
 
 
 def _owners(application: LoanApplication) -> list[str]:
@@ -113,23 +145,31 @@ def mortgage_register(*, actor: Any, loan: Loan) -> Loan:
     application = loan.application
     if application.state != ApplicationState.SIGNED:
         raise ValidationError({"state": [f"贷款申请{application.get_state_display()}，签约后方可办理抵押"]})
-    mortgagee, registry = settings.FUND_CENTRE_NAME, property_registry()
+    # Filed with the application (贷款+不动产抵押登记一件事): the same kind is asked again under the request's own
+    # reference and amount, so the registry answers with the registration it already made, never a second one.
+    bundled = MortgageRequest.objects.filter(
+        application=application, state__in=(MortgageRequestState.PENDING, MortgageRequestState.REGISTERED)).first()
+
+    def terms(kind: str) -> dict[str, Any]:
+        if bundled is not None and bundled.kind == kind:
+            return {"reference": bundled.reference, "amount": bundled.amount}
+        return {"reference": mortgage_reference(loan, kind), "amount": loan.principal}
+
     try:
         if is_off_plan(application):
             if not application.purchase_contract:
                 raise ValidationError({"purchase_contract": ["期房办理预抵押须有购房合同/网签备案号"]})
-            registration = registry.register_pre_mortgage(
-                purchase_contract=application.purchase_contract, owner_id_numbers=_owners(application),
-                address=application.home_address, mortgagee=mortgagee, amount=loan.principal,
-                reference=mortgage_reference(loan, MortgageKind.PRE),
+            registration = registry_file(
+                kind=MortgageKind.PRE, certificate_number="", purchase_contract=application.purchase_contract,
+                owner_id_numbers=_owners(application), address=application.home_address, **terms(MortgageKind.PRE),
             )
         else:
             certificate = home_certificate(loan)
             if not certificate:
                 raise ValidationError({"certificate_number": ["房屋尚无不动产权证号，不能办理抵押登记"]})
-            registration = registry.register_mortgage(
-                certificate_number=certificate, kind=MortgageKind.MORTGAGE, mortgagee=mortgagee,
-                amount=loan.principal, reference=mortgage_reference(loan, MortgageKind.MORTGAGE),
+            registration = registry_file(
+                kind=MortgageKind.MORTGAGE, certificate_number=certificate, purchase_contract="", owner_id_numbers=[],
+                address=application.home_address, **terms(MortgageKind.MORTGAGE),
             )
     except IntegrationError as exc:
         raise _registry_refused(exc) from exc
@@ -154,9 +194,10 @@ def mortgage_convert(*, actor: Any, loan: Loan) -> Loan:
     if not certificate:
         raise ValidationError({"certificate_number": ["不动产登记系统尚未核发该房屋的不动产权证书，暂不能转为抵押"]})
     try:
-        registration = property_registry().register_mortgage(
-            certificate_number=certificate, kind=MortgageKind.MORTGAGE, mortgagee=settings.FUND_CENTRE_NAME,
-            amount=loan.principal, reference=mortgage_reference(loan, MortgageKind.MORTGAGE),
+        registration = registry_file(
+            kind=MortgageKind.MORTGAGE, certificate_number=certificate, purchase_contract="", owner_id_numbers=[],
+            address=loan.application.home_address, amount=loan.principal,
+            reference=mortgage_reference(loan, MortgageKind.MORTGAGE),
         )
     except IntegrationError as exc:
         raise _registry_refused(exc) from exc

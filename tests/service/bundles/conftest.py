@@ -1,5 +1,5 @@
 """`world`, plus what the bundles' outside checks read: member A's identity at the public security sandbox, a card
-the bank knows, and one month deposited (a retirement withdrawal needs a balance)."""
+the bank knows, and one month deposited (a retirement withdrawal needs a balance); and `ln`, the loans world (tests/loan_world.py)."""
 
 from datetime import date
 from typing import Any
@@ -9,6 +9,7 @@ from django.conf import settings
 from stdnum import luhn
 
 from tests.conftest import bank_account_at_the_bank, deposit_months
+from tests.loan_world import ln  # noqa: F401  (the loans world, for the loan bundle's tests)
 
 CARD_A = "621700001000000001" + luhn.calc_check_digit("621700001000000001")
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('loans', '0011_repayment_and_collection_keys_without_pattern_indexes'),
+        ('loans', '0012_instalment_one_key_and_collection_item_hot_updates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ class BundlesConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from fund.audit.actions import register_actions
+        from fund.audit.actions import register_actions, register_audit_keys
         from fund.portals.nav import SERVICES, may_accept, register_nav
 
         from .definitions import register_bundles
@@ -18,6 +18,7 @@ class BundlesConfig(AppConfig):
 
         register_bundles()
         register_tracked_kinds()
+        register_audit_keys({"bundle": "一件事", "parts": "分项事项", "item": "事项"})
         register_actions({
             "bundles.run.done": "办理一件事", "bundles.cross.submitted": "提交跨省通办申请",
             "bundles.cross.taken": "受理跨省通办申请", "bundles.cross.done": "办结跨省通办申请",

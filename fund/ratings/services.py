@@ -98,8 +98,11 @@ def rating_invite(application_id: int) -> RatingInvitation | None:
         if phone:
             days = int(policy_value("rating_invite_days"))
             verdict = "已办结" if application.outcome == Outcome.DONE else "已办理完毕（不予办理）"
-            text = (f"您的住房公积金办件（编号 {application.number}）{verdict}。请对本次服务评价："
-                    f"{rating_link(application.pk)} ，{days}天内有效，每件限评一次。")
+            # A link needs the public address (FUND_PUBLIC_BASE_URL or the request's); without one the text
+            # points to the hall's 待评价, never to a bare path no phone can open.
+            link = rating_link(application.pk)
+            where = f"{link} ，{days}天内有效" if link.startswith("http") else f"登录网上服务大厅“待评价”，{days}天内有效"
+            text = f"您的住房公积金办件（编号 {application.number}）{verdict}。请对本次服务评价：{where}，每件限评一次。"
             RatingInvitation.objects.filter(pk=invitation.pk).update(texted=True)
             invitation.texted = True
             from fund.people.tasks import send_sms

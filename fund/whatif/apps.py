@@ -10,7 +10,7 @@ class WhatifConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from fund.audit.actions import register_actions
+        from fund.audit.actions import register_actions, register_audit_keys
         from fund.audit.schedules import register_task_names
         from fund.people.models import Post
         from fund.portals.nav import MANAGEMENT, register_nav
@@ -23,3 +23,4 @@ class WhatifConfig(AppConfig):
                           "whatif.run.started": "政策调整模拟开始", "whatif.run.done": "政策调整模拟完成",
                           "whatif.run.failed": "政策调整模拟失败"})
         register_task_names({"whatif.run": "政策调整模拟"})
+        register_audit_keys({"values": "模拟参数值", "replayers": "模拟业务", "period": "模拟期间"})

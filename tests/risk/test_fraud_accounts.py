@@ -62,11 +62,11 @@ def test_it_finds_a_burst_of_small_second_hand_sales_through_one_agent(ln):
     small = {"price": Decimal("180000.00"), "amount_requested": Decimal("120000.00")}
     apps = []
     for _ in range(2):
-        apps.append(ln.application(agent_name="示范市宏远房产中介服务部", state="cancelled", **small))
+        apps.append(ln.application(agent_name="示范市宏远房产中介服务部", state="withdrawn", **small))
     # Two through the agent is not yet a burst (near miss) ...
     assert run("fraud.secondhand_burst", apps[-1]) == [] and swept("fraud.secondhand_burst") == []
     # ... nor is a dear sale through the same agent.
-    ln.application(agent_name="示范市宏远房产中介服务部", state="cancelled", price=Decimal("900000.00"))
+    ln.application(agent_name="示范市宏远房产中介服务部", state="withdrawn", price=Decimal("900000.00"))
     assert swept("fraud.secondhand_burst") == []
     # A purchase withdrawal naming the agent (spaces typed differently) is the third.
     w = withdrawal(ln.world, ln.world.account_b, "01", state="review",

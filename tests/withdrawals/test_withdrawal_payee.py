@@ -14,8 +14,7 @@ from rest_framework.test import APIClient
 
 from fund.audit.models import AuditEvent
 from fund.integrations.bank import BANK_DOWN, bank_account_refused
-from fund.integrations.models import PaymentStatus, SandboxBankAccount, SandboxBankPayment
-from fund.integrations.sms import sandbox_last_message
+from fund.integrations.models import PaymentStatus, SandboxBankAccount, SandboxBankPayment, SandboxSms
 from fund.ledger.selectors import ledger_reconcile
 from fund.payments.models import Payment, PaymentState
 from fund.payments.services import payments_retry_due as payouts_retry_due
@@ -25,6 +24,11 @@ from withdrawals.models import Withdrawal, WithdrawalState
 from withdrawals.services import payout_retry, standing_run, standing_sign
 
 pytestmark = pytest.mark.django_db
+
+
+def payout_text(phone: str) -> str:
+    """The last payout text to `phone` (the 好差评 invitation that follows a finished withdrawal aside)."""
+    return SandboxSms.objects.filter(phone=phone, text__contains="已转入").order_by("-id").values_list("text", flat=True)[0]
 
 
 def other_card(wd: Any, seq: int, *, failing: bool = False) -> str:
@@ -66,7 +70,7 @@ def test_the_automatic_retry_pays_the_card_the_member_asked_for_not_the_card_on_
     assert w.state == WithdrawalState.PAID
     assert [p.payee_account for p in w.payouts.order_by("attempt")] == [asked, asked] and w.payee_card == asked
     assert paid(asked) == Decimal("1200.00") and paid(wd.card) == 0  # the account's card on file got nothing
-    assert f"尾号{asked[-4:]}" in sandbox_last_message(wd.person.phone)
+    assert f"尾号{asked[-4:]}" in payout_text(wd.person.phone)
     assert ledger_reconcile() == []
 
 
@@ -90,7 +94,7 @@ def test_a_standing_withdrawal_is_retried_to_the_card_the_instruction_was_signed
     assert [p.payee_account for p in w.payouts.order_by("attempt")] == [signed, signed]
     assert w.payee_card == signed == type(instruction).objects.get(pk=instruction.pk).payee_card
     assert paid(signed) == Decimal("2100.00") and paid(wd.card) == 0
-    assert f"尾号{signed[-4:]}" in sandbox_last_message(wd.person.phone)
+    assert f"尾号{signed[-4:]}" in payout_text(wd.person.phone)
     assert ledger_reconcile() == []
 
 
@@ -117,7 +121,7 @@ def test_a_clerk_may_name_a_new_card_the_bank_knows_and_the_payout_and_text_foll
     w.refresh_from_db()
     assert w.state == WithdrawalState.PAID and w.payee_card == new
     assert [p.payee_account for p in w.payouts.order_by("attempt")] == [wd.card, new] and paid(new) == Decimal("900.00")
-    assert f"尾号{new[-4:]}" in sandbox_last_message(wd.person.phone)
+    assert f"尾号{new[-4:]}" in payout_text(wd.person.phone)
     event = AuditEvent.objects.get(action="withdrawals.payee_changed")
     assert event.new["card"].endswith(new[-4:]) and new not in str(event.new)
 

@@ -129,8 +129,9 @@ def test_a_follow_up_is_assigned_by_the_branch_head_and_closed_with_its_outcome(
     assert (closed.state, closed.outcome, closed.closed_by) == (FollowUpState.DONE, "rectified", head)
 
 
-def test_the_sms_link_rates_once_and_refuses_a_forged_token(world, application_of, monkeypatch,
+def test_the_sms_link_rates_once_and_refuses_a_forged_token(world, application_of, monkeypatch, settings,
                                                             django_capture_on_commit_callbacks):
+    settings.FUND_PUBLIC_BASE_URL = "https://gjj.example.gov.cn"
     sent: list[tuple[str, str]] = []
     monkeypatch.setattr("fund.people.tasks.send_sms.delay", lambda phone, text: sent.append((phone, text)))
     application = application_of()
@@ -139,6 +140,7 @@ def test_the_sms_link_rates_once_and_refuses_a_forged_token(world, application_o
         services.rating_step_listener(application.pk, 0)  # a second finished step: invited once
     assert RatingInvitation.objects.filter(application=application, texted=True).count() == 1
     assert len(sent) == 1 and sent[0][0] == world.account_a.person.phone
+    assert "https://gjj.example.gov.cn/service/ratings/r/" in sent[0][1]
     link = sent[0][1].split("/service/ratings/r/")[1].split("/")[0]
     page = f"/service/ratings/r/{link}/"
     client = Client()
@@ -197,3 +199,15 @@ def test_staff_see_their_branch_and_others_see_no_staff_page(world, application_
         api = APIClient()
         api.force_authenticate(outsider)
         assert api.get("/api/service/ratings/").status_code == 404
+
+
+def test_without_a_public_address_the_text_points_to_the_hall_not_to_a_bare_path(world, application_of, monkeypatch,
+                                                                                 settings,
+                                                                                 django_capture_on_commit_callbacks):
+    settings.FUND_PUBLIC_BASE_URL = ""  # a worker has no request to take the address from
+    sent: list[tuple[str, str]] = []
+    monkeypatch.setattr("fund.people.tasks.send_sms.delay", lambda phone, text: sent.append((phone, text)))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rating_step_listener(application_of().pk, 0)
+    [(_phone, text)] = sent
+    assert "/service/" not in text and "待评价" in text

@@ -67,11 +67,18 @@ def test_the_unit_nav_shows_every_item_beside_the_unit_badge(world, live_server,
     page.screenshot(path=str(shots / f"unit_nav_{width}.png"))
     badge = page.locator(".topnav-context").bounding_box()
     nav = page.locator(".topnav .nav-list").bounding_box()
-    for link in page.locator(".topnav .nav-item a").all():
+    # The bar's own entries and the 便民服务 menu's title (the menu's links are inside it, opened below).
+    for link in page.locator(".topnav .nav-list > .nav-item > a, .topnav .nav-list > .nav-menu summary").all():
         box = link.bounding_box()
         label = link.inner_text()
         assert box["x"] >= nav["x"] - 1 and box["x"] + box["width"] <= nav["x"] + nav["width"] + 1, f"{label} 被截断"
         assert badge is None or box["x"] + box["width"] <= badge["x"], f"{label} 被单位名称遮挡"
     overflow = page.locator(".topnav .nav-list").evaluate("el => el.scrollWidth - el.clientWidth")
     assert overflow <= 1, f"导航栏有 {overflow}px 被隐藏"
+    page.locator(".topnav .nav-menu summary").click()  # the menu opens below the bar, every link in sight
+    for link in page.locator(".topnav .nav-menu-list a").all():
+        box = link.bounding_box()
+        assert link.is_visible() and box["x"] >= 0 and box["x"] + box["width"] <= width, link.inner_text()
+        assert box["y"] >= nav["y"] + nav["height"] - 1, link.inner_text()
+    page.screenshot(path=str(shots / f"unit_nav_menu_{width}.png"))
     assert "示范市第一人民医院后勤服务中心" in page.locator(".topnav-context").get_attribute("title")

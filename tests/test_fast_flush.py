@@ -36,8 +36,10 @@ def test_the_flush_after_a_transactional_test_empties_every_table_the_test_wrote
     # Rows deleted, not every table truncated (a TRUNCATE of ~100 tables took seconds on a loaded machine).
     assert not [q["sql"] for q in flushed.captured_queries if "TRUNCATE" in q["sql"].upper()]
 
-    # post_migrate writes back the content types, permissions, django-guardian's anonymous user and risk's default
-    # screening rules (one per registered check), as after Django's own flush; nothing else is left.
-    assert _tables_with_rows() <= {"django_content_type", "auth_permission", "people_user", "risk_screeningrule"}
+    # post_migrate writes back the content types, permissions, django-guardian's anonymous user, risk's default
+    # screening rules (one per registered check) and the window assessment's default weights, as after Django's
+    # own flush; nothing else is left.
+    assert _tables_with_rows() <= {"django_content_type", "auth_permission", "people_user", "risk_screeningrule",
+                                   "assessment_weightset", "assessment_weight"}
     assert list(User.objects.values_list("username", flat=True)) == [guardian_settings.ANONYMOUS_USER_NAME]
     assert (ContentType.objects.count(), Permission.objects.count()) == (content_types, permissions)

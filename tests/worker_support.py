@@ -66,6 +66,11 @@ def worker_process(transactional_db: Any, reference_data: None, tmp_path: Path) 
         "FUND_MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     env.pop("CELERY_BROKER_URL", None)
+    # The Redis database is this test process's own: empty it, so messages an interrupted earlier run left queued
+    # (texts carry their words in the message) are never delivered to this test's worker.
+    import redis
+
+    redis.Redis.from_url(broker_url()).flushdb()
     arguments = [
         "-A", "fund", "worker", "--pool", "solo", "-c", "1",
         "-Q", "celery", "-n", f"test-worker-{os.getpid()}@%h", "--loglevel", "INFO",

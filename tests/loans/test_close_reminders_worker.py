@@ -33,6 +33,7 @@ def test_a_real_worker_sends_the_reminders_the_close_queued_once(worker: subproc
         assert reminders_step(date(2026, 4, 17))["reminded"] == 2
         assert reminders_step(date(2026, 4, 17))["reminded"] == 0
     log = tmp_path / "worker.log"
-    wait_until(lambda: SandboxSms.objects.filter(phone=phone).count() >= 2, worker, log, "texts sent")
-    texts = list(SandboxSms.objects.filter(phone=phone).values_list("text", flat=True))
+    reminders = SandboxSms.objects.filter(phone=phone, text__contains="合同号")  # 好差评's invitations aside
+    wait_until(lambda: reminders.count() >= 2, worker, log, "texts sent")
+    texts = list(reminders.values_list("text", flat=True))
     assert sorted(t.split("合同号")[1][:12] for t in texts) == sorted([first.contract_number, second.contract_number])

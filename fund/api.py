@@ -20,6 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from fund.exports import XLSX
+
 
 def _django_errors(exc: DjangoValidationError) -> Any:
     if hasattr(exc, "error_dict"):
@@ -81,6 +83,13 @@ class BinaryRenderer(BaseRenderer):
         if response is not None:
             response["Content-Type"] = "application/json"
         return json.dumps(data, ensure_ascii=False).encode()
+
+
+class XlsxRenderer(BinaryRenderer):
+    """An Excel export's renderer: a client may ask for the spreadsheet type; errors still come back as JSON."""
+
+    media_type = XLSX
+    format = "xlsx"
 
 
 MONTH_PATTERN = r"^\d{4}-\d{2}$"

@@ -22,8 +22,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fund.api import MonthField, Pagination, paginated, validated
+from fund.api import MonthField, Pagination, XlsxRenderer, paginated, validated
 from fund.audit.services import audit_log
+from fund.exports import XLSX
 from fund.people.roles import roles_of
 from fund.people.selectors import get_or_404, scoped
 
@@ -37,9 +38,7 @@ from ..services.base_adjustment import (
     batch_rows,
     default_year,
 )
-from .statements import XlsxRenderer
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
 

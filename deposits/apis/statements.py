@@ -12,7 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fund.api import BinaryRenderer, MonthField, validated
+from fund.api import MonthField, XlsxRenderer, validated
 from fund.audit.services import audit_log, person_viewed
 from fund.exports import XLSX, export_name, xlsx_response
 
@@ -31,14 +31,6 @@ from ..selectors.statements import (
     unit_bill_history,
     unit_roster,
 )
-
-
-class XlsxRenderer(BinaryRenderer):
-    """Lets a client ask for the spreadsheet type; errors still come back as JSON, labelled so."""
-
-    media_type = XLSX
-    format = "xlsx"
-
 
 XLSX_RESPONSE = {(200, XLSX): bytes}
 FILTER_PARAMETERS = [

@@ -18,6 +18,7 @@ from django.utils.http import content_disposition_header
 
 from fund.audit.services import audit_log, person_viewed
 from fund.dates import add_months
+from fund.exports import XLSX
 from fund.money import format_money
 from fund.people.selectors import get_or_404, scoped
 from fund.policy.selectors import PolicyMissing
@@ -40,7 +41,6 @@ from ..services.base_adjustment import (
 )
 from ..services.contribution import base_bounds
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONTH_INPUT = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 
 

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fund.api import BinaryRenderer, MonthField, validated
+from fund.api import MonthField, XlsxRenderer, validated
 from fund.exports import XLSX, export_name, xlsx_response
 
 from .exports import assessment_workbook
@@ -28,11 +28,6 @@ from .selectors import (
     weights_history,
 )
 from .services import weights_set
-
-
-class XlsxRenderer(BinaryRenderer):
-    media_type = XLSX
-    format = "xlsx"
 
 
 class AssessmentQuery(serializers.Serializer):

@@ -24,9 +24,10 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Aggregate, Avg, Count, F, FloatField, Q
+from django.db.models import Avg, Count, F, Q
 from django.http import Http404
 
+from fund.aggregates import MedianSeconds
 from fund.dates import add_months, first_of_month
 from fund.people.models import Branch, Post, StaffProfile
 from fund.people.roles import roles_of
@@ -46,13 +47,6 @@ def plain(value: Decimal) -> str:
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
-
-class MedianSeconds(Aggregate):
-    """The median of an interval, in seconds (PostgreSQL's percentile_cont)."""
-
-    function = "percentile_cont"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM %(expressions)s))"
-    output_field = FloatField()
 
 
 # ---- who sees whom -------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fund.api import BinaryRenderer, MonthField, Pagination, paginated
+from fund.api import MonthField, Pagination, XlsxRenderer, paginated
 from fund.exports import XLSX, export_name, xlsx_response
 
 from .exports import measures_workbook
@@ -136,12 +136,6 @@ class MeasureRowsApi(APIView):
     def get(self, request: Request) -> Response:
         return paginated(self, report_for(request).rows, MeasuresRowOutput)
 
-
-class XlsxRenderer(BinaryRenderer):
-    """Lets a client ask for the spreadsheet type; errors still come back as JSON, labelled so."""
-
-    media_type = XLSX
-    format = "xlsx"
 
 
 class MeasuresExportApi(APIView):

@@ -9,25 +9,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, FloatField, QuerySet
+from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, QuerySet
 from django.utils import timezone
 
+from fund.aggregates import Median, MedianSeconds
 from fund.people.models import Branch
 from fund.people.selectors import staff_scope
 
 from ..models import Channel, LoanApplication
-
-
-class Median(Aggregate):
-    function = "percentile_cont"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-
-class MedianSeconds(Median):
-    """The median of an interval, in seconds."""
-
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM %(expressions)s))"
 
 
 @dataclass(frozen=True)

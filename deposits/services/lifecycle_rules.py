@@ -138,7 +138,7 @@ def lock_member(account: MemberAccount) -> MemberAccount:
 
 
 def lock_unit(unit: UnitAccount) -> UnitAccount:
-    return UnitAccount.objects.select_for_update().select_related("employer").get(pk=unit.pk)
+    return UnitAccount.objects.select_for_update(of=("self",)).select_related("employer").get(pk=unit.pk)
 
 
 

@@ -192,7 +192,7 @@ def bill_generate(
     if month > first_of_month(today):
         errors["month"] = ["不能生成未来月份的缴款单"]
     _require_actor(actor, unit)
-    unit = UnitAccount.objects.select_for_update().select_related("employer").get(pk=unit.pk)
+    unit = UnitAccount.objects.select_for_update(of=("self",)).select_related("employer").get(pk=unit.pk)
     if unit.state != UnitState.NORMAL:
         errors["unit"] = [f"单位账户状态为“{unit.get_state_display()}”，不能生成缴款单"]
     if kind == BillKind.REMIT and not errors.get("month") and RemittanceBill.objects.filter(
@@ -334,7 +334,7 @@ def _bill_post(*, bill: RemittanceBill, bank_reference: str, channel: str, actor
         raise ValidationError({"bank_reference": [f"该银行流水号已用于缴款单 {other.number}，不能重复入账"]})
     now = timezone.now()
     # The bill's row lock makes a second posting (a retry, a second receipt) wait and then find it paid.
-    bill = RemittanceBill.objects.select_for_update().select_related("unit__employer").get(pk=bill.pk)
+    bill = RemittanceBill.objects.select_for_update(of=("self", "unit")).select_related("unit__employer").get(pk=bill.pk)
     if bill.state == BillState.PAID:
         return bill, False  # posted before: nothing changes
     if bill.state != BillState.CONFIRMED:

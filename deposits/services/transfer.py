@@ -301,7 +301,7 @@ class FetchReport:
 
 def _lock_letter(transfer: CrossRegionTransfer | int) -> CrossRegionTransfer:
     pk = transfer if isinstance(transfer, int) else transfer.pk
-    return CrossRegionTransfer.objects.select_for_update().select_related("account__person").get(pk=pk)
+    return CrossRegionTransfer.objects.select_for_update(of=("self", "account")).select_related("account__person").get(pk=pk)
 
 
 def _check_letter(transfer: CrossRegionTransfer) -> None:
@@ -382,7 +382,7 @@ def transfer_out_letter_execute(*, actor: Any, transfer: CrossRegionTransfer) ->
     with transaction.atomic(durable=True):
         transfer = _lock_letter(transfer)
         _check_letter(transfer)
-        account = MemberAccount.objects.select_for_update().select_related("sub_account", "person").get(
+        account = MemberAccount.objects.select_for_update(of=("self", "sub_account")).select_related("sub_account", "person").get(
             pk=transfer.account_id
         )
         reasons = transfer_out_blockers(account, letter=transfer)

@@ -135,7 +135,7 @@ def unit_application_submit(
 
 
 def _lock_application(application: UnitApplication) -> UnitApplication:
-    return UnitApplication.objects.select_for_update().select_related("unit__employer").get(pk=application.pk)
+    return UnitApplication.objects.select_for_update(of=("self", "unit")).select_related("unit__employer").get(pk=application.pk)
 
 
 def _open_step(actor: Any, application: UnitApplication, step: str, approve: bool, opinion: str) -> WorkItem:

@@ -101,7 +101,7 @@ def application_decide(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        application = LoanApplication.objects.select_for_update().select_related("borrower").get(pk=application.pk)
+        application = LoanApplication.objects.select_for_update(of=("self",)).select_related("borrower").get(pk=application.pk)
         item = _open_step(actor, application)
         last = item.step == item_spec(item).steps[-1].code
         approved_amount = Decimal("0.00")  # set below on the last step's approval, the only path that reads it

@@ -150,7 +150,7 @@ def mortgage_request_send(request_id: int) -> MortgageRequest:
 def _answer(request: MortgageRequest, to: str, *, action: str, reason: str = "", note: dict[str, Any] | None = None,
             **fields: Any) -> MortgageRequest:
     with transaction.atomic():
-        locked = MortgageRequest.objects.select_for_update().select_related("application__borrower").get(pk=request.pk)
+        locked = MortgageRequest.objects.select_for_update(of=("self", "application")).select_related("application__borrower").get(pk=request.pk)
         if locked.state != S.PENDING:  # answered by a concurrent send of the same request
             return locked
         move_status(locked, to, table=MORTGAGE_REQUEST_MOVES, action=action, reason=reason, note=note, **fields)

@@ -224,7 +224,7 @@ def _accept(
     if channel in ONLINE_CHANNELS and not spec.online:
         errors["reason"] = [f"“{spec.label}”需要核验纸质材料，请到综合窗口办理"]
 
-    account = MemberAccount.objects.select_for_update().select_related("person", "unit__employer", "sub_account").get(pk=account.pk)
+    account = MemberAccount.objects.select_for_update(of=("self", "unit", "sub_account")).select_related("person", "unit__employer", "sub_account").get(pk=account.pk)
     person = account.person
     if account.state == MemberState.FROZEN:
         raise ValidationError({"account": ["个人账户已冻结，不能办理提取"]})

@@ -96,7 +96,7 @@ def _standing_record(
     *, actor: Any, account: MemberAccount, found: Any, card: str, day: int, today: date
 ) -> StandingInstruction:
     """Record the checked instruction under the account's lock (its state read again: it may have moved)."""
-    account = MemberAccount.objects.select_for_update().select_related("person").get(pk=account.pk)
+    account = MemberAccount.objects.select_for_update(of=("self",)).select_related("person").get(pk=account.pk)
     errors: dict[str, list[str]] = {}
     _check_signable(account, errors)
     if errors:

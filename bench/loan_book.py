@@ -11,7 +11,8 @@ interest on the balance after k − 1 of them), so the whole schedule is a few s
 
 Business date `BUSINESS_DATE` (2026-06-15): loans i ≡ 0 (mod 10) repay on the 15th, so 10 % are due that day;
 1 in 50 of those has an empty card (2 % fail the debit); loans i ≡ 7 (mod 100) left May's instalment unpaid
-(overdue, outside the retry days: penalty only); the rest repay on the other days of the month.
+(overdue, outside the retry days: penalty only, and the loan's counters as the day before's close left them);
+the rest repay on the other days of the month.
 
 Rows are made by INSERT … SELECT over generate_series on the server (explicit ids, one template row per table
 made through the ORM so that every NOT NULL column has its value), which does what COPY does here without
@@ -151,7 +152,12 @@ def build(n: int) -> dict[str, Any]:
             "principal": "g.principal", "repayment_day": "g.day", "status": "'active'",
             "disbursed_on": "make_date(2025, 12, g.day)", "first_due_on": "make_date(2026, 1, g.day)",
             "maturity_on": "make_date(2045, 12, g.day)", "repayment_card": "'6217' || lpad(g.i::text, 15, '0')",
-            "segment_id": "NULL"}, p)
+            "segment_id": "NULL",
+            # The counters as the close of the day before left them: a late loan overdue since May's instalment.
+            "overdue_since": "CASE WHEN g.late THEN make_date(2026, 5, g.day) END",
+            "periods_overdue": "CASE WHEN g.late THEN 1 ELSE 0 END",
+            "periods_overdue_total": "CASE WHEN g.late THEN 1 ELSE 0 END",
+            "days_overdue": "CASE WHEN g.late THEN %(d)s::date - 1 - make_date(2026, 5, g.day) ELSE 0 END"}, p)
         clone(c, "loans_schedulesegment", tpl["segment"], rows, {
             "id": "%(b_loans_schedulesegment)s + g.i", "loan_id": "%(b_loans_loan)s + g.i",
             "balance": "g.principal", "first_due": "make_date(2026, 1, g.day)", "day": "g.day",

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
+from fund.bulk import analyze
 from fund.money import ZERO
 
 from ..models import (
@@ -52,7 +53,8 @@ def entry_open(
 
 
 # `movement_apply` in SQL, over the temp table ledger_set_moves (sub_account_id, amount, cur, pri) and one value date
-# %(v)s. Each LATERAL step is one step of the Python: _split, _close_periods, then the accumulation and the
+# %(v)s, reading the sub-accounts as it locks them (in key order, so two batches never deadlock). Each LATERAL
+# step is one step of the Python: _split, _close_periods, then the accumulation and the
 # move itself. Keep the two in step: tests/ledger/test_set_posting.py runs both on random postings.
 _SET_CALC = """
 CREATE TEMP TABLE ledger_set_calc ON COMMIT DROP AS
@@ -67,7 +69,8 @@ SELECT s.id, s.number, s.control_id, s.allow_negative, m.amount, sp.cur, sp.pri,
        r.c_acc_pri + CASE WHEN d.into_closed THEN sp.pri * d.old_days ELSE 0 END AS closed_accumulation_prior,
        c.cur AS closed_current_year
   FROM ledger_set_moves m
-  JOIN ledger_subaccount s ON s.id = m.sub_account_id
+  JOIN (SELECT * FROM ledger_subaccount WHERE id IN (SELECT sub_account_id FROM ledger_set_moves)
+         ORDER BY id FOR UPDATE) s ON s.id = m.sub_account_id
  CROSS JOIN LATERAL (
        SELECT CASE WHEN m.cur IS NOT NULL OR m.pri IS NOT NULL THEN COALESCE(m.cur, 0)
                    WHEN m.amount > 0 THEN m.amount
@@ -114,14 +117,22 @@ SELECT s.id, s.number, s.control_id, s.allow_negative, m.amount, sp.cur, sp.pri,
        ) AS c(cur)
 """
 
+# The sub-accounts moved and their sub-ledger rows written in one statement.
 _SET_WRITE = """
-UPDATE ledger_subaccount AS s
-   SET balance = c.balance, current_year = c.current_year, prior_year = c.prior_year,
-       accumulation = c.accumulation, accumulated_to = c.accumulated_to, accumulation_prior = c.accumulation_prior,
-       closed_period_end = c.closed_period_end, closed_accumulation = c.closed_accumulation,
-       closed_accumulation_prior = c.closed_accumulation_prior, closed_current_year = c.closed_current_year
-  FROM ledger_set_calc c
- WHERE s.id = c.id
+WITH moved AS (
+    UPDATE ledger_subaccount AS s
+       SET balance = c.balance, current_year = c.current_year, prior_year = c.prior_year,
+           accumulation = c.accumulation, accumulated_to = c.accumulated_to,
+           accumulation_prior = c.accumulation_prior, closed_period_end = c.closed_period_end,
+           closed_accumulation = c.closed_accumulation, closed_accumulation_prior = c.closed_accumulation_prior,
+           closed_current_year = c.closed_current_year
+      FROM ledger_set_calc c
+     WHERE s.id = c.id
+    RETURNING c.id, c.amount, c.cur, c.pri, c.balance
+)
+INSERT INTO ledger_subledgerrow
+       (entry_id, sub_account_id, value_date, amount, current_year_amount, prior_year_amount, balance_after, summary)
+SELECT %(entry)s, id, %(v)s, amount, cur, pri, balance, %(summary)s FROM moved ORDER BY id
 """
 
 
@@ -157,7 +168,7 @@ def entry_post_set(
             " ON COMMIT DROP"
         )
         cursor.execute(f"INSERT INTO ledger_set_moves SELECT * FROM ({movements_sql}) AS m", params)
-        cursor.execute("ANALYZE ledger_set_moves")
+        analyze(cursor, "ledger_set_moves", ("sub_account_id",))
         cursor.execute(
             """
             SELECT COUNT(*), COUNT(DISTINCT sub_account_id),
@@ -186,17 +197,9 @@ def entry_post_set(
         )
         if not created:
             return Posted(entry, created=False)
-        cursor.execute(
-            """
-            SELECT COUNT(*) FROM (
-                SELECT id FROM ledger_subaccount WHERE id IN (SELECT sub_account_id FROM ledger_set_moves)
-                 ORDER BY id FOR UPDATE
-            ) AS locked
-            """
-        )
-        if cursor.fetchone()[0] != count:
-            raise PostingError("分户账不存在")
         cursor.execute(_SET_CALC, {"v": value_date})
+        if cursor.rowcount != count:
+            raise PostingError("分户账不存在")
         cursor.execute(
             """
             SELECT number FROM ledger_set_calc
@@ -213,15 +216,6 @@ def entry_post_set(
         for control_id in set(effect) | set(moved):
             if effect.get(control_id, ZERO) != moved.get(control_id, ZERO):
                 raise PostingError("明细账发生额与控制科目发生额不一致")
-        cursor.execute(_SET_WRITE)
-        cursor.execute(
-            """
-            INSERT INTO ledger_subledgerrow
-                   (entry_id, sub_account_id, value_date, amount, current_year_amount, prior_year_amount,
-                    balance_after, summary)
-            SELECT %s, id, %s, amount, cur, pri, balance, %s FROM ledger_set_calc ORDER BY id
-            """,
-            [entry.pk, value_date, summary[:120]],
-        )
+        cursor.execute(_SET_WRITE, {"entry": entry.pk, "v": value_date, "summary": summary[:120]})
         cursor.execute("DROP TABLE ledger_set_moves, ledger_set_calc")
     return Posted(entry, created=True)

@@ -24,11 +24,12 @@ from abc import abstractmethod
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+
+from fund.bulk import bulk_settings, temp_table_load
 
 from . import entrusted_bank
 from .base import Integration, IntegrationError, NotFound, Rejected, Result, from_row, operation
@@ -173,13 +174,10 @@ def _payment(row: SandboxBankPayment) -> Payment:
 # the accounts, locked in id order — no such account, another name, frozen, or a balance short of this item
 # plus the earlier items on the same account in the batch — inserted (a concurrent request's rows win:
 # ON CONFLICT DO NOTHING, and only rows inserted here debit), and the accounts debited once each.
-# The items go into a small analysed table first: over an array parameter the planner guesses ten rows and
-# joins 20 000 items to 20 000 accounts by nested loops (minutes instead of a second).
-_BATCH_GIVEN = """
-CREATE TEMP TABLE sandbox_bank_batch ON COMMIT DROP AS
-SELECT * FROM unnest(%(refs)s::text[], %(accounts)s::text[], %(names)s::text[], %(amounts)s::numeric[])
-              WITH ORDINALITY AS g(reference, account_number, name, amount, ord)
-"""
+# The items go into a small analysed table first (COPY): over an array parameter the planner guesses ten rows
+# and joins 20 000 items to 20 000 accounts by nested loops (minutes instead of a second).
+_BATCH_GIVEN = (("ord", "integer"), ("reference", "text"), ("account_number", "text"), ("name", "text"),
+                ("amount", "numeric"))
 
 _BATCH_COLLECT = """
 WITH fresh AS (
@@ -202,7 +200,7 @@ WITH fresh AS (
             finished_at, batch_reference)
     SELECT reference, 'collect', account_number, name, amount, %(purpose)s,
            CASE WHEN reason = '' THEN 'succeeded' ELSE 'failed' END, reason,
-           upper(substr(replace(gen_random_uuid()::text, '-', ''), 1, 20)), now(), now(), %(batch)s
+           'PL' || to_char(now(), 'YYYYMMDD') || lpad(nextval(%(serials)s)::text, 10, '0'), now(), now(), %(batch)s
       FROM decided
         ON CONFLICT (reference) DO NOTHING
     RETURNING account_number, amount, status
@@ -213,6 +211,10 @@ UPDATE integrations_sandboxbankaccount a SET balance = a.balance - s.total
  WHERE a.account_number = s.account_number
 """
 
+# A batch item's bank serial: PL, the day and a number from a sequence, so 20 000 of them go in at the end of
+# the serials' index instead of at random places in it (a single payment's is random hex, never with an L).
+_SERIALS = "integrations_sandboxbankpayment_id_seq"
+
 _BATCH_READ = """
 SELECT p.reference, p.account_number, p.amount, p.status, p.reason, p.bank_serial, p.kind
   FROM sandbox_bank_batch g JOIN integrations_sandboxbankpayment p ON p.reference = g.reference
@@ -220,10 +222,14 @@ SELECT p.reference, p.account_number, p.amount, p.status, p.reason, p.bank_seria
 """
 
 
+# The statuses by their stored value: a dict lookup, where calling the enum for each of 20 000 answers cost 60 ms.
+_STATUS = {status.value: status for status in PaymentStatus}
+
+
 def _outcome(row: tuple) -> CollectionOutcome:
     reference, account_number, amount, status, reason, bank_serial = row[:6]
     return CollectionOutcome(reference=reference, account_number=account_number, amount=amount,
-                             status=PaymentStatus(status), reason=reason, bank_serial=bank_serial)
+                             status=_STATUS[status], reason=reason, bank_serial=bank_serial)
 
 
 class SandboxBank(Bank):
@@ -251,19 +257,15 @@ class SandboxBank(Bank):
             raise Rejected("同一批次中业务编号不能重复")
         if not items:
             return CollectionBatch(batch_reference=batch_reference, items=())
-        columns: dict[str, Any] = {
-            "refs": references, "accounts": [item.account_number for item in items],
-            "names": [item.name for item in items], "amounts": [item.amount for item in items],
-            "batch": batch_reference, "purpose": purpose[:100],
-        }
         with connection.cursor() as cursor:
             # The batch's CTEs are sized by guesses (an aggregate over a CTE reads as 200 rows, its join as two
-            # million): JIT then compiles for 0.8 s a statement that runs in 1.5 s. This transaction only.
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("DROP TABLE IF EXISTS sandbox_bank_batch")
-            cursor.execute(_BATCH_GIVEN, columns)
-            cursor.execute("ANALYZE sandbox_bank_batch")
-            cursor.execute(_BATCH_COLLECT, columns)
+            # million): without this JIT compiles for 0.8 s a statement that runs in 1.5 s. This transaction only.
+            bulk_settings(cursor)
+            temp_table_load(cursor, "sandbox_bank_batch", _BATCH_GIVEN,
+                            ((n, i.reference, i.account_number, i.name, i.amount) for n, i in enumerate(items, 1)),
+                            keys=("reference", "account_number"))
+            cursor.execute(_BATCH_COLLECT, {"batch": batch_reference, "purpose": purpose[:100],
+                                            "serials": _SERIALS})
             cursor.execute(_BATCH_READ)
             rows = cursor.fetchall()
             cursor.execute("DROP TABLE sandbox_bank_batch")

@@ -20,6 +20,8 @@ from datetime import date
 
 from django.db import connection, transaction
 
+from fund.bulk import analyze
+
 # The loans that can change, into a small analysed table first: the planner then reads their instalments by
 # the loan index instead of walking all of them in loan order (measured: 3.7 s → well under a second on 200 000).
 _CANDIDATES = """
@@ -60,9 +62,9 @@ def counters_step(on: date) -> dict[str, int]:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS loans_close_candidates, loans_close_figures")
         cursor.execute(_CANDIDATES, {"d": on})
-        cursor.execute("ANALYZE loans_close_candidates")
+        analyze(cursor, "loans_close_candidates", ("loan_id",))
         cursor.execute(_FIGURES, {"d": on})
-        cursor.execute("ANALYZE loans_close_figures")
+        analyze(cursor, "loans_close_figures", ("loan_id",))
         cursor.execute(_COUNTERS, {"d": on})
         changed = cursor.rowcount
         cursor.execute("DROP TABLE loans_close_candidates, loans_close_figures")

@@ -27,6 +27,7 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from fund.bulk import analyze, bulk_settings, temp_table_load
 from fund.integrations import entrusted_bank
 from fund.integrations.bank import CollectionItem as BankItem
 from fund.integrations.bank import CollectionOutcome
@@ -44,11 +45,6 @@ from .repayment_posting import loan_paid_off
 
 PURPOSE = "公积金贷款还款"
 
-# For this transaction only: the statements below join tables of a few thousand rows that the planner cannot
-# size (temporary tables, CTEs), over-estimates by a hundredfold, and then compiles with JIT: 0.5-0.8 s of
-# compiling per statement for work of a few hundred milliseconds.
-NO_JIT = "SET LOCAL jit = off"
-
 # What each loan in the debit's window owes to D, into a small analysed table first (over the whole book the
 # planner otherwise walks every instalment in loan order to group them: 1-2 s on 200 000 loans). The loans are
 # found by the window's dates alone (a few days of due dates: the planner estimates that well, where "open and
@@ -64,23 +60,24 @@ SELECT i.loan_id,
  GROUP BY i.loan_id
 """
 
+# The items, built in one statement that also counts the window's loans without a repayment card (counted, not
+# asked) and sums what was built.
 _ITEMS_BUILD = """
-INSERT INTO loans_collectionitem (batch_id, loan_id, reference, account_number, name, amount, state, reason,
-                                  bank_serial)
-SELECT %(batch)s, l.id, 'DK' || to_char(%(d)s::date, 'YYYYMMDD') || l.id, l.repayment_card, p.name, o.owed,
-       'sent', '', ''
-  FROM loans_close_owed o
-  JOIN loans_loan l ON l.id = o.loan_id
-  JOIN people_person p ON p.id = l.borrower_id
- WHERE l.status = 'active' AND l.repayment_card <> '' AND o.owed > 0
- ORDER BY l.id
-"""
-
-# The loans of the window without a repayment card: counted, not asked (from the window's loans above, by key,
-# rather than a scan of every loan for an empty card).
-_NO_CARD = """
-SELECT COUNT(*) FROM loans_close_owed o JOIN loans_loan l ON l.id = o.loan_id
- WHERE l.status = 'active' AND l.repayment_card = ''
+WITH due AS (
+    SELECT o.loan_id, o.owed, l.repayment_card, l.borrower_id
+      FROM loans_close_owed o JOIN loans_loan l ON l.id = o.loan_id
+     WHERE l.status = 'active' AND o.owed > 0
+), built AS (
+    INSERT INTO loans_collectionitem (batch_id, loan_id, reference, account_number, name, amount, state, reason,
+                                      bank_serial)
+    SELECT %(batch)s, d.loan_id, 'DK' || to_char(%(d)s::date, 'YYYYMMDD') || d.loan_id, d.repayment_card, p.name,
+           d.owed, 'sent', '', ''
+      FROM due d JOIN people_person p ON p.id = d.borrower_id
+     WHERE d.repayment_card <> ''
+     ORDER BY d.loan_id
+    RETURNING amount
+)
+SELECT (SELECT COUNT(*) FROM due WHERE repayment_card = ''), COUNT(*), COALESCE(SUM(amount), 0) FROM built
 """
 
 
@@ -117,17 +114,13 @@ def _batch_build(on: date) -> tuple[CollectionBatch, bool, int]:
     with transaction.atomic():
         batch = CollectionBatch.objects.create(business_date=on, reference=batch_reference(on))
         with connection.cursor() as cursor:
-            cursor.execute(NO_JIT)
+            bulk_settings(cursor)
             cursor.execute("DROP TABLE IF EXISTS loans_close_owed")
             cursor.execute(_OWED, params)
-            cursor.execute("ANALYZE loans_close_owed")
-            cursor.execute(_NO_CARD)
-            skipped = cursor.fetchone()[0]
+            analyze(cursor, "loans_close_owed", ("loan_id",))
             cursor.execute(_ITEMS_BUILD, {**params, "batch": batch.pk})
+            skipped, count, amount = cursor.fetchone()
             cursor.execute("DROP TABLE loans_close_owed")
-            cursor.execute("SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM loans_collectionitem WHERE batch_id = %s",
-                           [batch.pk])
-            count, amount = cursor.fetchone()
         CollectionBatch.objects.filter(pk=batch.pk).update(items_count=count, amount=amount)
         batch.items_count, batch.amount = count, amount
     return batch, True, skipped
@@ -136,12 +129,9 @@ def _batch_build(on: date) -> tuple[CollectionBatch, bool, int]:
 # ---- 50 loans.debit_results -------------------------------------------------------------------------------
 
 # The items that move now (compare-and-set on state 'sent'), with what the bank said.
-# The bank's answers go into a small analysed table first (over array parameters the planner guesses ten rows).
-_ANSWERS = """
-CREATE TEMP TABLE loans_close_answers ON COMMIT DROP AS
-SELECT * FROM unnest(%(refs)s::text[], %(ok)s::boolean[], %(reasons)s::text[], %(serials)s::text[])
-              AS a(reference, ok, reason, serial)
-"""
+# The bank's answers go into a small analysed table first (COPY; over array parameters the planner guesses ten
+# rows, and binding them cost more than loading them).
+_ANSWERS = (("reference", "text"), ("ok", "boolean"), ("reason", "text"), ("serial", "text"))
 
 _ITEMS_MOVE = """
 WITH moved AS (
@@ -156,6 +146,12 @@ INSERT INTO loans_close_moved (item_id, loan_id, reference, amount, paid, bank_s
 SELECT * FROM moved
 """
 
+_PAID_LOCK = """
+CREATE TEMP TABLE loans_close_locked ON COMMIT DROP AS
+SELECT id AS loan_id, sub_account_id FROM loans_loan
+ WHERE id IN (SELECT loan_id FROM loans_close_moved WHERE paid) ORDER BY id FOR NO KEY UPDATE
+"""
+
 # Per paid loan, what its owed instalments (due on or before D) hold, split as the allocation order names it.
 # The owed instalments are read once by the open-and-due index (a few rows per paid loan) and grouped, rather
 # than every instalment of each paid loan read by the loan's key; a paid loan owing nothing now (repaid at the
@@ -168,7 +164,7 @@ SELECT m.item_id, m.loan_id, l.sub_account_id, m.amount, m.reference, m.bank_ser
        COALESCE(s.interest, 0), COALESCE(s.principal, 0),
        m.amount = COALESCE(s.penalty + s.overdue_interest + s.overdue_principal + s.interest + s.principal, 0)
   FROM loans_close_moved m
-  JOIN loans_loan l ON l.id = m.loan_id
+  JOIN loans_close_locked l ON l.loan_id = m.loan_id
   LEFT JOIN (
        SELECT i.loan_id,
               SUM(i.penalty - i.penalty_paid) AS penalty,
@@ -221,8 +217,8 @@ def debit_results_step(on: date) -> dict[str, int]:
         if batch.state != BatchState.SENT:
             return {"paid": 0, "failed": 0, "unmatched": 0}
         with connection.cursor() as cursor:
-            cursor.execute(NO_JIT)
-            cursor.execute("DROP TABLE IF EXISTS loans_close_moved, loans_close_paid, loans_close_answers")
+            bulk_settings(cursor)
+            cursor.execute("DROP TABLE IF EXISTS loans_close_moved, loans_close_locked, loans_close_paid")
             cursor.execute(
                 "CREATE TEMP TABLE loans_close_moved (item_id bigint, loan_id bigint, reference text, amount numeric,"
                 " paid boolean, bank_serial text, account_number text) ON COMMIT DROP")
@@ -231,18 +227,20 @@ def debit_results_step(on: date) -> dict[str, int]:
                 " amount numeric, reference text, bank_serial text, account_number text, penalty numeric,"
                 " overdue_interest numeric, overdue_principal numeric, interest numeric, principal numeric,"
                 " applies boolean) ON COMMIT DROP")
-            cursor.execute(_ANSWERS, {
-                "refs": [o.reference for o in outcomes], "ok": [o.succeeded for o in outcomes],
-                "reasons": [o.reason for o in outcomes], "serials": [o.bank_serial for o in outcomes],
-            })
-            cursor.execute("ANALYZE loans_close_answers")
+            temp_table_load(cursor, "loans_close_answers", _ANSWERS,
+                            ((o.reference, o.succeeded, o.reason, o.bank_serial) for o in outcomes), keys=("reference",))
             cursor.execute(_ITEMS_MOVE, {"batch": batch.pk})
-            cursor.execute("ANALYZE loans_close_moved")
+            analyze(cursor, "loans_close_moved", ("loan_id", "paid"))
             cursor.execute("SELECT COUNT(*) FILTER (WHERE paid), COUNT(*) FILTER (WHERE NOT paid), MIN(item_id)"
                            "  FROM loans_close_moved")
             paid_count, failed_count, first_item = cursor.fetchone()
+            # The paid loans, locked in key order before their instalments are read: a repayment at the counter
+            # locks its loan first too, so it either finished before (and the item goes to 暂收款 below) or waits.
+            # (The repayment rows' key checks at commit then find their loans already locked.)
+            cursor.execute(_PAID_LOCK)
+            analyze(cursor, "loans_close_locked", ("loan_id",))
             cursor.execute(_PAID_SPLIT, {"d": on})
-            cursor.execute("ANALYZE loans_close_paid")
+            analyze(cursor, "loans_close_paid", ("loan_id", "sub_account_id", "applies"))
             cursor.execute(
                 "SELECT COALESCE(SUM(amount), 0), COALESCE(SUM(amount) FILTER (WHERE NOT applies), 0),"
                 "       COUNT(*) FILTER (WHERE NOT applies),"

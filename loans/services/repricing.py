@@ -40,6 +40,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from fund.bulk import bulk_settings, copy_text
 from fund.money import format_money
 
 from ..models import HomeOrder, LoanStatus, SegmentReason
@@ -173,13 +174,6 @@ def _tsv(values: tuple[Any, ...]) -> str:
     return "\t".join("\\N" if v is None else str(v) for v in values) + "\n"
 
 
-def _copy(cursor: Any, table: str, columns: tuple[str, ...], lines: io.StringIO) -> None:
-    lines.seek(0)
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        while chunk := lines.read(1 << 20):
-            copy.write(chunk)
-
-
 def work_write(work: Work, *, jan1: date, dec31: date) -> int:
     """Write one slice (inside its transaction, loans locked): supersede, segments, instalments, loans.
     Returns the number of instalments stored."""
@@ -206,8 +200,8 @@ def work_write(work: Work, *, jan1: date, dec31: date) -> int:
                 # planned_rows': the year's instalments, and at least the first
                 walks.append(Walk(loan_id=r.loan_id, segment_id=segment_id, segment=s, start=s.first_number,
                                   balance=s.balance, through=dec31, at_least_one=True))
-            _copy(cursor, "loans_repricing_tmp", ("loan_id", "segment_id", "first_number", "rate", "maturity",
-                                                  "supersedes"), tmp)
+            copy_text(cursor, "loans_repricing_tmp", ("loan_id", "segment_id", "first_number", "rate", "maturity",
+                                                      "supersedes"), tmp.getvalue())
             # Without statistics the planner takes the slice for a handful of rows or for the whole table and
             # scans every instalment once per slice; analysed, it probes each loan's instalments by index.
             cursor.execute("ANALYZE loans_repricing_tmp")
@@ -221,7 +215,7 @@ def work_write(work: Work, *, jan1: date, dec31: date) -> int:
                      WHERE t.supersedes AND i.loan_id = t.loan_id AND i.number >= t.first_number
                        AND i.state IN ('pending', 'overdue')
                 """)
-            _copy(cursor, "loans_schedulesegment", _SEGMENT_COLUMNS, segments)
+            copy_text(cursor, "loans_schedulesegment", _SEGMENT_COLUMNS, segments.getvalue())
             cursor.execute("""
                 UPDATE loans_loan l SET segment_id = t.segment_id, rate = t.rate, maturity_on = t.maturity
                   FROM loans_repricing_tmp t WHERE l.id = t.loan_id
@@ -254,11 +248,10 @@ def _slice_run(piece: list[int], *, jan1: date, dec31: date, rates: dict[str, De
     with transaction.atomic():
         with connection.cursor() as cursor:
             # The slice's statements join temporary tables the planner sizes by guesses (the walk's
-            # recursion most of all): without this it compiles them with JIT, for no gain.
-            cursor.execute("SET LOCAL jit = off")
-            # The walk's rows (12 a loan) are sorted by loan and number before the insert, so each loan's
-            # instalments sit together: a few megabytes, sorted in memory rather than on disk.
-            cursor.execute("SET LOCAL work_mem = '32MB'")
+            # recursion most of all): without JIT off it compiles them, for no gain. The walk's rows (12 a
+            # loan) are sorted by loan and number before the insert, so each loan's instalments sit together:
+            # a few megabytes, sorted in memory rather than on disk.
+            bulk_settings(cursor)
             # The loans locked against a repayment or prepayment writing their schedule.
             cursor.execute("SELECT id FROM loans_loan WHERE id = ANY(%s) AND status = %s ORDER BY id FOR UPDATE",
                            [piece, LoanStatus.ACTIVE.value])

@@ -24,6 +24,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from fund.bulk import copy_text
+
 from ..models import RepaymentMethod
 from ..schedule import Segment
 
@@ -101,8 +103,7 @@ def walks_load(cursor: Any, walks: list[Walk]) -> None:
         lines.write(f"{w.loan_id}\t{w.segment_id}\t{w.start}\t{w.balance}\t{w.through}\t"
                     f"{'t' if w.at_least_one else 'f'}\t{s.rate}\t{ep}\t{s.payment}\t{s.first_number}\t"
                     f"{s.last_number}\t{s.day}\t{_null(s.first_interest)}\t{month}\n")
-    with cursor.copy(f"COPY {WALK_TABLE} FROM STDIN") as copy:
-        copy.write(lines.getvalue())
+    copy_text(cursor, WALK_TABLE, None, lines.getvalue())
     # Analysed, the planner sizes the walk right instead of guessing (and compiling it with JIT).
     cursor.execute(f"ANALYZE {WALK_TABLE}")
 

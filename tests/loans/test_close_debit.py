@@ -204,3 +204,52 @@ def test_a_bank_answering_in_parts_has_each_part_posted_once_and_the_batch_appli
     assert Repayment.objects.filter(loan__in=[first_loan, second_loan]).count() == 2
     assert JournalEntry.objects.filter(reference=batch.reference).count() == 2
     assert ledger_reconcile() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_repayment_at_the_counter_while_the_answers_are_applied_is_waited_for_and_not_paid_twice(ln: Any) -> None:
+    # A repayment at the counter locks its loan, pays the instalment and commits; the answers being applied
+    # meanwhile must wait for it and then see the instalment paid (the item's money to 暂收款), not read the
+    # instalment before that commit and pay it a second time. The counter side commits as soon as the close's
+    # connection is seen waiting on a lock (polled, so a busy machine only makes it slower).
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    loan = ln.active_loan(card_balance="5000.00")
+    overdue_step(DUE)
+    debit_step(DUE)
+    first = Instalment.objects.get(loan=loan, number=1)
+    ready, failures = threading.Event(), []
+
+    def counter() -> None:
+        try:
+            with transaction.atomic():
+                Loan.objects.select_for_update().get(pk=loan.pk)
+                Instalment.objects.filter(pk=first.pk).update(interest_paid=first.interest)
+                ready.set()
+                deadline = time.monotonic() + 60
+                with connection.cursor() as cursor:
+                    while time.monotonic() < deadline:
+                        cursor.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                                       " AND datname = current_database() AND pid <> pg_backend_pid()")
+                        if cursor.fetchone()[0]:
+                            break
+                        time.sleep(0.02)
+        except Exception as exc:  # surfaced below, in the test's own thread
+            failures.append(exc)
+        finally:
+            ready.set()
+            connection.close()
+
+    thread = threading.Thread(target=counter)
+    thread.start()
+    ready.wait(60)
+    result = debit_results_step(DUE)
+    thread.join(60)
+    assert not failures
+    assert result == {"paid": 1, "failed": 0, "unmatched": 1}
+    assert not Repayment.objects.filter(loan=loan).exists()
+    assert "暂收款" in CollectionItem.objects.get(loan=loan).reason
+    assert ledger_reconcile() == []

@@ -7,11 +7,18 @@ AppConfig.ready), so the core never imports a business app and a new code withou
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
+
 from .masking import mask_text
+
+# A moment as the JSON encoder writes it ("2026-12-03T10:15:30.123+08:00"): shown to the minute, in local time.
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 _ACTIONS: dict[str, str] = {}
 _KEYS: dict[str, str] = {}
@@ -81,7 +88,20 @@ def value_label(key: str, value: Any, action: str = "") -> str:
         return "；".join(f"{key_label(k)}：{value_label(k, v, action)}" for k, v in value.items())
     if isinstance(value, list):
         return "、".join(value_label(key, v, action) for v in value) or "—"
+    if isinstance(value, str) and _MOMENT.match(value):
+        return moment_label(value)
     return mask_text(_value_names(action, key).get(str(value), str(value)))
+
+
+def moment_label(value: str) -> str:
+    """An ISO timestamp from a stored record as a person reads it: "2026-12-03 10:15" in local time."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return f"{moment:%Y-%m-%d %H:%M}"
 
 
 @dataclass(frozen=True)

@@ -260,3 +260,14 @@ def test_the_call_page_reads_nested_answers_in_words(world):
     html = _client(world.clerk).get(f"/staff/calls/{call.pk}/").content.decode()
     assert "户籍地：示范市" in html and "本市户籍：是" in html
     assert "hukou" not in html and "{'" not in html and "True" not in html
+
+
+def test_a_stored_timestamp_reads_in_local_time_to_the_minute() -> None:
+    from fund.audit.actions import value_label
+
+    # As DjangoJSONEncoder stores an aware moment (UTC here; the centre's clock is Asia/Shanghai).
+    assert value_label("approved_at", "2026-12-03T02:15:30.123Z") == "2026-12-03 10:15"
+    assert value_label("at", "2026-12-03T10:15:30+08:00") == "2026-12-03 10:15"
+    assert value_label("at", "2026-12-03T10:15:30") == "2026-12-03 10:15"  # naive: as written
+    assert value_label("due", "2026-12-03") == "2026-12-03"  # a date stays a date
+    assert [c.new for c in changes(None, {"changed_at": "2026-12-03T02:15:00Z"})] == ["2026-12-03 10:15"]

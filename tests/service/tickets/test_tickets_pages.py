@@ -72,6 +72,7 @@ def test_a_member_files_and_rates_in_the_hall_and_sees_only_their_own(people, ti
 
 def test_the_public_form_and_the_rating_link_need_no_sign_in(people, client):
     cache.clear()
+    assert 'href="/service/tickets/new/"' in client.get("/").content.decode()  # in the public hall's top bar
     answered = client.post("/service/tickets/new/", {"category": "suggestion", "subject": "延长服务时间",
                                                      "content": "建议周六也开放。", "name": "赵六", "phone": "13600000006"})
     assert answered.status_code == 200 and "工单编号" in answered.content.decode()

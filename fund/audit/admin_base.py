@@ -67,7 +67,8 @@ class ReadableJsonMixin(_AdminBase):
 MASKED_NAMES = frozenset({
     "id_number", "other_id_number", "parent_id_number", "child_id_number", "party_a", "party_b", "owner_id_numbers",
     "buyer_id_number", "taxpayer_id_number", "holder_id", "account_number", "card", "payee_card", "phone",
-    "reserved_phone", "username",
+    "reserved_phone", "username", "spouse_id_number", "household_key", "repayment_card", "seller_account",
+    "payee_account", "bank_card", "contact_phone", "notified_phone", "operator_phone",
 })
 
 

@@ -1,7 +1,7 @@
 import os
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_postrun, task_prerun, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fund.settings.local")
 
@@ -9,6 +9,14 @@ app = Celery("fund")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["fund"])  # the core's own tasks (fund/tasks.py): fund is a package, not an app
+
+
+@worker_process_init.connect
+def _freeze_startup_objects(**kwargs: object) -> None:
+    """Each worker process, once forked with Django loaded (fund.runtime)."""
+    from fund.runtime import freeze_startup_objects
+
+    freeze_startup_objects()
 
 
 @task_prerun.connect

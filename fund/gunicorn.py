@@ -12,3 +12,10 @@ bind = os.environ.get("FUND_WEB_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("FUND_WEB_WORKERS", "3"))
 threads = int(os.environ.get("FUND_WEB_THREADS", "8"))
 worker_class = "gthread"
+
+
+def post_worker_init(worker: object) -> None:
+    """Each web process, once the application is loaded (fund.runtime)."""
+    from fund.runtime import freeze_startup_objects
+
+    freeze_startup_objects()

@@ -42,7 +42,8 @@ def card_balance(loan: Any) -> Decimal:
 def test_the_loan_steps_are_registered_in_the_agreed_order() -> None:
     ours = [(s.order, s.name) for s in close_steps() if s.name.startswith("loans.")]
     for step in [(20, "loans.overdue"), (30, "loans.fund_deduction"), (40, "loans.debit"),
-                 (50, "loans.debit_results"), (60, "loans.counters"), (70, "loans.reminders")]:
+                 (50, "loans.debit_results"), (60, "loans.counters"), (70, "loans.reminders"),
+                 (90, "loans.registry_followup")]:
         assert step in ours
     assert ours == sorted(ours)
 

@@ -139,3 +139,23 @@ def test_the_staff_loan_page_shows_the_release_and_links_the_certificate(
     assert f"注销抵押：已办结（{loan.mortgage_number}）" in shown
     assert reverse("staff:loan-payoff-certificate", args=[loan.pk]) in shown
     assert reverse("staff:loan-prepay", args=[loan.pk]) not in shown  # closed: nothing left to prepay
+
+
+def test_a_release_whose_task_was_lost_is_asked_by_the_next_nights_close(
+        ln: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from datetime import timedelta
+
+    from loans import tasks
+    from loans.close import registry_followup_step
+
+    loan = _mortgaged_loan(ln)
+    monkeypatch.setattr(tasks.mortgage_release_task, "delay", lambda loan_id: None)  # lost with its worker
+    _pay_off(ln, loan, django_capture_on_commit_callbacks)
+    loan.refresh_from_db()
+    assert loan.status == "closed" and not loan.release_number and loan.release_requested_at is None
+    monkeypatch.setattr(tasks.mortgage_release_task, "delay", lambda loan_id: mortgage_release(loan_id))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert registry_followup_step(ON + timedelta(days=1))["loan_releases"] == 1
+    loan.refresh_from_db()
+    assert loan.release_number == loan.mortgage_number
+    assert registry_followup_step(ON + timedelta(days=2))["loan_releases"] == 0

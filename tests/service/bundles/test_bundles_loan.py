@@ -231,3 +231,27 @@ def test_a_withdrawn_application_releases_its_registration_or_never_sends_its_re
         filings = _registry_filings()
         assert mortgage_request_send(second.pk).state == "cancelled"
     assert _registry_filings() == filings and not SandboxMortgage.objects.filter(reference=second.reference).exists()
+
+
+def test_a_request_whose_send_was_lost_is_sent_by_the_next_nights_close_once(
+        ln: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any) -> None:
+    from datetime import timedelta
+
+    from loans.close import registry_followup_step
+    from loans.models import MortgageRequest
+
+    monkeypatch.setattr("loans.tasks.mortgage_request_send_task.delay", lambda request_id: None)  # lost
+    with travel_to(DAY):
+        with django_capture_on_commit_callbacks(execute=True):
+            bundle_run(actor=ln.world.member_a, code="YJS-03", inputs=_form(ln))
+    request = MortgageRequest.objects.get(application__borrower=ln.person)
+    assert request.state == "pending" and request.attempts == 0
+    assert registry_followup_step(DAY)["requests"] == 0  # filed today: its own send may still be on its way
+    sent = _sending(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert registry_followup_step(DAY + timedelta(days=1))["requests"] == 1
+    request.refresh_from_db()
+    assert sent == [request.pk] and request.state == "registered" and _registry_filings() == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the next night: nothing waits any more
+        assert registry_followup_step(DAY + timedelta(days=2)) == {"requests": 0, "request_releases": 0,
+                                                                   "loan_releases": 0}

@@ -26,6 +26,7 @@ def register_loan_audit_names() -> None:
     register_audit_values("construction", ConstructionState, prefix="loans.project")
     register_audit_values("result", InspectionResult, prefix="loans.project")
     register_audit_keys({
+        "repayment_card": "还款账号", "card_call_id": "银行账户核验调用记录",
         "state_reason": "原因", "buildings": "楼栋数", "inspected_on": "查验日期", "inspector": "查验人",
         "result": "查验结论", "construction": "建设状态", "floors": "层数", "homes": "套数", "number": "编号",
         "opinion": "审核意见", "developer": "开发企业", "operator": "经办人", "credit_code": "统一社会信用代码",

@@ -283,7 +283,9 @@ def seed_after_sandbox(ctx: DemoContext) -> None:
         _decide_all(ctx, application)
         if step == "approved":
             continue
-        loan = loan_sign(actor=clerk, application=application, bank=bank, repayment_day=20)
+        # The 委托扣款 card is the member's own card the deposits line knows (the bank confirms it at signing).
+        loan = loan_sign(actor=clerk, application=application, bank=bank, repayment_day=20,
+                         repayment_card=account.bank_card)
         if step == "signed":
             continue
         loan = mortgage_register(actor=clerk, loan=loan)
@@ -294,7 +296,7 @@ def seed_after_sandbox(ctx: DemoContext) -> None:
                 user = member_login_create(person=account.person, password=DEMO_PASSWORD)
                 label = {"repaying": "按时还款中", "overdue": "贷款逾期", "closed": "贷款已结清"}[step]
                 ctx.logins.append(("个人网厅", user.username, f"职工 {account.person.name}（{label}）"))
-            _loan_history(ctx, Loan.objects.get(pk=loan.pk), step, card=account.bank_card)
+            _loan_history(ctx, Loan.objects.get(pk=loan.pk), step)
             continue
         application.refresh_from_db()
         disbursement = disbursement_notice(actor=admin, application=application)
@@ -315,7 +317,7 @@ def _history_start(today: date) -> date:
     return add_months(date(today.year, today.month, 5), -5)
 
 
-def _loan_history(ctx: DemoContext, loan: Any, step: str, *, card: str) -> None:
+def _loan_history(ctx: DemoContext, loan: Any, step: str) -> None:
     """Give a mortgaged loan a past through the services production uses: the disbursement posted on its day (Dr 111
     / Cr 101 with the loan's sub-ledger row) and its schedule started there (`schedule_start`); each instalment
     due before today repaid on its due day through `repayment_post` (an entrusted-bank debit), except the last two
@@ -332,7 +334,6 @@ def _loan_history(ctx: DemoContext, loan: Any, step: str, *, card: str) -> None:
     from .models import (
         ApplicationState,
         InstalmentState,
-        Loan,
         LoanApplication,
         LoanStatus,
         RepaymentChannel,
@@ -368,9 +369,6 @@ def _loan_history(ctx: DemoContext, loan: Any, step: str, *, card: str) -> None:
         segment = segment_new(balance=loan.principal, rate=loan.rate, method=loan.method, first_number=1,
                               last_number=loan.term_months, first_due=first_due, day=loan.repayment_day, interest_from=on)
         maturity = segment.due_on(segment.last_number)
-        # The 委托扣款 card is the member's own card the deposits line knows (signing records no card yet).
-        Loan.objects.filter(pk=loan.pk).update(repayment_card=card)
-        loan.repayment_card = card
         move_status(loan, LoanStatus.ACTIVE, table=LOAN_MOVES, action="loans.loan.activated", actor=None,
                     note={"disbursed_on": on, "first_due_on": first_due, "maturity_on": maturity},
                     disbursed_on=on, first_due_on=first_due, maturity_on=maturity)
@@ -401,7 +399,7 @@ def _loan_history(ctx: DemoContext, loan: Any, step: str, *, card: str) -> None:
             if step == "closed" and number == 2:
                 prepaid, kind = locked.sub_account.balance - allocation.principal_total, RepaymentKind.PREPAY_FULL
             repayment_post(loan=locked, on=due_on, rows=rows, allocation=allocation, kind=kind,
-                           prepaid_principal=prepaid, sources=Sources(from_card=amount + prepaid, card=card),
+                           prepaid_principal=prepaid, sources=Sources(from_card=amount + prepaid, card=loan.repayment_card),
                            channel=RepaymentChannel.DEBIT, idempotency_key=f"demo.loan-history:{loan.pk}:{number}")
         if prepaid:
             return

@@ -54,6 +54,20 @@ class Ln:
             hukou_city_name="示范市",
         ))
 
+    def card(self, person: Any = None, *, balance: str = "100000.00") -> str:
+        """A card of `person` (ln.person) at the bank sandbox with a valid check digit: a repayment card the bank
+        confirms at signing. Returns its number."""
+        from stdnum import luhn
+
+        from fund.integrations.models import SandboxBankAccount
+
+        person = person or self.person
+        number = f"62170088{self.next_seq():010d}"
+        number += luhn.calc_check_digit(number)
+        SandboxBankAccount.objects.create(account_number=number, name=person.name, holder_id=person.id_number,
+                                          bank_name="建设银行", balance=Decimal(balance))
+        return number
+
     def spouse(self, *, name: str = "林晓梅") -> tuple[str, str]:
         """A wife in the marriage registry (and the identity registry); returns (ID number, name)."""
         from fund.integrations.models import SandboxMarriage

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fund.api import validated
+from fund.audit.masking import mask_bank_card
 from fund.people.models import EntrustedBank
 
 from ..models import Loan, RepaymentMethod
@@ -52,6 +53,7 @@ class LoanOutput(serializers.Serializer):
     term_months = serializers.IntegerField(label="贷款期限（月）")
     method = serializers.CharField(label="还款方式")
     repayment_day = serializers.IntegerField(label="每月还款日")
+    repayment_card = serializers.CharField(label="还款账号（脱敏）")
     status = serializers.CharField(label="状态")
     bank = serializers.CharField(label="受托银行")
     signed_at = serializers.DateTimeField(label="签约时间")
@@ -74,7 +76,7 @@ def loan_output(request: Any, loan: Loan) -> dict[str, Any]:
         "application": loan.application.number, "application_state": loan.application.state,
         "principal": loan.principal, "balance": loan.sub_account.balance, "rate": loan.rate,
         "term_months": loan.term_months, "method": loan.method, "repayment_day": loan.repayment_day,
-        "status": loan.status, "bank": str(loan.bank), "signed_at": loan.signed_at,
+        "repayment_card": mask_bank_card(loan.repayment_card), "status": loan.status, "bank": str(loan.bank), "signed_at": loan.signed_at,
         "signed_branch": loan.signed_branch.name, "mortgage_kind": loan.mortgage_kind,
         "mortgage_number": loan.mortgage_number, "mortgage_registered_at": loan.mortgage_registered_at,
         "first_payment": s["first_payment"], "total_interest": s["total_interest"], "first_due_on": s["first_due_on"],
@@ -105,6 +107,9 @@ class LoanSignApi(APIView):
             "required": "请填写每月还款日（repayment_day）", "invalid": "每月还款日（repayment_day）应为整数",
             "min_value": "每月还款日（repayment_day）应为 1 至 28 日", "max_value": "每月还款日（repayment_day）应为 1 至 28 日",
             "max_string_length": "每月还款日（repayment_day）应为 1 至 28 日"})
+        repayment_card = serializers.CharField(label="还款账号（借款人本人银行卡，委托扣款）", max_length=23, error_messages={
+            "required": "请填写还款账号（repayment_card）", "blank": "请填写还款账号（repayment_card）",
+            "max_length": "还款账号（repayment_card）应为12至19位数字", "null": "请填写还款账号（repayment_card）"})
         method = serializers.ChoiceField(label="还款方式", choices=RepaymentMethod.choices, required=False,
                                          error_messages={"invalid_choice": "还款方式（method）只能是 annuity 或 principal"})
         and_mortgage = serializers.BooleanField(label="同时办理抵押", required=False, default=False, error_messages={
@@ -116,7 +121,8 @@ class LoanSignApi(APIView):
         application = application_get_for_user(user=request.user, pk=pk)
         data = validated(self.InputSerializer, request)
         loan = loan_sign(actor=request.user, application=application, bank=data["bank"],
-                         repayment_day=data["repayment_day"], method=data.get("method"))
+                         repayment_day=data["repayment_day"], repayment_card=data["repayment_card"],
+                         method=data.get("method"))
         replayed = getattr(loan, "replayed", False)
         if data.get("and_mortgage"):
             loan = mortgage_register(actor=request.user, loan=loan)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from fund.audit.services import audit_log
 from fund.integrations import credit_bureau
+from fund.integrations.bank import bank_account_verify
 from fund.integrations.base import IntegrationError
 from fund.integrations.credit import CreditReport
 from fund.ledger import chart
@@ -25,6 +26,7 @@ from fund.numbers import number_format, sequence_next
 from fund.people.models import EntrustedBank
 from fund.people.roles import roles_of
 from fund.people.selectors import scoped
+from fund.validation import clean_bank_card
 from fund.workflow.moves import move_status
 
 from ..models import ApplicationState, Loan, LoanApplication, RepaymentMethod
@@ -76,9 +78,14 @@ def loan_sign(
     application: LoanApplication,
     bank: EntrustedBank | None,
     repayment_day: Any,
+    repayment_card: str,
     method: str | None = None,
 ) -> Loan:
-    """Sign the loan contract of an APPROVED application; raise ValidationError (field → Chinese message)."""
+    """Sign the loan contract of an APPROVED application; raise ValidationError (field → Chinese message).
+
+    `repayment_card` is the borrower's own card for the 委托扣款 agreement signed with the contract: the nightly
+    batch debit collects each instalment from it, and a card the bank does not confirm under the borrower's
+    name and ID number is refused here, not on the first due day."""
     staff = window_staff_check(actor=actor, application=application, verb="合同面签")
     existing = Loan.objects.filter(application=application).first()
     if existing is not None:
@@ -90,6 +97,11 @@ def loan_sign(
     day = _repayment_day(repayment_day, errors)
     if bank is None or not bank.active:
         errors["bank"] = ["请选择合作中的受托银行"]
+    card = ""
+    try:
+        card = clean_bank_card(repayment_card)
+    except ValidationError as exc:
+        errors["repayment_card"] = [f"还款账号：{exc.messages[0]}"]
     method = method or application.method
     if method not in RepaymentMethod.values:
         errors["method"] = ["还款方式只能是：" + "、".join(RepaymentMethod.labels)]
@@ -100,7 +112,11 @@ def loan_sign(
         raise ValidationError(errors)
     assert bank is not None and day is not None and principal is not None and rate is not None
 
-    reports = borrowers_reports(application)  # outside the transaction
+    # Outside the transaction: the bank confirms the card is the borrower's, and the credit bureau reports.
+    borrower = application.borrower
+    card_call_id = bank_account_verify(field="repayment_card", label="还款账号", account_number=card,
+                                       name=borrower.name, holder_id=borrower.id_number)
+    reports = borrowers_reports(application)
 
     with transaction.atomic():
         application = LoanApplication.objects.select_for_update().get(pk=application.pk)
@@ -122,7 +138,7 @@ def loan_sign(
             contract_number=number_format(f"HT{today:%Y}", n, 8), iou_number=number_format(f"JJ{today:%Y}", n, 8),
             application=application, borrower=application.borrower, branch=application.branch, sub_account=sub,
             bank=bank, principal=principal, rate=rate,
-            term_months=application.term_months, method=method, repayment_day=day,
+            term_months=application.term_months, method=method, repayment_day=day, repayment_card=card,
             subsidy=application.subsidy_eligible, signed_at=now, signed_by=actor, signed_branch=staff.branch,
         )
         move_status(application, ApplicationState.SIGNED, table=APPLICATION_MOVES, action="loans.application.signed",
@@ -130,7 +146,7 @@ def loan_sign(
         audit_log(actor=actor, action="loans.loan.signed", target=loan, new={
             "contract_number": loan.contract_number, "iou_number": loan.iou_number, "principal": loan.principal,
             "rate": loan.rate, "term_months": loan.term_months, "method": loan.method, "repayment_day": day,
-            "bank": str(bank), "signed_branch": staff.branch.name,
+            "repayment_card": card, "card_call_id": card_call_id, "bank": str(bank), "signed_branch": staff.branch.name,
             "credit_reports": [r.report_number or "无信贷记录" for _, _, r in reports],
             "credit_call_ids": [r.call_id for _, _, r in reports],
         })

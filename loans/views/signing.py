@@ -17,6 +17,7 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from fund.audit.actions import action_label, changes
+from fund.audit.masking import mask_bank_card
 from fund.audit.models import AuditEvent
 from fund.people.models import EntrustedBank
 from fund.portals.decorators import accept_post_required, portal_required
@@ -40,6 +41,9 @@ class SignForm(forms.Form):
                                                        "min_value": "每月还款日应为 1 至 28 日",
                                                        "max_value": "每月还款日应为 1 至 28 日"})
     method = forms.ChoiceField(label="还款方式", choices=RepaymentMethod.choices)
+    repayment_card = forms.CharField(label="还款账号", max_length=23,
+                                     help_text="借款人本人银行卡，签订委托扣款协议；每期由受托银行从此卡扣款",
+                                     error_messages={"required": "请填写还款账号（借款人本人银行卡）"})
 
 
 @portal_required("staff")
@@ -49,12 +53,15 @@ def staff_sign(request: HttpRequest, pk: int) -> HttpResponse:
     existing = Loan.objects.filter(application=application).first()
     if existing is not None:
         return redirect("staff:loan", pk=existing.pk)
-    form = SignForm(request.POST or None, initial={"method": application.method})
+    # The card the deposits line knows for the borrower, offered first; the bank confirms whichever is signed.
+    form = SignForm(request.POST or None, initial={"method": application.method,
+                                                  "repayment_card": application.account.bank_card})
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             loan = loan_sign(actor=request.user, application=application, bank=data["bank"],
-                             repayment_day=data["repayment_day"], method=data["method"])
+                             repayment_day=data["repayment_day"], repayment_card=data["repayment_card"],
+                             method=data["method"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -80,6 +87,7 @@ def _loan_context(loan: Loan) -> dict[str, Any]:
                for e in events]
     return {
         "loan": loan, "a": loan.application, "summary": s, "plan": s["plan"][:12],
+        "card": mask_bank_card(loan.repayment_card),
         "documents": [f.document for f in loan.documents.select_related("document").order_by("id")],
         "history": history, "off_plan": is_off_plan(loan.application),
     }

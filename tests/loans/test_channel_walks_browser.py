@@ -65,6 +65,7 @@ def sign_mortgage_and_pay(page: Any, live_server: Any, ln: Any, app: Any, screen
         screens.look("clerk", "sign")
     page.select_option("select[name=bank]", str(ln.bank.pk))
     page.fill("input[name=repayment_day]", "18")
+    page.fill("input[name=repayment_card]", ln.card(app.borrower))
     page.click("button[name=and_mortgage]")
     page.wait_for_selector("[data-back]")
     if screens:

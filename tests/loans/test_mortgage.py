@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 def signed(ln: Any, application: Any) -> Any:
-    return loan_sign(actor=ln.world.clerk, application=application, bank=ln.bank, repayment_day=20)
+    return loan_sign(actor=ln.world.clerk, application=application, bank=ln.bank, repayment_day=20,
+                     repayment_card=ln.card(application.borrower))
 
 
 def second_hand(ln: Any) -> Any:

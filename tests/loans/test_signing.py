@@ -21,6 +21,8 @@ pytestmark = pytest.mark.django_db
 
 def sign(ln: Any, application: Any, *, actor: Any = None, **kwargs: Any) -> Any:
     values: dict[str, Any] = dict(bank=ln.bank, repayment_day=20)
+    if "repayment_card" not in kwargs:
+        values["repayment_card"] = ln.card(application.borrower)
     values.update(kwargs)
     return loan_sign(actor=actor or ln.world.clerk, application=application, **values)
 
@@ -86,7 +88,8 @@ def test_a_centre_wide_director_signs_at_his_own_window(ln):
 
 @pytest.mark.parametrize("field,value,message", [
     ("repayment_day", 29, "1 至 28"), ("repayment_day", 0, "1 至 28"), ("repayment_day", "十五", "1 至 28"),
-    ("method", "balloon", "还款方式"), ("bank", None, "受托银行"),
+    ("method", "balloon", "还款方式"), ("bank", None, "受托银行"), ("repayment_card", "", "还款账号"),
+    ("repayment_card", "6217008800000000001", "校验位"),
 ])
 def test_it_refuses_bad_signing_terms_naming_the_field(ln, field, value, message):
     with pytest.raises(ValidationError) as refused:
@@ -154,3 +157,20 @@ def test_the_contract_and_iou_print_the_terms_and_schedule_and_their_codes_verif
         assert page.status_code == 200 and "验证通过" in page.content.decode()
         assert document.title in page.content.decode()
     assert "中国建设银行" in pdf_text(contract) and "示范市幸福路8号" in pdf_text(contract)
+
+
+def test_the_repayment_card_is_the_borrowers_own_confirmed_by_the_bank(ln):
+    from fund.integrations.models import SandboxBankAccount
+
+    someone_else = SandboxBankAccount.objects.create(
+        account_number="6217008800000009992", name="王五", holder_id="370802198001010011", bank_name="建设银行")
+    application = ln.approved()
+    with pytest.raises(ValidationError) as refused:
+        sign(ln, application, repayment_card=someone_else.account_number)
+    assert "还款账号未通过银行核验" in refused.value.message_dict["repayment_card"][0]
+    assert not Loan.objects.exists()
+    card = ln.card()
+    loan = sign(ln, application, repayment_card=f" {card[:4]} {card[4:]} ")  # as typed, with spaces
+    assert loan.repayment_card == card  # what the nightly batch debit asks the bank to collect from
+    signed = AuditEvent.objects.get(action="loans.loan.signed").new
+    assert signed["repayment_card"] == card and signed["card_call_id"]

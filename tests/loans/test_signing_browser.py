@@ -15,6 +15,7 @@ def test_a_clerk_signs_and_pre_mortgages_an_off_plan_loan_in_one_screen(ln, live
     page.goto(f"{live_server.url}/staff/loans/applications/{application.pk}/sign/")
     page.select_option("select[name=bank]", str(ln.bank.pk))
     page.fill("input[name=repayment_day]", "18")
+    page.fill("input[name=repayment_card]", ln.card())
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "loans-sign.png"), full_page=True)
     page.click("button[name=and_mortgage]")

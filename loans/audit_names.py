@@ -44,7 +44,7 @@ def register_loan_audit_names() -> None:
     # Signing and mortgage (合同面签、抵押)
     register_actions({
         "loans.application.signed": "贷款合同面签", "loans.application.mortgaged": "贷款抵押登记",
-        "loans.loan.signed": "签订借款合同", "loans.loan.mortgaged": "办理抵押/预抵押登记",
+        "loans.loan.signed": "签订借款合同", "loans.loan.card_changed": "变更还款账号", "loans.loan.mortgaged": "办理抵押/预抵押登记",
         "loans.loan.mortgage_converted": "预抵押转抵押",
     })
     register_audit_keys({

@@ -13,11 +13,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fund.api import Pagination, paginated, validated
+from fund.audit.masking import mask_bank_card
 
 from ..models import Repayment
 from ..selectors.loans import loan_get_for_user
 from ..services.fund_deduction import agreement_accounts
 from ..services.repayment import SOURCES, repay_now, repayment_key
+from ..services.repayment_card import repayment_card_change
 from ..services.statement import statement_rows
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -92,4 +94,29 @@ class RepaymentListApi(APIView):
         return Response(RepaymentOutput(repayment).data, status=200 if existing else 201)
 
 
-api_patterns = [path("<int:pk>/repayments/", RepaymentListApi.as_view(), name="loan-repayments-api")]
+class RepaymentCardInput(serializers.Serializer):
+    repayment_card = serializers.CharField(label="新还款账号", max_length=23, help_text="借款人本人银行卡，银行核验后生效",
+                                           error_messages={"required": "请填写新还款账号（repayment_card）",
+                                                           "blank": "请填写新还款账号（repayment_card）",
+                                                           "null": "请填写新还款账号（repayment_card）",
+                                                           "max_length": "新还款账号（repayment_card）应为12至19位数字"})
+
+
+class RepaymentCardOutput(serializers.Serializer):
+    contract_number = serializers.CharField(label="借款合同编号")
+    repayment_card = serializers.CharField(label="还款账号（脱敏）")
+
+
+class RepaymentCardApi(APIView):
+    @extend_schema(request=RepaymentCardInput, responses=RepaymentCardOutput,
+                   summary="变更还款账号（借款人本人 / 本管理部受理岗；银行核验为借款人本人银行卡）")
+    def post(self, request: Any, pk: int) -> Response:
+        loan = loan_get_for_user(user=request.user, pk=pk)
+        data = validated(RepaymentCardInput, request)
+        changed = repayment_card_change(actor=request.user, loan=loan, card=data["repayment_card"])
+        return Response(RepaymentCardOutput({"contract_number": changed.contract_number,
+                                             "repayment_card": mask_bank_card(changed.repayment_card)}).data)
+
+
+api_patterns = [path("<int:pk>/repayments/", RepaymentListApi.as_view(), name="loan-repayments-api"),
+                path("<int:pk>/card/", RepaymentCardApi.as_view(), name="loan-card-api")]

@@ -3,7 +3,7 @@ its Excel export; the 自愿扣划 agreements (sign, end, list). The loan is alw
 `loan_get_for_user`, so a loan that is not the user's (or their branch's) is a 404.
 
 URL names (member: and staff: portals): loan-repay, loan-statement, loan-statement-xlsx, loan-agreements,
-loan-agreement-end.
+loan-agreement-end, loan-card (变更还款账号).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from deposits.models import MemberAccount
+from fund.audit.masking import mask_bank_card
 from fund.exports import export_name, xlsx_response
 from fund.portals.decorators import accept_post_required, portal_required
 from fund.views import attempt, form_submit
@@ -28,6 +29,7 @@ from ..models import Loan, LoanStatus, RepaymentAgreement
 from ..selectors.loans import loan_get_for_user, loan_get_for_viewer, loans_for_user
 from ..services.fund_deduction import agreement_accounts, agreement_end, agreement_sign, agreements_of
 from ..services.repayment import SOURCES, borrower_account, due_now, fund_available, owing_now, repay_now
+from ..services.repayment_card import CHANGEABLE, repayment_card_change
 from ..services.statement import statement_rows, statement_totals, statement_workbook
 
 
@@ -45,6 +47,12 @@ class RepayForm(forms.Form):
                 help_text="共同借款人的账户须已签订自愿扣划协议")
             self.fields["card"] = forms.CharField(label="扣款银行卡号", required=False, max_length=40,
                                                   help_text="不填则从合同约定的还款账号扣款")
+
+
+class CardForm(forms.Form):
+    repayment_card = forms.CharField(label="新还款账号", max_length=23,
+                                     help_text="借款人本人银行卡；银行核验户名与证件号码后，此后每期从该卡扣款",
+                                     error_messages={"required": "请填写新还款账号"})
 
 
 class AgreementForm(forms.Form):
@@ -115,6 +123,24 @@ def _statement(request: HttpRequest, pk: int, *, xlsx: bool = False) -> HttpResp
         "may_repay": loan.status == LoanStatus.ACTIVE and (
             loan.borrower_id == getattr(request.user, "person_id", None) if portal == "member"
             else request.roles.can_accept),  # type: ignore[attr-defined]
+    })
+
+
+def _card(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = loan_get_for_user(user=request.user, pk=pk)
+    portal = _portal(request)
+    form = CardForm(request.POST or None)
+    done = form_submit(
+        request, form, lambda data: repayment_card_change(actor=request.user, loan=loan, card=data["repayment_card"]),
+        done=lambda changed: f"还款账号已变更为 {mask_bank_card(changed.repayment_card)}",
+        then=lambda changed: redirect(_loan_url(request, changed)))
+    if done is not None:
+        return done
+    may_change = loan.status in CHANGEABLE and (
+        portal == "member" or request.roles.can_accept)  # type: ignore[attr-defined]
+    return render(request, "loans/repayment_card.html", {"base": f"{portal}/base.html", "portal": portal,
+        "loan": loan, "form": form, "card": mask_bank_card(loan.repayment_card), "may_change": may_change,
+        "back": _loan_url(request, loan),
     })
 
 
@@ -195,6 +221,18 @@ def staff_agreements(request: HttpRequest, pk: int) -> HttpResponse:
     return _agreements(request, pk)
 
 
+@portal_required("member")
+def member_card(request: HttpRequest, pk: int) -> HttpResponse:
+    return _card(request, pk)
+
+
+@portal_required("staff")
+def staff_card(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "POST":
+        return accept_post_required(_card)(request, pk)
+    return _card(request, pk)
+
+
 @require_POST
 @portal_required("member")
 def member_agreement_end(request: HttpRequest, pk: int) -> HttpResponse:
@@ -208,8 +246,9 @@ def staff_agreement_end(request: HttpRequest, pk: int) -> HttpResponse:
     return _agreement_end(request, pk)
 
 
-def _patterns(repay: Any, statement: Any, xlsx: Any, agreements: Any, end: Any) -> list[Any]:
+def _patterns(repay: Any, statement: Any, xlsx: Any, agreements: Any, end: Any, card: Any) -> list[Any]:
     return [
+        path("loans/<int:pk>/card/", card, name="loan-card"),
         path("loans/<int:pk>/repay/", repay, name="loan-repay"),
         path("loans/<int:pk>/statement/", statement, name="loan-statement"),
         path("loans/<int:pk>/statement.xlsx", xlsx, name="loan-statement-xlsx"),
@@ -219,5 +258,6 @@ def _patterns(repay: Any, statement: Any, xlsx: Any, agreements: Any, end: Any) 
 
 
 member_patterns = _patterns(member_repay, member_statement, member_statement_xlsx, member_agreements,
-                            member_agreement_end)
-staff_patterns = _patterns(staff_repay, staff_statement, staff_statement_xlsx, staff_agreements, staff_agreement_end)
+                            member_agreement_end, member_card)
+staff_patterns = _patterns(staff_repay, staff_statement, staff_statement_xlsx, staff_agreements, staff_agreement_end,
+                           staff_card)

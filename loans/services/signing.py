@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from fund.audit.services import audit_log
 from fund.integrations import credit_bureau
-from fund.integrations.bank import bank_account_verify
 from fund.integrations.base import IntegrationError
 from fund.integrations.credit import CreditReport
 from fund.ledger import chart
@@ -26,11 +25,11 @@ from fund.numbers import number_format, sequence_next
 from fund.people.models import EntrustedBank
 from fund.people.roles import roles_of
 from fund.people.selectors import scoped
-from fund.validation import clean_bank_card
 from fund.workflow.moves import move_status
 
 from ..models import ApplicationState, Loan, LoanApplication, RepaymentMethod
 from ..states import APPLICATION_MOVES
+from .repayment_card import repayment_card_clean, repayment_card_verify
 
 BORROWER, CO_BORROWER = "借款人", "共同借款人"
 
@@ -97,11 +96,7 @@ def loan_sign(
     day = _repayment_day(repayment_day, errors)
     if bank is None or not bank.active:
         errors["bank"] = ["请选择合作中的受托银行"]
-    card = ""
-    try:
-        card = clean_bank_card(repayment_card)
-    except ValidationError as exc:
-        errors["repayment_card"] = [f"还款账号：{exc.messages[0]}"]
+    card = repayment_card_clean(repayment_card, errors)
     method = method or application.method
     if method not in RepaymentMethod.values:
         errors["method"] = ["还款方式只能是：" + "、".join(RepaymentMethod.labels)]
@@ -113,9 +108,7 @@ def loan_sign(
     assert bank is not None and day is not None and principal is not None and rate is not None
 
     # Outside the transaction: the bank confirms the card is the borrower's, and the credit bureau reports.
-    borrower = application.borrower
-    card_call_id = bank_account_verify(field="repayment_card", label="还款账号", account_number=card,
-                                       name=borrower.name, holder_id=borrower.id_number)
+    card_call_id = repayment_card_verify(card, application.borrower)
     reports = borrowers_reports(application)
 
     with transaction.atomic():

@@ -57,8 +57,8 @@ def test_a_borrower_prepays_from_the_fund_account_then_pays_off_and_prints_the_c
     assert loan.status == "closed"
     page.click("text=打印结清证明")
     page.wait_for_load_state()
-    page.click("[data-issue-certificate]")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the reload must not race the form's own redirect
+        page.click("[data-issue-certificate]")
     page.reload()
     page.screenshot(path=str(SHOTS / "loans-payoff-certificate.png"), full_page=True)
     href = page.get_attribute("[data-download]", "href")

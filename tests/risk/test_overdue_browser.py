@@ -25,9 +25,11 @@ def test_a_collector_records_a_visit_and_prints_the_notice(ln, collectors, live_
         page.select_option("select[name=channel]", Channel.VISIT)
         page.fill("textarea[name=result]", "上门见到借款人，称下周发工资后还款")
         page.fill("input[name=promise_on]", "2026-05-29")
-        page.click("form[action$='/contacts/'] button[type=submit]")
+        with page.expect_navigation():
+            page.click("form[action$='/contacts/'] button[type=submit]")
         assert "已登记上门催收记录" in page.content()
-        page.click("[data-print-notice]")
+        with page.expect_navigation():  # the reload must not race the form's own redirect
+            page.click("[data-print-notice]")
         page.reload()  # rendered eagerly in tests; a worker does it live
         href = page.get_attribute("[data-download]", "href")
         pdf = page.request.get(f"{live_server.url}{href}")

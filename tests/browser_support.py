@@ -50,8 +50,8 @@ def sign_in(page: Any, live_server: Any, username: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.press("input[name=password]", "Enter")
 
 
 def fill_form(page: Any, **values: Any) -> None:

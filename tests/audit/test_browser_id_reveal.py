@@ -20,8 +20,8 @@ def test_a_window_clerk_reveals_a_members_whole_id_on_a_click_and_it_is_logged(w
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", world.clerk.username)
     page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.press("input[name=password]", "Enter")
     page.goto(f"{live_server.url}/staff/members/{world.account_a.pk}/")
     shown = page.locator(f"#person-id-{person.pk}")
     assert shown.locator(".masked").inner_text() == mask_id_number(person.id_number)

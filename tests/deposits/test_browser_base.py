@@ -18,8 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def upload(page: Any, live_server: Any, path: Path) -> None:
     page.goto(f"{live_server.url}/unit/base/")
     page.set_input_files("input[name=file]", str(path))
-    page.click("button:has-text('上传并校验')")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button:has-text('上传并校验')")
 
 
 def test_a_unit_operator_uploads_the_yearly_base_list(world, live_server, page, tmp_path):

@@ -87,8 +87,8 @@ def sign_mortgage_and_pay(page: Any, live_server: Any, ln: Any, app: Any, screen
     page.wait_for_selector("form[action*='/release/'] button")
     if screens:
         screens.look("finance", "release")
-    page.click("form[action*='/release/'] button")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form[action*='/release/'] button")
     app.refresh_from_db()
     # Tests run Celery eagerly: the release's payment is sent and applied within the request.
     assert app.state == ApplicationState.DISBURSED and app.disbursed_at is not None

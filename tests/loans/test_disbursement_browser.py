@@ -29,8 +29,8 @@ def test_loan_admin_notices_finance_releases_and_the_member_follows_the_loan(
     page.screenshot(path=str(SHOTS / "loans-disbursements-notice.png"), full_page=True)
     for loan in (big, mine):
         page.goto(f"{live_server.url}/staff/loans/disbursements/")
-        page.locator(f"form[action$='/applications/{loan.application_id}/disbursement-notice/'] button").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator(f"form[action$='/applications/{loan.application_id}/disbursement-notice/'] button").click()
     assert page.locator("text=已出具放款通知").count() >= 1
     page.screenshot(path=str(SHOTS / "loans-disbursements-noticed.png"), full_page=True)
     page.context.clear_cookies()
@@ -39,8 +39,8 @@ def test_loan_admin_notices_finance_releases_and_the_member_follows_the_loan(
     for loan in (big, mine):  # the 2 000 000 one is short and waits; the earlier approval is first in the queue
         d = Disbursement.objects.get(loan=loan)
         page.goto(f"{live_server.url}/staff/loans/disbursements/?tab=noticed")
-        page.locator(f"form[action$='/disbursements/{d.pk}/release/'] button").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator(f"form[action$='/disbursements/{d.pk}/release/'] button").click()
     assert Disbursement.objects.get(loan=big).state == DisbursementState.QUEUED
     assert Disbursement.objects.get(loan=mine).state == DisbursementState.QUEUED  # an earlier approval waits
     page.goto(f"{live_server.url}/staff/loans/disbursements/?tab=queued")

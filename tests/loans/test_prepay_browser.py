@@ -29,16 +29,16 @@ def test_a_borrower_prepays_from_the_fund_account_then_pays_off_and_prints_the_c
     page.check("input[name=mode][value=term]")
     page.check("input[name=source][value=fund]")
     page.fill("input[name=amount]", "15000.00")
-    page.click("button[name=preview]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[name=preview]")
     preview = page.locator("[data-preview]")
     assert preview.count() == 1 and "缩短" in preview.inner_text()
     # 1 604.36 due today, then 13 395.64 of principal; the payment stays 1 604.36
     assert "1,604.36 → 1,604.36" in page.locator("[data-new-payment]").inner_text()
     page.screenshot(path=str(SHOTS / "loans-prepay-preview.png"), full_page=True)
     assert not Repayment.objects.exists()
-    page.click("button[name=confirm]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[name=confirm]")
     assert page.locator("[data-prepay-done]").count() == 1
     page.screenshot(path=str(SHOTS / "loans-prepay-done.png"), full_page=True)
     partial = Repayment.objects.get()
@@ -47,16 +47,16 @@ def test_a_borrower_prepays_from_the_fund_account_then_pays_off_and_prints_the_c
     page.goto(f"{live_server.url}/member/loans/{loan.pk}/prepay/")
     page.check("input[name=mode][value=full]")
     page.check("input[name=source][value=card]")
-    page.click("button[name=preview]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[name=preview]")
     assert "贷款结清" in page.locator("[data-preview]").inner_text()
     page.screenshot(path=str(SHOTS / "loans-prepay-full-preview.png"), full_page=True)
-    page.click("button[name=confirm]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[name=confirm]")
     loan.refresh_from_db()
     assert loan.status == "closed"
-    page.click("text=打印结清证明")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("text=打印结清证明")
     with page.expect_navigation():  # the reload must not race the form's own redirect
         page.click("[data-issue-certificate]")
     page.reload()

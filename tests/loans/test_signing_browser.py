@@ -18,8 +18,8 @@ def test_a_clerk_signs_and_pre_mortgages_an_off_plan_loan_in_one_screen(ln, live
     page.fill("input[name=repayment_card]", ln.card())
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "loans-sign.png"), full_page=True)
-    page.click("button[name=and_mortgage]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[name=and_mortgage]")
     loan = Loan.objects.get()
     assert page.url.endswith(f"/staff/loans/{loan.pk}/")
     assert loan.mortgage_kind == "pre"

@@ -36,6 +36,6 @@ def test_finance_sees_every_state_with_its_actions(world, live_server, page, dja
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "payments-list.png"), full_page=True)
-    page.click("button:has-text('转人工处理')")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button:has-text('转人工处理')")
     assert "已转人工处理" in page.inner_text("main")

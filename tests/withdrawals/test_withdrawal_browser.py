@@ -80,7 +80,7 @@ def test_a_person_a_risk_officer_blacklists_is_refused_online_with_the_reason(wd
     sign_in(page, live_server, wd.world.member_a.username)
     page.goto(f"{live_server.url}/member/withdrawals/apply/07/")
     page.fill("input[name=amount]", "1000.00")
-    page.click("button:has-text('提交申请')")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button:has-text('提交申请')")
     assert "诚信黑名单" in page.content() and "不能办理提取业务" in page.content()
     assert not Withdrawal.objects.filter(account=wd.account).exists()

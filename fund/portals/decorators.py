@@ -46,3 +46,14 @@ def accept_post_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def accept_writes_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page any staff member may read whose form only the 受理 post (or a director) may send."""
+    guarded = accept_post_required(view)
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return (guarded if request.method == "POST" else view)(request, *args, **kwargs)
+
+    return wrapped

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from deposits.models import MemberAccount
 from fund.audit.masking import mask_bank_card
 from fund.exports import export_name, xlsx_response
-from fund.portals.decorators import accept_post_required, portal_required
+from fund.portals.decorators import accept_post_required, accept_writes_required, portal_required
 from fund.views import attempt, form_submit
 
 from ..allocation import ORDER
@@ -183,9 +183,8 @@ def member_repay(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @portal_required("staff")
+@accept_writes_required
 def staff_repay(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method == "POST":
-        return accept_post_required(_repay)(request, pk)
     return _repay(request, pk)
 
 
@@ -215,9 +214,8 @@ def member_agreements(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @portal_required("staff")
+@accept_writes_required
 def staff_agreements(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method == "POST":
-        return accept_post_required(_agreements)(request, pk)
     return _agreements(request, pk)
 
 
@@ -227,9 +225,8 @@ def member_card(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @portal_required("staff")
+@accept_writes_required
 def staff_card(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method == "POST":
-        return accept_post_required(_card)(request, pk)
     return _card(request, pk)
 
 

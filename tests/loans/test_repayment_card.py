@@ -86,3 +86,15 @@ def test_the_pages_and_the_api_change_it_for_the_borrower_and_the_branch_and_hid
         attempt = api(outsider).post(f"/api/loans/{loan.pk}/card/", {"repayment_card": ln.card()}, format="json")
         assert attempt.status_code in (403, 404), outsider
     assert Loan.objects.get(pk=loan.pk).repayment_card == second
+
+
+def test_staff_without_the_acceptance_post_read_the_window_pages_but_cannot_send_them(ln: Any) -> None:
+    loan = ln.active_loan()
+    window = page(ln.reviewer)  # staff of the loan's branch, not the 受理 post
+    for path in ("repay", "agreements", "card"):
+        url = f"/staff/loans/{loan.pk}/{path}/"
+        assert window.get(url).status_code == 200, path
+        assert window.post(url, {"repayment_card": ln.card(), "amount": "100.00", "source": "card",
+                                 "client_token": "t1"}).status_code == 403, path
+    assert Loan.objects.get(pk=loan.pk).repayment_card == loan.repayment_card
+    assert not loan.repayments.exists()
